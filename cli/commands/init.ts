@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { initWorkspace } from '../../lineage/workspace.js';
+import { printJson } from '../output.js';
+
+export function registerInit(program: Command): void {
+  program
+    .command('init [dir]')
+    .description('create a workspace (config, database, experiments/) here or in DIR; safe to run again')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string | undefined, opts: { json?: boolean }) => {
+      const result = await initWorkspace(dir ?? '.');
+      if (opts.json) return printJson(result);
+      process.stdout.write(
+        result.created.length === 0
+          ? `Workspace ${result.root} is already set up; nothing changed.\n`
+          : `Workspace ready at ${result.root}\n${result.created.map((p) => `  created ${p}`).join('\n')}\n`,
+      );
+    });
+}

@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { registerDoctor } from './commands/doctor.js';
+import { registerInit } from './commands/init.js';
+import { registerStatus } from './commands/status.js';
+import { reportError } from './output.js';
+
+// `evolve`: each command parses its flags, calls one module function and prints. Commands live in ./commands.
+
+export function buildProgram(): Command {
+  const program = new Command('evolve')
+    .description('Lineage-based evolution of coding agents')
+    .option('-w, --workspace <dir>', 'workspace folder (default: nearest folder upwards holding evolve.json)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.configureHelp({ sortSubcommands: false });
+  for (const register of [registerInit, registerStatus, registerDoctor]) register(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; commander already printed the message for usage errors.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    return reportError(error);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+// The workspace config file (evolve.json). Every section has defaults, so `{}` is a valid config.
+
+export const ModelPrice = z.strictObject({
+  /** Dollars per million tokens. */
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cacheRead: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+});
+
+export const Config = z.strictObject({
+  version: z.literal(1).default(1),
+  defaults: z
+    .strictObject({
+      suite: z.string().default('builtin'),
+      split: z.enum(['train', 'heldout']).default('train'),
+      repeats: z.number().int().positive().default(1),
+      /** Parallel runs; default derives from cores and memory. */
+      concurrency: z.number().int().positive().optional(),
+      sandbox: z.enum(['docker', 'local']).default('docker'),
+    })
+    .prefault({}),
+  models: z
+    .strictObject({
+      /** Price overrides per model name, on top of the built-in table. */
+      prices: z.record(z.string(), ModelPrice).default({}),
+    })
+    .prefault({}),
+  budgets: z
+    .strictObject({
+      runDollars: z.number().positive().optional(),
+      runTokens: z.number().int().positive().optional(),
+      runCalls: z.number().int().positive().optional(),
+      generationDollars: z.number().positive().optional(),
+      generationTokens: z.number().int().positive().optional(),
+      generationCalls: z.number().int().positive().optional(),
+    })
+    .prefault({}),
+  lineage: z
+    .strictObject({
+      children: z.number().int().positive().default(3),
+      proposer: z.string().default('systematic'),
+      select: z.string().default('champion'),
+      rule: z.string().default('paired-significant'),
+      margin: z.number().default(0),
+      /** Keep every Nth child regardless of the rule (0 = never). */
+      exploreEvery: z.number().int().nonnegative().default(0),
+      /** Paths a code variant may change. */
+      mutableSurface: z.array(z.string()).default(['agent/policies/**', 'agent/prompts/**']),
+    })
+    .prefault({}),
+  /** Extra suites: name -> path of a SWE-bench instance file or a Terminal-Bench checkout. */
+  suites: z.record(z.string(), z.string()).default({}),
+});
+export type Config = z.infer<typeof Config>;
