@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrations } from './migrations/index.js';
+import { DatabaseError, now, openDatabase } from './open.js';
+
+const fresh = () => join(mkdtempSync(join(tmpdir(), 'evolve-db-')), 'evolve.db');
+
+describe('openDatabase', () => {
+  it('migrates an empty file to the latest schema with WAL and foreign keys on', async () => {
+    const file = fresh();
+    const db = await openDatabase(file, { create: true });
+    const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
+    expect(tables).toEqual(['champions', 'decisions', 'evaluations', 'experiments', 'failure_clusters', 'generations', 'runs', 'suites', 'tasks']);
+    await db.destroy();
+    const raw = new SQLite(file);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    const applied = raw.prepare('select name from kysely_migration order by name').all() as Array<{ name: string }>;
+    expect(applied.map((r) => r.name)).toEqual(Object.keys(migrations));
+    raw.close();
+  });
+
+  it('reopens without re-running migrations and keeps data', async () => {
+    const file = fresh();
+    const db = await openDatabase(file, { create: true });
+    await db.insertInto('suites').values({ id: 's', kind: 'swebench', source: '/x', meta: '{}', created_at: now() }).execute();
+    await db.destroy();
+    const again = await openDatabase(file);
+    expect(await again.selectFrom('suites').select('id').execute()).toEqual([{ id: 's' }]);
+    await again.destroy();
+  });
+
+  it('enforces foreign keys and one run per (experiment, task, repeat)', async () => {
+    const db = await openDatabase(fresh(), { create: true });
+    await expect(
+      db.insertInto('evaluations').values({ experiment_id: 'nope', suite_id: 's', split: 'train', stage: 'all', task_ids: '[]', repeats: 1, status: 'running', config: '{}', created_at: now() }).execute(),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await db.destroy();
+  });
+
+  it('refuses a database written by a newer evolve and leaves it untouched', async () => {
+    const file = fresh();
+    await (await openDatabase(file, { create: true })).destroy();
+    const raw = new SQLite(file);
+    raw.prepare('insert into kysely_migration (name, timestamp) values (?, ?)').run('9999_future', now());
+    raw.close();
+    const before = readFileSync(file);
+    const error = await openDatabase(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect((error as DatabaseError).message).toMatch(/newer version of evolve.*9999_future/);
+    expect((error as DatabaseError).hint).toMatch(/Upgrade evolve/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('names a corrupt file and says how to recover', async () => {
+    const file = fresh();
+    writeFileSync(file, 'this is not sqlite at all, just text '.repeat(200));
+    const error = (await openDatabase(file).catch((e: unknown) => e)) as DatabaseError;
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect(error.message).toContain(file);
+    expect(error.hint).toMatch(/evolve init/);
+  });
+
+  it('says a missing database needs init instead of creating one', async () => {
+    const file = fresh();
+    await expect(openDatabase(file)).rejects.toThrow(/does not exist/);
+  });
+});
