@@ -47,7 +47,11 @@ export interface ModelRequest {
 
 export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'other';
 
-/** Unknown counts are undefined, never 0. */
+/**
+ * Unknown counts are undefined, never 0. `inputTokens` counts only the uncached input: tokens read from or
+ * written to the prompt cache are counted in `cacheReadTokens`/`cacheWriteTokens`, so the four add up to the
+ * whole prompt plus output and cost is a plain sum of count x price.
+ */
 export interface Usage {
   inputTokens?: number;
   outputTokens?: number;
@@ -63,8 +67,20 @@ export interface ModelResponse {
   modelId: string;
 }
 
+/** One failed attempt that was retried (recorded by the gateway in the call's trajectory event). */
+export interface RetryNotice {
+  attempt: number;
+  kind: ModelErrorKind;
+  status?: number;
+  message: string;
+  /** How long we waited before the next attempt. */
+  delayMs: number;
+}
+
 export interface GenerateOptions {
   signal?: AbortSignal;
+  /** Told about each retried failure (see models/retry.ts), so the gateway can record it. */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 export interface Model {
@@ -91,12 +107,19 @@ export type ModelErrorKind =
 /** A typed model failure: the agent loop maps `kind` to an exit reason instead of crashing. */
 export class ModelError extends Error {
   override readonly name = 'ModelError';
+  /** What the user can do about it (cli/output.ts prints it). */
+  readonly hint?: string;
+  /** The server's retry-after, when it sent one. */
+  readonly retryAfterMs?: number;
   constructor(
     readonly kind: ModelErrorKind,
     message: string,
     readonly status?: number,
     readonly retryable = false,
+    extra: { hint?: string; retryAfterMs?: number; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.hint = extra.hint;
+    this.retryAfterMs = extra.retryAfterMs;
   }
 }
