@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor.js';
 import { registerInit } from './commands/init.js';
 import { registerStatus } from './commands/status.js';
+import { registerTui } from './commands/tui.js';
 import { reportError } from './output.js';
 
 // `evolve`: each command parses its flags, calls one module function and prints. Commands live in ./commands.
@@ -13,7 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerInit, registerStatus, registerDoctor]) register(program);
+  for (const register of [registerInit, registerStatus, registerDoctor, registerTui]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
