@@ -1,0 +1,214 @@
+import type { Genome } from '../agent/genome.js';
+import type { Task } from '../tasks/schema.js';
+import { defaultConcurrency, type GlobalBudget, type Spend } from './budget.js';
+import type { Actor, RunOneFn, SolverName } from './job.js';
+import { type PoolEvent, runPool, type StopReason } from './pool.js';
+import { emptyCounts, type ProgressSnapshot } from './progress.js';
+import { type GateResult, gateStage, type StagePlan, splitStages } from './stages.js';
+import { summarize, type Summary } from './stats/index.js';
+import type { EvaluationStatus, RunKey, RunStore, StoredRun } from './store.js';
+import { isStaleWorker, workerId } from './worker.js';
+
+// evaluate(): one row per (experiment, task, repeat), moved pending -> running -> done|error by a pool of runs.
+// Safe to call again after any crash: done rows are kept, rows of dead workers are redone, leftovers reaped.
+
+export interface EvaluateOptions {
+  experimentId: string;
+  genome?: Genome;
+  solver?: SolverName;
+  tasks: Task[];
+  repeats?: number;
+  store: RunStore;
+  /** Runs one job; build it with `makeRunOne` (run-one.ts) or inject a fake. */
+  runOne: RunOneFn;
+  concurrency?: number;
+  budget?: GlobalBudget;
+  stages?: StagePlan;
+  signal?: AbortSignal;
+  onProgress?: (snapshot: ProgressSnapshot) => void;
+  onInterrupt?: 'cancel' | 'finish';
+  maxConsecutiveInfraErrors?: number;
+  /** Removes containers left by dead workers (evaluator/sandbox/reaper). Called once before any run starts. */
+  reap?: () => Promise<unknown>;
+  suiteId?: string;
+  split?: string;
+  /** Extra facts recorded in each evaluation row's config (model, sandbox, code version, ...). */
+  record?: Record<string, unknown>;
+  worker?: string;
+  pollMs?: number;
+}
+
+export interface StageOutcome {
+  evaluationId: number;
+  stage: string;
+  taskIds: string[];
+  status: EvaluationStatus;
+  gate?: GateResult;
+}
+
+export interface EvaluateResult {
+  status: EvaluationStatus;
+  stopReason?: StopReason;
+  stages: StageOutcome[];
+  /** Stages not run because a gate was not cleared. */
+  skippedStages: string[];
+  /** Every row of the experiment on the keys that were scheduled. */
+  runs: StoredRun[];
+  /** Scores over the done runs. */
+  summary: Summary;
+  spend: Spend;
+}
+
+export class EvaluateError extends Error {
+  override readonly name = 'EvaluateError';
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+export function keysFor(taskIds: string[], repeats: number): RunKey[] {
+  // Repeat-major, so every task gets its first run before any gets a second.
+  const keys: RunKey[] = [];
+  for (let repeat = 0; repeat < repeats; repeat++) for (const taskId of taskIds) keys.push({ taskId, repeat });
+  return keys;
+}
+
+export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
+  const actor = resolveActor(options);
+  const repeats = options.repeats ?? 1;
+  const concurrency = options.concurrency ?? defaultConcurrency();
+  const tasks = new Map(options.tasks.map((t) => [t.id, t]));
+  if (tasks.size !== options.tasks.length) throw new EvaluateError('the task list names a task twice', 'Pass each task id once; use --repeats to run a task several times.');
+  const worker = options.worker ?? workerId();
+  const { store, experimentId } = options;
+  const plan = splitStages([...tasks.keys()], options.stages);
+  const startedAt = Date.now();
+  const allKeys = keysFor([...tasks.keys()], repeats);
+
+  await store.resetStale(experimentId, { isStale: (w, at) => isStaleWorker(w, at), retryErrors: true });
+  await options.reap?.();
+  const before = await store.list(experimentId, allKeys);
+  // Spend already recorded for these runs counts against the budget, so a resumed evaluation does not pay twice.
+  const spend: Spend = {
+    dollars: before.reduce((s, r) => s + (r.costUsd ?? 0), 0),
+    tokens: before.reduce((s, r) => s + (r.inputTokens ?? 0) + (r.outputTokens ?? 0), 0),
+    elapsedMs: 0,
+  };
+
+  const counts = emptyCounts(allKeys.length);
+  for (const r of before) {
+    if (r.status === 'done') counts.done++;
+    if (r.status === 'done' && r.outcome === 'resolved') counts.resolved++;
+  }
+  counts.alreadyDone = counts.done;
+  const emit = (event?: ProgressSnapshot['event']) =>
+    options.onProgress?.({ ...counts, experimentId, dollars: spend.dollars, tokens: spend.tokens, elapsedMs: Date.now() - startedAt, concurrency, event });
+
+  const stages: StageOutcome[] = [];
+  let stopReason: StopReason | undefined;
+  let status: EvaluationStatus = 'done';
+  let scheduled: string[] = [];
+  const skippedStages: string[] = [];
+
+  for (const [index, stage] of plan.entries()) {
+    if (stopReason) {
+      skippedStages.push(stage.name);
+      continue;
+    }
+    const keys = keysFor(stage.taskIds, repeats);
+    const evaluationId = await store.openEvaluation({
+      experimentId,
+      suiteId: options.suiteId ?? options.tasks[0]?.suite ?? 'unknown',
+      split: options.split ?? 'train',
+      stage: stage.name,
+      taskIds: stage.taskIds,
+      repeats,
+      config: {
+        actor: actor.kind === 'genome' ? { genome: actor.genome } : { solver: actor.solver },
+        concurrency,
+        budget: options.budget ?? null,
+        maxConsecutiveInfraErrors: options.maxConsecutiveInfraErrors ?? 5,
+        stages: options.stages ? { plan: plan.map((s) => ({ name: s.name, tasks: s.taskIds.length })), gate: options.stages.gate ?? {} } : null,
+        ...options.record,
+      },
+    });
+    await store.ensureRuns(evaluationId, experimentId, keys);
+    scheduled = [...scheduled, ...stage.taskIds];
+    emit({ type: 'stage', stage: stage.name });
+    const stop = await runPool({
+      store,
+      evaluationId,
+      experimentId,
+      worker,
+      actor,
+      tasks,
+      runOne: options.runOne,
+      concurrency,
+      budget: options.budget,
+      maxConsecutiveInfraErrors: options.maxConsecutiveInfraErrors ?? 5,
+      onInterrupt: options.onInterrupt ?? 'cancel',
+      signal: options.signal,
+      spend,
+      startedAt,
+      labels: { 'evolve.experiment': experimentId, 'evolve.worker': worker },
+      pollMs: options.pollMs,
+      onStart: () => {
+        counts.running++;
+        emit();
+      },
+      onFinish: (e: PoolEvent) => {
+        counts.running--;
+        if (e.status === 'done') counts.done++;
+        if (e.status === 'done' && e.result.outcome === 'resolved') counts.resolved++;
+        if (e.status === 'error' || (e.status === 'pending' && e.result.infraError)) counts.infraErrors++;
+        if (e.status === 'cancelled') counts.cancelled++;
+        emit({ type: 'run', taskId: e.run.taskId, repeat: e.run.repeat, status: e.status, outcome: e.result.outcome, exitReason: e.result.exitReason, infraError: e.result.infraError?.message });
+      },
+    });
+    const outcome: StageOutcome = { evaluationId, stage: stage.name, taskIds: stage.taskIds, status: 'done' };
+    if (stop) {
+      stopReason = stop;
+      status = outcome.status = stop === 'infra_errors' ? 'failed' : 'stopped';
+    } else if (index < plan.length - 1 && options.stages) {
+      const runs = await store.list(experimentId, keysFor(scheduled, repeats));
+      outcome.gate = await gateStage(options.stages, scheduled, runs);
+      if (!outcome.gate.passed) skippedStages.push(...plan.slice(index + 1).map((s) => s.name));
+    }
+    spend.elapsedMs = Date.now() - startedAt;
+    await store.finishEvaluation(evaluationId, outcome.status, { result: { stopReason: stop ?? null, gate: outcome.gate ?? null, spend: { ...spend } } });
+    stages.push(outcome);
+    if (outcome.gate && !outcome.gate.passed) break;
+  }
+
+  const runs = await store.list(experimentId, keysFor(scheduled, repeats));
+  const done = runs.filter((r) => r.status === 'done');
+  emit({ type: 'end', status, stopReason });
+  return {
+    status,
+    stopReason,
+    stages,
+    skippedStages,
+    runs,
+    summary: summarize(
+      done.map((r) => ({
+        taskId: r.taskId,
+        repeat: r.repeat,
+        resolved: r.outcome === 'resolved',
+        tokens: r.inputTokens === null && r.outputTokens === null ? undefined : (r.inputTokens ?? 0) + (r.outputTokens ?? 0),
+        costUsd: r.costUsd ?? undefined,
+        durationMs: r.durationMs ?? undefined,
+      })),
+    ),
+    spend,
+  };
+}
+
+function resolveActor(options: EvaluateOptions): Actor {
+  if (options.genome && options.solver) throw new EvaluateError('both a genome and a solver were given', 'Evaluate either a genome (an experiment) or a fixed solver (--solver), not both.');
+  if (options.genome) return { kind: 'genome', genome: options.genome };
+  if (options.solver) return { kind: 'solver', solver: options.solver };
+  throw new EvaluateError('nothing to evaluate: no genome and no solver', 'Give the experiment a genome, or pass --solver oracle|null.');
+}

@@ -1,0 +1,95 @@
+// The evaluator's view of where runs are kept. evaluator/ may not import lineage/, so it states what it needs
+// here and lineage/run-store.ts implements it on the database. Every write is idempotent and short: no call
+// is ever held open across a container run or a model call.
+
+export type RunStatus = 'pending' | 'running' | 'done' | 'error' | 'cancelled';
+export type EvaluationStatus = 'running' | 'done' | 'stopped' | 'failed';
+
+export interface RunKey {
+  taskId: string;
+  repeat: number;
+}
+
+export interface InfraError {
+  /** e.g. engine_unavailable, build_failed, container_gone, no_test_log, unparseable_log. */
+  kind: string;
+  message: string;
+}
+
+/** What one attempt of one run produced. `outcome` is null when the run never got a verdict (infra, cancel). */
+export interface RunResult {
+  outcome: 'resolved' | 'unresolved' | null;
+  exitReason: string | null;
+  infraError?: InfraError;
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  costUsd?: number;
+  durationMs: number;
+  steps?: number;
+  trajectoryPath?: string;
+  patchPath?: string;
+  /** Grading report, upstream per-instance layout. */
+  report?: unknown;
+}
+
+export interface StoredRun extends RunKey {
+  id: number;
+  evaluationId: number;
+  experimentId: string;
+  status: RunStatus;
+  outcome: 'resolved' | 'unresolved' | null;
+  exitReason: string | null;
+  infraError: InfraError | null;
+  attempts: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  durationMs: number | null;
+  steps: number | null;
+  trajectoryPath: string | null;
+  patchPath: string | null;
+  report: unknown;
+  worker: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface EvaluationSpec {
+  experimentId: string;
+  suiteId: string;
+  split: string;
+  stage: string;
+  taskIds: string[];
+  repeats: number;
+  /** Concurrency, budgets, stage plan and thresholds, model, sandbox, code version: recorded as given. */
+  config: Record<string, unknown>;
+}
+
+export interface StaleCheck {
+  /** True when the worker that holds a `running` row is gone (its process died, e.g. SIGKILL). */
+  isStale(worker: string | null, startedAt: string | null): boolean;
+  /** Also put `error` rows back to pending (an infra failure may have been fixed since). Cancelled rows always are. */
+  retryErrors: boolean;
+}
+
+export interface RunStore {
+  /** Creates the evaluation row, or reopens the unfinished one for the same experiment, stage and task set (resume). */
+  openEvaluation(spec: EvaluationSpec): Promise<number>;
+  /** Sets the final status and merges `extra` into the recorded config (stop reason, stage gate, spend). */
+  finishEvaluation(evaluationId: number, status: EvaluationStatus, extra: Record<string, unknown>): Promise<void>;
+  /**
+   * Makes sure a row exists for each key: missing ones are inserted as pending; rows not yet done from an
+   * earlier evaluation of the same experiment are adopted by this one. Done rows are left untouched.
+   */
+  ensureRuns(evaluationId: number, experimentId: string, keys: RunKey[]): Promise<void>;
+  /** Puts rows of the experiment left `running` by dead workers (and cancelled/error rows) back to pending. */
+  resetStale(experimentId: string, check: StaleCheck): Promise<number>;
+  /** Atomically takes one pending run of the evaluation and marks it running for `worker`. */
+  claim(evaluationId: number, worker: string): Promise<StoredRun | undefined>;
+  /** Records an attempt. `pending` puts the run back for a retry; the result is still stored for the record. */
+  complete(runId: number, worker: string, status: Exclude<RunStatus, 'running'>, result: RunResult): Promise<void>;
+  /** Every run of the experiment on the given keys (any evaluation), in key order. */
+  list(experimentId: string, keys?: RunKey[]): Promise<StoredRun[]>;
+}

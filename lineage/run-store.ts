@@ -1,0 +1,205 @@
+import { type Kysely, sql } from 'kysely';
+import type { EvaluationSpec, EvaluationStatus, RunKey, RunResult, RunStatus, RunStore, StaleCheck, StoredRun } from '../evaluator/store.js';
+import { type Db, now } from './db/open.js';
+import type { Database, Run } from './db/schema.js';
+
+// The evaluator's RunStore on the workspace database. Each method is one short statement or transaction, so
+// several processes can share the database (WAL, busy timeout) and a kill at any point leaves rows that the
+// next run can repair: `running` rows of dead workers go back to pending, done rows are never touched again.
+
+/**
+ * A write transaction that takes the write lock up front (BEGIN IMMEDIATE). A deferred transaction that reads
+ * then writes fails at once with SQLITE_BUSY when another process wrote in between; this one waits its turn.
+ */
+async function immediate<T>(db: Db, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const value = await fn(conn);
+      await sql`commit`.execute(conn);
+      return value;
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+  });
+}
+
+const keyOf = (k: RunKey) => `${k.taskId}\u0000${k.repeat}`;
+
+function toStored(r: Run): StoredRun {
+  return {
+    id: r.id,
+    evaluationId: r.evaluation_id,
+    experimentId: r.experiment_id,
+    taskId: r.task_id,
+    repeat: r.repeat,
+    status: r.status,
+    outcome: r.outcome,
+    exitReason: r.exit_reason,
+    infraError: r.infra_error ? (JSON.parse(r.infra_error) as StoredRun['infraError']) : null,
+    attempts: r.attempts,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    costUsd: r.cost_usd,
+    durationMs: r.duration_ms,
+    steps: r.steps,
+    trajectoryPath: r.trajectory_path,
+    patchPath: r.patch_path,
+    report: r.report ? (JSON.parse(r.report) as unknown) : null,
+    worker: r.worker,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+export function kyselyRunStore(db: Db): RunStore {
+  return {
+    async openEvaluation(spec: EvaluationSpec): Promise<number> {
+      const taskIds = JSON.stringify(spec.taskIds);
+      const config = JSON.stringify(spec.config);
+      return immediate(db, async (trx) => {
+        const open = await trx
+          .selectFrom('evaluations')
+          .select('id')
+          .where('experiment_id', '=', spec.experimentId)
+          .where('stage', '=', spec.stage)
+          .where('task_ids', '=', taskIds)
+          .where('repeats', '=', spec.repeats)
+          .where('status', 'in', ['running', 'stopped', 'failed'])
+          .orderBy('id', 'desc')
+          .executeTakeFirst();
+        if (open) {
+          await trx.updateTable('evaluations').set({ status: 'running', config, finished_at: null }).where('id', '=', open.id).execute();
+          return open.id;
+        }
+        const row = await trx
+          .insertInto('evaluations')
+          .values({
+            experiment_id: spec.experimentId,
+            suite_id: spec.suiteId,
+            split: spec.split,
+            stage: spec.stage,
+            task_ids: taskIds,
+            repeats: spec.repeats,
+            status: 'running',
+            config,
+            created_at: now(),
+            finished_at: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        return row.id;
+      });
+    },
+
+    async finishEvaluation(evaluationId: number, status: EvaluationStatus, extra: Record<string, unknown>): Promise<void> {
+      await immediate(db, async (trx) => {
+        const row = await trx.selectFrom('evaluations').select('config').where('id', '=', evaluationId).executeTakeFirstOrThrow();
+        const config = { ...(JSON.parse(row.config) as Record<string, unknown>), ...extra };
+        await trx
+          .updateTable('evaluations')
+          .set({ status, config: JSON.stringify(config), finished_at: status === 'running' ? null : now() })
+          .where('id', '=', evaluationId)
+          .execute();
+      });
+    },
+
+    async ensureRuns(evaluationId: number, experimentId: string, keys: RunKey[]): Promise<void> {
+      await immediate(db, async (trx) => {
+        for (const k of keys) {
+          await trx
+            .insertInto('runs')
+            .values({ evaluation_id: evaluationId, experiment_id: experimentId, task_id: k.taskId, repeat: k.repeat, status: 'pending', attempts: 0 })
+            .onConflict((oc) => oc.columns(['experiment_id', 'task_id', 'repeat']).doNothing())
+            .execute();
+          await trx
+            .updateTable('runs')
+            .set({ evaluation_id: evaluationId })
+            .where('experiment_id', '=', experimentId)
+            .where('task_id', '=', k.taskId)
+            .where('repeat', '=', k.repeat)
+            .where('status', 'in', ['pending', 'cancelled', 'error'])
+            .execute();
+        }
+      });
+    },
+
+    async resetStale(experimentId: string, check: StaleCheck): Promise<number> {
+      const running = await db
+        .selectFrom('runs')
+        .select(['id', 'worker', 'started_at'])
+        .where('experiment_id', '=', experimentId)
+        .where('status', '=', 'running')
+        .execute();
+      let reset = 0;
+      for (const r of running.filter((r) => check.isStale(r.worker, r.started_at))) {
+        // Guarded on the worker seen, so a row claimed again in between is left alone.
+        const res = await db
+          .updateTable('runs')
+          .set({ status: 'pending', worker: null })
+          .where('id', '=', r.id)
+          .where('status', '=', 'running')
+          .where((eb) => (r.worker === null ? eb('worker', 'is', null) : eb('worker', '=', r.worker)))
+          .executeTakeFirst();
+        reset += Number(res.numUpdatedRows);
+      }
+      const back: RunStatus[] = check.retryErrors ? ['cancelled', 'error'] : ['cancelled'];
+      const res = await db
+        .updateTable('runs')
+        .set({ status: 'pending', worker: null })
+        .where('experiment_id', '=', experimentId)
+        .where('status', 'in', back)
+        .executeTakeFirst();
+      return reset + Number(res.numUpdatedRows);
+    },
+
+    async claim(evaluationId: number, worker: string): Promise<StoredRun | undefined> {
+      // One UPDATE ... WHERE id = (SELECT ... LIMIT 1): atomic in SQLite, so two workers never take the same row.
+      const row = await db
+        .updateTable('runs')
+        .set({ status: 'running', worker, attempts: sql<number>`attempts + 1`, started_at: now(), finished_at: null })
+        .where('id', '=', (eb) =>
+          eb.selectFrom('runs').select('id').where('evaluation_id', '=', evaluationId).where('status', '=', 'pending').orderBy('repeat').orderBy('id').limit(1),
+        )
+        .where('status', '=', 'pending')
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toStored(row) : undefined;
+    },
+
+    async complete(runId: number, worker: string, status: Exclude<RunStatus, 'running'>, result: RunResult): Promise<void> {
+      await db
+        .updateTable('runs')
+        .set({
+          status,
+          outcome: result.outcome,
+          exit_reason: result.exitReason,
+          infra_error: result.infraError ? JSON.stringify(result.infraError) : null,
+          input_tokens: result.inputTokens ?? null,
+          output_tokens: result.outputTokens ?? null,
+          cache_read_tokens: result.cacheReadTokens ?? null,
+          cache_write_tokens: result.cacheWriteTokens ?? null,
+          cost_usd: result.costUsd ?? null,
+          duration_ms: Math.round(result.durationMs),
+          steps: result.steps ?? null,
+          trajectory_path: result.trajectoryPath ?? null,
+          patch_path: result.patchPath ?? null,
+          report: result.report === undefined ? null : JSON.stringify(result.report),
+          worker: status === 'pending' ? null : worker,
+          finished_at: status === 'pending' ? null : now(),
+        })
+        .where('id', '=', runId)
+        .where('status', '=', 'running')
+        .where('worker', '=', worker)
+        .execute();
+    },
+
+    async list(experimentId: string, keys?: RunKey[]): Promise<StoredRun[]> {
+      const rows = await db.selectFrom('runs').selectAll().where('experiment_id', '=', experimentId).orderBy('repeat').orderBy('task_id').execute();
+      if (!keys) return rows.map(toStored);
+      const wanted = new Set(keys.map(keyOf));
+      return rows.filter((r) => wanted.has(keyOf({ taskId: r.task_id, repeat: r.repeat }))).map(toStored);
+    },
+  };
+}
