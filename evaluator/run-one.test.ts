@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Task } from '../tasks/schema.js';
+import type { RunJob } from './job.js';
+import { makeRunOne, type RunDeps } from './run-one.js';
+import type { Sandbox, SandboxProvider, SandboxSpec } from './sandbox/types.js';
+
+// The run sequence with recording fakes: order of containers, what is infra and what is the agent's doing.
+
+const task = Task.parse({ id: 'demo-1', suite: 't', kind: 'swebench', statement: 's', environment: { image: 'img:1' }, workspace: { kind: 'image' }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
+
+function fakes(over: Partial<RunDeps> = {}, createFails?: Error) {
+  const log: string[] = [];
+  let n = 0;
+  const provider: SandboxProvider = {
+    name: 'local',
+    async create(spec: SandboxSpec) {
+      if (createFails) throw createFails;
+      const id = `sb${++n}:${spec.labels?.['evolve.role']}`;
+      log.push(`create ${id}`);
+      const sb: Sandbox = {
+        id,
+        workdir: '/testbed',
+        exec: async () => ({ exitCode: 0, output: '', timedOut: false, truncated: false, durationMs: 0 }),
+        writeFile: async () => undefined,
+        readFile: async () => '',
+        copyIn: async () => undefined,
+        copyOut: async () => undefined,
+        diff: async () => 'diff --git a/x b/x\n',
+        dispose: async () => void log.push(`dispose ${id}`),
+      };
+      return sb;
+    },
+  };
+  const deps: RunDeps = {
+    provider,
+    runsDir: mkdtempSync(join(tmpdir(), 'evolve-runone-')),
+    prepareWorkspace: async (_t, sb) => void log.push(`prepare ${sb.id}`),
+    grade: async (_t, sb, patch) => (log.push(`grade ${sb.id} ${patch.length}`), { resolved: true, report: { 'demo-1': { resolved: true } } }),
+    solve: async (name, _t, sb) => void log.push(`solve ${name} ${sb.id}`),
+    runAgent: async ({ sandbox }) => (log.push(`agent ${sandbox.id}`), { exitReason: 'submitted', inputTokens: 10, outputTokens: 2, costUsd: 0.01, steps: 3 }),
+    ...over,
+  };
+  return { deps, log };
+}
+
+const job = (actor: RunJob['actor']): RunJob => ({ runId: 1, evaluationId: 1, experimentId: 'exp-01', task, repeat: 0, attempt: 1, actor, labels: { 'evolve.experiment': 'exp-01' } });
+const genome = { model: 'offline', planning: { name: 'none', params: {} }, tools: { name: 'bash-only', params: {} }, memory: { name: 'full', params: {} }, prompt: { name: 'terse', params: {} }, budgets: { steps: 5, wallClockSec: 60 } };
+
+describe('runOne', () => {
+  it('grades in a second fresh sandbox created only after the agent sandbox is gone, and keeps the patch', async () => {
+    const { deps, log } = fakes();
+    const r = await makeRunOne(deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect(log).toEqual(['create sb1:agent', 'prepare sb1:agent', 'agent sb1:agent', 'dispose sb1:agent', 'create sb2:grader', 'prepare sb2:grader', 'grade sb2:grader 19', 'dispose sb2:grader']);
+    expect(r).toMatchObject({ outcome: 'resolved', exitReason: 'submitted', inputTokens: 10, costUsd: 0.01, steps: 3 });
+    expect(r.infraError).toBeUndefined();
+    expect(readFileSync(r.patchPath!, 'utf8')).toBe('diff --git a/x b/x\n');
+    expect(r.trajectoryPath).toMatch(/exp-01\/demo-1\/r0-a1\/trajectory.jsonl$/);
+  });
+
+  it('runs a solver instead of the agent', async () => {
+    const { deps, log } = fakes();
+    const r = await makeRunOne(deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
+    expect(log).toContain('solve oracle sb1:agent');
+    expect(r.outcome).toBe('resolved');
+    expect(existsSync(r.patchPath!)).toBe(true);
+  });
+
+  it('keeps machinery failures apart from agent failures', async () => {
+    const engine = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { kind: 'engine_unavailable' });
+    const noEngine = await makeRunOne(fakes({}, engine).deps)(job({ kind: 'solver', solver: 'null' }), new AbortController().signal);
+    expect([noEngine.outcome, noEngine.infraError?.kind]).toEqual([null, 'engine_unavailable']);
+
+    const badLog = fakes({ grade: async () => { throw Object.assign(new Error('no test results in log'), { kind: 'unparseable_log' }); } });
+    const r = await makeRunOne(badLog.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([r.outcome, r.infraError?.kind, r.exitReason]).toEqual([null, 'unparseable_log', 'submitted']);
+    expect(badLog.log.filter((l) => l.startsWith('dispose'))).toHaveLength(2);
+
+    const died = await makeRunOne(fakes({ runAgent: async () => ({ exitReason: 'sandbox_error' }) }).deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([died.outcome, died.infraError?.kind]).toEqual([null, 'sandbox_error']);
+
+    const gaveUp = fakes({ runAgent: async () => ({ exitReason: 'step_limit' }), grade: async () => ({ resolved: false, report: {} }) });
+    const lost = await makeRunOne(gaveUp.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([lost.outcome, lost.exitReason, lost.infraError]).toEqual(['unresolved', 'step_limit', undefined]);
+  });
+});

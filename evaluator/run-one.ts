@@ -1,0 +1,127 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Genome } from '../agent/genome.js';
+import type { Task } from '../tasks/schema.js';
+import type { Sandbox, SandboxProvider, SandboxSpec } from './sandbox/types.js';
+import type { RunJob, RunOneFn, SolverName } from './job.js';
+import type { InfraError, RunResult } from './store.js';
+
+// One (genome | solver, task, repeat): a fresh sandbox -> workspace -> agent (or solver) -> diff -> dispose ->
+// grade the diff in a second fresh sandbox, so the agent's container never holds the hidden tests.
+// Anything that goes wrong in the machinery is an infra error, kept apart from what the agent did.
+
+export interface AgentRunOutcome {
+  exitReason: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  costUsd?: number;
+  steps?: number;
+}
+
+export interface GradeOutcome {
+  resolved: boolean;
+  /** Upstream per-instance report. */
+  report: unknown;
+}
+
+/** The pieces a run is made of. The defaults wire the real modules (wiring.ts); tests inject their own. */
+export interface RunDeps {
+  provider: SandboxProvider;
+  /** Folder for trajectories and patches (the workspace's runs/). */
+  runsDir: string;
+  prepareWorkspace(task: Task, sandbox: Sandbox): Promise<void>;
+  /** Applies the patch in a fresh, prepared sandbox and runs the hidden tests. Throws on no/unparseable test log. */
+  grade(task: Task, sandbox: Sandbox, patch: string, signal: AbortSignal): Promise<GradeOutcome>;
+  solve(solver: SolverName, task: Task, sandbox: Sandbox, signal: AbortSignal): Promise<void>;
+  runAgent(args: { genome: Genome; task: Task; sandbox: Sandbox; trajectoryPath: string; signal: AbortSignal }): Promise<AgentRunOutcome>;
+  /** How the task's environment becomes a sandbox; default: its image tag or its Dockerfile through the image cache. */
+  sandboxSpec?(task: Task, labels: Record<string, string>): SandboxSpec;
+}
+
+export function defaultSandboxSpec(task: Task, labels: Record<string, string>): SandboxSpec {
+  const env = task.environment;
+  const image = env.dockerfile
+    ? { name: `task-${task.id.replace(/[^a-z0-9_.-]/gi, '-').toLowerCase()}`, dockerfile: env.dockerfile, ...(env.files ? { files: env.files } : {}) }
+    : env.image;
+  if (!image) throw Object.assign(new Error(`task ${task.id} names neither an image nor a Dockerfile`), { kind: 'image_missing' });
+  return { image, workdir: env.workdir, network: env.network, labels };
+}
+
+/** Exit reasons that mean the machinery failed under the agent, not the agent itself. */
+const INFRA_EXIT = new Set(['sandbox_error']);
+
+export function infraErrorOf(error: unknown, stage: string): InfraError {
+  const e = error as { kind?: unknown; name?: string; message?: string };
+  const kind = typeof e?.kind === 'string' ? e.kind : (e?.name ?? 'error');
+  return { kind, message: `${stage}: ${e?.message ?? String(error)}` };
+}
+
+export function runDir(runsDir: string, job: Pick<RunJob, 'experimentId' | 'task' | 'repeat' | 'attempt'>): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return join(runsDir, safe(job.experimentId), safe(job.task.id), `r${job.repeat}-a${job.attempt}`);
+}
+
+export function makeRunOne(deps: RunDeps): RunOneFn {
+  const specOf = deps.sandboxSpec ?? defaultSandboxSpec;
+  return async (job, signal) => {
+    const t0 = Date.now();
+    const dir = runDir(deps.runsDir, job);
+    mkdirSync(dir, { recursive: true });
+    const base: Pick<RunResult, 'durationMs'> & Partial<RunResult> = { durationMs: 0 };
+    const fail = (infraError: InfraError, exitReason: string | null = null): RunResult => ({ ...base, outcome: null, exitReason, infraError, durationMs: Date.now() - t0 });
+    let stage = 'create sandbox';
+    let patch: string;
+    let sandbox: Sandbox | undefined;
+    try {
+      sandbox = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'agent' }));
+      stage = 'prepare workspace';
+      await deps.prepareWorkspace(job.task, sandbox);
+      if (job.actor.kind === 'genome') {
+        stage = 'agent';
+        const trajectoryPath = join(dir, 'trajectory.jsonl');
+        const out = await deps.runAgent({ genome: job.actor.genome, task: job.task, sandbox, trajectoryPath, signal });
+        Object.assign(base, {
+          exitReason: out.exitReason,
+          inputTokens: out.inputTokens,
+          outputTokens: out.outputTokens,
+          cacheReadTokens: out.cacheReadTokens,
+          cacheWriteTokens: out.cacheWriteTokens,
+          costUsd: out.costUsd,
+          steps: out.steps,
+          trajectoryPath,
+        });
+        if (INFRA_EXIT.has(out.exitReason)) return fail({ kind: 'sandbox_error', message: 'the sandbox failed during the agent run' }, out.exitReason);
+      } else {
+        stage = `solver ${job.actor.solver}`;
+        await deps.solve(job.actor.solver, job.task, sandbox, signal);
+        base.exitReason = 'submitted';
+      }
+      stage = 'diff';
+      patch = await sandbox.diff();
+      base.patchPath = join(dir, 'patch.diff');
+      writeFileSync(base.patchPath, patch);
+    } catch (error) {
+      return fail(infraErrorOf(error, stage), base.exitReason ?? null);
+    } finally {
+      // The agent's container goes before grading starts: it must never see the hidden tests.
+      await sandbox?.dispose().catch(() => undefined);
+    }
+    if (signal.aborted) return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
+    let grader: Sandbox | undefined;
+    stage = 'grade: create sandbox';
+    try {
+      grader = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'grader' }));
+      stage = 'grade: prepare workspace';
+      await deps.prepareWorkspace(job.task, grader);
+      stage = 'grade';
+      const graded = await deps.grade(job.task, grader, patch, signal);
+      return { ...base, exitReason: base.exitReason ?? null, outcome: graded.resolved ? 'resolved' : 'unresolved', report: graded.report, durationMs: Date.now() - t0 };
+    } catch (error) {
+      return fail(infraErrorOf(error, stage), base.exitReason ?? null);
+    } finally {
+      await grader?.dispose().catch(() => undefined);
+    }
+  };
+}
