@@ -3,7 +3,7 @@ import type { AgentTaskView } from '../tasks/schema.js';
 import { ExitReason } from './exit-reason.js';
 import { Genome, genomeHash } from './genome.js';
 import type { Message, Model, ModelRequest, ModelResponse, ToolCallPart } from './models/types.js';
-import { messageChars } from './policies/memory/context.js';
+import { summarizeRequest } from './models/call-record.js';
 import { instantiatePolicies, resolvePolicies } from './policies/registry.js';
 import { PinnedSections, type AgentServices, type Turn } from './policies/types.js';
 import { dispatchToolCalls } from './tool-dispatch.js';
@@ -27,6 +27,8 @@ export interface RunAgentOptions {
   /** Consecutive malformed replies (no tool call, unknown tool, bad arguments) before format_error. */
   maxFormatErrors?: number;
   maxTokensPerCall?: number;
+  /** Write a model_call event per call (default). Pass false when the model is a gateway writing to the same sink. */
+  recordModelCalls?: boolean;
 }
 
 export interface AgentResult {
@@ -77,22 +79,31 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   Object.assign(services, prompt);
   trajectory.write({ type: 'run_start', step: 0, taskId: task.id, workdir: task.workdir, genome, genomeHash: genomeHash(genome), tools: [...toolsById.keys()], ...prompt });
 
+  let callSeq = 0;
   async function callModel(purpose: string, request: ModelRequest): Promise<ModelResponse> {
     const limit = signal?.aborted ? 'time_limit' : meter.exceeded();
     if (limit) throw new RunStop(limit);
-    const summary = { messages: request.messages.length, contextChars: request.system.length + messageChars(request.messages), tools: request.tools.map((t) => t.name), maxTokens: request.maxTokens };
     const callStarted = now();
+    const record = (outcome: { response?: ModelResponse; error?: { kind: string; message: string } }) => {
+      if (options.recordModelCalls === false) return; // the gateway records it
+      const { response, error } = outcome;
+      const cost = response && responseCost(response);
+      trajectory.write({
+        type: 'model_call', step: services.step(), at: new Date(callStarted).toISOString(), seq: ++callSeq, provider: model.provider, modelId: model.modelId,
+        request: summarizeRequest({ ...request, purpose }), usage: response?.usage ?? {}, latencyMs: now() - callStarted, retries: [],
+        ...(response ? { response } : {}), ...(error ? { error } : {}), ...(cost === undefined ? {} : { costUsd: cost }),
+      });
+    };
     phase = 'model';
     const deadline = AbortSignal.timeout(Math.max(1, meter.remainingMs()));
     try {
       const response = await model.generate({ ...request, purpose }, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
       meter.add(response);
-      const { content, stopReason, modelId } = response;
-      trajectory.write({ type: 'model_call', step: services.step(), purpose, request: summary, response: { content, stopReason, modelId }, usage: response.usage, costUsd: responseCost(response), latencyMs: now() - callStarted });
+      record({ response });
       return response;
     } catch (error) {
       const e = error as { kind?: string; message?: string };
-      trajectory.write({ type: 'model_call', step: services.step(), purpose, request: summary, usage: {}, latencyMs: now() - callStarted, errorKind: e.kind ?? 'error', errorMessage: String(e.message ?? error) });
+      record({ error: { kind: e.kind ?? 'error', message: String(e.message ?? error) } });
       throw error;
     } finally {
       phase = 'policy';

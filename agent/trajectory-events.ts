@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ExitReason } from './exit-reason.js';
 import { Genome } from './genome.js';
+import { ModelCallEventSchema } from './models/call-record.js';
 
-// One JSON object per line, in the order things happened. `seq` and `ts` are stamped by the writer.
-// The model_call record is defined here for now: agent/models/call-record.ts did not exist when this was written;
-// when it lands, the gateway's record can replace ModelCallRecord field for field.
+// One JSON object per line, in the order things happened; the writer stamps `ts` (ms since the epoch).
+// model_call is the models engineer's record (agent/models/call-record.ts): the gateway writes it through the
+// run's writer, or the loop writes the same record itself when the model is not behind a gateway.
 
 const UsageTotals = z.object({
   inputTokens: z.number(),
@@ -17,38 +18,7 @@ const UsageTotals = z.object({
 });
 export type UsageTotals = z.infer<typeof UsageTotals>;
 
-const AssistantPartRecord = z.union([
-  z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('tool_call'), id: z.string(), name: z.string(), input: z.unknown() }),
-]);
-
-export const ModelCallRecord = z.object({
-  /** "agent" for a step, "plan", "summarize" for policy calls. */
-  purpose: z.string(),
-  request: z.object({
-    messages: z.number(),
-    /** Characters of system prompt plus messages: the context size the model was given. */
-    contextChars: z.number(),
-    tools: z.array(z.string()),
-    maxTokens: z.number(),
-  }),
-  response: z
-    .object({ content: z.array(AssistantPartRecord), stopReason: z.string(), modelId: z.string() })
-    .optional(),
-  usage: z.object({
-    inputTokens: z.number().optional(),
-    outputTokens: z.number().optional(),
-    cacheReadTokens: z.number().optional(),
-    cacheWriteTokens: z.number().optional(),
-  }),
-  costUsd: z.number().optional(),
-  latencyMs: z.number(),
-  /** Set when the call failed: the ModelError kind, or "error". */
-  errorKind: z.string().optional(),
-  errorMessage: z.string().optional(),
-});
-
-const base = { seq: z.number().int(), ts: z.number(), step: z.number().int() };
+const base = { ts: z.number(), step: z.number().int() };
 
 export const TrajectoryEvent = z.discriminatedUnion('type', [
   z.object({
@@ -62,7 +32,8 @@ export const TrajectoryEvent = z.discriminatedUnion('type', [
     system: z.string(),
     instance: z.string(),
   }),
-  z.object({ type: z.literal('model_call'), ...base, ...ModelCallRecord.shape }),
+  /** `seq` here is the call number within the run's gateway; `step` is set when the loop wrote it. */
+  ModelCallEventSchema.extend({ ts: z.number().optional(), step: z.number().int().optional() }),
   z.object({
     type: z.literal('tool_call'),
     ...base,
@@ -96,4 +67,4 @@ export type TrajectoryEvent = z.infer<typeof TrajectoryEvent>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** What callers hand to the writer: everything but the stamps it adds. */
-export type TrajectoryEventInput = DistributiveOmit<TrajectoryEvent, 'seq' | 'ts'>;
+export type TrajectoryEventInput = DistributiveOmit<TrajectoryEvent, 'ts'> | z.input<typeof ModelCallEventSchema>;

@@ -2,10 +2,13 @@ import { closeSync, fsyncSync, openSync, readFileSync, writeSync, mkdirSync } fr
 import { dirname } from 'node:path';
 import { TrajectoryEvent, type TrajectoryEventInput } from './trajectory-events.js';
 
-export { TrajectoryEvent, ModelCallRecord, type TrajectoryEventInput, type UsageTotals } from './trajectory-events.js';
+export { TrajectoryEvent, type TrajectoryEventInput, type UsageTotals } from './trajectory-events.js';
 export { renderTranscript } from './transcript.js';
 
-/** Where the loop sends events. */
+/**
+ * Where the loop sends events. Give the same sink to the evaluator's gateway (`sink: (e) => writer.write(e)`)
+ * and run the loop with `recordModelCalls: false`, so each model call is recorded once, redacted and priced.
+ */
 export interface TrajectorySink {
   write(event: TrajectoryEventInput): void;
 }
@@ -17,7 +20,6 @@ export interface TrajectorySink {
  */
 export class TrajectoryWriter implements TrajectorySink {
   private fd: number | undefined;
-  private seq = 0;
 
   constructor(
     readonly path: string,
@@ -29,7 +31,7 @@ export class TrajectoryWriter implements TrajectorySink {
 
   write(event: TrajectoryEventInput): void {
     if (this.fd === undefined) throw new Error(`trajectory ${this.path} is closed`);
-    const stamped = { ...event, seq: this.seq++, ts: (this.options.now ?? Date.now)() };
+    const stamped = { ...event, ts: (this.options.now ?? Date.now)() };
     writeSync(this.fd, JSON.stringify(stamped) + '\n');
     if (this.options.fsync) fsyncSync(this.fd);
   }
@@ -45,7 +47,7 @@ export class TrajectoryWriter implements TrajectorySink {
 export class MemoryTrajectory implements TrajectorySink {
   readonly events: TrajectoryEvent[] = [];
   write(event: TrajectoryEventInput): void {
-    this.events.push({ ...event, seq: this.events.length, ts: Date.now() } as TrajectoryEvent);
+    this.events.push({ ...event, ts: Date.now() } as TrajectoryEvent);
   }
 }
 

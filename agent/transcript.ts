@@ -15,8 +15,9 @@ function renderEvent(event: TrajectoryEvent, maxOutputChars: number): string | u
     case 'run_start':
       return [`# Run of task ${event.taskId} (genome ${event.genomeHash}, model ${event.genome.model})`, `tools: ${event.tools.join(', ')}`, '', '## Task', event.instance].join('\n');
     case 'model_call': {
-      const head = `[step ${event.step}] model (${event.purpose}) ${event.latencyMs} ms, in ${event.usage.inputTokens ?? '?'} / out ${event.usage.outputTokens ?? '?'} tokens${event.costUsd === undefined ? '' : `, $${event.costUsd.toFixed(4)}`}`;
-      if (event.errorKind) return `${head}\n  FAILED (${event.errorKind}): ${event.errorMessage ?? ''}`;
+      const usage = `in ${event.usage.inputTokens ?? '?'} / out ${event.usage.outputTokens ?? '?'} tokens${event.costUsd === undefined ? '' : `, $${event.costUsd.toFixed(4)}`}`;
+      const head = `${event.step === undefined ? '' : `[step ${event.step}] `}model ${event.modelId} (${event.request.purpose}) ${event.latencyMs} ms, ${usage}`;
+      if (event.error) return `${head}\n  FAILED (${event.error.kind}): ${event.error.message}`;
       const parts = (event.response?.content ?? []).map((p) => (p.type === 'text' ? indent(p.text.trim(), '  > ') : `  -> ${p.name} ${clip(JSON.stringify(p.input), 400)}`));
       return [head, ...parts].join('\n');
     }

@@ -45,7 +45,8 @@ export function fileTools(limits: CommandLimits): Tool[] {
         const cut = truncateMiddle(listing.output, limits.maxOutputChars);
         return { output: cut.text, truncated: cut.truncated };
       }
-      const lines = (await ctx.sandbox.readFile(path)).split('\n');
+      const text = await ctx.sandbox.readFile(path);
+      const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
       const start = args.start_line ?? 1;
       const end = args.end_line === undefined || args.end_line === -1 ? lines.length : Math.min(args.end_line, lines.length);
       if (start > lines.length) return failure(`Error: start_line ${start} is past the end of the file (${lines.length} lines).`);

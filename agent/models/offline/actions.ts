@@ -1,0 +1,90 @@
+import type { EditOp, Intent, ReproKind, State } from './history.js';
+import { REPRO_PATH, TESTS_MARK, reproScript } from './repro.js';
+import type { Statement } from './statement.js';
+
+// Turns an intent into a call of one of the offered tools: the editor tools when present, otherwise bash
+// (edits become a small python3 script); grep/view/run_tests when offered, otherwise their bash equivalents.
+
+export interface Call {
+  name: string;
+  input: Record<string, unknown>;
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const VISIBLE_TESTS = 'timeout 600 python3 -m pytest -q -x -p no:cacheprovider 2>&1 | tail -n 15';
+
+export function reproCommand(kind: ReproKind, statement: Statement): string {
+  if (kind === 'script') return `python3 ${REPRO_PATH} 2>&1 | tail -n 80`;
+  if (kind === 'command' && statement.testCommand) return `timeout 600 ${statement.testCommand} 2>&1 | tail -n 80`;
+  return 'timeout 600 python3 -m pytest -x -q -p no:cacheprovider 2>&1 | tail -n 80';
+}
+
+/** The known text from `line - before` to `line + after`, as one string, for a unique str_replace anchor. */
+function anchor(state: State, op: EditOp, text: string): string {
+  const lines = state.files.get(op.path);
+  const prev = lines?.get(op.line - 1);
+  const next = lines?.get(op.line + 1);
+  return [prev, text, next].filter((l): l is string => l !== undefined).join('\n');
+}
+
+/** A python3 script that applies each replacement only if its anchor occurs exactly once. */
+function pythonEdit(state: State, ops: EditOp[]): string {
+  // Each op's anchor is computed against the file as the earlier ops leave it.
+  const pairs: Array<[string, string, string]> = [];
+  const shadow = new Map(state.files);
+  for (const op of ops) {
+    const view: State = { ...state, files: shadow };
+    pairs.push([op.path, anchor(view, op, op.old), anchor(view, op, op.new)]);
+    const lines = new Map(shadow.get(op.path) ?? []);
+    lines.set(op.line, op.new);
+    shadow.set(op.path, lines);
+  }
+  return [
+    `python3 - <<'EVOLVE_EDIT'`,
+    'import json, sys',
+    `for path, old, new in json.loads(${JSON.stringify(JSON.stringify(pairs))}):`,
+    '    text = open(path, encoding="utf-8").read()',
+    '    if text.count(old) != 1:',
+    '        print("EDIT_FAILED: anchor found %d times in %s" % (text.count(old), path)); sys.exit(3)',
+    '    open(path, "w", encoding="utf-8").write(text.replace(old, new, 1))',
+    'print("EDIT_OK")',
+    'EVOLVE_EDIT',
+  ].join('\n');
+}
+
+export function toCall(intent: Intent, state: State, statement: Statement, tools: Set<string>): Call | undefined {
+  const bash = (command: string): Call => ({ name: 'bash', input: { command } });
+  switch (intent.a) {
+    case 'repro': {
+      if (intent.kind === 'run_tests') return { name: 'run_tests', input: {} };
+      const parts: string[] = [];
+      if (intent.kind === 'script') parts.push(`cat > ${REPRO_PATH} <<'EVOLVE_REPRO'\n${reproScript(statement)}EVOLVE_REPRO`);
+      parts.push(reproCommand(intent.kind, statement));
+      if (intent.kind !== 'pytest') parts.push(`echo '${TESTS_MARK}'`, VISIBLE_TESTS);
+      return bash(parts.join('\n'));
+    }
+    case 'run':
+      return state.reproKind === 'run_tests' ? { name: 'run_tests', input: {} } : bash(reproCommand(state.reproKind ?? 'pytest', statement));
+    case 'locate': {
+      const pattern = `(def|class) (${intent.names.join('|')})\\b`;
+      if (tools.has('grep')) return { name: 'grep', input: { pattern, include: '*.py' } };
+      return bash(`grep -rnIE --include='*.py' --exclude-dir=.git ${q(pattern)} . | head -n 50`);
+    }
+    case 'view':
+      if (tools.has('view')) return { name: 'view', input: { path: intent.path, start_line: intent.start, end_line: intent.end } };
+      return bash(`awk 'NR>=${intent.start} && NR<=${intent.end} {printf "%6d\\t%s\\n", NR, $0}' ${q(intent.path)}`);
+    case 'edit': {
+      const op = intent.ops[0];
+      if (tools.has('str_replace') && op && intent.ops.length === 1 && !intent.withRun) {
+        return { name: 'str_replace', input: { path: op.path, old_str: anchor(state, op, op.old), new_str: anchor(state, op, op.new) } };
+      }
+      if (!tools.has('bash')) return undefined;
+      const run = intent.withRun && state.reproKind ? ` && ${reproCommand(state.reproKind, statement)}` : '';
+      return bash(pythonEdit(state, intent.ops).replace(/^python3 - <<'EVOLVE_EDIT'/, `python3 - <<'EVOLVE_EDIT'${run}`));
+    }
+    case 'tests':
+      return tools.has('run_tests') ? { name: 'run_tests', input: {} } : bash(VISIBLE_TESTS.replace(' -x', ''));
+    case 'submit':
+      return tools.has('submit') ? { name: 'submit', input: {} } : undefined;
+  }
+}

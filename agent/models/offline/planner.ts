@@ -1,0 +1,161 @@
+import type { Frame } from './repro.js';
+import type { Candidate, Intent, ReproKind, State } from './history.js';
+import { mutateLine, scopeNamesOf } from './mutations.js';
+import type { Statement } from './statement.js';
+
+// Decides the next step from the rebuilt state: reproduce, localise, view, try one candidate edit at a time
+// (reverting what does not help), check the visible tests, submit.
+
+export interface PlanOptions {
+  maxCandidates: number;
+  /** The step budget the model assumes (it cannot see the genome's): it wraps up just before it. */
+  maxSteps: number;
+  seed: number;
+}
+
+export interface Decision {
+  intent: Intent;
+  note: string;
+}
+
+export function reproKindFor(statement: Statement, tools: Set<string>): ReproKind | undefined {
+  if (tools.has('bash')) {
+    if (statement.snippets.length > 0) return 'script';
+    if (statement.testCommand) return 'command';
+  }
+  if (tools.has('run_tests')) return 'run_tests';
+  return tools.has('bash') ? 'pytest' : undefined;
+}
+
+interface FunctionSpan {
+  start: number;
+  body: number[];
+}
+
+/** The function around `line` from the known lines: its def line and the code lines of its body. */
+export function enclosingFunction(lines: Map<number, string>, line: number): FunctionSpan | undefined {
+  const indentOf = (s: string) => /^\s*/.exec(s)?.[0].length ?? 0;
+  let start: number | undefined;
+  const target = lines.get(line) ?? '';
+  for (let n = line; n >= 1 && lines.has(n); n--) {
+    const text = lines.get(n) ?? '';
+    if (/^\s*(async\s+)?def\s/.test(text) && (n === line || indentOf(text) < indentOf(target))) {
+      start = n;
+      break;
+    }
+  }
+  if (start === undefined) return undefined;
+  const defIndent = indentOf(lines.get(start) ?? '');
+  const body: number[] = [];
+  let inDoc = false;
+  for (let n = start + 1; lines.has(n); n++) {
+    const text = lines.get(n) ?? '';
+    if (text.trim() !== '' && indentOf(text) <= defIndent) break;
+    const quotes = (text.match(/"""|'''/g) ?? []).length;
+    const docLine = inDoc || quotes > 0;
+    if (quotes % 2 === 1) inDoc = !inDoc;
+    if (!docLine && text.trim() !== '' && !text.trim().startsWith('#')) body.push(n);
+  }
+  return { start, body };
+}
+
+/** A tiny deterministic hash for seed-dependent tie ordering. */
+function tieKey(seed: number, key: string): number {
+  let h = (2166136261 ^ seed) >>> 0;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+function candidatesFor(state: State, target: Frame, fromTrace: boolean, opts: PlanOptions): Candidate[] | 'view' {
+  const lines = state.files.get(target.path);
+  const fn = lines && lines.has(target.line) ? enclosingFunction(lines, target.line) : undefined;
+  if (!lines || !fn) return 'view';
+  const text = (n: number) => (state.rejected?.op.path === target.path && state.rejected.op.line === n ? state.rejected.op.old : lines.get(n) ?? '');
+  const scopeNames = scopeNamesOf([fn.start, ...fn.body].map(text));
+  const ranked: Array<Candidate & { rank: number[] }> = [];
+  for (const n of fn.body) {
+    const onTarget = fromTrace && n === target.line;
+    for (const m of mutateLine(text(n), { scopeNames, noneGuard: onTarget && state.noneError })) {
+      const key = `${target.path}:${n}:${m.text}`;
+      if (state.tried.has(key)) continue;
+      // The failing line from a traceback first; then by mutation priority, then top to bottom.
+      const rank = [onTarget ? 0 : 1, m.priority, opts.seed ? tieKey(opts.seed, key) : n];
+      ranked.push({ key, op: { path: target.path, line: n, old: text(n), new: m.text }, rank });
+    }
+  }
+  ranked.sort((a, b) => a.rank.reduce((d, x, i) => d || x - (b.rank[i] ?? 0), 0));
+  return ranked;
+}
+
+function viewWindow(target: Frame, fromTrace: boolean, state: State): Intent {
+  const known = state.files.get(target.path);
+  // Seen the line but not its def: look further up.
+  if (known?.has(target.line)) return { a: 'view', path: target.path, start: Math.max(1, Math.min(...known.keys()) - 60), end: target.line };
+  return fromTrace
+    ? { a: 'view', path: target.path, start: Math.max(1, target.line - 40), end: target.line + 25 }
+    : { a: 'view', path: target.path, start: target.line, end: target.line + 80 };
+}
+
+/** Names called in the bodies we have seen that the statement did not name (one level of search). */
+function calleesToSearch(state: State, targets: Frame[]): string[] {
+  const names: string[] = [];
+  for (const t of targets) {
+    const lines = state.files.get(t.path);
+    const fn = lines ? enclosingFunction(lines, t.line) : undefined;
+    for (const n of fn?.body ?? []) {
+      for (const m of (lines?.get(n) ?? '').matchAll(/(?<![\w.])([A-Za-z_]\w*)\(/g)) {
+        const name = m[1] ?? '';
+        if (name.length > 2 && !state.searched.has(name) && !names.includes(name) && !/^(len|str|int|list|dict|set|tuple|sorted|range|print|isinstance|min|max|sum|any|all|enumerate|zip|map|filter|super|type|repr|abs|round|iter|next|open|getattr|setattr|hasattr)$/.test(name)) names.push(name);
+      }
+    }
+  }
+  return names.slice(0, 6);
+}
+
+export function decide(state: State, statement: Statement, tools: Set<string>, opts: PlanOptions): Decision {
+  const left = opts.maxSteps - state.steps;
+  if (state.rejected && left >= 2) {
+    // Undo a candidate that did not help before anything else can be trusted (combined with the next try below).
+  } else if (left <= 1) return { intent: { a: 'submit' }, note: 'step budget nearly used: submitting what I have' };
+  const kind = reproKindFor(statement, tools);
+  if (!kind) return { intent: { a: 'submit' }, note: 'no way to run code with these tools: submitting' };
+  if (!state.baseline) return { intent: { a: 'repro', kind }, note: `reproducing the issue (${kind})` };
+  if (state.pending) return { intent: { a: 'run' }, note: 're-running the reproduction after the edit' };
+  if (state.fixed && !state.rejected) {
+    if (state.kept.length === 0) return { intent: { a: 'submit' }, note: 'the reproduction already passes: nothing to fix that I can see' };
+    if (!state.testsChecked && left >= 2) return { intent: { a: 'tests' }, note: 'reproduction passes: checking the visible tests' };
+    return { intent: { a: 'submit' }, note: 'reproduction passes and the visible tests hold: submitting' };
+  }
+  const targets: Array<{ frame: Frame; trace: boolean }> = [
+    ...state.frames.map((frame) => ({ frame, trace: true })),
+    ...state.defs.map((frame) => ({ frame, trace: false })),
+  ];
+  const unsearched = statement.names.filter((n) => !state.searched.has(n)).slice(0, 6);
+  if (state.frames.length === 0 && unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
+  const budgetLeft = state.tried.size < opts.maxCandidates && left > 2;
+  for (const { frame, trace } of budgetLeft ? targets : []) {
+    const cands = candidatesFor(state, frame, trace, opts);
+    if (cands === 'view') {
+      const view = viewWindow(frame, trace, state);
+      // Give up on a target we already viewed without finding its function.
+      if (view.a === 'view' && state.viewed.has(`${view.path}:${view.start}`)) continue;
+      return { intent: view, note: `viewing ${frame.path} around line ${frame.line}` };
+    }
+    const next = cands[0];
+    if (!next) continue;
+    const r = state.rejected;
+    if (r && (r.op.path !== next.op.path || r.op.line !== next.op.line) && !tools.has('bash')) {
+      return { intent: { a: 'edit', ops: [{ ...r.op, old: r.op.new, new: r.op.old }], revert: r.key }, note: 'reverting the last candidate' };
+    }
+    const ops = r ? (r.op.path === next.op.path && r.op.line === next.op.line ? [{ ...next.op, old: r.op.new }] : [{ ...r.op, old: r.op.new, new: r.op.old }, next.op]) : [next.op];
+    const withRun = !tools.has('str_replace') || ops.length > 1;
+    const intent: Intent = { a: 'edit', ops, cand: next.key, ...(r ? { revert: r.key } : {}), ...(withRun ? { withRun } : {}) };
+    return { intent, note: `trying candidate ${state.tried.size + 1}: ${next.op.path}:${next.op.line} -> ${next.op.new.trim()}` };
+  }
+  if (budgetLeft && unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
+  const callees = budgetLeft ? calleesToSearch(state, targets.map((t) => t.frame)) : [];
+  if (callees.length > 0) return { intent: { a: 'locate', names: callees }, note: `searching the helpers it calls: ${callees.join(', ')}` };
+  if (state.rejected) return { intent: { a: 'edit', ops: [{ ...state.rejected.op, old: state.rejected.op.new, new: state.rejected.op.old }], revert: state.rejected.key }, note: 'reverting the last candidate' };
+  if (state.kept.length > 0 && !state.testsChecked && left >= 2) return { intent: { a: 'tests' }, note: 'partial improvement kept: checking the visible tests' };
+  return { intent: { a: 'submit' }, note: state.kept.length > 0 ? 'submitting the partial improvement' : 'no candidate helped: submitting' };
+}

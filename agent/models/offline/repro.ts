@@ -1,0 +1,146 @@
+import type { Statement } from './statement.js';
+
+// The reproduction script written from the statement's examples, and how a run of it (or of a test
+// command) is scored. Scores are compared lexicographically: fewer errors first, then more expected values
+// seen, then fewer of the reporter's (buggy) outputs still reproduced.
+
+export const REPRO_PATH = '/tmp/evolve_repro.py';
+export const REPRO_END = 'EVOLVE_REPRO_END';
+export const TESTS_MARK = '=== visible tests ===';
+
+export function reproScript(statement: Statement): string {
+  const mode = statement.script ? 'exec' : 'single';
+  return [
+    '# Written by the offline model from the task statement\'s examples.',
+    'import os, sys, traceback',
+    'sys.path.insert(0, os.getcwd())',
+    `SNIPPETS = ${JSON.stringify(statement.snippets.map((s) => s.source))}`,
+    'ns = {"__name__": "__main__"}',
+    'cur = [0]',
+    'def _show(value):',
+    '    if value is not None:',
+    '        print("OUT[%d] %r" % (cur[0], value))',
+    'sys.displayhook = _show',
+    'for i, src in enumerate(SNIPPETS):',
+    '    cur[0] = i',
+    '    try:',
+    `        exec(compile(src, "<repro-%d>" % i, "${mode}"), ns)`,
+    '    except Exception:',
+    '        traceback.print_exc(file=sys.stdout)',
+    '        print("ERR[%d]" % i)',
+    `print("${REPRO_END}")`,
+    '',
+  ].join('\n');
+}
+
+export interface Score {
+  kind: 'script' | 'tests';
+  vector: number[];
+  fixed: boolean;
+  /** False when the output cannot be read as a run of the repro (crashed before the end, no summary). */
+  readable: boolean;
+}
+
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+export function scoreScript(output: string, statement: Statement): Score {
+  const body = output.split(TESTS_MARK)[0] ?? output;
+  const outs = new Map<number, string>();
+  for (const m of body.matchAll(/^OUT\[(\d+)\] (.*)$/gm)) outs.set(Number(m[1]), `${outs.get(Number(m[1])) ?? ''}${m[2] ?? ''}`);
+  const errs = new Set([...body.matchAll(/^ERR\[(\d+)\]$/gm)].map((m) => Number(m[1])));
+  const readable = body.includes(REPRO_END);
+  const errors = readable ? errs.size : statement.snippets.length + 1;
+  const all = squash([...outs.values()].join('\n'));
+  const expected = statement.expected.map(squash);
+  let matched = expected.filter((e) => all.includes(e)).length;
+  let reproduced = 0;
+  statement.snippets.forEach((snippet, i) => {
+    const out = outs.get(i);
+    if (snippet.expected !== undefined && out !== undefined && squash(out).includes(squash(snippet.expected)) && !expected.includes(squash(snippet.expected))) matched++;
+    if (snippet.shown === undefined) return;
+    const shown = squash(snippet.shown);
+    if (expected.some((e) => shown === e || shown.includes(e))) return; // the reporter showed a correct value
+    if (/^(Traceback|\w+(Error|Exception))/.test(snippet.shown) ? errs.has(i) : out !== undefined && squash(out) === shown) reproduced++;
+  });
+  const wanted = expected.length + statement.snippets.filter((s) => s.expected !== undefined && !expected.includes(squash(s.expected))).length;
+  return {
+    kind: 'script',
+    vector: [-errors, matched, -reproduced],
+    fixed: readable && errors === 0 && matched === wanted && reproduced === 0,
+    readable,
+  };
+}
+
+export interface TestSummary {
+  passed: number;
+  failed: number;
+  errors: number;
+  /** A pytest summary line was found. */
+  summary: boolean;
+}
+
+export function parseTestSummary(output: string): TestSummary {
+  const lines = output.split('\n').filter((l) => /\d+ (passed|failed|errors?)\b|no tests ran/.test(l));
+  const last = lines.at(-1) ?? '';
+  return {
+    passed: Number(/(\d+) passed/.exec(last)?.[1] ?? 0),
+    failed: Number(/(\d+) failed/.exec(last)?.[1] ?? 0),
+    errors: Number(/(\d+) errors?\b/.exec(last)?.[1] ?? 0),
+    summary: last !== '',
+  };
+}
+
+export function scoreTests(output: string): Score {
+  const t = parseTestSummary(output.split(TESTS_MARK)[0] ?? output);
+  const crashed = /^(ImportError|ModuleNotFoundError|SyntaxError|ERROR: )/m.test(output) && t.passed === 0;
+  return {
+    kind: 'tests',
+    vector: [-(t.failed + t.errors + (crashed ? 1 : 0)), t.passed],
+    fixed: t.summary && t.failed === 0 && t.errors === 0 && t.passed > 0 && !crashed,
+    readable: t.summary,
+  };
+}
+
+export function better(a: Score, b: Score): boolean {
+  for (let i = 0; i < Math.max(a.vector.length, b.vector.length); i++) {
+    const x = a.vector[i] ?? 0;
+    const y = b.vector[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return false;
+}
+
+/** The visible tests did not get worse (unknown summaries cannot be judged, so they pass). */
+export function testsHold(after: TestSummary, before: TestSummary | undefined): boolean {
+  if (!after.summary) return true;
+  const bad = after.failed + after.errors;
+  return before?.summary ? bad <= before.failed + before.errors : bad === 0;
+}
+
+export interface Frame {
+  path: string;
+  line: number;
+  func?: string;
+}
+
+const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+export function isTestPath(path: string): boolean {
+  return TEST_FILE.test(path);
+}
+
+/** Traceback frames in the project's own non-test files, deepest first. */
+export function extractFrames(output: string): Frame[] {
+  const frames: Frame[] = [];
+  const re = /File "([^"]+)", line (\d+)(?:, in (\S+))?|^(\S+\.py):(\d+): in (\S+)/gm;
+  for (const m of output.matchAll(re)) {
+    const path = (m[1] ?? m[4] ?? '').replace(/^\.\//, '');
+    const frame: Frame = { path, line: Number(m[2] ?? m[5]) };
+    const func = m[3] ?? m[6];
+    if (func) frame.func = func;
+    if (path.startsWith('<') || /site-packages|dist-packages|\/lib\/python\d|evolve_repro/.test(path) || isTestPath(path)) continue;
+    frames.push(frame);
+  }
+  const seen = new Set<string>();
+  return frames.reverse().filter((f) => !seen.has(`${f.path}:${f.line}`) && seen.add(`${f.path}:${f.line}`));
+}

@@ -1,0 +1,135 @@
+// Reads the task statement the way a careful user would: code examples (doctest or script), the values the
+// reporter says they expected, the identifiers they name, and a test command if one is mentioned.
+// Everything here comes from text the agent was shown; nothing is read from disk.
+
+export interface Snippet {
+  /** Python source of one `>>>` statement (continuations joined), or a whole script block. */
+  source: string;
+  /** What the reporter showed as output (usually the buggy result); undefined when none was shown. */
+  shown?: string;
+  /** A value the reporter says this call should produce (from an inline "`call` -> `value`"). */
+  expected?: string;
+}
+
+export interface Statement {
+  text: string;
+  snippets: Snippet[];
+  /** True when the snippets came from a plain script block rather than `>>>` lines. */
+  script: boolean;
+  /** Backticked values the prose says are expected ("Expected `'abc'`", "should be `[1, 2]`"). */
+  expected: string[];
+  /** Identifiers the statement names (functions, classes), in order of first mention. */
+  names: string[];
+  testCommand?: string;
+}
+
+const EXPECT_WORDS = /expect|should|instead|want|correct|supposed|still|ought|desired/i;
+const NOT_NAMES = new Set(
+  ('print len str int float list dict set tuple repr sorted range type isinstance bool min max sum abs any all ' +
+    'open map filter zip enumerate reversed round format object super self cls None True False import from as ' +
+    'return def class if else elif for while in is not and or lambda with try except raise assert pass yield ' +
+    'python python3 pytest pip e g i s').split(' '),
+);
+
+interface Block {
+  lang: string;
+  body: string;
+}
+
+function splitFences(text: string): { blocks: Block[]; prose: string } {
+  const blocks: Block[] = [];
+  const prose = text.replace(/```([\w+-]*)[^\n]*\n([\s\S]*?)```/g, (_m, lang: string, body: string) => {
+    blocks.push({ lang: lang.toLowerCase(), body });
+    return '\n';
+  });
+  return { blocks, prose };
+}
+
+/** `>>>` lines become snippets; the lines after each (until the next prompt or a blank) are its shown output. */
+function doctestSnippets(body: string): Snippet[] {
+  const out: Snippet[] = [];
+  let current: { src: string[]; shown: string[] } | undefined;
+  const flush = () => {
+    if (!current) return;
+    const shown = current.shown.join('\n').trim();
+    out.push(shown ? { source: current.src.join('\n'), shown } : { source: current.src.join('\n') });
+    current = undefined;
+  };
+  for (const line of body.split('\n')) {
+    if (line.startsWith('>>>')) {
+      flush();
+      current = { src: [line.slice(4)], shown: [] };
+    } else if (line.startsWith('...') && current && current.shown.length === 0) {
+      current.src.push(line.slice(4));
+    } else if (current && line.trim() !== '') {
+      current.shown.push(line);
+    } else flush();
+  }
+  flush();
+  return out;
+}
+
+function looksLikePython(block: Block): boolean {
+  if (['bash', 'sh', 'shell', 'console', 'text', 'diff', 'json', 'yaml', 'toml'].includes(block.lang)) return false;
+  const body = block.body.trimStart();
+  if (body.startsWith('Traceback') || body.startsWith('$ ')) return false;
+  return /^(>>>|import |from |print\(|[\w.]+\s*=|[\w.]+\()/m.test(body);
+}
+
+function isCall(span: string): boolean {
+  return /^[A-Za-z_][\w.]*\(.*\)$/s.test(span.trim());
+}
+
+function isValue(span: string): boolean {
+  const s = span.trim();
+  if (s === '' || isCall(s) || /[<>]=?\s*\w/.test(s) && !/^['"[({]/.test(s)) return false;
+  return /^(['"[({\d-]|True|False|None)/.test(s) || /^[\w-]+$/.test(s);
+}
+
+function collectNames(sources: string[], into: string[]): void {
+  const add = (n: string) => {
+    if (!NOT_NAMES.has(n) && !into.includes(n) && n.length > 1) into.push(n);
+  };
+  for (const src of sources) {
+    const imported = /^\s*from\s+[\w.]+\s+import\s+\(?([\w\s,]+)\)?/gm;
+    for (const m of src.matchAll(imported)) for (const n of (m[1] ?? '').split(/[\s,]+/)) if (n) add(n);
+    for (const m of src.matchAll(/([A-Za-z_][\w.]*)\s*\(/g)) add((m[1] ?? '').split('.').pop() ?? '');
+  }
+}
+
+export function parseStatement(text: string): Statement {
+  const { blocks, prose } = splitFences(text);
+  const snippets: Snippet[] = [];
+  let script = false;
+  for (const block of blocks.filter(looksLikePython)) {
+    if (/^>>>/m.test(block.body)) snippets.push(...doctestSnippets(block.body));
+    else if (snippets.length === 0) {
+      snippets.push({ source: block.body });
+      script = true;
+    }
+  }
+  const expected: string[] = [];
+  const names: string[] = [];
+  const spans = [...prose.matchAll(/`([^`\n]+)`/g)];
+  spans.forEach((m, i) => {
+    const span = m[1] ?? '';
+    // The sentence leading up to the span decides whether it states an expectation.
+    const before = prose.slice(Math.max(0, (m.index ?? 0) - 120), m.index).split(/\n\s*\n|[.!?]\s+(?=[A-Z])/).pop() ?? '';
+    const prev = spans[i - 1];
+    const between = prev ? prose.slice((prev.index ?? 0) + prev[0].length, m.index) : '';
+    // "`call(...)` -> `value`": an extra check, and an expected value when the prose frames it as one.
+    if (prev && isCall(prev[1] ?? '') && /^\s*(->|→|=>)\s*$/.test(between) && !script) {
+      const wanted = EXPECT_WORDS.test(before) ? { expected: span } : {};
+      snippets.push({ source: (prev[1] ?? '').trim(), ...wanted });
+      if ('expected' in wanted) expected.push(span);
+      return;
+    }
+    if (isCall(span)) collectNames([span], names);
+    else if (/^[A-Za-z_][\w.]*(\(\))?$/.test(span) && /[_A-Z.]|\(\)/.test(span.slice(1))) collectNames([`${span.replace('()', '')}(`], names);
+    if (EXPECT_WORDS.test(before) && isValue(span) && !expected.includes(span)) expected.push(span);
+  });
+  collectNames(snippets.map((s) => s.source), names);
+  // Only a command written as code (backticks, a fenced line or a `$ ` prompt) counts as one.
+  const command = /(?:`|^\$ |^)((?:python3?\s+-m\s+)?pytest(?:[ \t]+[^\s`]+)*)(?:`|$)/m.exec(text)?.[1];
+  return { text, snippets, script, expected, names, ...(command ? { testCommand: command.trim() } : {}) };
+}
