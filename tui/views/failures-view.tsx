@@ -19,7 +19,7 @@ export function FailuresView({ clusters, selected, scope, width, height }: Failu
       <Text bold>Failure clusters — {scope}</Text>
       {clusters.slice(start, end).map((c, i) => (
         <Text key={c.id} inverse={start + i === selected} wrap="truncate">
-          {truncate(`${String(c.count).padStart(5)}  ${c.label}  (${c.tasks.length} tasks: ${c.tasks.slice(0, 4).join(', ')}${c.tasks.length > 4 ? ', …' : ''})`, width)}
+          {truncate(`${start + i === selected ? '›' : ' '}${String(c.count).padStart(5)}  ${c.label}  (${c.tasks.length} tasks: ${c.tasks.slice(0, 4).join(', ')}${c.tasks.length > 4 ? ', …' : ''})`, width)}
         </Text>
       ))}
     </Box>

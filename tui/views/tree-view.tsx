@@ -34,7 +34,8 @@ export function TreeView({ rows, selected, height, width, championId, color }: T
         const star = n.id === championId ? '★' : ' ';
         const author = n.authoredBy ? ` ✎${n.authoredBy}` : '';
         const interval = n.scoreLo !== null && n.scoreHi !== null ? `[${pct(n.scoreLo)},${pct(n.scoreHi)}]` : '';
-        const left = `${'  '.repeat(row.depth)}${marker} ${star}${n.id}`;
+        // The cursor mark keeps the selection visible when NO_COLOR (or a dumb terminal) drops the inverse style.
+        const left = `${index === selected ? '›' : ' '}${'  '.repeat(row.depth)}${marker} ${star}${n.id}`;
         const right = `${pct(n.score).padStart(4)} ${interval.padEnd(11)} ${scoreBar(n.score)} ${signed(row.delta).padStart(4)} ${n.status.padEnd(10)}`;
         const changeWidth = Math.max(8, width - left.length - right.length - 4);
         const deltaColour = row.delta === null ? undefined : row.delta > 0 ? 'green' : row.delta < 0 ? 'red' : undefined;
