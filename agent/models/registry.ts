@@ -69,8 +69,8 @@ export interface CreateModelOptions {
   retryDeps?: RetryDeps;
   /** For `scripted`. */
   script?: ScriptedEntry[];
-  /** Passed to createOfflineModel. */
-  offline?: unknown;
+  /** Passed to createOfflineModel (policies it adapts to: tools, memory window, step budget). */
+  offline?: Record<string, unknown>;
   /** Anthropic prompt caching (default on). */
   cache?: boolean;
 }
@@ -134,22 +134,8 @@ function requireKey(env: Record<string, string | undefined>, variable: string, n
   });
 }
 
-async function createOffline(params: unknown): Promise<Model> {
-  // Imported lazily: the offline model is a separate module with its own dependencies.
-  const specifier = './offline.js';
-  let module: { createOfflineModel?: (params?: unknown) => Model | Promise<Model> };
-  try {
-    module = (await import(specifier)) as typeof module;
-  } catch (error) {
-    // TODO(offline): remove this branch once agent/models/offline.ts lands.
-    throw new ModelError('not_found', `the offline model is not available yet: ${(error as Error).message}`, undefined, false, {
-      hint: 'agent/models/offline.ts (createOfflineModel) is still being built; use a provider model meanwhile.',
-    });
-  }
-  if (typeof module.createOfflineModel !== 'function') {
-    throw new ModelError('not_found', 'agent/models/offline.ts does not export createOfflineModel', undefined, false, {
-      hint: 'This looks like a bug in evolve.',
-    });
-  }
-  return module.createOfflineModel(params);
+async function createOffline(params: Record<string, unknown> | undefined): Promise<Model> {
+  // Imported lazily: only runs that ask for `offline` load the search strategy.
+  const { createOfflineModel } = await import('./offline.js');
+  return createOfflineModel(params);
 }
