@@ -98,15 +98,14 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
     const deadline = AbortSignal.timeout(Math.max(1, meter.remainingMs()));
     try {
       const response = await model.generate({ ...request, purpose }, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+      phase = 'policy';
       meter.add(response);
       record({ response });
       return response;
     } catch (error) {
       const e = error as { kind?: string; message?: string };
       record({ error: { kind: e.kind ?? 'error', message: String(e.message ?? error) } });
-      throw error;
-    } finally {
-      phase = 'policy';
+      throw error; // phase stays 'model' so the error is classified as the model's
     }
   }
 

@@ -20,7 +20,8 @@ export type Intent =
   | { a: 'run' }
   | { a: 'locate'; names: string[] }
   | { a: 'view'; path: string; start: number; end: number }
-  | { a: 'edit'; ops: EditOp[]; cand?: string; revert?: string; withRun?: boolean }
+  /** cand/candOp: the candidate tried (its op against the unmutated line); revert: the candidate undone. */
+  | { a: 'edit'; ops: EditOp[]; cand?: string; candOp?: EditOp; revert?: string; withRun?: boolean }
   | { a: 'tests' }
   | { a: 'submit' };
 
@@ -154,7 +155,7 @@ function step(state: State, intent: Intent, call: ToolCallPart, result: { conten
       applyOps(state, intent.ops);
       if (intent.revert && state.rejected?.key === intent.revert) state.rejected = undefined;
       if (intent.cand) {
-        const op = intent.ops.at(-1);
+        const op = intent.candOp ?? intent.ops.at(-1);
         if (op) state.pending = { key: intent.cand, op };
         if (intent.withRun && state.reproKind) evaluate(state, score(state.reproKind, out.split('EDIT_OK').pop() ?? '', statement));
       }

@@ -149,7 +149,7 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
     }
     const ops = r ? (r.op.path === next.op.path && r.op.line === next.op.line ? [{ ...next.op, old: r.op.new }] : [{ ...r.op, old: r.op.new, new: r.op.old }, next.op]) : [next.op];
     const withRun = !tools.has('str_replace') || ops.length > 1;
-    const intent: Intent = { a: 'edit', ops, cand: next.key, ...(r ? { revert: r.key } : {}), ...(withRun ? { withRun } : {}) };
+    const intent: Intent = { a: 'edit', ops, cand: next.key, candOp: next.op, ...(r ? { revert: r.key } : {}), ...(withRun ? { withRun } : {}) };
     return { intent, note: `trying candidate ${state.tried.size + 1}: ${next.op.path}:${next.op.line} -> ${next.op.new.trim()}` };
   }
   if (budgetLeft && unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
