@@ -66,7 +66,7 @@ function tieKey(seed: number, key: string): number {
   return h;
 }
 
-function candidatesFor(state: State, target: Frame, fromTrace: boolean, opts: PlanOptions): Candidate[] | 'view' {
+function candidatesFor(state: State, target: Frame, fromTrace: boolean, opts: PlanOptions, maxPriority: number): Candidate[] | 'view' {
   const lines = state.files.get(target.path);
   const fn = lines && lines.has(target.line) ? enclosingFunction(lines, target.line) : undefined;
   if (!lines || !fn) return 'view';
@@ -77,7 +77,7 @@ function candidatesFor(state: State, target: Frame, fromTrace: boolean, opts: Pl
     const onTarget = fromTrace && n === target.line;
     for (const m of mutateLine(text(n), { scopeNames, noneGuard: onTarget && state.noneError })) {
       const key = `${target.path}:${n}:${m.text}`;
-      if (state.tried.has(key)) continue;
+      if (state.tried.has(key) || m.priority > maxPriority) continue;
       // The failing line from a traceback first; then by mutation priority, then top to bottom.
       const rank = [onTarget ? 0 : 1, m.priority, opts.seed ? tieKey(opts.seed, key) : n];
       ranked.push({ key, op: { path: target.path, line: n, old: text(n), new: m.text }, rank });
@@ -112,6 +112,35 @@ function calleesToSearch(state: State, targets: Frame[]): string[] {
   return names.slice(0, 6);
 }
 
+const LIKELY = 4;
+
+/** The best untried candidate over the targets, or the view needed before candidates can be made. */
+function firstCandidate(state: State, targets: Array<{ frame: Frame; trace: boolean }>, maxPriority: number, opts: PlanOptions): Candidate | Decision | undefined {
+  for (const { frame, trace } of targets) {
+    const cands = candidatesFor(state, frame, trace, opts, maxPriority);
+    if (cands === 'view') {
+      const view = viewWindow(frame, trace, state);
+      // Give up on a target we already viewed without finding its function.
+      if (view.a === 'view' && state.viewed.has(`${view.path}:${view.start}`)) continue;
+      return { intent: view, note: `viewing ${frame.path} around line ${frame.line}` };
+    }
+    if (cands[0]) return cands[0];
+  }
+  return undefined;
+}
+
+/** Apply `next`, undoing the rejected candidate in the same step when the tools allow it. */
+function tryCandidate(state: State, next: Candidate, tools: Set<string>): Decision {
+  const r = state.rejected;
+  const sameLine = r !== undefined && r.op.path === next.op.path && r.op.line === next.op.line;
+  const undo = r ? { ...r.op, old: r.op.new, new: r.op.old } : undefined;
+  if (r && undo && !sameLine && !tools.has('bash')) return { intent: { a: 'edit', ops: [undo], revert: r.key }, note: 'reverting the last candidate' };
+  const ops = r && undo ? (sameLine ? [{ ...next.op, old: r.op.new }] : [undo, next.op]) : [next.op];
+  const withRun = !tools.has('str_replace') || ops.length > 1;
+  const intent: Intent = { a: 'edit', ops, cand: next.key, candOp: next.op, ...(r ? { revert: r.key } : {}), ...(withRun ? { withRun } : {}) };
+  return { intent, note: `trying candidate ${state.tried.size + 1}: ${next.op.path}:${next.op.line} -> ${next.op.new.trim()}` };
+}
+
 export function decide(state: State, statement: Statement, tools: Set<string>, opts: PlanOptions): Decision {
   const left = opts.maxSteps - state.steps;
   if (state.rejected && left >= 2) {
@@ -132,29 +161,18 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
   ];
   const unsearched = statement.names.filter((n) => !state.searched.has(n)).slice(0, 6);
   if (state.frames.length === 0 && unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
-  const budgetLeft = state.tried.size < opts.maxCandidates && left > 2;
-  for (const { frame, trace } of budgetLeft ? targets : []) {
-    const cands = candidatesFor(state, frame, trace, opts);
-    if (cands === 'view') {
-      const view = viewWindow(frame, trace, state);
-      // Give up on a target we already viewed without finding its function.
-      if (view.a === 'view' && state.viewed.has(`${view.path}:${view.start}`)) continue;
-      return { intent: view, note: `viewing ${frame.path} around line ${frame.line}` };
-    }
-    const next = cands[0];
-    if (!next) continue;
-    const r = state.rejected;
-    if (r && (r.op.path !== next.op.path || r.op.line !== next.op.line) && !tools.has('bash')) {
-      return { intent: { a: 'edit', ops: [{ ...r.op, old: r.op.new, new: r.op.old }], revert: r.key }, note: 'reverting the last candidate' };
-    }
-    const ops = r ? (r.op.path === next.op.path && r.op.line === next.op.line ? [{ ...next.op, old: r.op.new }] : [{ ...r.op, old: r.op.new, new: r.op.old }, next.op]) : [next.op];
-    const withRun = !tools.has('str_replace') || ops.length > 1;
-    const intent: Intent = { a: 'edit', ops, cand: next.key, candOp: next.op, ...(r ? { revert: r.key } : {}), ...(withRun ? { withRun } : {}) };
-    return { intent, note: `trying candidate ${state.tried.size + 1}: ${next.op.path}:${next.op.line} -> ${next.op.new.trim()}` };
+  // Room for one more try: apply (+ run when editing with str_replace), a revert, and the submit.
+  const perTry = tools.has('str_replace') ? 2 : 1;
+  const budgetLeft = state.tried.size < opts.maxCandidates && left >= perTry + 2;
+  // Likely mutations everywhere first (the named functions, then the helpers they call), exotic ones last.
+  for (const maxPriority of budgetLeft ? [LIKELY, Infinity] : []) {
+    const found = firstCandidate(state, targets, maxPriority, opts);
+    if (found && 'intent' in found) return found;
+    if (found) return tryCandidate(state, found, tools);
+    if (unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
+    const callees = calleesToSearch(state, targets.map((t) => t.frame));
+    if (callees.length > 0) return { intent: { a: 'locate', names: callees }, note: `searching the helpers it calls: ${callees.join(', ')}` };
   }
-  if (budgetLeft && unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
-  const callees = budgetLeft ? calleesToSearch(state, targets.map((t) => t.frame)) : [];
-  if (callees.length > 0) return { intent: { a: 'locate', names: callees }, note: `searching the helpers it calls: ${callees.join(', ')}` };
   if (state.rejected) return { intent: { a: 'edit', ops: [{ ...state.rejected.op, old: state.rejected.op.new, new: state.rejected.op.old }], revert: state.rejected.key }, note: 'reverting the last candidate' };
   if (state.kept.length > 0 && !state.testsChecked && left >= 2) return { intent: { a: 'tests' }, note: 'partial improvement kept: checking the visible tests' };
   return { intent: { a: 'submit' }, note: state.kept.length > 0 ? 'submitting the partial improvement' : 'no candidate helped: submitting' };
