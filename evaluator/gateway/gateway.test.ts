@@ -6,6 +6,7 @@ import { startFakeServer, type FakeServer } from '../../agent/models/testing/fak
 import { anthropicReply, firstRequest, openaiReply, secondRequest } from '../../agent/models/testing/wire.js';
 import { ModelError } from '../../agent/models/types.js';
 import { Budget, budgetLimitsFromConfig } from './budget.js';
+import { generationBudget, openRunGateway } from './for-run.js';
 import { createGateway } from './gateway.js';
 import { costOf, findPrice } from './prices.js';
 
@@ -172,5 +173,21 @@ describe('gateway around the real clients', () => {
     expect(events[0]).toMatchObject({ error: { kind: 'context_overflow', status: 400 }, usage: {} });
     expect(events[0]!.response).toBeUndefined();
     expect(gateway.spent.calls).toBe(1);
+  });
+});
+
+describe('openRunGateway', () => {
+  it('wires a model name and evolve.json budgets into a gateway sharing the generation budget', async () => {
+    // The shape of evolve.json's sections (lineage/config.ts); evaluator/ does not import lineage/.
+    const config = { budgets: { runCalls: 1, generationCalls: 3 }, models: { prices: { 'scripted/scripted': { input: 1, output: 1 } } } };
+    const generation = generationBudget(config, 'generation 1');
+    const runs = await Promise.all(
+      [1, 2].map((i) => openRunGateway({ model: 'scripted', config, runLabel: `run ${i}`, generationBudget: generation, script: [say('a'), say('b')], env: {} })),
+    );
+    await runs[0]!.model.generate(firstRequest());
+    await expect(runs[0]!.model.generate(firstRequest())).rejects.toMatchObject({ kind: 'budget_exceeded', message: expect.stringContaining('run 1') });
+    await runs[1]!.model.generate(firstRequest());
+    expect(generation.spent).toMatchObject({ calls: 2, tokens: 240 });
+    expect(generation.spent.dollars).toBeCloseTo(0.00024, 12);
   });
 });
