@@ -170,7 +170,8 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
     if (found && 'intent' in found) return found;
     if (found) return tryCandidate(state, found, tools);
     if (unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
-    const callees = calleesToSearch(state, targets.map((t) => t.frame));
+    // One level only: helpers of the failing frames and of the functions the statement names.
+    const callees = calleesToSearch(state, targets.filter((t) => t.trace || statement.names.includes(t.frame.func ?? '')).map((t) => t.frame));
     if (callees.length > 0) return { intent: { a: 'locate', names: callees }, note: `searching the helpers it calls: ${callees.join(', ')}` };
   }
   if (state.rejected) return { intent: { a: 'edit', ops: [{ ...state.rejected.op, old: state.rejected.op.new, new: state.rejected.op.old }], revert: state.rejected.key }, note: 'reverting the last candidate' };

@@ -65,7 +65,8 @@ export function scoreScript(output: string, statement: Statement): Score {
   const wanted = expected.length + statement.snippets.filter((s) => s.expected !== undefined && !expected.includes(squash(s.expected))).length;
   return {
     kind: 'script',
-    vector: [-errors, matched, -reproduced],
+    // With stated expectations only reaching them counts: merely changing the output is no progress.
+    vector: wanted > 0 ? [-errors, matched] : [-errors, -reproduced],
     fixed: readable && errors === 0 && matched === wanted && reproduced === 0,
     readable,
   };
