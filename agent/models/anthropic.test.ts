@@ -94,7 +94,29 @@ describe('anthropic adapter', () => {
     });
     // The key travels only in a header.
     expect(JSON.stringify(wire.body)).not.toContain(key);
-    expect(String(wire.headers.authorization ?? wire.headers['x-api-key'])).toContain(key);
+    expect(wire.headers.authorization).toBe(`Bearer ${key}`);
+    expect(wire.headers['anthropic-version']).toBeTruthy();
+  });
+
+  it('puts tool results before text in a user turn and flags failed tools', async () => {
+    server.reply(anthropicReply.text('ok'));
+    const base = secondRequest('toolu_1');
+    const messages = [
+      ...base.messages.slice(0, 2),
+      {
+        role: 'user' as const,
+        content: [
+          { type: 'text' as const, text: 'Note: tests still fail.' },
+          { type: 'tool_result' as const, toolCallId: 'toolu_1', content: 'No such file', isError: true },
+        ],
+      },
+    ];
+    await (await model()).generate({ ...base, messages });
+    const body = server.requests[0]!.body as { messages: Array<{ content: unknown }> };
+    expect(body.messages[2]!.content).toEqual([
+      { type: 'tool_result', tool_use_id: 'toolu_1', content: 'No such file', is_error: true },
+      { type: 'text', text: 'Note: tests still fail.', cache_control: { type: 'ephemeral' } },
+    ]);
   });
 
   it('snapshots the tool schema Anthropic receives', async () => {
@@ -150,6 +172,8 @@ describe('anthropic adapter', () => {
     const response = await (await model()).generate(firstRequest(), { onRetry: (n) => notices.push(n) });
     expect(response.content).toEqual([{ type: 'text', text: 'done' }]);
     expect(server.requests).toHaveLength(3);
+    // Every attempt is ours: the SDK's own retry loop is off.
+    expect(server.requests.map((r) => r.headers['x-stainless-retry-count'])).toEqual(['0', '0', '0']);
     expect(notices.map((n) => [n.attempt, n.kind, n.status])).toEqual([
       [1, 'overloaded', 529],
       [2, 'server', 500],

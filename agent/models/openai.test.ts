@@ -88,6 +88,28 @@ describe('openai adapter', () => {
     });
   });
 
+  it('sends tool results as tool messages, text after them, and marks failed tools', async () => {
+    server.reply(openaiReply.text('ok'));
+    const base = secondRequest('call_1');
+    const messages = [
+      ...base.messages.slice(0, 2),
+      {
+        role: 'user' as const,
+        content: [
+          { type: 'text' as const, text: 'Tests still fail.' },
+          { type: 'tool_result' as const, toolCallId: 'call_1', content: 'No such file', isError: true },
+        ],
+      },
+    ];
+    await (await openai()).generate({ ...base, messages, temperature: 0.2, stop: ['DONE'] });
+    const body = server.requests[0]!.body as { messages: unknown[]; temperature: number; stop: string[] };
+    expect(body.messages.slice(3)).toEqual([
+      { role: 'tool', tool_call_id: 'call_1', content: '[error] No such file' },
+      { role: 'user', content: 'Tests still fail.' },
+    ]);
+    expect([body.temperature, body.stop]).toEqual([0.2, ['DONE']]);
+  });
+
   it('snapshots the tool schema OpenAI receives', async () => {
     server.reply(openaiReply.text('ok'));
     await (await openai()).generate(firstRequest());
