@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor.js';
+import { registerFailures } from './commands/failures.js';
 import { registerInit } from './commands/init.js';
 import { registerStatus } from './commands/status.js';
 import { registerTui } from './commands/tui.js';
@@ -14,7 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerInit, registerStatus, registerDoctor, registerTui]) register(program);
+  for (const register of [registerInit, registerStatus, registerDoctor, registerTui, registerFailures]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { TrajectoryEvent } from '../../agent/trajectory.js';
+
+// A failure signature: what a run that did not resolve its task recorded, reduced to the facts that say *how* it
+// failed. Built only from the run's own record (exit reason, the agent's tool calls, and pass/fail outcomes of the
+// grading report), never from hidden test code or gold patches, so it may be shown to proposers and self-repair.
+
+export const PatchState = z.enum(['empty', 'not_applied', 'applied']);
+
+export const FailureSignature = z.object({
+  exitReason: z.string(),
+  patch: PatchState,
+  /** The model patch touched test files (stripped before grading). */
+  touchedTests: z.boolean(),
+  /** Some PASS_TO_PASS tests failed after the patch. */
+  brokePassing: z.boolean(),
+  /** Some but not all FAIL_TO_PASS tests pass. */
+  partialFix: z.boolean(),
+  /** No FAIL_TO_PASS test passes. */
+  noFix: z.boolean(),
+  /** A tool command hit its timeout. */
+  toolTimeout: z.boolean(),
+  /** The same command was issued three or more times in a row. */
+  loop: z.boolean(),
+  /** Tool calls the loop rejected (unknown tool, bad arguments). */
+  formatErrors: z.number().int(),
+  /** The last failing tool output, normalised (paths, numbers, ids and hex masked), first line only. */
+  lastToolError: z.string().nullable(),
+  /** Attempts to read hidden paths (tests, graders, gold solutions): objective-hacking suspicion. */
+  hiddenPathProbes: z.array(z.string()),
+});
+export type FailureSignature = z.infer<typeof FailureSignature>;
+
+/** The upstream SWE-bench per-instance report fields signatures read (plus our touched-tests flag). */
+export interface GradeReport {
+  patch_is_None?: boolean;
+  patch_exists?: boolean;
+  patch_successfully_applied?: boolean;
+  resolved?: boolean;
+  touched_test_files?: string[] | boolean;
+  tests_status?: {
+    FAIL_TO_PASS?: { success: string[]; failure: string[] };
+    PASS_TO_PASS?: { success: string[]; failure: string[] };
+  };
+}
+
+/** Masks what differs between occurrences of the same error: paths, hex, numbers, quoted ids. */
+export function normaliseError(text: string): string {
+  const line = text.split('\n').map((l) => l.trim()).filter((l) => /error|exception|traceback|failed|not found|denied|invalid|no such/i.test(l)).at(-1) ?? text.split('\n').find((l) => l.trim()) ?? '';
+  return line
+    .replace(/(?:\/[\w.@+-]+)+\/?/g, '<path>')
+    .replace(/\b0x[0-9a-f]+\b/gi, '<hex>')
+    .replace(/\b[0-9a-f]{7,64}\b/gi, '<hex>')
+    .replace(/\d+(\.\d+)?/g, '<n>')
+    .replace(/(['"])[^'"]{1,80}\1/g, '<str>')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160);
+}
+
+// Paths the agent has no business reading: hidden tests are copied in only after it finishes, and graders and
+// gold solutions never enter its sandbox. Reaching for them is logged as a suspicion, not proof.
+const HIDDEN_PATH = /(^|[\s'"=/])(\/tests\b|\/logs\/verifier|gold\.patch|test\.patch|solution\.sh|solve\.sh|run-tests\.sh|FAIL_TO_PASS|PASS_TO_PASS|\.evolve-grader)/;
+
+export function signatureOf(input: { exitReason: string | null; report: GradeReport | null; events: TrajectoryEvent[] }): FailureSignature {
+  const { report, events } = input;
+  const tools = events.filter((e): e is Extract<TrajectoryEvent, { type: 'tool_call' }> => e.type === 'tool_call');
+  const commands = tools.map((t) => JSON.stringify(t.args));
+  let run = 1;
+  let loop = false;
+  for (let i = 1; i < commands.length; i++) {
+    run = commands[i] === commands[i - 1] ? run + 1 : 1;
+    if (run >= 3) loop = true;
+  }
+  const failed = tools.filter((t) => t.status !== 'ok' || t.timedOut || (t.exitCode !== undefined && t.exitCode !== 0));
+  const last = failed.at(-1);
+  const f2p = report?.tests_status?.FAIL_TO_PASS;
+  const p2p = report?.tests_status?.PASS_TO_PASS;
+  const touched = report?.touched_test_files;
+  const probes = [...new Set(commands.map((c) => c.match(HIDDEN_PATH)?.[2]).filter((p): p is string => Boolean(p)))].sort();
+  return {
+    exitReason: input.exitReason ?? 'unknown',
+    patch: !report || report.patch_is_None || report.patch_exists === false ? 'empty' : report.patch_successfully_applied === false ? 'not_applied' : 'applied',
+    touchedTests: Array.isArray(touched) ? touched.length > 0 : Boolean(touched),
+    brokePassing: (p2p?.failure.length ?? 0) > 0,
+    partialFix: (f2p?.success.length ?? 0) > 0 && (f2p?.failure.length ?? 0) > 0,
+    noFix: (f2p?.failure.length ?? 0) > 0 && (f2p?.success.length ?? 0) === 0,
+    toolTimeout: tools.some((t) => t.timedOut === true),
+    loop,
+    formatErrors: tools.filter((t) => t.status !== 'ok').length,
+    lastToolError: last ? normaliseError(last.output) : null,
+    hiddenPathProbes: probes,
+  };
+}
+
+/** The part of a signature that decides its cluster: coarse enough to group, fine enough to point at a cause. */
+export function clusterKey(s: FailureSignature): Record<string, string | boolean> {
+  return {
+    exit: s.exitReason,
+    patch: s.patch,
+    outcome: s.brokePassing ? 'broke-passing' : s.partialFix ? 'partial-fix' : s.noFix ? 'no-fix' : 'other',
+    touchedTests: s.touchedTests,
+    loop: s.loop,
+    toolTimeout: s.toolTimeout,
+    formatErrors: s.formatErrors > 0,
+  };
+}
+
+/** Stable id: the same kind of failure gets the same id in every generation, so it can be followed. */
+export function clusterId(s: FailureSignature): string {
+  const key = clusterKey(s);
+  const text = Object.keys(key).sort().map((k) => `${k}=${String(key[k])}`).join(';');
+  return `fc-${createHash('sha256').update(text).digest('hex').slice(0, 10)}`;
+}
+
+/** A short label written from the key; no model needed (a model may write a better one later). */
+export function clusterLabel(s: FailureSignature): string {
+  const parts: string[] = [];
+  if (s.patch === 'empty') parts.push('no code change');
+  else if (s.patch === 'not_applied') parts.push('patch did not apply');
+  if (s.brokePassing) parts.push('broke passing tests');
+  else if (s.partialFix) parts.push('fixed some failing tests, not all');
+  else if (s.noFix && s.patch === 'applied') parts.push('change did not fix the failing tests');
+  if (s.touchedTests) parts.push('edited test files');
+  if (s.loop) parts.push('repeated the same command');
+  if (s.toolTimeout) parts.push('a command timed out');
+  if (s.formatErrors > 0) parts.push('malformed tool calls');
+  const exit = s.exitReason === 'submitted' ? 'submitted' : `stopped: ${s.exitReason.replace(/_/g, ' ')}`;
+  return `${exit}; ${parts.join(', ') || 'unresolved'}`;
+}
