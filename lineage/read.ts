@@ -1,3 +1,4 @@
+import { readTrajectory, renderTranscript } from '../agent/trajectory.js';
 import { sql } from 'kysely';
 import type { Db } from './db/open.js';
 
@@ -229,4 +230,13 @@ export async function readLiveProgress(db: Db, at: Date = new Date()): Promise<L
     }
   }
   return [...byId.values()].sort((a, b) => a.experimentId.localeCompare(b.experimentId));
+}
+
+/** A run's trajectory as readable transcript lines; a damaged file yields a line saying what is wrong. */
+export function readTrajectoryLines(path: string): string[] {
+  try {
+    return renderTranscript(readTrajectory(path)).split('\n');
+  } catch (error) {
+    return [`cannot read trajectory ${path}: ${(error as Error).message}`];
+  }
 }

@@ -95,7 +95,8 @@ describe('evolve tui', () => {
 
   it('opens an experiment with its grid and the parent beside it, then its failures and a trajectory', async () => {
     const traj = join(dir, 'run.jsonl');
-    writeFileSync(traj, `${JSON.stringify({ type: 'run_start', task: 'task-001' })}\n${JSON.stringify({ type: 'tool_call', name: 'bash', output: 'FAILED tests/test_x.py::test_y' })}\n`);
+    const event = { type: 'tool_call', ts: 1, step: 1, callId: 'c1', name: 'bash', args: { command: 'python3 -m pytest' }, status: 'ok', exitCode: 1, output: 'FAILED tests/test_x.py::test_y', truncated: false, durationMs: 40 };
+    writeFileSync(traj, `${JSON.stringify(event)}\n`);
     await db.updateTable('runs').set({ trajectory_path: traj }).execute();
     const { lastFrame, stdin, unmount } = render(<App data={data} color={false} />);
     await until(lastFrame, /exp-01/);
@@ -107,7 +108,7 @@ describe('evolve tui', () => {
     frame = await until(lastFrame, /Failure clusters — exp-01/);
     expect(frame).toMatch(/\d+ +(empty patch|step limit|fix broke|repeated identical)/);
     stdin.write('\r');
-    frame = await until(lastFrame, /── tool_call/);
+    frame = await until(lastFrame, /FAILED tests/);
     expect(frame).toContain('FAILED tests/test_x.py::test_y');
     stdin.write('\u001b'); // esc back to failures
     frame = await until(lastFrame, /Failure clusters/);
