@@ -31,6 +31,9 @@ describe('prices', () => {
     expect(findPrice('openai/gpt-4o-mini-2024-07-18')?.input).toBe(0.15);
     expect(findPrice('openai/gpt-4o', { 'openai/gpt-4o': { input: 1, output: 2 } })).toEqual({ input: 1, output: 2 });
     expect(findPrice('openai-compatible/qwen2.5-coder')).toBeUndefined();
+    // A newer model is not a snapshot of an older one: no borrowed price.
+    expect(findPrice('anthropic/claude-opus-4-6')).toBeUndefined();
+    expect(findPrice('openai/gpt-4o-audio-preview')).toBeUndefined();
     expect(findPrice('replay/anthropic/claude-sonnet-4-5')?.input).toBe(0);
   });
 

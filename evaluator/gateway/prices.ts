@@ -43,22 +43,23 @@ export const builtinPrices: Record<string, ModelPrice> = {
   replay: free,
 };
 
+/** Dated snapshots and aliases of a listed model: claude-sonnet-4-5-20250929, gpt-4o-2024-08-06, ...-latest. */
+const snapshotSuffix = /^-(\d{8}|\d{4}-\d{2}-\d{2}|latest)$/;
+
 /**
- * The price of `provider/modelId`: an override or built-in entry for the exact name, else the longest entry that
- * prefixes it followed by "-" (dated snapshots such as claude-sonnet-4-5-20250929), overrides first.
+ * The price of `provider/modelId`: an override or built-in entry for the exact name, else for the name without a
+ * snapshot suffix. Only dated suffixes are stripped, so a new model (claude-opus-4-6) never inherits an old price.
  */
 export function findPrice(modelName: string, overrides: Record<string, ModelPrice> = {}): ModelPrice | undefined {
+  // offline/<anything>, scripted/<anything>, replay/<recorded model>: free whatever the model id.
+  const provider = modelName.split(/[/:]/)[0] ?? '';
   for (const table of [overrides, builtinPrices]) {
     if (table[modelName]) return table[modelName];
   }
-  // offline/<anything>, scripted/<anything>, replay/<recorded model>: free whatever the model id.
-  const provider = modelName.split(/[/:]/)[0] ?? '';
   if (['offline', 'scripted', 'replay'].includes(provider)) return builtinPrices[provider];
   for (const table of [overrides, builtinPrices]) {
-    const prefix = Object.keys(table)
-      .filter((k) => modelName.startsWith(`${k}-`))
-      .sort((a, b) => b.length - a.length)[0];
-    if (prefix) return table[prefix];
+    const base = Object.keys(table).find((k) => modelName.startsWith(k) && snapshotSuffix.test(modelName.slice(k.length)));
+    if (base) return table[base];
   }
   return undefined;
 }
