@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgent } from './commands/agent.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerEval } from './commands/eval.js';
+import { registerExport } from './commands/export.js';
 import { registerFailures } from './commands/failures.js';
 import { registerInit } from './commands/init.js';
 import { registerStatus } from './commands/status.js';
@@ -15,7 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerInit, registerStatus, registerDoctor, registerTui, registerFailures]) register(program);
+  for (const register of [registerInit, registerStatus, registerDoctor, registerTui, registerFailures, registerEval, registerExport, registerAgent]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

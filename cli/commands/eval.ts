@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import type { EvaluateResult } from '../../evaluator/evaluate.js';
+import { progressReporter } from '../../evaluator/progress.js';
+import { evaluateExperiment } from '../../lineage/evaluate-experiment.js';
+import { printJson, UsageError } from '../output.js';
+import { withWorkspace } from '../workspace.js';
+
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got "${value}"`);
+    return n;
+  };
+}
+
+export function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+export function oneOf<T extends string>(flag: string, values: readonly T[]) {
+  return (value: string): T => {
+    if (!(values as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${values.join(', ')}, got "${value}"`);
+    return value as T;
+  };
+}
+
+/** Ctrl-C once: stop starting runs and cancel the ones in flight cleanly. Twice: leave at once (resume repairs it). */
+export function interruptSignal(): { signal: AbortSignal; release: () => void } {
+  const ctl = new AbortController();
+  const onSigint = () => {
+    if (ctl.signal.aborted) process.exit(130);
+    process.stderr.write('\nInterrupted: cancelling runs in flight (Ctrl-C again to quit now; `evolve eval` again resumes).\n');
+    ctl.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  return { signal: ctl.signal, release: () => (process.off('SIGINT', onSigint), process.off('SIGTERM', onSigint)) };
+}
+
+export function describeResult(experimentId: string, r: EvaluateResult): string {
+  const s = r.summary;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const lines = [
+    `${experimentId}: ${r.status}${r.stopReason ? ` (${r.stopReason})` : ''}`,
+    s.runs ? `  resolved     ${pct(s.resolveRate)} of ${s.tasks} tasks (95% CI ${pct(s.interval.lo)}-${pct(s.interval.hi)}, ${s.runs} runs)` : '  resolved     no finished runs',
+    ...Object.entries(s.passAtK).filter(([k]) => k !== '1').map(([k, v]) => `  pass@${k}       ${pct(v)}`),
+    `  runs         ${r.runs.filter((x) => x.status === 'done').length} done, ${r.runs.filter((x) => x.status === 'error').length} infra errors, ${r.runs.filter((x) => x.status === 'pending' || x.status === 'cancelled').length} not run`,
+    `  spend        $${r.spend.dollars.toFixed(2)}, ${r.spend.tokens} tokens, ${(r.spend.elapsedMs / 1000).toFixed(1)}s`,
+  ];
+  for (const st of r.stages) if (st.gate) lines.push(`  stage ${st.stage}: score ${pct(st.gate.score)} vs threshold ${pct(st.gate.threshold)} -> ${st.gate.passed ? 'continue' : 'stop'}`);
+  if (r.skippedStages.length) lines.push(`  skipped      ${r.skippedStages.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval <experiment>')
+    .description('run an experiment (or a fixed solver) on a task set; resumes where a previous run stopped')
+    .option('--suite <name>', 'task suite (default: evolve.json defaults.suite)')
+    .option('--subset <n>', 'only the first N tasks', positiveInt('--subset'))
+    .option('--split <split>', 'train or heldout', oneOf('--split', ['train', 'heldout'] as const))
+    .option('--repeats <k>', 'runs per task', positiveInt('--repeats'))
+    .option('--concurrency <c>', 'runs in parallel (default: from cores and memory)', positiveInt('--concurrency'))
+    .option('--sandbox <kind>', 'docker or local', oneOf('--sandbox', ['docker', 'local'] as const))
+    .option('--solver <name>', 'evaluate a fixed solver instead of the genome: oracle or null', oneOf('--solver', ['oracle', 'null'] as const))
+    .option('--model <name>', "override the genome's model")
+    .option('--max-dollars <d>', 'stop starting runs once this much is spent', positiveNumber('--max-dollars'))
+    .option('--max-tokens <t>', 'stop starting runs once this many tokens are used', positiveInt('--max-tokens'))
+    .option('--max-minutes <m>', 'stop starting runs after this long', positiveNumber('--max-minutes'))
+    .option('--screen <n>', 'staged: first N tasks, the rest only if the score clears the parent minus --margin', positiveInt('--screen'))
+    .option('--margin <x>', 'allowed shortfall below the parent for --screen (default 0)', Number)
+    .option('--json', 'print the result as JSON')
+    .action(async (experimentId: string, opts: Record<string, unknown>, cmd: Command) => {
+      await withWorkspace(cmd, async (ws) => {
+        const { signal, release } = interruptSignal();
+        try {
+          const result = await evaluateExperiment(ws, {
+            experimentId,
+            suite: opts.suite as string | undefined,
+            subset: opts.subset as number | undefined,
+            split: opts.split as 'train' | 'heldout' | undefined,
+            repeats: opts.repeats as number | undefined,
+            concurrency: opts.concurrency as number | undefined,
+            sandbox: opts.sandbox as 'docker' | 'local' | undefined,
+            solver: opts.solver as 'oracle' | 'null' | undefined,
+            model: opts.model as string | undefined,
+            budget: { dollars: opts.maxDollars as number | undefined, tokens: opts.maxTokens as number | undefined, wallClockSec: opts.maxMinutes === undefined ? undefined : (opts.maxMinutes as number) * 60 },
+            screen: opts.screen === undefined ? undefined : { tasks: opts.screen as number, margin: (opts.margin as number | undefined) ?? 0 },
+            signal,
+            onProgress: opts.json ? undefined : progressReporter(process.stderr),
+          });
+          if (opts.json) printJson({ experiment: experimentId, ...result });
+          else process.stdout.write(describeResult(experimentId, result));
+          process.exitCode = result.stopReason === 'interrupted' ? 130 : result.status === 'failed' ? 1 : 0;
+        } finally {
+          release();
+        }
+      });
+    });
+}

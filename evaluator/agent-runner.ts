@@ -1,0 +1,58 @@
+import { appendFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { runAgent } from '../agent/loop.js';
+import { createModel, type CreateModelOptions } from '../agent/models/registry.js';
+import type { Model } from '../agent/models/types.js';
+import { TrajectoryWriter } from '../agent/trajectory.js';
+import { agentView } from '../tasks/schema.js';
+import { Budget, type BudgetLimits, createGateway, type ModelPrice } from './gateway/index.js';
+import type { AgentRunOutcome, RunDeps } from './run-one.js';
+
+// The agent side of a run: the genome's model from the registry, wrapped in the gateway (per-run budget, the
+// evaluation's shared budget, prices, redaction), then the agent loop on the task's agent view only.
+
+export interface AgentRunnerOptions {
+  /** Per-run limits (evolve.json budgets.run*); the genome's own budgets apply inside the loop as well. */
+  runLimits?: BudgetLimits;
+  /** Budgets shared across runs, e.g. the generation's. */
+  shared?: Budget[];
+  prices?: Record<string, ModelPrice>;
+  /** Overrides the genome's model name (`evolve agent run --model`). */
+  model?: string;
+  modelOptions?: CreateModelOptions;
+  /** Builds the model instead of the registry (tests: a ScriptedModel). */
+  createModel?: (name: string) => Promise<Model> | Model;
+}
+
+export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent'] {
+  return async ({ genome, task, sandbox, trajectoryPath, signal }): Promise<AgentRunOutcome> => {
+    const name = options.model ?? genome.model;
+    const inner = options.createModel ? await options.createModel(name) : await createModel(name, options.modelOptions);
+    const runBudget = new Budget(`run ${task.id}`, options.runLimits ?? {});
+    // The loop writes its own model_call events; the gateway's redacted call records go next to them.
+    const callsPath = join(dirname(trajectoryPath), 'model-calls.jsonl');
+    const model = createGateway(inner, {
+      prices: options.prices,
+      budgets: [runBudget, ...(options.shared ?? [])],
+      sink: (event) => appendFileSync(callsPath, `${JSON.stringify(event)}\n`),
+      defaultPurpose: 'agent',
+    });
+    const trajectory = new TrajectoryWriter(trajectoryPath);
+    try {
+      const result = await runAgent({ genome: name === genome.model ? genome : { ...genome, model: name }, task: agentView(task), sandbox, model, trajectory, signal });
+      const spent = model.spent;
+      return {
+        exitReason: result.exitReason,
+        inputTokens: result.usage.inputTokens,
+        outputTokens: result.usage.outputTokens,
+        cacheReadTokens: result.usage.cacheReadTokens,
+        cacheWriteTokens: result.usage.cacheWriteTokens,
+        // Unknown price stays unknown: dollars only when every call was priced.
+        costUsd: spent.unpricedCalls === 0 ? spent.dollars : result.usage.costUsd,
+        steps: result.steps,
+      };
+    } finally {
+      trajectory.close();
+    }
+  };
+}

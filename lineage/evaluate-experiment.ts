@@ -1,0 +1,173 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Genome } from '../agent/genome.js';
+import type { GlobalBudget } from '../evaluator/budget.js';
+import { evaluate, EvaluateError, type EvaluateResult } from '../evaluator/evaluate.js';
+import type { SolverName } from '../evaluator/job.js';
+import type { ProgressSnapshot } from '../evaluator/progress.js';
+import type { StagePlan } from '../evaluator/stages.js';
+import type { RunResult } from '../evaluator/store.js';
+import { workerId } from '../evaluator/worker.js';
+import { summarize } from '../evaluator/stats/index.js';
+import { wireRuns, type Wiring } from '../evaluator/wiring.js';
+import { Task } from '../tasks/schema.js';
+import type { Db } from './db/open.js';
+import { now } from './db/open.js';
+import { kyselyRunStore } from './run-store.js';
+import type { Workspace } from './workspace.js';
+
+// `evolve eval`: load the experiment and its tasks from the workspace, run evaluate() on the database
+// RunStore, and write the score back on the experiment row.
+
+export interface EvaluateExperimentOptions {
+  experimentId: string;
+  suite?: string;
+  /** Only the first N tasks of the split (task ids in order). */
+  subset?: number;
+  split?: 'train' | 'heldout';
+  repeats?: number;
+  concurrency?: number;
+  sandbox?: 'docker' | 'local';
+  solver?: SolverName;
+  /** Overrides the genome's model. */
+  model?: string;
+  budget?: GlobalBudget;
+  /** Screen on the first N tasks; the rest only if the score is at least the parent's on them minus `margin`. */
+  screen?: { tasks: number; margin: number };
+  signal?: AbortSignal;
+  onProgress?: (p: ProgressSnapshot) => void;
+  /** Replaces the real sandbox/grader wiring (tests, benchmarks). */
+  wiring?: Wiring;
+  /** Replaces reading the workspace's task table. */
+  loadTasks?: (suite: string, split: 'train' | 'heldout') => Promise<Task[]>;
+}
+
+export async function loadTasksFromDb(db: Db, suite: string, split: 'train' | 'heldout'): Promise<Task[]> {
+  const rows = await db.selectFrom('tasks').select(['id', 'spec']).where('suite_id', '=', suite).where('split', '=', split).orderBy('id').execute();
+  return rows.map((r) => Task.parse(JSON.parse(r.spec)));
+}
+
+/** Mean resolve rate of `experimentId` on exactly these tasks, or undefined when it has no finished run there. */
+export async function scoreOn(db: Db, experimentId: string, taskIds: string[]): Promise<number | undefined> {
+  if (taskIds.length === 0) return undefined;
+  const rows = await db.selectFrom('runs').select(['task_id', 'repeat', 'outcome']).where('experiment_id', '=', experimentId).where('status', '=', 'done').where('task_id', 'in', taskIds).execute();
+  if (rows.length === 0) return undefined;
+  return summarize(rows.map((r) => ({ taskId: r.task_id, repeat: r.repeat, resolved: r.outcome === 'resolved' }))).resolveRate;
+}
+
+export async function evaluateExperiment(ws: Workspace, options: EvaluateExperimentOptions): Promise<EvaluateResult> {
+  const { db, config } = ws;
+  const experiment = await db.selectFrom('experiments').selectAll().where('id', '=', options.experimentId).executeTakeFirst();
+  if (!experiment) throw new EvaluateError(`no experiment ${options.experimentId} in this workspace`, 'Run `evolve status` to list experiments, or `evolve init` to create exp-01.');
+  const suite = options.suite ?? config.defaults.suite;
+  const split = options.split ?? config.defaults.split;
+  let tasks = await (options.loadTasks ? options.loadTasks(suite, split) : loadTasksFromDb(db, suite, split));
+  if (tasks.length === 0) throw new EvaluateError(`suite ${suite} has no ${split} tasks in this workspace`, 'Check --suite and --split; `evolve status` lists the suites the workspace knows.');
+  if (options.subset !== undefined) tasks = tasks.slice(0, options.subset);
+
+  let genome: Genome | undefined;
+  if (!options.solver) {
+    const parsed = Genome.safeParse(JSON.parse(experiment.genome));
+    if (!parsed.success) throw new EvaluateError(`experiment ${experiment.id} has an invalid genome: ${parsed.error.issues[0]?.message}`, 'Fix the genome file in its experiment folder, or pass --solver to evaluate a fixed solver.');
+    genome = options.model ? { ...parsed.data, model: options.model } : parsed.data;
+  }
+  const sandbox = options.sandbox ?? config.defaults.sandbox;
+  const wiring =
+    options.wiring ??
+    (await wireRuns({
+      sandbox,
+      runsDir: ws.paths.runs,
+      workspace: ws.paths.root,
+      agent: { prices: config.models.prices, runLimits: { dollars: config.budgets.runDollars, tokens: config.budgets.runTokens, calls: config.budgets.runCalls } },
+    }));
+
+  const parentId = experiment.parent_id;
+  const stages: StagePlan | undefined = options.screen
+    ? {
+        stages: [{ name: 'screen', tasks: options.screen.tasks }, { name: 'rest' }],
+        gate: { margin: options.screen.margin },
+        reference: parentId ? (ids) => scoreOn(db, parentId, ids) : undefined,
+      }
+    : undefined;
+
+  if (!options.solver && experiment.status === 'proposed') await db.updateTable('experiments').set({ status: 'evaluating' }).where('id', '=', experiment.id).execute();
+  try {
+    const result = await evaluate({
+      experimentId: experiment.id,
+      ...(genome ? { genome } : { solver: options.solver }),
+      tasks,
+      repeats: options.repeats ?? config.defaults.repeats,
+      store: kyselyRunStore(db),
+      runOne: wiring.runOne,
+      reap: wiring.reap,
+      concurrency: options.concurrency ?? config.defaults.concurrency,
+      budget: options.budget,
+      stages,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      suiteId: suite,
+      split,
+      record: { sandbox, model: genome?.model ?? null, subset: options.subset ?? null },
+    });
+    if (genome && result.status === 'done' && result.summary.runs > 0) {
+      const cost = result.runs.reduce((s, r) => s + (r.costUsd ?? 0), 0);
+      await db
+        .updateTable('experiments')
+        .set({ score: result.summary.resolveRate, score_lo: result.summary.interval.lo, score_hi: result.summary.interval.hi, cost_usd: cost })
+        .where('id', '=', experiment.id)
+        .execute();
+      await db.updateTable('experiments').set({ status: 'evaluated', finished_at: now() }).where('id', '=', experiment.id).where('status', '=', 'evaluating').execute();
+    }
+    return result;
+  } finally {
+    await wiring.dispose?.();
+  }
+}
+
+export interface AgentRunOnceOptions {
+  taskId: string;
+  /** A genome JSON file, a folder holding genome.json, or an experiment id. */
+  genome: string;
+  model?: string;
+  sandbox?: 'docker' | 'local';
+  signal?: AbortSignal;
+  wiring?: Wiring;
+  loadTask?: (taskId: string) => Promise<Task | undefined>;
+}
+
+/** `evolve agent run`: one agent on one task, graded, with no evaluation rows written. */
+export async function runAgentOnce(ws: Workspace, options: AgentRunOnceOptions): Promise<RunResult & { taskId: string; genomeSource: string }> {
+  const genome = await resolveGenome(ws, options.genome, options.model);
+  const task = await (options.loadTask ? options.loadTask(options.taskId) : loadTaskFromDb(ws.db, options.taskId));
+  if (!task) throw new EvaluateError(`no task ${options.taskId} in this workspace`, 'Task ids look like textkit__textkit-2; `evolve status` lists the suites.');
+  const wiring = options.wiring ?? (await wireRuns({ sandbox: options.sandbox ?? ws.config.defaults.sandbox, runsDir: join(ws.paths.runs, 'adhoc'), workspace: ws.paths.root, agent: { prices: ws.config.models.prices } }));
+  try {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const result = await wiring.runOne(
+      { runId: 0, evaluationId: 0, experimentId: `agent-run-${stamp}`, task, repeat: 0, attempt: 1, actor: { kind: 'genome', genome }, labels: { 'evolve.workspace': ws.paths.root, 'evolve.worker': workerId() } },
+      options.signal ?? new AbortController().signal,
+    );
+    return { ...result, taskId: task.id, genomeSource: options.genome };
+  } finally {
+    await wiring.dispose?.();
+  }
+}
+
+async function loadTaskFromDb(db: Db, taskId: string): Promise<Task | undefined> {
+  const row = await db.selectFrom('tasks').select('spec').where('id', '=', taskId).executeTakeFirst();
+  return row ? Task.parse(JSON.parse(row.spec)) : undefined;
+}
+
+async function resolveGenome(ws: Workspace, source: string, model?: string): Promise<Genome> {
+  let raw: unknown;
+  const file = existsSync(source) && statSync(source).isDirectory() ? join(source, 'genome.json') : source;
+  if (existsSync(file)) raw = JSON.parse(readFileSync(file, 'utf8'));
+  else {
+    const row = await ws.db.selectFrom('experiments').select('genome').where('id', '=', source).executeTakeFirst();
+    if (!row) throw new EvaluateError(`--genome ${source}: neither a file nor an experiment`, 'Pass a genome JSON file (e.g. experiments/exp-01/genome.json) or an experiment id.');
+    raw = JSON.parse(row.genome);
+  }
+  const parsed = Genome.safeParse(raw);
+  if (!parsed.success) throw new EvaluateError(`--genome ${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'Fix the genome; experiments/exp-01/genome.json is a valid example.');
+  return model ? { ...parsed.data, model } : parsed.data;
+}
