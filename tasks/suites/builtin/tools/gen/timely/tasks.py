@@ -134,7 +134,7 @@ The docs list `'1.5h'` as a supported format, but:
 >>> parse_duration("1.5h")
 Traceback (most recent call last):
   ...
-  File ".../timely/parse.py", line 33, in parse_duration
+  File ".../timely/parse.py", line 32, in parse_duration
     raise ValueError(f"invalid duration: {text!r}")
 ValueError: invalid duration: '1.5h'
 ```
