@@ -104,7 +104,9 @@ def verify_tb(d):
     assert df.startswith("FROM evolve/python-env\n"), "Dockerfile must start FROM evolve/python-env"
     with tempfile.TemporaryDirectory() as tmp:
         ctx = os.path.join(tmp, "ctx")
-        shutil.copytree(d, ctx, ignore=shutil.ignore_patterns("tests", "solution.sh", "run-tests.sh", "__pycache__"))
+        top = {"tests", "solution.sh", "run-tests.sh"}  # what the agent's image must not contain
+        shutil.copytree(d, ctx, ignore=lambda dirpath, names: [n for n in names if n == "__pycache__" or
+                                                               (os.path.samefile(dirpath, d) and n in top)])
         open(os.path.join(ctx, "Dockerfile"), "w").write(df.replace("FROM evolve/python-env", f"FROM {image}", 1))
         tag = f"evolve-verify/tb-{tid}:latest"
         sh(["docker", "build", "-q", "-t", tag, ctx], timeout=600)
