@@ -14,6 +14,16 @@ export function reproScript(statement: Statement): string {
     '# Written by the offline model from the task statement\'s examples.',
     'import os, sys, traceback',
     'sys.path.insert(0, os.getcwd())',
+    // Data files the examples open live in a scratch directory, never in the workdir (they would enter the diff).
+    ...(Object.keys(statement.files).length > 0
+      ? [
+          `FILES = ${JSON.stringify(statement.files)}`,
+          'os.makedirs("/tmp/evolve_repro_files", exist_ok=True)',
+          'for _name, _body in FILES.items():',
+          '    open(os.path.join("/tmp/evolve_repro_files", _name), "w", encoding="utf-8").write(_body)',
+          'os.chdir("/tmp/evolve_repro_files")',
+        ]
+      : []),
     `SNIPPETS = ${JSON.stringify(statement.snippets.map((s) => s.source))}`,
     'ns = {"__name__": "__main__"}',
     'cur = [0]',
@@ -43,6 +53,16 @@ export interface Score {
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 
+/** An output shows an expected value: equal, or containing it when the value is long enough to be telling. */
+function shows(out: string, expected: string): boolean {
+  const o = squash(out);
+  const e = squash(expected);
+  const bare = e.replace(/^(['"])(.*)\1$/, '$2');
+  if (o === e || o === bare) return true;
+  if (/^-?[\d.,]+$/.test(e)) return new RegExp(`(?<![\\d.-])${e.replace(/[.]/g, '\\.')}(?![\\d])`).test(o); // 5.00 is not in -5.00
+  return e.length >= 4 && !/^(True|False|None)$/.test(e) && o.includes(e);
+}
+
 export function scoreScript(output: string, statement: Statement): Score {
   const body = output.split(TESTS_MARK)[0] ?? output;
   const outs = new Map<number, string>();
@@ -50,24 +70,28 @@ export function scoreScript(output: string, statement: Statement): Score {
   const errs = new Set([...body.matchAll(/^ERR\[(\d+)\]$/gm)].map((m) => Number(m[1])));
   const readable = body.includes(REPRO_END);
   const errors = readable ? errs.size : statement.snippets.length + 1;
-  const all = squash([...outs.values()].join('\n'));
-  const expected = statement.expected.map(squash);
-  let matched = expected.filter((e) => all.includes(e)).length;
+  const values = statement.script ? body.split('\n') : [...outs.values()];
+  // Prose expectations may be met by any output; an inline "`call` -> `value`" only by its own call.
+  let matched = statement.expected.filter((e) => values.some((v) => shows(v, e))).length;
+  let wanted = statement.expected.length;
   let reproduced = 0;
   statement.snippets.forEach((snippet, i) => {
     const out = outs.get(i);
-    if (snippet.expected !== undefined && out !== undefined && squash(out).includes(squash(snippet.expected)) && !expected.includes(squash(snippet.expected))) matched++;
+    if (snippet.expected !== undefined && !statement.expected.includes(snippet.expected)) {
+      wanted++;
+      if (out !== undefined && shows(out, snippet.expected)) matched++;
+    }
     if (snippet.shown === undefined) return;
-    const shown = squash(snippet.shown);
-    if (expected.some((e) => shown === e || shown.includes(e))) return; // the reporter showed a correct value
-    if (/^(Traceback|\w+(Error|Exception))/.test(snippet.shown) ? errs.has(i) : out !== undefined && squash(out) === shown) reproduced++;
+    const shown = snippet.shown;
+    if (statement.expected.some((e) => shows(shown, e))) return; // the reporter showed a correct value
+    if (/^(Traceback|\w+(Error|Exception))/.test(shown) ? errs.has(i) : out !== undefined && squash(out) === squash(shown)) reproduced++;
   });
-  const wanted = expected.length + statement.snippets.filter((s) => s.expected !== undefined && !expected.includes(squash(s.expected))).length;
+  // While stated expectations are unmet only reaching them counts: merely changing the output is no progress.
+  const allMet = matched === wanted;
   return {
     kind: 'script',
-    // With stated expectations only reaching them counts: merely changing the output is no progress.
-    vector: wanted > 0 ? [-errors, matched] : [-errors, -reproduced],
-    fixed: readable && errors === 0 && matched === wanted && reproduced === 0,
+    vector: [-errors, matched, allMet ? -reproduced : 0],
+    fixed: readable && errors === 0 && allMet && reproduced === 0,
     readable,
   };
 }

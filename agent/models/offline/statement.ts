@@ -21,6 +21,8 @@ export interface Statement {
   /** Identifiers the statement names (functions, classes), in order of first mention. */
   names: string[];
   testCommand?: string;
+  /** Data files the examples open (`open("app.ini")`), filled from the statement's non-code blocks. */
+  files: Record<string, string>;
 }
 
 const EXPECT_WORDS = /expect|should|instead|want|correct|supposed|still|ought|desired/i;
@@ -97,6 +99,25 @@ function collectNames(sources: string[], into: string[]): void {
   }
 }
 
+/** Files the snippets open by name, each given the first unused data block of a fitting language. */
+function dataFiles(blocks: Block[], snippets: Snippet[]): Record<string, string> {
+  const data = blocks.filter((b) => !looksLikePython(b) && !['bash', 'sh', 'shell', 'console', 'diff', 'python', 'py', 'pycon'].includes(b.lang) && !/^\s*(Traceback|\$ )/.test(b.body));
+  const files: Record<string, string> = {};
+  const used = new Set<Block>();
+  for (const s of snippets) {
+    for (const m of s.source.matchAll(/["']([\w.-]+\.(ini|cfg|conf|toml|ya?ml|json|txt|csv|md))["']/g)) {
+      const name = m[1] ?? '';
+      const ext = m[2] ?? '';
+      const block = data.find((b) => !used.has(b) && (b.lang === ext || (b.lang === 'ini' && ext === 'cfg'))) ?? data.find((b) => !used.has(b) && b.lang === '');
+      if (block && !(name in files)) {
+        used.add(block);
+        files[name] = block.body;
+      }
+    }
+  }
+  return files;
+}
+
 export function parseStatement(text: string): Statement {
   const { blocks, prose } = splitFences(text);
   const snippets: Snippet[] = [];
@@ -128,8 +149,11 @@ export function parseStatement(text: string): Statement {
     else if (/^[A-Za-z_][\w.]*(\(\))?$/.test(span) && /[_A-Z.]|\(\)/.test(span.slice(1))) collectNames([`${span.replace('()', '')}(`], names);
     if (EXPECT_WORDS.test(before) && isValue(span) && !expected.includes(span)) expected.push(span);
   });
+  // Bare values right after "expected" / "should be" ("Expected 9000", "Both should be True").
+  const bare = /\b(?:expected|should (?:be|return|give|equal|round to))\s*:?\s*(True|False|None|-?\d[\d,]*(?:\.\d+)?)(?![\w%\d]|\.\d)/gi;
+  for (const m of prose.matchAll(bare)) if (m[1] && !expected.includes(m[1])) expected.push(m[1]);
   collectNames(snippets.map((s) => s.source), names);
   // Only a command written as code (backticks, a fenced line or a `$ ` prompt) counts as one.
   const command = /(?:`|^\$ |^)((?:python3?\s+-m\s+)?pytest(?:[ \t]+[^\s`]+)*)(?:`|$)/m.exec(text)?.[1];
-  return { text, snippets, script, expected, names, ...(command ? { testCommand: command.trim() } : {}) };
+  return { text, snippets, script, expected, names, files: dataFiles(blocks, snippets), ...(command ? { testCommand: command.trim() } : {}) };
 }
