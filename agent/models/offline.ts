@@ -1,6 +1,6 @@
 import type { Message, Model, ModelRequest, ModelResponse } from './types.js';
 import { toCall } from './offline/actions.js';
-import { marker, rebuild } from './offline/history.js';
+import { carryMarker, marker, readCarry, rebuild } from './offline/history.js';
 import { decide, type PlanOptions } from './offline/planner.js';
 import { parseStatement } from './offline/statement.js';
 
@@ -29,13 +29,20 @@ function textOf(message: Message | undefined): string {
   return message.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
 }
 
-/** A deterministic summary for memory policies that ask the model to fold old turns. */
-function summarize(request: ModelRequest): string {
-  const notes = request.messages
-    .filter((m) => m.role === 'assistant')
-    .map((m) => textOf(m).replace(/<!--offline:[\s\S]*?-->/g, '').trim())
-    .filter((t) => t !== '');
-  return `Summary of earlier steps (offline model):\n${notes.map((n) => `- ${n}`).join('\n')}`;
+// Pinned sections the loop appends to the task message (plan, notes, summary): not part of the statement.
+const PINNED = /\n\n## (Your plan|Your notes|Summary of earlier steps)\b/;
+
+/**
+ * Policy calls without tools. `summarize`: the folded turns' notes plus the candidates already tried, so a
+ * summarizing memory forgets the details but not what was ruled out. `plan`: the fixed strategy.
+ */
+function policyReply(request: ModelRequest): string {
+  const text = request.messages.map(textOf).join('\n');
+  if (request.purpose === 'plan') {
+    return '1. Reproduce the issue from the statement\'s examples.\n2. Localise: traceback frames, else the functions the statement names.\n3. View the code.\n4. Try small edits one at a time; keep what helps.\n5. Run the visible tests.\n6. Submit.';
+  }
+  const notes = [...text.matchAll(/^(?:Step \d+:\n)?(.*)\n<!--offline:/gm)].map((m) => (m[1] ?? '').trim()).filter((n) => n !== '');
+  return `Offline model, earlier steps:\n${notes.map((n) => `- ${n}`).join('\n')}\n${carryMarker(readCarry(text))}`;
 }
 
 export class OfflineModel implements Model {
@@ -54,10 +61,11 @@ export class OfflineModel implements Model {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const tools = new Set(request.tools.map((t) => t.name));
-    if (request.purpose === 'summarize' || tools.size === 0) return this.reply(summarize(request));
+    if (tools.size === 0 || (request.purpose !== undefined && request.purpose !== 'agent')) return this.reply(policyReply(request));
     // The task is the first user message; memory policies keep it (window keeps "last N turns plus the task").
-    const statement = parseStatement(textOf(request.messages.find((m) => m.role === 'user')));
-    const state = rebuild(request.messages, statement);
+    const task = textOf(request.messages.find((m) => m.role === 'user'));
+    const statement = parseStatement(task.split(PINNED)[0] ?? task);
+    const state = rebuild(request.messages, statement, readCarry(task));
     const { intent, note } = decide(state, statement, tools, this.options);
     const call = toCall(intent, state, statement, tools);
     if (!call || !tools.has(call.name)) return this.reply(`${note} (no offered tool can do this; stopping).`);

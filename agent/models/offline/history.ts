@@ -179,8 +179,42 @@ function step(state: State, intent: Intent, call: ToolCallPart, result: { conten
   }
 }
 
-export function rebuild(messages: Message[], statement: Statement): State {
-  const state: State = { steps: 0, frames: [], noneError: false, defs: [], searched: new Set(), viewed: new Set(), files: new Map(), tried: new Set(), kept: [], fixed: false, testsChecked: false };
+/** What a folded summary carries forward: the candidates already tried (localising again is cheap). */
+export interface Carry {
+  tried: string[];
+}
+
+const CARRY = /<!--offline-carry:([\s\S]*?)-->/g;
+
+export function carryMarker(carry: Carry): string {
+  return `<!--offline-carry:${JSON.stringify(carry)}-->`;
+}
+
+/** Collects carries and the intents of our own turns from text (a summarize prompt, a pinned summary). */
+export function readCarry(text: string): Carry {
+  const carry: Carry = { tried: [] };
+  const add = (list: string[], items: string[] | undefined) => items?.forEach((x) => list.includes(x) || list.push(x));
+  for (const m of text.matchAll(CARRY)) {
+    try {
+      const c = JSON.parse(m[1] ?? '') as Partial<Carry>;
+      add(carry.tried, c.tried);
+    } catch {
+      // a damaged carry is just forgotten
+    }
+  }
+  for (const m of text.matchAll(new RegExp(MARKER.source, 'g'))) {
+    try {
+      const intent = JSON.parse(m[1] ?? '') as Intent;
+      if (intent.a === 'edit' && intent.cand) add(carry.tried, [intent.cand]);
+    } catch {
+      // not ours
+    }
+  }
+  return carry;
+}
+
+export function rebuild(messages: Message[], statement: Statement, carry: Carry = { tried: [] }): State {
+  const state: State = { steps: 0, frames: [], noneError: false, defs: [], searched: new Set(), viewed: new Set(), files: new Map(), tried: new Set(carry.tried), kept: [], fixed: false, testsChecked: false };
   const results = new Map<string, { content: string; isError?: boolean }>();
   for (const msg of messages) {
     if (msg.role !== 'user' || typeof msg.content === 'string') continue;

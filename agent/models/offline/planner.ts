@@ -148,6 +148,8 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
   } else if (left <= 1) return { intent: { a: 'submit' }, note: 'step budget nearly used: submitting what I have' };
   const kind = reproKindFor(statement, tools);
   if (!kind) return { intent: { a: 'submit' }, note: 'no way to run code with these tools: submitting' };
+  const can = (...names: string[]) => names.some((n) => tools.has(n));
+  if (!can('bash', 'str_replace') || !can('bash', 'view')) return { intent: { a: 'submit' }, note: 'no way to read and edit files with these tools: submitting' };
   if (!state.baseline) return { intent: { a: 'repro', kind }, note: `reproducing the issue (${kind})` };
   if (state.pending) return { intent: { a: 'run' }, note: 're-running the reproduction after the edit' };
   if (state.fixed && !state.rejected) {
@@ -159,7 +161,7 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
     ...state.frames.map((frame) => ({ frame, trace: true })),
     ...state.defs.map((frame) => ({ frame, trace: false })),
   ];
-  const unsearched = statement.names.filter((n) => !state.searched.has(n)).slice(0, 6);
+  const unsearched = can('bash', 'grep') ? statement.names.filter((n) => !state.searched.has(n)).slice(0, 6) : [];
   if (state.frames.length === 0 && unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
   // Room for one more try: apply (+ run when editing with str_replace), a revert, and the submit.
   const perTry = tools.has('str_replace') ? 2 : 1;
@@ -171,7 +173,7 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
     if (found) return tryCandidate(state, found, tools);
     if (unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
     // One level only: helpers of the failing frames and of the functions the statement names.
-    const callees = calleesToSearch(state, targets.filter((t) => t.trace || statement.names.includes(t.frame.func ?? '')).map((t) => t.frame));
+    const callees = !can('bash', 'grep') ? [] : calleesToSearch(state, targets.filter((t) => t.trace || statement.names.includes(t.frame.func ?? '')).map((t) => t.frame));
     if (callees.length > 0) return { intent: { a: 'locate', names: callees }, note: `searching the helpers it calls: ${callees.join(', ')}` };
   }
   if (state.rejected) return { intent: { a: 'edit', ops: [{ ...state.rejected.op, old: state.rejected.op.new, new: state.rejected.op.old }], revert: state.rejected.key }, note: 'reverting the last candidate' };

@@ -72,9 +72,9 @@ function doctestSnippets(body: string): Snippet[] {
 }
 
 function looksLikePython(block: Block): boolean {
-  if (['bash', 'sh', 'shell', 'console', 'text', 'diff', 'json', 'yaml', 'toml'].includes(block.lang)) return false;
+  if (['bash', 'sh', 'shell', 'console', 'text', 'txt', 'diff', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'csv', 'gitignore'].includes(block.lang)) return false;
   const body = block.body.trimStart();
-  if (body.startsWith('Traceback') || body.startsWith('$ ')) return false;
+  if (body.startsWith('Traceback') || body.startsWith('$ ') || /^\[[\w. -]+\]\s*$/m.test(body)) return false; // ini sections
   return /^(>>>|import |from |print\(|[\w.]+\s*=|[\w.]+\()/m.test(body);
 }
 
@@ -122,12 +122,13 @@ export function parseStatement(text: string): Statement {
   const { blocks, prose } = splitFences(text);
   const snippets: Snippet[] = [];
   let script = false;
-  for (const block of blocks.filter(looksLikePython)) {
-    if (/^>>>/m.test(block.body)) snippets.push(...doctestSnippets(block.body));
-    else if (snippets.length === 0) {
-      snippets.push({ source: block.body });
-      script = true;
-    }
+  // Interactive examples when there are any; otherwise the first script-like block, run whole.
+  const code = blocks.filter(looksLikePython);
+  const doctests = code.filter((b) => /^>>>/m.test(b.body));
+  for (const block of doctests) snippets.push(...doctestSnippets(block.body));
+  if (doctests.length === 0 && code[0]) {
+    snippets.push({ source: code[0].body });
+    script = true;
   }
   const expected: string[] = [];
   const names: string[] = [];
@@ -140,7 +141,8 @@ export function parseStatement(text: string): Statement {
     const between = prev ? prose.slice((prev.index ?? 0) + prev[0].length, m.index) : '';
     // "`call(...)` -> `value`": an extra check, and an expected value when the prose frames it as one.
     if (prev && isCall(prev[1] ?? '') && /^\s*(->|→|=>)\s*$/.test(between) && !script) {
-      const wanted = EXPECT_WORDS.test(before) ? { expected: span } : {};
+      const after = prose.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 80).split(/[.!?](\s|$)/)[0] ?? '';
+      const wanted = EXPECT_WORDS.test(before) || EXPECT_WORDS.test(after) ? { expected: span } : {};
       snippets.push({ source: (prev[1] ?? '').trim(), ...wanted });
       if ('expected' in wanted) expected.push(span);
       return;
@@ -150,7 +152,7 @@ export function parseStatement(text: string): Statement {
     if (EXPECT_WORDS.test(before) && isValue(span) && !expected.includes(span)) expected.push(span);
   });
   // Bare values right after "expected" / "should be" ("Expected 9000", "Both should be True").
-  const bare = /\b(?:expected|should (?:be|return|give|equal|round to))\s*:?\s*(True|False|None|-?\d[\d,]*(?:\.\d+)?)(?![\w%\d]|\.\d)/gi;
+  const bare = /\b(?:expected|should (?:be|return|give|equal|round to))\s*:?\s*(True|False|None|-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\w%\d]|\.\d)/gi;
   for (const m of prose.matchAll(bare)) if (m[1] && !expected.includes(m[1])) expected.push(m[1]);
   collectNames(snippets.map((s) => s.source), names);
   // Only a command written as code (backticks, a fenced line or a `$ ` prompt) counts as one.

@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { createOfflineModel } from './offline.js';
+import type { Message, ModelRequest, ModelResponse, ToolCallPart, ToolDefinition } from './types.js';
+
+// Drives the offline model with realistic histories: its own turns (with their intent markers) followed by
+// canned tool results, the way the agent loop would pass them back.
+
+const STATEMENT = `# Task calc__calc-1
+
+mean() is off by one
+
+\`\`\`python
+>>> from calc import mean
+>>> mean([2, 4])
+2.0
+\`\`\`
+
+Expected \`3.0\`.
+
+The repository is at /testbed (the working directory of every command).`;
+
+const EDITOR = ['bash', 'view', 'create', 'str_replace', 'insert', 'submit'];
+const BASH_ONLY = ['bash', 'submit'];
+const SEARCH = [...EDITOR, 'find', 'grep'];
+
+function tools(names: string[]): ToolDefinition[] {
+  return names.map((name) => ({ name, description: name, inputSchema: { type: 'object' } }));
+}
+
+function request(names: string[], messages: Message[]): ModelRequest {
+  return { system: 'You are a coding agent.', messages, tools: tools(names), maxTokens: 1024, purpose: 'agent' };
+}
+
+function callOf(response: ModelResponse): ToolCallPart {
+  const call = response.content.find((p): p is ToolCallPart => p.type === 'tool_call');
+  if (!call) throw new Error(`no tool call in ${JSON.stringify(response.content)}`);
+  return call;
+}
+
+/** A conversation: each `step(result)` answers the model's last call and asks for the next one. */
+async function conversation(names: string[], statement = STATEMENT) {
+  const model = createOfflineModel();
+  const messages: Message[] = [{ role: 'user', content: statement }];
+  let last = await model.generate(request(names, messages));
+  return {
+    messages,
+    get call() {
+      return callOf(last);
+    },
+    async step(content: string, isError = false) {
+      const call = callOf(last);
+      messages.push({ role: 'assistant', content: last.content });
+      messages.push({ role: 'user', content: [{ type: 'tool_result', toolCallId: call.id, content, ...(isError ? { isError } : {}) }] });
+      last = await model.generate(request(names, messages));
+      return callOf(last);
+    },
+  };
+}
+
+const REPRO_BUGGY = 'OUT[1] 2.0\nEVOLVE_REPRO_END\n=== visible tests ===\n3 passed in 0.01s\n[exit code 0]';
+const REPRO_FIXED = 'OUT[1] 3.0\nEVOLVE_REPRO_END\n[exit code 0]';
+const GREP = '/testbed/calc/stats.py:3:def mean(values):\n/testbed/tests/test_stats.py:9:def mean(x):';
+const VIEW = ['     3\tdef mean(values):', '     4\t    """Arithmetic mean."""', '     5\t    total = sum(values)', '     6\t    return total / (len(values) + 1)', '     7\t'].join('\n');
+
+describe('offline model: one step at a time', () => {
+  it('reproduces first: writes the statement example to /tmp/evolve_repro.py and runs it with python3', async () => {
+    const c = await conversation(EDITOR);
+    expect(c.call.name).toBe('bash');
+    const command = (c.call.input as { command: string }).command;
+    expect(command).toContain("cat > /tmp/evolve_repro.py <<'EVOLVE_REPRO'");
+    expect(command).toContain('python3 /tmp/evolve_repro.py');
+    expect(command).toContain('mean([2, 4])');
+  });
+
+  it('without bash it reproduces with run_tests, and with no way to run code it submits', async () => {
+    expect((await conversation(['view', 'str_replace', 'run_tests', 'submit'])).call.name).toBe('run_tests');
+    expect((await conversation(['view', 'submit'])).call.name).toBe('submit');
+  });
+
+  it('given a traceback it views the deepest project frame, not the test or library frames', async () => {
+    const c = await conversation(EDITOR);
+    const trace = [
+      'Traceback (most recent call last):',
+      '  File "/tmp/evolve_repro.py", line 14, in <module>',
+      '  File "/testbed/calc/api.py", line 8, in summary',
+      '  File "/testbed/calc/stats.py", line 6, in mean',
+      '  File "/usr/lib/python3.11/statistics.py", line 300, in fmean',
+      'ZeroDivisionError: division by zero',
+      'ERR[1]',
+      'EVOLVE_REPRO_END',
+    ].join('\n');
+    const next = await c.step(trace);
+    expect(next.name).toBe('view');
+    expect(next.input).toMatchObject({ path: '/testbed/calc/stats.py' });
+    const { start_line, end_line } = next.input as { start_line: number; end_line: number };
+    expect(start_line).toBeLessThanOrEqual(6);
+    expect(end_line).toBeGreaterThanOrEqual(6);
+  });
+
+  it('without a traceback it greps for the functions the statement names, then views the definition', async () => {
+    const c = await conversation(SEARCH);
+    const grep = await c.step(REPRO_BUGGY);
+    expect(grep).toMatchObject({ name: 'grep', input: { pattern: '(def|class) (mean)\\b', include: '*.py' } });
+    const view = await c.step(GREP);
+    expect(view).toMatchObject({ name: 'view', input: { path: '/testbed/calc/stats.py', start_line: 3 } });
+  });
+
+  it('given the view it proposes a small edit with str_replace, re-runs the repro, and keeps it when the repro passes', async () => {
+    const c = await conversation(EDITOR);
+    await c.step(REPRO_BUGGY); // bash grep (no grep tool)
+    await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
+    const edit = await c.step(VIEW);
+    expect(edit.name).toBe('str_replace');
+    const { old_str, new_str } = edit.input as { old_str: string; new_str: string };
+    expect(old_str).toContain('    return total / (len(values) + 1)');
+    expect(new_str).toContain('    return total / (len(values))');
+    expect((await c.step('Edited calc/stats.py.')).name).toBe('bash'); // re-run
+    const tests = await c.step(REPRO_FIXED);
+    expect(tests).toMatchObject({ name: 'bash' });
+    expect((tests.input as { command: string }).command).toContain('pytest');
+    expect((await c.step('3 passed in 0.01s\n[exit code 0]')).name).toBe('submit');
+  });
+
+  it('reverts a candidate that does not help (together with the next try when bash is there)', async () => {
+    const c = await conversation(EDITOR, STATEMENT.replace('(len(values) + 1)', ''));
+    await c.step(REPRO_BUGGY);
+    await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
+    const first = await c.step(['     3\tdef mean(values):', '     4\t    if len(values) < limit:', '     5\t        return 0.0', '     6\t    return sum(values) / (len(values) + 1)'].join('\n'));
+    expect(first.name).toBe('str_replace');
+    expect((first.input as { new_str: string }).new_str).toContain('if len(values) <= limit:');
+    await c.step('Edited.');
+    const second = await c.step(REPRO_BUGGY); // no better: revert line 4 and try the next line in one bash step
+    expect(second.name).toBe('bash');
+    const command = (second.input as { command: string }).command;
+    expect(command).toContain('python3 - <<');
+    expect(command).toContain('if len(values) < limit:'); // the revert
+    expect(command).toContain('return sum(values) / (len(values))'); // the next candidate
+    expect(command).toContain('&& python3 /tmp/evolve_repro.py');
+  });
+
+  it('with bash only it views with awk and edits through a python3 script that also re-runs the repro', async () => {
+    const c = await conversation(BASH_ONLY);
+    const grep = await c.step(REPRO_BUGGY);
+    expect((grep.input as { command: string }).command).toContain('grep -rnIE');
+    const view = await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
+    expect((view.input as { command: string }).command).toMatch(/^awk 'NR>=3 && NR<=83/);
+    const edit = await c.step(VIEW);
+    expect(edit.name).toBe('bash');
+    const command = (edit.input as { command: string }).command;
+    expect(command).toMatch(/^python3 - <<'EVOLVE_EDIT' && python3 \/tmp\/evolve_repro\.py/);
+    const next = await c.step(`EDIT_OK\n${REPRO_FIXED}`);
+    expect((next.input as { command: string }).command).toContain('pytest'); // visible tests, then submit
+    expect((await c.step('3 passed\n[exit code 0]')).name).toBe('submit');
+  });
+
+  it('submits when the step budget is nearly used', async () => {
+    const model = createOfflineModel({ maxSteps: 2 });
+    const messages: Message[] = [{ role: 'user', content: STATEMENT }];
+    const first = await model.generate(request(EDITOR, messages));
+    messages.push({ role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', toolCallId: callOf(first).id, content: REPRO_BUGGY }] });
+    expect(callOf(await model.generate(request(EDITOR, messages))).name).toBe('submit');
+  });
+});
+
+describe('offline model: contract', () => {
+  const HISTORIES: Array<[string, string[]]> = [
+    ['repro', []],
+    ['trace', ['Traceback (most recent call last):\n  File "/testbed/calc/stats.py", line 6, in mean\nERR[1]\nEVOLVE_REPRO_END']],
+    ['view', [REPRO_BUGGY, './calc/stats.py:3:def mean(values):', VIEW]],
+    ['edited', [REPRO_BUGGY, './calc/stats.py:3:def mean(values):', VIEW, 'Edited.', REPRO_FIXED]],
+  ];
+
+  it('only ever calls the tools it is offered, under every tool set', async () => {
+    for (const names of [EDITOR, BASH_ONLY, SEARCH, ['bash', 'view', 'str_replace', 'run_tests', 'submit', 'write_notes'], ['view', 'run_tests', 'submit']]) {
+      for (const [, results] of HISTORIES) {
+        const c = await conversation(names);
+        const seen = [c.call.name];
+        for (const r of results) seen.push((await c.step(r)).name);
+        for (const name of seen) expect(names).toContain(name);
+      }
+    }
+  });
+
+  it('is deterministic: same history, same answer (fresh instances and repeated calls)', async () => {
+    const c = await conversation(EDITOR);
+    await c.step(REPRO_BUGGY);
+    await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
+    const req = request(EDITOR, [...c.messages]);
+    const strip = (r: ModelResponse) => r.content.map((p) => (p.type === 'tool_call' ? { ...p, id: '' } : p));
+    const a = await createOfflineModel().generate(req);
+    const b = await createOfflineModel().generate(req);
+    const again = await createOfflineModel().generate(structuredClone(req));
+    expect(strip(a)).toEqual(strip(b));
+    expect(strip(a)).toEqual(strip(again));
+    expect(a.usage).toEqual({});
+    expect(a.modelId).toBe('offline');
+  });
+
+  it('rebuilds its state from the messages: a history cut to the task starts over', async () => {
+    const c = await conversation(EDITOR);
+    await c.step(REPRO_BUGGY);
+    await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
+    const windowed = request(EDITOR, [c.messages[0] as Message]);
+    expect(callOf(await createOfflineModel().generate(windowed)).input).toMatchObject({ command: expect.stringContaining('/tmp/evolve_repro.py') });
+  });
+
+  it('answers plan and summarize calls with text; a summary carries the candidates already tried', async () => {
+    const c = await conversation(EDITOR);
+    await c.step(REPRO_BUGGY);
+    await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
+    await c.step(VIEW);
+    await c.step('Edited.'); // the first candidate's turn is now in the history
+    const model = createOfflineModel();
+    const plan = await model.generate({ ...request([], [{ role: 'user', content: STATEMENT }]), purpose: 'plan' });
+    expect(plan.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining('Reproduce') });
+    const turns = c.messages.slice(1).map((m) => (m.role === 'assistant' ? m.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n') : '')).join('\n');
+    const folded = await model.generate({ ...request([], [{ role: 'user', content: `${STATEMENT}\n\n## Steps to fold in\n${turns}` }]), purpose: 'summarize' });
+    const summary = folded.content[0]?.type === 'text' ? folded.content[0].text : '';
+    expect(summary).toContain('offline-carry');
+    // With the summary pinned and the turns gone, the same first candidate is not tried again.
+    const pinned = `${STATEMENT}\n\n## Summary of earlier steps\n${summary}`;
+    const again = await conversation(EDITOR, pinned);
+    await again.step(REPRO_BUGGY);
+    await again.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
+    const edit = await again.step(VIEW);
+    expect((edit.input as { new_str?: string; command?: string }).new_str ?? (edit.input as { command: string }).command).not.toContain('return total / (len(values))\n');
+  });
+});
