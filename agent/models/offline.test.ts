@@ -68,7 +68,7 @@ describe('offline model: one step at a time', () => {
     expect(c.call.name).toBe('bash');
     const command = (c.call.input as { command: string }).command;
     expect(command).toContain("cat > /tmp/evolve_repro.py <<'EVOLVE_REPRO'");
-    expect(command).toContain('python3 /tmp/evolve_repro.py');
+    expect(command).toContain('PYTHONDONTWRITEBYTECODE=1 python3 /tmp/evolve_repro.py');
     expect(command).toContain('mean([2, 4])');
   });
 
@@ -135,7 +135,7 @@ describe('offline model: one step at a time', () => {
     expect(command).toContain('python3 - <<');
     expect(command).toContain('if len(values) < limit:'); // the revert
     expect(command).toContain('return sum(values) / (len(values))'); // the next candidate
-    expect(command).toContain('&& python3 /tmp/evolve_repro.py');
+    expect(command).toContain('&& PYTHONDONTWRITEBYTECODE=1 python3 /tmp/evolve_repro.py');
   });
 
   it('with bash only it views with awk and edits through a python3 script that also re-runs the repro', async () => {
@@ -147,7 +147,7 @@ describe('offline model: one step at a time', () => {
     const edit = await c.step(VIEW);
     expect(edit.name).toBe('bash');
     const command = (edit.input as { command: string }).command;
-    expect(command).toMatch(/^python3 - <<'EVOLVE_EDIT' && python3 \/tmp\/evolve_repro\.py/);
+    expect(command).toMatch(/^python3 - <<'EVOLVE_EDIT' && PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro\.py/);
     const next = await c.step(`EDIT_OK\n${REPRO_FIXED}`);
     expect((next.input as { command: string }).command).toContain('pytest'); // visible tests, then submit
     expect((await c.step('3 passed\n[exit code 0]')).name).toBe('submit');

@@ -11,12 +11,14 @@ export interface Call {
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const VISIBLE_TESTS = 'timeout 600 python3 -m pytest -q -x -p no:cacheprovider 2>&1 | tail -n 15';
+// No .pyc files in the workdir: they would show up in the run's diff.
+const PY = 'PYTHONDONTWRITEBYTECODE=1 python3';
+const VISIBLE_TESTS = 'PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -q -x -p no:cacheprovider 2>&1 | tail -n 15';
 
 export function reproCommand(kind: ReproKind, statement: Statement): string {
-  if (kind === 'script') return `python3 ${REPRO_PATH} 2>&1 | tail -n 80`;
-  if (kind === 'command' && statement.testCommand) return `timeout 600 ${statement.testCommand} 2>&1 | tail -n 80`;
-  return 'timeout 600 python3 -m pytest -x -q -p no:cacheprovider 2>&1 | tail -n 80';
+  if (kind === 'script') return `${PY} ${REPRO_PATH} 2>&1 | tail -n 80`;
+  if (kind === 'command' && statement.testCommand) return `PYTHONDONTWRITEBYTECODE=1 timeout 600 ${statement.testCommand} 2>&1 | tail -n 80`;
+  return `PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -x -q -p no:cacheprovider 2>&1 | tail -n 80`;
 }
 
 /** The known text from `line - before` to `line + after`, as one string, for a unique str_replace anchor. */

@@ -122,6 +122,13 @@ export function mutateLine(line: string, ctx: LineContext = {}): Mutation[] {
       for (const delta of [' + 1', ' - 1']) add(replaceAt(line, start, start + group.length, `${group.trimEnd()}${delta}${group.slice(group.trimEnd().length)}`), 'slice-bound', 3);
     }
   }
+  for (const m of codeMatches(line, mask, /\brange\(/)) {
+    const spans = argSpans(line, m.index + m[0].length - 1);
+    const stop = spans?.[spans.length === 1 ? 0 : 1];
+    if (!stop) continue;
+    const arg = line.slice(stop[0], stop[1]);
+    for (const delta of [' + 1', ' - 1']) add(replaceAt(line, stop[0], stop[1], `${arg.trimEnd()}${delta}${arg.slice(arg.trimEnd().length)}`), 'range-bound', 3);
+  }
   for (const m of codeMatches(line, mask, /==|!=/)) add(replaceAt(line, m.index, m.index + 2, m[0] === '==' ? '!=' : '=='), 'equality', 4);
   for (const m of codeMatches(line, mask, /(?<![<>=!-])(<=|>=|<|>)(?![<>=])/)) {
     const flip = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' }[m[1] ?? ''] ?? '';

@@ -71,6 +71,8 @@ describe('offline candidate edits', () => {
     const texts = (line: string, ctx = {}) => mutateLine(line, ctx).map((m) => m.text);
     expect(texts('    return text[: width - 1] + "<a>" # < b')).toEqual(expect.arrayContaining(['    return text[: width] + "<a>" # < b', '    return text[: width - 1 + 1] + "<a>" # < b']));
     expect(texts('    return text[: width - 1] + "<a>" # < b').every((t) => t.includes('"<a>" # < b'))).toBe(true);
+    expect(texts('    for i in range(len(xs) - k):')).toEqual(expect.arrayContaining(['    for i in range(len(xs) - k + 1):', '    for i in range(len(xs) - k - 1):']));
+    expect(texts('    for i in range(1, n):')).toContain('    for i in range(1, n + 1):');
     expect(texts('    if a and b:')).toContain('    if a or b:');
     expect(texts('    if x is None:')).toContain('    if x is not None:');
     expect(texts('    return pow(base, exp)')).toContain('    return pow(exp, base)');
