@@ -204,6 +204,24 @@ describe('offline model: contract', () => {
     expect(callOf(await createOfflineModel().generate(windowed)).input).toMatchObject({ command: expect.stringContaining('/tmp/evolve_repro.py') });
   });
 
+  it('with a notes tool it writes the tried candidates into its notes, and pinned notes stop it retrying them', async () => {
+    const names = [...EDITOR, 'write_notes'];
+    const c = await conversation(names);
+    await c.step(REPRO_BUGGY);
+    await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
+    let call = await c.step(VIEW.replace('(len(values) + 1)', '(len(values) + 1) * 1'));
+    const firstTry = JSON.stringify(call.input);
+    for (let i = 0; i < 12 && call.name !== 'write_notes'; i++) call = await c.step(call.name === 'str_replace' ? 'Edited.' : `EDIT_OK\n${REPRO_BUGGY}`);
+    expect(call.name).toBe('write_notes');
+    const text = (call.input as { text: string }).text;
+    expect(text).toContain('offline-carry');
+    const pinned = await conversation(names, `${STATEMENT}\n\n## Your notes (write_notes replaces them)\n${text}`);
+    await pinned.step(REPRO_BUGGY);
+    await pinned.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
+    const retry = await pinned.step(VIEW.replace('(len(values) + 1)', '(len(values) + 1) * 1'));
+    expect(JSON.stringify(retry.input)).not.toBe(firstTry);
+  });
+
   it('answers plan and summarize calls with text; a summary carries the candidates already tried', async () => {
     const c = await conversation(EDITOR);
     await c.step(REPRO_BUGGY);

@@ -1,4 +1,4 @@
-import type { EditOp, Intent, ReproKind, State } from './history.js';
+import { carryMarker, type EditOp, type Intent, type ReproKind, type State } from './history.js';
 import { REPRO_PATH, TESTS_MARK, reproScript } from './repro.js';
 import type { Statement } from './statement.js';
 
@@ -13,7 +13,8 @@ export interface Call {
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 // No .pyc files in the workdir: they would show up in the run's diff.
 const PY = 'PYTHONDONTWRITEBYTECODE=1 python3';
-const VISIBLE_TESTS = 'PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -q -x -p no:cacheprovider 2>&1 | tail -n 15';
+// The same command before and after a fix, so failure counts compare like with like.
+const VISIBLE_TESTS = 'PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -q -p no:cacheprovider 2>&1 | tail -n 15';
 
 export function reproCommand(kind: ReproKind, statement: Statement): string {
   if (kind === 'script') return `${PY} ${REPRO_PATH} 2>&1 | tail -n 80`;
@@ -85,7 +86,12 @@ export function toCall(intent: Intent, state: State, statement: Statement, tools
       return bash(pythonEdit(state, intent.ops).replace(/^python3 - <<'EVOLVE_EDIT'/, `python3 - <<'EVOLVE_EDIT'${run}`));
     }
     case 'tests':
-      return tools.has('run_tests') ? { name: 'run_tests', input: {} } : bash(VISIBLE_TESTS.replace(' -x', ''));
+      return tools.has('bash') ? bash(VISIBLE_TESTS) : { name: 'run_tests', input: {} };
+    case 'notes': {
+      const kept = state.kept.map((k) => `${k.cand.op.path}:${k.cand.op.line}`).join(', ') || 'none';
+      const text = `Offline model notes: ${intent.tried.length} candidate edits tried; kept: ${kept}.\n${carryMarker({ tried: intent.tried })}`;
+      return { name: 'write_notes', input: { text } };
+    }
     case 'submit':
       return tools.has('submit') ? { name: 'submit', input: {} } : undefined;
   }

@@ -23,6 +23,7 @@ export type Intent =
   /** cand/candOp: the candidate tried (its op against the unmutated line); revert: the candidate undone. */
   | { a: 'edit'; ops: EditOp[]; cand?: string; candOp?: EditOp; revert?: string; withRun?: boolean }
   | { a: 'tests' }
+  | { a: 'notes'; tried: string[] }
   | { a: 'submit' };
 
 export interface Candidate {
@@ -45,6 +46,8 @@ export interface State {
   /** Known file lines (path -> line number -> text), as of our latest successful edit. */
   files: Map<string, Map<number, string>>;
   tried: Set<string>;
+  /** Tried candidates already kept in pinned notes or a summary (they survive any memory policy). */
+  carried: Set<string>;
   kept: Array<{ cand: Candidate; before: Score }>;
   pending?: Candidate;
   rejected?: Candidate;
@@ -174,6 +177,9 @@ function step(state: State, intent: Intent, call: ToolCallPart, result: { conten
       }
       return;
     }
+    case 'notes':
+      if (!result.isError) for (const key of intent.tried) state.carried.add(key);
+      return;
     case 'submit':
       return;
   }
@@ -214,7 +220,7 @@ export function readCarry(text: string): Carry {
 }
 
 export function rebuild(messages: Message[], statement: Statement, carry: Carry = { tried: [] }): State {
-  const state: State = { steps: 0, frames: [], noneError: false, defs: [], searched: new Set(), viewed: new Set(), files: new Map(), tried: new Set(carry.tried), kept: [], fixed: false, testsChecked: false };
+  const state: State = { steps: 0, frames: [], noneError: false, defs: [], searched: new Set(), viewed: new Set(), files: new Map(), tried: new Set(carry.tried), carried: new Set(carry.tried), kept: [], fixed: false, testsChecked: false };
   const results = new Map<string, { content: string; isError?: boolean }>();
   for (const msg of messages) {
     if (msg.role !== 'user' || typeof msg.content === 'string') continue;

@@ -76,10 +76,11 @@ function candidatesFor(state: State, target: Frame, fromTrace: boolean, opts: Pl
   for (const n of fn.body) {
     const onTarget = fromTrace && n === target.line;
     for (const m of mutateLine(text(n), { scopeNames, noneGuard: onTarget && state.noneError })) {
-      const key = `${target.path}:${n}:${m.text}`;
+      // Short keys: they are carried in notes and summaries, which have a size limit.
+      const key = `${n}.${tieKey(0, `${target.path}:${n}:${m.text}`).toString(36)}`;
       if (state.tried.has(key) || m.priority > maxPriority) continue;
       // The failing line from a traceback first; then by mutation priority, then top to bottom.
-      const rank = [onTarget ? 0 : 1, m.priority, opts.seed ? tieKey(opts.seed, key) : n];
+      const rank = [onTarget ? 0 : 1, m.priority, opts.seed ? tieKey(opts.seed, key) : n, ranked.length];
       ranked.push({ key, op: { path: target.path, line: n, old: text(n), new: m.text }, rank });
     }
   }
@@ -113,6 +114,7 @@ function calleesToSearch(state: State, targets: Frame[]): string[] {
 }
 
 const LIKELY = 4;
+const NOTES_EVERY = 4;
 
 /** The best untried candidate over the targets, or the view needed before candidates can be made. */
 function firstCandidate(state: State, targets: Array<{ frame: Frame; trace: boolean }>, maxPriority: number, opts: PlanOptions): Candidate | Decision | undefined {
@@ -163,6 +165,11 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
   ];
   const unsearched = can('bash', 'grep') ? statement.names.filter((n) => !state.searched.has(n)).slice(0, 6) : [];
   if (state.frames.length === 0 && unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
+  // With a notes tool, every few candidates the tried list goes into the notes, which outlive the window.
+  const uncarried = [...state.tried].filter((k) => !state.carried.has(k));
+  if (tools.has('write_notes') && uncarried.length >= NOTES_EVERY && left > 4) {
+    return { intent: { a: 'notes', tried: [...state.tried] }, note: `noting the ${state.tried.size} candidates tried so far` };
+  }
   // Room for one more try: apply (+ run when editing with str_replace), a revert, and the submit.
   const perTry = tools.has('str_replace') ? 2 : 1;
   const budgetLeft = state.tried.size < opts.maxCandidates && left >= perTry + 2;
