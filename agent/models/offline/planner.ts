@@ -72,13 +72,15 @@ function candidatesFor(state: State, target: Frame, fromTrace: boolean, opts: Pl
   if (!lines || !fn) return 'view';
   const text = (n: number) => (state.rejected?.op.path === target.path && state.rejected.op.line === n ? state.rejected.op.old : lines.get(n) ?? '');
   const scopeNames = scopeNamesOf([fn.start, ...fn.body].map(text));
+  // Mutating a kept line back to what it was would only undo progress.
+  const undone = new Set(state.kept.map((k) => `${k.cand.op.path}:${k.cand.op.line}:${k.cand.op.old}`));
   const ranked: Array<Candidate & { rank: number[] }> = [];
   for (const n of fn.body) {
     const onTarget = fromTrace && n === target.line;
     for (const m of mutateLine(text(n), { scopeNames, noneGuard: onTarget && state.noneError })) {
       // Short keys: they are carried in notes and summaries, which have a size limit.
       const key = `${n}.${tieKey(0, `${target.path}:${n}:${m.text}`).toString(36)}`;
-      if (state.tried.has(key) || m.priority > maxPriority) continue;
+      if (state.tried.has(key) || m.priority > maxPriority || undone.has(`${target.path}:${n}:${m.text}`)) continue;
       // The failing line from a traceback first; then by mutation priority, then top to bottom.
       const rank = [onTarget ? 0 : 1, m.priority, opts.seed ? tieKey(opts.seed, key) : n, ranked.length];
       ranked.push({ key, op: { path: target.path, line: n, old: text(n), new: m.text }, rank });
@@ -145,9 +147,8 @@ function tryCandidate(state: State, next: Candidate, tools: Set<string>): Decisi
 
 export function decide(state: State, statement: Statement, tools: Set<string>, opts: PlanOptions): Decision {
   const left = opts.maxSteps - state.steps;
-  if (state.rejected && left >= 2) {
-    // Undo a candidate that did not help before anything else can be trusted (combined with the next try below).
-  } else if (left <= 1) return { intent: { a: 'submit' }, note: 'step budget nearly used: submitting what I have' };
+  // Out of (assumed) budget: submit, unless a candidate that did not help still has to be undone first.
+  if (left <= 1 && !state.rejected) return { intent: { a: 'submit' }, note: 'step budget nearly used: submitting what I have' };
   const kind = reproKindFor(statement, tools);
   if (!kind) return { intent: { a: 'submit' }, note: 'no way to run code with these tools: submitting' };
   const can = (...names: string[]) => names.some((n) => tools.has(n));
