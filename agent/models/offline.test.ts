@@ -196,6 +196,21 @@ describe('offline model: contract', () => {
     expect(a.modelId).toBe('offline');
   });
 
+  it('params.seed only reorders equally ranked candidates, deterministically', async () => {
+    const firstEdit = async (seed: number) => {
+      const model = createOfflineModel({ seed });
+      const messages: Message[] = [{ role: 'user', content: STATEMENT }];
+      for (const result of [REPRO_BUGGY, './calc/stats.py:3:def mean(values):\n[exit code 0]', VIEW.replace('sum(values)', 'sum(values, 1 + 2 - 3)')]) {
+        const r = await model.generate(request(EDITOR, messages));
+        messages.push({ role: 'assistant', content: r.content }, { role: 'user', content: [{ type: 'tool_result', toolCallId: callOf(r).id, content: result }] });
+      }
+      return JSON.stringify(callOf(await model.generate(request(EDITOR, messages))).input);
+    };
+    const seeds = await Promise.all([0, 1, 2, 3, 4, 5].map(firstEdit));
+    expect(await firstEdit(3)).toBe(seeds[3]);
+    expect(new Set(seeds).size).toBeGreaterThan(1);
+  });
+
   it('rebuilds its state from the messages: a history cut to the task starts over', async () => {
     const c = await conversation(EDITOR);
     await c.step(REPRO_BUGGY);
