@@ -1,61 +1,120 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Docker from 'dockerode';
-import { SandboxError } from '../sandbox/errors.js';
-import type { ImageRecipe } from '../sandbox/types.js';
-import { imageExists } from './cache.js';
+import Docker from 'dockerode';
+import { fromDockerError, SandboxError } from '../sandbox/errors.js';
+import { followBuild, type BuildProgress } from './progress.js';
 
-// The Debian base every evolve image builds on. Used if present; else pulled; else, with no registry reachable,
-// bootstrapped locally from Debian's packages (debootstrap) and imported.
+// The base every recipe starts from. A local image wins; else pull Debian; else (no registry reachable, as on
+// these machines) bootstrap Debian with debootstrap and import it. The last step needs root.
 
 export const BASE_IMAGE = 'evolve/base:bookworm';
-const PULL_FROM = 'debian:bookworm-slim';
+const PULL_IMAGE = 'debian:bookworm-slim';
+const PULL_TIMEOUT_MS = 90_000;
 
-export type BaseSource = 'present' | 'pulled' | 'bootstrapped';
+export interface BaseImageOptions {
+  docker?: Docker;
+  onProgress?: BuildProgress;
+  /** Skip the registry and bootstrap straight away. */
+  noPull?: boolean;
+  mirror?: string;
+}
 
-export async function ensureBaseImage(docker: Docker, log: (line: string) => void = () => {}): Promise<BaseSource> {
-  if (await imageExists(docker, BASE_IMAGE)) return 'present';
+const inFlight = new Map<string, Promise<string>>();
+
+export function ensureBaseImage(options: BaseImageOptions = {}): Promise<string> {
+  const running = inFlight.get(BASE_IMAGE);
+  if (running) return running;
+  const work = ensureBase(options).finally(() => inFlight.delete(BASE_IMAGE));
+  inFlight.set(BASE_IMAGE, work);
+  return work;
+}
+
+export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
   try {
-    log(`pulling ${PULL_FROM} ...`);
-    await new Promise<void>((resolve, reject) => {
-      docker.pull(PULL_FROM, (err: Error | null, stream: NodeJS.ReadableStream) => (err ? reject(err) : docker.modem.followProgress(stream, (e) => (e ? reject(e) : resolve()))));
-    });
-    await docker.getImage(PULL_FROM).tag({ repo: 'evolve/base', tag: 'bookworm' });
-    return 'pulled';
+    await docker.getImage(tag).inspect();
+    return true;
   } catch (error) {
-    log(`no image registry reachable (${String((error as Error).message).split('\n')[0]}); bootstrapping a Debian base locally with debootstrap (about a minute) ...`);
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw fromDockerError(error, `looking up image ${tag}`);
   }
-  await bootstrapBase(docker, log);
-  return 'bootstrapped';
 }
 
-async function bootstrapBase(docker: Docker, log: (line: string) => void): Promise<void> {
-  if (spawnSync('debootstrap', ['--version']).error) {
-    throw new SandboxError('image_missing', `${BASE_IMAGE} is missing, no registry is reachable, and debootstrap is not installed`, 'Run `apt-get install -y debootstrap` as root (or `evolve doctor --fix`), then try again.');
+async function ensureBase(options: BaseImageOptions): Promise<string> {
+  const docker = options.docker ?? new Docker();
+  const say = options.onProgress ?? (() => undefined);
+  if (await imageExists(docker, BASE_IMAGE)) return BASE_IMAGE;
+  if (!options.noPull) {
+    say(`${BASE_IMAGE} is not here; pulling ${PULL_IMAGE}`);
+    try {
+      await pull(docker, PULL_IMAGE);
+      await docker.getImage(PULL_IMAGE).tag({ repo: 'evolve/base', tag: 'bookworm' });
+      return BASE_IMAGE;
+    } catch (error) {
+      say(`pull failed (${(error as Error).message.split('\n')[0]}); no registry reachable, bootstrapping Debian locally`);
+    }
   }
-  const dir = mkdtempSync(join(tmpdir(), 'evolve-debootstrap-'));
+  await bootstrap(docker, options.mirror ?? process.env.EVOLVE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian', say);
+  return BASE_IMAGE;
+}
+
+async function pull(docker: Docker, image: string): Promise<void> {
+  const stream = await docker.pull(image);
+  const timer = setTimeout(() => (stream as { destroy?: (e: Error) => void }).destroy?.(new Error('pull timed out')), PULL_TIMEOUT_MS);
   try {
-    const boot = spawnSync('debootstrap', ['--variant=minbase', 'bookworm', dir], { encoding: 'utf8' });
-    if (boot.status !== 0) throw new SandboxError('build_failed', `debootstrap failed: ${(boot.stderr || boot.stdout).trim().split('\n').slice(-5).join('\n')}`, 'Check that Debian packages are reachable (apt-get update) and that you are root.');
-    log(`importing ${BASE_IMAGE} ...`);
-    const tar = spawn('tar', ['-C', dir, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const stream = await docker.importImage(tar.stdout, { repo: 'evolve/base', tag: 'bookworm' });
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (e) => (e ? reject(e) : resolve())));
+    await followBuild(docker, stream, `pulling ${image}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    clearTimeout(timer);
   }
 }
 
-/** The Python environment SWE-bench-style and Terminal-Bench tasks run in: python3, pytest, git, a non-root user. */
-export function pythonEnvRecipe(): ImageRecipe {
-  return {
-    name: 'python-env',
-    dockerfile: [
-      `FROM ${BASE_IMAGE}`,
-      'RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-pytest git ca-certificates procps && rm -rf /var/lib/apt/lists/*',
-      'RUN useradd -m -u 1000 agent && git config --system user.name evolve && git config --system user.email evolve@localhost && git config --system safe.directory "*" && git config --system init.defaultBranch main',
-    ].join('\n'),
-  };
+const manualSteps = [
+  'As root on Debian/Ubuntu:',
+  '  apt-get install -y debootstrap',
+  '  debootstrap --variant=minbase bookworm /tmp/bookworm http://deb.debian.org/debian',
+  `  tar -C /tmp/bookworm -c . | docker import - ${BASE_IMAGE}`,
+  `Or, with a registry: docker pull ${PULL_IMAGE} && docker tag ${PULL_IMAGE} ${BASE_IMAGE}`,
+].join('\n');
+
+async function bootstrap(docker: Docker, mirror: string, say: BuildProgress): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    throw new SandboxError('image_missing', `${BASE_IMAGE} is missing, no registry is reachable, and bootstrapping Debian needs root`, manualSteps);
+  }
+  if (spawnSync('sh', ['-c', 'command -v debootstrap'], { stdio: 'ignore' }).status !== 0) {
+    say('installing debootstrap with apt-get');
+    await run('apt-get', ['install', '-y', 'debootstrap'], say, { DEBIAN_FRONTEND: 'noninteractive' });
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'evolve-bookworm-'));
+  try {
+    say(`bootstrapping Debian bookworm into ${dir} from ${mirror} (about 30 s)`);
+    await run('debootstrap', ['--variant=minbase', 'bookworm', dir, mirror], say);
+    say(`importing it as ${BASE_IMAGE}`);
+    const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const stream = await docker.importImage(tar.stdout, { repo: 'evolve/base', tag: 'bookworm' });
+    await followBuild(docker, stream, `importing ${BASE_IMAGE}`);
+  } catch (error) {
+    if (error instanceof SandboxError) throw error;
+    throw new SandboxError('build_failed', `bootstrapping ${BASE_IMAGE} failed: ${(error as Error).message}`, manualSteps);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function run(cmd: string, args: string[], say: BuildProgress, env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const tail: string[] = [];
+    const onData = (b: Buffer) => {
+      for (const line of b.toString().split('\n').filter(Boolean)) {
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        say(line);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}:\n${tail.join('\n')}`))));
+  });
 }

@@ -43,7 +43,12 @@ async function* walk(dir: string): AsyncGenerator<string> {
   }
 }
 
-export function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/** Anything that emits data/end/error (node streams and tar-stream's streamx streams alike). */
+export interface ByteSource {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+export function collect(stream: ByteSource): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
@@ -97,9 +102,11 @@ export async function extractStripped(archive: NodeJS.ReadableStream, hostDir: s
         return;
       } else stream.resume();
     };
-    stream.on('error', (e) => extract.destroy(e));
+    let ended = false;
+    stream.on('end', () => (ended = true));
+    stream.on('error', (e: Error) => extract.destroy(e));
     write().then(
-      () => (stream.readableEnded ? next() : stream.on('end', next)),
+      () => (ended ? next() : stream.on('end', next)),
       (e: Error) => extract.destroy(e),
     );
   });

@@ -58,7 +58,7 @@ export async function dockerExec(container: Docker.Container, req: DockerExecReq
     if (req.timeoutMs !== undefined) {
       timer = setTimeout(() => {
         timedOut = true;
-        void killMarked(container, marker).finally(() => {
+        void killMarked(container, marker, req.user).finally(() => {
           setTimeout(() => {
             stream.destroy?.();
             finish();
@@ -74,8 +74,11 @@ export async function dockerExec(container: Docker.Container, req: DockerExecReq
   return { exitCode, output: output.text(), timedOut, truncated: output.truncated, durationMs: Date.now() - started };
 }
 
-/** SIGKILLs every process carrying the marker, repeating while any are found (a fork bomb keeps forking). */
-export async function killMarked(container: Docker.Container, marker: string): Promise<void> {
+/**
+ * SIGKILLs every process carrying the marker, repeating while any are found (a fork bomb keeps forking). Runs as
+ * the command's own user: Docker drops CAP_SYS_PTRACE, so root may not read another user's /proc/PID/environ.
+ */
+export async function killMarked(container: Docker.Container, marker: string, user: string): Promise<void> {
   const script = [
     'for round in 1 2 3 4 5 6 7 8 9 10; do',
     '  found=0',
@@ -86,7 +89,7 @@ export async function killMarked(container: Docker.Container, marker: string): P
     'done',
   ].join('\n');
   try {
-    const exec = await container.exec({ Cmd: ['bash', '-c', script], AttachStdout: true, AttachStderr: true, User: 'root', Env: [`M=${marker}`] });
+    const exec = await container.exec({ Cmd: ['bash', '-c', script], AttachStdout: true, AttachStderr: true, User: user, Env: [`M=${marker}`] });
     const stream = await exec.start({ hijack: true, stdin: false });
     await new Promise<void>((resolve) => {
       stream.on('end', resolve);

@@ -1,31 +1,34 @@
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
-import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
-import { ensureImage } from '../images/cache.js';
+import { BASE_IMAGE, ensureBaseImage } from '../images/base.js';
+import { ensureImage, type BuildProgress } from '../images/build.js';
+import { extractStripped, firstFileOf, tarOfDirectory, tarOfFile, type Owner } from './archive.js';
 import { diffScript } from './diff-script.js';
+import { dockerExec } from './docker-exec.js';
 import { fromDockerError, SandboxError } from './errors.js';
-import { CappedOutput } from './output.js';
-import { firstFileOf, singleFileTar, tarDirectory, untarInto } from './tar.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxLimits, SandboxProvider, SandboxSpec } from './types.js';
 
-// One fresh container per sandbox, kept alive by `sleep infinity`; commands run through `docker exec`.
-// The workspace is copied in as a tar, never bind-mounted, so the agent cannot reach the host's files.
+// Docker provider: one fresh container per sandbox, the workspace copied in by tar (never bind-mounted), limits on
+// memory, CPUs and processes, no network unless the spec asks, labelled so the reaper can find leftovers.
 
-export const DEFAULT_LIMITS: SandboxLimits = { memoryMb: 2048, cpus: 1, pids: 512 };
-/** Labels every evolve container carries; the reaper finds leftovers by them. */
-export const LABEL = { managed: 'evolve.managed', owner: 'evolve.owner', workspace: 'evolve.workspace', run: 'evolve.run' } as const;
+export const DEFAULT_LIMITS: SandboxLimits = { memoryMb: 4096, cpus: 2, pids: 512 };
+export const LABEL_PREFIX = 'evolve.';
+/** `pid@host` of the process that created the container; the reaper removes it once that process is gone. */
+export const OWNER_LABEL = 'evolve.owner';
+export const SANDBOX_LABEL = 'evolve.sandbox';
+const DIFF_CAP = 64 << 20;
 
 export function ownerTag(): string {
-  return `${hostname()}:${process.pid}`;
+  return `${process.pid}@${hostname()}`;
 }
 
 export interface DockerProviderOptions {
   docker?: Docker;
-  /** Workspace root, recorded on each container. */
-  workspace?: string;
   limits?: Partial<SandboxLimits>;
-  onBuildProgress?: (line: string) => void;
+  /** Default exec user when the spec names none (falls back to root when the image lacks it). */
+  user?: string;
+  onBuildProgress?: BuildProgress;
 }
 
 export class DockerProvider implements SandboxProvider {
@@ -36,167 +39,177 @@ export class DockerProvider implements SandboxProvider {
     this.docker = options.docker ?? new Docker();
   }
 
-  async create(spec: SandboxSpec): Promise<Sandbox> {
-    const image = typeof spec.image === 'string' ? spec.image : await ensureImage(this.docker, spec.image, this.options.onBuildProgress);
+  async create(spec: SandboxSpec): Promise<DockerSandbox> {
+    const image = await this.resolveImage(spec);
     const limits = { ...DEFAULT_LIMITS, ...this.options.limits, ...spec.limits };
+    const labels: Record<string, string> = { [SANDBOX_LABEL]: '1', [OWNER_LABEL]: ownerTag() };
+    for (const [k, v] of Object.entries(spec.labels ?? {})) labels[k.startsWith(LABEL_PREFIX) ? k : LABEL_PREFIX + k] = v;
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer({
         Image: image,
         Cmd: ['sleep', 'infinity'],
+        User: 'root',
         WorkingDir: '/',
-        Labels: { [LABEL.managed]: '1', [LABEL.owner]: ownerTag(), [LABEL.workspace]: this.options.workspace ?? '', ...spec.labels },
+        Labels: labels,
         HostConfig: {
+          Init: true, // reaps orphans, so killed commands leave no zombies holding pids
+          NetworkMode: spec.network ? 'bridge' : 'none',
           Memory: limits.memoryMb * 1024 * 1024,
           MemorySwap: limits.memoryMb * 1024 * 1024,
           NanoCpus: Math.round(limits.cpus * 1e9),
           PidsLimit: limits.pids,
-          NetworkMode: spec.network ? 'bridge' : 'none',
-          Init: true, // reaps zombies left by killed commands
+          SecurityOpt: ['no-new-privileges'],
         },
       });
-      await container.start();
     } catch (error) {
-      throw fromDockerError(error, `starting a container from ${image}`);
+      throw fromDockerError(error, `creating a container from ${image}`);
     }
-    const sandbox = new DockerSandbox(container, spec.workdir, 'root');
     try {
-      await sandbox.exec(`mkdir -p '${spec.workdir}'`, { cwd: '/' });
-      if (spec.user && (await sandbox.exec(`id -u ${spec.user}`)).exitCode === 0) {
-        await sandbox.exec(`chown -R ${spec.user} '${spec.workdir}'`);
-        sandbox.user = spec.user;
-      }
+      await container.start();
+      const setup = await dockerExec(container, {
+        command: 'if id -u "$U" >/dev/null 2>&1; then u="$U"; else u=root; fi; mkdir -p "$W" && chown "$u:" "$W" && echo "$u $(id -u "$u") $(id -g "$u")"',
+        user: 'root',
+        cwd: '/',
+        env: { U: spec.user ?? this.options.user ?? 'agent', W: spec.workdir },
+        timeoutMs: 30_000,
+      });
+      const [user, uid, gid] = setup.output.trim().split(/\s+/);
+      if (setup.exitCode !== 0 || !user) throw new SandboxError('io', `preparing ${spec.workdir} in the container failed: ${setup.output.trim()}`);
+      return new DockerSandbox(container, spec.workdir, user, { uid: Number(uid), gid: Number(gid) });
     } catch (error) {
-      await sandbox.dispose();
-      throw error;
+      await container.remove({ force: true, v: true }).catch(() => undefined);
+      throw error instanceof SandboxError ? error : fromDockerError(error, 'starting the container');
     }
-    return sandbox;
+  }
+
+  private async resolveImage(spec: SandboxSpec): Promise<string> {
+    if (typeof spec.image !== 'string') return ensureImage(spec.image, { docker: this.docker, onProgress: this.options.onBuildProgress });
+    if (spec.image === BASE_IMAGE) return ensureBaseImage({ docker: this.docker, onProgress: this.options.onBuildProgress });
+    try {
+      await this.docker.getImage(spec.image).inspect();
+      return spec.image;
+    } catch (error) {
+      throw fromDockerError(error, `looking up image ${spec.image}`);
+    }
   }
 }
 
 export class DockerSandbox implements Sandbox {
   readonly id: string;
+  private disposed = false;
 
   constructor(
     readonly container: Docker.Container,
     readonly workdir: string,
-    public user: string,
+    readonly user: string,
+    private readonly owner: Owner,
   ) {
-    this.id = container.id.slice(0, 12);
+    this.id = container.id;
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const started = Date.now();
-    const timeoutSec = options.timeoutMs ? Math.max(1, Math.ceil(options.timeoutMs / 1000)) : 0;
+    let cmd = command;
     if (options.stdin !== undefined) {
-      await this.writeFile('/tmp/.evolve-stdin', options.stdin);
-      command = `(${command}) < /tmp/.evolve-stdin`;
+      const file = `/tmp/.evolve-stdin-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      await this.writeFile(file, options.stdin);
+      cmd = `exec < ${file}; rm -f ${file}; ${command}`;
     }
-    // GNU timeout runs the command in its own process group and kills the whole group, children included.
-    const cmd = timeoutSec > 0 ? ['timeout', '-s', 'KILL', String(timeoutSec), 'bash', '-c', command] : ['bash', '-c', command];
-    const oomBefore = await this.oomKilled();
-    const out = new CappedOutput(options.outputCapBytes);
-    let exitCode: number;
-    try {
-      const exec = await this.container.exec({
-        Cmd: cmd,
-        AttachStdout: true,
-        AttachStderr: true,
-        WorkingDir: options.cwd ?? this.workdir,
-        User: options.user ?? this.user,
-        Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      });
-      const stream = await exec.start({ hijack: true, stdin: false });
-      const sink = new PassThrough();
-      sink.on('data', (c: Buffer) => out.push(c));
-      this.container.modem.demuxStream(stream, sink, sink);
-      await new Promise<void>((resolve, reject) => {
-        // Backstop if the engine never closes the stream: the command's own timeout plus a grace period.
-        const guard = timeoutSec > 0 ? setTimeout(() => (stream as unknown as { destroy(): void }).destroy(), (timeoutSec + 15) * 1000) : undefined;
-        stream.on('end', () => (clearTimeout(guard), resolve()));
-        stream.on('close', () => (clearTimeout(guard), resolve()));
-        stream.on('error', (e) => (clearTimeout(guard), reject(e)));
-      });
-      exitCode = (await exec.inspect()).ExitCode ?? -1;
-    } catch (error) {
-      throw fromDockerError(error, `running a command in sandbox ${this.id}`);
-    }
-    const durationMs = Date.now() - started;
-    const timedOut = timeoutSec > 0 && exitCode === 137 && durationMs >= timeoutSec * 1000 - 250;
-    if (!timedOut && exitCode === 137 && !oomBefore && (await this.oomKilled())) {
-      throw new SandboxError('oom_killed', `sandbox ${this.id}: the command was killed by the out-of-memory killer`, 'The task needs more memory than the sandbox limit (limits.memoryMb), or the command leaked memory.');
-    }
-    return { exitCode, output: out.text(), timedOut, truncated: out.truncated, durationMs };
+    const result = await dockerExec(this.container, {
+      command: cmd,
+      user: options.user ?? this.user,
+      cwd: options.cwd ? posix.resolve(this.workdir, options.cwd) : this.workdir,
+      env: options.env,
+      timeoutMs: options.timeoutMs,
+      outputCapBytes: options.outputCapBytes,
+    });
+    if (result.exitCode === 137 && !result.timedOut) await this.throwIfOomKilled();
+    return result;
   }
 
-  private async oomKilled(): Promise<boolean> {
-    try {
-      return Boolean((await this.container.inspect()).State.OOMKilled);
-    } catch (error) {
-      throw fromDockerError(error, `inspecting sandbox ${this.id}`);
+  /** Exit 137 is SIGKILL; the engine's state (or the cgroup's own counter) tells whether the OOM killer sent it. */
+  private async throwIfOomKilled(): Promise<void> {
+    const state = await this.container.inspect().catch((error: unknown) => {
+      throw fromDockerError(error, 'inspecting the container');
+    });
+    let oom = state.State.OOMKilled === true;
+    if (!oom) {
+      const r = await dockerExec(this.container, {
+        command: 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null | grep "^oom_kill "',
+        user: 'root',
+        cwd: '/',
+      });
+      oom = /^oom_kill [1-9]/m.test(r.output);
+    }
+    if (oom) {
+      throw new SandboxError('oom_killed', `the command was killed by the out-of-memory killer in container ${this.id.slice(0, 12)}`, 'The task needs more memory than the sandbox limit (limits.memoryMb), or the agent ran something that leaks.');
     }
   }
 
-  private abs(path: string): string {
-    return posix.isAbsolute(path) ? path : posix.join(this.workdir, path);
+  private path(p: string): string {
+    return posix.resolve(this.workdir, p);
   }
 
   async writeFile(path: string, content: string | Uint8Array): Promise<void> {
-    const abs = this.abs(path);
-    const dir = posix.dirname(abs);
-    await this.exec(`mkdir -p '${dir}'`, { user: 'root', cwd: '/' });
-    try {
-      await this.container.putArchive(singleFileTar(posix.basename(abs), content), { path: dir });
-    } catch (error) {
-      throw fromDockerError(error, `writing ${abs}`);
-    }
-    if (this.user !== 'root') await this.exec(`chown ${this.user} '${abs}'`, { user: 'root' });
+    const abs = this.path(path);
+    const archive = await tarOfFile(posix.basename(abs), content, this.owner);
+    await this.put(archive, posix.dirname(abs));
   }
 
   async readFile(path: string): Promise<string> {
-    const abs = this.abs(path);
+    const abs = this.path(path);
+    let archive: NodeJS.ReadableStream;
     try {
-      const file = await firstFileOf(await this.container.getArchive({ path: abs }));
-      if (file === null) throw new SandboxError('io', `${abs} in sandbox ${this.id} is not a regular file`);
-      return file.toString('utf8');
+      archive = await this.container.getArchive({ path: abs });
     } catch (error) {
-      if (error instanceof SandboxError) throw error;
+      const e = error as { statusCode?: number };
+      if (e.statusCode === 404) throw Object.assign(new Error(`no such file in the sandbox: ${abs}`), { code: 'ENOENT' });
       throw fromDockerError(error, `reading ${abs}`);
     }
+    const content = await firstFileOf(archive);
+    if (content === undefined) throw Object.assign(new Error(`not a regular file in the sandbox: ${abs}`), { code: 'EISDIR' });
+    return content.toString('utf8');
   }
 
   async copyIn(hostDir: string, sandboxDir: string): Promise<void> {
-    const abs = this.abs(sandboxDir);
-    await this.exec(`mkdir -p '${abs}'`, { user: 'root', cwd: '/' });
-    try {
-      await this.container.putArchive(tarDirectory(hostDir), { path: abs });
-    } catch (error) {
-      throw fromDockerError(error, `copying ${hostDir} into ${abs}`);
-    }
-    if (this.user !== 'root') await this.exec(`chown -R ${this.user} '${abs}'`, { user: 'root' });
+    await this.put(await tarOfDirectory(hostDir, this.owner), this.path(sandboxDir));
   }
 
   async copyOut(sandboxDir: string, hostDir: string): Promise<void> {
-    const abs = this.abs(sandboxDir);
+    const abs = this.path(sandboxDir);
     try {
-      // The archive's first path component is the folder itself; strip it so its contents land in hostDir.
-      await untarInto(await this.container.getArchive({ path: abs }), hostDir, 1);
+      await extractStripped(await this.container.getArchive({ path: `${abs.replace(/\/$/, '')}/.` }), hostDir);
     } catch (error) {
-      throw fromDockerError(error, `copying ${abs} out to ${hostDir}`);
+      throw error instanceof SandboxError ? error : fromDockerError(error, `copying ${abs} out`);
     }
   }
 
   async diff(): Promise<string> {
-    const r = await this.exec(diffScript(this.workdir), { user: 'root', env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*' }, timeoutMs: 120_000, outputCapBytes: 64 << 20 });
-    if (r.exitCode !== 0) throw new SandboxError('io', `sandbox ${this.id}: cannot diff ${this.workdir}: ${r.output.trim().slice(-500)}`);
+    const r = await dockerExec(this.container, { command: diffScript(this.workdir), user: this.user, cwd: '/', outputCapBytes: DIFF_CAP });
+    if (r.exitCode !== 0) throw new SandboxError('io', `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`, 'The workdir must be a git repository with a commit (workspace preparation creates refs/evolve/base).');
+    if (r.truncated) throw new SandboxError('io', `the workspace diff is larger than ${DIFF_CAP >> 20} MiB`, 'The agent probably wrote large generated files into the repository.');
     return r.output;
   }
 
   async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.container.remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404 && error.statusCode !== 409) throw fromDockerError(error, 'removing the container');
+    });
+  }
+
+  /** putArchive into dir; a missing dir is created (as the sandbox user) and the upload retried once. */
+  private async put(archive: Buffer, dir: string): Promise<void> {
     try {
-      await this.container.remove({ force: true, v: true });
+      await this.container.putArchive(archive, { path: dir });
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw fromDockerError(error, `removing sandbox ${this.id}`);
+      if ((error as { statusCode?: number }).statusCode !== 404) throw fromDockerError(error, `copying into ${dir}`);
+      const r = await dockerExec(this.container, { command: 'mkdir -p "$D"', user: this.user, cwd: '/', env: { D: dir } });
+      if (r.exitCode !== 0) throw new SandboxError('io', `cannot create ${dir} in the sandbox: ${r.output.trim()}`);
+      await this.container.putArchive(archive, { path: dir }).catch((e: unknown) => {
+        throw fromDockerError(e, `copying into ${dir}`);
+      });
     }
   }
 }
