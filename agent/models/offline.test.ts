@@ -63,12 +63,12 @@ const GREP = '/testbed/calc/stats.py:3:def mean(values):\n/testbed/tests/test_st
 const VIEW = ['     3\tdef mean(values):', '     4\t    """Arithmetic mean."""', '     5\t    total = sum(values)', '     6\t    return total / (len(values) + 1)', '     7\t'].join('\n');
 
 describe('offline model: one step at a time', () => {
-  it('reproduces first: writes the statement example to /tmp/evolve_repro.py and runs it with python3', async () => {
+  it('reproduces first: writes the statement example to /tmp/evolve_repro_<hash>.py and runs it with python3', async () => {
     const c = await conversation(EDITOR);
     expect(c.call.name).toBe('bash');
     const command = (c.call.input as { command: string }).command;
-    expect(command).toContain("cat > /tmp/evolve_repro.py <<'EVOLVE_REPRO'");
-    expect(command).toContain('PYTHONDONTWRITEBYTECODE=1 python3 /tmp/evolve_repro.py');
+    expect(command).toMatch(/cat > \/tmp\/evolve_repro_\w+\.py <<'EVOLVE_REPRO'/);
+    expect(command).toMatch(/PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro_\w+\.py/);
     expect(command).toContain('mean([2, 4])');
   });
 
@@ -135,7 +135,7 @@ describe('offline model: one step at a time', () => {
     expect(command).toContain('python3 - <<');
     expect(command).toContain('if len(values) < limit:'); // the revert
     expect(command).toContain('return sum(values) / (len(values))'); // the next candidate
-    expect(command).toContain('&& PYTHONDONTWRITEBYTECODE=1 python3 /tmp/evolve_repro.py');
+    expect(command).toMatch(/&& PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro_\w+\.py/);
   });
 
   it('with bash only it views with awk and edits through a python3 script that also re-runs the repro', async () => {
@@ -147,7 +147,7 @@ describe('offline model: one step at a time', () => {
     const edit = await c.step(VIEW);
     expect(edit.name).toBe('bash');
     const command = (edit.input as { command: string }).command;
-    expect(command).toMatch(/^python3 - <<'EVOLVE_EDIT' && PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro\.py/);
+    expect(command).toMatch(/^python3 - <<'EVOLVE_EDIT' && PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro_\w+\.py/);
     const next = await c.step(`EDIT_OK\n${REPRO_FIXED}`);
     expect((next.input as { command: string }).command).toContain('pytest'); // visible tests, then submit
     expect((await c.step('3 passed\n[exit code 0]')).name).toBe('submit');
@@ -216,7 +216,7 @@ describe('offline model: contract', () => {
     await c.step(REPRO_BUGGY);
     await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
     const windowed = request(EDITOR, [c.messages[0] as Message]);
-    expect(callOf(await createOfflineModel().generate(windowed)).input).toMatchObject({ command: expect.stringContaining('/tmp/evolve_repro.py') });
+    expect(callOf(await createOfflineModel().generate(windowed)).input).toMatchObject({ command: expect.stringContaining('/tmp/evolve_repro_') });
   });
 
   it('with a notes tool it writes the tried candidates into its notes, and pinned notes stop it retrying them', async () => {

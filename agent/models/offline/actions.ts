@@ -1,5 +1,5 @@
 import { carryMarker, type EditOp, type Intent, type ReproKind, type State } from './history.js';
-import { REPRO_PATH, TESTS_MARK, reproScript } from './repro.js';
+import { TESTS_MARK, reproPath, reproScript } from './repro.js';
 import type { Statement } from './statement.js';
 
 // Turns an intent into a call of one of the offered tools: the editor tools when present, otherwise bash
@@ -17,7 +17,7 @@ const PY = 'PYTHONDONTWRITEBYTECODE=1 python3';
 const VISIBLE_TESTS = 'PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -q -p no:cacheprovider 2>&1 | tail -n 15';
 
 export function reproCommand(kind: ReproKind, statement: Statement): string {
-  if (kind === 'script') return `${PY} ${REPRO_PATH} 2>&1 | tail -n 80`;
+  if (kind === 'script') return `${PY} ${reproPath(statement)} 2>&1 | tail -n 80`;
   if (kind === 'command' && statement.testCommand) return `PYTHONDONTWRITEBYTECODE=1 timeout 600 ${statement.testCommand} 2>&1 | tail -n 80`;
   return `PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -x -q -p no:cacheprovider 2>&1 | tail -n 80`;
 }
@@ -61,7 +61,7 @@ export function toCall(intent: Intent, state: State, statement: Statement, tools
     case 'repro': {
       if (intent.kind === 'run_tests') return { name: 'run_tests', input: {} };
       const parts: string[] = [];
-      if (intent.kind === 'script') parts.push(`cat > ${REPRO_PATH} <<'EVOLVE_REPRO'\n${reproScript(statement)}EVOLVE_REPRO`);
+      if (intent.kind === 'script') parts.push(`cat > ${reproPath(statement)} <<'EVOLVE_REPRO'\n${reproScript(statement)}EVOLVE_REPRO`);
       parts.push(reproCommand(intent.kind, statement));
       if (intent.kind !== 'pytest') parts.push(`echo '${TESTS_MARK}'`, VISIBLE_TESTS);
       return bash(parts.join('\n'));

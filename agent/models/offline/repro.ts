@@ -4,7 +4,15 @@ import type { Statement } from './statement.js';
 // command) is scored. Scores are compared lexicographically: fewer errors first, then more expected values
 // seen, then fewer of the reporter's (buggy) outputs still reproduced.
 
-export const REPRO_PATH = '/tmp/evolve_repro.py';
+/**
+ * Where the repro script lives: named by its content, so runs of different tasks sharing one /tmp (the local
+ * sandbox) never overwrite each other's, and repeats of one task write the same file.
+ */
+export function reproPath(statement: Statement): string {
+  let h = 2166136261;
+  for (const ch of JSON.stringify([statement.snippets, statement.files])) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return `/tmp/evolve_repro_${h.toString(36)}.py`;
+}
 export const REPRO_END = 'EVOLVE_REPRO_END';
 export const TESTS_MARK = '=== visible tests ===';
 
@@ -18,10 +26,11 @@ export function reproScript(statement: Statement): string {
     ...(Object.keys(statement.files).length > 0
       ? [
           `FILES = ${JSON.stringify(statement.files)}`,
-          'os.makedirs("/tmp/evolve_repro_files", exist_ok=True)',
+          'FILES_DIR = os.path.splitext(__file__)[0] + "_files"',
+          'os.makedirs(FILES_DIR, exist_ok=True)',
           'for _name, _body in FILES.items():',
-          '    open(os.path.join("/tmp/evolve_repro_files", _name), "w", encoding="utf-8").write(_body)',
-          'os.chdir("/tmp/evolve_repro_files")',
+          '    open(os.path.join(FILES_DIR, _name), "w", encoding="utf-8").write(_body)',
+          'os.chdir(FILES_DIR)',
         ]
       : []),
     `SNIPPETS = ${JSON.stringify(statement.snippets.map((s) => s.source))}`,
