@@ -79,15 +79,25 @@ export async function dockerExec(container: Docker.Container, req: DockerExecReq
  * the command's own user: Docker drops CAP_SYS_PTRACE, so root may not read another user's /proc/PID/environ.
  */
 export async function killMarked(container: Docker.Container, marker: string, user: string): Promise<void> {
+  // Bash builtins only: under a fork bomb the pids limit leaves no room for grep or a subshell.
   const script = [
-    'for round in 1 2 3 4 5 6 7 8 9 10; do',
+    'for round in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do',
     '  found=0',
     '  for p in /proc/[0-9]*; do',
-    `    if grep -qsxz "${EXEC_MARKER}=$M" "$p/environ"; then kill -9 "\${p#/proc/}" 2>/dev/null; found=1; fi`,
+    '    while IFS= read -r -d "" v; do',
+    `      if [[ $v == "${EXEC_MARKER}=$M" ]]; then kill -9 "\${p#/proc/}" 2>/dev/null; found=1; break; fi`,
+    '    done 2>/dev/null < "$p/environ"',
     '  done',
-    '  [ "$found" = 0 ] && break',
+    '  [[ $found == 0 ]] && break',
     'done',
   ].join('\n');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await runKiller(container, script, marker, user)) return;
+    await new Promise((r) => setTimeout(r, 200)); // no pid free for the killer yet: try again
+  }
+}
+
+async function runKiller(container: Docker.Container, script: string, marker: string, user: string): Promise<boolean> {
   try {
     const exec = await container.exec({ Cmd: ['bash', '-c', script], AttachStdout: true, AttachStderr: true, User: user, Env: [`M=${marker}`] });
     const stream = await exec.start({ hijack: true, stdin: false });
@@ -97,7 +107,8 @@ export async function killMarked(container: Docker.Container, marker: string, us
       stream.on('error', resolve);
       stream.resume();
     });
+    return (await exec.inspect()).ExitCode === 0;
   } catch {
-    // The container may be gone already; then so are the processes.
+    return true; // the container is gone, and its processes with it
   }
 }

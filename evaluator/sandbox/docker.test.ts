@@ -1,0 +1,155 @@
+import { lookup } from 'node:dns/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeDocker } from '../../test/docker.js';
+import { ensureImage } from '../images/build.js';
+import { pythonEnvRecipe } from '../images/python-env.js';
+import { DockerProvider, type DockerSandbox, OWNER_LABEL } from './docker.js';
+import { SandboxError } from './errors.js';
+import { reapLeftovers } from './reaper.js';
+
+// Against the real engine. One shared container for the cheap checks; the limit tests get their own.
+
+const docker = new Docker();
+const provider = new DockerProvider({ docker });
+let image: string;
+let box: DockerSandbox;
+
+/** Processes in the container whose command line matches the regex (write it so it does not match itself). */
+async function processesMatching(sandbox: DockerSandbox, needle: string): Promise<number> {
+  const r = await sandbox.exec(`for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < "$f" 2>/dev/null; echo; done | grep -c -- "$N" || true`, { user: 'root', env: { N: needle } });
+  return Number(r.output.trim());
+}
+
+describeDocker('Docker sandbox', () => {
+  beforeAll(async () => {
+    image = await ensureImage(pythonEnvRecipe(), { docker });
+    box = await provider.create({ image, workdir: '/testbed', labels: { run: 'docker-test' } });
+  });
+  afterAll(async () => {
+    await box?.dispose();
+  });
+
+  it('runs as the non-root user with labels, and reports exit codes and output', async () => {
+    expect(box.user).toBe('agent');
+    const r = await box.exec('echo out; echo err >&2; pwd; whoami; exit 3');
+    expect(r).toMatchObject({ exitCode: 3, timedOut: false, truncated: false });
+    expect(r.output).toContain('/testbed\nagent\n');
+    expect(r.output.split('\n').sort()).toEqual(['', '/testbed', 'agent', 'err', 'out']); // both streams, as they arrived
+    expect((await box.exec('true')).exitCode).toBe(0);
+    expect((await box.exec('cat', { stdin: 'from stdin' })).output).toBe('from stdin');
+    const info = await box.container.inspect();
+    expect(info.Config.Labels).toMatchObject({ 'evolve.run': 'docker-test', [OWNER_LABEL]: `${process.pid}@${hostname()}` });
+    expect(info.HostConfig.NetworkMode).toBe('none');
+  });
+
+  it('kills a command that sleeps forever at its timeout', async () => {
+    const r = await box.exec('sleep infinity', { timeoutMs: 500 });
+    expect(r.timedOut).toBe(true);
+    expect(r.exitCode).toBe(124);
+    expect(r.durationMs).toBeLessThan(4000);
+  });
+
+  it('kills the children too, even one that left the process group', async () => {
+    const r = await box.exec('(sleep 1001 &); setsid sleep 1002 & sleep 1003 & echo started; wait', { timeoutMs: 800 });
+    expect(r.timedOut).toBe(true);
+    expect(r.output).toContain('started');
+    expect(await processesMatching(box, 'slee[p] 100')).toBe(0);
+  });
+
+  it('cuts output past the cap with a marker', async () => {
+    const r = await box.exec("head -c 5000000 /dev/zero | tr '\\0' a", { outputCapBytes: 1000 });
+    expect(r.truncated).toBe(true);
+    expect(r.output.startsWith('a'.repeat(1000))).toBe(true);
+    expect(r.output).toMatch(/output truncated: 4999000 more bytes/);
+    expect(r.output.length).toBeLessThan(1200);
+  });
+
+  it('writes and reads files, creating folders, owned by the sandbox user', async () => {
+    await box.writeFile('deep/er/ünï.txt', 'héllo\nwörld');
+    expect(await box.readFile('/testbed/deep/er/ünï.txt')).toBe('héllo\nwörld');
+    expect((await box.exec('stat -c %U deep/er/ünï.txt')).output.trim()).toBe('agent');
+    await expect(box.readFile('missing.txt')).rejects.toThrow(/no such file/);
+  });
+
+  it('copies a directory in and out', async () => {
+    const src = await mkdtemp(join(tmpdir(), 'evolve-in-'));
+    const dst = await mkdtemp(join(tmpdir(), 'evolve-out-'));
+    await mkdir(join(src, 'pkg/sub'), { recursive: true });
+    await writeFile(join(src, 'pkg/sub/a.py'), 'print(1)\n');
+    await writeFile(join(src, 'top.txt'), 'top');
+    await box.copyIn(src, '/testbed/copied');
+    expect((await box.exec('cat copied/pkg/sub/a.py copied/top.txt && echo x > copied/new.txt')).output).toBe('print(1)\ntop');
+    await box.copyOut('/testbed/copied', dst);
+    expect(await readFile(join(dst, 'pkg/sub/a.py'), 'utf8')).toBe('print(1)\n');
+    expect(await readFile(join(dst, 'new.txt'), 'utf8')).toBe('x\n');
+    await rm(src, { recursive: true });
+    await rm(dst, { recursive: true });
+  });
+
+  it('diffs against refs/evolve/base: edits, untracked and binary files, and agent commits; the index is untouched', async () => {
+    const repo = await provider.create({ image, workdir: '/repo' });
+    try {
+      const setup = await repo.exec('git init -q . && printf "one\\n" > a.txt && git add -A && git commit -qm base && git update-ref refs/evolve/base HEAD');
+      expect(setup.exitCode).toBe(0);
+      await repo.exec('printf "one\\ntwo\\n" > a.txt && git commit -qam "agent commit" && printf "new\\n" > untracked.txt && printf "\\000\\001\\002" > blob.bin && printf "staged\\n" > s.txt && git add s.txt');
+      const before = (await repo.exec('git status --porcelain')).output;
+      const diff = await repo.diff();
+      expect(diff).toContain('+two');
+      expect(diff).toContain('diff --git a/untracked.txt b/untracked.txt');
+      expect(diff).toContain('GIT binary patch');
+      expect(diff).toContain('+staged');
+      expect((await repo.exec('git status --porcelain')).output).toBe(before);
+      expect(before).toContain('?? untracked.txt');
+    } finally {
+      await repo.dispose();
+    }
+  });
+
+  it('reports a memory limit hit as oom_killed', async () => {
+    const small = await provider.create({ image, workdir: '/w', limits: { memoryMb: 64 } });
+    try {
+      const err = await small.exec('python3 -c "x = bytearray(512 * 1024 * 1024); print(len(x))"').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SandboxError);
+      expect((err as SandboxError).kind).toBe('oom_killed');
+      expect((err as SandboxError).hint).toBeTruthy();
+    } finally {
+      await small.dispose();
+    }
+  });
+
+  it('contains a fork bomb with the pids limit and stays usable', async () => {
+    const bombed = await provider.create({ image, workdir: '/w', limits: { pids: 64 } });
+    try {
+      const r = await bombed.exec('bomb() { bomb | bomb & }; bomb; sleep 600', { timeoutMs: 2000 });
+      expect(r.timedOut).toBe(true);
+      const after = await bombed.exec('echo alive');
+      expect(after.output).toBe('alive\n');
+    } finally {
+      await bombed.dispose();
+    }
+  });
+
+  it('has no network unless asked: a connect fails', async () => {
+    const ip = await lookup('deb.debian.org', { family: 4 }).then((a) => a.address, () => '1.1.1.1');
+    const r = await box.exec(`timeout 5 bash -c 'echo > /dev/tcp/${ip}/80' && echo connected`);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.output).not.toContain('connected');
+    expect((await box.exec('cat /proc/net/dev')).output).not.toMatch(/eth0/);
+  });
+
+  it('reaps containers whose owner process is gone, and keeps live ones', async () => {
+    const dead = await docker.createContainer({ Image: image, Cmd: ['sleep', 'infinity'], Labels: { [OWNER_LABEL]: `999999999@${hostname()}`, 'evolve.sandbox': '1' } });
+    const report = await reapLeftovers({ docker });
+    expect(report.containers).toContain(dead.id);
+    await expect(dead.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    expect((await box.container.inspect()).State.Running).toBe(true);
+  });
+
+  it('maps a missing image to image_missing', async () => {
+    await expect(provider.create({ image: 'evolve/does-not-exist:nope', workdir: '/w' })).rejects.toMatchObject({ kind: 'image_missing' });
+  });
+});
