@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { diffScript } from './diff-script.js';
 import { EXEC_MARKER } from './docker-exec.js';
@@ -83,7 +83,7 @@ export class LocalSandbox implements Sandbox {
         done = true;
         if (timer) clearTimeout(timer);
         this.markers.delete(marker);
-        const exitCode = timedOut ? 124 : (code ?? (signal ? 128 + signalNumber(signal) : -1));
+        const exitCode = timedOut ? 124 : (code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : -1));
         resolveResult({ exitCode, output: output.text(), timedOut, truncated: output.truncated, durationMs: Date.now() - started });
       };
       child.on('error', (e) => reject(new SandboxError('io', `cannot start bash for the local sandbox: ${e.message}`, 'Install bash, or use the Docker sandbox.')));
@@ -154,8 +154,3 @@ async function killTree(pid: number | undefined, marker: string): Promise<void> 
     if (found === 0) return;
   }
 }
-
-function signalNumber(signal: NodeJS.Signals): number {
-  return ({ SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGSEGV: 11, SIGABRT: 6 } as Record<string, number>)[signal] ?? 0;
-}
-
