@@ -4,6 +4,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
 import { registerFailures } from './commands/failures.js';
+import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerStatus } from './commands/status.js';
 import { registerTui } from './commands/tui.js';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerInit, registerStatus, registerDoctor, registerTui, registerFailures, registerEval, registerExport, registerAgent]) register(program);
+  for (const register of [registerInit, registerStatus, registerDoctor, registerImages, registerTui, registerFailures, registerEval, registerExport, registerAgent]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
