@@ -11,25 +11,56 @@ export interface Owner {
   gid: number;
 }
 
-/** A tar holding one file named `name` (a path relative to the directory it is extracted into). */
-export function tarOfFile(name: string, content: string | Uint8Array, owner: Owner): Promise<Buffer> {
+// Every upload is extracted at / with absolute names (leading slash dropped). `dirs` lists directories to create
+// first, owned by `owner` (the workdir and the folders under it); other missing parents are created by root.
+
+const rel = (abs: string) => abs.replace(/^\/+|\/+$/g, '');
+
+function addDirs(pack: tar.Pack, dirs: string[], owner: Owner): void {
+  for (const dir of dirs) pack.entry({ name: `${rel(dir)}/`, type: 'directory', mode: 0o755, uid: owner.uid, gid: owner.gid });
+}
+
+/** A tar that only creates directories. */
+export function tarOfDirs(dirs: string[], owner: Owner): Promise<Buffer> {
   const pack = tar.pack();
-  pack.entry({ name, mode: 0o644, uid: owner.uid, gid: owner.gid }, Buffer.from(content));
+  addDirs(pack, dirs, owner);
   pack.finalize();
   return collect(pack);
 }
 
-/** A tar of a host directory's contents (regular files, directories, symlinks), owned by `owner`. */
-export async function tarOfDirectory(hostDir: string, owner: Owner): Promise<Buffer> {
+/** A tar holding one file at absolute path `path`. */
+export function tarOfFile(path: string, content: string | Uint8Array, owner: Owner, dirs: string[] = []): Promise<Buffer> {
+  const pack = tar.pack();
+  addDirs(pack, dirs, owner);
+  pack.entry({ name: rel(path), mode: 0o644, uid: owner.uid, gid: owner.gid }, Buffer.from(content));
+  pack.finalize();
+  return collect(pack);
+}
+
+/** A tar of a host directory's contents (regular files, directories, symlinks) placed under absolute `target`. */
+export async function tarOfDirectory(hostDir: string, owner: Owner, target: string, dirs: string[] = []): Promise<Buffer> {
   const pack = tar.pack();
   const done = collect(pack);
-  for await (const path of walk(hostDir)) {
-    const name = relative(hostDir, path).split(sep).join('/');
-    const info = await lstat(path);
-    const base = { name, uid: owner.uid, gid: owner.gid, mode: info.mode & 0o7777, mtime: info.mtime };
-    if (info.isDirectory()) pack.entry({ ...base, type: 'directory' });
-    else if (info.isSymbolicLink()) pack.entry({ ...base, type: 'symlink', linkname: await readlink(path) });
-    else if (info.isFile()) pack.entry(base, await readFile(path));
+  addDirs(pack, dirs, owner);
+  const paths: string[] = [];
+  for await (const path of walk(hostDir)) paths.push(path);
+  // Read in parallel batches, add in walk order (parents before children).
+  for (let i = 0; i < paths.length; i += 64) {
+    const batch = await Promise.all(
+      paths.slice(i, i + 64).map(async (path) => {
+        const info = await lstat(path);
+        const data = info.isFile() ? await readFile(path) : undefined;
+        const link = info.isSymbolicLink() ? await readlink(path) : undefined;
+        return { path, info, data, link };
+      }),
+    );
+    for (const { path, info, data, link } of batch) {
+      const name = [rel(target), ...relative(hostDir, path).split(sep)].filter(Boolean).join('/');
+      const base = { name, uid: owner.uid, gid: owner.gid, mode: info.mode & 0o7777, mtime: info.mtime };
+      if (info.isDirectory()) pack.entry({ ...base, type: 'directory' });
+      else if (link !== undefined) pack.entry({ ...base, type: 'symlink', linkname: link });
+      else if (data) pack.entry(base, data);
+    }
   }
   pack.finalize();
   return done;

@@ -75,6 +75,17 @@ describeDocker('Docker sandbox', () => {
     await expect(box.readFile('missing.txt')).rejects.toThrow(/no such file/);
   });
 
+  it('creates the workdir (and folders under it) owned by the user on the first upload', async () => {
+    const fresh = await provider.create({ image, workdir: '/work/space' });
+    try {
+      await fresh.writeFile('x/y/z.txt', 'z');
+      const r = await fresh.exec('stat -c %U /work/space /work/space/x /work/space/x/y /work/space/x/y/z.txt; ls -A /work/space');
+      expect(r.output).toBe('agent\nagent\nagent\nagent\nx\n');
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
   it('copies a directory in and out', async () => {
     const src = await mkdtemp(join(tmpdir(), 'evolve-in-'));
     const dst = await mkdtemp(join(tmpdir(), 'evolve-out-'));

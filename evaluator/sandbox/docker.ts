@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import Docker from 'dockerode';
 import { BASE_IMAGE, ensureBaseImage } from '../images/base.js';
 import { ensureImage, type BuildProgress } from '../images/build.js';
-import { extractStripped, firstFileOf, tarOfDirectory, tarOfFile, type Owner } from './archive.js';
+import { extractStripped, firstFileOf, tarOfDirectory, tarOfDirs, tarOfFile, type Owner } from './archive.js';
 import { diffScript } from './diff-script.js';
 import { dockerExec } from './docker-exec.js';
 import { fromDockerError, SandboxError } from './errors.js';
@@ -34,6 +34,9 @@ export interface DockerProviderOptions {
 export class DockerProvider implements SandboxProvider {
   readonly name = 'docker' as const;
   readonly docker: Docker;
+  private readonly accounts = new Map<string, Account>();
+  /** Images seen to exist; a removed one surfaces as image_missing from createContainer anyway. */
+  private readonly knownImages = new Set<string>();
 
   constructor(private readonly options: DockerProviderOptions = {}) {
     this.docker = options.docker ?? new Docker();
@@ -53,6 +56,7 @@ export class DockerProvider implements SandboxProvider {
         WorkingDir: '/',
         Labels: labels,
         HostConfig: {
+          AutoRemove: true, // once killed, the engine removes it, even if this process dies right after
           Init: true, // reaps orphans, so killed commands leave no zombies holding pids
           NetworkMode: spec.network ? 'bridge' : 'none',
           Memory: limits.memoryMb * 1024 * 1024,
@@ -66,28 +70,35 @@ export class DockerProvider implements SandboxProvider {
       throw fromDockerError(error, `creating a container from ${image}`);
     }
     try {
+      // Read before start, through the archive API; the workdir is created by the first upload (or exec).
+      const account = await this.accountFor(container, image, spec.user ?? this.options.user ?? 'agent');
       await container.start();
-      const setup = await dockerExec(container, {
-        command: 'if id -u "$U" >/dev/null 2>&1; then u="$U"; else u=root; fi; mkdir -p "$W" && chown "$u:" "$W" && echo "$u $(id -u "$u") $(id -g "$u")"',
-        user: 'root',
-        cwd: '/',
-        env: { U: spec.user ?? this.options.user ?? 'agent', W: spec.workdir },
-        timeoutMs: 30_000,
-      });
-      const [user, uid, gid] = setup.output.trim().split(/\s+/);
-      if (setup.exitCode !== 0 || !user) throw new SandboxError('io', `preparing ${spec.workdir} in the container failed: ${setup.output.trim()}`);
-      return new DockerSandbox(container, spec.workdir, user, { uid: Number(uid), gid: Number(gid) });
+      return new DockerSandbox(container, spec.workdir, account.name, account);
     } catch (error) {
       await container.remove({ force: true, v: true }).catch(() => undefined);
       throw error instanceof SandboxError ? error : fromDockerError(error, 'starting the container');
     }
   }
 
+  /** The exec user and its ids, read from the image's /etc/passwd once per image; root when the user is absent. */
+  private async accountFor(container: Docker.Container, image: string, wanted: string): Promise<Account> {
+    const key = `${image}\0${wanted}`;
+    let account = this.accounts.get(key);
+    if (!account) {
+      const passwd = (await firstFileOf(await container.getArchive({ path: '/etc/passwd' })))?.toString('utf8') ?? '';
+      account = findAccount(passwd, wanted) ?? { name: 'root', uid: 0, gid: 0 };
+      this.accounts.set(key, account);
+    }
+    return account;
+  }
+
   private async resolveImage(spec: SandboxSpec): Promise<string> {
     if (typeof spec.image !== 'string') return ensureImage(spec.image, { docker: this.docker, onProgress: this.options.onBuildProgress });
+    if (this.knownImages.has(spec.image)) return spec.image;
     if (spec.image === BASE_IMAGE) return ensureBaseImage({ docker: this.docker, onProgress: this.options.onBuildProgress });
     try {
       await this.docker.getImage(spec.image).inspect();
+      this.knownImages.add(spec.image);
       return spec.image;
     } catch (error) {
       throw fromDockerError(error, `looking up image ${spec.image}`);
@@ -95,9 +106,23 @@ export class DockerProvider implements SandboxProvider {
   }
 }
 
+interface Account extends Owner {
+  name: string;
+}
+
+function findAccount(passwd: string, name: string): Account | undefined {
+  for (const line of passwd.split('\n')) {
+    const [user, , uid, gid] = line.split(':');
+    if (user === name && uid && gid) return { name, uid: Number(uid), gid: Number(gid) };
+  }
+  return undefined;
+}
+
 export class DockerSandbox implements Sandbox {
   readonly id: string;
   private disposed = false;
+  /** The workdir is created, owned by the user, by the first upload, or before the first exec. */
+  private workdirReady = false;
 
   constructor(
     readonly container: Docker.Container,
@@ -109,6 +134,7 @@ export class DockerSandbox implements Sandbox {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (!this.workdirReady) await this.upload(await tarOfDirs([this.workdir], this.owner));
     let cmd = command;
     if (options.stdin !== undefined) {
       const file = `/tmp/.evolve-stdin-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -152,8 +178,7 @@ export class DockerSandbox implements Sandbox {
 
   async writeFile(path: string, content: string | Uint8Array): Promise<void> {
     const abs = this.path(path);
-    const archive = await tarOfFile(posix.basename(abs), content, this.owner);
-    await this.put(archive, posix.dirname(abs));
+    await this.upload(await tarOfFile(abs, content, this.owner, this.ownedDirs(posix.dirname(abs))));
   }
 
   async readFile(path: string): Promise<string> {
@@ -172,7 +197,8 @@ export class DockerSandbox implements Sandbox {
   }
 
   async copyIn(hostDir: string, sandboxDir: string): Promise<void> {
-    await this.put(await tarOfDirectory(hostDir, this.owner), this.path(sandboxDir));
+    const abs = this.path(sandboxDir);
+    await this.upload(await tarOfDirectory(hostDir, this.owner, abs, this.ownedDirs(abs)));
   }
 
   async copyOut(sandboxDir: string, hostDir: string): Promise<void> {
@@ -194,22 +220,30 @@ export class DockerSandbox implements Sandbox {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.container.remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
+    // SIGKILL; AutoRemove then has the engine delete the container and its anonymous volumes.
+    await this.container.kill().catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 404 && error.statusCode !== 409) throw fromDockerError(error, 'removing the container');
     });
   }
 
-  /** putArchive into dir; a missing dir is created (as the sandbox user) and the upload retried once. */
-  private async put(archive: Buffer, dir: string): Promise<void> {
+  /** Directories an upload into `dir` should create as the sandbox user: the workdir and the chain below it. */
+  private ownedDirs(dir: string): string[] {
+    const dirs = this.workdirReady ? [] : [this.workdir];
+    const below = posix.relative(this.workdir, dir);
+    if (below && !below.startsWith('..') && !posix.isAbsolute(below)) {
+      const parts = below.split('/');
+      for (let i = 1; i <= parts.length; i++) dirs.push(posix.join(this.workdir, ...parts.slice(0, i)));
+    }
+    return dirs;
+  }
+
+  /** One putArchive at /, names absolute: no round trip to create folders first. */
+  private async upload(archive: Buffer): Promise<void> {
     try {
-      await this.container.putArchive(archive, { path: dir });
+      await this.container.putArchive(archive, { path: '/' });
+      this.workdirReady = true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw fromDockerError(error, `copying into ${dir}`);
-      const r = await dockerExec(this.container, { command: 'mkdir -p "$D"', user: this.user, cwd: '/', env: { D: dir } });
-      if (r.exitCode !== 0) throw new SandboxError('io', `cannot create ${dir} in the sandbox: ${r.output.trim()}`);
-      await this.container.putArchive(archive, { path: dir }).catch((e: unknown) => {
-        throw fromDockerError(e, `copying into ${dir}`);
-      });
+      throw fromDockerError(error, 'copying into the sandbox');
     }
   }
 }
