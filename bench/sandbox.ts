@@ -38,6 +38,16 @@ async function main(): Promise<number> {
   const provider = new DockerProvider({ docker });
   const workspace = makeWorkspace();
   const bare: number[] = [];
+  const bareSameWork: number[] = [];
+  const workspaceTar = execFileSync('tar', ['-C', workspace, '-c', '.']);
+  // For context: one `docker run --rm -i` doing the same work (workspace in by tar on stdin, command, git diff).
+  const bareSameWorkRun = () => {
+    const t = performance.now();
+    const script = `mkdir -p /testbed && cd /testbed && tar -x && (${COMMAND}) && git -c safe.directory='*' add -A && git -c safe.directory='*' diff --cached --binary refs/evolve/base`;
+    const r = spawnSync('docker', ['run', '--rm', '-i', '--network', 'none', image, 'bash', '-c', script], { input: workspaceTar, encoding: 'utf8' });
+    if (r.status !== 0 || !r.stdout.includes('out.txt')) throw new Error(`docker run (same work) failed: ${r.stderr}`);
+    bareSameWork.push(performance.now() - t);
+  };
   const sandbox: number[] = [];
   const bareRun = () => {
     const t = performance.now();
@@ -73,13 +83,16 @@ async function main(): Promise<number> {
   };
   bareRun(); // warm-up: page cache, image layers
   await sandboxRun();
-  bare.length = sandbox.length = 0;
+  bareSameWorkRun();
+  bare.length = sandbox.length = bareSameWork.length = 0;
   for (const xs of Object.values(phases)) xs.length = 0;
   for (let i = 0; i < RUNS; i++) {
     if (i % 2 === 0) {
       bareRun();
       await sandboxRun();
+      bareSameWorkRun();
     } else {
+      bareSameWorkRun();
       await sandboxRun();
       bareRun();
     }
@@ -90,6 +103,7 @@ async function main(): Promise<number> {
   console.log(`sandbox create+copyIn+exec+diff+dispose median ${median(sandbox).toFixed(0)} ms  mean ${mean(sandbox).toFixed(0)} ms`);
   console.log(`  phases (median ms): ${Object.entries(phases).map(([k, xs]) => `${k} ${median(xs).toFixed(0)}`).join(', ')}`);
   console.log(`ratio (median): ${ratio.toFixed(2)}x   target <= 1.5x   ${ratio <= 1.5 ? 'met' : 'MISSED'}`);
+  console.log(`for context: docker run --rm -i doing the same work (tar in, command, git diff) median ${median(bareSameWork).toFixed(0)} ms; sandbox/that ${(median(sandbox) / median(bareSameWork)).toFixed(2)}x`);
 
   let t = performance.now();
   const again = await ensureImageDetailed(recipe, { docker });

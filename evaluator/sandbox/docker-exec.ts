@@ -18,6 +18,12 @@ export interface DockerExecRequest {
   outputCapBytes?: number;
 }
 
+/**
+ * The command runs in an inner bash with stderr merged into stdout (so output keeps its true order); the wrapper
+ * then reports the exit code on stderr, which saves an inspect round trip per command.
+ */
+const WRAPPER = 'bash -c "$1" 2>&1; printf "\\n%d" "$?" >&2';
+
 /** After the kill, how long to wait for the output stream to close before giving up on it. */
 const STREAM_GRACE_MS = 5_000;
 export const EXEC_MARKER = 'EVOLVE_EXEC';
@@ -30,7 +36,7 @@ export async function dockerExec(container: Docker.Container, req: DockerExecReq
   let exec: Docker.Exec;
   let stream: NodeJS.ReadableStream & { destroy?: () => void };
   try {
-    exec = await container.exec({ Cmd: ['bash', '-c', req.command], AttachStdout: true, AttachStderr: true, User: req.user, WorkingDir: req.cwd, Env: env });
+    exec = await container.exec({ Cmd: ['bash', '-c', WRAPPER, 'evolve-exec', req.command], AttachStdout: true, AttachStderr: true, User: req.user, WorkingDir: req.cwd, Env: env });
     stream = (await exec.start({ hijack: true, stdin: false })) as typeof stream;
   } catch (error) {
     throw fromDockerError(error, 'starting a command');
@@ -41,7 +47,14 @@ export async function dockerExec(container: Docker.Container, req: DockerExecReq
       done();
     },
   });
-  container.modem.demuxStream(stream, sink, sink);
+  let trailer = '';
+  const status = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      trailer = (trailer + chunk.toString('latin1')).slice(-32);
+      done();
+    },
+  });
+  container.modem.demuxStream(stream, sink, status);
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
@@ -67,10 +80,14 @@ export async function dockerExec(container: Docker.Container, req: DockerExecReq
       }, req.timeoutMs);
     }
   });
-  const info = await exec.inspect().catch((error: unknown) => {
-    throw fromDockerError(error, 'reading a command exit code');
-  });
-  const exitCode = timedOut ? 124 : (info.ExitCode ?? -1);
+  let exitCode = timedOut ? 124 : Number(/(?:^|\n)(\d+)$/.exec(trailer)?.[1] ?? NaN);
+  if (Number.isNaN(exitCode)) {
+    // No trailer: the wrapper itself was killed. Ask the engine.
+    const info = await exec.inspect().catch((error: unknown) => {
+      throw fromDockerError(error, 'reading a command exit code');
+    });
+    exitCode = info.ExitCode ?? -1;
+  }
   return { exitCode, output: output.text(), timedOut, truncated: output.truncated, durationMs: Date.now() - started };
 }
 
