@@ -14,6 +14,10 @@ export const Environment = z.strictObject({
   dockerfile: z.string().optional(),
   /** Extra build-context files for the Dockerfile, path -> text. */
   files: z.record(z.string(), z.string()).optional(),
+  /** Host folder whose files form the build context (Terminal-Bench tasks COPY inputs from it). */
+  contextDir: z.string().optional(),
+  /** Context paths the image must never hold (hidden tests, solutions): left out of the build context. */
+  contextExclude: z.array(z.string()).optional(),
   workdir: z.string().default('/testbed'),
   network: z.boolean().default(false),
 });

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { TaskLoadError } from './errors.js';
+import type { Task } from './schema.js';
+import { instanceToTask, readSweInstances, type SweSources } from './swebench.js';
+import { isTerminalBenchTask, loadTerminalBenchTask } from './terminal-bench.js';
+
+// A suite: tasks from one source, a fixed train / held-out split stored with it, and named subsets.
+
+export const BUILTIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'suites', 'builtin');
+
+export const SuiteMeta = z.strictObject({
+  name: z.string().optional(),
+  /** Task ids no proposer ever sees: the held-out split. */
+  split: z.strictObject({ heldout: z.array(z.string()) }).optional(),
+  subsets: z.record(z.string(), z.array(z.string())).default({}),
+});
+
+export interface Suite {
+  name: string;
+  source: string;
+  tasks: Task[];
+  heldout: Set<string>;
+  subsets: Record<string, string[]>;
+}
+
+/** A deterministic ~25% held-out share by id hash, used when the suite ships no split of its own. */
+export function hashSplit(suite: string, id: string): 'train' | 'heldout' {
+  return createHash('sha256').update(`${suite}\0${id}`).digest()[0]! < 64 ? 'heldout' : 'train';
+}
+
+function tasksInFolder(dir: string, suite: string, sources: SweSources): Task[] {
+  const tasks: Task[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const sub = join(dir, name);
+    if (!statSync(sub).isDirectory()) continue;
+    if (isTerminalBenchTask(sub)) tasks.push(loadTerminalBenchTask(sub, suite));
+    else if (existsSync(join(sub, 'instance.json')) || existsSync(join(sub, 'task.json'))) {
+      for (const { row, dir: folder } of readSweInstances(sub)) {
+        const repo = folder && existsSync(join(folder, 'repo')) ? join(folder, 'repo') : undefined;
+        tasks.push(instanceToTask(row, suite, sources, repo));
+      }
+    } else if (name === 'swe' || name === 'tb') tasks.push(...tasksInFolder(sub, suite, sources));
+  }
+  return tasks;
+}
+
+/** Loads `builtin`, a name from evolve.json `suites`, or a path (.jsonl/.json instances, or a folder of task folders). */
+export function loadSuite(nameOrPath: string, options: { suites?: Record<string, string>; sources?: SweSources; base?: string } = {}): Suite {
+  const path = nameOrPath === 'builtin' ? BUILTIN_DIR : options.suites?.[nameOrPath] ? resolve(options.base ?? '.', options.suites[nameOrPath]!) : resolve(options.base ?? '.', nameOrPath);
+  if (!existsSync(path)) {
+    throw Object.assign(new Error(`no suite "${nameOrPath}": ${path} does not exist`), { hint: 'Use `builtin`, a name listed under "suites" in evolve.json, or the path of a SWE-bench .jsonl/.json file or a Terminal-Bench folder.' });
+  }
+  const name = options.suites?.[nameOrPath] || nameOrPath === 'builtin' ? nameOrPath : path.split('/').filter(Boolean).at(-1)!.replace(/\.(jsonl|json)$/, '');
+  const sources = options.sources ?? {};
+  const tasks = statSync(path).isDirectory()
+    ? isTerminalBenchTask(path)
+      ? [loadTerminalBenchTask(path, name)]
+      : tasksInFolder(path, name, sources)
+    : readSweInstances(path).map(({ row }) => instanceToTask(row, name, sources));
+  const ids = new Set<string>();
+  for (const t of tasks) {
+    if (ids.has(t.id)) throw new TaskLoadError(path, t.id, 'instance_id', 'the same task id appears twice');
+    ids.add(t.id);
+  }
+  const metaFile = statSync(path).isDirectory() ? join(path, 'suite.json') : `${path}.suite.json`;
+  let meta: z.infer<typeof SuiteMeta> = { subsets: {} };
+  if (existsSync(metaFile)) {
+    const parsed = SuiteMeta.safeParse(JSON.parse(readFileSync(metaFile, 'utf8')));
+    if (!parsed.success) throw new TaskLoadError(metaFile, undefined, parsed.error.issues[0]!.path.join('.'), parsed.error.issues[0]!.message);
+    meta = parsed.data;
+  }
+  for (const [subset, members] of Object.entries(meta.subsets)) {
+    const unknown = members.filter((m) => !ids.has(m));
+    if (unknown.length) throw new TaskLoadError(metaFile, `subset ${subset}`, 'subsets', `unknown task ids: ${unknown.join(', ')}`);
+  }
+  const heldout = new Set(meta.split?.heldout ?? tasks.filter((t) => hashSplit(name, t.id) === 'heldout').map((t) => t.id));
+  return { name, source: path, tasks, heldout, subsets: meta.subsets };
+}
+
+/** Seeded shuffle (mulberry32), so a sample of N is the same on every machine for the same seed. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+export interface Selection {
+  split?: 'train' | 'heldout' | 'all';
+  /** A named subset of the suite, or a number: a seeded sample of that many tasks. */
+  subset?: string | number;
+  seed?: number;
+  kinds?: Array<Task['kind']>;
+}
+
+export function selectTasks(suite: Suite, s: Selection = {}): Task[] {
+  let tasks = suite.tasks;
+  if (s.split && s.split !== 'all') tasks = tasks.filter((t) => (suite.heldout.has(t.id) ? 'heldout' : 'train') === s.split);
+  if (s.kinds) tasks = tasks.filter((t) => s.kinds!.includes(t.kind));
+  if (typeof s.subset === 'string' && !/^\d+$/.test(s.subset)) {
+    const members = suite.subsets[s.subset];
+    if (!members) throw Object.assign(new Error(`suite ${suite.name} has no subset "${s.subset}"`), { hint: `Known subsets: ${Object.keys(suite.subsets).join(', ') || 'none'}; or pass a number to sample.` });
+    const keep = new Set(members);
+    tasks = tasks.filter((t) => keep.has(t.id));
+  } else if (s.subset !== undefined) {
+    tasks = shuffled(tasks, s.seed ?? 0).slice(0, Number(s.subset)).sort((a, b) => a.id.localeCompare(b.id));
+  }
+  return tasks;
+}
