@@ -19,16 +19,24 @@ export interface BaseImageOptions {
   /** Skip the registry and bootstrap straight away. */
   noPull?: boolean;
   mirror?: string;
+  /** Tag to produce instead of BASE_IMAGE (lets a check bootstrap without touching the real base). */
+  tag?: string;
 }
 
 const inFlight = new Map<string, Promise<string>>();
 
 export function ensureBaseImage(options: BaseImageOptions = {}): Promise<string> {
-  const running = inFlight.get(BASE_IMAGE);
+  const tag = options.tag ?? BASE_IMAGE;
+  const running = inFlight.get(tag);
   if (running) return running;
-  const work = ensureBase(options).finally(() => inFlight.delete(BASE_IMAGE));
-  inFlight.set(BASE_IMAGE, work);
+  const work = ensureBase(options, tag).finally(() => inFlight.delete(tag));
+  inFlight.set(tag, work);
   return work;
+}
+
+function splitTag(tag: string): { repo: string; tag: string } {
+  const at = tag.lastIndexOf(':');
+  return at > tag.lastIndexOf('/') ? { repo: tag.slice(0, at), tag: tag.slice(at + 1) } : { repo: tag, tag: 'latest' };
 }
 
 export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
@@ -41,22 +49,22 @@ export async function imageExists(docker: Docker, tag: string): Promise<boolean>
   }
 }
 
-async function ensureBase(options: BaseImageOptions): Promise<string> {
+async function ensureBase(options: BaseImageOptions, tag: string): Promise<string> {
   const docker = options.docker ?? new Docker();
   const say = options.onProgress ?? (() => undefined);
-  if (await imageExists(docker, BASE_IMAGE)) return BASE_IMAGE;
+  if (await imageExists(docker, tag)) return tag;
   if (!options.noPull) {
-    say(`${BASE_IMAGE} is not here; pulling ${PULL_IMAGE}`);
+    say(`${tag} is not here; pulling ${PULL_IMAGE}`);
     try {
       await pull(docker, PULL_IMAGE);
-      await docker.getImage(PULL_IMAGE).tag({ repo: 'evolve/base', tag: 'bookworm' });
-      return BASE_IMAGE;
+      await docker.getImage(PULL_IMAGE).tag(splitTag(tag));
+      return tag;
     } catch (error) {
       say(`pull failed (${(error as Error).message.split('\n')[0]}); no registry reachable, bootstrapping Debian locally`);
     }
   }
-  await bootstrap(docker, options.mirror ?? process.env.EVOLVE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian', say);
-  return BASE_IMAGE;
+  await bootstrap(docker, tag, options.mirror ?? process.env.EVOLVE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian', say);
+  return tag;
 }
 
 async function pull(docker: Docker, image: string): Promise<void> {
@@ -77,9 +85,9 @@ const manualSteps = [
   `Or, with a registry: docker pull ${PULL_IMAGE} && docker tag ${PULL_IMAGE} ${BASE_IMAGE}`,
 ].join('\n');
 
-async function bootstrap(docker: Docker, mirror: string, say: BuildProgress): Promise<void> {
+async function bootstrap(docker: Docker, tag: string, mirror: string, say: BuildProgress): Promise<void> {
   if (process.getuid?.() !== 0) {
-    throw new SandboxError('image_missing', `${BASE_IMAGE} is missing, no registry is reachable, and bootstrapping Debian needs root`, manualSteps);
+    throw new SandboxError('image_missing', `${tag} is missing, no registry is reachable, and bootstrapping Debian needs root`, manualSteps);
   }
   if (spawnSync('sh', ['-c', 'command -v debootstrap'], { stdio: 'ignore' }).status !== 0) {
     say('installing debootstrap with apt-get');
@@ -89,13 +97,13 @@ async function bootstrap(docker: Docker, mirror: string, say: BuildProgress): Pr
   try {
     say(`bootstrapping Debian bookworm into ${dir} from ${mirror} (about 30 s)`);
     await run('debootstrap', ['--variant=minbase', 'bookworm', dir, mirror], say);
-    say(`importing it as ${BASE_IMAGE}`);
+    say(`importing it as ${tag}`);
     const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const stream = await docker.importImage(tar.stdout, { repo: 'evolve/base', tag: 'bookworm' });
-    await followBuild(docker, stream, `importing ${BASE_IMAGE}`);
+    const stream = await docker.importImage(tar.stdout, splitTag(tag));
+    await followBuild(docker, stream, `importing ${tag}`);
   } catch (error) {
     if (error instanceof SandboxError) throw error;
-    throw new SandboxError('build_failed', `bootstrapping ${BASE_IMAGE} failed: ${(error as Error).message}`, manualSteps);
+    throw new SandboxError('build_failed', `bootstrapping ${tag} failed: ${(error as Error).message}`, manualSteps);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
