@@ -137,8 +137,10 @@ describeDocker('Docker sandbox', () => {
     try {
       const r = await bombed.exec('bomb() { bomb | bomb & }; bomb; sleep 600', { timeoutMs: 2000 });
       expect(r.timedOut).toBe(true);
-      const after = await bombed.exec('echo alive');
-      expect(after.output).toBe('alive\n');
+      const after = await bombed.exec('echo alive; ls -d /proc/[0-9]* | wc -l');
+      const [alive, processes] = after.output.trim().split('\n');
+      expect(alive).toBe('alive');
+      expect(Number(processes)).toBeLessThan(10); // init, sleep, this shell and ls: the bomb is gone
     } finally {
       await bombed.dispose();
     }
