@@ -1,0 +1,130 @@
+import type { Sandbox } from '../evaluator/sandbox/types.js';
+import { GradingError } from './errors.js';
+import { failed, getParser, passed, type StatusMap } from './parsers/index.js';
+import type { Task } from './schema.js';
+import { patchFiles } from './swebench.js';
+import { REWARD_FILE } from './terminal-bench.js';
+
+// Grading from hidden tests the agent never saw. SWE-bench: strip test-file edits from the model patch, apply it
+// (git apply, then fuzzier fallbacks, as upstream), apply the test patch, run the tests between markers, parse
+// the log per test, resolved iff every FAIL_TO_PASS and PASS_TO_PASS test passes. Terminal-Bench: copy the tests
+// in after the agent is done, run them, and read pytest results (old layout) or the reward file (new layout).
+
+const START = '>>>>> Start Test Output';
+const END = '>>>>> End Test Output';
+const APPLY = ['git apply --verbose', 'git apply --verbose --reject', 'patch --batch --fuzz=5 -p1 -i'];
+const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)test_[^/]*\.py$|_test\.py$|(^|\/)conftest\.py$/;
+
+export interface SweReport {
+  patch_is_None: boolean;
+  patch_exists: boolean;
+  patch_successfully_applied: boolean;
+  resolved: boolean;
+  /** Test files the model patch changed; those changes were stripped before grading. */
+  touched_test_files: string[];
+  tests_status: { FAIL_TO_PASS: { success: string[]; failure: string[] }; PASS_TO_PASS: { success: string[]; failure: string[] } };
+  timed_out?: boolean;
+}
+
+export interface GradeResult {
+  resolved: boolean;
+  report: Record<string, unknown>;
+}
+
+/** Splits a unified diff into per-file chunks and drops those touching test files. */
+export function stripTestFiles(patch: string, testPatch: string): { patch: string; touched: string[] } {
+  const hidden = new Set(patchFiles(testPatch));
+  const chunks = patch.split(/^(?=diff --git )/m).filter((c) => c.trim());
+  const touched: string[] = [];
+  const kept = chunks.filter((chunk) => {
+    const file = /^diff --git a\/(\S+) b\/(\S+)/.exec(chunk);
+    const paths = file ? [file[1]!, file[2]!] : [];
+    const isTest = paths.some((p) => hidden.has(p) || TEST_PATH.test(p));
+    if (isTest) touched.push(paths[1] ?? paths[0]!);
+    return !isTest;
+  });
+  return { patch: kept.join(''), touched };
+}
+
+async function applyPatch(sandbox: Sandbox, workdir: string, patch: string, name: string, commands: string[]): Promise<boolean> {
+  const file = `/tmp/evolve-${name}.patch`;
+  await sandbox.writeFile(file, patch.endsWith('\n') ? patch : `${patch}\n`);
+  for (const cmd of commands) {
+    const r = await sandbox.exec(`${cmd} ${file}`, { cwd: workdir, user: 'root', timeoutMs: 60_000 });
+    if (r.exitCode === 0) return true;
+  }
+  return false;
+}
+
+function testsStatus(map: StatusMap, f2p: string[], p2p: string[]): SweReport['tests_status'] {
+  const split = (tests: string[]) => ({ success: tests.filter((t) => passed(map, t)), failure: tests.filter((t) => !passed(map, t) && failed(map, t)) });
+  return { FAIL_TO_PASS: split(f2p), PASS_TO_PASS: split(p2p) };
+}
+
+function between(log: string): string {
+  const s = log.indexOf(START);
+  const e = log.lastIndexOf(END);
+  return s >= 0 ? log.slice(s + START.length, e > s ? e : undefined) : log;
+}
+
+async function gradeSwe(task: Task & { grader: { kind: 'swebench' } }, sandbox: Sandbox, modelPatch: string): Promise<GradeResult> {
+  const g = task.grader;
+  const workdir = task.environment.workdir;
+  const { patch, touched } = stripTestFiles(modelPatch, g.testPatch);
+  const empty = { success: [], failure: [] };
+  const report: SweReport = {
+    patch_is_None: modelPatch.trim() === '',
+    patch_exists: patch.trim() !== '',
+    patch_successfully_applied: false,
+    resolved: false,
+    touched_test_files: touched,
+    tests_status: { FAIL_TO_PASS: empty, PASS_TO_PASS: empty },
+  };
+  if (!report.patch_exists) return { resolved: false, report: { ...report } };
+  report.patch_successfully_applied = await applyPatch(sandbox, workdir, patch, 'model', APPLY);
+  if (!report.patch_successfully_applied) return { resolved: false, report: { ...report } };
+  if (!(await applyPatch(sandbox, workdir, g.testPatch, 'test', ['git apply --verbose']))) {
+    throw new GradingError('test_patch_failed', `${task.id}: the test patch does not apply to the workspace`);
+  }
+  const r = await sandbox.exec(`echo '${START}'\n${g.testCommand}\necho '${END}'`, { cwd: workdir, user: 'root', timeoutMs: task.limits.testTimeoutSec * 1000, outputCapBytes: 16 << 20 });
+  const map = getParser(g.logParser)(between(r.output));
+  report.tests_status = testsStatus(map, g.failToPass, g.passToPass);
+  if (r.timedOut) return { resolved: false, report: { ...report, timed_out: true } };
+  if (map.size === 0) throw new GradingError('no_test_output', `${task.id}: the test run printed no test results (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`);
+  const s = report.tests_status;
+  report.resolved = s.FAIL_TO_PASS.failure.length === 0 && s.PASS_TO_PASS.failure.length === 0 && s.FAIL_TO_PASS.success.length === g.failToPass.length;
+  return { resolved: report.resolved, report: { ...report } };
+}
+
+async function gradeTerminalBench(task: Task & { grader: { kind: 'terminal-bench' } }, sandbox: Sandbox): Promise<GradeResult> {
+  const g = task.grader;
+  await sandbox.copyIn(g.testsDir, '/tests');
+  await sandbox.writeFile('/tmp/evolve-run-tests.sh', g.testScript);
+  await sandbox.exec(`mkdir -p ${REWARD_FILE.slice(0, REWARD_FILE.lastIndexOf('/'))}`, { user: 'root' });
+  const r = await sandbox.exec('bash /tmp/evolve-run-tests.sh', { cwd: task.environment.workdir, user: 'root', timeoutMs: task.limits.testTimeoutSec * 1000, outputCapBytes: 16 << 20 });
+  if (r.timedOut) return { resolved: false, report: { task_id: task.id, resolved: false, timed_out: true } };
+  if (g.mode === 'reward') {
+    const reward = Number.parseFloat((await sandbox.readFile(REWARD_FILE).catch(() => '')).trim());
+    if (Number.isNaN(reward)) throw new GradingError('no_test_output', `${task.id}: tests/test.sh wrote no reward to ${REWARD_FILE}: ${r.output.trim().slice(-400)}`);
+    return { resolved: reward >= 1, report: { task_id: task.id, resolved: reward >= 1, reward } };
+  }
+  const map = getParser(g.logParser)(r.output);
+  if (map.size === 0) throw new GradingError('no_test_output', `${task.id}: the tests printed no results (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`);
+  const results = Object.fromEntries(map);
+  const resolved = [...map.values()].every((s) => s === 'PASSED' || s === 'XFAIL');
+  return { resolved, report: { task_id: task.id, resolved, parser_results: results } };
+}
+
+/**
+ * Grades a finished run. SWE-bench tasks are graded in a fresh, prepared sandbox from the patch alone.
+ * Terminal-Bench tasks are graded in the sandbox the agent left (its state is the answer); the patch is unused.
+ */
+export async function gradeTask(task: Task, sandbox: Sandbox, patch: string): Promise<GradeResult> {
+  if (task.grader.kind === 'swebench') return gradeSwe(task as Task & { grader: { kind: 'swebench' } }, sandbox, patch);
+  return gradeTerminalBench(task as Task & { grader: { kind: 'terminal-bench' } }, sandbox);
+}
+
+/** Where a task is graded: 'fresh' (a new sandbox + the patch) or 'in-place' (the agent's own sandbox, after it). */
+export function gradingMode(task: Task): 'fresh' | 'in-place' {
+  return task.kind === 'terminal-bench' ? 'in-place' : 'fresh';
+}
