@@ -81,7 +81,10 @@ function buildContext(recipe: ImageRecipe): Promise<Buffer> {
   const pack = tar.pack();
   pack.entry({ name: 'Dockerfile', mode: 0o644 }, recipe.dockerfile);
   for (const [path, content] of Object.entries(recipe.files ?? {})) {
-    pack.entry({ name: path.replace(/^\/+/, ''), mode: 0o644 }, Buffer.from(content));
+    const data = Buffer.from(content);
+    // Recipes carry contents only; a script (shebang) stays runnable after COPY.
+    const mode = data.subarray(0, 2).toString() === '#!' ? 0o755 : 0o644;
+    pack.entry({ name: path.replace(/^\/+/, ''), mode }, data);
   }
   pack.finalize();
   return collect(pack);

@@ -18,6 +18,7 @@ export const LABEL_PREFIX = 'evolve.';
 export const OWNER_LABEL = 'evolve.owner';
 export const SANDBOX_LABEL = 'evolve.sandbox';
 const DIFF_CAP = 64 << 20;
+const DIFF_TIMEOUT_MS = 120_000;
 
 export function ownerTag(): string {
   return `${process.pid}@${hostname()}`;
@@ -164,6 +165,7 @@ export class DockerSandbox implements Sandbox {
         command: 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null | grep "^oom_kill "',
         user: 'root',
         cwd: '/',
+        timeoutMs: 10_000,
       });
       oom = /^oom_kill [1-9]/m.test(r.output);
     }
@@ -211,7 +213,8 @@ export class DockerSandbox implements Sandbox {
   }
 
   async diff(): Promise<string> {
-    const r = await dockerExec(this.container, { command: diffScript(this.workdir), user: this.user, cwd: '/', outputCapBytes: DIFF_CAP });
+    const r = await dockerExec(this.container, { command: diffScript(this.workdir), user: this.user, cwd: '/', outputCapBytes: DIFF_CAP, timeoutMs: DIFF_TIMEOUT_MS });
+    if (r.timedOut) throw new SandboxError('io', `computing the workspace diff took longer than ${DIFF_TIMEOUT_MS / 1000} s`, 'The workdir probably holds a huge number of files; check what the agent wrote.');
     if (r.exitCode !== 0) throw new SandboxError('io', `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`, 'The workdir must be a git repository with a commit (workspace preparation creates refs/evolve/base).');
     if (r.truncated) throw new SandboxError('io', `the workspace diff is larger than ${DIFF_CAP >> 20} MiB`, 'The agent probably wrote large generated files into the repository.');
     return r.output;
