@@ -34,7 +34,7 @@ describeDocker('image cache (Docker)', () => {
   it('builds a layered recipe once (parents first) and reuses it', async () => {
     const nonce = randomBytes(6).toString('hex');
     const env: ImageRecipe = { name: 'test-env', dockerfile: `FROM ${BASE_IMAGE}\nRUN echo ${nonce} > /env.txt\n` };
-    const task: ImageRecipe = { name: 'test-task', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nCOPY hello.txt /hello.txt\n', files: { 'hello.txt': 'hi' }, parent: env };
+    const task: ImageRecipe = { name: 'test-task', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nCOPY hello.txt run.sh /\nRUN /run.sh\n', files: { 'hello.txt': 'hi', 'run.sh': '#!/bin/sh\ncat /env.txt /hello.txt\n' }, parent: env };
     const progress: string[] = [];
     const first = await ensureImageDetailed(task, { docker, labels, onProgress: (l) => progress.push(l) });
     expect(first).toEqual({ tag: imageTag(task), built: true });
