@@ -1,5 +1,3 @@
-import { appendFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { runAgent } from '../agent/loop.js';
 import { createModel, type CreateModelOptions } from '../agent/models/registry.js';
 import type { Model } from '../agent/models/types.js';
@@ -29,17 +27,17 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
     const name = options.model ?? genome.model;
     const inner = options.createModel ? await options.createModel(name) : await createModel(name, options.modelOptions);
     const runBudget = new Budget(`run ${task.id}`, options.runLimits ?? {});
-    // The loop writes its own model_call events; the gateway's redacted call records go next to them.
-    const callsPath = join(dirname(trajectoryPath), 'model-calls.jsonl');
+    // The gateway writes the (redacted) model_call records into the trajectory; the loop writes none of its own,
+    // so no unredacted request or response ever reaches the file.
+    const trajectory = new TrajectoryWriter(trajectoryPath);
     const model = createGateway(inner, {
       prices: options.prices,
       budgets: [runBudget, ...(options.shared ?? [])],
-      sink: (event) => appendFileSync(callsPath, `${JSON.stringify(event)}\n`),
+      sink: (event) => trajectory.write(event),
       defaultPurpose: 'agent',
     });
-    const trajectory = new TrajectoryWriter(trajectoryPath);
     try {
-      const result = await runAgent({ genome: name === genome.model ? genome : { ...genome, model: name }, task: agentView(task), sandbox, model, trajectory, signal });
+      const result = await runAgent({ genome: name === genome.model ? genome : { ...genome, model: name }, task: agentView(task), sandbox, model, trajectory, signal, recordModelCalls: false });
       const spent = model.spent;
       return {
         exitReason: result.exitReason,

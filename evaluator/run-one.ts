@@ -35,6 +35,8 @@ export interface RunDeps {
   /** Applies the patch in a fresh, prepared sandbox and runs the hidden tests. Throws on no/unparseable test log. */
   grade(task: Task, sandbox: Sandbox, patch: string, signal: AbortSignal): Promise<GradeOutcome>;
   solve(solver: SolverName, task: Task, sandbox: Sandbox, signal: AbortSignal): Promise<void>;
+  /** Tasks graded in the sandbox the agent left (Terminal-Bench: the container's state is the answer). */
+  gradeInPlace?(task: Task): boolean;
   runAgent(args: { genome: Genome; task: Task; sandbox: Sandbox; trajectoryPath: string; signal: AbortSignal }): Promise<AgentRunOutcome>;
   /** How the task's environment becomes a sandbox; default: its image tag or its Dockerfile through the image cache. */
   sandboxSpec?(task: Task, labels: Record<string, string>): SandboxSpec;
@@ -99,9 +101,16 @@ export function makeRunOne(deps: RunDeps): RunOneFn {
         base.exitReason = 'submitted';
       }
       stage = 'diff';
-      patch = await sandbox.diff();
+      patch = await sandbox.diff().catch((error: unknown) => (deps.gradeInPlace?.(job.task) ? '' : Promise.reject(error)));
       base.patchPath = join(dir, 'patch.diff');
       writeFileSync(base.patchPath, patch);
+      if (deps.gradeInPlace?.(job.task)) {
+        // The agent has stopped; only now are the hidden tests copied in, into the state it left.
+        if (signal.aborted) return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
+        stage = 'grade';
+        const graded = await deps.grade(job.task, sandbox, patch, signal);
+        return { ...base, exitReason: base.exitReason ?? null, outcome: graded.resolved ? 'resolved' : 'unresolved', report: graded.report, durationMs: Date.now() - t0 };
+      }
     } catch (error) {
       return fail(infraErrorOf(error, stage), base.exitReason ?? null);
     } finally {

@@ -1,7 +1,14 @@
 import type { SolverName } from './job.js';
 import type { RunOneFn } from './job.js';
 import { agentRunner, type AgentRunnerOptions } from './agent-runner.js';
-import { EvaluateError } from './evaluate.js';
+import { gradeTask, gradingMode } from '../tasks/grade.js';
+import { prepareWorkspace } from '../tasks/prepare.js';
+import { solve } from '../tasks/solvers.js';
+import { makeRunOne } from './run-one.js';
+import { DockerProvider } from './sandbox/docker.js';
+import { LocalProvider } from './sandbox/local.js';
+import { reapLeftovers } from './sandbox/reaper.js';
+import { taskSandboxSpec } from './task-image.js';
 
 // The real modules behind a run: a sandbox provider (docker or local), the tasks' workspace preparation,
 // grading and solvers, and the agent through the gateway. Tests and benchmarks may inject their own runOne.
@@ -24,9 +31,19 @@ export interface Wiring {
 export type { SolverName };
 
 export async function wireRuns(options: WiringOptions): Promise<Wiring> {
-  void agentRunner(options.agent);
-  throw new EvaluateError(
-    `the ${options.sandbox} sandbox provider and task graders are not wired into the evaluator yet`,
-    'This build of evolve is incomplete: evaluator/wiring.ts still waits for evaluator/sandbox and tasks/grading.',
-  );
+  const provider = options.sandbox === 'docker' ? new DockerProvider() : new LocalProvider();
+  const runOne = makeRunOne({
+    provider,
+    runsDir: options.runsDir,
+    prepareWorkspace,
+    grade: (task, sandbox, patch) => gradeTask(task, sandbox, patch),
+    gradeInPlace: (task) => gradingMode(task) === 'in-place',
+    solve: (solver, task, sandbox) => solve(solver, task, sandbox),
+    runAgent: agentRunner(options.agent),
+    sandboxSpec: taskSandboxSpec,
+  });
+  return {
+    runOne,
+    ...(options.sandbox === 'docker' ? { reap: () => reapLeftovers(options.workspace ? { workspace: options.workspace } : {}) } : {}),
+  };
 }
