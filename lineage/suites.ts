@@ -1,0 +1,34 @@
+import { loadSuite, type Suite } from '../tasks/suite.js';
+import type { Db } from './db/open.js';
+import { now } from './db/open.js';
+import type { Workspace } from './workspace.js';
+
+// Keeps the workspace's suites and tasks tables in step with the suite files, so every evaluation, the TUI and
+// failure breakdowns read the same task ids, tags and split. Idempotent: run before each evaluation.
+
+export function loadWorkspaceSuite(ws: Pick<Workspace, 'config' | 'paths'>, name: string): Suite {
+  return loadSuite(name, { suites: ws.config.suites, base: ws.paths.root });
+}
+
+export async function syncSuite(db: Db, suite: Suite): Promise<{ tasks: number }> {
+  await db.transaction().execute(async (trx) => {
+    const meta = JSON.stringify({ heldout: [...suite.heldout].sort(), subsets: suite.subsets });
+    await trx
+      .insertInto('suites')
+      .values({ id: suite.name, kind: [...new Set(suite.tasks.map((t) => t.kind))].join('+') || 'empty', source: suite.source, meta, created_at: now() })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ source: suite.source, meta }))
+      .execute();
+    for (const task of suite.tasks) {
+      const row = {
+        suite_id: suite.name,
+        kind: task.kind,
+        difficulty: task.difficulty,
+        tags: JSON.stringify(task.tags),
+        split: suite.heldout.has(task.id) ? ('heldout' as const) : ('train' as const),
+        spec: JSON.stringify(task),
+      };
+      await trx.insertInto('tasks').values({ id: task.id, ...row }).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+    }
+  });
+  return { tasks: suite.tasks.length };
+}
