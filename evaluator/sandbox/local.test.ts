@@ -54,6 +54,16 @@ describe('local sandbox', () => {
     expect(await processesMatching(/sleep 200[123]/)).toBe(0);
   });
 
+  it('returns soon after the command exits even when a background child holds the output; dispose kills it', async () => {
+    const bg = await provider.create({ image: 'x', workdir: '/w' });
+    const r = await bg.exec('sleep 2004 & echo bg');
+    expect(r).toMatchObject({ exitCode: 0, output: 'bg\n', timedOut: false });
+    expect(r.durationMs).toBeLessThan(3500);
+    expect(await processesMatching(/sleep 2004/)).toBe(1);
+    await bg.dispose();
+    expect(await processesMatching(/sleep 2004/)).toBe(0);
+  });
+
   it('cuts output past the cap with a marker', async () => {
     const r = await box.exec("head -c 3000000 /dev/zero | tr '\\0' a", { outputCapBytes: 500 });
     expect(r.truncated).toBe(true);

@@ -16,6 +16,8 @@ import type { ExecOptions, ExecResult, Sandbox, SandboxProvider, SandboxSpec } f
 export const LOCAL_SANDBOX_WARNING =
   'warning: the local sandbox isolates nothing: agent commands run as your user, on your files and network. Use it only for trusted tasks, or install Docker (`evolve doctor --fix`).';
 const STREAM_GRACE_MS = 5_000;
+/** After the command exits, how long its output may stay open (held by a background child) before we return. */
+const IO_GRACE_MS = 2_000;
 const DIFF_CAP = 64 << 20;
 
 export interface LocalProviderOptions {
@@ -44,6 +46,7 @@ export class LocalProvider implements SandboxProvider {
 
 export class LocalSandbox implements Sandbox {
   readonly id: string;
+  /** Markers of every command run, so dispose can kill what they left running in the background. */
   private readonly markers = new Set<string>();
 
   constructor(
@@ -82,12 +85,13 @@ export class LocalSandbox implements Sandbox {
         if (done) return;
         done = true;
         if (timer) clearTimeout(timer);
-        this.markers.delete(marker);
         const exitCode = timedOut ? 124 : (code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : -1));
         resolveResult({ exitCode, output: output.text(), timedOut, truncated: output.truncated, durationMs: Date.now() - started });
       };
       child.on('error', (e) => reject(new SandboxError('io', `cannot start bash for the local sandbox: ${e.message}`, 'Install bash, or use the Docker sandbox.')));
       child.on('close', finish);
+      // Like Docker's exec: a background process still holding the output does not keep the command open forever.
+      child.on('exit', (code, signal) => setTimeout(() => finish(code, signal), IO_GRACE_MS).unref());
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(() => {
           timedOut = true;
