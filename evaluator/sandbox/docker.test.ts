@@ -6,6 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDocker } from '../../test/docker.js';
 import { ensureImage } from '../images/build.js';
+import { pruneImages } from '../images/manage.js';
 import { pythonEnvRecipe } from '../images/python-env.js';
 import { DockerProvider, type DockerSandbox, OWNER_LABEL } from './docker.js';
 import { SandboxError } from './errors.js';
@@ -83,6 +84,21 @@ describeDocker('Docker sandbox', () => {
       expect(r.output).toBe('agent\nagent\nagent\nagent\nx\n');
     } finally {
       await fresh.dispose();
+    }
+  });
+
+  it('gives a workdir built into the image to the sandbox user', async () => {
+    const withApp = await ensureImage(
+      { name: 'test-app', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN mkdir -p /app/sub && echo x > /app/sub/f\n', parent: pythonEnvRecipe() },
+      { docker, labels: { 'evolve.test': `docker-test-${process.pid}` } },
+    );
+    const app = await provider.create({ image: withApp, workdir: '/app' });
+    try {
+      const r = await app.exec('echo y > g && stat -c %U /app /app/sub/f g');
+      expect(r.output).toBe('agent\nagent\nagent\n');
+    } finally {
+      await app.dispose();
+      await pruneImages({ docker, label: `evolve.test=docker-test-${process.pid}` });
     }
   });
 

@@ -36,6 +36,7 @@ export class DockerProvider implements SandboxProvider {
   readonly name = 'docker' as const;
   readonly docker: Docker;
   private readonly accounts = new Map<string, Account>();
+  private readonly paths = new Map<string, boolean>();
   /** Images seen to exist; a removed one surfaces as image_missing from createContainer anyway. */
   private readonly knownImages = new Set<string>();
 
@@ -73,12 +74,33 @@ export class DockerProvider implements SandboxProvider {
     try {
       // Read before start, through the archive API; the workdir is created by the first upload (or exec).
       const account = await this.accountFor(container, image, spec.user ?? this.options.user ?? 'agent');
+      const imageHasWorkdir = account.uid !== 0 && (await this.imageHas(container, image, spec.workdir));
       await container.start();
-      return new DockerSandbox(container, spec.workdir, account.name, account);
+      const sandbox = new DockerSandbox(container, spec.workdir, account.name, account);
+      // A workspace built into the image belongs to root: hand it to the user the agent runs as.
+      if (imageHasWorkdir) await sandbox.adoptWorkdir();
+      return sandbox;
     } catch (error) {
       await container.remove({ force: true, v: true }).catch(() => undefined);
       throw error instanceof SandboxError ? error : fromDockerError(error, 'starting the container');
     }
+  }
+
+  /** Whether the image already holds this path (asked once per image and path). */
+  private async imageHas(container: Docker.Container, image: string, path: string): Promise<boolean> {
+    const key = `${image}\0${path}`;
+    let has = this.paths.get(key);
+    if (has === undefined) {
+      has = await container.infoArchive({ path }).then(
+        () => true,
+        (error: { statusCode?: number }) => {
+          if (error.statusCode === 404) return false;
+          throw error;
+        },
+      );
+      this.paths.set(key, has);
+    }
+    return has;
   }
 
   /** The exec user and its ids, read from the image's /etc/passwd once per image; root when the user is absent. */
@@ -132,6 +154,13 @@ export class DockerSandbox implements Sandbox {
     private readonly owner: Owner,
   ) {
     this.id = container.id;
+  }
+
+  /** Gives the workdir (already in the image) to the sandbox user. */
+  async adoptWorkdir(): Promise<void> {
+    const r = await dockerExec(this.container, { command: 'chown -R "$O" "$W"', user: 'root', cwd: '/', env: { O: `${this.owner.uid}:${this.owner.gid}`, W: this.workdir }, timeoutMs: 120_000 });
+    if (r.exitCode !== 0) throw new SandboxError('io', `cannot give ${this.workdir} to ${this.user}: ${r.output.trim()}`);
+    this.workdirReady = true;
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
