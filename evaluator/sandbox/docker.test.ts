@@ -25,6 +25,14 @@ async function processesMatching(sandbox: DockerSandbox, needle: string): Promis
   return Number(r.output.trim());
 }
 
+/** Dispose kills; the engine removes the container right after (AutoRemove). Images it used are free once it is gone. */
+async function waitRemoved(sandbox: DockerSandbox): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if (await sandbox.container.inspect().then(() => false, () => true)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describeDocker('Docker sandbox', () => {
   beforeAll(async () => {
     image = await ensureImage(pythonEnvRecipe(), { docker });
@@ -98,6 +106,7 @@ describeDocker('Docker sandbox', () => {
       expect(r.output).toBe('agent\nagent\nagent\n');
     } finally {
       await app.dispose();
+      await waitRemoved(app);
       await pruneImages({ docker, label: `evolve.test=docker-test-${process.pid}` });
     }
   });
@@ -176,6 +185,14 @@ describeDocker('Docker sandbox', () => {
     expect(report.containers).toContain(dead.id);
     await expect(dead.inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect((await box.container.inspect()).State.Running).toBe(true);
+  });
+
+  it('leaves no container behind after dispose', async () => {
+    const once = await provider.create({ image, workdir: '/w' });
+    await once.dispose();
+    await once.dispose(); // idempotent
+    await waitRemoved(once);
+    await expect(once.container.inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it('maps a missing image to image_missing', async () => {
