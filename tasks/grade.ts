@@ -80,9 +80,12 @@ async function gradeSwe(task: Task & { grader: { kind: 'swebench' } }, sandbox: 
     touched_test_files: touched,
     tests_status: { FAIL_TO_PASS: empty, PASS_TO_PASS: empty },
   };
-  if (!report.patch_exists) return { resolved: false, report: { ...report } };
-  report.patch_successfully_applied = await applyPatch(sandbox, workdir, patch, 'model', APPLY);
-  if (!report.patch_successfully_applied) return { resolved: false, report: { ...report } };
+  // An empty patch is never resolved (upstream), but its tests still run: the statuses show what the task needs,
+  // and suite validation uses them to catch tasks whose FAIL_TO_PASS tests pass with no change at all.
+  if (report.patch_exists) {
+    report.patch_successfully_applied = await applyPatch(sandbox, workdir, patch, 'model', APPLY);
+    if (!report.patch_successfully_applied) return { resolved: false, report: { ...report } };
+  }
   if (!(await applyPatch(sandbox, workdir, g.testPatch, 'test', ['git apply --verbose']))) {
     throw new GradingError('test_patch_failed', `${task.id}: the test patch does not apply to the workspace`);
   }
@@ -92,7 +95,7 @@ async function gradeSwe(task: Task & { grader: { kind: 'swebench' } }, sandbox: 
   if (r.timedOut) return { resolved: false, report: { ...report, timed_out: true } };
   if (map.size === 0) throw new GradingError('no_test_output', `${task.id}: the test run printed no test results (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`);
   const s = report.tests_status;
-  report.resolved = s.FAIL_TO_PASS.failure.length === 0 && s.PASS_TO_PASS.failure.length === 0 && s.FAIL_TO_PASS.success.length === g.failToPass.length;
+  report.resolved = report.patch_exists && s.FAIL_TO_PASS.failure.length === 0 && s.PASS_TO_PASS.failure.length === 0 && s.FAIL_TO_PASS.success.length === g.failToPass.length;
   return { resolved: report.resolved, report: { ...report } };
 }
 

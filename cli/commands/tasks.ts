@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { validateTasks } from '../../evaluator/validate.js';
+import { wireRuns } from '../../evaluator/wiring.js';
+import { loadWorkspaceSuite } from '../../lineage/suites.js';
+import { findWorkspaceRoot, loadConfig, workspacePaths } from '../../lineage/workspace.js';
+import { agentView } from '../../tasks/schema.js';
+import { loadSuite, selectTasks, type Suite } from '../../tasks/suite.js';
+import { formatTable, printJson, UsageError } from '../output.js';
+
+/** Suites resolve through the workspace config when there is one; `builtin` and paths work anywhere. */
+function suiteFor(cmd: Command, name: string): Suite {
+  const explicit = cmd.optsWithGlobals<{ workspace?: string }>().workspace;
+  let root: string | undefined;
+  try {
+    root = findWorkspaceRoot(process.cwd(), explicit);
+  } catch (error) {
+    if (explicit) throw error;
+  }
+  if (!root) return loadSuite(name);
+  const paths = workspacePaths(root);
+  return loadWorkspaceSuite({ config: loadConfig(paths.config), paths }, name);
+}
+
+export function registerTasks(program: Command): void {
+  const tasks = program.command('tasks').description('list, show and validate benchmark tasks (SWE-bench and Terminal-Bench formats)');
+
+  tasks
+    .command('list')
+    .description('tasks of a suite with kind, difficulty, split and tags')
+    .option('--suite <name>', 'builtin, a name from evolve.json "suites", or a path', 'builtin')
+    .option('--split <split>', 'train, heldout or all', 'all')
+    .option('--subset <name|N>', 'a named subset, or a seeded sample of N tasks')
+    .option('--json', 'print as JSON')
+    .action((opts: { suite: string; split: string; subset?: string; json?: boolean }, cmd: Command) => {
+      if (!['train', 'heldout', 'all'].includes(opts.split)) throw new UsageError(`--split ${opts.split}: expected train, heldout or all`);
+      const suite = suiteFor(cmd, opts.suite);
+      const list = selectTasks(suite, { split: opts.split as 'train', ...(opts.subset ? { subset: opts.subset } : {}) });
+      const rows = list.map((t) => ({ id: t.id, kind: t.kind, difficulty: t.difficulty, split: suite.heldout.has(t.id) ? 'heldout' : 'train', tags: t.tags }));
+      if (opts.json) return printJson({ suite: suite.name, source: suite.source, subsets: Object.keys(suite.subsets), tasks: rows });
+      process.stdout.write(`${formatTable(['id', 'kind', 'difficulty', 'split', 'tags'], rows.map((r) => [r.id, r.kind, r.difficulty, r.split, r.tags.join(',')]))}\n${rows.length} tasks in ${suite.name} (${suite.source})\n`);
+    });
+
+  tasks
+    .command('show <id>')
+    .description('what the agent is shown for a task (add --reveal for the hidden grader and gold solution)')
+    .option('--suite <name>', 'suite holding the task', 'builtin')
+    .option('--reveal', 'also print hidden tests and the gold solution (never shown to agents or proposers)')
+    .option('--json', 'print as JSON')
+    .action((id: string, opts: { suite: string; reveal?: boolean; json?: boolean }, cmd: Command) => {
+      const task = suiteFor(cmd, opts.suite).tasks.find((t) => t.id === id);
+      if (!task) throw new UsageError(`no task ${id} in suite ${opts.suite}`, 'List the ids with `evolve tasks list --suite ...`.');
+      const shown = opts.reveal ? task : { ...agentView(task), suite: task.suite, kind: task.kind, difficulty: task.difficulty, tags: task.tags };
+      if (opts.json) return printJson(shown);
+      if (opts.reveal) return printJson(task);
+      const v = agentView(task);
+      process.stdout.write(`${task.id}  (${task.kind}, ${task.difficulty}; ${task.tags.join(', ')})\nworkdir: ${v.workdir}${v.visibleTestCommand ? `\nvisible tests: ${v.visibleTestCommand}` : ''}\n\n${v.statement.trim()}\n`);
+    });
+
+  tasks
+    .command('validate <suite>')
+    .description('run the oracle and null solvers on every task: the oracle must resolve it, the null solver must not')
+    .option('--subset <name|N>', 'only a named subset, or a sample of N tasks')
+    .option('--concurrency <n>', 'parallel tasks', (v) => Number.parseInt(v, 10))
+    .option('--sandbox <kind>', 'docker or local', 'docker')
+    .option('--json', 'print as JSON')
+    .action(async (name: string, opts: { subset?: string; concurrency?: number; sandbox: string; json?: boolean }, cmd: Command) => {
+      if (opts.sandbox !== 'docker' && opts.sandbox !== 'local') throw new UsageError(`--sandbox ${opts.sandbox}: expected docker or local`);
+      const suite = suiteFor(cmd, name);
+      const list = selectTasks(suite, opts.subset ? { subset: opts.subset } : {});
+      const { mkdtempSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const wiring = await wireRuns({ sandbox: opts.sandbox, runsDir: mkdtempSync(join(tmpdir(), 'evolve-validate-')) });
+      const results = await validateTasks(list, wiring.runOne, {
+        ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+        onResult: (v) => !opts.json && process.stderr.write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.taskId}${v.ok ? '' : `: ${v.problems.join('; ')}`}\n`),
+      });
+      const bad = results.filter((r) => !r.ok);
+      if (opts.json) printJson({ suite: suite.name, tasks: results.length, failed: bad.length, results });
+      else process.stdout.write(`${results.length - bad.length}/${results.length} tasks valid in ${suite.name}${bad.length ? `; invalid: ${bad.map((b) => b.taskId).join(', ')}` : ''}\n`);
+      if (bad.length) process.exitCode = 1;
+    });
+}
