@@ -33,7 +33,7 @@ export async function validateTasks(tasks: Task[], runOne: RunOneFn, options: { 
     const none = await run('null');
     const problems: string[] = [];
     if (oracle.infraError) problems.push(`oracle run failed: ${oracle.infraError.message}`);
-    else if (oracle.outcome !== 'resolved') problems.push(`oracle does not resolve it: ${JSON.stringify(oracle.report).slice(0, 300)}`);
+    else if (oracle.outcome !== 'resolved') problems.push(`oracle does not resolve it: ${JSON.stringify(oracle.report).slice(0, 3000)}`);
     if (none.infraError) problems.push(`null run failed: ${none.infraError.message}`);
     else if (nullPassed(none)) problems.push('passes (or FAIL_TO_PASS tests pass) with no change');
     const status = (r: typeof oracle) => (r.infraError ? 'error' : r.outcome === 'resolved' ? 'resolved' : 'unresolved');

@@ -27,7 +27,12 @@ export function parsePytest(log: string): StatusMap {
     const rest = m[2]!;
     // `SKIPPED [1] tests/x.py:12: reason` names a location, not a test id: not a test result we can match.
     if (m[1] === 'SKIPPED' && rest.startsWith('[')) continue;
-    map.set(testId(rest), m[1] as TestStatus);
+    const id = testId(rest);
+    map.set(id, m[1] as TestStatus);
+    // Upstream's parser splits summary lines on whitespace, so its FAIL_TO_PASS lists hold a parametrized id with
+    // a space cut at the space ("test_p[a b]" -> "test_p[a"). Index that form too, so upstream lists match.
+    const upstream = id.split(/\s/)[0]!;
+    if (upstream !== id && !map.has(upstream)) map.set(upstream, m[1] as TestStatus);
   }
   return map;
 }

@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { validateTasks } from '../evaluator/validate.js';
+import { wireRuns } from '../evaluator/wiring.js';
+import { DockerProvider } from '../evaluator/sandbox/docker.js';
+import { taskSandboxSpec } from '../evaluator/task-image.js';
+import { describeDocker } from '../test/docker.js';
+import { GradingError } from './errors.js';
+import { gradeTask } from './grade.js';
+import { prepareWorkspace } from './prepare.js';
+import type { Task } from './schema.js';
+import { loadSuite } from './suite.js';
+
+// Real containers, real hidden tests: the grader's verdicts and its failure modes.
+describeDocker('grading in Docker', () => {
+  const suite = loadSuite('builtin');
+  const base = suite.tasks.find((t) => t.id === 'textkit__textkit-2')!;
+  const provider = new DockerProvider();
+  const graded = async (task: Task, patch: string) => {
+    const sb = await provider.create(taskSandboxSpec(task, { role: 'test' }));
+    try {
+      await prepareWorkspace(task, sb);
+      return await gradeTask(task, sb, patch);
+    } finally {
+      await sb.dispose();
+    }
+  };
+
+  it('resolves the gold patch and reports the upstream fields; a wrong patch is unresolved with the failing tests named', async () => {
+    const gold = base.gold!.kind === 'patch' ? base.gold!.patch : '';
+    const ok = await graded(base, gold);
+    expect(ok.resolved).toBe(true);
+    expect(ok.report).toMatchObject({ patch_is_None: false, patch_exists: true, patch_successfully_applied: true, resolved: true });
+    const none = await graded(base, '');
+    expect(none.resolved).toBe(false);
+    expect((none.report as { tests_status: { FAIL_TO_PASS: { failure: string[] } } }).tests_status.FAIL_TO_PASS.failure.length).toBeGreaterThan(0);
+    const garbage = await graded(base, 'diff --git a/textkit/nope.py b/textkit/nope.py\n--- a/textkit/nope.py\n+++ b/textkit/nope.py\n@@ -1 +1 @@\n-a\n+b\n');
+    expect(garbage.report).toMatchObject({ patch_successfully_applied: false, resolved: false });
+  }, 180_000);
+
+  it('kills a hanging test command at the test timeout and records it as unresolved', async () => {
+    const hang: Task = { ...base, limits: { ...base.limits, testTimeoutSec: 3 }, grader: { ...(base.grader as Extract<Task['grader'], { kind: 'swebench' }>), testCommand: 'sleep 600' } };
+    const t0 = Date.now();
+    const r = await graded(hang, base.gold!.kind === 'patch' ? base.gold!.patch : '');
+    expect(r).toMatchObject({ resolved: false, report: { timed_out: true } });
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  }, 120_000);
+
+  it('a test run that prints no results is an infrastructure error, not a failed task', async () => {
+    const silent: Task = { ...base, grader: { ...(base.grader as Extract<Task['grader'], { kind: 'swebench' }>), testCommand: 'echo nothing here' } };
+    await expect(graded(silent, base.gold!.kind === 'patch' ? base.gold!.patch : '')).rejects.toBeInstanceOf(GradingError);
+  }, 120_000);
+
+  it('every built-in task passes validation: the oracle resolves it and the null solver does not', async () => {
+    const wiring = await wireRuns({ sandbox: 'docker', runsDir: mkdtempSync(join(tmpdir(), 'evolve-validate-')) });
+    const results = await validateTasks(suite.tasks, wiring.runOne, { concurrency: 2 });
+    expect(results.filter((r) => !r.ok).map((r) => `${r.taskId}: ${r.problems.join('; ')}`)).toEqual([]);
+    expect(results).toHaveLength(suite.tasks.length);
+  }, 1_800_000);
+});
