@@ -1,0 +1,149 @@
+import type { Command } from 'commander';
+import { getExperiment, recordDecision } from '../../lineage/experiments.js';
+import { writeExperimentFolder } from '../../lineage/folders.js';
+import { type GenerationResult, nextGeneration } from '../../lineage/next-generation.js';
+import { readTree } from '../../lineage/read.js';
+import { formatTable, printJson, UsageError } from '../output.js';
+import { withWorkspace } from '../workspace.js';
+
+const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
+const int = (flag: string) => (v: string) => {
+  const n = Number.parseInt(v, 10);
+  if (!Number.isInteger(n) || n < 1 || String(n) !== v.trim()) throw new UsageError(`${flag} ${v}: expected a whole number of at least 1`);
+  return n;
+};
+const oneOf = (flag: string, allowed: string[]) => (v: string) => {
+  if (!allowed.includes(v)) throw new UsageError(`${flag} ${v}: expected one of ${allowed.join(', ')}`);
+  return v;
+};
+
+interface GenFlags {
+  children?: number;
+  proposer?: string;
+  select?: string;
+  rule?: string;
+  margin?: string;
+  seed?: number;
+  suite?: string;
+  subset?: number;
+  repeats?: number;
+  concurrency?: number;
+  sandbox?: 'docker' | 'local';
+  budget?: string;
+  json?: boolean;
+}
+
+function withGenerationFlags(cmd: Command): Command {
+  return cmd
+    .option('--children <k>', 'children to propose (default: evolve.json lineage.children)', int('--children'))
+    .option('--proposer <p>', 'systematic or random', oneOf('--proposer', ['systematic', 'random']))
+    .option('--select <s>', 'parent selection: champion, score-child or thompson', oneOf('--select', ['champion', 'score-child', 'thompson']))
+    .option('--rule <r>', 'promotion rule: paired-significant or mean', oneOf('--rule', ['paired-significant', 'mean']))
+    .option('--margin <x>', 'how much better a child must be (resolve-rate difference, e.g. 0.05)')
+    .option('--seed <n>', 'seed for selection and the random proposer', int('--seed'))
+    .option('--suite <s>', 'suite to evaluate on (default: evolve.json defaults.suite)')
+    .option('--subset <n>', 'only the first N tasks of the split', int('--subset'))
+    .option('--repeats <k>', 'runs per task', int('--repeats'))
+    .option('--concurrency <c>', 'parallel runs', int('--concurrency'))
+    .option('--sandbox <kind>', 'docker or local (local isolates nothing)', oneOf('--sandbox', ['docker', 'local']))
+    .option('--budget <dollars>', 'stop starting runs once this much is spent')
+    .option('--json', 'print the result as JSON');
+}
+
+function options(f: GenFlags, log: (l: string) => void) {
+  const margin = f.margin === undefined ? undefined : Number(f.margin);
+  if (margin !== undefined && !Number.isFinite(margin)) throw new UsageError(`--margin ${f.margin}: expected a number such as 0.05`);
+  const budget = f.budget === undefined ? undefined : Number(f.budget);
+  if (budget !== undefined && !(budget > 0)) throw new UsageError(`--budget ${f.budget}: expected dollars above 0`);
+  return {
+    ...(f.children ? { children: f.children } : {}),
+    ...(f.proposer ? { proposer: f.proposer as 'systematic' } : {}),
+    ...(f.select ? { select: f.select as 'champion' } : {}),
+    ...(f.rule ? { rule: f.rule as 'mean' } : {}),
+    ...(margin !== undefined ? { margin } : {}),
+    ...(f.seed ? { seed: f.seed } : {}),
+    eval: {
+      ...(f.suite ? { suite: f.suite } : {}),
+      ...(f.subset ? { subset: f.subset } : {}),
+      ...(f.repeats ? { repeats: f.repeats } : {}),
+      ...(f.concurrency ? { concurrency: f.concurrency } : {}),
+      ...(f.sandbox ? { sandbox: f.sandbox } : {}),
+      ...(budget ? { budget: { dollars: budget } } : {}),
+      onProgress: undefined,
+    },
+    log,
+  };
+}
+
+function printGeneration(r: GenerationResult): void {
+  const rows = r.rows.map((c) => [c.id, c.change, c.score === null ? '–' : `${pct(c.score)} [${pct(c.lo)}, ${pct(c.hi)}]`, c.delta === null ? '–' : `${c.delta >= 0 ? '+' : ''}${(100 * c.delta).toFixed(1)}`, c.costUsd === null ? '–' : `$${c.costUsd.toFixed(4)}`, c.decision]);
+  process.stdout.write(`\nGeneration ${r.generation} from ${r.parent}\n${formatTable(['child', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\nchampion: ${r.champion}\n`);
+}
+
+export function registerLineage(program: Command): void {
+  withGenerationFlags(program.command('next-generation').description('select a parent, propose one-change children, evaluate them on the same tasks, promote on evidence')).action(async (f: GenFlags, cmd: Command) => {
+    await withWorkspace(cmd, async (ws) => {
+      const r = await nextGeneration(ws, options(f, (l) => process.stderr.write(`${l}\n`)));
+      if (f.json) printJson(r);
+      else printGeneration(r);
+    });
+  });
+
+  withGenerationFlags(program.command('run').description('run generations in a row until N are done, the budget is spent, or no child improves for --patience generations'))
+    .requiredOption('--generations <n>', 'how many generations', int('--generations'))
+    .option('--patience <n>', 'stop after this many generations without a promotion', int('--patience'))
+    .action(async (f: GenFlags & { generations: number; patience?: number }, cmd: Command) => {
+      await withWorkspace(cmd, async (ws) => {
+        const results: GenerationResult[] = [];
+        let flat = 0;
+        for (let g = 0; g < f.generations; g++) {
+          const r = await nextGeneration(ws, { ...options(f, (l) => process.stderr.write(`${l}\n`)), ...(f.seed ? { seed: f.seed + g } : {}) });
+          results.push(r);
+          if (!f.json) printGeneration(r);
+          flat = r.promoted ? 0 : flat + 1;
+          if (r.rows.length === 0 || (f.patience && flat >= f.patience)) {
+            process.stderr.write(r.rows.length === 0 ? 'stopping: nothing left to propose\n' : `stopping: no promotion in ${flat} generations (plateau)\n`);
+            break;
+          }
+        }
+        if (f.json) printJson(results);
+      });
+    });
+
+  program
+    .command('tree')
+    .description('the lineage as an indented tree with scores; ★ marks the champion')
+    .option('--json', 'print as JSON')
+    .action(async (f: { json?: boolean }, cmd: Command) => {
+      await withWorkspace(cmd, async (ws) => {
+        const tree = await readTree(ws.db);
+        if (f.json) return printJson(tree);
+        const kids = new Map<string | null, typeof tree.nodes>();
+        for (const n of tree.nodes) kids.set(n.parentId, [...(kids.get(n.parentId) ?? []), n]);
+        const out: string[] = [];
+        const walk = (parent: string | null, depth: number) => {
+          for (const n of kids.get(parent) ?? []) {
+            out.push(`${'  '.repeat(depth)}${n.id === tree.championId ? '★ ' : '  '}${n.id}  ${pct(n.score)}${n.scoreLo !== null ? ` [${pct(n.scoreLo)}, ${pct(n.scoreHi)}]` : ''}  ${n.status}  ${n.change}${n.authoredBy ? `  (authored by ${n.authoredBy})` : ''}`);
+            walk(n.id, depth + 1);
+          }
+        };
+        walk(null, 0);
+        process.stdout.write(`${out.join('\n') || 'no experiments yet'}\n`);
+      });
+    });
+
+  for (const action of ['promote', 'retire'] as const) {
+    program
+      .command(`${action} <id>`)
+      .description(action === 'promote' ? "make an experiment the champion: a person's decision, recorded as such" : "retire an experiment: a person's decision, recorded as such")
+      .requiredOption('--why <text>', 'the reason, kept in the experiment record')
+      .action(async (id: string, f: { why: string }, cmd: Command) => {
+        await withWorkspace(cmd, async (ws) => {
+          await getExperiment(ws.db, id);
+          await recordDecision(ws.db, { experimentId: id, action, rule: 'person', actor: 'person', reason: f.why });
+          await writeExperimentFolder(ws.db, ws.paths.experiments, id);
+          process.stdout.write(`${id} ${action === 'promote' ? 'is now the champion' : 'retired'} (by a person: ${f.why})\n`);
+        });
+      });
+  }
+}
