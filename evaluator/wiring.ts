@@ -40,7 +40,8 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
     gradeInPlace: (task) => gradingMode(task) === 'in-place',
     solve: (solver, task, sandbox) => solve(solver, task, sandbox),
     runAgent: agentRunner(options.agent),
-    sandboxSpec: taskSandboxSpec,
+    // Every container names its workspace, so the reaper can clear exactly this workspace's leftovers.
+    sandboxSpec: (task, labels) => taskSandboxSpec(task, options.workspace ? { ...labels, workspace: options.workspace } : labels),
   });
   return {
     runOne,
