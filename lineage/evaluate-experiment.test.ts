@@ -96,7 +96,7 @@ describe('evaluateExperiment', () => {
     expect(fake.jobs.map((j) => [j.task.id, j.actor])).toEqual([['s__a-1', { kind: 'solver', solver: 'null' }], ['s__b-1', { kind: 'solver', solver: 'null' }]]);
     expect((await w.db.selectFrom('experiments').select('score').where('id', '=', 'exp-01').executeTakeFirstOrThrow()).score).toBeNull();
     await expect(evaluateExperiment(w, { experimentId: 'exp-99', wiring: fake })).rejects.toMatchObject({ hint: expect.stringMatching(/evolve status/) });
-    await expect(evaluateExperiment(w, { experimentId: 'exp-01', suite: 'nope', wiring: fake })).rejects.toThrow(/suite nope has no train tasks/);
+    await expect(evaluateExperiment(w, { experimentId: 'exp-01', suite: 'nope', wiring: fake })).rejects.toThrow(/no suite "nope": .*does not exist/);
   });
 
   it('agent run: a genome file or an experiment id, one graded run, no evaluation rows', async () => {

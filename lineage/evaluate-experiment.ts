@@ -14,7 +14,7 @@ import { Task } from '../tasks/schema.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
 import { kyselyRunStore } from './run-store.js';
-import { loadWorkspaceSuite, syncSuite } from './suites.js';
+import { refreshSuite } from './suites.js';
 import type { Workspace } from './workspace.js';
 
 // `evolve eval`: load the experiment and its tasks from the workspace, run evaluate() on the database
@@ -62,7 +62,7 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
   if (!experiment) throw new EvaluateError(`no experiment ${options.experimentId} in this workspace`, 'Run `evolve status` to list experiments, or `evolve init` to create exp-01.');
   const suite = options.suite ?? config.defaults.suite;
   const split = options.split ?? config.defaults.split;
-  if (!options.loadTasks) await syncSuite(db, loadWorkspaceSuite(ws, suite));
+  if (!options.loadTasks) await refreshSuite(ws, suite);
   let tasks = await (options.loadTasks ? options.loadTasks(suite, split) : loadTasksFromDb(db, suite, split));
   if (tasks.length === 0) throw new EvaluateError(`suite ${suite} has no ${split} tasks in this workspace`, 'Check --suite and --split; `evolve status` lists the suites the workspace knows.');
   if (options.subset !== undefined) tasks = tasks.slice(0, options.subset);

@@ -32,3 +32,19 @@ export async function syncSuite(db: Db, suite: Suite): Promise<{ tasks: number }
   });
   return { tasks: suite.tasks.length };
 }
+
+/**
+ * Brings the database's copy of a suite up to date from its files. A suite registered in the database whose
+ * files are not here (another machine's path, or tasks inserted directly) is used as it is.
+ */
+export async function refreshSuite(ws: Pick<Workspace, 'config' | 'paths' | 'db'>, name: string): Promise<void> {
+  let suite: Suite;
+  try {
+    suite = loadWorkspaceSuite(ws, name);
+  } catch (error) {
+    const known = await ws.db.selectFrom('tasks').select('id').where('suite_id', '=', name).limit(1).executeTakeFirst();
+    if (known) return;
+    throw error;
+  }
+  await syncSuite(ws.db, suite);
+}
