@@ -13,7 +13,7 @@ const BIN = resolve(import.meta.dirname, '..', 'cli', 'bin.mjs');
 const session = `evolve-tui-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', session);
-async function waitFor(pattern: RegExp, ms = 15_000): Promise<string> {
+async function waitFor(pattern: RegExp, ms = 60_000): Promise<string> {
   const end = Date.now() + ms;
   let last = '';
   while (Date.now() < end) {
@@ -29,7 +29,7 @@ const suite = hasTmux || process.env.CI ? describe : describe.skip;
 suite('evolve tui in a terminal', () => {
   afterAll(() => spawnSync('tmux', ['kill-session', '-t', session]));
 
-  it('shows the tree at 80x24, opens an experiment, goes back and quits with q', async () => {
+  it('shows the tree at 80x24, opens an experiment, goes back and quits with q', { timeout: 240_000 }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'evolve-tui-bin-'));
     await initWorkspace(root);
     await (await openDatabase(join(root, 'evolve.db'))).destroy();
