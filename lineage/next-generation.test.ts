@@ -28,6 +28,8 @@ describeDocker('evolve next-generation', () => {
       });
       first.on('exit', () => done());
     });
+    // Let Node reap the killed process before the next step blocks the event loop (a zombie's pid still looks alive).
+    if (first.exitCode === null && first.signalCode === null) await new Promise((done) => first.on('exit', done));
     expect(err).toMatch(/proposed exp-01-a[\s\S]*proposed exp-01-b/);
 
     const again = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 600_000 });
