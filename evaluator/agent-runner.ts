@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { runAgent } from '../agent/loop.js';
 import { createModel, type CreateModelOptions } from '../agent/models/registry.js';
 import type { Model } from '../agent/models/types.js';
@@ -20,6 +21,8 @@ export interface AgentRunnerOptions {
   modelOptions?: CreateModelOptions;
   /** Builds the model instead of the registry (tests: a ScriptedModel). */
   createModel?: (name: string) => Promise<Model> | Model;
+  /** A code variant's `<worktree>/agent/loop.ts`: its runAgent runs instead of this installation's (self-repair hook). */
+  agentModule?: string;
 }
 
 export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent'] {
@@ -37,7 +40,8 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
       defaultPurpose: 'agent',
     });
     try {
-      const result = await runAgent({ genome: name === genome.model ? genome : { ...genome, model: name }, task: agentView(task), sandbox, model, trajectory, signal, recordModelCalls: false });
+      const run: typeof runAgent = options.agentModule ? ((await import(pathToFileURL(options.agentModule).href)) as { runAgent: typeof runAgent }).runAgent : runAgent;
+      const result = await run({ genome: name === genome.model ? genome : { ...genome, model: name }, task: agentView(task), sandbox, model, trajectory, signal, recordModelCalls: false });
       const spent = model.spent;
       return {
         exitReason: result.exitReason,
