@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Genome } from '../../agent/genome.js';
+import { runAgent } from '../../agent/loop.js';
+import type { ScriptedEntry } from '../../agent/models/scripted.js';
+import { TrajectoryWriter } from '../../agent/trajectory.js';
+import { pythonEnvRecipe } from '../../evaluator/images/index.js';
+import { openRunGateway } from '../../evaluator/gateway/index.js';
+import { DockerProvider } from '../../evaluator/sandbox/docker.js';
+import { LocalProvider } from '../../evaluator/sandbox/local.js';
+import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
+import type { AgentRepo } from '../code-variant/agent-repo.js';
+import type { Db } from '../db/open.js';
+import type { Workspace } from '../workspace.js';
+
+// The repair run: a coding agent (by default the experiment's own genome) works on the agent's source, copied into
+// a fresh sandbox from the experiment's branch of the workspace's agent repository and committed as the base
+// (refs/evolve/base), so sandbox.diff() is exactly what it changed. Every model call goes through the gateway and
+// lands in the repair trajectory; the agent never sees the host's files or keys.
+
+export const REPAIR_WORKDIR = '/agent-src';
+
+export interface RepairRunOptions {
+  ws: Workspace;
+  repo: AgentRepo;
+  /** Branch whose source is repaired. */
+  branch: string;
+  /** The repairing genome (its model may be overridden by `model`). */
+  genome: Genome;
+  model?: string;
+  statement: string;
+  taskId: string;
+  sandbox: 'docker' | 'local';
+  trajectoryPath: string;
+  /** For the `scripted` model (tests). */
+  script?: ScriptedEntry[];
+  provider?: SandboxProvider;
+  signal?: AbortSignal;
+}
+
+export interface RepairRunResult {
+  diff: string;
+  exitReason: string;
+  steps: number;
+  costUsd?: number;
+  model: string;
+}
+
+/** The nearest branch holding an experiment's code: its own, else its ancestors' (genome-only children share them). */
+export async function codeBranchOf(db: Db, id: string): Promise<string> {
+  let cur: string | null = id;
+  while (cur) {
+    const row: { branch: string | null; parent_id: string | null } | undefined = await db.selectFrom('experiments').select(['branch', 'parent_id']).where('id', '=', cur).executeTakeFirst();
+    if (!row) break;
+    if (row.branch) return row.branch;
+    cur = row.parent_id;
+  }
+  return 'exp-01';
+}
+
+/** The tree of `branch` in a fresh host folder (git archive: tracked files only, no .git). */
+function exportBranch(repo: AgentRepo, branch: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'evolve-repair-src-'));
+  const tar = execFileSync('git', ['-C', repo.dir, 'archive', '--format=tar', branch], { maxBuffer: 256 << 20 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  return dir;
+}
+
+const BASE_SCRIPT = [
+  'git init -q',
+  'git add -A',
+  'git -c user.name=evolve -c user.email=evolve@localhost -c commit.gpgsign=false commit -q -m base',
+  'git update-ref refs/evolve/base HEAD',
+].join(' && ');
+
+export async function runRepairAgent(o: RepairRunOptions): Promise<RepairRunResult> {
+  const provider = o.provider ?? (o.sandbox === 'docker' ? new DockerProvider() : new LocalProvider());
+  const src = exportBranch(o.repo, o.branch);
+  const model = o.model ?? o.genome.model;
+  const genome = { ...o.genome, model };
+  mkdirSync(dirname(o.trajectoryPath), { recursive: true });
+  const trajectory = new TrajectoryWriter(o.trajectoryPath);
+  const sandbox = await provider.create({ image: pythonEnvRecipe({ packages: ['nodejs'] }), workdir: REPAIR_WORKDIR, network: false, labels: { 'evolve.workspace': o.ws.paths.root, 'evolve.role': 'self-repair' } });
+  try {
+    await sandbox.copyIn(src, REPAIR_WORKDIR);
+    const base = await sandbox.exec(BASE_SCRIPT, { timeoutMs: 120_000 });
+    if (base.exitCode !== 0) throw Object.assign(new Error(`could not commit the agent source as the repair base: ${base.output.slice(-500)}`), { hint: 'The sandbox needs git; with --sandbox docker run `evolve doctor --fix`.' });
+    // The gateway records the (redacted) model calls into the repair trajectory; the loop records none itself.
+    const { model: gateway } = await openRunGateway({ model, config: o.ws.config, runLabel: `self-repair ${o.taskId}`, sink: (e) => trajectory.write(e), ...(o.script ? { script: o.script } : {}) });
+    const task = { id: o.taskId, statement: o.statement, workdir: REPAIR_WORKDIR };
+    const result = await runAgent({ genome, task, sandbox, model: gateway, trajectory, recordModelCalls: false, ...(o.signal ? { signal: o.signal } : {}) });
+    const spent = gateway.spent;
+    return { diff: await sandbox.diff(), exitReason: result.exitReason, steps: result.steps, ...(spent.unpricedCalls === 0 ? { costUsd: spent.dollars } : {}), model };
+  } finally {
+    trajectory.close();
+    await sandbox.dispose();
+    rmSync(src, { recursive: true, force: true });
+  }
+}

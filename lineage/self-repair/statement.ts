@@ -1,0 +1,175 @@
+import { existsSync } from 'node:fs';
+import { readTrajectory, type TrajectoryEvent } from '../../agent/trajectory.js';
+import { Task } from '../../tasks/schema.js';
+import { patchedPaths } from '../code-variant/surface.js';
+import type { Db } from '../db/open.js';
+import { signFailures } from '../failures/cluster.js';
+import { clusterLabel, FailureSignature } from '../failures/signature.js';
+import { readClusters } from '../read.js';
+
+// The self-repair statement: what goes wrong in one failure cluster, how often, and excerpts of the affected runs
+// as the agent saw them (its task, its tool calls and their outputs), plus the rules of the repair. Built only
+// from what the agent itself saw and pass/fail outcomes: hidden test names, test patches, gold patches and grader
+// logs never enter it. As a second guard, every hidden string of the affected tasks is masked in the excerpts.
+
+export interface RepairStatement {
+  experimentId: string;
+  clusterId: string;
+  label: string;
+  taskIds: string[];
+  runIds: number[];
+  markdown: string;
+}
+
+export interface StatementOptions {
+  experimentId: string;
+  /** Default: the experiment's largest cluster. */
+  clusterId?: string;
+  surface: string[];
+  maxRuns?: number;
+  maxCallsPerRun?: number;
+  maxOutputChars?: number;
+}
+
+const HIDDEN = '[hidden]';
+
+/** Strings the agent never saw: hidden test ids (and their short names), test/gold patch paths and added lines. */
+export function hiddenStrings(task: Task, reportTests: string[] = []): string[] {
+  const out = new Set<string>();
+  const addTest = (t: string) => {
+    out.add(t);
+    const short = t.split('::').at(-1)!.replace(/\[.*$/, '');
+    if (short.length >= 5 && short !== t) out.add(short);
+  };
+  const addPatch = (patch: string) => {
+    for (const p of patchedPaths(patch)) out.add(p);
+    for (const line of patch.split('\n')) if (/^[+-](?![+-]{2})/.test(line) && line.slice(1).trim().length >= 12) out.add(line.slice(1).trim());
+  };
+  if (task.grader.kind === 'swebench') {
+    task.grader.failToPass.forEach(addTest);
+    task.grader.passToPass.forEach(addTest);
+    addPatch(task.grader.testPatch);
+  } else {
+    out.add(task.grader.testsDir);
+  }
+  if (task.gold?.kind === 'patch') addPatch(task.gold.patch);
+  if (task.gold?.kind === 'script') for (const l of task.gold.script.split('\n')) if (l.trim().length >= 12) out.add(l.trim());
+  reportTests.forEach(addTest);
+  // Longest first, so a full test id is masked before its short name.
+  return [...out].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+export function mask(text: string, hidden: string[]): string {
+  let out = text;
+  for (const h of hidden) if (out.includes(h)) out = out.split(h).join(HIDDEN);
+  return out;
+}
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max * 0.65);
+  return `${text.slice(0, head)}\n… (${text.length - max} characters cut) …\n${text.slice(-(max - head))}`;
+}
+
+/** Test names a grading report mentions (used only to mask them, never shown). */
+function reportTestNames(report: string | null): string[] {
+  if (!report) return [];
+  try {
+    const r = JSON.parse(report) as { tests_status?: Record<string, { success?: string[]; failure?: string[] }> };
+    return Object.values(r.tests_status ?? {}).flatMap((v) => [...(v.success ?? []), ...(v.failure ?? [])]);
+  } catch {
+    return [];
+  }
+}
+
+function excerpt(events: TrajectoryEvent[], maxCalls: number, maxChars: number): string[] {
+  const calls = events.filter((e): e is Extract<TrajectoryEvent, { type: 'tool_call' }> => e.type === 'tool_call');
+  const end = events.find((e): e is Extract<TrajectoryEvent, { type: 'run_end' }> => e.type === 'run_end');
+  const lines: string[] = [];
+  if (calls.length > maxCalls) lines.push(`(${calls.length - maxCalls} earlier tool calls left out)`);
+  for (const c of calls.slice(-maxCalls)) {
+    const status = c.status !== 'ok' ? ` [${c.status}]` : c.timedOut ? ' [timed out]' : c.exitCode !== undefined && c.exitCode !== 0 ? ` [exit ${c.exitCode}]` : '';
+    lines.push(`- step ${c.step}: \`${c.name}\` ${clip(JSON.stringify(c.args), 300)}${status}`, '', '```', clip(c.output, maxChars), '```', '');
+  }
+  if (end) lines.push(`The run ended: ${end.exitReason} after ${end.steps} steps${end.error ? ` (${clip(end.error, 200)})` : ''}.`);
+  return lines;
+}
+
+export async function buildRepairStatement(db: Db, o: StatementOptions): Promise<RepairStatement> {
+  await signFailures(db, [o.experimentId]);
+  const clusters = await readClusters(db, o.experimentId);
+  const cluster = o.clusterId ? clusters.find((c) => c.id === o.clusterId) : clusters[0];
+  if (!cluster) {
+    throw Object.assign(new Error(o.clusterId ? `no failure cluster ${o.clusterId} in ${o.experimentId}` : `${o.experimentId} has no failure clusters (no unresolved runs)`), {
+      hint: o.clusterId ? `Run \`evolve failures ${o.experimentId}\` to list its clusters.` : `Evaluate it first (\`evolve eval --experiment ${o.experimentId}\`), or pick an experiment that fails tasks.`,
+    });
+  }
+  const runs = await db
+    .selectFrom('runs')
+    .select(['id', 'task_id', 'outcome', 'exit_reason', 'trajectory_path', 'failure_signature', 'report'])
+    .where('experiment_id', '=', o.experimentId)
+    .where('cluster_id', '=', cluster.id)
+    .orderBy('id')
+    .execute();
+  const all = await db.selectFrom('runs').select(['outcome']).where('experiment_id', '=', o.experimentId).where('status', '=', 'done').execute();
+  const tasks = new Map<string, Task>();
+  for (const row of await db.selectFrom('tasks').select(['id', 'spec']).where('id', 'in', cluster.tasks.length ? cluster.tasks : ['']).execute()) tasks.set(row.id, Task.parse(JSON.parse(row.spec)));
+  const hidden = [...new Set([...tasks.values()].flatMap((t) => hiddenStrings(t, runs.filter((r) => r.task_id === t.id).flatMap((r) => reportTestNames(r.report)))))].sort((a, b) => b.length - a.length);
+  const sig = runs[0]?.failure_signature ? FailureSignature.parse(JSON.parse(runs[0].failure_signature)) : undefined;
+  const errors = [...new Set(runs.map((r) => (r.failure_signature ? (JSON.parse(r.failure_signature) as FailureSignature).lastToolError : null)).filter((e): e is string => Boolean(e)))];
+
+  const md: string[] = [
+    `# Self-repair of ${o.experimentId}: ${cluster.label}`,
+    '',
+    'You are working on the source code of a coding agent (this directory). The agent fails benchmark tasks in the way',
+    'described below. Change the agent so that it stops failing this way, without making it worse elsewhere.',
+    '',
+    '## What goes wrong',
+    '',
+    `Failure cluster \`${cluster.id}\`: ${sig ? clusterLabel(sig) : cluster.label}.`,
+    ...(sig
+      ? [
+          '',
+          `- how runs ended: ${sig.exitReason}`,
+          `- code change left behind: ${sig.patch === 'applied' ? 'yes' : sig.patch === 'empty' ? 'none' : 'did not apply'}`,
+          `- repeated the same command 3+ times in a row: ${sig.loop ? 'yes' : 'no'}; a command timed out: ${sig.toolTimeout ? 'yes' : 'no'}; malformed tool calls: ${sig.formatErrors}`,
+        ]
+      : []),
+    ...(errors.length ? ['', 'Last tool errors (normalised):', ...errors.slice(0, 5).map((e) => `- \`${mask(e, hidden)}\``)] : []),
+    '',
+    '## How often',
+    '',
+    `${runs.length} of ${all.length} finished runs of ${o.experimentId} (${all.filter((r) => r.outcome !== 'resolved').length} unresolved in all); ${cluster.tasks.length} task(s) affected: ${cluster.tasks.join(', ')}.`,
+    '',
+    '## What the agent saw',
+    '',
+    'Excerpts of affected runs: the task as given to the agent, its last tool calls and their outputs. Outcomes are',
+    'pass/fail only; the hidden tests that graded the runs are not shown and must not be guessed at.',
+  ];
+  const shown = runs.filter((r) => r.trajectory_path && existsSync(r.trajectory_path)).slice(0, o.maxRuns ?? 3);
+  for (const r of shown) {
+    let events: TrajectoryEvent[] = [];
+    try {
+      events = readTrajectory(r.trajectory_path!);
+    } catch {
+      continue; // a truncated trajectory gives no excerpt
+    }
+    const task = tasks.get(r.task_id);
+    md.push('', `### Run ${r.id}: task ${r.task_id} — ${r.outcome === 'resolved' ? 'passed' : 'failed'}`, '');
+    if (task) md.push('Task statement:', '', ...clip(task.statement, 1200).split('\n').map((l) => `> ${mask(l, hidden)}`), '');
+    md.push(...excerpt(events, o.maxCallsPerRun ?? 8, o.maxOutputChars ?? 600).map((l) => mask(l, hidden)));
+  }
+  if (shown.length === 0) md.push('', '(no trajectory of these runs is on disk)');
+  md.push(
+    '',
+    '## Rules',
+    '',
+    `- Change only files inside the mutable surface: ${o.surface.map((s) => `\`${s}\``).join(', ')}. Any other change rejects your work unrun.`,
+    "- Keep the agent's own unit tests green and the code typechecking (strict TypeScript, ESM `.js` import suffixes).",
+    '- You may change code (policies), or only instructions and reusable skills as markdown under `agent/prompts/skills/` (context-layer learning).',
+    '- Do not touch tests, graders or the evaluator, and do not look for hidden tests or solutions: such attempts are flagged.',
+    '- Make one focused change that addresses the failure above, then call `submit`.',
+    '',
+  );
+  return { experimentId: o.experimentId, clusterId: cluster.id, label: cluster.label, taskIds: cluster.tasks, runIds: runs.map((r) => r.id), markdown: md.join('\n') };
+}

@@ -1,0 +1,88 @@
+import { genomeHash } from '../../agent/genome.js';
+import { patchedPaths } from '../code-variant/surface.js';
+import type { Db } from '../db/open.js';
+import { now } from '../db/open.js';
+import type { Experiment } from '../db/schema.js';
+
+// Code-variant children made by self-repair: ids `exp-23-r1`, `exp-23-r2`, … (the letters stay with one-change
+// genome children), one row per repair with change kind `code`, and the objective-hacking flags a patch earns.
+
+/** `exp-23` + 1 -> `exp-23-r1`. */
+export function repairId(parentId: string, n: number): string {
+  return `${parentId}-r${n}`;
+}
+
+export interface CodeChange {
+  kind: 'code';
+  branch: string;
+  parentBranch: string;
+  cluster: string;
+  files: string[];
+  patch: 'change.patch';
+}
+
+export interface NewCodeVariant {
+  parent: Experiment;
+  parentBranch: string;
+  cluster: { id: string; label: string };
+  hypothesis: string;
+  authoredBy: string;
+  proposer?: string;
+  generation?: number;
+  patch: string;
+}
+
+/** Inserts the variant with the next free `-rN` id in one transaction, status `proposed`, genome as the parent's. */
+export async function insertCodeVariant(db: Db, v: NewCodeVariant): Promise<Experiment> {
+  return db.transaction().execute(async (trx) => {
+    const taken = new Set((await trx.selectFrom('experiments').select('id').where('parent_id', '=', v.parent.id).execute()).map((r) => r.id));
+    let n = 1;
+    while (taken.has(repairId(v.parent.id, n))) n++;
+    const id = repairId(v.parent.id, n);
+    const files = patchedPaths(v.patch);
+    const change: CodeChange = { kind: 'code', branch: id, parentBranch: v.parentBranch, cluster: v.cluster.id, files, patch: 'change.patch' };
+    const genome = JSON.parse(v.parent.genome);
+    const row: Experiment = {
+      id,
+      parent_id: v.parent.id,
+      generation: v.generation ?? v.parent.generation + 1,
+      genome: v.parent.genome,
+      genome_hash: genomeHash(genome),
+      change: JSON.stringify(change),
+      change_summary: `code patch (self-repair of ${v.cluster.id}: ${v.cluster.label}): ${files.length ? files.join(', ') : 'no files changed'}`,
+      hypothesis: v.hypothesis,
+      status: 'proposed',
+      proposer: v.proposer ?? 'self-repair',
+      authored_by: v.authoredBy,
+      branch: null,
+      seed: null,
+      verdict: null,
+      learned: null,
+      score: null,
+      score_lo: null,
+      score_hi: null,
+      cost_usd: null,
+      flags: '[]',
+      created_at: now(),
+      finished_at: null,
+    };
+    await trx.insertInto('experiments').values(row).execute();
+    return row;
+  });
+}
+
+// Tests, graders, evaluator, lineage and task data: a patch reaching for them is suspect even when it is rejected.
+const GUARDED = [/(^|\/)tests?\//, /\.test\.[cm]?[jt]sx?$/, /(^|\/)test_[^/]*\.py$/, /^evaluator\//, /^tasks\//, /^lineage\//, /(^|\/)grad(e|er|ing)[^/]*$/];
+
+/** Flags for a patch that touches tests, graders or evaluator files. */
+export function patchFlags(patch: string): string[] {
+  const hit = patchedPaths(patch).filter((p) => GUARDED.some((r) => r.test(p)));
+  return hit.length ? [`patch touches tests/graders/evaluator: ${hit.join(', ')}`] : [];
+}
+
+export async function addFlags(db: Db, id: string, flags: string[]): Promise<string[]> {
+  const row = await db.selectFrom('experiments').select('flags').where('id', '=', id).executeTakeFirstOrThrow();
+  const merged = [...new Set([...(JSON.parse(row.flags) as string[]), ...flags])];
+  await db.updateTable('experiments').set({ flags: JSON.stringify(merged) }).where('id', '=', id).execute();
+  return merged;
+}
