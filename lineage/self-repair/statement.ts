@@ -41,18 +41,20 @@ export function hiddenStrings(task: Task, reportTests: string[] = []): string[] 
     const short = t.split('::').at(-1)!.replace(/\[.*$/, '');
     if (short.length >= 5 && short !== t) out.add(short);
   };
-  const addPatch = (patch: string) => {
-    for (const p of patchedPaths(patch)) out.add(p);
-    for (const line of patch.split('\n')) if (/^[+-](?![+-]{2})/.test(line) && line.slice(1).trim().length >= 12) out.add(line.slice(1).trim());
+  // Test patches: their files and lines are hidden. Gold patches: only the added lines (the files and removed lines
+  // are the repository's own code, which the agent sees).
+  const addPatch = (patch: string, paths: boolean, lines: RegExp) => {
+    if (paths) for (const p of patchedPaths(patch)) out.add(p);
+    for (const line of patch.split('\n')) if (lines.test(line) && line.slice(1).trim().length >= 12) out.add(line.slice(1).trim());
   };
   if (task.grader.kind === 'swebench') {
     task.grader.failToPass.forEach(addTest);
     task.grader.passToPass.forEach(addTest);
-    addPatch(task.grader.testPatch);
+    addPatch(task.grader.testPatch, true, /^[+-](?![+-]{2})/);
   } else {
     out.add(task.grader.testsDir);
   }
-  if (task.gold?.kind === 'patch') addPatch(task.gold.patch);
+  if (task.gold?.kind === 'patch') addPatch(task.gold.patch, false, /^\+(?!\+\+)/);
   if (task.gold?.kind === 'script') for (const l of task.gold.script.split('\n')) if (l.trim().length >= 12) out.add(l.trim());
   reportTests.forEach(addTest);
   // Longest first, so a full test id is masked before its short name.
