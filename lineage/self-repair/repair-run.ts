@@ -89,7 +89,8 @@ export async function runRepairAgent(o: RepairRunOptions): Promise<RepairRunResu
     if (base.exitCode !== 0) throw Object.assign(new Error(`could not commit the agent source as the repair base: ${base.output.slice(-500)}`), { hint: 'The sandbox needs git; with --sandbox docker run `evolve doctor --fix`.' });
     // The gateway records the (redacted) model calls into the repair trajectory; the loop records none itself.
     const { model: gateway } = await openRunGateway({ model, config: o.ws.config, runLabel: `self-repair ${o.taskId}`, sink: (e) => trajectory.write(e), ...(o.script ? { script: o.script } : {}) });
-    const task = { id: o.taskId, statement: o.statement, workdir: REPAIR_WORKDIR };
+    // The sandbox's own workdir: the host path for the local provider, so the editor tools' absolute paths resolve.
+    const task = { id: o.taskId, statement: o.statement, workdir: sandbox.workdir };
     const result = await runAgent({ genome, task, sandbox, model: gateway, trajectory, recordModelCalls: false, ...(o.signal ? { signal: o.signal } : {}) });
     const spent = gateway.spent;
     return { diff: await sandbox.diff(), exitReason: result.exitReason, steps: result.steps, ...(spent.unpricedCalls === 0 ? { costUsd: spent.dollars } : {}), model };
