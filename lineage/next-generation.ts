@@ -6,8 +6,9 @@ import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-e
 import { championId, childrenOf, getExperiment, insertChild, parseGenome, recordDecision, setStatus } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import { decide, type RuleName } from './promote.js';
-import { propose, type ProposerName } from './proposers.js';
+import { propose, type Proposal, type ProposerName } from './proposers.js';
 import { type NodeStats, selectParent, type Selector } from './select.js';
+import type { Experiment } from './db/schema.js';
 import type { Workspace } from './workspace.js';
 
 // One generation: select a parent, propose K one-change children, evaluate parent and children on the same tasks,
@@ -25,6 +26,8 @@ export interface GenerationOptions {
   confirm?: boolean;
   eval?: Omit<EvaluateExperimentOptions, 'experimentId' | 'split'>;
   log?: (line: string) => void;
+  /** Self-authoring hook (lineage/self-repair/author.ts): writes the children instead of the fixed proposer. */
+  author?: (ctx: { parent: Experiment; champion: string; k: number; tried: Set<string>; seed: number }) => Promise<{ proposals: Proposal[]; proposer: string; authoredBy: string | null; note: string | null }>;
 }
 
 export interface ChildRow {
@@ -107,15 +110,19 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
   if (gcfg.children.length === 0) {
     const tried = new Set((await childrenOf(db, parent.id)).map((c) => c.genome_hash));
     tried.add(genomeHash(parseGenome(parent)));
-    const proposals = propose(cfg.proposer, parseGenome(parent), { k: cfg.children, tried, seed: gen.seed ?? 1 });
+    const authored = o.author
+      ? await o.author({ parent, champion, k: cfg.children, tried, seed: gen.seed ?? 1 })
+      : { proposals: propose(cfg.proposer, parseGenome(parent), { k: cfg.children, tried, seed: gen.seed ?? 1 }), proposer: cfg.proposer, authoredBy: null, note: null };
+    if (authored.note) log(authored.note);
+    const proposals = authored.proposals;
     if (proposals.length === 0) log(`every one-change variant of ${parent.id} has been tried; nothing to propose`);
     for (const p of proposals) {
-      const child = await insertChild(db, { parent, genome: p.genome, hypothesis: p.hypothesis, proposer: cfg.proposer, generation: parent.generation + 1, ...(gen.seed !== null ? { seed: gen.seed } : {}) });
+      const child = await insertChild(db, { parent, genome: p.genome, hypothesis: p.hypothesis, proposer: authored.proposer, generation: parent.generation + 1, ...(gen.seed !== null ? { seed: gen.seed } : {}), ...(authored.authoredBy ? { authoredBy: authored.authoredBy } : {}) });
       gcfg.children.push(child.id);
       await writeExperimentFolder(db, ws.paths.experiments, child.id);
       log(`proposed ${child.id}: ${child.change_summary}`);
     }
-    await db.updateTable('generations').set({ config: JSON.stringify({ ...JSON.parse(gen.config), children: gcfg.children }) }).where('id', '=', gen.id).execute();
+    await db.updateTable('generations').set({ config: JSON.stringify({ ...JSON.parse(gen.config), children: gcfg.children, ...(o.author ? { author: { requested: 'champion', proposer: authored.proposer, note: authored.note } } : {}) }) }).where('id', '=', gen.id).execute();
   }
 
   // Evaluate champion, parent and children on the same tasks (finished runs are never repeated).

@@ -3,6 +3,7 @@ import { getExperiment, recordDecision } from '../../lineage/experiments.js';
 import { writeExperimentFolder } from '../../lineage/folders.js';
 import { type GenerationResult, nextGeneration } from '../../lineage/next-generation.js';
 import { readTree } from '../../lineage/read.js';
+import { type AuthorContext, authorProposals } from '../../lineage/self-repair/author.js';
 import { formatTable, printJson, UsageError } from '../output.js';
 import { withWorkspace } from '../workspace.js';
 
@@ -81,13 +82,22 @@ function printGeneration(r: GenerationResult): void {
 }
 
 export function registerLineage(program: Command): void {
-  withGenerationFlags(program.command('next-generation').description('select a parent, propose one-change children, evaluate them on the same tasks, promote on evidence')).action(async (f: GenFlags, cmd: Command) => {
-    await withWorkspace(cmd, async (ws) => {
-      const r = await nextGeneration(ws, options(f, (l) => process.stderr.write(`${l}\n`)));
-      if (f.json) printJson(r);
-      else printGeneration(r);
+  withGenerationFlags(program.command('next-generation').description('select a parent, propose one-change children, evaluate them on the same tasks, promote on evidence'))
+    .option('--author <who>', 'champion: the champion genome writes the children (self-authoring; falls back to systematic when its model cannot author)', oneOf('--author', ['champion']))
+    .action(async (f: GenFlags & { author?: 'champion' }, cmd: Command) => {
+      await withWorkspace(cmd, async (ws) => {
+        // Self-authoring (lineage/self-repair/author.ts): the note says who wrote the children, or why it fell back.
+        let authorNote: string | null = null;
+        const log = (l: string) => process.stderr.write(`${l}\n`);
+        const author = f.author ? async (ctx: AuthorContext) => { const a = await authorProposals(ws, ctx, { log }); authorNote = a.note; return a; } : undefined;
+        const r = await nextGeneration(ws, { ...options(f, log), ...(author ? { author } : {}) });
+        if (f.json) printJson(f.author ? { ...r, author: authorNote } : r);
+        else {
+          if (authorNote) process.stdout.write(`${authorNote}\n`);
+          printGeneration(r);
+        }
+      });
     });
-  });
 
   withGenerationFlags(program.command('run').description('run generations in a row until N are done, the budget is spent, or no child improves for --patience generations'))
     .requiredOption('--generations <n>', 'how many generations', int('--generations'))
