@@ -7,6 +7,7 @@ import { registerFailures } from './commands/failures.js';
 import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerLineage } from './commands/lineage.js';
+import { registerSelfRepair } from './commands/self-repair.js';
 import { registerStatus } from './commands/status.js';
 import { registerTasks } from './commands/tasks.js';
 import { registerTui } from './commands/tui.js';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerInit, registerStatus, registerLineage, registerDoctor, registerImages, registerTui, registerFailures, registerEval, registerExport, registerAgent, registerTasks]) register(program);
+  for (const register of [registerInit, registerStatus, registerLineage, registerDoctor, registerImages, registerTui, registerFailures, registerEval, registerExport, registerAgent, registerTasks, registerSelfRepair]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -22,7 +22,7 @@ export function registerFailures(program: Command): void {
           }
         }
         if (r.byTag.length) out.push('', 'Unresolved by task tag', formatTable(['tag', 'failed', 'of', 'share'], r.byTag.map((t) => [t.tag, t.failed, t.total, `${Math.round((100 * t.failed) / t.total)}%`])));
-        if (r.suspicions.length) out.push('', 'FLAGGED (possible objective hacking)', ...r.suspicions.map((s) => `  run ${s.runId} ${s.experimentId} ${s.taskId}: ${s.reasons.join(', ')}`));
+        if (r.suspicions.length || r.flagged.length) out.push('', 'FLAGGED (possible objective hacking)', ...r.suspicions.map((s) => `  run ${s.runId} ${s.experimentId} ${s.taskId}: ${s.reasons.join(', ')}`), ...r.flagged.map((f) => `  ${f.experimentId}: ${f.flags.join('; ')}`));
         process.stdout.write(`${out.join('\n')}\n`);
       });
     });
