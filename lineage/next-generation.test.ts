@@ -67,7 +67,9 @@ describeDocker('evolve next-generation', () => {
     } finally {
       await ws.close();
     }
-    const leftovers = spawnSync('docker', ['ps', '-aq', '--filter', `label=evolve.workspace=${root}`], { encoding: 'utf8' }).stdout.trim();
-    expect(leftovers).toBe('');
+    // Disposed containers are killed and auto-removed by the engine, which can take a moment after the last run.
+    const leftovers = () => spawnSync('docker', ['ps', '-aq', '--filter', `label=evolve.workspace=${root}`], { encoding: 'utf8' }).stdout.trim();
+    for (let i = 0; i < 40 && leftovers() !== ''; i++) await new Promise((r) => setTimeout(r, 500));
+    expect(leftovers()).toBe('');
   }, 1_500_000);
 });

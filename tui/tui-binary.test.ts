@@ -34,7 +34,8 @@ suite('evolve tui in a terminal', () => {
     await initWorkspace(root);
     await (await openDatabase(join(root, 'evolve.db'))).destroy();
     seedLineage(join(root, 'evolve.db'), { experiments: 40, branching: 3, tasks: 4, repeats: 1 });
-    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', `cd ${root} && ${process.execPath} ${BIN} tui; echo EXITED=$?; sleep 30`);
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', '-e', 'CI=false', // ink renders only a final frame when it thinks it runs in CI
+      `cd ${root} && ${process.execPath} ${BIN} tui; echo EXITED=$?; sleep 30`);
     const tree = await waitFor(/40 experiments/);
     expect(tree).toMatch(/exp-01 /);
     expect(tree.split('\n').every((l) => l.length <= 80)).toBe(true);

@@ -21,7 +21,6 @@ const IDENTITY = ['-c', 'user.name=evolve', '-c', 'user.email=evolve@localhost',
 /** Creates the repository on first use, with the root experiment's branch holding the current source. */
 export async function ensureAgentRepo(workspaceRoot: string, rootBranch = 'exp-01', source = EVOLVE_ROOT): Promise<AgentRepo> {
   const dir = join(workspaceRoot, 'agent-repo');
-  const git = simpleGit({ baseDir: workspaceRoot }).env({ ...process.env, GIT_TERMINAL_PROMPT: '0' });
   if (existsSync(join(dir, '.git'))) return { dir, git: simpleGit({ baseDir: dir }) };
   mkdirSync(dir, { recursive: true });
   const files = execFileSync('git', ['ls-files', '-z'], { cwd: source, encoding: 'utf8', maxBuffer: 64 << 20 })
@@ -36,7 +35,6 @@ export async function ensureAgentRepo(workspaceRoot: string, rootBranch = 'exp-0
   await repo.init(['--initial-branch', rootBranch]);
   await repo.raw([...IDENTITY, 'add', '-A']);
   await repo.raw([...IDENTITY, 'commit', '-q', '-m', `${rootBranch}: evolve source at the root of the lineage`]);
-  void git;
   return { dir, git: repo };
 }
 
