@@ -1,11 +1,13 @@
-import type { ClusterSummary, ExperimentDetail, LineageTree, LiveProgress } from '../lineage/read.js';
+import type { ClusterSummary, ExperimentDetail, LineageTree } from '../lineage/read.js';
+import type { LiveState } from '../lineage/read-live.js';
+import type { TrajectoryRead } from '../lineage/read-trajectory.js';
 
-/** What the TUI reads. The real one is backed by lineage/read.ts; tests may pass fixed data. */
+/** What the TUI reads. The real one is backed by lineage's read API (tui/run.tsx); tests may pass fixed data. */
 export interface TuiData {
   tree(): Promise<LineageTree>;
   experiment(id: string): Promise<ExperimentDetail | null>;
   clusters(experimentId?: string): Promise<ClusterSummary[]>;
-  /** The run's trajectory rendered as readable lines. */
-  trajectory(path: string): Promise<string[]>;
-  live(): Promise<LiveProgress[]>;
+  /** A run's trajectory, read within a byte budget so a huge file never stalls the screen. */
+  trajectory(path: string): Promise<TrajectoryRead>;
+  live(): Promise<LiveState>;
 }

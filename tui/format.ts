@@ -1,9 +1,39 @@
 // Small text helpers shared by the views; no colour here (views decide colour, and NO_COLOR turns it off).
 
-export function scoreBar(score: number | null, width = 8): string {
+/**
+ * A score and its interval as a small bar over 0–100%: █ below the interval's low end, ▓ from there to the
+ * score, ▒ from the score to the high end, ░ beyond. Readable without colour.
+ */
+export function scoreBar(score: number | null, lo: number | null = null, hi: number | null = null, width = 8): string {
   if (score === null) return '·'.repeat(width);
-  const filled = Math.round(Math.max(0, Math.min(1, score)) * width);
-  return '█'.repeat(filled) + '░'.repeat(width - filled);
+  const cell = (x: number) => Math.round(Math.max(0, Math.min(1, x)) * width);
+  const s = cell(score);
+  const l = Math.min(s, cell(lo ?? score));
+  const h = Math.max(s, cell(hi ?? score));
+  return '█'.repeat(l) + '▓'.repeat(s - l) + '▒'.repeat(h - s) + '░'.repeat(width - h);
+}
+
+/** Words of `text` wrapped to `width`, at most `maxLines` lines (the last one ending in … when cut). */
+export function wrapText(text: string, width: number, maxLines = Infinity): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = '';
+    }
+    line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  if (lines.length <= maxLines) return lines.map((l) => truncate(l, width));
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = `${truncate(kept[maxLines - 1]!, width - 1)}…`;
+  return kept.map((l) => truncate(l, width));
+}
+
+/** 1234567 → "1.2M", 45210 → "45.2k". */
+export function compact(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 }
 
 export function pct(x: number | null | undefined, digits = 0): string {
@@ -27,6 +57,7 @@ export function dollars(x: number | null | undefined): string {
 
 export function duration(sec: number | null): string {
   if (sec === null) return '–';
+  sec = Math.round(sec);
   if (sec < 60) return `${sec}s`;
   if (sec < 3600) return `${Math.floor(sec / 60)}m${String(sec % 60).padStart(2, '0')}s`;
   return `${Math.floor(sec / 3600)}h${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}m`;

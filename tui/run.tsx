@@ -1,22 +1,28 @@
 import { render } from 'ink';
 import type { Db } from '../lineage/db/open.js';
-import { readClusters, readExperiment, readLiveProgress, readTrajectoryLines, readTree } from '../lineage/read.js';
+import { readClusters, readExperiment, readTree } from '../lineage/read.js';
+import { readLiveState } from '../lineage/read-live.js';
+import { readTrajectoryBounded } from '../lineage/read-trajectory.js';
 import { App } from './app.js';
 import type { TuiData } from './data.js';
 
-export function lineageData(db: Db): TuiData {
+export function lineageData(db: Db, options: { now?: () => Date; maxTrajectoryBytes?: number } = {}): TuiData {
   return {
     tree: () => readTree(db),
     experiment: (id) => readExperiment(db, id),
     clusters: (id) => readClusters(db, id),
-    trajectory: async (path) => readTrajectoryLines(path),
-    live: () => readLiveProgress(db),
+    trajectory: (path) => readTrajectoryBounded(path, options.maxTrajectoryBytes ? { maxBytes: options.maxTrajectoryBytes } : {}),
+    live: () => readLiveState(db, options.now?.()),
   };
 }
 
-/** Runs the TUI until the user quits. Colour follows NO_COLOR and whether stdout is a terminal. */
+/** Colour unless NO_COLOR is set (to anything non-empty, per no-color.org) or stdout is not a terminal. */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): boolean {
+  return !env.NO_COLOR && Boolean(isTTY);
+}
+
+/** Runs the TUI until the user quits. */
 export async function runTui(db: Db): Promise<void> {
-  const color = !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
-  const app = render(<App data={lineageData(db)} color={color} />, { exitOnCtrlC: true });
+  const app = render(<App data={lineageData(db)} color={colorEnabled(process.env, process.stdout.isTTY)} />, { exitOnCtrlC: true });
   await app.waitUntilExit();
 }

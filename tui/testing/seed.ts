@@ -9,10 +9,20 @@ export interface SeedOptions {
   branching: number;
   tasks: number;
   repeats: number;
-  /** Leave the last experiment's runs half pending/running, as during a live generation. */
+  /**
+   * A generation in progress, as `evolve next-generation` leaves it mid-way: the last experiment's parent has a
+   * running generation; its children are evaluated, except the second-to-last (half its runs done, one task
+   * running, the rest pending) and the last (proposed, waiting its turn, no runs yet).
+   */
   live?: boolean;
+  /** Every run's trajectory_path (write one with writeTrajectoryFixture); a path that does not exist otherwise. */
+  trajectoryPath?: string;
   seed?: number;
 }
+
+/** The clock the live generation was seeded against: pass it as `now` to read ETAs that do not drift. */
+export const SEED_NOW = new Date('2026-11-01T12:00:00.000Z');
+const iso = (secBeforeNow: number) => new Date(SEED_NOW.getTime() - secBeforeNow * 1000).toISOString();
 
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 
@@ -26,9 +36,10 @@ export function seedLineage(file: string, o: SeedOptions): { ids: string[]; cham
   const scores = new Map<string, number>();
   const insExp = sqlite.prepare(`insert into experiments (id, parent_id, generation, genome, genome_hash, change, change_summary, hypothesis, status, proposer, authored_by, score, score_lo, score_hi, cost_usd, flags, created_at)
     values (?, ?, ?, ?, ?, '{}', ?, ?, ?, 'systematic', ?, ?, ?, ?, ?, '[]', ?)`);
-  const insEval = sqlite.prepare(`insert into evaluations (experiment_id, suite_id, split, stage, task_ids, repeats, status, config, created_at) values (?, 'builtin', 'train', 'all', '[]', ?, 'done', '{}', ?)`);
+  const insEval = sqlite.prepare(`insert into evaluations (experiment_id, suite_id, split, stage, task_ids, repeats, status, config, created_at, finished_at) values (?, 'builtin', 'train', 'all', ?, ?, ?, '{}', ?, ?)`);
+  const taskIds = JSON.stringify(Array.from({ length: o.tasks }, (_, t) => `task-${String(t).padStart(3, '0')}`));
   const insRun = sqlite.prepare(`insert into runs (evaluation_id, experiment_id, task_id, repeat, status, outcome, exit_reason, attempts, input_tokens, output_tokens, cost_usd, duration_ms, trajectory_path, cluster_id, started_at, finished_at)
-    values (?, ?, ?, ?, ?, ?, ?, 1, 1200, 300, 0.004, 20000, ?, ?, ?, ?)`);
+    values (?, ?, ?, ?, ?, ?, ?, 1, 1200, 300, ?, 20000, ?, ?, ?, ?)`);
   const insCluster = sqlite.prepare(`insert or ignore into failure_clusters (id, label, signature, first_seen_experiment, created_at, updated_at) values (?, ?, '{}', ?, ?, ?)`);
   const clusters = [
     ['c-empty-patch', 'empty patch: submitted without changing code'],
@@ -36,6 +47,9 @@ export function seedLineage(file: string, o: SeedOptions): { ids: string[]; cham
     ['c-p2p-broken', 'fix broke PASS_TO_PASS tests'],
     ['c-loop', 'repeated identical command (loop)'],
   ] as const;
+  const evaluating = o.live ? o.experiments - 2 : -1;
+  const waiting = o.live ? o.experiments - 1 : -1;
+  let liveParent: string | null = null;
   sqlite.transaction(() => {
     for (const [id, label] of clusters) insCluster.run(id, label, 'exp-01', at, at);
     const queue: Array<{ id: string; depth: number }> = [];
@@ -56,21 +70,35 @@ export function seedLineage(file: string, o: SeedOptions): { ids: string[]; cham
       scores.set(id, score);
       queue.push({ id, depth });
       ids.push(id);
-      const isLive = o.live && n === o.experiments - 1;
-      insExp.run(id, parent, depth, genome(n), `h${n}`, n === 0 ? 'root: baseline genome' : `memory: full -> window{turns:${4 + (n % 5)}}`, 'A bounded window keeps the context focused.', isLive ? 'evaluating' : n % 7 === 0 ? 'promoted' : 'evaluated', n % 11 === 3 ? 'exp-01' : null, isLive ? null : score, isLive ? null : Math.max(0, score - 0.15), isLive ? null : Math.min(1, score + 0.15), 0.004 * o.tasks * o.repeats, at);
-      const evaluation = Number(insEval.run(id, o.repeats, at).lastInsertRowid);
+      const isLive = n === evaluating;
+      const isWaiting = n === waiting;
+      if (isWaiting) liveParent = parent;
+      const status = isWaiting ? 'proposed' : isLive ? 'evaluating' : n % 7 === 0 ? 'promoted' : 'evaluated';
+      const scored = !isLive && !isWaiting;
+      insExp.run(id, parent, depth, genome(n), `h${n}`, n === 0 ? 'root: baseline genome' : `memory: full -> window{turns:${4 + (n % 5)}}`, 'A bounded window keeps the context focused.', status, n % 11 === 3 ? 'exp-01' : null, scored ? score : null, scored ? Math.max(0, score - 0.15) : null, scored ? Math.min(1, score + 0.15) : null, scored ? 0.004 * o.tasks * o.repeats : null, at);
+      if (isWaiting) continue;
+      // Finished evaluations took ten minutes and ended twenty minutes before SEED_NOW; the live one began ten minutes ago.
+      const evaluation = Number(insEval.run(id, taskIds, o.repeats, isLive ? 'running' : 'done', isLive ? iso(600) : iso(1800), isLive ? null : iso(1200)).lastInsertRowid);
+      let k = 0;
       for (let t = 0; t < o.tasks; t++) {
         for (let r = 0; r < o.repeats; r++) {
           const pendingish = isLive && t >= o.tasks / 2;
           const resolved = rand() < score;
-          const status = pendingish ? (t === Math.floor(o.tasks / 2) ? 'running' : 'pending') : 'done';
-          insRun.run(evaluation, id, `task-${String(t).padStart(3, '0')}`, r, status, status === 'done' ? (resolved ? 'resolved' : 'unresolved') : null, status === 'done' ? 'submitted' : null, `/nonexistent/${id}/${t}/${r}.jsonl`, status === 'done' && !resolved ? clusters[(t + r) % clusters.length]![0] : null, at, status === 'done' ? at : null);
+          const runStatus = pendingish ? (t === Math.floor(o.tasks / 2) ? 'running' : 'pending') : 'done';
+          const started = isLive ? (runStatus === 'pending' ? null : iso(600 - k * 30)) : iso(1800);
+          const finished = runStatus !== 'done' ? null : isLive ? iso(600 - k * 30 - 30) : iso(1200);
+          k++;
+          insRun.run(evaluation, id, `task-${String(t).padStart(3, '0')}`, r, runStatus, runStatus === 'done' ? (resolved ? 'resolved' : 'unresolved') : null, runStatus === 'done' ? 'submitted' : null, runStatus === 'done' ? 0.004 : null, o.trajectoryPath ?? `/nonexistent/${id}/${t}/${r}.jsonl`, runStatus === 'done' && !resolved ? clusters[(t + r) % clusters.length]![0] : null, started, finished);
         }
       }
     }
+    if (liveParent) {
+      const children = ids.filter((id) => id.startsWith(`${liveParent}-`) && id.split('-').length === liveParent!.split('-').length + 1);
+      sqlite.prepare(`insert into generations (id, parent_id, proposer, selector, rule, seed, status, config, started_at) values (1, ?, 'systematic', 'champion', 'paired-significant', 1, 'running', ?, ?)`).run(liveParent, JSON.stringify({ children }), iso(2400));
+    }
     sqlite.prepare(`insert into champions (experiment_id, since) values ('exp-01', ?)`).run(at);
   })();
-  const champion = [...scores.entries()].filter(([id]) => !o.live || id !== ids.at(-1)).sort((a, b) => b[1] - a[1])[0]![0];
+  const champion = [...scores.entries()].filter(([id]) => id !== ids[evaluating] && id !== ids[waiting]).sort((a, b) => b[1] - a[1])[0]![0];
   sqlite.prepare(`insert into champions (experiment_id, since) values (?, ?)`).run(champion, at);
   sqlite.close();
   return { ids, champion };

@@ -1,43 +1,66 @@
 import { Box, Text } from 'ink';
 import type { ExperimentDetail, RunCell } from '../../lineage/read.js';
-import { dollars, pct, truncate } from '../format.js';
+import { compact, dollars, pct, scoreBar, truncate, wrapText } from '../format.js';
 
 export interface ExperimentViewProps {
   detail: ExperimentDetail;
+  /** First task row of the grid shown (j/k scroll it). */
+  scroll: number;
   width: number;
   height: number;
   color: boolean;
 }
 
-const cell = (r: RunCell | undefined) => (!r ? '·' : r.status !== 'done' ? (r.status === 'error' ? '!' : '…') : r.outcome === 'resolved' ? '✓' : '✗');
+const cell = (r: RunCell | undefined) => (!r ? '·' : r.status !== 'done' ? (r.status === 'error' || r.status === 'cancelled' ? '!' : '…') : r.outcome === 'resolved' ? '✓' : '✗');
 
-/** Lines naming what changed between two genomes, slot by slot. */
-export function genomeDiffLines(parent: unknown, child: unknown): string[] {
-  if (!parent || typeof parent !== 'object' || !child || typeof child !== 'object') return [];
-  const p = parent as Record<string, unknown>;
-  const c = child as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(p), ...Object.keys(c)])].sort();
-  return keys.filter((k) => JSON.stringify(p[k]) !== JSON.stringify(c[k])).map((k) => `${k}: ${JSON.stringify(p[k])} → ${JSON.stringify(c[k])}`);
+function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else out.set(prefix, JSON.stringify(value));
 }
 
-/** Hypothesis, genome diff, the task × repeat grid beside the parent's, cost, and the decisions taken. */
-export function ExperimentView({ detail, width, height, color }: ExperimentViewProps) {
-  const tasks = [...new Set([...detail.runs, ...detail.parentRuns].map((r) => r.taskId))].sort();
-  const repeats = Math.max(1, ...detail.runs.map((r) => r.repeat + 1), ...detail.parentRuns.map((r) => r.repeat + 1));
-  const find = (runs: RunCell[], task: string, rep: number) => runs.find((r) => r.taskId === task && r.repeat === rep);
-  const diff = genomeDiffLines(detail.parentGenome, detail.genome);
+/** What changed between two genomes, one line per leaf (`memory.params.turns: – → 4`). */
+export function genomeDiffLines(parent: unknown, child: unknown): string[] {
+  if (!parent || !child) return [];
+  const p = new Map<string, string>();
+  const c = new Map<string, string>();
+  flatten(parent, '', p);
+  flatten(child, '', c);
+  const keys = [...new Set([...p.keys(), ...c.keys()])].sort();
+  return keys.filter((k) => p.get(k) !== c.get(k)).map((k) => `${k}: ${p.get(k) ?? '–'} → ${c.get(k) ?? '–'}`);
+}
+
+const resolved = (runs: RunCell[]) => runs.filter((r) => r.status === 'done' && r.outcome === 'resolved').length;
+const finished = (runs: RunCell[]) => runs.filter((r) => r.status === 'done').length;
+
+/** Hypothesis, genome diff, cost and tokens, the decisions with their rules, and the task × repeat grid beside the parent's. */
+export function ExperimentView({ detail: d, scroll, width, height, color }: ExperimentViewProps) {
+  const tasks = [...new Set([...d.runs, ...d.parentRuns].map((r) => r.taskId))].sort();
+  const repeats = Math.max(1, ...d.runs.map((r) => r.repeat + 1), ...d.parentRuns.map((r) => r.repeat + 1));
+  const index = (runs: RunCell[]) => new Map(runs.map((r) => [`${r.taskId}\u0000${r.repeat}`, r]));
+  const mine = index(d.runs);
+  const theirs = index(d.parentRuns);
+  const diff = genomeDiffLines(d.parentGenome, d.genome);
+  const interval = d.scoreLo !== null ? ` [${pct(d.scoreLo, 1)}, ${pct(d.scoreHi, 1)}]` : '';
   const header = [
-    `${detail.id}  (generation ${detail.generation}, ${detail.status}${detail.authoredBy ? `, authored by ${detail.authoredBy}` : ''})`,
-    `change:     ${detail.change}`,
-    `hypothesis: ${detail.hypothesis}`,
-    `score:      ${pct(detail.score, 1)}${detail.scoreLo !== null ? ` [${pct(detail.scoreLo, 1)}, ${pct(detail.scoreHi, 1)}]` : ''}   cost ${dollars(detail.totals.costUsd)}   tokens ${detail.totals.tokens}   runs ${detail.totals.runs}`,
-    ...(detail.verdict ? [`verdict:    ${detail.verdict}${detail.learned ? ` — ${detail.learned}` : ''}`] : []),
-    ...(detail.flags.length ? [`FLAGS:      ${detail.flags.join(', ')}`] : []),
-    ...(diff.length ? ['genome vs parent:', ...diff.map((d) => `  ${d}`)] : []),
-    ...detail.decisions.map((d) => `decision:   ${d.action} by ${d.actor} (${d.rule}): ${d.reason}`),
+    `${d.id}  (generation ${d.generation}, ${d.status}${d.parentId ? `, child of ${d.parentId}` : ''}${d.authoredBy ? `, authored by ${d.authoredBy}` : ''})`,
+    `change:     ${d.change}`,
+    ...wrapText(d.hypothesis, Math.max(20, width - 12), 2).map((l, i) => `${i === 0 ? 'hypothesis:' : '           '} ${l}`),
+    `score:      ${pct(d.score, 1)}${interval} ${scoreBar(d.score, d.scoreLo, d.scoreHi)}  resolved ${resolved(d.runs)}/${finished(d.runs)}${d.parentId ? ` vs parent ${resolved(d.parentRuns)}/${finished(d.parentRuns)}` : ''}`,
+    `cost:       ${dollars(d.totals.costUsd)}   tokens ${compact(d.totals.tokens)}   runs ${d.totals.runs}`,
+    ...(d.verdict ? [`verdict:    ${d.verdict}${d.learned ? ` — ${d.learned}` : ''}`] : []),
+    ...(d.flags.length ? [`FLAGS:      ${d.flags.join(', ')}`] : []),
+    ...(d.parentId ? (diff.length ? diff.slice(0, 4).map((l, i) => `${i === 0 ? 'genome:    ' : '           '} ${l}`) : ['genome:     same as the parent']) : []),
+    ...(diff.length > 4 ? [`            … ${diff.length - 4} more differences`] : []),
+    ...(d.decisions.length ? d.decisions.map((x) => `decision:   ${x.action} by ${x.actor}, rule ${x.rule}: ${x.reason}`) : ['decision:   none yet']),
   ];
-  const gridRows = Math.max(0, height - header.length - 2);
-  const taskWidth = Math.min(40, Math.max(8, ...tasks.map((t) => t.length)));
+  const taskWidth = Math.min(32, Math.max(8, ...tasks.map((t) => t.length)));
+  const gridWidth = Math.max(4, repeats * 2 - 1);
+  const gridRows = Math.max(1, height - header.length - 2);
+  const start = Math.min(scroll, Math.max(0, tasks.length - gridRows));
+  const shown = tasks.slice(start, start + gridRows);
+  const row = (runs: Map<string, RunCell>, t: string) => Array.from({ length: repeats }, (_, r) => cell(runs.get(`${t}\u0000${r}`))).join(' ');
+  const count = (s: string) => [...s].filter((ch) => ch === '✓').length;
   return (
     <Box flexDirection="column">
       {header.map((line, i) => (
@@ -45,13 +68,21 @@ export function ExperimentView({ detail, width, height, color }: ExperimentViewP
           {truncate(line, width)}
         </Text>
       ))}
-      <Text bold>{`${'task'.padEnd(taskWidth)}  this${' '.repeat(Math.max(0, repeats * 2 - 4))}  parent`}</Text>
-      {tasks.slice(0, gridRows).map((t) => (
-        <Text key={t}>
-          {truncate(t, taskWidth).padEnd(taskWidth)}  {Array.from({ length: repeats }, (_, r) => cell(find(detail.runs, t, r))).join(' ').padEnd(Math.max(4, repeats * 2))}  {Array.from({ length: repeats }, (_, r) => cell(find(detail.parentRuns, t, r))).join(' ')}
-        </Text>
-      ))}
-      {tasks.length > gridRows ? <Text dimColor>… {tasks.length - gridRows} more tasks</Text> : null}
+      <Text bold wrap="truncate">{`${'task'.padEnd(taskWidth)}  ${'this'.padEnd(gridWidth)}  ${d.parentId ? 'parent' : ''}`}</Text>
+      {shown.map((t) => {
+        const a = row(mine, t);
+        const b = row(theirs, t);
+        const better = d.parentId ? Math.sign(count(a) - count(b)) : 0;
+        return (
+          <Text key={t} wrap="truncate">
+            {truncate(t, taskWidth).padEnd(taskWidth)}  {a.padEnd(gridWidth)}  {d.parentId ? b.padEnd(gridWidth) : ''}
+            <Text {...(color && better ? { color: better > 0 ? 'green' : 'red' } : {})}>{better > 0 ? ' +' : better < 0 ? ' −' : ''}</Text>
+          </Text>
+        );
+      })}
+      <Text dimColor wrap="truncate">
+        {truncate(`${tasks.length > gridRows ? `tasks ${start + 1}-${start + shown.length} of ${tasks.length} (j/k scroll)  ` : ''}✓ resolved ✗ unresolved … pending ! error · not run  +/− vs parent`, width)}
+      </Text>
     </Box>
   );
 }

@@ -8,16 +8,18 @@ export interface TrajectoryViewProps {
   height: number;
   width: number;
   search: string;
+  folded: boolean;
 }
 
 /** A page of a rendered trajectory; only the visible lines are rendered, so long outputs never block. */
-export function TrajectoryView({ title, lines, offset, height, width, search }: TrajectoryViewProps) {
+export function TrajectoryView({ title, lines, offset, height, width, search, folded }: TrajectoryViewProps) {
   const page = lines.slice(offset, offset + Math.max(1, height - 1));
   const needle = search.toLowerCase();
+  const where = `${Math.min(lines.length, offset + 1)}-${Math.min(lines.length, offset + page.length)}/${lines.length}`;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {truncate(`${title}  (lines ${Math.min(lines.length, offset + 1)}-${Math.min(lines.length, offset + page.length)} of ${lines.length})${search ? `  /${search}` : ''}`, width)}
+        {truncate(`${title}  ${where}${folded ? '' : ' unfolded'}${search ? `  /${search}` : ''}`, width)}
       </Text>
       {page.map((line, i) => (
         <Text key={offset + i} wrap="truncate" inverse={needle !== '' && line.toLowerCase().includes(needle)}>
@@ -26,15 +28,4 @@ export function TrajectoryView({ title, lines, offset, height, width, search }: 
       ))}
     </Box>
   );
-}
-
-/** Index of the next line at or after `from` containing `search` (wrapping), or -1. */
-export function findLine(lines: string[], search: string, from: number): number {
-  const needle = search.toLowerCase();
-  if (!needle) return -1;
-  for (let k = 0; k < lines.length; k++) {
-    const i = (from + k) % lines.length;
-    if (lines[i]!.toLowerCase().includes(needle)) return i;
-  }
-  return -1;
 }

@@ -5,6 +5,7 @@ import { pct, scoreBar, signed, truncate, windowAround } from '../format.js';
 export interface TreeViewProps {
   rows: TreeRow[];
   selected: number;
+  /** Lines available, the legend included. */
   height: number;
   width: number;
   championId: string | null;
@@ -21,10 +22,19 @@ const STATUS_COLOUR: Record<string, string> = {
   failed: 'red',
 };
 
+/** The columns right of the change, sized to the terminal: the interval's numbers only when there is room. */
+export function scoreColumns(row: TreeRow, width: number): { score: string; bar: string; delta: string; status: string } {
+  const n = row.node;
+  const wide = width >= 100;
+  const interval = wide ? ` ${(n.scoreLo !== null && n.scoreHi !== null ? `[${pct(n.scoreLo)},${pct(n.scoreHi)}]` : '').padEnd(11)}` : '';
+  return { score: `${pct(n.score).padStart(4)}${interval}`, bar: scoreBar(n.score, n.scoreLo, n.scoreHi, wide ? 10 : 8), delta: signed(row.delta).padStart(4), status: n.status.padEnd(10) };
+}
+
 /** The lineage as an indented, collapsible tree; only the visible window is rendered. */
 export function TreeView({ rows, selected, height, width, championId, color }: TreeViewProps) {
-  if (rows.length === 0) return <Text>No experiments yet. Run `evolve next-generation` to grow the lineage.</Text>;
-  const { start, end } = windowAround(rows.length, selected, height);
+  if (rows.length === 0) return <Text>No experiments match. Run `evolve next-generation` to grow the lineage, or esc to clear a filter.</Text>;
+  const listHeight = Math.max(1, height - 1);
+  const { start, end } = windowAround(rows.length, selected, listHeight);
   return (
     <Box flexDirection="column">
       {rows.slice(start, end).map((row, i) => {
@@ -32,24 +42,22 @@ export function TreeView({ rows, selected, height, width, championId, color }: T
         const n = row.node;
         const marker = row.hasChildren ? (row.expanded ? '▾' : '▸') : ' ';
         const star = n.id === championId ? '★' : ' ';
-        const author = n.authoredBy ? ` ✎${n.authoredBy}` : '';
-        const interval = n.scoreLo !== null && n.scoreHi !== null ? `[${pct(n.scoreLo)},${pct(n.scoreHi)}]` : '';
         // The cursor mark keeps the selection visible when NO_COLOR (or a dumb terminal) drops the inverse style.
-        const left = `${index === selected ? '›' : ' '}${'  '.repeat(row.depth)}${marker} ${star}${n.id}`;
-        const right = `${pct(n.score).padStart(4)} ${interval.padEnd(11)} ${scoreBar(n.score)} ${signed(row.delta).padStart(4)} ${n.status.padEnd(10)}`;
-        const changeWidth = Math.max(8, width - left.length - right.length - 4);
+        const left = `${index === selected ? '›' : ' '}${'  '.repeat(row.depth)}${marker}${star}${n.id}`;
+        const c = scoreColumns(row, width);
+        const author = n.authoredBy ? `✎${n.authoredBy} ` : '';
+        const changeWidth = Math.max(6, width - left.length - c.score.length - c.bar.length - c.delta.length - c.status.length - 6);
         const deltaColour = row.delta === null ? undefined : row.delta > 0 ? 'green' : row.delta < 0 ? 'red' : undefined;
         return (
           <Text key={n.id} inverse={index === selected} wrap="truncate">
-            <Text bold={n.id === championId}>{left}</Text> <Text>{truncate(n.change + author, changeWidth).padEnd(changeWidth)}</Text>{' '}
-            <Text>{pct(n.score).padStart(4)} {interval.padEnd(11)} {scoreBar(n.score)} </Text>
-            <Text {...(color && deltaColour ? { color: deltaColour } : {})}>{signed(row.delta).padStart(4)}</Text>{' '}
-            <Text {...(color ? { color: STATUS_COLOUR[n.status] ?? 'white' } : {})}>{n.status.padEnd(10)}</Text>
+            <Text bold={n.id === championId}>{left}</Text> <Text {...(color && author ? { color: 'magenta' } : {})}>{truncate(author, changeWidth)}</Text>
+            <Text>{truncate(n.change, Math.max(0, changeWidth - author.length)).padEnd(Math.max(0, changeWidth - author.length))}</Text> <Text>{c.score} {c.bar} </Text>
+            <Text {...(color && deltaColour ? { color: deltaColour } : {})}>{c.delta}</Text> <Text {...(color ? { color: STATUS_COLOUR[n.status] ?? 'white' } : {})}>{c.status}</Text>
           </Text>
         );
       })}
-      <Text dimColor>
-        {rows.length > height ? `${start + 1}-${end} of ${rows.length}  ` : ''}★ champion  ✎ authored by
+      <Text dimColor wrap="truncate">
+        {truncate(`${rows.length > listHeight ? `${start + 1}-${end} of ${rows.length}  ` : ''}★ champion ✎ authored by  bar: █▓ score ▒ interval  Δ vs parent`, width)}
       </Text>
     </Box>
   );

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import type { Db } from './db/open.js';
+import { readChampionId } from './read.js';
+
+// What is being evaluated right now, for the live view: the running generation (champion, parent and every
+// child, including those not started yet) and any evaluation started by `evolve eval`. Counts come from the runs
+// of each experiment's current evaluation, so the queries stay on indexes however large the lineage is.
+
+export interface ExperimentProgress {
+  experimentId: string;
+  role: 'champion' | 'parent' | 'child' | 'eval';
+  change: string;
+  status: string;
+  /** Runs the current evaluation plans (tasks x repeats); null while the experiment waits its turn. */
+  total: number | null;
+  /** Finished with a verdict, including runs reused from an earlier evaluation on the same tasks. */
+  done: number;
+  resolved: number;
+  running: number;
+  /** Runs that ended in an infrastructure error or were cancelled. */
+  failed: number;
+  pending: number;
+  costUsd: number;
+  /** Seconds until this experiment's runs are done at the rate so far; null until a run finished here. */
+  etaSec: number | null;
+}
+
+export interface LiveState {
+  generation: { id: number; parentId: string; startedAt: string } | null;
+  experiments: ExperimentProgress[];
+  costUsd: number;
+  /** Seconds until everything listed is done (waiting children estimated from finished ones); null if unknown. */
+  etaSec: number | null;
+  /** Newest start or finish of any listed run, to tell a live evaluation from one whose process died. */
+  lastActivity: string | null;
+}
+
+type EvalRow = { id: number; experiment_id: string; task_ids: string; repeats: number; status: string; created_at: string; finished_at: string | null };
+
+export async function readLiveState(db: Db, at: Date = new Date()): Promise<LiveState> {
+  const gen = await db.selectFrom('generations').select(['id', 'parent_id', 'started_at', 'config']).where('status', '=', 'running').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const running = await db.selectFrom('evaluations').select(['experiment_id']).where('status', '=', 'running').execute();
+  const roles = new Map<string, ExperimentProgress['role']>();
+  if (gen) {
+    const champion = await readChampionId(db);
+    if (champion) roles.set(champion, 'champion');
+    if (!roles.has(gen.parent_id)) roles.set(gen.parent_id, 'parent');
+    const children = (JSON.parse(gen.config) as { children?: string[] }).children ?? [];
+    for (const c of children) roles.set(c, 'child');
+  }
+  for (const r of running) if (!roles.has(r.experiment_id)) roles.set(r.experiment_id, 'eval');
+  const ids = [...roles.keys()];
+  if (ids.length === 0) return { generation: null, experiments: [], costUsd: 0, etaSec: null, lastActivity: null };
+
+  const experiments = new Map((await db.selectFrom('experiments').select(['id', 'change_summary', 'status']).where('id', 'in', ids).execute()).map((e) => [e.id, e]));
+  const evals = (await db.selectFrom('evaluations').select(['id', 'experiment_id', 'task_ids', 'repeats', 'status', 'created_at', 'finished_at']).where('experiment_id', 'in', ids).orderBy('id').execute()) as EvalRow[];
+  // The current evaluation of each experiment: a running one, else the newest.
+  const current = new Map<string, EvalRow>();
+  for (const e of evals) if (current.get(e.experiment_id)?.status !== 'running') current.set(e.experiment_id, e);
+  const evalIds = [...current.values()].map((e) => e.id);
+  const counts = evalIds.length
+    ? await db
+        .selectFrom('runs')
+        .select(['evaluation_id', 'status', 'outcome', sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(cost_usd), 0)`.as('cost'), sql<string | null>`min(started_at)`.as('first'), sql<string | null>`max(coalesce(finished_at, started_at))`.as('last')])
+        .where('evaluation_id', 'in', evalIds)
+        .groupBy(['evaluation_id', 'status', 'outcome'])
+        .execute()
+    : [];
+
+  let lastActivity: string | null = null;
+  const out: ExperimentProgress[] = [];
+  const durations: number[] = [];
+  for (const id of ids) {
+    const e = experiments.get(id);
+    const ev = current.get(id);
+    const p: ExperimentProgress = { experimentId: id, role: roles.get(id)!, change: e?.change_summary ?? '', status: e?.status ?? 'unknown', total: null, done: 0, resolved: 0, running: 0, failed: 0, pending: 0, costUsd: 0, etaSec: null };
+    out.push(p);
+    if (!ev) continue;
+    p.total = (JSON.parse(ev.task_ids) as unknown[]).length * ev.repeats;
+    let first: string | null = null;
+    let finishedHere = 0;
+    for (const c of counts.filter((c) => c.evaluation_id === ev.id)) {
+      const n = Number(c.n);
+      if (c.status === 'done') {
+        finishedHere += n;
+        if (c.outcome === 'resolved') p.resolved += n;
+      } else if (c.status === 'running') p.running += n;
+      else if (c.status === 'pending') p.pending += n;
+      else p.failed += n;
+      p.costUsd += Number(c.cost);
+      if (c.status !== 'pending' && c.first && (!first || c.first < first)) first = c.first;
+      if (c.last && (!lastActivity || c.last > lastActivity)) lastActivity = c.last;
+    }
+    if (finishedHere + p.failed > 0 && first !== null) {
+      const elapsed = Math.max(0, (at.getTime() - Date.parse(first)) / 1000);
+      p.etaSec = Math.round((elapsed / (finishedHere + p.failed)) * (p.pending + p.running));
+    }
+    p.done = Math.max(0, p.total - p.running - p.pending - p.failed);
+    if (ev.status !== 'running' && ev.finished_at && gen && ev.created_at >= gen.started_at) durations.push((Date.parse(ev.finished_at) - Date.parse(ev.created_at)) / 1000);
+  }
+  const waiting = out.filter((p) => p.total === null).length;
+  const active = out.filter((p) => p.pending + p.running > 0);
+  const perExperiment = durations.length ? durations.reduce((s, d) => s + d, 0) / durations.length : null;
+  const etaSec = active.some((p) => p.etaSec === null) || (waiting > 0 && perExperiment === null) ? null : active.reduce((s, p) => s + (p.etaSec ?? 0), 0) + waiting * (perExperiment ?? 0);
+  return {
+    generation: gen ? { id: gen.id, parentId: gen.parent_id, startedAt: gen.started_at } : null,
+    experiments: out,
+    costUsd: out.reduce((s, p) => s + p.costUsd, 0),
+    etaSec: active.length === 0 && waiting === 0 ? 0 : etaSec,
+    lastActivity,
+  };
+}
+
