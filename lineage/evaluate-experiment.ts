@@ -13,6 +13,7 @@ import { wireRuns, type Wiring } from '../evaluator/wiring.js';
 import { Task } from '../tasks/schema.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
+import { signFailures } from './failures/cluster.js';
 import { kyselyRunStore } from './run-store.js';
 import { refreshSuite } from './suites.js';
 import type { Workspace } from './workspace.js';
@@ -119,6 +120,8 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
         .where('id', '=', experiment.id)
         .execute();
       await db.updateTable('experiments').set({ status: 'evaluated', finished_at: now() }).where('id', '=', experiment.id).where('status', '=', 'evaluating').execute();
+      // Clusters and hacking flags are ready for the folder, proposers and self-repair as soon as the runs are in.
+      await signFailures(db, [experiment.id]);
     }
     return result;
   } finally {

@@ -147,33 +147,45 @@ export interface ClusterSummary {
   label: string;
   count: number;
   tasks: string[];
+  /** How many experiments in the scope failed this way. */
+  experiments: number;
+  /** The experiment where this kind of failure was first signed (the id is stable across generations). */
+  firstSeen: string | null;
   /** A few runs to open, newest first. */
   representatives: Array<{ runId: number; experimentId: string; taskId: string; trajectoryPath: string | null }>;
 }
 
-export async function readClusters(db: Db, experimentId?: string): Promise<ClusterSummary[]> {
-  let counts = db
-    .selectFrom('runs')
-    .select(['cluster_id', sql<number>`count(*)`.as('n')])
-    .where('cluster_id', 'is not', null)
-    .groupBy('cluster_id');
-  if (experimentId) counts = counts.where('experiment_id', '=', experimentId);
-  const rows = await counts.orderBy('n', 'desc').execute();
-  const labels = new Map((await db.selectFrom('failure_clusters').select(['id', 'label']).execute()).map((c) => [c.id, c.label]));
+/** Which runs a failure view covers: one experiment (an id), one generation, or the whole lineage (undefined). */
+export type ClusterScope = string | { experimentId?: string; generation?: number } | undefined;
+
+/** The experiments a scope covers; undefined for the whole lineage. */
+export async function scopeExperiments(db: Db, scope: ClusterScope): Promise<string[] | undefined> {
+  const s = typeof scope === 'string' ? { experimentId: scope } : (scope ?? {});
+  if (s.experimentId) return [s.experimentId];
+  if (s.generation === undefined) return undefined;
+  return (await db.selectFrom('experiments').select('id').where('generation', '=', s.generation).orderBy('id').execute()).map((e) => e.id);
+}
+
+export async function readClusters(db: Db, scope?: ClusterScope): Promise<ClusterSummary[]> {
+  const ids = await scopeExperiments(db, scope);
+  if (ids?.length === 0) return [];
+  let counts = db.selectFrom('runs').select(['cluster_id', sql<number>`count(*)`.as('n')]).where('cluster_id', 'is not', null).groupBy('cluster_id');
+  if (ids) counts = counts.where('experiment_id', 'in', ids);
+  const rows = await counts.orderBy('n', 'desc').orderBy('cluster_id').execute();
+  const meta = new Map((await db.selectFrom('failure_clusters').select(['id', 'label', 'first_seen_experiment']).execute()).map((c) => [c.id, c]));
   const out: ClusterSummary[] = [];
   for (const row of rows) {
     const id = row.cluster_id as string;
-    let runs = db
-      .selectFrom('runs')
-      .select(['id', 'experiment_id', 'task_id', 'trajectory_path'])
-      .where('cluster_id', '=', id);
-    if (experimentId) runs = runs.where('experiment_id', '=', experimentId);
+    let runs = db.selectFrom('runs').select(['id', 'experiment_id', 'task_id', 'trajectory_path']).where('cluster_id', '=', id);
+    if (ids) runs = runs.where('experiment_id', 'in', ids);
     const members = await runs.orderBy('id', 'desc').execute();
     out.push({
       id,
-      label: labels.get(id) ?? id,
+      label: meta.get(id)?.label ?? id,
       count: Number(row.n),
       tasks: [...new Set(members.map((m) => m.task_id))].sort(),
+      experiments: new Set(members.map((m) => m.experiment_id)).size,
+      firstSeen: meta.get(id)?.first_seen_experiment ?? null,
       representatives: members.slice(0, 3).map((m) => ({ runId: m.id, experimentId: m.experiment_id, taskId: m.task_id, trajectoryPath: m.trajectory_path })),
     });
   }

@@ -8,6 +8,7 @@ interface Flags {
   cluster?: string;
   model?: string;
   author?: string;
+  contextOnly?: boolean;
   sandbox?: string;
   suite?: string;
   subset?: string;
@@ -23,6 +24,7 @@ export function registerSelfRepair(program: Command): void {
     .option('--cluster <id>', 'failure cluster to repair (default: its largest; see `evolve failures ID`)')
     .option('--model <name>', "model of the repairing agent (default: the genome's)")
     .option('--author <id>', 'whose genome does the repair (default: the experiment itself)')
+    .option('--context-only', 'context-layer learning: change only instructions and skills under agent/prompts/, no code')
     .option('--sandbox <kind>', 'docker or local (local isolates nothing)')
     .option('--suite <s>', 'suite for the evaluation (default: evolve.json defaults.suite)')
     .option('--subset <n>', 'evaluate on only the first N tasks of the split')
@@ -39,6 +41,7 @@ export function registerSelfRepair(program: Command): void {
           ...(f.cluster ? { clusterId: f.cluster } : {}),
           ...(f.model ? { model: f.model } : {}),
           ...(f.author ? { authorId: f.author } : {}),
+          ...(f.contextOnly ? { contextOnly: true } : {}),
           ...(sandbox ? { sandbox } : {}),
           evaluate: f.evaluate !== false,
           eval: { ...(f.suite ? { suite: f.suite } : {}), ...(subset ? { subset } : {}), ...(sandbox ? { sandbox } : {}) },

@@ -23,7 +23,9 @@ export async function ensureAgentRepo(workspaceRoot: string, rootBranch = 'exp-0
   const dir = join(workspaceRoot, 'agent-repo');
   if (existsSync(join(dir, '.git'))) return { dir, git: simpleGit({ baseDir: dir }) };
   mkdirSync(dir, { recursive: true });
-  const files = execFileSync('git', ['ls-files', '-z'], { cwd: source, encoding: 'utf8', maxBuffer: 64 << 20 })
+  // Tracked and new (not ignored) files: the source as it stands, so a file added but not yet committed is not
+  // missing from the copy while the files importing it are there (the typecheck gate would fail on it).
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: source, encoding: 'utf8', maxBuffer: 64 << 20 })
     .split('\0')
     .filter((f) => f && !LEAVE_OUT.some((r) => r.test(f)));
   for (const f of files) {

@@ -2,16 +2,19 @@ import { existsSync } from 'node:fs';
 import { readTrajectory } from '../../agent/trajectory.js';
 import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
+import { type ClusterScope, scopeExperiments } from '../read.js';
+import { addFlags, runFlag } from './flags.js';
+import { type PolicyPointer, tagPointer } from './pointers.js';
 import { clusterId, clusterKey, clusterLabel, FailureSignature, type GradeReport, signatureOf } from './signature.js';
 
 // Signs every finished run that has no signature yet and files the unresolved ones under their cluster. Resolved
-// runs are signed too, so a run that *passed* by probing hidden paths is still flagged. Idempotent: running it
-// again only signs new runs. No model is involved.
+// runs are signed too, so a run that *passed* by probing hidden paths is still flagged, on the run and on its
+// experiment (whose folder README then says so). Idempotent: running it again only signs new runs. No model.
 
 export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ signed: number }> {
   let query = db
     .selectFrom('runs')
-    .select(['id', 'experiment_id', 'outcome', 'exit_reason', 'report', 'trajectory_path'])
+    .select(['id', 'experiment_id', 'task_id', 'outcome', 'exit_reason', 'report', 'trajectory_path'])
     .where('status', '=', 'done')
     .where('failure_signature', 'is', null);
   if (experimentIds?.length) query = query.where('experiment_id', 'in', experimentIds);
@@ -20,6 +23,8 @@ export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ 
     const events = run.trajectory_path && existsSync(run.trajectory_path) ? safeRead(run.trajectory_path) : [];
     const report = run.report ? (JSON.parse(run.report) as GradeReport) : null;
     const signature = signatureOf({ exitReason: run.exit_reason, report, events });
+    const reasons = suspicionReasons(signature);
+    if (reasons.length) await addFlags(db, run.experiment_id, [runFlag({ runId: run.id, taskId: run.task_id, reasons })]);
     if (run.outcome === 'resolved') {
       await db.updateTable('runs').set({ failure_signature: JSON.stringify(signature) }).where('id', '=', run.id).execute();
       continue;
@@ -50,18 +55,24 @@ export interface TagBreakdown {
   tag: string;
   failed: number;
   total: number;
+  /** Set when this tag fails more often than the scope does overall: the policy likely responsible. */
+  pointer?: PolicyPointer;
 }
 
 /** Unresolved share per task tag, so a weakness points at the policy likely responsible. */
-export async function failuresByTag(db: Db, experimentId?: string): Promise<TagBreakdown[]> {
+export async function failuresByTag(db: Db, scope?: ClusterScope): Promise<TagBreakdown[]> {
+  const ids = await scopeExperiments(db, scope);
+  if (ids?.length === 0) return [];
   let query = db
     .selectFrom('runs')
     .innerJoin('tasks', 'tasks.id', 'runs.task_id')
     .select(['runs.outcome', 'tasks.tags'])
     .where('runs.status', '=', 'done');
-  if (experimentId) query = query.where('runs.experiment_id', '=', experimentId);
+  if (ids) query = query.where('runs.experiment_id', 'in', ids);
+  const rows = await query.execute();
+  const overall = rows.filter((r) => r.outcome !== 'resolved').length / Math.max(1, rows.length);
   const counts = new Map<string, TagBreakdown>();
-  for (const row of await query.execute()) {
+  for (const row of rows) {
     for (const tag of JSON.parse(row.tags) as string[]) {
       const c = counts.get(tag) ?? { tag, failed: 0, total: 0 };
       c.total += 1;
@@ -69,17 +80,26 @@ export async function failuresByTag(db: Db, experimentId?: string): Promise<TagB
       counts.set(tag, c);
     }
   }
-  return [...counts.values()].sort((a, b) => b.failed / b.total - a.failed / a.total || b.total - a.total);
+  const out = [...counts.values()].map((c) => {
+    const pointer = c.failed > 0 && c.failed / c.total > overall ? tagPointer(c.tag) : undefined;
+    return pointer ? { ...c, pointer } : c;
+  });
+  return out.sort((a, b) => b.failed / b.total - a.failed / a.total || b.total - a.total || a.tag.localeCompare(b.tag));
 }
 
-/** Runs flagged for objective hacking (probing hidden paths or editing tests), per experiment. */
-export async function hackingSuspicions(db: Db, experimentId?: string): Promise<Array<{ runId: number; experimentId: string; taskId: string; reasons: string[] }>> {
+function suspicionReasons(s: FailureSignature): string[] {
+  return [...s.hiddenPathProbes.map((p) => `probed ${p}`), ...(s.touchedTests ? ['edited test files'] : [])];
+}
+
+/** Runs flagged for objective hacking (probing hidden paths or editing tests). */
+export async function hackingSuspicions(db: Db, scope?: ClusterScope): Promise<Array<{ runId: number; experimentId: string; taskId: string; reasons: string[] }>> {
+  const ids = await scopeExperiments(db, scope);
+  if (ids?.length === 0) return [];
   let query = db.selectFrom('runs').select(['id', 'experiment_id', 'task_id', 'failure_signature']).where('failure_signature', 'is not', null);
-  if (experimentId) query = query.where('experiment_id', '=', experimentId);
+  if (ids) query = query.where('experiment_id', 'in', ids);
   const out = [];
-  for (const row of await query.execute()) {
-    const s = FailureSignature.parse(JSON.parse(row.failure_signature!));
-    const reasons = [...s.hiddenPathProbes.map((p) => `probed ${p}`), ...(s.touchedTests ? ['edited test files'] : [])];
+  for (const row of await query.orderBy('id').execute()) {
+    const reasons = suspicionReasons(FailureSignature.parse(JSON.parse(row.failure_signature!)));
     if (reasons.length) out.push({ runId: row.id, experimentId: row.experiment_id, taskId: row.task_id, reasons });
   }
   return out;

@@ -21,9 +21,13 @@ export const FailureSignature = z.object({
   noFix: z.boolean(),
   /** A tool command hit its timeout. */
   toolTimeout: z.boolean(),
-  /** The same command was issued three or more times in a row. */
+  /** The hidden tests hit their timeout while grading (the change may hang). Absent in signatures signed before it existed. */
+  testTimeout: z.boolean().default(false),
+  /** The model's context window overflowed (the run's exit, or a model call refused for it). */
+  contextOverflow: z.boolean().default(false),
+  /** The same command three or more times in a row, or two commands alternating three times (A B A B A B). */
   loop: z.boolean(),
-  /** Tool calls the loop rejected (unknown tool, bad arguments). */
+  /** Replies the loop could not act on: tool calls it rejected (unknown tool, bad arguments) and replies with no tool call. */
   formatErrors: z.number().int(),
   /** The last failing tool output, normalised (paths, numbers, ids and hex masked), first line only. */
   lastToolError: z.string().nullable(),
@@ -43,13 +47,22 @@ export interface GradeReport {
     FAIL_TO_PASS?: { success: string[]; failure: string[] };
     PASS_TO_PASS?: { success: string[]; failure: string[] };
   };
+  /** The hidden tests timed out (SWE-bench and Terminal-Bench reports). */
+  timed_out?: boolean;
+  /** Terminal-Bench, pytest layout: status per hidden test. */
+  parser_results?: Record<string, string>;
+  /** Terminal-Bench, reward layout: 0..1. */
+  reward?: number;
 }
 
 /** Masks what differs between occurrences of the same error: paths, hex, numbers, quoted ids. */
 export function normaliseError(text: string): string {
   const line = text.split('\n').map((l) => l.trim()).filter((l) => /error|exception|traceback|failed|not found|denied|invalid|no such/i.test(l)).at(-1) ?? text.split('\n').find((l) => l.trim()) ?? '';
   return line
-    .replace(/(?:\/[\w.@+-]+)+\/?/g, '<path>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
+    .replace(/(?:[\w.@+-]+)?(?:\/[\w.@+-]+)+\/?/g, '<path>')
+    .replace(/\b[\w-]+\.(?:py|ts|js|tsx|sh|json|ya?ml|toml|cfg|txt|md|c|h|rs|go)\b/g, '<path>')
+    .replace(/<path>(?:::[\w.-]+(?:\[[^\]]*\])?)+/g, '<path>::<test>')
     .replace(/\b0x[0-9a-f]+\b/gi, '<hex>')
     .replace(/\b[0-9a-f]{7,64}\b/gi, '<hex>')
     .replace(/\d+(\.\d+)?/g, '<n>')
@@ -63,32 +76,56 @@ export function normaliseError(text: string): string {
 // gold solutions never enter its sandbox. Reaching for them is logged as a suspicion, not proof.
 const HIDDEN_PATH = /(^|[\s'"=/])(\/tests\b|\/logs\/verifier|gold\.patch|test\.patch|solution\.sh|solve\.sh|run-tests\.sh|FAIL_TO_PASS|PASS_TO_PASS|\.evolve-grader)/;
 
+/** The same command 3+ times in a row, or two commands alternating three times (A B A B A B). */
+export function isLooping(commands: string[]): boolean {
+  let same = 1;
+  let alternating = 0;
+  for (let i = 1; i < commands.length; i++) {
+    same = commands[i] === commands[i - 1] ? same + 1 : 1;
+    alternating = i >= 2 && commands[i] === commands[i - 2] && commands[i] !== commands[i - 1] ? alternating + 1 : 0;
+    if (same >= 3 || alternating >= 4) return true;
+  }
+  return false;
+}
+
+/** Hidden-test outcome: SWE-bench's FAIL_TO_PASS lists, else Terminal-Bench's per-test results or reward. */
+function fixState(report: GradeReport | null): { partialFix: boolean; noFix: boolean } {
+  const f2p = report?.tests_status?.FAIL_TO_PASS;
+  if (f2p) return { partialFix: f2p.success.length > 0 && f2p.failure.length > 0, noFix: f2p.failure.length > 0 && f2p.success.length === 0 };
+  if (report?.parser_results) {
+    const states = Object.values(report.parser_results);
+    const passed = states.filter((x) => x === 'PASSED' || x === 'XFAIL').length;
+    return { partialFix: passed > 0 && passed < states.length, noFix: states.length > 0 && passed === 0 };
+  }
+  if (typeof report?.reward === 'number') return { partialFix: report.reward > 0 && report.reward < 1, noFix: report.reward <= 0 };
+  return { partialFix: false, noFix: false };
+}
+
 export function signatureOf(input: { exitReason: string | null; report: GradeReport | null; events: TrajectoryEvent[] }): FailureSignature {
   const { report, events } = input;
   const tools = events.filter((e): e is Extract<TrajectoryEvent, { type: 'tool_call' }> => e.type === 'tool_call');
   const commands = tools.map((t) => JSON.stringify(t.args));
-  let run = 1;
-  let loop = false;
-  for (let i = 1; i < commands.length; i++) {
-    run = commands[i] === commands[i - 1] ? run + 1 : 1;
-    if (run >= 3) loop = true;
-  }
   const failed = tools.filter((t) => t.status !== 'ok' || t.timedOut || (t.exitCode !== undefined && t.exitCode !== 0));
   const last = failed.at(-1);
-  const f2p = report?.tests_status?.FAIL_TO_PASS;
   const p2p = report?.tests_status?.PASS_TO_PASS;
   const touched = report?.touched_test_files;
   const probes = [...new Set(commands.map((c) => c.match(HIDDEN_PATH)?.[2]).filter((p): p is string => Boolean(p)))].sort();
+  // A reply with no tool call is recorded as an `error` event of phase `format`, not as a tool call.
+  const noToolCall = events.filter((e) => e.type === 'error' && e.phase === 'format').length;
+  const overflow =
+    input.exitReason === 'context_overflow' ||
+    events.some((e) => (e.type === 'error' && e.kind === 'context_overflow') || (e.type === 'model_call' && e.error?.kind === 'context_overflow'));
   return {
     exitReason: input.exitReason ?? 'unknown',
     patch: !report || report.patch_is_None || report.patch_exists === false ? 'empty' : report.patch_successfully_applied === false ? 'not_applied' : 'applied',
     touchedTests: Array.isArray(touched) ? touched.length > 0 : Boolean(touched),
     brokePassing: (p2p?.failure.length ?? 0) > 0,
-    partialFix: (f2p?.success.length ?? 0) > 0 && (f2p?.failure.length ?? 0) > 0,
-    noFix: (f2p?.failure.length ?? 0) > 0 && (f2p?.success.length ?? 0) === 0,
+    ...fixState(report),
     toolTimeout: tools.some((t) => t.timedOut === true),
-    loop,
-    formatErrors: tools.filter((t) => t.status !== 'ok').length,
+    testTimeout: report?.timed_out === true,
+    contextOverflow: overflow,
+    loop: isLooping(commands),
+    formatErrors: tools.filter((t) => t.status !== 'ok').length + noToolCall,
     lastToolError: last ? normaliseError(last.output) : null,
     hiddenPathProbes: probes,
   };
@@ -104,6 +141,9 @@ export function clusterKey(s: FailureSignature): Record<string, string | boolean
     loop: s.loop,
     toolTimeout: s.toolTimeout,
     formatErrors: s.formatErrors > 0,
+    // Added later: only present when true, so every earlier cluster keeps its id.
+    ...(s.testTimeout ? { testTimeout: true } : {}),
+    ...(s.contextOverflow && s.exitReason !== 'context_overflow' ? { contextOverflow: true } : {}),
   };
 }
 
@@ -125,6 +165,8 @@ export function clusterLabel(s: FailureSignature): string {
   if (s.touchedTests) parts.push('edited test files');
   if (s.loop) parts.push('repeated the same command');
   if (s.toolTimeout) parts.push('a command timed out');
+  if (s.testTimeout) parts.push('the tests timed out');
+  if (s.contextOverflow && s.exitReason !== 'context_overflow') parts.push('context overflowed');
   if (s.formatErrors > 0) parts.push('malformed tool calls');
   const exit = s.exitReason === 'submitted' ? 'submitted' : `stopped: ${s.exitReason.replace(/_/g, ' ')}`;
   return `${exit}; ${parts.join(', ') || 'unresolved'}`;

@@ -91,7 +91,7 @@ describe('evolve self-repair', () => {
     // A second repair of the same experiment gets the next id.
     const again = await selfRepair(ws, { experimentId: 'exp-01', model: 'scripted', script, provider: quiet });
     expect(again.id).toBe('exp-01-r2');
-    const report = await failuresReport(ws.db, 'exp-01');
+    const report = await failuresReport(ws.db, { experimentId: 'exp-01' });
     expect(report.clusters).toHaveLength(1);
     expect(report.flagged.map((f) => f.experimentId)).toEqual(['exp-01-r1', 'exp-01-r2']);
   }, 120_000);

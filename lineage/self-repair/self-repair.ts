@@ -1,19 +1,22 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { genomeHash } from '../../agent/genome.js';
 import type { ScriptedEntry } from '../../agent/models/scripted.js';
 import { readTrajectory } from '../../agent/trajectory.js';
 import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
 import { ensureAgentRepo } from '../code-variant/agent-repo.js';
 import { gateCodeVariant, type GateStage } from '../code-variant/gate.js';
+import type { Db } from '../db/open.js';
 import { getExperiment, parseGenome, recordDecision } from '../experiments.js';
 import { hackingSuspicions, signFailures } from '../failures/cluster.js';
+import { runFlag } from '../failures/flags.js';
 import { signatureOf } from '../failures/signature.js';
 import { writeExperimentFolder } from '../folders.js';
 import { writeFileAtomic, type Workspace } from '../workspace.js';
 import { evaluateVariant, type VariantEvalOptions, type VariantEvalResult } from './evaluate-variant.js';
 import { codeBranchOf, runRepairAgent } from './repair-run.js';
 import { buildRepairStatement } from './statement.js';
-import { addFlags, insertCodeVariant, patchFlags } from './variant.js';
+import { addedSkills, addFlags, contextSurface, enableSkills, insertCodeVariant, patchFlags } from './variant.js';
 
 // `evolve self-repair`: statement from a failure cluster -> a coding agent (by default the experiment's own genome)
 // edits the agent's source in a sandbox -> its diff becomes a code-variant child `exp-23-rN` -> the gates (surface,
@@ -27,6 +30,8 @@ export interface SelfRepairOptions {
   model?: string;
   /** Whose genome does the repair (default: the experiment itself); recorded as `authored_by`. */
   authorId?: string;
+  /** Context-layer learning: the repair may change only instructions and skills under agent/prompts/. */
+  contextOnly?: boolean;
   sandbox?: 'docker' | 'local';
   /** Agent tests the gate runs (default: the agent's whole test folder). */
   tests?: string[];
@@ -57,14 +62,15 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
   const log = o.log ?? (() => {});
   const parent = await getExperiment(db, o.experimentId);
   const author = await getExperiment(db, o.authorId ?? o.experimentId);
-  const surface = config.lineage.mutableSurface;
-  const statement = await buildRepairStatement(db, { experimentId: parent.id, ...(o.clusterId ? { clusterId: o.clusterId } : {}), surface });
+  const layer = o.contextOnly ? 'context' : 'code';
+  const surface = o.contextOnly ? contextSurface(config.lineage.mutableSurface) : config.lineage.mutableSurface;
+  const statement = await buildRepairStatement(db, { experimentId: parent.id, ...(o.clusterId ? { clusterId: o.clusterId } : {}), surface, layer });
   const repo = await ensureAgentRepo(ws.paths.root);
   const parentBranch = await codeBranchOf(db, parent.id);
 
   // The child row exists before the repair runs, so the trajectory lands in its folder.
   const hypothesis = `A change to the agent's mutable surface, written by ${author.id}'s genome from failure cluster ${statement.clusterId} (${statement.label}, ${statement.runIds.length} runs on ${statement.taskIds.length} tasks), fixes some of those failures without losing other tasks.`;
-  const placeholder = await insertCodeVariant(db, { parent, parentBranch, cluster: { id: statement.clusterId, label: statement.label }, hypothesis, authoredBy: author.id, patch: '' });
+  const placeholder = await insertCodeVariant(db, { parent, parentBranch, cluster: { id: statement.clusterId, label: statement.label }, hypothesis, authoredBy: author.id, layer, patch: '' });
   const id = placeholder.id;
   const folder = join(ws.paths.experiments, id);
   mkdirSync(folder, { recursive: true });
@@ -102,11 +108,12 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
     await recordDecision(db, { experimentId: id, action: 'reject', rule: `gate:${gate.stage}`, actor: 'system', reason: gate.reason, details: { stage: gate.stage, log: gate.log } });
   } else {
     await db.updateTable('experiments').set({ branch: gate.branch }).where('id', '=', id).execute();
+    await enableAddedSkills(db, id, run.diff, log);
     if (o.evaluate !== false) {
       result.evaluation = await evaluateVariant(ws, { ...o.eval, experimentId: id, parentId: parent.id, worktree: gate.worktree, clusterTasks: statement.taskIds, log });
       await signFailures(db, [id]);
       const suspicions = await hackingSuspicions(db, id);
-      flags = await addFlags(db, id, suspicions.map((s) => `run ${s.runId} (${s.taskId}): ${s.reasons.join(', ')}`));
+      flags = await addFlags(db, id, suspicions.map(runFlag));
       log(`${id}: ${result.evaluation.decision}: ${result.evaluation.reason}`);
     }
   }
@@ -120,4 +127,15 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
 
 function patchFiles(diff: string): string[] {
   return [...new Set([...diff.matchAll(/^diff --git a\/(.+?) b\/(.+)$/gm)].map((m) => m[2]!))];
+}
+
+/** A skill the patch adds takes effect only once the variant's genome lists it (context-layer learning). */
+async function enableAddedSkills(db: Db, id: string, diff: string, log: (line: string) => void): Promise<void> {
+  const row = await getExperiment(db, id);
+  const skills = addedSkills(diff);
+  const genome = parseGenome(row);
+  const enabled = enableSkills(genome, skills);
+  if (enabled === genome) return;
+  await db.updateTable('experiments').set({ genome: JSON.stringify(enabled), genome_hash: genomeHash(enabled), change_summary: `${row.change_summary}; enables skill ${skills.join(', ')}` }).where('id', '=', id).execute();
+  log(`${id}: its prompt policy now lists the new skill(s) ${skills.join(', ')}`);
 }

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readTrajectory, type TrajectoryEvent } from '../../agent/trajectory.js';
 import { Task } from '../../tasks/schema.js';
-import { patchedPaths } from '../code-variant/surface.js';
 import type { Db } from '../db/open.js';
 import { signFailures } from '../failures/cluster.js';
 import { clusterLabel, FailureSignature } from '../failures/signature.js';
 import { readClusters } from '../read.js';
+import { hiddenStrings, mask, reportTestNames } from './hidden.js';
+
+export { hiddenStrings, mask } from './hidden.js';
 
 // The self-repair statement: what goes wrong in one failure cluster, how often, and excerpts of the affected runs
 // as the agent saw them (its task, its tool calls and their outputs), plus the rules of the repair. Built only
@@ -26,45 +28,11 @@ export interface StatementOptions {
   /** Default: the experiment's largest cluster. */
   clusterId?: string;
   surface: string[];
+  /** `context`: the repair may change only instructions and skills under agent/prompts/ (default `code`). */
+  layer?: 'code' | 'context';
   maxRuns?: number;
   maxCallsPerRun?: number;
   maxOutputChars?: number;
-}
-
-const HIDDEN = '[hidden]';
-
-/** Strings the agent never saw: hidden test ids (and their short names), test/gold patch paths and added lines. */
-export function hiddenStrings(task: Task, reportTests: string[] = []): string[] {
-  const out = new Set<string>();
-  const addTest = (t: string) => {
-    out.add(t);
-    const short = t.split('::').at(-1)!.replace(/\[.*$/, '');
-    if (short.length >= 5 && short !== t) out.add(short);
-  };
-  // Test patches: their files and lines are hidden. Gold patches: only the added lines (the files and removed lines
-  // are the repository's own code, which the agent sees).
-  const addPatch = (patch: string, paths: boolean, lines: RegExp) => {
-    if (paths) for (const p of patchedPaths(patch)) out.add(p);
-    for (const line of patch.split('\n')) if (lines.test(line) && line.slice(1).trim().length >= 12) out.add(line.slice(1).trim());
-  };
-  if (task.grader.kind === 'swebench') {
-    task.grader.failToPass.forEach(addTest);
-    task.grader.passToPass.forEach(addTest);
-    addPatch(task.grader.testPatch, true, /^[+-](?![+-]{2})/);
-  } else {
-    out.add(task.grader.testsDir);
-  }
-  if (task.gold?.kind === 'patch') addPatch(task.gold.patch, false, /^\+(?!\+\+)/);
-  if (task.gold?.kind === 'script') for (const l of task.gold.script.split('\n')) if (l.trim().length >= 12) out.add(l.trim());
-  reportTests.forEach(addTest);
-  // Longest first, so a full test id is masked before its short name.
-  return [...out].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-}
-
-export function mask(text: string, hidden: string[]): string {
-  let out = text;
-  for (const h of hidden) if (out.includes(h)) out = out.split(h).join(HIDDEN);
-  return out;
 }
 
 function clip(text: string, max: number): string {
@@ -73,27 +41,17 @@ function clip(text: string, max: number): string {
   return `${text.slice(0, head)}\n… (${text.length - max} characters cut) …\n${text.slice(-(max - head))}`;
 }
 
-/** Test names a grading report mentions (used only to mask them, never shown). */
-function reportTestNames(report: string | null): string[] {
-  if (!report) return [];
-  try {
-    const r = JSON.parse(report) as { tests_status?: Record<string, { success?: string[]; failure?: string[] }> };
-    return Object.values(r.tests_status ?? {}).flatMap((v) => [...(v.success ?? []), ...(v.failure ?? [])]);
-  } catch {
-    return [];
-  }
-}
-
-function excerpt(events: TrajectoryEvent[], maxCalls: number, maxChars: number): string[] {
+/** The run's last tool calls as the agent saw them; hidden strings are masked before clipping, so no half of one survives a cut. */
+function excerpt(events: TrajectoryEvent[], maxCalls: number, maxChars: number, hidden: string[]): string[] {
   const calls = events.filter((e): e is Extract<TrajectoryEvent, { type: 'tool_call' }> => e.type === 'tool_call');
   const end = events.find((e): e is Extract<TrajectoryEvent, { type: 'run_end' }> => e.type === 'run_end');
   const lines: string[] = [];
   if (calls.length > maxCalls) lines.push(`(${calls.length - maxCalls} earlier tool calls left out)`);
   for (const c of calls.slice(-maxCalls)) {
     const status = c.status !== 'ok' ? ` [${c.status}]` : c.timedOut ? ' [timed out]' : c.exitCode !== undefined && c.exitCode !== 0 ? ` [exit ${c.exitCode}]` : '';
-    lines.push(`- step ${c.step}: \`${c.name}\` ${clip(JSON.stringify(c.args), 300)}${status}`, '', '```', clip(c.output, maxChars), '```', '');
+    lines.push(`- step ${c.step}: \`${c.name}\` ${clip(mask(JSON.stringify(c.args), hidden), 300)}${status}`, '', '```', clip(mask(c.output, hidden), maxChars), '```', '');
   }
-  if (end) lines.push(`The run ended: ${end.exitReason} after ${end.steps} steps${end.error ? ` (${clip(end.error, 200)})` : ''}.`);
+  if (end) lines.push(`The run ended: ${end.exitReason} after ${end.steps} steps${end.error ? ` (${clip(mask(end.error, hidden), 200)})` : ''}.`);
   return lines;
 }
 
@@ -158,8 +116,9 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
     }
     const task = tasks.get(r.task_id);
     md.push('', `### Run ${r.id}: task ${r.task_id} — ${r.outcome === 'resolved' ? 'passed' : 'failed'}`, '');
-    if (task) md.push('Task statement:', '', ...clip(task.statement, 1200).split('\n').map((l) => `> ${mask(l, hidden)}`), '');
-    md.push(...excerpt(events, o.maxCallsPerRun ?? 8, o.maxOutputChars ?? 600).map((l) => mask(l, hidden)));
+    if (task) md.push('Task statement:', '', ...clip(mask(task.statement, hidden), 1200).split('\n').map((l) => `> ${l}`), '');
+    // Masked again after clipping: a cut can make a masked string's neighbours look like a hidden one.
+    md.push(...excerpt(events, o.maxCallsPerRun ?? 8, o.maxOutputChars ?? 600, hidden).map((l) => mask(l, hidden)));
   }
   if (shown.length === 0) md.push('', '(no trajectory of these runs is on disk)');
   md.push(
@@ -168,7 +127,9 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
     '',
     `- Change only files inside the mutable surface: ${o.surface.map((s) => `\`${s}\``).join(', ')}. Any other change rejects your work unrun.`,
     "- Keep the agent's own unit tests green and the code typechecking (strict TypeScript, ESM `.js` import suffixes).",
-    '- You may change code (policies), or only instructions and reusable skills as markdown under `agent/prompts/skills/` (context-layer learning).',
+    o.layer === 'context'
+      ? '- Change only instructions and reusable skills, as text under `agent/prompts/` (context-layer learning): no code. A new skill file `agent/prompts/skills/<name>.md` is enabled for this variant automatically.'
+      : '- You may change code (policies), or only instructions and reusable skills as markdown under `agent/prompts/skills/` (context-layer learning; a new skill file is enabled automatically).',
     '- Do not touch tests, graders or the evaluator, and do not look for hidden tests or solutions: such attempts are flagged.',
     '- Make one focused change that addresses the failure above, then call `submit`.',
     '',

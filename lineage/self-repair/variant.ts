@@ -1,8 +1,11 @@
-import { genomeHash } from '../../agent/genome.js';
-import { patchedPaths } from '../code-variant/surface.js';
+import { type Genome, genomeHash } from '../../agent/genome.js';
+import { listPolicies } from '../../agent/policies/registry.js';
+import { globToRegExp, patchedPaths } from '../code-variant/surface.js';
 import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
 import type { Experiment } from '../db/schema.js';
+
+export { addFlags } from '../failures/flags.js';
 
 // Code-variant children made by self-repair: ids `exp-23-r1`, `exp-23-r2`, … (the letters stay with one-change
 // genome children), one row per repair with change kind `code`, and the objective-hacking flags a patch earns.
@@ -14,6 +17,8 @@ export function repairId(parentId: string, n: number): string {
 
 export interface CodeChange {
   kind: 'code';
+  /** `context`: only instructions and skills under agent/prompts/ were allowed (context-layer learning). */
+  layer?: 'code' | 'context';
   branch: string;
   parentBranch: string;
   cluster: string;
@@ -27,6 +32,7 @@ export interface NewCodeVariant {
   cluster: { id: string; label: string };
   hypothesis: string;
   authoredBy: string;
+  layer?: 'code' | 'context';
   proposer?: string;
   generation?: number;
   patch: string;
@@ -40,7 +46,7 @@ export async function insertCodeVariant(db: Db, v: NewCodeVariant): Promise<Expe
     while (taken.has(repairId(v.parent.id, n))) n++;
     const id = repairId(v.parent.id, n);
     const files = patchedPaths(v.patch);
-    const change: CodeChange = { kind: 'code', branch: id, parentBranch: v.parentBranch, cluster: v.cluster.id, files, patch: 'change.patch' };
+    const change: CodeChange = { kind: 'code', ...(v.layer ? { layer: v.layer } : {}), branch: id, parentBranch: v.parentBranch, cluster: v.cluster.id, files, patch: 'change.patch' };
     const genome = JSON.parse(v.parent.genome);
     const row: Experiment = {
       id,
@@ -80,9 +86,34 @@ export function patchFlags(patch: string): string[] {
   return hit.length ? [`patch touches tests/graders/evaluator: ${hit.join(', ')}`] : [];
 }
 
-export async function addFlags(db: Db, id: string, flags: string[]): Promise<string[]> {
-  const row = await db.selectFrom('experiments').select('flags').where('id', '=', id).executeTakeFirstOrThrow();
-  const merged = [...new Set([...(JSON.parse(row.flags) as string[]), ...flags])];
-  await db.updateTable('experiments').set({ flags: JSON.stringify(merged) }).where('id', '=', id).execute();
-  return merged;
+const PROMPTS = 'agent/prompts/**';
+
+/** The surface of a context-layer repair: agent/prompts/ only, which the configured surface must allow. */
+export function contextSurface(surface: string[]): string[] {
+  if (!surface.map(globToRegExp).some((g) => g.test('agent/prompts/skills/x.md'))) {
+    throw Object.assign(new Error(`--context-only: the mutable surface (${surface.join(', ')}) does not include agent/prompts/`), { hint: 'Add "agent/prompts/**" to lineage.mutableSurface in evolve.json, or repair without --context-only.' });
+  }
+  return [PROMPTS];
+}
+
+/** Skill files a patch creates (agent/prompts/skills/<name>.md), by name. */
+export function addedSkills(patch: string): string[] {
+  const out: string[] = [];
+  for (const chunk of patch.split(/^(?=diff --git )/m)) {
+    const m = chunk.match(/^diff --git a\/\S+ b\/agent\/prompts\/skills\/([A-Za-z0-9_-]+)\.md\n/);
+    if (m && m[1] !== 'README' && /^(new file mode|--- \/dev\/null)/m.test(chunk)) out.push(m[1]!);
+  }
+  return out;
+}
+
+/**
+ * A new skill is used only when the genome's prompt policy lists it, so the variant's genome enables the skills
+ * its patch adds. Unchanged when the prompt policy takes no `skills` parameter or lists them already.
+ */
+export function enableSkills(genome: Genome, skills: string[]): Genome {
+  const info = listPolicies('prompt').find((p) => p.name === genome.prompt.name);
+  if (!info || !('skills' in info.defaults) || skills.length === 0) return genome;
+  const listed = Array.isArray(genome.prompt.params.skills) ? (genome.prompt.params.skills as string[]) : [];
+  const merged = [...new Set([...listed, ...skills])];
+  return merged.length === listed.length ? genome : { ...genome, prompt: { ...genome.prompt, params: { ...genome.prompt.params, skills: merged } } };
 }
