@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import { RULES } from './promote.js';
+import { PROPOSERS } from './proposers.js';
+import { SELECTORS } from './select.js';
 
 // The workspace config file (evolve.json). Every section has defaults, so `{}` is a valid config.
+
+/** A name from a fixed list; a wrong one is reported with the value given and every known name. */
+const oneOf = <T extends readonly [string, ...string[]]>(names: T, what: string) =>
+  z.enum(names, { error: (iss) => `${JSON.stringify(iss.input)} is not a known ${what} (known: ${names.join(', ')})` });
 
 export const ModelPrice = z.strictObject({
   /** Dollars per million tokens. */
@@ -41,10 +48,16 @@ export const Config = z.strictObject({
   lineage: z
     .strictObject({
       children: z.number().int().positive().default(3),
-      proposer: z.string().default('systematic'),
-      select: z.string().default('champion'),
-      rule: z.string().default('paired-significant'),
+      proposer: oneOf(PROPOSERS, 'proposer').default('systematic'),
+      /** The model the `model` proposer asks, e.g. "anthropic/claude-haiku-4-5" (falls back to systematic when unset). */
+      proposerModel: z.string().min(1).optional(),
+      select: oneOf(SELECTORS, 'parent selection strategy').default('champion'),
+      rule: oneOf(RULES, 'promotion rule').default('paired-significant'),
       margin: z.number().default(0),
+      /** Constraint: a child costing more dollars per run than this is discarded, whatever its score. */
+      maxCostPerTask: z.number().nonnegative().optional(),
+      /** pareto/lexicographic: cost (dollars per run) and token differences up to these count as equal. */
+      tolerance: z.strictObject({ cost: z.number().nonnegative().default(0), tokens: z.number().nonnegative().default(0) }).prefault({}),
       /** Keep every Nth child regardless of the rule (0 = never). */
       exploreEvery: z.number().int().nonnegative().default(0),
       /** Paths a code variant may change. */

@@ -1,33 +1,149 @@
-import type { PairedComparison } from '../evaluator/stats/index.js';
+import { type PairedComparison, Z95 } from '../evaluator/stats/index.js';
 
 // Promotion rules: which child, if any, replaces the champion. A promotion is a statistical claim, so the default
-// asks for the paired interval (child minus champion, same tasks) to clear zero, or a stated margin.
+// asks for the paired interval (child minus champion, same tasks) to clear zero, or a stated margin. Every rule
+// compares on the tasks child and champion both ran; constraints discard a child before any rule sees it; ties
+// between children go to the cheaper one. The formulas (p = resolve rate on the n shared tasks, cost and tokens
+// per run on those tasks):
+//   paired-significant  promote the child with the highest paired-interval low end if lo > margin
+//   mean                promote the child with the highest diff = p_child - p_champion if diff > margin
+//   lower-bound         rank by L(p_child, n), the child's Wilson 95% lower bound with the task as the unit;
+//                       promote if L(p_child, n) > L(p_champion, n) + margin (on equal n and margin 0 this is
+//                       p_child > p_champion; it ranks children evaluated on fewer tasks lower)
+//   pareto              promote if (diff > margin and cost_child <= cost_champion + tol.cost) or
+//                       (cost_child < cost_champion - tol.cost and diff >= 0); best diff first
+//   lexicographic       compare score (diff beyond +-margin), then cost (beyond +-tol.cost), then tokens
+//                       (beyond +-tol.tokens); promote if the first criterion that differs favours the child
+
+export const RULES = ['paired-significant', 'mean', 'lower-bound', 'pareto', 'lexicographic'] as const;
+export type RuleName = (typeof RULES)[number];
 
 export interface Candidate {
   id: string;
   /** Paired comparison against the champion on the tasks both ran. */
   vs: PairedComparison;
+  /** The child's dollars per run. */
   costPerTask: number;
+  /** The child's tokens per run; undefined when unknown (lexicographic treats unknown as equal). */
+  tokensPerTask?: number;
+  /** The champion's dollars and tokens per run on the same shared tasks (pareto, lexicographic). */
+  champion?: { costPerTask?: number; tokensPerTask?: number };
 }
 
-export type RuleName = 'paired-significant' | 'mean';
+export interface DecideOptions {
+  /** Differences in cost (dollars per run) and tokens (per run) up to these count as equal. Default 0. */
+  tolerance?: { cost?: number; tokens?: number };
+}
 
 export interface Verdict {
   winner: string | null;
   reason: string;
+  /** Children a constraint removed before the rule looked at them, with the reason. */
+  discarded: Array<{ id: string; reason: string }>;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const usd = (x: number) => `$${x.toFixed(4)}`;
 
-export function decide(rule: RuleName, candidates: Candidate[], margin = 0, maxCostPerTask?: number): Verdict {
-  const allowed = candidates.filter((c) => c.vs.n > 0 && (maxCostPerTask === undefined || c.costPerTask <= maxCostPerTask));
-  if (allowed.length === 0) return { winner: null, reason: 'no child was comparable with the champion (no shared tasks, or over the cost bound)' };
-  // Best first; ties go to the cheaper child.
-  const key = (c: Candidate) => (rule === 'mean' ? c.vs.diff : c.vs.lo);
-  const ranked = [...allowed].sort((a, b) => key(b) - key(a) || a.costPerTask - b.costPerTask);
-  const best = ranked[0]!;
+/** Wilson lower bound for a rate p over n units; the closed form of evaluator/stats wilson(), for fractional p*n. */
+export function wilsonLowerBound(p: number, n: number, z = Z95): number {
+  if (n <= 0 || Number.isNaN(p)) return 0;
+  const z2 = z * z;
+  const center = p + z2 / (2 * n);
+  const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (center - half) / (1 + z2 / n));
+}
+
+/** -1, 0 or 1: is `a` below, within `tol` of, or above `b`. */
+const cmp = (a: number, b: number, tol: number) => (a > b + tol ? 1 : a < b - tol ? -1 : 0);
+
+/** Lexicographic comparison of a child with the champion: score, then cost (lower is better), then tokens. */
+export function lexicographicVsChampion(c: Candidate, margin: number, o: DecideOptions = {}): { sign: number; on: 'score' | 'cost' | 'tokens' | 'tie' } {
+  const score = cmp(c.vs.diff, 0, margin);
+  if (score !== 0) return { sign: score, on: 'score' };
+  const champCost = c.champion?.costPerTask;
+  const cost = champCost === undefined ? 0 : cmp(champCost, c.costPerTask, o.tolerance?.cost ?? 0);
+  if (cost !== 0) return { sign: cost, on: 'cost' };
+  const champTok = c.champion?.tokensPerTask;
+  const tokens = champTok === undefined || c.tokensPerTask === undefined ? 0 : cmp(champTok, c.tokensPerTask, o.tolerance?.tokens ?? 0);
+  return tokens !== 0 ? { sign: tokens, on: 'tokens' } : { sign: 0, on: 'tie' };
+}
+
+/** Pareto: better score without higher cost, or lower cost without a lower score. */
+export function paretoDominates(c: Candidate, margin: number, o: DecideOptions = {}): boolean {
+  const tol = o.tolerance?.cost ?? 0;
+  const champCost = c.champion?.costPerTask ?? c.costPerTask; // unknown champion cost: treated as equal
+  const costUp = c.costPerTask > champCost + tol;
+  const costDown = c.costPerTask < champCost - tol;
+  return (c.vs.diff > margin && !costUp) || (costDown && c.vs.diff >= 0);
+}
+
+interface RuleSpec {
+  /** Higher is better; ties go to the cheaper child. */
+  key(c: Candidate): number;
+  pass(c: Candidate, margin: number, o: DecideOptions): boolean;
+  test(margin: number, best: Candidate, o: DecideOptions): string;
+}
+
+const SPECS: Record<RuleName, RuleSpec> = {
+  'paired-significant': {
+    key: (c) => c.vs.lo,
+    pass: (c, m) => c.vs.lo > m,
+    test: (m, b) => `paired ${Math.round(100 * b.vs.confidence)}% interval above ${pct(m)}`,
+  },
+  mean: { key: (c) => c.vs.diff, pass: (c, m) => c.vs.diff > m, test: (m) => `mean difference > ${pct(m)}` },
+  'lower-bound': {
+    key: (c) => wilsonLowerBound(c.vs.meanB, c.vs.n),
+    pass: (c, m) => wilsonLowerBound(c.vs.meanB, c.vs.n) > wilsonLowerBound(c.vs.meanA, c.vs.n) + m,
+    test: (m, b) => `Wilson lower bound ${pct(wilsonLowerBound(b.vs.meanB, b.vs.n))} > champion's ${pct(wilsonLowerBound(b.vs.meanA, b.vs.n))} + ${pct(m)}`,
+  },
+  pareto: {
+    key: (c) => c.vs.diff,
+    pass: (c, m, o) => paretoDominates(c, m, o),
+    test: (m, b) => `score up by > ${pct(m)} without cost up, or cost down without score down (cost ${usd(b.costPerTask)} vs champion ${b.champion?.costPerTask === undefined ? 'unknown, taken as equal' : usd(b.champion.costPerTask)})`,
+  },
+  lexicographic: {
+    key: (c) => c.vs.diff,
+    pass: (c, m, o) => lexicographicVsChampion(c, m, o).sign > 0,
+    test: (m, b, o) => `better on score (beyond ${pct(m)}), else cost, else tokens (decided on: ${lexicographicVsChampion(b, m, o).on})`,
+  },
+};
+
+/** Children whose cost per run is over the bound are discarded, whatever their score. */
+export function applyConstraints(candidates: Candidate[], maxCostPerTask?: number): { kept: Candidate[]; discarded: Verdict['discarded'] } {
+  const discarded: Verdict['discarded'] = [];
+  const kept = candidates.filter((c) => {
+    if (maxCostPerTask === undefined || c.costPerTask <= maxCostPerTask) return true;
+    discarded.push({ id: c.id, reason: `discarded: ${usd(c.costPerTask)} per run is over lineage.maxCostPerTask ${usd(maxCostPerTask)}` });
+    return false;
+  });
+  return { kept, discarded };
+}
+
+function rank(rule: RuleName, cs: Candidate[], margin: number, o: DecideOptions): Candidate[] {
+  if (rule === 'lexicographic') {
+    // Child against child by the same criteria: score (diff vs the same champion), then cost, then tokens.
+    const tol = o.tolerance ?? {};
+    return [...cs].sort((a, b) => cmp(b.vs.diff, a.vs.diff, margin) || cmp(a.costPerTask, b.costPerTask, tol.cost ?? 0) || cmp(a.tokensPerTask ?? 0, b.tokensPerTask ?? 0, tol.tokens ?? 0) || a.costPerTask - b.costPerTask);
+  }
+  const spec = SPECS[rule];
+  // A rule-passing child outranks a failing one (pareto: a cheaper equal child beats a dearer better one).
+  return [...cs].sort((a, b) => Number(spec.pass(b, margin, o)) - Number(spec.pass(a, margin, o)) || spec.key(b) - spec.key(a) || a.costPerTask - b.costPerTask);
+}
+
+export function decide(rule: RuleName, candidates: Candidate[], margin = 0, maxCostPerTask?: number, options: DecideOptions = {}): Verdict {
+  const spec = SPECS[rule];
+  if (!spec) throw new Error(`unknown promotion rule "${rule}" (known: ${RULES.join(', ')})`);
+  const { kept, discarded } = applyConstraints(candidates, maxCostPerTask);
+  const allowed = kept.filter((c) => c.vs.n > 0);
+  if (allowed.length === 0) return { winner: null, reason: 'no child was comparable with the champion (no shared tasks, or over the cost bound)', discarded };
+  const best = rank(rule, allowed, margin, options)[0]!;
   const text = `${best.id}: ${pct(best.vs.meanB)} vs ${pct(best.vs.meanA)} on ${best.vs.n} shared tasks, difference ${pct(best.vs.diff)} [${pct(best.vs.lo)}, ${pct(best.vs.hi)}]`;
-  const pass = rule === 'mean' ? best.vs.diff > margin : best.vs.lo > margin;
-  const test = rule === 'mean' ? `mean difference > ${pct(margin)}` : `paired ${Math.round(100 * best.vs.confidence)}% interval above ${pct(margin)}`;
-  return pass ? { winner: best.id, reason: `${text}: ${test}` } : { winner: null, reason: `best was ${text}; not promoted (${test} required)` };
+  const test = spec.test(margin, best, options);
+  return spec.pass(best, margin, options) ? { winner: best.id, reason: `${text}: ${test}`, discarded } : { winner: null, reason: `best was ${text}; not promoted (${test} required)`, discarded };
+}
+
+/** The explore option: with every = N > 0, the Nth, 2Nth, ... child of the lineage (1-based) is kept regardless of the rule. */
+export function isExploreChild(ordinal: number, every: number): boolean {
+  return every > 0 && ordinal > 0 && ordinal % every === 0;
 }

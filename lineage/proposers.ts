@@ -5,7 +5,8 @@ import { seededRandom } from '../evaluator/stats/index.js';
 
 // Proposers turn a parent genome into one-change children, each with a hypothesis written before it runs.
 // `systematic` walks every registered alternative and parameter step in a fixed order; `random` draws from the
-// same candidates with a recorded seed (the baseline smarter proposers must beat). Neither needs a model.
+// same candidates with a recorded seed (the baseline smarter proposers must beat). Neither needs a model; the
+// `model` proposer (lineage/model-proposer.ts) asks one and falls back to `systematic` when it cannot.
 
 export interface Proposal {
   genome: Genome;
@@ -45,9 +46,12 @@ export interface ProposeOptions {
   seed?: number;
 }
 
-export type ProposerName = 'systematic' | 'random';
+/** `model` asks a model (lineage/model-proposer.ts); the other two need none. */
+export const PROPOSERS = ['systematic', 'random', 'model'] as const;
+export type ProposerName = (typeof PROPOSERS)[number];
+export type FixedProposerName = Exclude<ProposerName, 'model'>;
 
-export function propose(name: ProposerName, parent: Genome, o: ProposeOptions): Proposal[] {
+export function propose(name: FixedProposerName, parent: Genome, o: ProposeOptions): Proposal[] {
   const fresh = oneChangeCandidates(parent).filter((p) => !o.tried.has(genomeHash(p.genome)));
   if (name === 'random') {
     const rand = seededRandom(o.seed ?? 1);

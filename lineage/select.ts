@@ -12,7 +12,8 @@ export interface NodeStats {
   failures: number;
 }
 
-export type Selector = 'champion' | 'score-child' | 'thompson';
+export const SELECTORS = ['champion', 'score-child', 'thompson'] as const;
+export type Selector = (typeof SELECTORS)[number];
 
 /** score-child weight: sigmoid(10 (score - midpoint)) / (1 + children). */
 export function scoreChildWeight(score: number, midpoint: number, children: number): number {

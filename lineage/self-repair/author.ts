@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { canonicalJson, type Genome, genomeHash } from '../../agent/genome.js';
 import type { ScriptedEntry } from '../../agent/models/scripted.js';
-import { parseModelName } from '../../agent/models/registry.js';
-import { openRunGateway } from '../../evaluator/gateway/index.js';
 import type { Experiment } from '../db/schema.js';
 import { getExperiment, parseGenome } from '../experiments.js';
+import { askForJson, canWriteProposals } from '../model-json.js';
 import { readClusters } from '../read.js';
 import { oneChangeCandidates, propose, type Proposal } from '../proposers.js';
 import type { Workspace } from '../workspace.js';
@@ -39,11 +38,8 @@ export interface AuthorOptions {
   log?: (line: string) => void;
 }
 
-/** Models that cannot write proposals: `offline` repairs Python code by search, `replay` replays a recorded run. */
-export function canAuthor(model: string): boolean {
-  const p = parseModelName(model).provider;
-  return p !== 'offline' && p !== 'replay';
-}
+/** Models that cannot author: `offline` repairs Python code by search, `replay` replays a recorded run. */
+export const canAuthor = canWriteProposals;
 
 const Reply = z.object({ children: z.array(z.object({ candidate: z.number().int(), hypothesis: z.string().min(10) })).min(1) });
 
@@ -72,20 +68,10 @@ export async function authorProposals(ws: Workspace, ctx: AuthorContext, o: Auth
   const candidates = oneChangeCandidates(genome).filter((c) => !ctx.tried.has(genomeHash(c.genome)));
   if (candidates.length === 0) return { proposals: [], proposer: `author:${champion.id}`, authoredBy: champion.id, note: null };
   const clusters = (await readClusters(ws.db, ctx.parent.id)).slice(0, 5).map((c) => `${c.label} (${c.count} runs)`);
-  const { model: gateway } = await openRunGateway({ model, config: ws.config, runLabel: `author ${champion.id}`, ...(o.script ? { script: o.script } : {}) });
-  const response = await gateway.generate({ purpose: 'proposer', system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.', messages: [{ role: 'user', content: prompt(ctx.parent, genome, candidates, clusters, ctx.k) }], tools: [], maxTokens: 2048 });
-  const text = response.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
-  const rejected: string[] = [];
+  const reply = await askForJson(ws, { model, runLabel: `author ${champion.id}`, system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.', prompt: prompt(ctx.parent, genome, candidates, clusters, ctx.k), schema: Reply, ...(o.script ? { script: o.script } : {}) });
+  const rejected = [...reply.rejected];
   const chosen: Proposal[] = [];
-  let parsed: z.infer<typeof Reply> | undefined;
-  try {
-    const r = Reply.safeParse(JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)));
-    if (r.success) parsed = r.data;
-    else rejected.push(`reply: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  } catch {
-    rejected.push('reply: not valid JSON');
-  }
-  for (const c of parsed?.children ?? []) {
+  for (const c of reply.data?.children ?? []) {
     const base = candidates[c.candidate];
     if (!base) rejected.push(`candidate ${c.candidate}: no such candidate (0-${candidates.length - 1})`);
     else if (chosen.some((x) => genomeHash(x.genome) === genomeHash(base.genome))) rejected.push(`candidate ${c.candidate}: chosen twice`);

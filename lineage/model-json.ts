@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import type { ScriptedEntry } from '../agent/models/scripted.js';
+import { parseModelName } from '../agent/models/registry.js';
+import { openRunGateway } from '../evaluator/gateway/index.js';
+import type { Workspace } from './workspace.js';
+
+// One model call that must answer with JSON of a known shape, for the lineage's own model users (the `model`
+// proposer, self-authoring). It goes through the gateway with purpose `proposer`, so the spend is metered apart
+// from the agent's. A reply that is not JSON or does not fit the schema comes back as reasons, not as a throw.
+
+/** Models that cannot write proposals: `offline` repairs Python code by search, `replay` replays a recorded run. */
+export function canWriteProposals(model: string): boolean {
+  const p = parseModelName(model).provider;
+  return p !== 'offline' && p !== 'replay';
+}
+
+export interface AskJsonOptions<S extends z.ZodType> {
+  model: string;
+  /** Names the call in budget errors, e.g. "author exp-01". */
+  runLabel: string;
+  system: string;
+  prompt: string;
+  schema: S;
+  maxTokens?: number;
+  /** For the `scripted` model (tests). */
+  script?: ScriptedEntry[];
+  env?: Record<string, string | undefined>;
+}
+
+export interface AskJsonResult<T> {
+  data?: T;
+  /** Why the reply was unusable (empty when `data` is set). */
+  rejected: string[];
+  text: string;
+}
+
+/** The JSON object inside a reply (models often wrap it in prose or a code fence), checked against the schema. */
+export function parseJsonReply<S extends z.ZodType>(text: string, schema: S): AskJsonResult<z.infer<S>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
+  } catch {
+    return { rejected: ['reply: not valid JSON'], text };
+  }
+  const r = schema.safeParse(raw);
+  if (r.success) return { data: r.data, rejected: [], text };
+  return { rejected: [`reply: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`], text };
+}
+
+export async function askForJson<S extends z.ZodType>(ws: Workspace, o: AskJsonOptions<S>): Promise<AskJsonResult<z.infer<S>>> {
+  const { model } = await openRunGateway({ model: o.model, config: ws.config, runLabel: o.runLabel, ...(o.script ? { script: o.script } : {}), ...(o.env ? { env: o.env } : {}) });
+  const response = await model.generate({ purpose: 'proposer', system: o.system, messages: [{ role: 'user', content: o.prompt }], tools: [], maxTokens: o.maxTokens ?? 2048 });
+  return parseJsonReply(response.content.map((p) => (p.type === 'text' ? p.text : '')).join(''), o.schema);
+}
