@@ -20,7 +20,7 @@ export interface AppProps {
 
 // Each fits 80 columns; the line under it names the command that prints the same in plain text.
 const HELP: Record<View, string> = {
-  tree: 'jk move  l/h open/close  o details  / filter  g/G c champion  f/F fails  L live  q',
+  tree: 'jk move  l/h open/close  o details  / filter  g/G c champion  f/F fails  L live',
   experiment: 'jk/space/b scroll tasks  f failures  esc back  q quit',
   failures: 'jk move  enter open a representative trajectory  esc back  q quit',
   trajectory: 'jk line  space/b page  g/G ends  / search  n/N next/prev  z fold/unfold  esc  q',
