@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { genomeHash } from '../../agent/genome.js';
+import { oneChangeCandidates, propose } from '../../lineage/proposers.js';
+import { hash32, makeLandscape } from './landscape.js';
+import { runSearch } from './simulate.js';
+
+describe('bench/search landscape', () => {
+  it('is the same for the same seed and differs for another', () => {
+    const a = makeLandscape({ seed: 7 });
+    const b = makeLandscape({ seed: 7 });
+    const c = makeLandscape({ seed: 8 });
+    expect(b.tasks).toEqual(a.tasks);
+    expect(genomeHash(b.target)).toBe(genomeHash(a.target));
+    expect([...b.probabilities(b.root)]).toEqual([...a.probabilities(a.root)]);
+    expect([...c.probabilities(c.root)]).not.toEqual([...a.probabilities(a.root)]);
+  });
+
+  it('reaches its best genome from the root by one-change steps, each one better, and no neighbour beats it', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const land = makeLandscape({ seed });
+      expect(genomeHash(land.path[0]!)).toBe(genomeHash(land.root));
+      for (let i = 1; i < land.path.length; i++) {
+        expect(oneChangeCandidates(land.path[i - 1]!).map((p) => genomeHash(p.genome))).toContain(genomeHash(land.path[i]!));
+        expect(land.trueScore(land.path[i]!)).toBeGreaterThan(land.trueScore(land.path[i - 1]!));
+      }
+      const best = land.probabilities(land.target);
+      // Through propose(), which drops the parent itself (oneChangeCandidates can repeat a param the parent already has).
+      for (const n of propose('systematic', land.target, { k: 1000, tried: new Set([genomeHash(land.target)]) })) {
+        const p = land.probabilities(n.genome);
+        p.forEach((x, t) => expect(x).toBeLessThanOrEqual(best[t]!));
+        expect(land.trueScore(n.genome)).toBeLessThan(land.trueScore(land.target));
+      }
+    }
+  });
+
+  it('draws independent outcomes for keys that differ only in the last characters (task ids, repeats)', () => {
+    // Outcomes are hash32(key) / 2^32 < p; a weak hash makes neighbouring repeats of a task nearly the same draw.
+    let hits = 0;
+    let agree = 0;
+    const n = 4000;
+    for (let i = 0; i < n; i++) {
+      const u0 = hash32(`1 abc 0 sim-${String(i % 1000).padStart(3, '0')} ${Math.floor(i / 1000)}`) / 2 ** 32 < 0.3;
+      const u1 = hash32(`1 abc 0 sim-${String(i % 1000).padStart(3, '0')} ${Math.floor(i / 1000) + 4}`) / 2 ** 32 < 0.3;
+      if (u0) hits++;
+      if (u0 === u1) agree++;
+    }
+    expect(hits / n).toBeGreaterThan(0.27);
+    expect(hits / n).toBeLessThan(0.33);
+    // Independent draws at p = 0.3 agree 0.3^2 + 0.7^2 = 58% of the time.
+    expect(agree / n).toBeLessThan(0.62);
+  });
+
+  it('runs a whole search deterministically for a seed', () => {
+    const land = makeLandscape({ seed: 3 });
+    const settings = { select: 'champion', rule: 'paired-significant', margin: 0, children: 3, repeats: 1, generations: 10 } as const;
+    const first = runSearch(land, settings, 3);
+    expect(runSearch(makeLandscape({ seed: 3 }), settings, 3)).toEqual(first);
+    expect(first.evals).toBeGreaterThan(0);
+    expect(first.bestTrue).toBe(land.trueScore(land.target));
+  });
+});

@@ -1,0 +1,138 @@
+import { type Genome, genomeHash } from '../../agent/genome.js';
+import { pairedComparison, type RunOutcome, taskScores } from '../../evaluator/stats/index.js';
+import type { ExperimentStatus } from '../../lineage/db/schema.js';
+import { childId } from '../../lineage/experiments.js';
+import { verdictOf } from '../../lineage/decide-generation.js';
+import { nodeStatsOf } from '../../lineage/next-generation.js';
+import { type Candidate, decide, type RuleName } from '../../lineage/promote.js';
+import { type Proposal, propose } from '../../lineage/proposers.js';
+import { selectParent, type Selector } from '../../lineage/select.js';
+import { hash32, type Landscape } from './landscape.js';
+
+// nextGeneration's flow, in memory, with a fake evaluator that samples outcomes from the landscape's hidden
+// probabilities instead of running Docker. Selection, proposals, comparisons, verdicts, promotion and held-out
+// confirmation are the real lineage functions; only storage and the runs are replaced.
+
+export interface SearchSettings {
+  select: Selector;
+  rule: RuleName;
+  margin: number;
+  children: number;
+  repeats: number;
+  generations: number;
+}
+
+export interface SearchOutcome {
+  /** Task runs (train and held-out) until the best genome first became champion; null when it never did. */
+  evalsToBest: number | null;
+  /** Task runs until the champion's true score first closed half the root-to-best gap; null when it never did. */
+  evalsToHalfGap: number | null;
+  evals: number;
+  promotions: number;
+  /** Generations whose promotion replaced the champion with a genome of lower true mean solve rate. */
+  worsePromotions: number;
+  finalTrue: number;
+  bestTrue: number;
+  rootTrue: number;
+}
+
+interface SimExperiment {
+  id: string;
+  hash: string;
+  parent_id: string | null;
+  genome: Genome;
+  status: ExperimentStatus;
+  /** The last evaluation's resolve rate, as evaluateExperiment writes it (held-out confirmation overwrites it). */
+  score: number | null;
+  runs: { train: RunOutcome[]; heldout: RunOutcome[] };
+  cost: number;
+}
+
+const hashes = new WeakMap<Genome, string>();
+const hashOf = (g: Genome) => hashes.get(g) ?? (hashes.set(g, genomeHash(g)), hashes.get(g)!);
+
+const proposals = new Map<string, Proposal[]>();
+/** The systematic proposer is a pure function of parent, tried set and k; its answers are reused across runs. */
+function proposeCached(parent: Genome, parentHash: string, tried: Set<string>, k: number, seed: number): Proposal[] {
+  const key = `${parentHash} ${k} ${[...tried].sort().join(',')}`;
+  let out = proposals.get(key);
+  if (!out) proposals.set(key, (out = propose('systematic', parent, { k, tried, seed })));
+  return out;
+}
+
+export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): SearchOutcome {
+  const exps = new Map<string, SimExperiment>();
+  const add = (id: string, parent: string | null, genome: Genome) => exps.set(id, { id, hash: hashOf(genome), parent_id: parent, genome, status: 'proposed', score: null, runs: { train: [], heldout: [] }, cost: 0 }).get(id)!;
+  add('exp-01', null, land.root);
+  let champion = 'exp-01';
+  let evals = 0;
+  // Each genome's k-th evaluation draws the same outcomes whichever combination asks, so combinations are
+  // compared on common random numbers; a re-proposed genome still gets fresh draws.
+  const draws = new Map<string, number>();
+
+  /** The fake evaluator: runs the tasks of a split not yet run, records outcomes, sets the score. */
+  function evaluate(e: SimExperiment, split: 'train' | 'heldout') {
+    if (e.runs[split].length === 0) {
+      const h = e.hash;
+      const occurrence = `${split}${draws.get(`${h}${split}`) ?? 0}`;
+      draws.set(`${h}${split}`, (draws.get(`${h}${split}`) ?? 0) + 1);
+      const p = land.probabilities(e.genome);
+      land.tasks.forEach((t, i) => {
+        if (t.split !== split) return;
+        for (let r = 0; r < s.repeats; r++) {
+          const u = hash32(`${runSeed} ${h} ${occurrence} ${t.id} ${r}`) / 4294967296;
+          e.runs[split].push({ taskId: t.id, repeat: r, resolved: u < p[i]! });
+          evals++;
+          e.cost += land.costPerRun(e.genome);
+        }
+      });
+    }
+    const scores = [...taskScores(e.runs[split]).values()];
+    e.score = scores.reduce((sum, t) => sum + t.mean, 0) / scores.length;
+    if (e.status === 'proposed') e.status = 'evaluated';
+  }
+  const costPerRun = (e: SimExperiment) => e.cost / Math.max(1, e.runs.train.length + e.runs.heldout.length);
+
+  const bestTrue = land.trueScore(land.target);
+  const isBest = (id: string) => land.trueScore(exps.get(id)!.genome) >= bestTrue - 1e-12;
+  const halfway = (land.trueScore(land.root) + bestTrue) / 2;
+  let evalsToBest: number | null = isBest(champion) ? 0 : null;
+  let evalsToHalfGap: number | null = null;
+  let promotions = 0;
+  let worsePromotions = 0;
+
+  for (let g = 1; g <= s.generations; g++) {
+    const seed = hash32(`generation ${runSeed} ${g}`) & 0x7fffffff;
+    const all = [...exps.values()];
+    // `champion` ignores the node summary, so it is built only for the strategies that read it.
+    const runs = s.select === 'champion' ? [] : all.flatMap((e) => [...e.runs.train, ...e.runs.heldout].map((r) => ({ experiment_id: e.id, outcome: r.resolved ? 'resolved' : 'unresolved' })));
+    const parent = exps.get(selectParent(s.select, s.select === 'champion' ? [] : nodeStatsOf(all, runs), champion, seed))!;
+
+    const siblings = all.filter((e) => e.parent_id === parent.id);
+    const tried = new Set([parent.hash, ...siblings.map((e) => e.hash)]);
+    const children = proposeCached(parent.genome, parent.hash, tried, s.children, seed).map((p, i) => add(childId(parent.id, siblings.length + i), parent.id, p.genome));
+    if (children.length === 0) continue;
+
+    for (const e of new Set([exps.get(champion)!, parent, ...children])) evaluate(e, 'train');
+    const base = taskScores(exps.get(champion)!.runs.train);
+    const candidates: Candidate[] = children.map((c) => ({ id: c.id, vs: pairedComparison(base, taskScores(c.runs.train), { seed: 1 }), costPerTask: costPerRun(c), champion: { costPerTask: costPerRun(exps.get(champion)!) } }));
+    const verdict = decide(s.rule, candidates, s.margin);
+    let promoted: string | null = null;
+    if (verdict.winner) {
+      for (const id of [champion, verdict.winner]) evaluate(exps.get(id)!, 'heldout');
+      const held = pairedComparison(taskScores(exps.get(champion)!.runs.heldout), taskScores(exps.get(verdict.winner)!.runs.heldout), { seed: 1 });
+      // decideGeneration's confirmation: the winner fails only by scoring below the champion on held-out tasks.
+      if (!(held.n > 0 && held.diff < 0)) promoted = verdict.winner;
+    }
+    for (const c of candidates) if (c.id !== promoted && verdictOf(c.vs).verdict === 'refuted') exps.get(c.id)!.status = 'retired';
+    if (promoted) {
+      promotions++;
+      if (land.trueScore(exps.get(promoted)!.genome) < land.trueScore(exps.get(champion)!.genome)) worsePromotions++;
+      exps.get(promoted)!.status = 'promoted';
+      champion = promoted;
+      if (evalsToBest === null && isBest(champion)) evalsToBest = evals;
+      if (evalsToHalfGap === null && land.trueScore(exps.get(champion)!.genome) >= halfway) evalsToHalfGap = evals;
+    }
+  }
+  return { evalsToBest, evalsToHalfGap, evals, promotions, worsePromotions, finalTrue: land.trueScore(exps.get(champion)!.genome), bestTrue, rootTrue: land.trueScore(land.root) };
+}
