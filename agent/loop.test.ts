@@ -106,6 +106,15 @@ describe('runAgent', () => {
     expect(trajectory.events.find((e) => e.type === 'model_call' && e.error)).toBeDefined();
   });
 
+  it('a refusal stop ends the run as model_error with the refusal text, without a nudge', async () => {
+    const { promise, model, trajectory } = run([toolCall('bash', { command: 'true' }), { content: [{ type: 'text', text: 'I cannot help with that.' }], stopReason: 'refusal' }, toolCall('submit', {})]);
+    const result = await promise;
+    expect(result.exitReason).toBe('model_error');
+    expect(result.error).toMatch(/ModelError \(refusal\): the model refused the task: I cannot help with that\./);
+    expect(model.requests).toHaveLength(2);
+    expect(trajectory.events.some((e) => e.type === 'error' && e.kind === 'refusal')).toBe(true);
+  });
+
   it('sandbox_error: a SandboxError from the sandbox ends the run (recognised by name)', async () => {
     const failing = Object.create(sandbox) as TempDirSandbox;
     failing.exec = async () => {

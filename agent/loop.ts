@@ -2,7 +2,7 @@ import type { Sandbox } from '../evaluator/sandbox/types.js';
 import type { AgentTaskView } from '../tasks/schema.js';
 import { ExitReason } from './exit-reason.js';
 import { Genome, genomeHash } from './genome.js';
-import type { Message, Model, ModelRequest, ModelResponse, ToolCallPart } from './models/types.js';
+import { type Message, type Model, ModelError, type ModelRequest, type ModelResponse, type ToolCallPart } from './models/types.js';
 import { summarizeRequest } from './models/call-record.js';
 import { instantiatePolicies, resolvePolicies } from './policies/registry.js';
 import { PinnedSections, type AgentServices, type Turn } from './policies/types.js';
@@ -122,6 +122,11 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       const response = await callModel('agent', { system: services.system, messages, tools: toolDefs, maxTokens });
       const assistant = { role: 'assistant' as const, content: response.content.length > 0 ? response.content : [{ type: 'text' as const, text: '(empty reply)' }] };
       const calls = response.content.filter((p): p is ToolCallPart => p.type === 'tool_call');
+      // A refusal would only repeat if nudged: end the run with the model's words as a typed error.
+      if (calls.length === 0 && response.stopReason === 'refusal') {
+        const said = response.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join(' ').slice(0, 500);
+        throw new ModelError('refusal', `the model refused the task${said ? `: ${said}` : ''}`);
+      }
       if (calls.length === 0) {
         formatErrors += 1;
         trajectory.write({ type: 'error', step, phase: 'format', kind: 'no_tool_call', message: NUDGE });

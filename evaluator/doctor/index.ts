@@ -26,6 +26,8 @@ export interface DoctorOptions {
   docker?: Docker;
   env?: NodeJS.ProcessEnv;
   onProgress?: (line: string) => void;
+  /** Whether --fix may install and start Docker here (default: Linux, root, Debian-like); tests stand in other machines. */
+  canFix?: () => { ok: boolean; why?: string };
   /** Checks the caller adds (the CLI adds the workspace database). */
   extraChecks?: Array<() => Promise<DoctorCheck>>;
 }
@@ -38,7 +40,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const say = options.onProgress ?? (() => undefined);
   const checks: DoctorCheck[] = [checkNode()];
   for (const extra of options.extraChecks ?? []) checks.push(await extra());
-  const engine = await checkEngine(docker, options.fix === true, say);
+  const engine = await checkEngine(docker, options.fix === true, say, options.canFix ?? canFixHere);
   checks.push(engine);
   if (engine.ok) {
     checks.push(await checkBaseImage(docker, options.fix === true, say));
@@ -56,7 +58,7 @@ function checkNode(): DoctorCheck {
   return { name: 'node', ok, detail: `Node ${process.versions.node}${ok ? '' : `, older than ${MIN_NODE.join('.')}`}`, ...(ok ? {} : { fix: 'Install Node 20.19 or newer (https://nodejs.org, or your package manager / nvm).' }) };
 }
 
-async function checkEngine(docker: Docker, fix: boolean, say: (line: string) => void): Promise<DoctorCheck> {
+async function checkEngine(docker: Docker, fix: boolean, say: (line: string) => void, canFix: () => { ok: boolean; why?: string }): Promise<DoctorCheck> {
   const name = 'docker engine';
   try {
     const v = await probeEngine(docker);
@@ -64,7 +66,7 @@ async function checkEngine(docker: Docker, fix: boolean, say: (line: string) => 
   } catch (error) {
     const problem = `not reachable: ${(error as Error).message}`;
     if (!fix) return { name, ok: false, detail: problem, fix: `Run \`evolve doctor --fix\` as root on Debian/Ubuntu, or:\n${manualEngineSteps}` };
-    const here = canFixHere();
+    const here = canFix();
     if (!here.ok) return { name, ok: false, detail: `${problem}; --fix cannot repair it here (${here.why})`, fix: manualEngineSteps };
     const done: string[] = [];
     try {

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,19 +83,23 @@ const manualSteps = [
   '  apt-get install -y debootstrap',
   '  debootstrap --variant=minbase bookworm /tmp/bookworm http://deb.debian.org/debian',
   `  tar -C /tmp/bookworm -c . | docker import - ${BASE_IMAGE}`,
-  `Or, with a registry: docker pull ${PULL_IMAGE} && docker tag ${PULL_IMAGE} ${BASE_IMAGE}`,
+  'Elsewhere: install debootstrap from your distribution (dnf, pacman, zypper and brew carry it) and run the last two lines,',
+  `  or on a machine with a registry: docker pull ${PULL_IMAGE} && docker save ${PULL_IMAGE} | gzip > base.tgz, then here:`,
+  `  docker load < base.tgz && docker tag ${PULL_IMAGE} ${BASE_IMAGE}`,
+  `With a registry here: docker pull ${PULL_IMAGE} && docker tag ${PULL_IMAGE} ${BASE_IMAGE}`,
 ].join('\n');
 
 async function bootstrap(docker: Docker, tag: string, mirror: string, say: BuildProgress): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new SandboxError('image_missing', `${tag} is missing, no registry is reachable, and bootstrapping Debian needs root`, manualSteps);
   }
-  if (spawnSync('sh', ['-c', 'command -v debootstrap'], { stdio: 'ignore' }).status !== 0) {
-    say('installing debootstrap with apt-get');
-    await run('apt-get', ['install', '-y', 'debootstrap'], say, { DEBIAN_FRONTEND: 'noninteractive' });
-  }
   const dir = await mkdtemp(join(tmpdir(), 'evolve-bookworm-'));
   try {
+    if (spawnSync('sh', ['-c', 'command -v debootstrap'], { stdio: 'ignore' }).status !== 0) {
+      if (!existsSync('/etc/debian_version')) throw new SandboxError('image_missing', `${tag} is missing, no registry is reachable, and debootstrap is not installed (not a Debian-like system, so evolve cannot apt-get it)`, manualSteps);
+      say('installing debootstrap with apt-get');
+      await run('apt-get', ['install', '-y', 'debootstrap'], say, { DEBIAN_FRONTEND: 'noninteractive' });
+    }
     say(`bootstrapping Debian bookworm into ${dir} from ${mirror} (about 30 s)`);
     await run('debootstrap', ['--variant=minbase', 'bookworm', dir, mirror], say);
     say(`importing it as ${tag}`);
