@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,7 +30,22 @@ describe('evolve CLI', () => {
     const parsed = JSON.parse(status.out) as { workspace: string; runs: Record<string, number> };
     expect(parsed.workspace).toBe(join(dir, 'lab'));
     expect(parsed.runs.pending).toBe(0);
-    expect(evolve(['--workspace', join(dir, 'lab'), 'status'], '/').code).toBe(0);
+    const text = evolve(['--workspace', join(dir, 'lab'), 'status'], '/');
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/champion +exp-01 \(not yet scored, since /);
+  });
+
+  it('a second init is harmless: it changes nothing and says so, and the lineage keeps one root', () => {
+    const dir = tmp();
+    expect(evolve(['init', 'lab'], dir).code).toBe(0);
+    const config = readFileSync(join(dir, 'lab', 'evolve.json'), 'utf8');
+    const again = evolve(['init', 'lab'], dir);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/already set up; nothing changed/);
+    expect(readFileSync(join(dir, 'lab', 'evolve.json'), 'utf8')).toBe(config);
+    const status = JSON.parse(evolve(['status', '--json'], join(dir, 'lab')).out) as { experiments: Record<string, number>; champion: { id: string } };
+    expect(Object.values(status.experiments).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(status.champion.id).toBe('exp-01');
   });
 
   it('an unknown command or flag exits 2 naming it', () => {

@@ -22,6 +22,9 @@ describe('pytest -rA parser', () => {
     expect(map.get('tests/test_a.py::test_known')).toBe('XFAIL');
     expect(map.get('tests/test_a.py::test_surprise')).toBe('XPASS');
     expect(map.get('tests/test_c.py')).toBe('ERROR'); // a collection error names the file
+    // `SKIPPED [1] tests/test_a.py:27: needs network` names a location, not a test: it adds no entry.
+    expect([...map.keys()].filter((id) => id.startsWith('[') || id.includes(':27'))).toEqual([]);
+    expect(map.size).toBe(10); // 9 results + the upstream-cut form of `test_case[foo bar - baz]`
   });
   it('judges as upstream: XFAIL passes, a missing or XPASS test fails, skips are neither', () => {
     expect(passed(map, 'tests/test_a.py::test_known')).toBe(true);
@@ -29,6 +32,9 @@ describe('pytest -rA parser', () => {
     expect(failed(map, 'tests/test_c.py::test_anything')).toBe(true);
     // upstream lists cut ids at the first space; both forms resolve
     expect(passed(map, 'tests/test_b.py::test_case[foo')).toBe(true);
+    // a skipped test is neither passed nor failed, as upstream (grade.ts also needs every FAIL_TO_PASS passed)
+    const skipped = getParser('pytest')('SKIPPED tests/x.py::test_s - needs network\n');
+    expect([passed(skipped, 'tests/x.py::test_s'), failed(skipped, 'tests/x.py::test_s')]).toEqual([false, false]);
   });
   it('ignores a log with no summary', () => {
     expect(getParser('pytest')('collected 0 items\n').size).toBe(0);
@@ -104,12 +110,13 @@ describe('suites', () => {
     mkdirSync(join(dir, 'tests'));
     mkdirSync(join(dir, 'solution'));
     writeFileSync(join(dir, 'instruction.md'), 'Write hello to /app/out.txt\n');
-    writeFileSync(join(dir, 'task.toml'), '[metadata]\ndifficulty = "easy"\ntags = ["files"]\n[verifier]\ntimeout_sec = 30\n');
+    writeFileSync(join(dir, 'task.toml'), '[metadata]\ndifficulty = "easy"\ncategory = "files"\ntags = ["files", "shell"]\n[verifier]\ntimeout_sec = 30\n');
     writeFileSync(join(dir, 'environment', 'Dockerfile'), 'FROM python:3.13-slim\nWORKDIR /app\n');
     writeFileSync(join(dir, 'tests', 'test.sh'), 'grep -q hello /app/out.txt && echo 1 > /logs/verifier/reward.txt || echo 0 > /logs/verifier/reward.txt\n');
     writeFileSync(join(dir, 'solution', 'solve.sh'), 'echo hello > /app/out.txt\n');
     const [task] = loadSuite(dir).tasks;
     expect(task).toMatchObject({ id: 'hello-task', kind: 'terminal-bench', difficulty: 'easy', limits: { testTimeoutSec: 30 }, grader: { mode: 'reward' }, gold: { kind: 'script' } });
+    expect(task?.tags).toEqual(['files', 'shell']); // the category is a tag, once
     writeFileSync(join(dir, 'task.toml'), '[metadata]\ndifficulty = "trivial"\n');
     expect(() => loadSuite(dir)).toThrow(/task\.toml, field metadata\.difficulty/);
   });

@@ -61,7 +61,7 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
     }
     const y = parseWith(TaskYaml, raw, file);
     return TaskSchema.parse({
-      id, suite, kind: 'terminal-bench', statement: y.instruction, difficulty: y.difficulty, tags: [...y.tags, ...(y.category ? [y.category] : [])],
+      id, suite, kind: 'terminal-bench', statement: y.instruction, difficulty: y.difficulty, tags: withCategory(y.tags, y.category),
       environment: { dockerfile: readText(join(dir, 'Dockerfile')), contextDir: dir, contextExclude: HIDDEN, workdir: '/app', network: false },
       workspace: { kind: 'image' },
       limits: { agentTimeoutSec: y.max_agent_timeout_sec, testTimeoutSec: y.max_test_timeout_sec },
@@ -81,7 +81,7 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
   const envDir = join(dir, 'environment');
   return TaskSchema.parse({
     id, suite, kind: 'terminal-bench', statement: readText(join(dir, 'instruction.md')), difficulty: t.metadata?.difficulty ?? 'medium',
-    tags: [...(t.metadata?.tags ?? []), ...(t.metadata?.category ? [t.metadata.category] : [])],
+    tags: withCategory(t.metadata?.tags ?? [], t.metadata?.category),
     environment: { dockerfile: readText(join(envDir, 'Dockerfile')), contextDir: envDir, contextExclude: HIDDEN, workdir: '/app', network: false },
     workspace: { kind: 'image' },
     limits: { agentTimeoutSec: t.agent?.timeout_sec ?? 900, testTimeoutSec: t.verifier?.timeout_sec ?? 180 },
@@ -89,4 +89,9 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
     ...(existsSync(join(dir, 'solution', 'solve.sh')) ? { gold: { kind: 'script', script: readFileSync(join(dir, 'solution', 'solve.sh'), 'utf8') } } : {}),
     upstream: t,
   });
+}
+
+/** The task's tags plus its category as one more tag, each once (tasks often repeat the category among the tags). */
+function withCategory(tags: string[], category: string | undefined): string[] {
+  return [...new Set([...tags, ...(category ? [category] : [])])];
 }

@@ -21,7 +21,7 @@ export function registerStatus(program: Command): void {
           [
             `workspace    ${ws.paths.root}`,
             `experiments  ${counts(s.experiments)}`,
-            `champion     ${s.champion ? `${s.champion.id} (score ${s.champion.score?.toFixed(3) ?? 'not yet scored'}, since ${s.champion.since})` : 'none yet'}`,
+            `champion     ${s.champion ? `${s.champion.id} (${s.champion.score === null ? 'not yet scored' : `score ${s.champion.score.toFixed(3)}`}, since ${s.champion.since})` : 'none yet'}`,
             `generation   ${s.lastGeneration ? `#${s.lastGeneration.id} from ${s.lastGeneration.parent}, ${s.lastGeneration.status}` : 'none yet'}`,
             `runs         ${counts(s.runs)}`,
           ].join('\n') + '\n',
