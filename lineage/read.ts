@@ -1,4 +1,3 @@
-import { readTrajectory, renderTranscript } from '../agent/trajectory.js';
 import { sql } from 'kysely';
 import type { Db } from './db/open.js';
 
@@ -169,86 +168,43 @@ export async function scopeExperiments(db: Db, scope: ClusterScope): Promise<str
 export async function readClusters(db: Db, scope?: ClusterScope): Promise<ClusterSummary[]> {
   const ids = await scopeExperiments(db, scope);
   if (ids?.length === 0) return [];
-  let counts = db.selectFrom('runs').select(['cluster_id', sql<number>`count(*)`.as('n')]).where('cluster_id', 'is not', null).groupBy('cluster_id');
-  if (ids) counts = counts.where('experiment_id', 'in', ids);
-  const rows = await counts.orderBy('n', 'desc').orderBy('cluster_id').execute();
-  const meta = new Map((await db.selectFrom('failure_clusters').select(['id', 'label', 'first_seen_experiment']).execute()).map((c) => [c.id, c]));
-  const out: ClusterSummary[] = [];
-  for (const row of rows) {
-    const id = row.cluster_id as string;
-    let runs = db.selectFrom('runs').select(['id', 'experiment_id', 'task_id', 'trajectory_path']).where('cluster_id', '=', id);
-    if (ids) runs = runs.where('experiment_id', 'in', ids);
-    const members = await runs.orderBy('id', 'desc').execute();
-    out.push({
-      id,
-      label: meta.get(id)?.label ?? id,
-      count: Number(row.n),
-      tasks: [...new Set(members.map((m) => m.task_id))].sort(),
-      experiments: new Set(members.map((m) => m.experiment_id)).size,
-      firstSeen: meta.get(id)?.first_seen_experiment ?? null,
-      representatives: members.slice(0, 3).map((m) => ({ runId: m.id, experimentId: m.experiment_id, taskId: m.task_id, trajectoryPath: m.trajectory_path })),
-    });
-  }
-  return out;
-}
-
-export interface LiveProgress {
-  experimentId: string;
-  done: number;
-  running: number;
-  failed: number;
-  pending: number;
-  costUsd: number;
-  startedAt: string | null;
-  /** Seconds until done at the rate so far; null until one run finished. */
-  etaSec: number | null;
-}
-
-/** Progress of every experiment that still has unfinished runs, for the live view. */
-export async function readLiveProgress(db: Db, at: Date = new Date()): Promise<LiveProgress[]> {
-  const active = await db.selectFrom('runs').select('experiment_id').distinct().where('status', 'in', ['pending', 'running']).execute();
-  if (active.length === 0) return [];
-  const ids = active.map((a) => a.experiment_id);
-  const rows = await db
+  // Two aggregate queries answered from the runs_cluster_cover index, then the newest three runs of each cluster
+  // (runs_cluster walks them newest first), so the whole lineage's clusters read without loading every member run.
+  let counts = db
     .selectFrom('runs')
-    .select([
-      'experiment_id',
-      'status',
-      'outcome',
-      sql<number>`count(*)`.as('n'),
-      sql<number>`coalesce(sum(cost_usd), 0)`.as('cost'),
-      sql<string | null>`min(started_at)`.as('started'),
-    ])
-    .where('experiment_id', 'in', ids)
-    .groupBy(['experiment_id', 'status', 'outcome'])
-    .execute();
-  const byId = new Map<string, LiveProgress>();
-  for (const r of rows) {
-    const p = byId.get(r.experiment_id) ?? { experimentId: r.experiment_id, done: 0, running: 0, failed: 0, pending: 0, costUsd: 0, startedAt: null, etaSec: null };
-    const n = Number(r.n);
-    if (r.status === 'done') p.done += n;
-    else if (r.status === 'running') p.running += n;
-    else if (r.status === 'pending') p.pending += n;
-    else p.failed += n;
-    p.costUsd += Number(r.cost);
-    if (r.started && (!p.startedAt || r.started < p.startedAt)) p.startedAt = r.started;
-    byId.set(r.experiment_id, p);
+    .select(['cluster_id', sql<number>`count(*)`.as('n'), sql<number>`count(distinct experiment_id)`.as('exps')])
+    .where('cluster_id', 'is not', null)
+    .groupBy('cluster_id');
+  let taskRows = db.selectFrom('runs').select(['cluster_id', 'task_id']).distinct().where('cluster_id', 'is not', null);
+  if (ids) {
+    counts = counts.where('experiment_id', 'in', ids);
+    taskRows = taskRows.where('experiment_id', 'in', ids);
   }
-  for (const p of byId.values()) {
-    const finished = p.done + p.failed;
-    if (finished > 0 && p.startedAt) {
-      const elapsed = (at.getTime() - Date.parse(p.startedAt)) / 1000;
-      p.etaSec = Math.max(0, Math.round((elapsed / finished) * (p.pending + p.running)));
-    }
-  }
-  return [...byId.values()].sort((a, b) => a.experimentId.localeCompare(b.experimentId));
-}
-
-/** A run's trajectory as readable transcript lines; a damaged file yields a line saying what is wrong. */
-export function readTrajectoryLines(path: string): string[] {
-  try {
-    return renderTranscript(readTrajectory(path)).split('\n');
-  } catch (error) {
-    return [`cannot read trajectory ${path}: ${(error as Error).message}`];
-  }
+  const [rows, tasks, meta] = await Promise.all([
+    counts.orderBy('n', 'desc').orderBy('cluster_id').execute(),
+    taskRows.orderBy('task_id').execute(),
+    db.selectFrom('failure_clusters').select(['id', 'label', 'first_seen_experiment']).execute(),
+  ]);
+  const reps = await Promise.all(
+    rows.map((row) => {
+      let q = db.selectFrom('runs').select(['id', 'experiment_id', 'task_id', 'trajectory_path']).where('cluster_id', '=', row.cluster_id);
+      if (ids) q = q.where('experiment_id', 'in', ids);
+      return q.orderBy('id', 'desc').limit(3).execute();
+    }),
+  );
+  const tasksOf = new Map<string, string[]>();
+  for (const t of tasks) tasksOf.set(t.cluster_id!, [...(tasksOf.get(t.cluster_id!) ?? []), t.task_id]);
+  const metaOf = new Map(meta.map((c) => [c.id, c]));
+  return rows.map((row, i) => {
+    const id = row.cluster_id as string;
+    return {
+      id,
+      label: metaOf.get(id)?.label ?? id,
+      count: Number(row.n),
+      tasks: tasksOf.get(id) ?? [],
+      experiments: Number(row.exps),
+      firstSeen: metaOf.get(id)?.first_seen_experiment ?? null,
+      representatives: reps[i]!.map((m) => ({ runId: m.id, experimentId: m.experiment_id, taskId: m.task_id, trajectoryPath: m.trajectory_path })),
+    };
+  });
 }
