@@ -76,6 +76,16 @@ describe('evaluateExperiment', () => {
     expect(report).toMatchObject({ total_instances: 4, resolved_instances: 3, resolved_ids: ['s__a-1', 's__b-1', 's__c-1'] });
   });
 
+  it('a held-out evaluation leaves the train score alone (selection and proposers read it)', async () => {
+    const w = await workspace();
+    await w.db.updateTable('tasks').set({ split: 'heldout' }).where('id', '=', 's__d-1').execute();
+    await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', wiring: wiring(w.paths.runs, new Set(['s__a-1'])) });
+    const held = await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', split: 'heldout', wiring: wiring(w.paths.runs, new Set(ids)) });
+    expect(held.summary.resolveRate).toBe(1);
+    const exp = await w.db.selectFrom('experiments').select(['score', 'cost_usd']).where('id', '=', 'exp-01').executeTakeFirstOrThrow();
+    expect(exp).toEqual({ score: 1 / 3, cost_usd: 0.75 });
+  });
+
   it('screens a child on its first tasks against the parent there, and stops it early when it falls short', async () => {
     const w = await workspace();
     await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', wiring: wiring(w.paths.runs, new Set(ids)) });

@@ -113,12 +113,16 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
       record: { sandbox, model: genome?.model ?? null, subset: options.subset ?? null },
     });
     if (genome && result.status === 'done' && result.summary.runs > 0) {
-      const cost = result.runs.reduce((s, r) => s + (r.costUsd ?? 0), 0);
-      await db
-        .updateTable('experiments')
-        .set({ score: result.summary.resolveRate, score_lo: result.summary.interval.lo, score_hi: result.summary.interval.hi, cost_usd: cost })
-        .where('id', '=', experiment.id)
-        .execute();
+      // The experiment's score is its train-split score: parent selection and proposers read it, and no proposer may
+      // see the held-out split. A held-out evaluation (promotion confirmation) stays in its own evaluation row.
+      if (split === 'train') {
+        const cost = result.runs.reduce((s, r) => s + (r.costUsd ?? 0), 0);
+        await db
+          .updateTable('experiments')
+          .set({ score: result.summary.resolveRate, score_lo: result.summary.interval.lo, score_hi: result.summary.interval.hi, cost_usd: cost })
+          .where('id', '=', experiment.id)
+          .execute();
+      }
       await db.updateTable('experiments').set({ status: 'evaluated', finished_at: now() }).where('id', '=', experiment.id).where('status', '=', 'evaluating').execute();
       // Clusters and hacking flags are ready for the folder, proposers and self-repair as soon as the runs are in.
       await signFailures(db, [experiment.id]);

@@ -14,18 +14,21 @@ import { clusterId, clusterKey, clusterLabel, FailureSignature, type GradeReport
 export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ signed: number }> {
   let query = db
     .selectFrom('runs')
-    .select(['id', 'experiment_id', 'task_id', 'outcome', 'exit_reason', 'report', 'trajectory_path'])
-    .where('status', '=', 'done')
-    .where('failure_signature', 'is', null);
-  if (experimentIds?.length) query = query.where('experiment_id', 'in', experimentIds);
-  const runs = await query.orderBy('id').execute();
+    .innerJoin('evaluations', 'evaluations.id', 'runs.evaluation_id')
+    .select(['runs.id', 'runs.experiment_id', 'runs.task_id', 'runs.outcome', 'runs.exit_reason', 'runs.report', 'runs.trajectory_path', 'evaluations.split'])
+    .where('runs.status', '=', 'done')
+    .where('runs.failure_signature', 'is', null);
+  if (experimentIds?.length) query = query.where('runs.experiment_id', 'in', experimentIds);
+  const runs = await query.orderBy('runs.id').execute();
   for (const run of runs) {
     const events = run.trajectory_path && existsSync(run.trajectory_path) ? safeRead(run.trajectory_path) : [];
     const report = run.report ? (JSON.parse(run.report) as GradeReport) : null;
     const signature = signatureOf({ exitReason: run.exit_reason, report, events });
     const reasons = suspicionReasons(signature);
     if (reasons.length) await addFlags(db, run.experiment_id, [runFlag({ runId: run.id, taskId: run.task_id, reasons })]);
-    if (run.outcome === 'resolved') {
+    // Held-out runs are signed (and flagged) but filed under no cluster: clusters feed proposers and self-repair,
+    // which must never see the held-out split.
+    if (run.outcome === 'resolved' || run.split === 'heldout') {
       await db.updateTable('runs').set({ failure_signature: JSON.stringify(signature) }).where('id', '=', run.id).execute();
       continue;
     }

@@ -182,6 +182,18 @@ describe('clustering runs in the database', () => {
     expect(tags.find((t) => t.tag === 'reads-test-output')).toEqual({ tag: 'reads-test-output', failed: 1, total: 2 });
   });
 
+  it('signs held-out runs but files them under no cluster: proposers and self-repair never see the held-out split', async () => {
+    const evaluation = Number((await db.insertInto('evaluations').values({ experiment_id: 'exp-01', suite_id: 'builtin', split: 'heldout', stage: 'all', task_ids: '[]', repeats: 1, status: 'done', config: '{}', created_at: now() }).returning('id').executeTakeFirstOrThrow()).id);
+    await db.insertInto('runs').values({ evaluation_id: evaluation, experiment_id: 'exp-01', task_id: 'h1', repeat: 0, status: 'done', attempts: 1, outcome: 'unresolved', exit_reason: 'step_limit', report: JSON.stringify({ patch_is_None: true, patch_exists: false }) }).execute();
+    expect(await signFailures(db)).toEqual({ signed: 7 });
+    const held = await db.selectFrom('runs').select(['failure_signature', 'cluster_id']).where('task_id', '=', 'h1').executeTakeFirstOrThrow();
+    expect(held.failure_signature).not.toBeNull();
+    expect(held.cluster_id).toBeNull();
+    const clusters = await readClusters(db, 'exp-01');
+    expect(clusters.flatMap((c) => c.tasks)).not.toContain('h1');
+    expect(clusters.reduce((n, c) => n + c.count, 0)).toBe(2);
+  });
+
   it('flags a run that resolved its task while probing hidden paths, on the run and on its experiment', async () => {
     await signFailures(db);
     const flagged = await hackingSuspicions(db);
