@@ -18,7 +18,7 @@ export async function writeExperimentFolder(db: Db, experimentsDir: string, id: 
   const lines = [
     `# ${id}`,
     '',
-    `- parent: ${e.parent_id ?? '(root)'}; generation ${e.generation}; status **${e.status}**${e.authored_by ? `; authored by ${e.authored_by}` : ''}`,
+    `- parent: ${e.parent_id ?? '(root)'}; generation ${e.generation}; status **${e.status}**${decisions.some((d) => d.action === 'explore') ? ' (explore: kept regardless of the rule)' : ''}${e.authored_by ? `; authored by ${e.authored_by}` : ''}`,
     `- proposer: ${e.proposer ?? 'person'}${e.seed !== null ? ` (seed ${e.seed})` : ''}`,
     ...(flags.length ? [`- FLAGGED: ${flags.join('; ')}`] : []),
     '',

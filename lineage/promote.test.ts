@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type PairedComparison, wilson } from '../evaluator/stats/index.js';
+import { loadConfig } from './workspace.js';
 import { type Candidate, decide, isExploreChild, lexicographicVsChampion, paretoDominates, RULES, wilsonLowerBound } from './promote.js';
 
 // Each rule's formula on hand-built comparisons (numbers worked out by hand / a calculator, not by the code under test).
@@ -117,5 +121,20 @@ describe('explore', () => {
   it('marks the Nth, 2Nth, ... child of the lineage; 0 never', () => {
     expect([1, 2, 3, 4, 5, 6].map((i) => isExploreChild(i, 3))).toEqual([false, false, true, false, false, true]);
     expect(isExploreChild(3, 0)).toBe(false);
+  });
+});
+
+describe('evolve.json names', () => {
+  it('rejects an unknown lineage.rule, lineage.proposer or lineage.select naming the field, the value and the known names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evolve-config-'));
+    const file = join(dir, 'evolve.json');
+    writeFileSync(file, JSON.stringify({ lineage: { rule: 'vibes', proposer: 'oracle', select: 'best' } }));
+    const error = (() => { try { loadConfig(file); } catch (e) { return (e as Error).message; } return ''; })();
+    expect(error).toContain(file);
+    expect(error).toMatch(/lineage\.rule: "vibes" is not a known promotion rule \(known: paired-significant, mean, lower-bound, pareto, lexicographic\)/);
+    expect(error).toMatch(/lineage\.proposer: "oracle" is not a known proposer \(known: systematic, random, model\)/);
+    expect(error).toMatch(/lineage\.select: "best" is not a known parent selection strategy \(known: champion, score-child, thompson\)/);
+    writeFileSync(file, JSON.stringify({ lineage: { rule: 'pareto', proposer: 'model', proposerModel: 'openai/gpt-4.1-mini', maxCostPerTask: 0.2, exploreEvery: 3 } }));
+    expect(loadConfig(file).lineage).toMatchObject({ rule: 'pareto', proposer: 'model', maxCostPerTask: 0.2, tolerance: { cost: 0, tokens: 0 } });
   });
 });

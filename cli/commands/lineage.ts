@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
+import { readContext, renderContext } from '../../lineage/context.js';
 import { getExperiment, recordDecision } from '../../lineage/experiments.js';
 import { writeExperimentFolder } from '../../lineage/folders.js';
 import { type GenerationResult, nextGeneration } from '../../lineage/next-generation.js';
+import { RULES, type RuleName } from '../../lineage/promote.js';
+import { PROPOSERS, type ProposerName } from '../../lineage/proposers.js';
 import { readTree } from '../../lineage/read.js';
+import { SELECTORS, type Selector } from '../../lineage/select.js';
 import { type AuthorContext, authorProposals } from '../../lineage/self-repair/author.js';
 import { formatTable, printJson, UsageError } from '../output.js';
 import { withWorkspace } from '../workspace.js';
@@ -21,6 +25,7 @@ const oneOf = (flag: string, allowed: string[]) => (v: string) => {
 interface GenFlags {
   children?: number;
   proposer?: string;
+  proposerModel?: string;
   select?: string;
   rule?: string;
   margin?: string;
@@ -37,9 +42,10 @@ interface GenFlags {
 function withGenerationFlags(cmd: Command): Command {
   return cmd
     .option('--children <k>', 'children to propose (default: evolve.json lineage.children)', int('--children'))
-    .option('--proposer <p>', 'systematic or random', oneOf('--proposer', ['systematic', 'random']))
-    .option('--select <s>', 'parent selection: champion, score-child or thompson', oneOf('--select', ['champion', 'score-child', 'thompson']))
-    .option('--rule <r>', 'promotion rule: paired-significant or mean', oneOf('--rule', ['paired-significant', 'mean']))
+    .option('--proposer <p>', `${PROPOSERS.join(', ')} (model: a model proposes from \`evolve context\`; falls back to systematic without one)`, oneOf('--proposer', [...PROPOSERS]))
+    .option('--proposer-model <name>', 'the model the model proposer asks (default: evolve.json lineage.proposerModel)')
+    .option('--select <s>', `parent selection: ${SELECTORS.join(', ')}`, oneOf('--select', [...SELECTORS]))
+    .option('--rule <r>', `promotion rule: ${RULES.join(', ')}`, oneOf('--rule', [...RULES]))
     .option('--margin <x>', 'how much better a child must be (resolve-rate difference, e.g. 0.05)')
     .option('--seed <n>', 'seed for selection and the random proposer', int('--seed'))
     .option('--suite <s>', 'suite to evaluate on (default: evolve.json defaults.suite)')
@@ -58,9 +64,10 @@ function options(f: GenFlags, log: (l: string) => void) {
   if (budget !== undefined && !(budget > 0)) throw new UsageError(`--budget ${f.budget}: expected dollars above 0`);
   return {
     ...(f.children ? { children: f.children } : {}),
-    ...(f.proposer ? { proposer: f.proposer as 'systematic' } : {}),
-    ...(f.select ? { select: f.select as 'champion' } : {}),
-    ...(f.rule ? { rule: f.rule as 'mean' } : {}),
+    ...(f.proposer ? { proposer: f.proposer as ProposerName } : {}),
+    ...(f.proposerModel ? { proposerModel: f.proposerModel } : {}),
+    ...(f.select ? { select: f.select as Selector } : {}),
+    ...(f.rule ? { rule: f.rule as RuleName } : {}),
     ...(margin !== undefined ? { margin } : {}),
     ...(f.seed ? { seed: f.seed } : {}),
     eval: {
@@ -139,6 +146,18 @@ export function registerLineage(program: Command): void {
         };
         walk(null, 0);
         process.stdout.write(`${out.join('\n') || 'no experiments yet'}\n`);
+      });
+    });
+
+  program
+    .command('context [id]')
+    .description('what has been tried from an experiment (default: the champion) and how it went: exactly what the model proposer reads')
+    .option('--json', 'print as JSON')
+    .action(async (id: string | undefined, f: { json?: boolean }, cmd: Command) => {
+      await withWorkspace(cmd, async (ws) => {
+        const context = await readContext(ws.db, id);
+        if (f.json) printJson(context);
+        else process.stdout.write(`${renderContext(context)}\n`);
       });
     });
 

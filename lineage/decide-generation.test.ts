@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { baselineGenome } from './experiments.js';
+import { now } from './db/open.js';
+import { decideGeneration } from './decide-generation.js';
+import { getExperiment, insertChild } from './experiments.js';
+import { exportExperiments } from './export-experiments.js';
+import { writeExperimentFolder } from './folders.js';
+import { propose } from './proposers.js';
+import { repairWorkspace, TASK_IDS } from './self-repair/testing.js';
+import type { Workspace } from './workspace.js';
+
+// The decision step on a real workspace: constraints discard, every Nth child is kept as explore, and the mark
+// reaches the decision row, the experiment folder and the export.
+
+let ws: Workspace | undefined;
+afterEach(async () => {
+  await ws?.close();
+  ws = undefined;
+});
+
+/** exp-01 (unresolved on both tasks) and three children: a resolves both cheaply, b resolves both dearly, c resolves none. */
+async function generation(): Promise<Workspace> {
+  const w = await repairWorkspace();
+  const root = await getExperiment(w.db, 'exp-01');
+  const proposals = propose('systematic', { ...baselineGenome(), model: 'scripted' }, { k: 3, tried: new Set() });
+  const plan: Array<{ resolved: boolean; cost: number }> = [{ resolved: true, cost: 0.01 }, { resolved: true, cost: 1 }, { resolved: false, cost: 0.01 }];
+  for (const [i, p] of proposals.entries()) {
+    const kid = await insertChild(w.db, { parent: root, genome: p.genome, hypothesis: p.hypothesis, proposer: 'systematic', generation: 1 });
+    const { id: evaluationId } = await w.db.insertInto('evaluations').values({ experiment_id: kid.id, suite_id: 'mini', split: 'train', stage: 'full', task_ids: JSON.stringify(TASK_IDS), repeats: 1, status: 'done', config: '{}', created_at: now(), finished_at: now() }).returning('id').executeTakeFirstOrThrow();
+    for (const taskId of TASK_IDS) {
+      await w.db.insertInto('runs').values({
+        evaluation_id: evaluationId, experiment_id: kid.id, task_id: taskId, repeat: 0, status: 'done', outcome: plan[i]!.resolved ? 'resolved' : 'unresolved', exit_reason: 'submitted', infra_error: null, attempts: 1,
+        input_tokens: 100, output_tokens: 10, cache_read_tokens: null, cache_write_tokens: null, cost_usd: plan[i]!.cost, duration_ms: 1000, steps: 3, trajectory_path: null, patch_path: null,
+        report: null, failure_signature: null, cluster_id: null, worker: null, started_at: now(), finished_at: now(),
+      }).execute();
+    }
+  }
+  return w;
+}
+
+const decisionsOf = async (w: Workspace) => (await w.db.selectFrom('decisions').select(['experiment_id', 'action', 'reason']).orderBy('id').execute()).map((d) => [d.experiment_id, d.action, d.reason]);
+
+describe('decideGeneration', () => {
+  it('discards a child over lineage.maxCostPerTask and promotes the best of the rest', async () => {
+    ws = await generation();
+    const r = await decideGeneration(ws.db, { champion: 'exp-01', children: ['exp-01-a', 'exp-01-b', 'exp-01-c'], rule: 'mean', margin: 0, maxCostPerTask: 0.5, exploreEvery: 0, split: 'train', log: () => {} });
+    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([['exp-01-a', 'promote'], ['exp-01-b', 'discard'], ['exp-01-c', 'keep']]);
+    expect(await decisionsOf(ws)).toEqual([
+      ['exp-01-a', 'promote', expect.stringMatching(/mean difference > 0\.0%/)],
+      ['exp-01-b', 'retire', 'discarded: $1.0000 per run is over lineage.maxCostPerTask $0.5000'],
+      ['exp-01-c', 'keep', expect.stringMatching(/not the best child/)],
+    ]);
+    expect((await getExperiment(ws.db, 'exp-01-b')).status).toBe('retired');
+  });
+
+  it('keeps every Nth child of the lineage as explore whatever the rule said, and shows it in the folder and the export', async () => {
+    ws = await generation();
+    const r = await decideGeneration(ws.db, { champion: 'exp-01', children: ['exp-01-a', 'exp-01-b', 'exp-01-c'], rule: 'paired-significant', margin: 0, maxCostPerTask: 0.5, exploreEvery: 2, split: 'train', log: () => {} });
+    // a still wins on the rule; b (child 2 of the lineage) is explore instead of discarded.
+    expect(r.promoted).toBe('exp-01-a');
+    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([['exp-01-a', 'promote'], ['exp-01-b', 'explore'], ['exp-01-c', 'keep']]);
+    const explore = (await decisionsOf(ws)).find((d) => d[0] === 'exp-01-b')!;
+    expect(explore).toEqual(['exp-01-b', 'explore', expect.stringMatching(/explore: child 2 of the lineage, kept regardless of the rule \(lineage\.exploreEvery 2\); the rule said discard \(discarded: \$1\.0000 per run/)]);
+    expect((await getExperiment(ws.db, 'exp-01-b')).status).toBe('proposed');
+    await writeExperimentFolder(ws.db, ws.paths.experiments, 'exp-01-b');
+    expect(readFileSync(join(ws.paths.experiments, 'exp-01-b', 'README.md'), 'utf8')).toMatch(/status \*\*proposed\*\* \(explore: kept regardless of the rule\)/);
+    const out = mkdtempSync(join(tmpdir(), 'evolve-export-'));
+    await exportExperiments(ws, { outDir: out });
+    const statuses = Object.fromEntries(readFileSync(join(out, 'experiments.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string }).map((e) => [e.id, e.status]));
+    expect(statuses).toMatchObject({ 'exp-01-a': 'keep', 'exp-01-b': 'explore', 'exp-01-c': 'keep' });
+  });
+});
