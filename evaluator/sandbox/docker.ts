@@ -92,7 +92,9 @@ export class DockerProvider implements SandboxProvider {
     let has = this.paths.get(key);
     if (has === undefined) {
       has = await container.infoArchive({ path }).then(
-        () => true,
+        // dockerode hands back the HEAD response as a stream; left unread, it holds its socket open (and keeps
+        // the process alive) until the engine drops the connection minutes later.
+        (response: unknown) => ((response as { resume?: () => void } | undefined)?.resume?.(), true),
         (error: { statusCode?: number }) => {
           if (error.statusCode === 404) return false;
           throw error;
