@@ -142,6 +142,10 @@ const sc = rows[1]!;
 // combination that stops early without reaching the best cannot win by having spent little.
 const fewer = Number.isFinite(def.medianEvalsToBest) && def.medianEvalsToBest < sc.medianEvalsToBest;
 const safe = def.worsePromotionPct < 5;
+// Reported beside the target, not instead of it: the exact best genome is rarely reached by any combination at this
+// budget (its last one-change steps are a few points, inside the noise of 20 tasks), so also say who gets halfway.
+const halfway = def.medianEvalsToHalfGap < sc.medianEvalsToHalfGap || (def.medianEvalsToHalfGap === sc.medianEvalsToHalfGap && def.halfGapPct > sc.halfGapPct);
+console.log(`also: closing half the root-to-best gap, default median ${f(def.medianEvalsToHalfGap, 0)} evals (${f(def.halfGapPct, 0)}% of seeds) vs score-child + mean ${f(sc.medianEvalsToHalfGap, 0)} (${f(sc.halfGapPct, 0)}%): default ${halfway ? 'faster' : 'not faster'}; final true score ${pctOf(100 * def.finalTrue)} vs ${pctOf(100 * sc.finalTrue)}`);
 console.log(`targets: default (champion + paired-significant) makes the best genome champion in fewer evaluations than score-child + mean (median ${f(def.medianEvalsToBest, 0)} vs ${f(sc.medianEvalsToBest, 0)}) ${fewer ? 'met' : 'MISSED'}; promotes a truly worse genome in ${pctOf(def.worsePromotionPct)} of generations (< 5%) ${safe ? 'met' : 'MISSED'}   (${seconds.toFixed(1)} s)`);
 console.log(JSON.stringify({ bench: 'search', seeds: SEEDS, ...settings, tasks: num('tasks'), heldout: num('heldout'), distance: num('distance'), seconds: Number(seconds.toFixed(1)), rows, targets: { fewerEvaluations: fewer, worseUnder5Pct: safe } }, (_k, v: unknown) => (v === Infinity ? null : v)));
 process.exitCode = fewer && safe ? 0 : 1;

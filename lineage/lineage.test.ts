@@ -8,7 +8,8 @@ import { pairedComparison, seededRandom, taskScores } from '../evaluator/stats/i
 import { baselineGenome, childId, championId, insertChild, recordDecision, seedRoot } from './experiments.js';
 import { decide } from './promote.js';
 import { oneChangeCandidates, propose } from './proposers.js';
-import { betaSample, scoreChildWeight, selectParent } from './select.js';
+import { nodeStatsOf } from './next-generation.js';
+import { betaSample, scoreChildWeight, selectOpenParent, selectParent } from './select.js';
 import { openWorkspace, initWorkspace } from './workspace.js';
 
 const scores = (xs: Record<string, number>) => taskScores(Object.entries(xs).map(([taskId, r]) => ({ taskId, repeat: 0, resolved: r === 1 })));
@@ -62,6 +63,37 @@ describe('parent selection', () => {
     const picks = (s: 'score-child' | 'thompson') => Array.from({ length: 200 }, (_, i) => selectParent(s, nodes, 'exp-01', i + 1)).filter((x) => x === 'exp-01-a').length;
     expect(picks('score-child')).toBeGreaterThan(190);
     expect(picks('thompson')).toBe(200);
+  });
+
+  it('a parent with every one-change variant tried gives way to the best-scoring open node', () => {
+    const nodes = [
+      { id: 'exp-01', score: 0.5, children: 15, successes: 0, failures: 0 },
+      { id: 'exp-01-a', score: 0.4, children: 0, successes: 0, failures: 0 },
+      { id: 'exp-01-b', score: 0.45, children: 2, successes: 0, failures: 0 },
+      { id: 'exp-01-c', score: 0.45, children: 0, successes: 0, failures: 0 },
+    ];
+    expect(selectOpenParent('champion', nodes, 'exp-01', 1, () => true)).toEqual({ id: 'exp-01', fallback: false });
+    expect(selectOpenParent('champion', nodes, 'exp-01', 1, (id) => id !== 'exp-01')).toEqual({ id: 'exp-01-c', fallback: true });
+    for (let seed = 1; seed < 20; seed++) expect(selectOpenParent('thompson', nodes, 'exp-01', seed, (id) => id === 'exp-01-a').id).toBe('exp-01-a');
+    expect(selectOpenParent('champion', nodes, 'exp-01', 1, () => false)).toEqual({ id: 'exp-01', fallback: false });
+  });
+
+  it("a node's evidence for thompson counts its whole subtree, retired descendants included", () => {
+    const exps = [
+      { id: 'exp-01', parent_id: null, score: 0.5, status: 'promoted' },
+      { id: 'exp-01-a', parent_id: 'exp-01', score: 0.6, status: 'evaluated' },
+      { id: 'exp-01-a-a', parent_id: 'exp-01-a', score: 0.1, status: 'retired' },
+    ] as const;
+    const runs = [
+      { experiment_id: 'exp-01', outcome: 'resolved' },
+      { experiment_id: 'exp-01-a', outcome: 'resolved' },
+      { experiment_id: 'exp-01-a-a', outcome: 'unresolved' },
+      { experiment_id: 'exp-01-a-a', outcome: null },
+    ];
+    expect(nodeStatsOf([...exps], runs)).toEqual([
+      { id: 'exp-01', score: 0.5, children: 1, successes: 2, failures: 2 },
+      { id: 'exp-01-a', score: 0.6, children: 1, successes: 1, failures: 2 },
+    ]);
   });
 });
 

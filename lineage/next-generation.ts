@@ -1,4 +1,4 @@
-import { genomeHash } from '../agent/genome.js';
+import { Genome, genomeHash } from '../agent/genome.js';
 import type { ScriptedEntry } from '../agent/models/scripted.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
@@ -8,8 +8,8 @@ import { championId, childrenOf, getExperiment, insertChild, parseGenome } from 
 import { writeExperimentFolder } from './folders.js';
 import { modelProposals } from './model-proposer.js';
 import type { RuleName } from './promote.js';
-import { propose, type Proposal, type ProposerName } from './proposers.js';
-import { type NodeStats, selectParent, type Selector } from './select.js';
+import { oneChangeCandidates, propose, type Proposal, type ProposerName } from './proposers.js';
+import { type NodeStats, selectOpenParent, type Selector } from './select.js';
 import type { Experiment } from './db/schema.js';
 import type { Workspace } from './workspace.js';
 
@@ -55,21 +55,38 @@ async function nodeStats(db: Db): Promise<NodeStats[]> {
 
 /** What parent selection sees, from experiment rows and their finished runs (pure, so bench/search can reuse it). */
 export function nodeStatsOf(exps: Array<Pick<Experiment, 'id' | 'parent_id' | 'score' | 'status'>>, runs: Array<{ experiment_id: string; outcome: string | null }>): NodeStats[] {
-  const own = new Map<string, { s: number; f: number }>();
+  const parentOf = new Map(exps.map((e) => [e.id, e.parent_id]));
+  const total = new Map<string, { s: number; f: number }>();
+  const children = new Map<string, number>();
+  for (const e of exps) if (e.parent_id) children.set(e.parent_id, (children.get(e.parent_id) ?? 0) + 1);
+  // A node's evidence includes its descendants': each run counts for its experiment and every ancestor.
   for (const r of runs) {
-    const c = own.get(r.experiment_id) ?? { s: 0, f: 0 };
-    if (r.outcome === 'resolved') c.s++;
-    else c.f++;
-    own.set(r.experiment_id, c);
+    for (let id: string | null | undefined = r.experiment_id; id; id = parentOf.get(id)) {
+      const c = total.get(id) ?? { s: 0, f: 0 };
+      if (r.outcome === 'resolved') c.s++;
+      else c.f++;
+      total.set(id, c);
+    }
   }
   return exps
     .filter((e) => !['rejected', 'failed', 'retired'].includes(e.status))
-    .map((e) => {
-      // A node's evidence includes its descendants' (ids nest: exp-01-a-b descends from exp-01-a).
-      const sub = exps.filter((x) => x.id === e.id || x.id.startsWith(`${e.id}-`));
-      const total = sub.reduce((acc, x) => ({ s: acc.s + (own.get(x.id)?.s ?? 0), f: acc.f + (own.get(x.id)?.f ?? 0) }), { s: 0, f: 0 });
-      return { id: e.id, score: e.score, children: exps.filter((x) => x.parent_id === e.id).length, successes: total.s, failures: total.f };
-    });
+    .map((e) => ({ id: e.id, score: e.score, children: children.get(e.id) ?? 0, successes: total.get(e.id)?.s ?? 0, failures: total.get(e.id)?.f ?? 0 }));
+}
+
+/** Whether an experiment still has a one-change variant none of its children tried (memoised per call). */
+async function untriedVariants(db: Db): Promise<(id: string) => boolean> {
+  const exps = await db.selectFrom('experiments').select(['id', 'parent_id', 'genome', 'genome_hash']).execute();
+  const tried = new Map<string, Set<string>>(exps.map((e) => [e.id, new Set([e.genome_hash])]));
+  for (const e of exps) if (e.parent_id) tried.get(e.parent_id)?.add(e.genome_hash);
+  const genomes = new Map(exps.map((e) => [e.id, e.genome]));
+  const memo = new Map<string, boolean>();
+  return (id) => {
+    if (!memo.has(id)) {
+      const parsed = Genome.safeParse(JSON.parse(genomes.get(id) ?? 'null'));
+      memo.set(id, parsed.success && oneChangeCandidates(parsed.data).some((c) => !tried.get(id)!.has(genomeHash(c.genome))));
+    }
+    return memo.get(id)!;
+  };
 }
 
 export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): Promise<GenerationResult> {
@@ -84,7 +101,9 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
   if (gen) log(`resuming generation ${gen.id} from ${gen.parent_id}`);
   else {
     const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const parentId = selectParent(cfg.select, await nodeStats(db), champion, seed);
+    const pick = selectOpenParent(cfg.select, await nodeStats(db), champion, seed, await untriedVariants(db));
+    if (pick.fallback) log(`${cfg.select === 'champion' ? `champion ${champion}` : 'the selected parent'} has no untried one-change variant left; growing from ${pick.id}, the best-scoring experiment that has`);
+    const parentId = pick.id;
     const last = await db.selectFrom('generations').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
     const row = { id: (last?.id ?? 0) + 1, parent_id: parentId, proposer: cfg.proposer, selector: cfg.select, rule: cfg.rule, seed, status: 'running' as const, config: JSON.stringify({ ...cfg, children: [] as string[], eval: { suite: o.eval?.suite ?? config.defaults.suite, subset: o.eval?.subset ?? null, repeats: o.eval?.repeats ?? config.defaults.repeats } }), started_at: now(), finished_at: null };
     await db.insertInto('generations').values(row).execute();

@@ -6,7 +6,7 @@ import { verdictOf } from '../../lineage/decide-generation.js';
 import { nodeStatsOf } from '../../lineage/next-generation.js';
 import { type Candidate, decide, type RuleName } from '../../lineage/promote.js';
 import { type Proposal, propose } from '../../lineage/proposers.js';
-import { selectParent, type Selector } from '../../lineage/select.js';
+import { selectOpenParent, type Selector } from '../../lineage/select.js';
 import { hash32, type Landscape } from './landscape.js';
 
 // nextGeneration's flow, in memory, with a fake evaluator that samples outcomes from the landscape's hidden
@@ -42,7 +42,7 @@ interface SimExperiment {
   parent_id: string | null;
   genome: Genome;
   status: ExperimentStatus;
-  /** The last evaluation's resolve rate, as evaluateExperiment writes it (held-out confirmation overwrites it). */
+  /** The train-split resolve rate, as evaluateExperiment writes it (held-out runs never change it). */
   score: number | null;
   runs: { train: RunOutcome[]; heldout: RunOutcome[] };
   cost: number;
@@ -87,8 +87,10 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
         }
       });
     }
-    const scores = [...taskScores(e.runs[split]).values()];
-    e.score = scores.reduce((sum, t) => sum + t.mean, 0) / scores.length;
+    if (split === 'train') {
+      const scores = [...taskScores(e.runs.train).values()];
+      e.score = scores.reduce((sum, t) => sum + t.mean, 0) / scores.length;
+    }
     if (e.status === 'proposed') e.status = 'evaluated';
   }
   const costPerRun = (e: SimExperiment) => e.cost / Math.max(1, e.runs.train.length + e.runs.heldout.length);
@@ -105,11 +107,15 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     const seed = hash32(`generation ${runSeed} ${g}`) & 0x7fffffff;
     const all = [...exps.values()];
     // `champion` ignores the node summary, so it is built only for the strategies that read it.
-    const runs = s.select === 'champion' ? [] : all.flatMap((e) => [...e.runs.train, ...e.runs.heldout].map((r) => ({ experiment_id: e.id, outcome: r.resolved ? 'resolved' : 'unresolved' })));
-    const parent = exps.get(selectParent(s.select, s.select === 'champion' ? [] : nodeStatsOf(all, runs), champion, seed))!;
+    const runs = all.flatMap((e) => [...e.runs.train, ...e.runs.heldout].map((r) => ({ experiment_id: e.id, outcome: r.resolved ? 'resolved' : 'unresolved' })));
+    const kids = new Map<string, string[]>();
+    for (const e of all) if (e.parent_id) kids.set(e.parent_id, [...(kids.get(e.parent_id) ?? []), e.hash]);
+    const triedFrom = (id: string) => new Set([exps.get(id)!.hash, ...(kids.get(id) ?? [])]);
+    const isOpen = (id: string) => proposeCached(exps.get(id)!.genome, exps.get(id)!.hash, triedFrom(id), 1, 1).length > 0;
+    const parent = exps.get(selectOpenParent(s.select, nodeStatsOf(all, runs), champion, seed, isOpen).id)!;
 
-    const siblings = all.filter((e) => e.parent_id === parent.id);
-    const tried = new Set([parent.hash, ...siblings.map((e) => e.hash)]);
+    const siblings = kids.get(parent.id) ?? [];
+    const tried = triedFrom(parent.id);
     const children = proposeCached(parent.genome, parent.hash, tried, s.children, seed).map((p, i) => add(childId(parent.id, siblings.length + i), parent.id, p.genome));
     if (children.length === 0) continue;
 
