@@ -37,6 +37,9 @@ describeDocker('evolve next-generation', () => {
     expect(again.stderr).toMatch(/resuming generation 1 from exp-01/);
     expect(again.stderr).not.toMatch(/proposed/);
     expect(again.stdout).toMatch(/Generation 1 from exp-01/);
+    expect(again.stdout).toMatch(/exp-01 +\(champion, the baseline\) +\d/);
+    // Not a terminal: one plain line per finished run, so a long generation is never silent.
+    expect(again.stderr).toMatch(/\[exp-01-b\] \S+#0 (resolved|unresolved)/);
 
     // Generation 2 proposes new changes (never one already tried from the same parent).
     const second = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 600_000 });

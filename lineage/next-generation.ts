@@ -41,6 +41,8 @@ export interface GenerationOptions {
 export interface GenerationResult {
   generation: number;
   parent: string;
+  /** The champion the children were compared with, as it scored on these tasks. */
+  baseline: Pick<ChildRow, 'id' | 'score' | 'lo' | 'hi' | 'costUsd'>;
   champion: string;
   rows: ChildRow[];
   promoted: string | null;
@@ -158,5 +160,7 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
   });
   for (const id of new Set([champion, parent.id, ...gcfg.children])) await writeExperimentFolder(db, ws.paths.experiments, id);
   await db.updateTable('generations').set({ status: 'done', finished_at: now() }).where('id', '=', gen.id).execute();
-  return { generation: gen.id, parent: parent.id, champion: promoted ?? champion, rows, promoted, reason };
+  const base = await getExperiment(db, champion);
+  const baseline = { id: champion, score: base.score, lo: base.score_lo, hi: base.score_hi, costUsd: base.cost_usd };
+  return { generation: gen.id, parent: parent.id, baseline, champion: promoted ?? champion, rows, promoted, reason };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { progressReporter } from '../../evaluator/progress.js';
 import { readContext, renderContext } from '../../lineage/context.js';
 import { getExperiment, recordDecision } from '../../lineage/experiments.js';
 import { writeExperimentFolder } from '../../lineage/folders.js';
@@ -77,14 +78,20 @@ function options(f: GenFlags, log: (l: string) => void) {
       ...(f.concurrency ? { concurrency: f.concurrency } : {}),
       ...(f.sandbox ? { sandbox: f.sandbox } : {}),
       ...(budget ? { budget: { dollars: budget } } : {}),
-      onProgress: undefined,
+      // One line per finished run when output is not a terminal, so a long generation is never silent.
+      onProgress: f.json ? undefined : progressReporter(process.stderr),
     },
     log,
   };
 }
 
 function printGeneration(r: GenerationResult): void {
-  const rows = r.rows.map((c) => [c.id, c.change, c.score === null ? '–' : `${pct(c.score)} [${pct(c.lo)}, ${pct(c.hi)}]`, c.delta === null ? '–' : `${c.delta >= 0 ? '+' : ''}${(100 * c.delta).toFixed(1)}`, c.costUsd === null ? '–' : `$${c.costUsd.toFixed(4)}`, c.decision]);
+  const score = (c: { score: number | null; lo: number | null; hi: number | null }) => (c.score === null ? '–' : `${pct(c.score)} [${pct(c.lo)}, ${pct(c.hi)}]`);
+  const cost = (x: number | null) => (x === null ? '–' : `$${x.toFixed(4)}`);
+  const rows = [
+    [r.baseline.id, '(champion, the baseline)', score(r.baseline), '', cost(r.baseline.costUsd), ''],
+    ...r.rows.map((c) => [c.id, c.change, score(c), c.delta === null ? '–' : `${c.delta >= 0 ? '+' : ''}${(100 * c.delta).toFixed(1)}`, cost(c.costUsd), c.decision]),
+  ];
   process.stdout.write(`\nGeneration ${r.generation} from ${r.parent}\n${formatTable(['child', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\nchampion: ${r.champion}\n`);
 }
 
