@@ -56,20 +56,28 @@ describe('decideGeneration', () => {
     expect((await getExperiment(ws.db, 'exp-01-b')).status).toBe('retired');
   });
 
-  it('keeps every Nth child of the lineage as explore whatever the rule said, and shows it in the folder and the export', async () => {
+  it('a child with unpriced runs has an unknown cost: a cost bound discards it rather than taking it as free', async () => {
     ws = await generation();
-    const r = await decideGeneration(ws.db, { champion: 'exp-01', children: ['exp-01-a', 'exp-01-b', 'exp-01-c'], rule: 'paired-significant', margin: 0, maxCostPerTask: 0.5, exploreEvery: 2, split: 'train', log: () => {} });
-    // a still wins on the rule; b (child 2 of the lineage) is explore instead of discarded.
+    await ws.db.updateTable('runs').set({ cost_usd: null }).where('experiment_id', '=', 'exp-01-a').where('task_id', '=', TASK_IDS[0]!).execute();
+    const r = await decideGeneration(ws.db, { champion: 'exp-01', children: ['exp-01-a', 'exp-01-b', 'exp-01-c'], rule: 'mean', margin: 0, maxCostPerTask: 0.5, exploreEvery: 0, split: 'train', log: () => {} });
+    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([['exp-01-a', 'discard'], ['exp-01-b', 'discard'], ['exp-01-c', 'keep']]);
+    expect((await decisionsOf(ws))[0]).toEqual(['exp-01-a', 'retire', expect.stringMatching(/cost is unknown/)]);
+  });
+
+  it('keeps every Nth child of the lineage as explore whatever the rule said (a constraint still discards), and shows it in the folder and the export', async () => {
+    ws = await generation();
+    const r = await decideGeneration(ws.db, { champion: 'exp-01', children: ['exp-01-a', 'exp-01-b', 'exp-01-c'], rule: 'paired-significant', margin: 0, maxCostPerTask: 0.5, exploreEvery: 3, split: 'train', log: () => {} });
+    // a still wins on the rule; b is over the cost bound; c (child 3 of the lineage) is explore instead of keep.
     expect(r.promoted).toBe('exp-01-a');
-    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([['exp-01-a', 'promote'], ['exp-01-b', 'explore'], ['exp-01-c', 'keep']]);
-    const explore = (await decisionsOf(ws)).find((d) => d[0] === 'exp-01-b')!;
-    expect(explore).toEqual(['exp-01-b', 'explore', expect.stringMatching(/explore: child 2 of the lineage, kept regardless of the rule \(lineage\.exploreEvery 2\); the rule said discard \(discarded: \$1\.0000 per run/)]);
-    expect((await getExperiment(ws.db, 'exp-01-b')).status).toBe('proposed');
-    await writeExperimentFolder(ws.db, ws.paths.experiments, 'exp-01-b');
-    expect(readFileSync(join(ws.paths.experiments, 'exp-01-b', 'README.md'), 'utf8')).toMatch(/status \*\*proposed\*\* \(explore: kept regardless of the rule\)/);
+    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([['exp-01-a', 'promote'], ['exp-01-b', 'discard'], ['exp-01-c', 'explore']]);
+    const explore = (await decisionsOf(ws)).find((d) => d[0] === 'exp-01-c')!;
+    expect(explore).toEqual(['exp-01-c', 'explore', expect.stringMatching(/explore: child 3 of the lineage, kept regardless of the rule \(lineage\.exploreEvery 3\); the rule said keep/)]);
+    expect((await getExperiment(ws.db, 'exp-01-c')).status).toBe('proposed');
+    await writeExperimentFolder(ws.db, ws.paths.experiments, 'exp-01-c');
+    expect(readFileSync(join(ws.paths.experiments, 'exp-01-c', 'README.md'), 'utf8')).toMatch(/status \*\*proposed\*\* \(explore: kept regardless of the rule\)/);
     const out = mkdtempSync(join(tmpdir(), 'evolve-export-'));
     await exportExperiments(ws, { outDir: out });
     const statuses = Object.fromEntries(readFileSync(join(out, 'experiments.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string }).map((e) => [e.id, e.status]));
-    expect(statuses).toMatchObject({ 'exp-01-a': 'keep', 'exp-01-b': 'explore', 'exp-01-c': 'keep' });
+    expect(statuses).toMatchObject({ 'exp-01-b': 'discard', 'exp-01-c': 'explore' });
   });
 });

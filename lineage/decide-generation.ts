@@ -41,12 +41,14 @@ export async function runsOf(db: Db, id: string, split: 'train' | 'heldout') {
 }
 
 /** Dollars and tokens per finished run of `id` on these tasks; tokens undefined when no run reported any. */
-async function perRun(db: Db, id: string, taskIds: string[]): Promise<{ cost: number; tokens?: number }> {
-  if (taskIds.length === 0) return { cost: 0 };
+async function perRun(db: Db, id: string, taskIds: string[]): Promise<{ cost?: number; tokens?: number }> {
+  if (taskIds.length === 0) return {};
   const rows = await db.selectFrom('runs').select(['cost_usd', 'input_tokens', 'output_tokens']).where('experiment_id', '=', id).where('status', '=', 'done').where('task_id', 'in', taskIds).execute();
   const n = Math.max(1, rows.length);
   const known = rows.filter((r) => r.input_tokens !== null || r.output_tokens !== null);
-  return { cost: rows.reduce((s, r) => s + (r.cost_usd ?? 0), 0) / n, ...(known.length ? { tokens: known.reduce((s, r) => s + (r.input_tokens ?? 0) + (r.output_tokens ?? 0), 0) / known.length } : {}) };
+  // A run with no price (a model missing from the price table) makes the cost unknown, never $0.
+  const cost = rows.some((r) => r.cost_usd === null) ? undefined : rows.reduce((s, r) => s + r.cost_usd!, 0) / n;
+  return { ...(cost !== undefined ? { cost } : {}), ...(known.length ? { tokens: known.reduce((s, r) => s + (r.input_tokens ?? 0) + (r.output_tokens ?? 0), 0) / known.length } : {}) };
 }
 
 export function verdictOf(vs: PairedComparison): { verdict: 'confirmed' | 'refuted' | 'inconclusive'; learned: string } {
@@ -74,7 +76,7 @@ export async function decideGeneration(db: Db, o: DecideGenerationOptions): Prom
     await db.updateTable('experiments').set({ verdict, learned }).where('id', '=', id).execute();
     const child = await perRun(db, id, vs.tasks);
     const champ = await perRun(db, o.champion, vs.tasks);
-    candidates.push({ id, vs, costPerTask: child.cost, ...(child.tokens !== undefined ? { tokensPerTask: child.tokens } : {}), champion: { costPerTask: champ.cost, ...(champ.tokens !== undefined ? { tokensPerTask: champ.tokens } : {}) } });
+    candidates.push({ id, vs, ...(child.cost !== undefined ? { costPerTask: child.cost } : {}), ...(child.tokens !== undefined ? { tokensPerTask: child.tokens } : {}), champion: { ...(champ.cost !== undefined ? { costPerTask: champ.cost } : {}), ...(champ.tokens !== undefined ? { tokensPerTask: champ.tokens } : {}) } });
     rows.push({ id, change: e.change_summary, score: e.score, lo: e.score_lo, hi: e.score_hi, delta: vs.n ? vs.diff : null, costUsd: e.cost_usd, decision: verdict === 'refuted' ? 'retire' : 'keep' });
   }
   const verdict = decide(o.rule, candidates, o.margin, o.maxCostPerTask, { ...(o.tolerance ? { tolerance: o.tolerance } : {}) });
@@ -94,13 +96,14 @@ export async function decideGeneration(db: Db, o: DecideGenerationOptions): Prom
   const discarded = new Map(verdict.discarded.map((d) => [d.id, d.reason]));
   for (const row of rows) {
     const details = candidates.find((c) => c.id === row.id)!;
-    const numbers = { ...details.vs, costPerTask: details.costPerTask, tokensPerTask: details.tokensPerTask ?? null, champion: details.champion };
+    const numbers = { ...details.vs, costPerTask: details.costPerTask ?? null, tokensPerTask: details.tokensPerTask ?? null, champion: details.champion };
     const ruleSaid = row.id === promoted ? 'promote' : discarded.has(row.id) ? 'discard' : row.decision;
     const ordinal = ordinals.get(row.id) ?? 0;
-    if (ruleSaid !== 'promote' && isExploreChild(ordinal, o.exploreEvery)) {
+    // A constraint (the cost bound) is a hard limit, so it wins over explore too.
+    if (ruleSaid !== 'promote' && ruleSaid !== 'discard' && isExploreChild(ordinal, o.exploreEvery)) {
       // Kept whatever the rule said, so the search also grows from children the rule would not pick.
       row.decision = 'explore';
-      await recordDecision(db, { experimentId: row.id, action: 'explore', rule: o.rule, actor: 'rule', reason: `explore: child ${ordinal} of the lineage, kept regardless of the rule (lineage.exploreEvery ${o.exploreEvery}); the rule said ${ruleSaid}${discarded.has(row.id) ? ` (${discarded.get(row.id)})` : ''}`, details: { ...numbers, ordinal, ruleSaid } });
+      await recordDecision(db, { experimentId: row.id, action: 'explore', rule: o.rule, actor: 'rule', reason: `explore: child ${ordinal} of the lineage, kept regardless of the rule (lineage.exploreEvery ${o.exploreEvery}); the rule said ${ruleSaid}`, details: { ...numbers, ordinal, ruleSaid } });
     } else if (ruleSaid === 'promote') {
       row.decision = 'promote';
       await recordDecision(db, { experimentId: row.id, action: 'promote', rule: o.rule, actor: 'rule', reason, details: numbers });

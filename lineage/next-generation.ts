@@ -51,7 +51,14 @@ export interface GenerationResult {
 
 async function nodeStats(db: Db): Promise<NodeStats[]> {
   const exps = await db.selectFrom('experiments').select(['id', 'parent_id', 'score', 'status']).execute();
-  const runs = await db.selectFrom('runs').select(['experiment_id', 'outcome']).where('status', '=', 'done').execute();
+  // Train-split runs only: selection must not learn from the held-out split.
+  const runs = await db
+    .selectFrom('runs')
+    .innerJoin('evaluations', 'evaluations.id', 'runs.evaluation_id')
+    .select(['runs.experiment_id', 'runs.outcome'])
+    .where('runs.status', '=', 'done')
+    .where('evaluations.split', '=', 'train')
+    .execute();
   return nodeStatsOf(exps, runs);
 }
 

@@ -88,6 +88,13 @@ describe('lexicographic', () => {
     expect(decide('lexicographic', [fewerTokens, cheaper], 0.05).winner).toBe('l1');
     expect(decide('lexicographic', [tie, worseScore], 0.05).winner).toBeNull();
   });
+  it('a child that fails the rule never outranks one that passes: adding it cannot block a promotion', () => {
+    const a = cand('a', 0.06, { costPerTask: 0.2, champion: { costPerTask: 0.1 } });
+    const b = cand('b', 0.03, { costPerTask: 0.15, champion: { costPerTask: 0.1 } });
+    expect(decide('lexicographic', [a], 0.05).winner).toBe('a');
+    expect(decide('lexicographic', [a, b], 0.05).winner).toBe('a');
+    expect(decide('lexicographic', [b, a], 0.05).winner).toBe('a');
+  });
   it('a cost within the tolerance is a tie, passing the decision to tokens', () => {
     expect(lexicographicVsChampion(cheaper, 0.05, { tolerance: { cost: 0.05 } })).toEqual({ sign: 0, on: 'tie' });
     expect(lexicographicVsChampion(fewerTokens, 0.05, { tolerance: { tokens: 100 } })).toEqual({ sign: 0, on: 'tie' });
@@ -111,6 +118,17 @@ describe('every rule', () => {
     expect(v.winner).toBe('under');
     expect(v.discarded).toEqual([{ id: 'over', reason: expect.stringMatching(/\$0\.5000 per run is over lineage\.maxCostPerTask \$0\.2000/) }]);
     expect(decide('mean', [over], 0, 0.2).winner).toBeNull();
+  });
+  it('an unknown cost is never taken as cheaper, and cannot pass a cost bound', () => {
+    const unpriced = { ...cand('unpriced', 0, { lo: -0.1, champion: { costPerTask: 0.01 } }), costPerTask: undefined };
+    expect(paretoDominates(unpriced, 0)).toBe(false);
+    expect(decide('pareto', [unpriced]).winner).toBeNull();
+    expect(lexicographicVsChampion(unpriced, 0)).toEqual({ sign: 0, on: 'tie' });
+    const better = { ...cand('better', 0.2, { lo: 0.05 }), costPerTask: undefined };
+    expect(decide('mean', [better]).winner).toBe('better');
+    const bounded = decide('mean', [better], 0, 0.2);
+    expect(bounded.winner).toBeNull();
+    expect(bounded.discarded).toEqual([{ id: 'better', reason: expect.stringMatching(/cost is unknown .*maxCostPerTask \$0\.2000 cannot be checked/) }]);
   });
   it('rejects an unknown rule by name', () => {
     expect(() => decide('best-vibes' as 'mean', [])).toThrow(/unknown promotion rule "best-vibes".*lexicographic/);

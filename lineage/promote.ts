@@ -13,7 +13,8 @@ import { type PairedComparison, Z95 } from '../evaluator/stats/index.js';
 //   pareto              promote if (diff > margin and cost_child <= cost_champion + tol.cost) or
 //                       (cost_child < cost_champion - tol.cost and diff >= 0); best diff first
 //   lexicographic       compare score (diff beyond +-margin), then cost (beyond +-tol.cost), then tokens
-//                       (beyond +-tol.tokens); promote if the first criterion that differs favours the child
+//                       (beyond +-tol.tokens); promote if the first criterion that differs favours the child;
+//                       among children that pass, the best diff, then the cheaper, then the fewer tokens
 
 export const RULES = ['paired-significant', 'mean', 'lower-bound', 'pareto', 'lexicographic'] as const;
 export type RuleName = (typeof RULES)[number];
@@ -22,8 +23,8 @@ export interface Candidate {
   id: string;
   /** Paired comparison against the champion on the tasks both ran. */
   vs: PairedComparison;
-  /** The child's dollars per run. */
-  costPerTask: number;
+  /** The child's dollars per run; undefined when unknown (a model with no price): never taken as cheaper. */
+  costPerTask?: number;
   /** The child's tokens per run; undefined when unknown (lexicographic treats unknown as equal). */
   tokensPerTask?: number;
   /** The champion's dollars and tokens per run on the same shared tasks (pareto, lexicographic). */
@@ -43,7 +44,9 @@ export interface Verdict {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const usd = (x: number) => `$${x.toFixed(4)}`;
+const usd = (x: number | undefined) => (x === undefined ? 'unknown cost' : `$${x.toFixed(4)}`);
+/** Cheaper first; an unknown cost sorts after every known one. */
+const byCost = (a: Candidate, b: Candidate) => (a.costPerTask ?? Infinity) - (b.costPerTask ?? Infinity) || 0;
 
 /** Wilson lower bound for a rate p over n units; the closed form of evaluator/stats wilson(), for fractional p*n. */
 export function wilsonLowerBound(p: number, n: number, z = Z95): number {
@@ -62,19 +65,21 @@ export function lexicographicVsChampion(c: Candidate, margin: number, o: DecideO
   const score = cmp(c.vs.diff, 0, margin);
   if (score !== 0) return { sign: score, on: 'score' };
   const champCost = c.champion?.costPerTask;
-  const cost = champCost === undefined ? 0 : cmp(champCost, c.costPerTask, o.tolerance?.cost ?? 0);
+  const cost = champCost === undefined || c.costPerTask === undefined ? 0 : cmp(champCost, c.costPerTask, o.tolerance?.cost ?? 0);
   if (cost !== 0) return { sign: cost, on: 'cost' };
   const champTok = c.champion?.tokensPerTask;
   const tokens = champTok === undefined || c.tokensPerTask === undefined ? 0 : cmp(champTok, c.tokensPerTask, o.tolerance?.tokens ?? 0);
   return tokens !== 0 ? { sign: tokens, on: 'tokens' } : { sign: 0, on: 'tie' };
 }
 
-/** Pareto: better score without higher cost, or lower cost without a lower score. */
+/** Pareto: better score without higher cost, or lower cost without a lower score. An unknown cost on either side
+ * counts as equal: such a child can win on score, never on being cheaper. */
 export function paretoDominates(c: Candidate, margin: number, o: DecideOptions = {}): boolean {
   const tol = o.tolerance?.cost ?? 0;
-  const champCost = c.champion?.costPerTask ?? c.costPerTask; // unknown champion cost: treated as equal
-  const costUp = c.costPerTask > champCost + tol;
-  const costDown = c.costPerTask < champCost - tol;
+  const champCost = c.champion?.costPerTask;
+  const known = champCost !== undefined && c.costPerTask !== undefined;
+  const costUp = known && c.costPerTask! > champCost + tol;
+  const costDown = known && c.costPerTask! < champCost - tol;
   return (c.vs.diff > margin && !costUp) || (costDown && c.vs.diff >= 0);
 }
 
@@ -109,26 +114,30 @@ const SPECS: Record<RuleName, RuleSpec> = {
   },
 };
 
-/** Children whose cost per run is over the bound are discarded, whatever their score. */
-export function applyConstraints(candidates: Candidate[], maxCostPerTask?: number): { kept: Candidate[]; discarded: Verdict['discarded'] } {
+/** Children whose cost per run is over the bound, or unknown so that the bound cannot be checked, are discarded,
+ * whatever their score. */
+function applyConstraints(candidates: Candidate[], maxCostPerTask?: number): { kept: Candidate[]; discarded: Verdict['discarded'] } {
   const discarded: Verdict['discarded'] = [];
   const kept = candidates.filter((c) => {
-    if (maxCostPerTask === undefined || c.costPerTask <= maxCostPerTask) return true;
-    discarded.push({ id: c.id, reason: `discarded: ${usd(c.costPerTask)} per run is over lineage.maxCostPerTask ${usd(maxCostPerTask)}` });
+    if (maxCostPerTask === undefined || (c.costPerTask !== undefined && c.costPerTask <= maxCostPerTask)) return true;
+    const why = c.costPerTask === undefined ? 'its cost is unknown (no price for its model in evolve.json models.prices)' : `${usd(c.costPerTask)} per run is over`;
+    discarded.push({ id: c.id, reason: `discarded: ${why}${c.costPerTask === undefined ? ', so' : ''} lineage.maxCostPerTask ${usd(maxCostPerTask)}${c.costPerTask === undefined ? ' cannot be checked' : ''}` });
     return false;
   });
   return { kept, discarded };
 }
 
 function rank(rule: RuleName, cs: Candidate[], margin: number, o: DecideOptions): Candidate[] {
-  if (rule === 'lexicographic') {
-    // Child against child by the same criteria: score (diff vs the same champion), then cost, then tokens.
-    const tol = o.tolerance ?? {};
-    return [...cs].sort((a, b) => cmp(b.vs.diff, a.vs.diff, margin) || cmp(a.costPerTask, b.costPerTask, tol.cost ?? 0) || cmp(a.tokensPerTask ?? 0, b.tokensPerTask ?? 0, tol.tokens ?? 0) || a.costPerTask - b.costPerTask);
-  }
   const spec = SPECS[rule];
-  // A rule-passing child outranks a failing one (pareto: a cheaper equal child beats a dearer better one).
-  return [...cs].sort((a, b) => Number(spec.pass(b, margin, o)) - Number(spec.pass(a, margin, o)) || spec.key(b) - spec.key(a) || a.costPerTask - b.costPerTask);
+  // A rule-passing child outranks a failing one (pareto: a cheaper equal child beats a dearer better one), so adding
+  // a child can never block a promotion another child would have won.
+  const passFirst = (a: Candidate, b: Candidate) => Number(spec.pass(b, margin, o)) - Number(spec.pass(a, margin, o));
+  if (rule === 'lexicographic') {
+    // Among passing (or failing) children, the best score first, then the cheaper, then the fewer tokens.
+    const tokens = (c: Candidate) => c.tokensPerTask ?? Infinity;
+    return [...cs].sort((a, b) => passFirst(a, b) || b.vs.diff - a.vs.diff || byCost(a, b) || tokens(a) - tokens(b) || 0);
+  }
+  return [...cs].sort((a, b) => passFirst(a, b) || spec.key(b) - spec.key(a) || byCost(a, b));
 }
 
 export function decide(rule: RuleName, candidates: Candidate[], margin = 0, maxCostPerTask?: number, options: DecideOptions = {}): Verdict {

@@ -82,8 +82,9 @@ export async function evaluateVariant(ws: Workspace, o: VariantEvalOptions): Pro
   const rule = config.lineage.rule as RuleName;
   const vs = pairedComparison(await scores(db, champion, suiteTasks), await scores(db, o.experimentId, suiteTasks), { seed: 1 });
   const runs = await db.selectFrom('runs').select('cost_usd').where('experiment_id', '=', o.experimentId).where('status', '=', 'done').execute();
-  const costPerTask = runs.reduce((s, r) => s + (r.cost_usd ?? 0), 0) / Math.max(1, runs.length);
-  const verdict = decide(rule, [{ id: o.experimentId, vs, costPerTask }], config.lineage.margin);
+  // Unknown (unpriced) runs leave the cost unknown rather than free.
+  const costPerTask = runs.some((r) => r.cost_usd === null) ? undefined : runs.reduce((s, r) => s + r.cost_usd!, 0) / Math.max(1, runs.length);
+  const verdict = decide(rule, [{ id: o.experimentId, vs, ...(costPerTask !== undefined ? { costPerTask } : {}) }], config.lineage.margin);
   const p = (x: number) => `${(100 * x).toFixed(1)} points`;
   const learned = vs.n === 0 ? 'No shared tasks with the champion to compare on.' : `Difference vs champion ${champion}: ${p(vs.diff)} on ${vs.n} shared tasks (interval ${p(vs.lo)} to ${p(vs.hi)}).`;
   await db.updateTable('experiments').set({ verdict: vs.n === 0 ? 'inconclusive' : vs.lo > 0 ? 'confirmed' : vs.hi < 0 ? 'refuted' : 'inconclusive', learned }).where('id', '=', o.experimentId).execute();

@@ -1,9 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
-import * as m0002 from './0002_runs_cluster_cover.js';
+import * as m0002 from './0002_clusters_covering_index_train_only.js';
 
 // Ordered list of every released migration. Append only.
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
-  '0002_runs_cluster_cover': m0002,
+  '0002_clusters_covering_index_train_only': m0002,
 };

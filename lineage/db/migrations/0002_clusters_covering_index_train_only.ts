@@ -6,6 +6,14 @@ import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('runs_cluster_cover').on('runs').columns(['cluster_id', 'experiment_id', 'task_id']).execute();
+  // Held-out runs are no longer filed under failure clusters (clusters feed proposers and self-repair); take them out
+  // of clusters filed before that rule.
+  await db
+    .updateTable('runs')
+    .set({ cluster_id: null })
+    .where('cluster_id', 'is not', null)
+    .where('evaluation_id', 'in', db.selectFrom('evaluations').select('id').where('split', '=', 'heldout'))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
