@@ -34,7 +34,7 @@ export interface DecideGenerationOptions {
   log: (line: string) => void;
 }
 
-export async function runsOf(db: Db, id: string, split: 'train' | 'heldout') {
+async function runsOf(db: Db, id: string, split: 'train' | 'heldout') {
   const tasks = new Set((await db.selectFrom('tasks').select('id').where('split', '=', split).execute()).map((t) => t.id));
   const rows = await db.selectFrom('runs').select(['task_id', 'repeat', 'outcome']).where('experiment_id', '=', id).where('status', '=', 'done').execute();
   return taskScores(rows.filter((r) => tasks.has(r.task_id)).map((r) => ({ taskId: r.task_id, repeat: r.repeat, resolved: r.outcome === 'resolved' })));

@@ -35,7 +35,7 @@ export interface AskJsonResult<T> {
 }
 
 /** The JSON object inside a reply (models often wrap it in prose or a code fence), checked against the schema. */
-export function parseJsonReply<S extends z.ZodType>(text: string, schema: S): AskJsonResult<z.infer<S>> {
+function parseJsonReply<S extends z.ZodType>(text: string, schema: S): AskJsonResult<z.infer<S>> {
   let raw: unknown;
   try {
     raw = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));

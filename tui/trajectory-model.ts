@@ -50,7 +50,7 @@ function eventLines(e: TrajectoryEvent, folded: boolean): string[] {
 }
 
 /** Usage over the run: run_end's totals when it is there, else the sum of the model calls read. */
-export function usageLine(read: TrajectoryRead): string {
+function usageLine(read: TrajectoryRead): string {
   const end = read.events.find((e) => e.type === 'run_end');
   if (end?.type === 'run_end') return `usage: ${end.usage.modelCalls} model calls, ${end.usage.inputTokens} in / ${end.usage.outputTokens} out tokens${money(end.usage.costUsd)}`;
   const calls = read.events.filter((e) => e.type === 'model_call');

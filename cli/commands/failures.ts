@@ -24,7 +24,7 @@ export function registerFailures(program: Command): void {
 
 const list = (label: string, tasks: string[]) => (tasks.length ? [`${label} ${tasks.join(', ')}`] : []);
 
-export function renderFailures(r: FailuresReport, detail: boolean): string[] {
+function renderFailures(r: FailuresReport, detail: boolean): string[] {
   const out: string[] = [`Failure clusters — ${r.scope}`];
   out.push(r.clusters.length === 0 ? '  none' : formatTable(['id', 'runs', 'tasks', 'exps', 'first seen', 'label', 'likely policy'], r.clusters.map((c) => [c.id, c.count, c.tasks.length, c.experiments, c.firstSeen ?? '–', c.label, c.pointer?.policy ?? ''])));
   if (detail) {

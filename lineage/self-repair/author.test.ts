@@ -7,7 +7,8 @@ import type { RunResult } from '../../evaluator/store.js';
 import { baselineGenome } from '../experiments.js';
 import { nextGeneration } from '../next-generation.js';
 import type { Workspace } from '../workspace.js';
-import { type AuthorContext, authorProposals, canAuthor } from './author.js';
+import { canWriteProposals } from '../model-json.js';
+import { type AuthorContext, authorProposals } from './author.js';
 import { repairWorkspace } from './testing.js';
 
 // Self-authoring through the real nextGeneration on a real workspace; runs are a fake wiring (no tasks to run here).
@@ -57,8 +58,8 @@ describe('self-authoring', () => {
     const kid = await w.db.selectFrom('experiments').selectAll().where('id', '=', r.rows[0]!.id).executeTakeFirstOrThrow();
     expect([kid.proposer, kid.authored_by, kid.hypothesis]).toEqual(['author:exp-01', 'exp-01', 'A different tool set stops the loops seen in the failing runs.']);
     expect(lines.join('\n')).toMatch(/rejected candidate 999: no such candidate/);
-    expect(canAuthor('offline')).toBe(false);
-    expect(canAuthor('replay:/tmp/x.jsonl')).toBe(false);
-    expect(canAuthor('anthropic/claude-haiku-4-5')).toBe(true);
+    expect(canWriteProposals('offline')).toBe(false);
+    expect(canWriteProposals('replay:/tmp/x.jsonl')).toBe(false);
+    expect(canWriteProposals('anthropic/claude-haiku-4-5')).toBe(true);
   });
 });

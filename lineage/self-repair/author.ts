@@ -39,7 +39,6 @@ export interface AuthorOptions {
 }
 
 /** Models that cannot author: `offline` repairs Python code by search, `replay` replays a recorded run. */
-export const canAuthor = canWriteProposals;
 
 const Reply = z.object({ children: z.array(z.object({ candidate: z.number().int(), hypothesis: z.string().min(10) })).min(1) });
 
@@ -63,7 +62,7 @@ export async function authorProposals(ws: Workspace, ctx: AuthorContext, o: Auth
   const model = parseGenome(champion).model;
   const genome = parseGenome(ctx.parent);
   const systematic = (why: string): Authored => ({ proposals: propose('systematic', genome, { k: ctx.k, tried: ctx.tried, seed: ctx.seed }), proposer: 'systematic', authoredBy: null, note: why });
-  if (!canAuthor(model)) return systematic(`self-authoring: champion ${champion.id}'s model "${model}" cannot author proposals; fell back to the systematic proposer`);
+  if (!canWriteProposals(model)) return systematic(`self-authoring: champion ${champion.id}'s model "${model}" cannot author proposals; fell back to the systematic proposer`);
 
   const candidates = oneChangeCandidates(genome).filter((c) => !ctx.tried.has(genomeHash(c.genome)));
   if (candidates.length === 0) return { proposals: [], proposer: `author:${champion.id}`, authoredBy: champion.id, note: null };

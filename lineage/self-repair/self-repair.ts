@@ -8,15 +8,14 @@ import { ensureAgentRepo } from '../code-variant/agent-repo.js';
 import { gateCodeVariant, type GateStage } from '../code-variant/gate.js';
 import type { Db } from '../db/open.js';
 import { getExperiment, parseGenome, recordDecision } from '../experiments.js';
-import { hackingSuspicions, signFailures } from '../failures/cluster.js';
-import { runFlag } from '../failures/flags.js';
 import { signatureOf } from '../failures/signature.js';
 import { writeExperimentFolder } from '../folders.js';
 import { writeFileAtomic, type Workspace } from '../workspace.js';
 import { evaluateVariant, type VariantEvalOptions, type VariantEvalResult } from './evaluate-variant.js';
 import { codeBranchOf, runRepairAgent } from './repair-run.js';
 import { buildRepairStatement } from './statement.js';
-import { addedSkills, addFlags, contextSurface, enableSkills, insertCodeVariant, patchFlags } from './variant.js';
+import { addFlags } from '../failures/flags.js';
+import { addedSkills, contextSurface, enableSkills, insertCodeVariant, patchFlags } from './variant.js';
 
 // `evolve self-repair`: statement from a failure cluster -> a coding agent (by default the experiment's own genome)
 // edits the agent's source in a sandbox -> its diff becomes a code-variant child `exp-23-rN` -> the gates (surface,
@@ -94,7 +93,7 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
 
   // Objective-hacking guards: the patch's paths, and what the repair run tried to read.
   const probes = existsSync(trajectory) ? signatureOf({ exitReason: run.exitReason, report: null, events: readTrajectory(trajectory) }).hiddenPathProbes : [];
-  let flags = await addFlags(db, id, [...patchFlags(run.diff), ...probes.map((p) => `repair run probed hidden path ${p}`)]);
+  const flags = await addFlags(db, id, [...patchFlags(run.diff), ...probes.map((p) => `repair run probed hidden path ${p}`)]);
 
   const gate = await gateCodeVariant({ repo, workspaceRoot: ws.paths.root, parentBranch, branch: id, patch: run.diff, surface, message: `${id}: self-repair of ${statement.clusterId} by ${author.id}`, ...(o.tests ? { tests: o.tests } : {}) });
   const result: SelfRepairResult = {
@@ -110,16 +109,14 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
     await db.updateTable('experiments').set({ branch: gate.branch }).where('id', '=', id).execute();
     await enableAddedSkills(db, id, run.diff, log);
     if (o.evaluate !== false) {
+      // Evaluation signs the runs and adds any hacking flags to the experiment (lineage/failures/cluster.ts).
       result.evaluation = await evaluateVariant(ws, { ...o.eval, experimentId: id, parentId: parent.id, worktree: gate.worktree, clusterTasks: statement.taskIds, log });
-      await signFailures(db, [id]);
-      const suspicions = await hackingSuspicions(db, id);
-      flags = await addFlags(db, id, suspicions.map(runFlag));
       log(`${id}: ${result.evaluation.decision}: ${result.evaluation.reason}`);
     }
   }
   const row = await getExperiment(db, id);
   result.status = row.status;
-  result.flags = flags;
+  result.flags = JSON.parse(row.flags) as string[];
   await writeExperimentFolder(db, ws.paths.experiments, id);
   writeFileAtomic(join(folder, 'repair-verdict.json'), `${JSON.stringify({ ...result, statementFile: 'repair-statement.md', patchFile: 'change.patch' }, null, 2)}\n`);
   return result;

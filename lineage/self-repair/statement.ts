@@ -7,7 +7,6 @@ import { clusterLabel, FailureSignature } from '../failures/signature.js';
 import { readClusters } from '../read.js';
 import { hiddenStrings, mask, reportTestNames } from './hidden.js';
 
-export { hiddenStrings, mask } from './hidden.js';
 
 // The self-repair statement: what goes wrong in one failure cluster, how often, and excerpts of the affected runs
 // as the agent saw them (its task, its tool calls and their outputs), plus the rules of the repair. Built only

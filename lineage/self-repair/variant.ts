@@ -5,7 +5,6 @@ import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
 import type { Experiment } from '../db/schema.js';
 
-export { addFlags } from '../failures/flags.js';
 
 // Code-variant children made by self-repair: ids `exp-23-r1`, `exp-23-r2`, … (the letters stay with one-change
 // genome children), one row per repair with change kind `code`, and the objective-hacking flags a patch earns.

@@ -23,7 +23,7 @@ const STATUS_COLOUR: Record<string, string> = {
 };
 
 /** The columns right of the change, sized to the terminal: the interval's numbers only when there is room. */
-export function scoreColumns(row: TreeRow, width: number): { score: string; bar: string; delta: string; status: string } {
+function scoreColumns(row: TreeRow, width: number): { score: string; bar: string; delta: string; status: string } {
   const n = row.node;
   const wide = width >= 100;
   const interval = wide ? ` ${(n.scoreLo !== null && n.scoreHi !== null ? `[${pct(n.scoreLo)},${pct(n.scoreHi)}]` : '').padEnd(11)}` : '';
