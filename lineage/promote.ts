@@ -120,8 +120,11 @@ function applyConstraints(candidates: Candidate[], maxCostPerTask?: number): { k
   const discarded: Verdict['discarded'] = [];
   const kept = candidates.filter((c) => {
     if (maxCostPerTask === undefined || (c.costPerTask !== undefined && c.costPerTask <= maxCostPerTask)) return true;
-    const why = c.costPerTask === undefined ? 'its cost is unknown (no price for its model in evolve.json models.prices)' : `${usd(c.costPerTask)} per run is over`;
-    discarded.push({ id: c.id, reason: `discarded: ${why}${c.costPerTask === undefined ? ', so' : ''} lineage.maxCostPerTask ${usd(maxCostPerTask)}${c.costPerTask === undefined ? ' cannot be checked' : ''}` });
+    const reason =
+      c.costPerTask === undefined
+        ? `discarded: its cost is unknown (no price for its model in evolve.json models.prices), so lineage.maxCostPerTask ${usd(maxCostPerTask)} cannot be checked`
+        : `discarded: ${usd(c.costPerTask)} per run is over lineage.maxCostPerTask ${usd(maxCostPerTask)}`;
+    discarded.push({ id: c.id, reason });
     return false;
   });
   return { kept, discarded };
