@@ -92,7 +92,7 @@ function printGeneration(r: GenerationResult): void {
     [r.baseline.id, '(champion, the baseline)', score(r.baseline), '', cost(r.baseline.costUsd), ''],
     ...r.rows.map((c) => [c.id, c.change, score(c), c.delta === null ? '–' : `${c.delta >= 0 ? '+' : ''}${(100 * c.delta).toFixed(1)}`, cost(c.costUsd), c.decision]),
   ];
-  process.stdout.write(`\nGeneration ${r.generation} from ${r.parent}\n${formatTable(['child', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\nchampion: ${r.champion}\n`);
+  process.stdout.write(`\nGeneration ${r.generation} from ${r.parent}\n${formatTable(['experiment', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\nchampion: ${r.champion}\n`);
 }
 
 export function registerLineage(program: Command): void {
