@@ -1,5 +1,5 @@
 import type { Sandbox } from '../evaluator/sandbox/types.js';
-import type { AgentTaskView } from '../tasks/schema.js';
+import type { AgentTaskView } from './task-view.js';
 import { ExitReason } from './exit-reason.js';
 import { Genome, genomeHash } from './genome.js';
 import { type Message, type Model, ModelError, type ModelRequest, type ModelResponse, type ToolCallPart } from './models/types.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AgentTaskView } from '../../tasks/schema.js';
+import type { AgentTaskView } from '../task-view.js';
 import { POLICY_SLOTS, type Genome, type PolicySlot } from '../genome.js';
 import type { Tool } from '../tools/define.js';
 import * as fullMemory from './memory/full.js';

@@ -1,4 +1,4 @@
-import type { AgentTaskView } from '../../tasks/schema.js';
+import type { AgentTaskView } from '../task-view.js';
 import type { Message, ModelResponse } from '../models/types.js';
 import type { Tool, ToolCallOutcome } from '../tools/define.js';
 import type { TrajectoryEventInput } from '../trajectory-events.js';

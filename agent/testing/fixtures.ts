@@ -1,4 +1,4 @@
-import type { AgentTaskView } from '../../tasks/schema.js';
+import type { AgentTaskView } from '../task-view.js';
 import { Genome } from '../genome.js';
 import type { ModelRequest } from '../models/types.js';
 import { say, ScriptedModel, type ScriptedStep } from '../models/scripted.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Sandbox } from '../../evaluator/sandbox/types.js';
-import type { AgentTaskView } from '../../tasks/schema.js';
+import type { AgentTaskView } from '../task-view.js';
 import type { ToolDefinition } from '../models/types.js';
 
 // Tools as data (after opencode's Tool.define): an id, a description, a zod schema for the arguments and an

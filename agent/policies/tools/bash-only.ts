@@ -1,4 +1,4 @@
-import type { AgentTaskView } from '../../../tasks/schema.js';
+import type { AgentTaskView } from '../../task-view.js';
 import type { Tool } from '../../tools/define.js';
 import { bashTool, CommandParams, withCommonTools } from './common.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentTaskView } from '../../../tasks/schema.js';
+import type { AgentTaskView } from '../../task-view.js';
 import { defineTool, type Tool } from '../../tools/define.js';
 import { commandObservation, runCommand, type CommandLimits } from '../../tools/shell.js';
 

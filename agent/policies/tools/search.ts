@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentTaskView } from '../../../tasks/schema.js';
+import type { AgentTaskView } from '../../task-view.js';
 import type { Tool } from '../../tools/define.js';
 import { bashTool, CommandParams, withCommonTools } from './common.js';
 import { fileTools } from './file-tools.js';
