@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import { type ClusterSummary, readClusters } from '../read.js';
+import { type ClusterSummary, readClusters, scopeExperiments } from '../read.js';
 import { failuresByTag, hackingSuspicions, signFailures, type TagBreakdown } from './cluster.js';
 import { runFlag } from './flags.js';
 import { clusterChanges, type Lineage } from './follow.js';
@@ -32,15 +32,14 @@ export async function failuresReport(db: Db, o: FailuresOptions = {}): Promise<F
   if (experimentId && !(await db.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst())) {
     throw Object.assign(new Error(`no experiment ${experimentId}`), hint('See `evolve tree` for the experiments in this workspace.'));
   }
-  let ids: string[] | undefined = experimentId ? [experimentId] : undefined;
-  if (generation !== undefined) {
-    ids = (await db.selectFrom('experiments').select('id').where('generation', '=', generation).execute()).map((e) => e.id);
-    if (ids.length === 0) throw Object.assign(new Error(`--generation ${generation}: no experiment in that generation`), hint('`evolve tree` shows each experiment\'s generation.'));
+  const scope = experimentId ? experimentId : generation !== undefined ? { generation } : undefined;
+  const ids = await scopeExperiments(db, scope);
+  if (generation !== undefined && ids?.length === 0) {
+    throw Object.assign(new Error(`--generation ${generation}: no experiment in that generation`), hint('`evolve tree` shows each experiment\'s generation.'));
   }
   // A child is compared with its parent, so the parent's runs are signed too.
   const parent = experimentId ? (await db.selectFrom('experiments').select('parent_id').where('id', '=', experimentId).executeTakeFirst())?.parent_id : null;
   await signFailures(db, ids ? [...ids, ...(parent ? [parent] : [])] : undefined);
-  const scope = experimentId ? experimentId : generation !== undefined ? { generation } : undefined;
   const keys = new Map((await db.selectFrom('failure_clusters').select(['id', 'signature']).execute()).map((c) => [c.id, JSON.parse(c.signature) as Record<string, unknown>]));
   let clusters = (await readClusters(db, scope)).map((c) => {
     const pointer = clusterPointer(keys.get(c.id) ?? {});
