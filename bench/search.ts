@@ -4,11 +4,15 @@
 // (bench/search/landscape.ts) instead of running Docker.
 // Targets: the default (champion + paired-significant) needs fewer task evaluations than score-child + mean to
 // make the best genome champion, and promotes a truly worse genome in under 5% of generations.
-// Run: npx tsx bench/search.ts [--seeds 200 --generations 30 --tasks 20 --heldout 10 --repeats 1 --children 3 --margin 0
-//      --distance 4 --workers 2]
+// Most seeds do not reach the exact best genome in 30 generations, so "evaluations to the best" is reported censored:
+// the share of seeds that reach it within a common evaluation budget and the restricted mean (a seed that has not
+// reached it counts at the budget), at 30 generations and at a longer horizon for the three headline rows.
+// Run: npx tsx bench/search.ts [--seeds 200 --generations 30 --horizon 100 --tasks 20 --heldout 10 --repeats 1
+//      --children 3 --margin 0 --evidence-rounds <evolve.json default> --distance 4 --workers 2]
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Config } from '../lineage/config.js';
 import { type Candidate, decide, type RuleName } from '../lineage/promote.js';
 import type { Selector } from '../lineage/select.js';
 import { makeLandscape } from './search/landscape.js';
@@ -18,11 +22,14 @@ const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '200' },
     generations: { type: 'string', default: '30' },
+    horizon: { type: 'string', default: '100' },
     tasks: { type: 'string', default: '20' },
     heldout: { type: 'string', default: '10' },
     repeats: { type: 'string', default: '1' },
     children: { type: 'string', default: '3' },
     margin: { type: 'string', default: '0' },
+    // The product default (evolve.json lineage.evidenceRounds), so the bench measures what a user gets.
+    'evidence-rounds': { type: 'string', default: String(Config.parse({}).lineage.evidenceRounds) },
     distance: { type: 'string', default: '4' },
     workers: { type: 'string', default: '2' },
     slice: { type: 'string' },
@@ -34,6 +41,8 @@ const num = (flag: keyof typeof values) => {
   return v;
 };
 const settings = { generations: num('generations'), repeats: num('repeats'), children: num('children'), margin: num('margin') };
+const HORIZON = Math.max(settings.generations, num('horizon'));
+const EVIDENCE = Math.round(num('evidence-rounds'));
 const SEEDS = num('seeds');
 const WORKERS = Math.max(1, Math.round(num('workers')));
 
@@ -51,22 +60,32 @@ function ruleExists(rule: string): boolean {
   return accepts(rule) && (!accepts('no-such-rule') || rule === 'paired-significant' || rule === 'mean');
 }
 
-const combos: Array<{ select: Selector; rule: RuleName }> = [
-  { select: 'champion', rule: 'paired-significant' },
-  { select: 'score-child', rule: 'mean' },
-  { select: 'thompson', rule: 'paired-significant' },
-  { select: 'champion', rule: 'mean' },
-  { select: 'score-child', rule: 'paired-significant' },
-  { select: 'thompson', rule: 'mean' },
+interface Combo {
+  select: Selector;
+  rule: RuleName;
+  evidenceRounds: number;
+  /** Headline rows also run to the long horizon. */
+  long: boolean;
+}
+const combos: Combo[] = [
+  { select: 'champion', rule: 'paired-significant', evidenceRounds: EVIDENCE, long: true },
+  { select: 'score-child', rule: 'mean', evidenceRounds: EVIDENCE, long: true },
+  // The default without adaptive evidence: what the rounds buy, measured on the same seeds.
+  { select: 'champion', rule: 'paired-significant', evidenceRounds: 0, long: true },
+  { select: 'thompson', rule: 'paired-significant', evidenceRounds: EVIDENCE, long: false },
+  { select: 'champion', rule: 'mean', evidenceRounds: EVIDENCE, long: false },
+  { select: 'score-child', rule: 'paired-significant', evidenceRounds: EVIDENCE, long: false },
+  { select: 'thompson', rule: 'mean', evidenceRounds: EVIDENCE, long: false },
 ];
-for (const rule of ['lower-bound', 'pareto', 'lexicographic']) if (ruleExists(rule)) combos.push({ select: 'champion', rule: rule as RuleName });
+for (const rule of ['lower-bound', 'pareto', 'lexicographic']) if (ruleExists(rule)) combos.push({ select: 'champion', rule: rule as RuleName, evidenceRounds: EVIDENCE, long: false });
+const nameOf = (c: Combo) => `${c.select} + ${c.rule}${c.evidenceRounds === 0 && EVIDENCE > 0 ? ', no extra evidence' : ''}`;
 
 /** Runs every combination on the seeds `from, from + step, ...`: one slice per child process. */
 function runSlice(from: number, step: number): SearchOutcome[][] {
   const out = combos.map(() => [] as SearchOutcome[]);
   for (let seed = from; seed <= SEEDS; seed += step) {
     const land = makeLandscape({ seed, trainTasks: num('tasks'), heldoutTasks: num('heldout'), distance: num('distance') });
-    combos.forEach((c, i) => out[i]!.push(runSearch(land, { ...settings, ...c }, seed)));
+    combos.forEach((c, i) => out[i]!.push(runSearch(land, { ...settings, select: c.select, rule: c.rule, evidenceRounds: c.evidenceRounds, horizon: c.long ? HORIZON : settings.generations }, seed)));
   }
   return out;
 }
@@ -101,51 +120,91 @@ const censoredMedian = (xs: Array<number | null>) => {
   const n = sorted.length;
   return n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
 };
-const rows = results.map((r) => ({
-  select: r.select,
-  rule: r.rule,
-  reachedPct: (100 * r.runs.filter((x) => x.evalsToBest !== null).length) / r.runs.length,
-  medianEvalsToBest: censoredMedian(r.runs.map((x) => x.evalsToBest)),
-  halfGapPct: (100 * r.runs.filter((x) => x.evalsToHalfGap !== null).length) / r.runs.length,
-  medianEvalsToHalfGap: censoredMedian(r.runs.map((x) => x.evalsToHalfGap)),
-  meanEvals: mean(r.runs.map((x) => x.evals)),
-  promotionsPerRun: mean(r.runs.map((x) => x.promotions)),
-  worsePromotionPct: (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) / (r.runs.length * settings.generations),
-  worseOfPromotionsPct: (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) / Math.max(1, r.runs.reduce((s, x) => s + x.promotions, 0)),
-  finalTrue: mean(r.runs.map((x) => x.finalTrue)),
-  gapToBest: mean(r.runs.map((x) => x.bestTrue - x.finalTrue)),
-}));
+// A common evaluation budget per horizon: the fewest evaluations any compared run spent by then, so every run is
+// observed up to it and no combination gains from having stopped early. A seed reaches the best "within the budget"
+// when it did so by then; the restricted mean counts a seed that did not at the budget.
+const tau30 = Math.min(...results.flatMap((r) => r.runs.map((x) => x.evals)));
+const tauLong = Math.min(...results.filter((r) => r.long).flatMap((r) => r.runs.map((x) => x.evalsAtHorizon)));
+const within = (t: number | null, tau: number) => t !== null && t <= tau;
+const censored = (runs: SearchOutcome[], tau: number) => ({
+  reachedPct: (100 * runs.filter((x) => within(x.evalsToBest, tau)).length) / runs.length,
+  restrictedMean: mean(runs.map((x) => (within(x.evalsToBest, tau) ? x.evalsToBest! : tau))),
+});
+const rows = results.map((r) => {
+  const by30 = r.runs.map((x) => (x.generationToBest !== null && x.generationToBest <= settings.generations ? x.evalsToBest : null));
+  return {
+    select: r.select,
+    rule: r.rule,
+    evidenceRounds: r.evidenceRounds,
+    name: nameOf(r),
+    at30: censored(r.runs, tau30),
+    reachedBy30Pct: (100 * by30.filter((x) => x !== null).length) / r.runs.length,
+    long: r.long ? { ...censored(r.runs, tauLong), reachedByHorizonPct: (100 * r.runs.filter((x) => x.evalsToBest !== null).length) / r.runs.length, medianEvalsToBest: censoredMedian(r.runs.map((x) => x.evalsToBest)) } : null,
+    halfGapPct: (100 * r.runs.filter((x) => x.generationToHalfGap !== null && x.generationToHalfGap <= settings.generations).length) / r.runs.length,
+    meanEvals: mean(r.runs.map((x) => x.evals)),
+    promotionsPerRun: mean(r.runs.map((x) => x.promotions)),
+    worsePromotionPct: (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) / (r.runs.length * settings.generations),
+    worseOfPromotionsPct: (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) / Math.max(1, r.runs.reduce((s, x) => s + x.promotions, 0)),
+    evidenceGenerationsPct: (100 * r.runs.reduce((s, x) => s + x.evidenceGenerations, 0)) / (r.runs.length * settings.generations),
+    evidenceRoundsPerRun: mean(r.runs.map((x) => x.evidenceRounds)),
+    finalTrue: mean(r.runs.map((x) => x.finalTrue)),
+    gapToBest: mean(r.runs.map((x) => x.bestTrue - x.finalTrue)),
+  };
+});
 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'never');
 const pctOf = (x: number) => `${f(x)}%`;
-console.log(`bench/search: ${SEEDS} seeds x ${settings.generations} generations, ${num('tasks')} train + ${num('heldout')} held-out tasks, ${settings.repeats} repeat(s), ${settings.children} children (systematic), margin ${settings.margin}, best genome ${num('distance')} changes from the root`);
-console.log(`landscape: root true score ${pctOf(100 * mean(results[0]!.runs.map((x) => x.rootTrue)))}, best ${pctOf(100 * mean(results[0]!.runs.map((x) => x.bestTrue)))} (means over seeds); evals = task runs, train and held-out; medians count "never" as later than any number`);
-const columns: Array<[string, number, (r: (typeof rows)[number]) => string]> = [
-  ['select + rule', 34, (r) => `${r.select} + ${r.rule}`],
-  ['reached best', 13, (r) => `${f(r.reachedPct, 0)}%`],
-  ['median evals', 13, (r) => f(r.medianEvalsToBest, 0)],
-  ['half gap', 9, (r) => `${f(r.halfGapPct, 0)}%`],
-  ['median evals', 13, (r) => f(r.medianEvalsToHalfGap, 0)],
-  ['evals/run', 10, (r) => f(r.meanEvals, 0)],
-  ['promotions', 11, (r) => f(r.promotionsPerRun, 2)],
-  ['worse/gen', 10, (r) => pctOf(r.worsePromotionPct)],
-  ['worse/promo', 12, (r) => pctOf(r.worseOfPromotionsPct)],
-  ['final true', 11, (r) => pctOf(100 * r.finalTrue)],
-  ['gap', 6, (r) => f(100 * r.gapToBest)],
-];
-console.log(columns.map(([h, w], i) => (i ? h.padStart(w) : h.padEnd(w))).join(''));
-for (const r of rows) console.log(columns.map(([, w, cell], i) => (i ? cell(r).padStart(w) : cell(r).padEnd(w))).join(''));
+type Row = (typeof rows)[number];
+const table = (columns: Array<[string, number, (r: Row) => string]>, which: Row[]) => {
+  console.log(columns.map(([h, w], i) => (i ? h.padStart(w) : h.padEnd(w))).join(''));
+  for (const r of which) console.log(columns.map(([, w, cell], i) => (i ? cell(r).padStart(w) : cell(r).padEnd(w))).join(''));
+};
+console.log(`bench/search: ${SEEDS} seeds x ${settings.generations} generations (headline rows to ${HORIZON}), ${num('tasks')} train + ${num('heldout')} held-out tasks, ${settings.repeats} repeat(s), ${settings.children} children (systematic), margin ${settings.margin}, evidence rounds ${EVIDENCE}, best genome ${num('distance')} changes from the root`);
+console.log(`landscape: root true score ${pctOf(100 * mean(results[0]!.runs.map((x) => x.rootTrue)))}, best ${pctOf(100 * mean(results[0]!.runs.map((x) => x.bestTrue)))} (means over seeds); evals = task runs, train and held-out, extra evidence rounds included`);
+console.log(`\nat ${settings.generations} generations; "within ${f(tau30, 0)}" = reached the best genome within ${f(tau30, 0)} evaluations (the fewest any run spent by generation ${settings.generations}); restricted mean counts the rest at ${f(tau30, 0)}`);
+table(
+  [
+    ['select + rule', 48, (r) => r.name],
+    [`best by g${settings.generations}`, 11, (r) => pctOf(r.reachedBy30Pct)],
+    [`within ${f(tau30, 0)}`, 12, (r) => pctOf(r.at30.reachedPct)],
+    ['restr. mean', 12, (r) => f(r.at30.restrictedMean, 0)],
+    ['half gap', 9, (r) => pctOf(r.halfGapPct)],
+    ['evals/run', 10, (r) => f(r.meanEvals, 0)],
+    ['promos', 7, (r) => f(r.promotionsPerRun, 2)],
+    ['worse/gen', 10, (r) => pctOf(r.worsePromotionPct)],
+    ['worse/promo', 12, (r) => pctOf(r.worseOfPromotionsPct)],
+    ['more-ev gens', 13, (r) => pctOf(r.evidenceGenerationsPct)],
+    ['final true', 11, (r) => pctOf(100 * r.finalTrue)],
+    ['gap', 6, (r) => f(100 * r.gapToBest)],
+  ],
+  rows,
+);
+console.log(`\nat ${HORIZON} generations (headline rows); budget ${f(tauLong, 0)} evaluations (the fewest any of these runs spent by generation ${HORIZON}); median counts "never" as later than any number`);
+table(
+  [
+    ['select + rule', 48, (r) => r.name],
+    [`best by g${HORIZON}`, 12, (r) => pctOf(r.long!.reachedByHorizonPct)],
+    [`within ${f(tauLong, 0)}`, 13, (r) => pctOf(r.long!.reachedPct)],
+    ['restr. mean', 12, (r) => f(r.long!.restrictedMean, 0)],
+    ['median evals', 13, (r) => f(r.long!.medianEvalsToBest, 0)],
+  ],
+  rows.filter((r) => r.long),
+);
 
 const def = rows[0]!;
 const sc = rows[1]!;
-// "Fewer evaluations to the best genome" needs the default to get there: compared by the censored median, so a
-// combination that stops early without reaching the best cannot win by having spent little.
-const fewer = Number.isFinite(def.medianEvalsToBest) && def.medianEvalsToBest < sc.medianEvalsToBest;
+const off = rows[2]!;
+const dl = def.long!;
+const sl = sc.long!;
+// As stated, "fewer evaluations to make the best genome champion" needs the default to get there in most seeds, so
+// it is judged by the censored median at the long horizon: finite (reached in at least half the seeds) and lower.
+const fewerAsStated = Number.isFinite(dl.medianEvalsToBest) && dl.medianEvalsToBest < sl.medianEvalsToBest;
+// The censored reading: more seeds reach the best within the common budget, with a lower restricted mean.
+const fewerCensored = dl.reachedPct > sl.reachedPct && dl.restrictedMean < sl.restrictedMean;
 const safe = def.worsePromotionPct < 5;
-// Reported beside the target, not instead of it: the exact best genome is rarely reached by any combination at this
-// budget (its last one-change steps are a few points, inside the noise of 20 tasks), so also say who gets halfway.
-const halfway = def.medianEvalsToHalfGap < sc.medianEvalsToHalfGap || (def.medianEvalsToHalfGap === sc.medianEvalsToHalfGap && def.halfGapPct > sc.halfGapPct);
-console.log(`also: closing half the root-to-best gap, default median ${f(def.medianEvalsToHalfGap, 0)} evals (${f(def.halfGapPct, 0)}% of seeds) vs score-child + mean ${f(sc.medianEvalsToHalfGap, 0)} (${f(sc.halfGapPct, 0)}%): default ${halfway ? 'faster' : 'not faster'}; final true score ${pctOf(100 * def.finalTrue)} vs ${pctOf(100 * sc.finalTrue)}`);
-console.log(`targets: default (champion + paired-significant) makes the best genome champion in fewer evaluations than score-child + mean (median ${f(def.medianEvalsToBest, 0)} vs ${f(sc.medianEvalsToBest, 0)}) ${fewer ? 'met' : 'MISSED'}; promotes a truly worse genome in ${pctOf(def.worsePromotionPct)} of generations (< 5%) ${safe ? 'met' : 'MISSED'}   (${seconds.toFixed(1)} s)`);
-console.log(JSON.stringify({ bench: 'search', seeds: SEEDS, ...settings, tasks: num('tasks'), heldout: num('heldout'), distance: num('distance'), seconds: Number(seconds.toFixed(1)), rows, targets: { fewerEvaluations: fewer, worseUnder5Pct: safe } }, (_k, v: unknown) => (v === Infinity ? null : v)));
-process.exitCode = fewer && safe ? 0 : 1;
+console.log(`\nadaptive evidence (default vs the same without it): best within ${f(tauLong, 0)} evals ${pctOf(dl.reachedPct)} vs ${pctOf(off.long!.reachedPct)}, restricted mean ${f(dl.restrictedMean, 0)} vs ${f(off.long!.restrictedMean, 0)}; at g${settings.generations}: final true ${pctOf(100 * def.finalTrue)} vs ${pctOf(100 * off.finalTrue)}, evals/run ${f(def.meanEvals, 0)} vs ${f(off.meanEvals, 0)}, worse/gen ${pctOf(def.worsePromotionPct)} vs ${pctOf(off.worsePromotionPct)}; extra rounds in ${pctOf(def.evidenceGenerationsPct)} of generations (${f(def.evidenceRoundsPerRun, 1)} rounds per run)`);
+console.log(`target 1, as stated (default reaches the best genome in fewer evaluations than score-child + mean, by the censored median over ${HORIZON} generations: ${f(dl.medianEvalsToBest, 0)} vs ${f(sl.medianEvalsToBest, 0)}): ${fewerAsStated ? 'met' : 'MISSED'}`);
+console.log(`target 1, censored (within ${f(tauLong, 0)} evaluations: reached ${pctOf(dl.reachedPct)} vs ${pctOf(sl.reachedPct)}, restricted mean ${f(dl.restrictedMean, 0)} vs ${f(sl.restrictedMean, 0)}): ${fewerCensored ? 'met' : 'MISSED'}`);
+console.log(`target 2 (default promotes a truly worse genome in under 5% of generations: ${pctOf(def.worsePromotionPct)}): ${safe ? 'met' : 'MISSED'}   (${seconds.toFixed(1)} s)`);
+console.log(JSON.stringify({ bench: 'search', seeds: SEEDS, ...settings, horizon: HORIZON, evidenceRounds: EVIDENCE, tasks: num('tasks'), heldout: num('heldout'), distance: num('distance'), seconds: Number(seconds.toFixed(1)), budgets: { at30: tau30, long: tauLong }, rows, targets: { fewerEvaluationsAsStated: fewerAsStated, fewerEvaluationsCensored: fewerCensored, worseUnder5Pct: safe } }, (_k, v: unknown) => (v === Infinity ? null : v)));
+process.exitCode = fewerAsStated && safe ? 0 : 1;

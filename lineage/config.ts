@@ -58,6 +58,9 @@ export const Config = z.strictObject({
       maxCostPerTask: z.number().nonnegative().optional(),
       /** pareto/lexicographic: cost (dollars per run) and token differences up to these count as equal. */
       tolerance: z.strictObject({ cost: z.number().nonnegative().default(0), tokens: z.number().nonnegative().default(0) }).prefault({}),
+      /** Adaptive evidence: when the best child looks better but is inconclusive, up to this many extra rounds run it
+       * and the champion at double the repeats each, then the rule decides on the pooled runs (0 = off). */
+      evidenceRounds: z.number().int().nonnegative().default(2),
       /** Keep every Nth child regardless of the rule (0 = never). */
       exploreEvery: z.number().int().nonnegative().default(0),
       /** Paths a code variant may change. */

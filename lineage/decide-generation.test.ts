@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baselineGenome } from './experiments.js';
 import { now } from './db/open.js';
@@ -79,5 +80,12 @@ describe('decideGeneration', () => {
     await exportExperiments(ws, { outDir: out });
     const statuses = Object.fromEntries(readFileSync(join(out, 'experiments.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string }).map((e) => [e.id, e.status]));
     expect(statuses).toMatchObject({ 'exp-01-b': 'discard', 'exp-01-c': 'explore' });
+    // `evolve tree` (the real binary) marks the explore child and no other.
+    const tree = spawnSync(process.execPath, [resolve(import.meta.dirname, '..', 'cli', 'bin.mjs'), '--workspace', ws.paths.root, 'tree'], { encoding: 'utf8' });
+    expect(tree.status, tree.stderr).toBe(0);
+    const lines = tree.stdout.trim().split('\n');
+    expect(lines.find((l) => l.includes('exp-01-c'))).toMatch(/^ {4}exp-01-c .* proposed \(explore\)  /);
+    expect(lines.filter((l) => l.includes('(explore)'))).toHaveLength(1);
+    expect(JSON.parse(spawnSync(process.execPath, [resolve(import.meta.dirname, '..', 'cli', 'bin.mjs'), '--workspace', ws.paths.root, 'tree', '--json'], { encoding: 'utf8' }).stdout).nodes.filter((n: { explore: boolean }) => n.explore).map((n: { id: string }) => n.id)).toEqual(['exp-01-c']);
   });
 });

@@ -1,7 +1,8 @@
 import { pairedComparison, type PairedComparison, taskScores } from '../evaluator/stats/index.js';
 import type { Db } from './db/open.js';
 import { getExperiment, recordDecision } from './experiments.js';
-import { type Candidate, decide, type DecideOptions, isExploreChild, type RuleName } from './promote.js';
+import { needsMoreEvidence } from './more-evidence.js';
+import { type Candidate, decide, type DecideOptions, isExploreChild, type RuleName, type Verdict } from './promote.js';
 
 // The end of a generation: compare each child with the champion paired by task, record whether its hypothesis
 // held and what was learned, apply the constraints and the rule, confirm a winner on the held-out split, keep
@@ -31,7 +32,21 @@ export interface DecideGenerationOptions {
   split: 'train' | 'heldout';
   /** Runs the champion and the winner on the held-out split; absent = no confirmation. */
   confirmOnHeldout?: (ids: string[]) => Promise<void>;
+  /** Adaptive evidence (lineage/more-evidence.ts): absent or rounds 0 = decide on the generation's runs alone. */
+  moreEvidence?: { rounds: number; baseRepeats: number; run: (ids: string[], repeats: number) => Promise<void> };
   log: (line: string) => void;
+}
+
+/** What adaptive evidence did in a generation: kept in the generation config and the best child's decision. */
+export interface EvidenceRecord {
+  /** Extra rounds the focused child and the champion have had (counted from their repeats, so resume-safe). */
+  rounds: number;
+  child: string | null;
+  /** Repeats per task the child and champion reached; null when no round ran. */
+  repeats: number | null;
+  /** Why each round ran, in order, then why the rounds stopped. */
+  why: string[];
+  stopped: string;
 }
 
 async function runsOf(db: Db, id: string, split: 'train' | 'heldout') {
@@ -65,23 +80,69 @@ async function childOrdinals(db: Db): Promise<Map<string, number>> {
   return new Map(rows.map((r, i) => [r.id, i + 1]));
 }
 
-export async function decideGeneration(db: Db, o: DecideGenerationOptions): Promise<{ rows: ChildRow[]; promoted: string | null; reason: string }> {
+interface Compared {
+  candidates: Candidate[];
+  /** Fewest finished repeats of each child on a shared task. */
+  repeats: Map<string, number>;
+}
+
+async function compareChildren(db: Db, o: DecideGenerationOptions): Promise<Compared> {
   const base = await runsOf(db, o.champion, o.split);
   const candidates: Candidate[] = [];
-  const rows: ChildRow[] = [];
+  const repeats = new Map<string, number>();
   for (const id of o.children) {
-    const e = await getExperiment(db, id);
-    const vs = pairedComparison(base, await runsOf(db, id, o.split), { seed: 1 });
-    const { verdict, learned } = verdictOf(vs);
-    await db.updateTable('experiments').set({ verdict, learned }).where('id', '=', id).execute();
+    const mine = await runsOf(db, id, o.split);
+    const vs = pairedComparison(base, mine, { seed: 1 });
+    repeats.set(id, vs.tasks.length ? Math.min(...vs.tasks.map((t) => mine.get(t)!.n)) : 0);
     const child = await perRun(db, id, vs.tasks);
     const champ = await perRun(db, o.champion, vs.tasks);
     candidates.push({ id, vs, ...(child.cost !== undefined ? { costPerTask: child.cost } : {}), ...(child.tokens !== undefined ? { tokensPerTask: child.tokens } : {}), champion: { ...(champ.cost !== undefined ? { costPerTask: champ.cost } : {}), ...(champ.tokens !== undefined ? { tokensPerTask: champ.tokens } : {}) } });
-    rows.push({ id, change: e.change_summary, score: e.score, lo: e.score_lo, hi: e.score_hi, delta: vs.n ? vs.diff : null, costUsd: e.cost_usd, decision: verdict === 'refuted' ? 'retire' : 'keep' });
   }
-  const verdict = decide(o.rule, candidates, o.margin, o.maxCostPerTask, { ...(o.tolerance ? { tolerance: o.tolerance } : {}) });
+  return { candidates, repeats };
+}
+
+/** Decide under the rule; while the best child is inconclusive but looks better, run it and the champion for more
+ * repeats (at most moreEvidence.rounds rounds) and decide again on the pooled runs. */
+async function decideWithEvidence(db: Db, o: DecideGenerationOptions): Promise<{ candidates: Candidate[]; verdict: Verdict; evidence: EvidenceRecord }> {
+  const ruleSays = (cs: Candidate[]) => decide(o.rule, cs, o.margin, o.maxCostPerTask, { ...(o.tolerance ? { tolerance: o.tolerance } : {}) });
+  let { candidates, repeats } = await compareChildren(db, o);
+  let verdict = ruleSays(candidates);
+  const evidence: EvidenceRecord = { rounds: 0, child: null, repeats: null, why: [], stopped: 'adaptive evidence is off' };
+  const more = o.moreEvidence;
+  if (!more) return { candidates, verdict, evidence };
+  for (;;) {
+    const call = needsMoreEvidence({ verdict, candidates, repeats, margin: o.margin, baseRepeats: more.baseRepeats, maxRounds: more.rounds });
+    if (!call.more) {
+      Object.assign(evidence, { rounds: call.roundsRun, child: call.child, repeats: call.child ? (repeats.get(call.child) ?? null) : null, stopped: call.reason });
+      break;
+    }
+    o.log(`more evidence: ${call.reason}`);
+    evidence.why.push(call.reason);
+    await more.run([o.champion, call.child], call.repeats);
+    ({ candidates, repeats } = await compareChildren(db, o));
+    verdict = ruleSays(candidates);
+    // Runs that did not finish (a budget, errors) leave the round short: decide on what there is rather than loop.
+    if ((repeats.get(call.child) ?? 0) < call.repeats) {
+      Object.assign(evidence, { rounds: call.round - 1, child: call.child, repeats: repeats.get(call.child) ?? 0 });
+      evidence.stopped = `round ${call.round} did not finish (${call.child} has ${repeats.get(call.child) ?? 0} of ${call.repeats} repeats on some task); deciding on the runs there are`;
+      o.log(`more evidence: ${evidence.stopped}`);
+      break;
+    }
+  }
+  return { candidates, verdict, evidence };
+}
+
+export async function decideGeneration(db: Db, o: DecideGenerationOptions): Promise<{ rows: ChildRow[]; promoted: string | null; reason: string; evidence: EvidenceRecord }> {
+  const { candidates, verdict, evidence } = await decideWithEvidence(db, o);
+  const rows: ChildRow[] = [];
+  for (const { id, vs } of candidates) {
+    const e = await getExperiment(db, id);
+    const { verdict: said, learned } = verdictOf(vs);
+    await db.updateTable('experiments').set({ verdict: said, learned }).where('id', '=', id).execute();
+    rows.push({ id, change: e.change_summary, score: e.score, lo: e.score_lo, hi: e.score_hi, delta: vs.n ? vs.diff : null, costUsd: e.cost_usd, decision: said === 'refuted' ? 'retire' : 'keep' });
+  }
   let promoted: string | null = null;
-  let reason = verdict.reason;
+  let reason = evidence.rounds > 0 ? `${verdict.reason} (after ${evidence.rounds} extra evidence round${evidence.rounds === 1 ? '' : 's'}: ${evidence.child} and the champion at ${evidence.repeats} repeats per task)` : verdict.reason;
   if (verdict.winner && o.confirmOnHeldout && o.split === 'train') {
     o.log(`confirming ${verdict.winner} on the held-out split`);
     await o.confirmOnHeldout([o.champion, verdict.winner]);
@@ -96,7 +157,7 @@ export async function decideGeneration(db: Db, o: DecideGenerationOptions): Prom
   const discarded = new Map(verdict.discarded.map((d) => [d.id, d.reason]));
   for (const row of rows) {
     const details = candidates.find((c) => c.id === row.id)!;
-    const numbers = { ...details.vs, costPerTask: details.costPerTask ?? null, tokensPerTask: details.tokensPerTask ?? null, champion: details.champion };
+    const numbers = { ...details.vs, costPerTask: details.costPerTask ?? null, tokensPerTask: details.tokensPerTask ?? null, champion: details.champion, ...(row.id === verdict.best && o.moreEvidence ? { evidence } : {}) };
     const ruleSaid = row.id === promoted ? 'promote' : discarded.has(row.id) ? 'discard' : row.decision;
     const ordinal = ordinals.get(row.id) ?? 0;
     // A constraint (the cost bound) is a hard limit, so it wins over explore too.
@@ -116,5 +177,5 @@ export async function decideGeneration(db: Db, o: DecideGenerationOptions): Prom
       await recordDecision(db, { experimentId: row.id, action: 'keep', rule: o.rule, actor: 'rule', reason: verdict.winner === row.id ? reason : `not the best child, or not better by the rule (${verdict.reason})`, details: numbers });
     }
   }
-  return { rows, promoted, reason };
+  return { rows, promoted, reason, evidence };
 }

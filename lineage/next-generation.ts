@@ -2,7 +2,7 @@ import { Genome, genomeHash } from '../agent/genome.js';
 import type { ScriptedEntry } from '../agent/models/scripted.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
-import { type ChildRow, decideGeneration } from './decide-generation.js';
+import { type ChildRow, decideGeneration, type EvidenceRecord } from './decide-generation.js';
 import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-experiment.js';
 import { championId, childrenOf, getExperiment, insertChild, parseGenome } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
@@ -30,6 +30,8 @@ export interface GenerationOptions {
   /** The `model` proposer's script (for the `scripted` model) and environment (keys, base URLs); tests. */
   modelProposer?: { script?: ScriptedEntry[]; env?: Record<string, string | undefined> };
   seed?: number;
+  /** Extra evidence rounds for an inconclusive best child (default: evolve.json lineage.evidenceRounds; 0 = off). */
+  evidenceRounds?: number;
   /** Confirm a train-split promotion on the held-out split before the champion changes (default on). */
   confirm?: boolean;
   eval?: Omit<EvaluateExperimentOptions, 'experimentId' | 'split'>;
@@ -47,6 +49,8 @@ export interface GenerationResult {
   rows: ChildRow[];
   promoted: string | null;
   reason: string;
+  /** What adaptive evidence did (also in the generation row's config). */
+  evidence: EvidenceRecord;
 }
 
 async function nodeStats(db: Db): Promise<NodeStats[]> {
@@ -153,7 +157,7 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
   }
 
   // Compare each child with the champion, paired by task, record what was learned, and decide under the rule.
-  const { rows, promoted, reason } = await decideGeneration(db, {
+  const { rows, promoted, reason, evidence } = await decideGeneration(db, {
     champion,
     children: gcfg.children,
     rule: cfg.rule,
@@ -162,12 +166,14 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     tolerance: config.lineage.tolerance,
     exploreEvery: config.lineage.exploreEvery,
     split: evalOpts.split,
+    moreEvidence: { rounds: o.evidenceRounds ?? config.lineage.evidenceRounds, baseRepeats: evalOpts.repeats ?? config.defaults.repeats, run: async (ids, repeats) => { for (const id of ids) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, repeats }); } },
     ...((o.confirm ?? true) ? { confirmOnHeldout: async (ids: string[]) => { for (const id of ids) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, split: 'heldout' }); } } : {}),
     log,
   });
   for (const id of new Set([champion, parent.id, ...gcfg.children])) await writeExperimentFolder(db, ws.paths.experiments, id);
-  await db.updateTable('generations').set({ status: 'done', finished_at: now() }).where('id', '=', gen.id).execute();
+  const done = await db.selectFrom('generations').select('config').where('id', '=', gen.id).executeTakeFirstOrThrow();
+  await db.updateTable('generations').set({ status: 'done', finished_at: now(), config: JSON.stringify({ ...JSON.parse(done.config), evidence }) }).where('id', '=', gen.id).execute();
   const base = await getExperiment(db, champion);
   const baseline = { id: champion, score: base.score, lo: base.score_lo, hi: base.score_hi, costUsd: base.cost_usd };
-  return { generation: gen.id, parent: parent.id, baseline, champion: promoted ?? champion, rows, promoted, reason };
+  return { generation: gen.id, parent: parent.id, baseline, champion: promoted ?? champion, rows, promoted, reason, evidence };
 }

@@ -38,6 +38,8 @@ export interface DecideOptions {
 
 export interface Verdict {
   winner: string | null;
+  /** The child the rule ranked first among the comparable ones (the winner when there is one); null when none was comparable. */
+  best: string | null;
   reason: string;
   /** Children a constraint removed before the rule looked at them, with the reason. */
   discarded: Array<{ id: string; reason: string }>;
@@ -148,11 +150,11 @@ export function decide(rule: RuleName, candidates: Candidate[], margin = 0, maxC
   if (!spec) throw new Error(`unknown promotion rule "${rule}" (known: ${RULES.join(', ')})`);
   const { kept, discarded } = applyConstraints(candidates, maxCostPerTask);
   const allowed = kept.filter((c) => c.vs.n > 0);
-  if (allowed.length === 0) return { winner: null, reason: 'no child was comparable with the champion (no shared tasks, or over the cost bound)', discarded };
+  if (allowed.length === 0) return { winner: null, best: null, reason: 'no child was comparable with the champion (no shared tasks, or over the cost bound)', discarded };
   const best = rank(rule, allowed, margin, options)[0]!;
   const text = `${best.id}: ${pct(best.vs.meanB)} vs ${pct(best.vs.meanA)} on ${best.vs.n} shared tasks, difference ${pct(best.vs.diff)} [${pct(best.vs.lo)}, ${pct(best.vs.hi)}]`;
   const test = spec.test(margin, best, options);
-  return spec.pass(best, margin, options) ? { winner: best.id, reason: `${text}: ${test}`, discarded } : { winner: null, reason: `best was ${text}; not promoted (${test} required)`, discarded };
+  return spec.pass(best, margin, options) ? { winner: best.id, best: best.id, reason: `${text}: ${test}`, discarded } : { winner: null, best: best.id, reason: `best was ${text}; not promoted (${test} required)`, discarded };
 }
 
 /** The explore option: with every = N > 0, the Nth, 2Nth, ... child of the lineage (1-based) is kept regardless of the rule. */

@@ -16,6 +16,8 @@ export interface TreeNode {
   costUsd: number | null;
   authoredBy: string | null;
   proposer: string | null;
+  /** Kept regardless of the rule (lineage.exploreEvery): its decisions hold an `explore` row. */
+  explore: boolean;
 }
 
 export interface LineageTree {
@@ -29,6 +31,7 @@ export async function readTree(db: Db): Promise<LineageTree> {
     .select(['id', 'parent_id', 'generation', 'change_summary', 'status', 'score', 'score_lo', 'score_hi', 'cost_usd', 'authored_by', 'proposer'])
     .orderBy('id')
     .execute();
+  const explore = new Set((await db.selectFrom('decisions').select('experiment_id').distinct().where('action', '=', 'explore').execute()).map((d) => d.experiment_id));
   return {
     nodes: rows.map((r) => ({
       id: r.id,
@@ -42,6 +45,7 @@ export async function readTree(db: Db): Promise<LineageTree> {
       costUsd: r.cost_usd,
       authoredBy: r.authored_by,
       proposer: r.proposer,
+      explore: explore.has(r.id),
     })),
     championId: await readChampionId(db),
   };

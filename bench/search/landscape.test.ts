@@ -52,10 +52,21 @@ describe('bench/search landscape', () => {
 
   it('runs a whole search deterministically for a seed', () => {
     const land = makeLandscape({ seed: 3 });
-    const settings = { select: 'champion', rule: 'paired-significant', margin: 0, children: 3, repeats: 1, generations: 10 } as const;
+    const settings = { select: 'champion', rule: 'paired-significant', margin: 0, children: 3, repeats: 1, generations: 10, horizon: 10, evidenceRounds: 2 } as const;
     const first = runSearch(land, settings, 3);
     expect(runSearch(makeLandscape({ seed: 3 }), settings, 3)).toEqual(first);
     expect(first.evals).toBeGreaterThan(0);
     expect(first.bestTrue).toBe(land.trueScore(land.target));
+  });
+
+  it('asks lineage/more-evidence for extra rounds, as decideGeneration does, and runs none with evidenceRounds 0', () => {
+    const settings = { select: 'champion', rule: 'paired-significant', margin: 0, children: 3, repeats: 1, generations: 30, horizon: 30 } as const;
+    const on = runSearch(makeLandscape({ seed: 3 }), { ...settings, evidenceRounds: 2 }, 3);
+    const off = runSearch(makeLandscape({ seed: 3 }), { ...settings, evidenceRounds: 0 }, 3);
+    expect(on.evidenceGenerations).toBeGreaterThan(0);
+    expect(on.evidenceRounds).toBeGreaterThanOrEqual(on.evidenceGenerations);
+    expect(on.evidenceRounds).toBeLessThanOrEqual(2 * on.evidenceGenerations);
+    expect([off.evidenceGenerations, off.evidenceRounds]).toEqual([0, 0]);
+    expect(on.evals).toBeGreaterThan(off.evals);
   });
 });

@@ -3,6 +3,7 @@ import { pairedComparison, type RunOutcome, taskScores } from '../../evaluator/s
 import type { ExperimentStatus } from '../../lineage/db/schema.js';
 import { childId } from '../../lineage/experiments.js';
 import { verdictOf } from '../../lineage/decide-generation.js';
+import { needsMoreEvidence } from '../../lineage/more-evidence.js';
 import { nodeStatsOf } from '../../lineage/next-generation.js';
 import { type Candidate, decide, type RuleName } from '../../lineage/promote.js';
 import { type Proposal, propose } from '../../lineage/proposers.js';
@@ -19,15 +20,28 @@ export interface SearchSettings {
   margin: number;
   children: number;
   repeats: number;
+  /** The issue's horizon: the snapshot fields (evals, promotions, finalTrue, ...) are taken after this many generations. */
   generations: number;
+  /** The search goes on to this many generations for the censored reach measures (>= generations). */
+  horizon: number;
+  /** lineage.evidenceRounds (0 = adaptive evidence off). */
+  evidenceRounds: number;
 }
 
 export interface SearchOutcome {
-  /** Task runs (train and held-out) until the best genome first became champion; null when it never did. */
+  /** Task runs (train and held-out) until the best genome first became champion within the horizon; null when it never did. */
   evalsToBest: number | null;
+  /** The generation in which that happened; null when it never did. */
+  generationToBest: number | null;
   /** Task runs until the champion's true score first closed half the root-to-best gap; null when it never did. */
   evalsToHalfGap: number | null;
+  generationToHalfGap: number | null;
+  /** Task runs after `generations` generations, and after the whole horizon. */
   evals: number;
+  evalsAtHorizon: number;
+  /** Generations (of the first `generations`) that ran extra evidence rounds, and the rounds they ran. */
+  evidenceGenerations: number;
+  evidenceRounds: number;
   promotions: number;
   /** Generations whose promotion replaced the champion with a genome of lower true mean solve rate. */
   worsePromotions: number;
@@ -45,6 +59,9 @@ interface SimExperiment {
   /** The train-split resolve rate, as evaluateExperiment writes it (held-out runs never change it). */
   score: number | null;
   runs: { train: RunOutcome[]; heldout: RunOutcome[] };
+  /** Repeats per task run so far on each split, and which evaluation of this genome the draws belong to. */
+  repeats: { train: number; heldout: number };
+  occurrence: { train?: string; heldout?: string };
   cost: number;
 }
 
@@ -62,7 +79,7 @@ function proposeCached(parent: Genome, parentHash: string, tried: Set<string>, k
 
 export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): SearchOutcome {
   const exps = new Map<string, SimExperiment>();
-  const add = (id: string, parent: string | null, genome: Genome) => exps.set(id, { id, hash: hashOf(genome), parent_id: parent, genome, status: 'proposed', score: null, runs: { train: [], heldout: [] }, cost: 0 }).get(id)!;
+  const add = (id: string, parent: string | null, genome: Genome) => exps.set(id, { id, hash: hashOf(genome), parent_id: parent, genome, status: 'proposed', score: null, runs: { train: [], heldout: [] }, repeats: { train: 0, heldout: 0 }, occurrence: {}, cost: 0 }).get(id)!;
   add('exp-01', null, land.root);
   let champion = 'exp-01';
   let evals = 0;
@@ -70,22 +87,25 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
   // compared on common random numbers; a re-proposed genome still gets fresh draws.
   const draws = new Map<string, number>();
 
-  /** The fake evaluator: runs the tasks of a split not yet run, records outcomes, sets the score. */
-  function evaluate(e: SimExperiment, split: 'train' | 'heldout') {
-    if (e.runs[split].length === 0) {
+  /** The fake evaluator: runs the repeats of a split not yet run (finished runs are never repeated), sets the score. */
+  function evaluate(e: SimExperiment, split: 'train' | 'heldout', repeats = s.repeats) {
+    if (e.repeats[split] < repeats) {
       const h = e.hash;
-      const occurrence = `${split}${draws.get(`${h}${split}`) ?? 0}`;
-      draws.set(`${h}${split}`, (draws.get(`${h}${split}`) ?? 0) + 1);
+      if (e.occurrence[split] === undefined) {
+        e.occurrence[split] = `${split}${draws.get(`${h}${split}`) ?? 0}`;
+        draws.set(`${h}${split}`, (draws.get(`${h}${split}`) ?? 0) + 1);
+      }
       const p = land.probabilities(e.genome);
       land.tasks.forEach((t, i) => {
         if (t.split !== split) return;
-        for (let r = 0; r < s.repeats; r++) {
-          const u = hash32(`${runSeed} ${h} ${occurrence} ${t.id} ${r}`) / 4294967296;
+        for (let r = e.repeats[split]; r < repeats; r++) {
+          const u = hash32(`${runSeed} ${h} ${e.occurrence[split]} ${t.id} ${r}`) / 4294967296;
           e.runs[split].push({ taskId: t.id, repeat: r, resolved: u < p[i]! });
           evals++;
           e.cost += land.costPerRun(e.genome);
         }
       });
+      e.repeats[split] = repeats;
     }
     if (split === 'train') {
       const scores = [...taskScores(e.runs.train).values()];
@@ -99,15 +119,22 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
   const isBest = (id: string) => land.trueScore(exps.get(id)!.genome) >= bestTrue - 1e-12;
   const halfway = (land.trueScore(land.root) + bestTrue) / 2;
   let evalsToBest: number | null = isBest(champion) ? 0 : null;
+  let generationToBest: number | null = evalsToBest === null ? null : 0;
   let evalsToHalfGap: number | null = null;
+  let generationToHalfGap: number | null = null;
   let promotions = 0;
   let worsePromotions = 0;
+  let evidenceGenerations = 0;
+  let evidenceRounds = 0;
+  let snapshot: Pick<SearchOutcome, 'evals' | 'promotions' | 'worsePromotions' | 'finalTrue' | 'evidenceGenerations' | 'evidenceRounds'> | null = null;
+  const takeSnapshot = () => ({ evals, promotions, worsePromotions, finalTrue: land.trueScore(exps.get(champion)!.genome), evidenceGenerations, evidenceRounds });
 
-  for (let g = 1; g <= s.generations; g++) {
+  for (let g = 1; g <= Math.max(s.generations, s.horizon); g++) {
+    if (g === s.generations + 1) snapshot = takeSnapshot();
     const seed = hash32(`generation ${runSeed} ${g}`) & 0x7fffffff;
     const all = [...exps.values()];
-    // `champion` ignores the node summary, so it is built only for the strategies that read it.
-    const runs = all.flatMap((e) => [...e.runs.train, ...e.runs.heldout].map((r) => ({ experiment_id: e.id, outcome: r.resolved ? 'resolved' : 'unresolved' })));
+    // Only thompson reads the run counts (successes, failures), so the others are spared flattening every run.
+    const runs = s.select !== 'thompson' ? [] : all.flatMap((e) => e.runs.train.map((r) => ({ experiment_id: e.id, outcome: r.resolved ? 'resolved' : 'unresolved' })));
     const kids = new Map<string, string[]>();
     for (const e of all) if (e.parent_id) kids.set(e.parent_id, [...(kids.get(e.parent_id) ?? []), e.hash]);
     const triedFrom = (id: string) => new Set([exps.get(id)!.hash, ...(kids.get(id) ?? [])]);
@@ -120,9 +147,24 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     if (children.length === 0) continue;
 
     for (const e of new Set([exps.get(champion)!, parent, ...children])) evaluate(e, 'train');
-    const base = taskScores(exps.get(champion)!.runs.train);
-    const candidates: Candidate[] = children.map((c) => ({ id: c.id, vs: pairedComparison(base, taskScores(c.runs.train), { seed: 1 }), costPerTask: costPerRun(c), champion: { costPerTask: costPerRun(exps.get(champion)!) } }));
-    const verdict = decide(s.rule, candidates, s.margin);
+    const compare = (): Candidate[] => {
+      const base = taskScores(exps.get(champion)!.runs.train);
+      return children.map((c) => ({ id: c.id, vs: pairedComparison(base, taskScores(c.runs.train), { seed: 1 }), costPerTask: costPerRun(c), champion: { costPerTask: costPerRun(exps.get(champion)!) } }));
+    };
+    let candidates = compare();
+    let verdict = decide(s.rule, candidates, s.margin);
+    // decideGeneration's adaptive evidence, asked through the same function: more repeats for the champion and the
+    // one inconclusive child that looks better, then the rule again on the pooled runs.
+    for (let more = needsMoreEvidence({ verdict, candidates, repeats: new Map(children.map((c) => [c.id, c.repeats.train])), margin: s.margin, baseRepeats: s.repeats, maxRounds: s.evidenceRounds }); more.more; ) {
+      if (g <= s.generations) {
+        if (more.round === 1) evidenceGenerations++;
+        evidenceRounds++;
+      }
+      for (const id of [champion, more.child]) evaluate(exps.get(id)!, 'train', more.repeats);
+      candidates = compare();
+      verdict = decide(s.rule, candidates, s.margin);
+      more = needsMoreEvidence({ verdict, candidates, repeats: new Map(children.map((c) => [c.id, c.repeats.train])), margin: s.margin, baseRepeats: s.repeats, maxRounds: s.evidenceRounds });
+    }
     let promoted: string | null = null;
     if (verdict.winner) {
       for (const id of [champion, verdict.winner]) evaluate(exps.get(id)!, 'heldout');
@@ -136,9 +178,9 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       if (land.trueScore(exps.get(promoted)!.genome) < land.trueScore(exps.get(champion)!.genome)) worsePromotions++;
       exps.get(promoted)!.status = 'promoted';
       champion = promoted;
-      if (evalsToBest === null && isBest(champion)) evalsToBest = evals;
-      if (evalsToHalfGap === null && land.trueScore(exps.get(champion)!.genome) >= halfway) evalsToHalfGap = evals;
+      if (evalsToBest === null && isBest(champion)) [evalsToBest, generationToBest] = [evals, g];
+      if (evalsToHalfGap === null && land.trueScore(exps.get(champion)!.genome) >= halfway) [evalsToHalfGap, generationToHalfGap] = [evals, g];
     }
   }
-  return { evalsToBest, evalsToHalfGap, evals, promotions, worsePromotions, finalTrue: land.trueScore(exps.get(champion)!.genome), bestTrue, rootTrue: land.trueScore(land.root) };
+  return { evalsToBest, generationToBest, evalsToHalfGap, generationToHalfGap, ...(snapshot ?? takeSnapshot()), evalsAtHorizon: evals, bestTrue, rootTrue: land.trueScore(land.root) };
 }

@@ -7,6 +7,7 @@ import { type GenerationResult, nextGeneration } from '../../lineage/next-genera
 import { RULES, type RuleName } from '../../lineage/promote.js';
 import { PROPOSERS, type ProposerName } from '../../lineage/proposers.js';
 import { readTree } from '../../lineage/read.js';
+import { renderTree } from '../../lineage/tree-text.js';
 import { SELECTORS, type Selector } from '../../lineage/select.js';
 import { type AuthorContext, authorProposals } from '../../lineage/self-repair/author.js';
 import { formatTable, printJson, UsageError } from '../output.js';
@@ -136,23 +137,13 @@ export function registerLineage(program: Command): void {
 
   program
     .command('tree')
-    .description('the lineage as an indented tree with scores; ★ marks the champion')
+    .description('the lineage as an indented tree with scores; ★ marks the champion, (explore) a child kept regardless of the rule')
     .option('--json', 'print as JSON')
     .action(async (f: { json?: boolean }, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
         const tree = await readTree(ws.db);
         if (f.json) return printJson(tree);
-        const kids = new Map<string | null, typeof tree.nodes>();
-        for (const n of tree.nodes) kids.set(n.parentId, [...(kids.get(n.parentId) ?? []), n]);
-        const out: string[] = [];
-        const walk = (parent: string | null, depth: number) => {
-          for (const n of kids.get(parent) ?? []) {
-            out.push(`${'  '.repeat(depth)}${n.id === tree.championId ? '★ ' : '  '}${n.id}  ${pct(n.score)}${n.scoreLo !== null ? ` [${pct(n.scoreLo)}, ${pct(n.scoreHi)}]` : ''}  ${n.status}  ${n.change}${n.authoredBy ? `  (authored by ${n.authoredBy})` : ''}`);
-            walk(n.id, depth + 1);
-          }
-        };
-        walk(null, 0);
-        process.stdout.write(`${out.join('\n') || 'no experiments yet'}\n`);
+        process.stdout.write(`${renderTree(tree)}\n`);
       });
     });
 

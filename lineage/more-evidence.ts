@@ -1,0 +1,66 @@
+import type { Candidate, Verdict } from './promote.js';
+
+// Adaptive evidence: when the rule's best child looks better than the champion but the paired interval still
+// includes the margin, one generation's repeats cannot tell them apart, and deciding now either throws away a real
+// improvement or (under a laxer rule) promotes noise. So the champion and that one child, and only they, run more
+// repeats on the same tasks, and the rule decides again on the pooled runs. Round k brings both to
+// baseRepeats x 2^k repeats per task (the interval narrows by about 1/sqrt(2) a round); after lineage.evidenceRounds
+// rounds the rule's answer stands. Pure, so decideGeneration and bench/search ask the same question.
+
+export interface EvidenceInput {
+  /** The rule's verdict on the evidence so far. */
+  verdict: Verdict;
+  candidates: Candidate[];
+  /** Finished repeats of each candidate on the shared task it ran least (by id). */
+  repeats: ReadonlyMap<string, number>;
+  margin: number;
+  /** Repeats per task a generation runs (defaults.repeats or --repeats): the evidence before any extra round. */
+  baseRepeats: number;
+  /** lineage.evidenceRounds: how many extra rounds a generation may run (0 = never). */
+  maxRounds: number;
+}
+
+export type EvidenceCall =
+  | { more: true; child: string; round: number; repeats: number; reason: string }
+  /** child: the one child that had extra rounds, if any did. */
+  | { more: false; roundsRun: number; child: string | null; reason: string };
+
+const pts = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+
+/** Extra rounds already run for a child with `repeats` finished repeats per task, counted from the repeats alone so a
+ * resumed generation continues where it stopped. */
+export function roundsRun(repeats: number, baseRepeats: number): number {
+  return repeats >= 2 * baseRepeats ? Math.floor(Math.log2(repeats / baseRepeats) + 1e-9) : 0;
+}
+
+/** The child that already had extra rounds in this generation (only one ever does), if any. */
+function focusOf(i: EvidenceInput): string | undefined {
+  return i.candidates.find((c) => roundsRun(i.repeats.get(c.id) ?? 0, i.baseRepeats) > 0)?.id;
+}
+
+/** Does this generation need more evidence before the rule's answer stands, and for which child? */
+export function needsMoreEvidence(i: EvidenceInput): EvidenceCall {
+  const best = i.candidates.find((c) => c.id === i.verdict.best);
+  const focus = focusOf(i);
+  const done = roundsRun(i.repeats.get(focus ?? best?.id ?? '') ?? 0, i.baseRepeats);
+  const stop = (reason: string): EvidenceCall => ({ more: false, roundsRun: done, child: done > 0 ? (focus ?? best?.id ?? null) : null, reason });
+  if (i.verdict.winner) return stop(`the rule decided: ${i.verdict.winner} passes`);
+  if (!best || best.vs.n === 0) return stop('no child is comparable with the champion');
+  const { diff, lo, hi } = best.vs;
+  const interval = `${pts(diff)} points [${pts(lo)}, ${pts(hi)}]`;
+  if (!(diff > i.margin)) return stop(`the best child ${best.id} does not look better (${interval})`);
+  // A child already clear of the margin that still failed the rule failed on something else (cost): repeats will not help.
+  if (lo > i.margin) return stop(`${best.id} is clear of the margin but failed the rule on something other than noise`);
+  // Extra rounds go to one child a generation: if they moved the lead elsewhere, the rule's answer stands.
+  if (focus && focus !== best.id) return stop(`extra evidence on ${focus} moved the lead to ${best.id}; extra rounds go to one child a generation`);
+  if (i.maxRounds <= 0) return stop(`${best.id} looks better (${interval}) but is inconclusive; lineage.evidenceRounds is 0`);
+  if (done >= i.maxRounds) return stop(`${best.id} is still inconclusive (${interval}) after ${done} extra round${done === 1 ? '' : 's'} (lineage.evidenceRounds ${i.maxRounds})`);
+  // Futility: the interval narrows about as 1/sqrt(repeats); if it could not clear the margin by the last round even
+  // were the observed difference to hold, the rounds would be spent for nothing.
+  const now = Math.max(1, i.repeats.get(best.id) ?? i.baseRepeats);
+  const last = i.baseRepeats * 2 ** i.maxRounds;
+  if (diff - (diff - lo) * Math.sqrt(now / last) <= i.margin) return stop(`${best.id} looks better (${interval}) but even ${last} repeats would not clear the margin at this difference`);
+  const round = done + 1;
+  const repeats = i.baseRepeats * 2 ** round;
+  return { more: true, child: best.id, round, repeats, reason: `${best.id} looks better (${interval}) but the interval includes the margin (${pts(i.margin)} points): round ${round} of ${i.maxRounds} runs it and the champion to ${repeats} repeats per task` };
+}
