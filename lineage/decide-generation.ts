@@ -47,6 +47,8 @@ export interface EvidenceRecord {
   /** Why each round ran, in order, then why the rounds stopped. */
   why: string[];
   stopped: string;
+  /** A round whose runs did not all finish (a budget, errors); the rule decided on the runs there were. */
+  unfinishedRound: number | null;
 }
 
 async function runsOf(db: Db, id: string, split: 'train' | 'heldout') {
@@ -107,7 +109,7 @@ async function decideWithEvidence(db: Db, o: DecideGenerationOptions): Promise<{
   const ruleSays = (cs: Candidate[]) => decide(o.rule, cs, o.margin, o.maxCostPerTask, { ...(o.tolerance ? { tolerance: o.tolerance } : {}) });
   let { candidates, repeats } = await compareChildren(db, o);
   let verdict = ruleSays(candidates);
-  const evidence: EvidenceRecord = { rounds: 0, child: null, repeats: null, why: [], stopped: 'adaptive evidence is off' };
+  const evidence: EvidenceRecord = { rounds: 0, child: null, repeats: null, why: [], stopped: 'adaptive evidence is off', unfinishedRound: null };
   const more = o.moreEvidence;
   if (!more) return { candidates, verdict, evidence };
   for (;;) {
@@ -123,7 +125,7 @@ async function decideWithEvidence(db: Db, o: DecideGenerationOptions): Promise<{
     verdict = ruleSays(candidates);
     // Runs that did not finish (a budget, errors) leave the round short: decide on what there is rather than loop.
     if ((repeats.get(call.child) ?? 0) < call.repeats) {
-      Object.assign(evidence, { rounds: call.round - 1, child: call.child, repeats: repeats.get(call.child) ?? 0 });
+      Object.assign(evidence, { rounds: call.round - 1, child: call.child, repeats: repeats.get(call.child) ?? 0, unfinishedRound: call.round });
       evidence.stopped = `round ${call.round} did not finish (${call.child} has ${repeats.get(call.child) ?? 0} of ${call.repeats} repeats on some task); deciding on the runs there are`;
       o.log(`more evidence: ${evidence.stopped}`);
       break;
@@ -142,7 +144,8 @@ export async function decideGeneration(db: Db, o: DecideGenerationOptions): Prom
     rows.push({ id, change: e.change_summary, score: e.score, lo: e.score_lo, hi: e.score_hi, delta: vs.n ? vs.diff : null, costUsd: e.cost_usd, decision: said === 'refuted' ? 'retire' : 'keep' });
   }
   let promoted: string | null = null;
-  let reason = evidence.rounds > 0 ? `${verdict.reason} (after ${evidence.rounds} extra evidence round${evidence.rounds === 1 ? '' : 's'}: ${evidence.child} and the champion at ${evidence.repeats} repeats per task)` : verdict.reason;
+  const after = evidence.rounds > 0 ? ` (after ${evidence.rounds} extra evidence round${evidence.rounds === 1 ? '' : 's'}: ${evidence.child} and the champion at ${evidence.repeats} repeats per task)` : '';
+  let reason = `${verdict.reason}${after}${evidence.unfinishedRound !== null ? `; ${evidence.stopped}` : ''}`;
   if (verdict.winner && o.confirmOnHeldout && o.split === 'train') {
     o.log(`confirming ${verdict.winner} on the held-out split`);
     await o.confirmOnHeldout([o.champion, verdict.winner]);

@@ -112,4 +112,14 @@ describe('nextGeneration with adaptive evidence', () => {
     expect(off.evidence.stopped).toMatch(/lineage\.evidenceRounds is 0/);
     expect(calls).toEqual(TASK_IDS.map((t) => `exp-01-a ${t} r0`));
   });
+
+  it('decides on the runs there are when an extra round does not finish, and says so', async () => {
+    ws = await repairWorkspace();
+    const fine = scripted(ws.paths.runs, Infinity, []);
+    const failing = { runOne: async (job: RunJob) => { if (job.experimentId === 'exp-01-a' && job.repeat > 0) throw new Error('engine gone'); return fine.runOne(job); } };
+    const r = await nextGeneration(ws, { children: 1, confirm: false, seed: 3, eval: { suite: 'mini', wiring: failing } });
+    expect(r.promoted).toBeNull();
+    expect(r.evidence).toMatchObject({ rounds: 0, child: 'exp-01-a', repeats: 1, unfinishedRound: 1, stopped: expect.stringMatching(/^round 1 did not finish \(exp-01-a has 1 of 2 repeats on some task\)/) });
+    expect(r.reason).toMatch(/; round 1 did not finish/);
+  });
 });

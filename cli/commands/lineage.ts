@@ -19,6 +19,11 @@ const int = (flag: string) => (v: string) => {
   if (!Number.isInteger(n) || n < 1 || String(n) !== v.trim()) throw new UsageError(`${flag} ${v}: expected a whole number of at least 1`);
   return n;
 };
+const count = (flag: string) => (v: string) => {
+  const n = Number.parseInt(v, 10);
+  if (!Number.isInteger(n) || n < 0 || String(n) !== v.trim()) throw new UsageError(`${flag} ${v}: expected a whole number of at least 0`);
+  return n;
+};
 const oneOf = (flag: string, allowed: string[]) => (v: string) => {
   if (!allowed.includes(v)) throw new UsageError(`${flag} ${v}: expected one of ${allowed.join(', ')}`);
   return v;
@@ -31,6 +36,7 @@ interface GenFlags {
   select?: string;
   rule?: string;
   margin?: string;
+  evidenceRounds?: number;
   seed?: number;
   suite?: string;
   subset?: number;
@@ -49,6 +55,7 @@ function withGenerationFlags(cmd: Command): Command {
     .option('--select <s>', `parent selection: ${SELECTORS.join(', ')}`, oneOf('--select', [...SELECTORS]))
     .option('--rule <r>', `promotion rule: ${RULES.join(', ')}`, oneOf('--rule', [...RULES]))
     .option('--margin <x>', 'how much better a child must be (resolve-rate difference, e.g. 0.05)')
+    .option('--evidence-rounds <n>', 'extra rounds (2x, 4x, ... repeats) for an inconclusive best child and the champion (default: evolve.json lineage.evidenceRounds; 0 = off)', count('--evidence-rounds'))
     .option('--seed <n>', 'seed for selection and the random proposer', int('--seed'))
     .option('--suite <s>', 'suite to evaluate on (default: evolve.json defaults.suite)')
     .option('--subset <n>', 'only the first N tasks of the split', int('--subset'))
@@ -71,6 +78,7 @@ function options(f: GenFlags, log: (l: string) => void) {
     ...(f.select ? { select: f.select as Selector } : {}),
     ...(f.rule ? { rule: f.rule as RuleName } : {}),
     ...(margin !== undefined ? { margin } : {}),
+    ...(f.evidenceRounds !== undefined ? { evidenceRounds: f.evidenceRounds } : {}),
     ...(f.seed ? { seed: f.seed } : {}),
     eval: {
       ...(f.suite ? { suite: f.suite } : {}),
