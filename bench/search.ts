@@ -92,9 +92,10 @@ function runSlice(from: number, step: number): SearchOutcome[][] {
 const sliceArg = values.slice?.match(/^(\d+)\/(\d+)$/);
 if (values.slice && !sliceArg) throw new Error(`--slice must look like 1/2, got ${values.slice}`);
 if (sliceArg) {
-  // A child process: print its slice as one JSON line for the parent.
-  process.stdout.write(`${JSON.stringify(runSlice(Number(sliceArg[1]), Number(sliceArg[2])))}\n`);
-  process.exit(0);
+  // A child process: print its slice as one JSON line for the parent, and exit once a pipe has taken all of it
+  // (exiting straight after write() cuts a large slice short).
+  process.stdout.write(`${JSON.stringify(runSlice(Number(sliceArg[1]), Number(sliceArg[2])))}\n`, () => process.exit(0));
+  await new Promise(() => {});
 }
 
 const started = performance.now();
