@@ -50,10 +50,16 @@ const job = (actor: RunJob['actor']): RunJob => ({ runId: 1, evaluationId: 1, ex
 const genome = { model: 'offline', planning: { name: 'none', params: {} }, tools: { name: 'bash-only', params: {} }, memory: { name: 'full', params: {} }, prompt: { name: 'terse', params: {} }, budgets: { steps: 5, wallClockSec: 60 } };
 
 describe('runOne', () => {
-  it('grades in a second fresh sandbox created only after the agent sandbox is gone, and keeps the patch', async () => {
+  it('grades in a second fresh sandbox, made ready meanwhile, that gets the patch only after the agent sandbox is gone', async () => {
     const { deps, log } = fakes();
     const r = await makeRunOne(deps)(job({ kind: 'genome', genome }), new AbortController().signal);
-    expect(log).toEqual(['create sb1:agent', 'prepare sb1:agent', 'agent sb1:agent', 'dispose sb1:agent', 'create sb2:grader', 'prepare sb2:grader', 'grade sb2:grader 19', 'dispose sb2:grader']);
+    const agent = log.find((l) => l.endsWith(':agent'))!.split(' ')[1]!;
+    const grader = log.find((l) => l.endsWith(':grader'))!.split(' ')[1]!;
+    const at = (line: string) => log.indexOf(line);
+    expect([...log].sort()).toEqual([`agent ${agent}`, `create ${agent}`, `create ${grader}`, `dispose ${agent}`, `dispose ${grader}`, `grade ${grader} 19`, `prepare ${agent}`, `prepare ${grader}`].sort());
+    expect(at(`prepare ${grader}`)).toBeLessThan(at(`dispose ${agent}`)); // ready while the agent worked
+    expect(at(`grade ${grader} 19`)).toBeGreaterThan(at(`dispose ${agent}`)); // hidden tests only once it is gone
+    expect(at(`dispose ${grader}`)).toBe(log.length - 1);
     expect(r).toMatchObject({ outcome: 'resolved', exitReason: 'submitted', inputTokens: 10, costUsd: 0.01, steps: 3 });
     expect(r.infraError).toBeUndefined();
     expect(readFileSync(r.patchPath!, 'utf8')).toBe('diff --git a/x b/x\n');
@@ -63,7 +69,7 @@ describe('runOne', () => {
   it('runs a solver instead of the agent', async () => {
     const { deps, log } = fakes();
     const r = await makeRunOne(deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
-    expect(log).toContain('solve oracle sb1:agent');
+    expect(log).toContain('solve oracle sb2:agent');
     expect(r.outcome).toBe('resolved');
     expect(existsSync(r.patchPath!)).toBe(true);
   });
@@ -78,8 +84,16 @@ describe('runOne', () => {
     expect([r.outcome, r.infraError?.kind, r.exitReason]).toEqual([null, 'unparseable_log', 'submitted']);
     expect(badLog.log.filter((l) => l.startsWith('dispose'))).toHaveLength(2);
 
-    const died = await makeRunOne(fakes({ runAgent: async () => ({ exitReason: 'sandbox_error' }) }).deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    const dying = fakes({ runAgent: async () => ({ exitReason: 'sandbox_error' }) });
+    const died = await makeRunOne(dying.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
     expect([died.outcome, died.infraError?.kind]).toEqual([null, 'sandbox_error']);
+    expect(dying.log.filter((l) => l.startsWith('dispose')).sort()).toEqual(['dispose sb1:grader', 'dispose sb2:agent']); // the unused grader too
+    expect(dying.log.some((l) => l.startsWith('grade'))).toBe(false);
+
+    const noGrader = fakes({ prepareWorkspace: async (_t, sb) => { if (sb.id.endsWith('grader')) throw Object.assign(new Error('copy failed'), { kind: 'io' }); } });
+    const unprepared = await makeRunOne(noGrader.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([unprepared.outcome, unprepared.infraError?.kind, unprepared.infraError?.message]).toEqual([null, 'io', 'grade: prepare workspace: copy failed']);
+    expect(noGrader.log.filter((l) => l.startsWith('dispose')).sort()).toEqual(['dispose sb1:grader', 'dispose sb2:agent']);
 
     const gaveUp = fakes({ runAgent: async () => ({ exitReason: 'step_limit' }), grade: async () => ({ resolved: false, report: {} }) });
     const lost = await makeRunOne(gaveUp.deps)(job({ kind: 'genome', genome }), new AbortController().signal);

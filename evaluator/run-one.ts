@@ -7,7 +7,8 @@ import type { RunJob, RunOneFn, SolverName } from './job.js';
 import type { InfraError, RunResult } from './store.js';
 
 // One (genome | solver, task, repeat): a fresh sandbox -> workspace -> agent (or solver) -> diff -> dispose ->
-// grade the diff in a second fresh sandbox, so the agent's container never holds the hidden tests.
+// grade the diff in a second fresh sandbox (made ready meanwhile), so the agent's container never holds the hidden
+// tests.
 // Anything that goes wrong in the machinery is an infra error, kept apart from what the agent did.
 
 export interface AgentRunOutcome {
@@ -76,6 +77,24 @@ export function makeRunOne(deps: RunDeps): RunOneFn {
     let stage = 'create sandbox';
     let patch: string;
     let sandbox: Sandbox | undefined;
+    // A fresh-graded task's grader is made ready while the agent works: it holds nothing hidden until grade() puts
+    // the tests in, which happens only after the agent's container is gone.
+    let graderStage = 'grade: create sandbox';
+    const grader = deps.gradeInPlace?.(job.task)
+      ? undefined
+      : (async () => {
+          const box = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'grader' }));
+          graderStage = 'grade: prepare workspace';
+          try {
+            await deps.prepareWorkspace(job.task, box);
+          } catch (error) {
+            await box.dispose().catch(() => undefined);
+            throw error;
+          }
+          return box;
+        })();
+    grader?.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    const dropGrader = () => grader?.then((box) => box.dispose().catch(() => undefined), () => undefined);
     try {
       sandbox = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'agent' }));
       stage = 'prepare workspace';
@@ -94,7 +113,7 @@ export function makeRunOne(deps: RunDeps): RunOneFn {
           steps: out.steps,
           trajectoryPath,
         });
-        if (INFRA_EXIT.has(out.exitReason)) return fail({ kind: 'sandbox_error', message: 'the sandbox failed during the agent run' }, out.exitReason);
+        if (INFRA_EXIT.has(out.exitReason)) return (await dropGrader(), fail({ kind: 'sandbox_error', message: 'the sandbox failed during the agent run' }, out.exitReason));
       } else {
         stage = `solver ${job.actor.solver}`;
         await deps.solve(job.actor.solver, job.task, sandbox, signal);
@@ -104,7 +123,7 @@ export function makeRunOne(deps: RunDeps): RunOneFn {
       patch = await sandbox.diff().catch((error: unknown) => (deps.gradeInPlace?.(job.task) ? '' : Promise.reject(error)));
       base.patchPath = join(dir, 'patch.diff');
       writeFileSync(base.patchPath, patch);
-      if (deps.gradeInPlace?.(job.task)) {
+      if (!grader) {
         // The agent has stopped; only now are the hidden tests copied in, into the state it left.
         if (signal.aborted) return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
         stage = 'grade';
@@ -112,25 +131,26 @@ export function makeRunOne(deps: RunDeps): RunOneFn {
         return { ...base, exitReason: base.exitReason ?? null, outcome: graded.resolved ? 'resolved' : 'unresolved', report: graded.report, durationMs: Date.now() - t0 };
       }
     } catch (error) {
+      await dropGrader();
       return fail(infraErrorOf(error, stage), base.exitReason ?? null);
     } finally {
       // The agent's container goes before grading starts: it must never see the hidden tests.
       await sandbox?.dispose().catch(() => undefined);
     }
-    if (signal.aborted) return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
-    let grader: Sandbox | undefined;
-    stage = 'grade: create sandbox';
+    if (signal.aborted) {
+      await dropGrader();
+      return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
+    }
+    let box: Sandbox | undefined;
     try {
-      grader = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'grader' }));
-      stage = 'grade: prepare workspace';
-      await deps.prepareWorkspace(job.task, grader);
+      box = await grader;
       stage = 'grade';
-      const graded = await deps.grade(job.task, grader, patch, signal);
+      const graded = await deps.grade(job.task, box, patch, signal);
       return { ...base, exitReason: base.exitReason ?? null, outcome: graded.resolved ? 'resolved' : 'unresolved', report: graded.report, durationMs: Date.now() - t0 };
     } catch (error) {
-      return fail(infraErrorOf(error, stage), base.exitReason ?? null);
+      return fail(infraErrorOf(error, box ? stage : graderStage), base.exitReason ?? null);
     } finally {
-      await grader?.dispose().catch(() => undefined);
+      await box?.dispose().catch(() => undefined);
     }
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '../evaluator/sandbox/types.js';
 import { GradingError } from './errors.js';
 import { failed, getParser, passed, type StatusMap } from './parsers/index.js';
@@ -13,6 +14,9 @@ import { REWARD_FILE } from './terminal-bench.js';
 const START = '>>>>> Start Test Output';
 const END = '>>>>> End Test Output';
 const APPLY = ['git apply --verbose', 'git apply --verbose --reject', 'patch --batch --fuzz=5 -p1 -i'];
+const APPLY_TIMEOUT_SEC = 60;
+const MODEL_PATCH = '/tmp/evolve-model.patch';
+const TEST_PATCH = '/tmp/evolve-test.patch';
 const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)test_[^/]*\.py$|_test\.py$|(^|\/)conftest\.py$/;
 
 export interface SweReport {
@@ -46,14 +50,30 @@ export function stripTestFiles(patch: string, testPatch: string): { patch: strin
   return { patch: kept.join(''), touched };
 }
 
-async function applyPatch(sandbox: Sandbox, workdir: string, patch: string, name: string, commands: string[]): Promise<boolean> {
-  const file = `/tmp/evolve-${name}.patch`;
-  await sandbox.writeFile(file, patch.endsWith('\n') ? patch : `${patch}\n`);
-  for (const cmd of commands) {
-    const r = await sandbox.exec(`${cmd} ${file}`, { cwd: workdir, user: 'root', timeoutMs: 60_000 });
-    if (r.exitCode === 0) return true;
-  }
-  return false;
+/**
+ * One command for the whole SWE-bench grading, so it costs one round trip to the sandbox: apply the model patch
+ * (each fallback in turn), then the test patch, then run the tests between markers. Lines tagged with a nonce the
+ * graded code cannot know say how far it got; the tests run under `timeout`, so a hang is told from a failure.
+ */
+function sweGradingScript(g: { testCommand: string }, nonce: string, applyModel: boolean, testTimeoutSec: number): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  return [
+    ...(applyModel
+      ? ['applied=1', ...APPLY.map((cmd) => `[ $applied = 0 ] || { timeout ${APPLY_TIMEOUT_SEC} ${cmd} ${MODEL_PATCH} && applied=0; }`), `echo "${nonce} model $applied"`, '[ $applied = 0 ] || exit 0']
+      : []),
+    `timeout ${APPLY_TIMEOUT_SEC} git apply --verbose ${TEST_PATCH}; t=$?; echo "${nonce} test $t"; [ $t = 0 ] || exit 0`,
+    `echo '${START}'`,
+    `timeout -k 5 ${testTimeoutSec} bash -c ${q(g.testCommand)}; t=$?; echo "${nonce} tests $t"`,
+    `echo '${END}'`,
+    // The tests' own status, so an out-of-memory kill (137) still reaches the sandbox's check.
+    'exit $t',
+  ].join('\n');
+}
+
+/** The value of the `nonce name value` line, or undefined when the script stopped before it. */
+function step(output: string, nonce: string, name: string): number | undefined {
+  const m = new RegExp(`^${nonce} ${name} (\\d+)$`, 'm').exec(output);
+  return m ? Number(m[1]) : undefined;
 }
 
 function testsStatus(map: StatusMap, f2p: string[], p2p: string[]): SweReport['tests_status'] {
@@ -82,18 +102,24 @@ async function gradeSwe(task: Task & { grader: { kind: 'swebench' } }, sandbox: 
   };
   // An empty patch is never resolved (upstream), but its tests still run: the statuses show what the task needs,
   // and suite validation uses them to catch tasks whose FAIL_TO_PASS tests pass with no change at all.
+  const withNewline = (p: string) => (p.endsWith('\n') ? p : `${p}\n`);
+  if (report.patch_exists) await sandbox.writeFile(MODEL_PATCH, withNewline(patch));
+  await sandbox.writeFile(TEST_PATCH, withNewline(g.testPatch));
+  const nonce = `evolve-${randomBytes(8).toString('hex')}`;
+  const script = sweGradingScript(g, nonce, report.patch_exists, task.limits.testTimeoutSec);
+  // The backstop: the applies' own timeouts, then the tests' (each step kills itself first).
+  const r = await sandbox.exec(script, { cwd: workdir, user: 'root', timeoutMs: (task.limits.testTimeoutSec + 3 * APPLY_TIMEOUT_SEC + 30) * 1000, outputCapBytes: 16 << 20 });
   if (report.patch_exists) {
-    report.patch_successfully_applied = await applyPatch(sandbox, workdir, patch, 'model', APPLY);
-    if (!report.patch_successfully_applied) return { resolved: false, report: { ...report } };
+    report.patch_successfully_applied = step(r.output, nonce, 'model') === 0;
+    if (!report.patch_successfully_applied && !r.timedOut) return { resolved: false, report: { ...report } };
   }
-  if (!(await applyPatch(sandbox, workdir, g.testPatch, 'test', ['git apply --verbose']))) {
-    throw new GradingError('test_patch_failed', `${task.id}: the test patch does not apply to the workspace`);
-  }
-  const r = await sandbox.exec(`echo '${START}'\n${g.testCommand}\necho '${END}'`, { cwd: workdir, user: 'root', timeoutMs: task.limits.testTimeoutSec * 1000, outputCapBytes: 16 << 20 });
+  const testApplied = step(r.output, nonce, 'test');
+  if (testApplied !== undefined && testApplied !== 0) throw new GradingError('test_patch_failed', `${task.id}: the test patch does not apply to the workspace`);
+  const testsExit = step(r.output, nonce, 'tests');
   const map = getParser(g.logParser)(between(r.output));
   report.tests_status = testsStatus(map, g.failToPass, g.passToPass);
-  if (r.timedOut) return { resolved: false, report: { ...report, timed_out: true } };
-  if (map.size === 0) throw new GradingError('no_test_output', `${task.id}: the test run printed no test results (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`);
+  if (r.timedOut || testsExit === 124 || testsExit === 137) return { resolved: false, report: { ...report, timed_out: true } };
+  if (map.size === 0) throw new GradingError('no_test_output', `${task.id}: the test run printed no test results (exit ${testsExit ?? r.exitCode}): ${r.output.trim().slice(-400)}`);
   const s = report.tests_status;
   report.resolved = report.patch_exists && s.FAIL_TO_PASS.failure.length === 0 && s.PASS_TO_PASS.failure.length === 0 && s.FAIL_TO_PASS.success.length === g.failToPass.length;
   return { resolved: report.resolved, report: { ...report } };
@@ -103,8 +129,7 @@ async function gradeTerminalBench(task: Task & { grader: { kind: 'terminal-bench
   const g = task.grader;
   await sandbox.copyIn(g.testsDir, '/tests');
   await sandbox.writeFile('/tmp/evolve-run-tests.sh', g.testScript);
-  await sandbox.exec(`mkdir -p ${REWARD_FILE.slice(0, REWARD_FILE.lastIndexOf('/'))}`, { user: 'root' });
-  const r = await sandbox.exec('bash /tmp/evolve-run-tests.sh', { cwd: task.environment.workdir, user: 'root', timeoutMs: task.limits.testTimeoutSec * 1000, outputCapBytes: 16 << 20 });
+  const r = await sandbox.exec(`mkdir -p ${REWARD_FILE.slice(0, REWARD_FILE.lastIndexOf('/'))} && bash /tmp/evolve-run-tests.sh`, { cwd: task.environment.workdir, user: 'root', timeoutMs: task.limits.testTimeoutSec * 1000, outputCapBytes: 16 << 20 });
   if (r.timedOut) return { resolved: false, report: { task_id: task.id, resolved: false, timed_out: true } };
   if (g.mode === 'reward') {
     const reward = Number.parseFloat((await sandbox.readFile(REWARD_FILE).catch(() => '')).trim());

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sandbox } from '../evaluator/sandbox/types.js';
@@ -7,10 +7,12 @@ import type { Task } from './schema.js';
 
 // Puts a task's workspace in place, as the SWE-bench harness does: the repository at base_commit with no remote and
 // nothing after it (so the future fix cannot be read), then a ref marking the base so the final diff is only the
-// agent's. Runs the same way for the agent's sandbox and the grader's.
+// agent's. Runs the same way for the agent's sandbox and the grader's. A folder or repository workspace is made
+// ready once per process on the host (base commit, ref) and then only copied in, one upload per sandbox.
 
 const BASE_REF = 'refs/evolve/base';
 const FIXED_DATE = '2026-01-01T00:00:00Z';
+const COMMIT_ENV = { GIT_AUTHOR_DATE: FIXED_DATE, GIT_COMMITTER_DATE: FIXED_DATE };
 
 /** Commits whatever is in the workdir as the base (fixed author and dates, so the same files give the same sha). */
 function commitBaseScript(): string {
@@ -28,18 +30,55 @@ async function run(sandbox: Sandbox, script: string, what: string): Promise<void
   if (r.exitCode !== 0) throw Object.assign(new Error(`${what} failed (exit ${r.exitCode}): ${r.output.trim().slice(-600)}`), { kind: 'prepare_failed' });
 }
 
+/** Host git that reads no user or system config, so a host's autocrlf, hooks or signing cannot change the base. */
+function git(dir: string, ...args: string[]): string {
+  const env = { ...process.env, ...COMMIT_ENV, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
+  return execFileSync('git', ['-C', dir, '-c', 'user.name=evolve', '-c', 'user.email=evolve@localhost', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=master', ...args], { stdio: 'pipe', env, encoding: 'utf8' });
+}
+
+/** A host copy of a folder workspace with its base committed, as commitBaseScript would commit it in the sandbox. */
+function committedCopy(path: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'evolve-ws-'));
+  cpSync(path, dir, { recursive: true, verbatimSymlinks: true });
+  if (!existsSync(join(dir, '.git'))) git(dir, 'init', '-q', '--template=');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '--allow-empty', '-m', 'base');
+  git(dir, 'update-ref', BASE_REF, 'HEAD');
+  return dir;
+}
+
 /** A host clone of `repo` at `baseCommit` with remotes, other branches, tags and unreachable objects gone. */
 function cloneAtBase(repo: string, baseCommit: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'evolve-repo-'));
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { stdio: 'pipe' });
   execFileSync('git', ['clone', '-q', '--no-hardlinks', repo, dir], { stdio: 'pipe' });
-  git('checkout', '-q', '-B', 'main', baseCommit);
-  for (const ref of execFileSync('git', ['-C', dir, 'for-each-ref', '--format=%(refname)'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-    if (ref !== 'refs/heads/main') git('update-ref', '-d', ref);
+  git(dir, 'checkout', '-q', '-B', 'main', baseCommit);
+  for (const ref of git(dir, 'for-each-ref', '--format=%(refname)').split('\n').filter(Boolean)) {
+    if (ref !== 'refs/heads/main') git(dir, 'update-ref', '-d', ref);
   }
-  for (const remote of execFileSync('git', ['-C', dir, 'remote'], { encoding: 'utf8' }).split('\n').filter(Boolean)) git('remote', 'remove', remote);
-  git('reflog', 'expire', '--expire=now', '--all');
-  git('gc', '-q', '--prune=now');
+  for (const remote of git(dir, 'remote').split('\n').filter(Boolean)) git(dir, 'remote', 'remove', remote);
+  git(dir, 'reflog', 'expire', '--expire=now', '--all');
+  git(dir, 'gc', '-q', '--prune=now');
+  git(dir, 'update-ref', BASE_REF, 'HEAD');
+  return dir;
+}
+
+/** Ready host copies, one per workspace source, removed when the process exits. */
+const ready = new Map<string, string>();
+process.once('exit', () => {
+  for (const dir of ready.values()) rmSync(dir, { recursive: true, force: true });
+});
+
+function readyCopy(task: Task, key: string, make: () => string): string {
+  let dir = ready.get(key);
+  if (!dir || !existsSync(dir)) {
+    try {
+      dir = make();
+    } catch (error) {
+      const e = error as { stderr?: string; message?: string };
+      throw Object.assign(new Error(`preparing the workspace of ${task.id} on the host failed: ${(e.stderr || e.message || String(error)).trim().slice(-600)}`), { kind: 'prepare_failed' });
+    }
+    ready.set(key, dir);
+  }
   return dir;
 }
 
@@ -47,16 +86,9 @@ export async function prepareWorkspace(task: Task, sandbox: Sandbox): Promise<vo
   const workdir = task.environment.workdir;
   const ws = task.workspace;
   if (ws.kind === 'dir') {
-    await sandbox.copyIn(ws.path, workdir);
-    await run(sandbox, `cd '${workdir}' && ${commitBaseScript()}`, `preparing ${task.id}`);
+    await sandbox.copyIn(readyCopy(task, `dir\0${ws.path}`, () => committedCopy(ws.path)), workdir);
   } else if (ws.kind === 'git') {
-    const dir = cloneAtBase(ws.repo, ws.baseCommit);
-    try {
-      await sandbox.copyIn(dir, workdir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    await run(sandbox, `cd '${workdir}' && git update-ref ${BASE_REF} HEAD`, `preparing ${task.id}`);
+    await sandbox.copyIn(readyCopy(task, `git\0${ws.repo}\0${ws.baseCommit}`, () => cloneAtBase(ws.repo, ws.baseCommit)), workdir);
   } else {
     // The image holds the workspace. A folder that is already a repository (a git task) is left exactly as built.
     await run(sandbox, `mkdir -p '${workdir}' && cd '${workdir}' && if [ -d .git ]; then exit 0; fi\n${commitBaseScript()}`, `preparing ${task.id}`);

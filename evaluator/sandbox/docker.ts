@@ -6,6 +6,7 @@ import { ensureImage, type BuildProgress } from '../images/build.js';
 import { extractStripped, firstFileOf, tarOfDirectory, tarOfDirs, tarOfFile, type Owner } from './archive.js';
 import { diffScript } from './diff-script.js';
 import { dockerExec } from './docker-exec.js';
+import { CHANNEL_CMD, CHANNEL_CONFIG, FileChannel } from './file-channel.js';
 import { fromDockerError, SandboxError } from './errors.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxLimits, SandboxProvider, SandboxSpec } from './types.js';
 
@@ -53,7 +54,8 @@ export class DockerProvider implements SandboxProvider {
     try {
       container = await this.docker.createContainer({
         Image: image,
-        Cmd: ['sleep', 'infinity'],
+        Cmd: CHANNEL_CMD,
+        ...CHANNEL_CONFIG,
         User: 'root',
         WorkingDir: '/',
         Labels: labels,
@@ -66,6 +68,7 @@ export class DockerProvider implements SandboxProvider {
           NanoCpus: Math.round(limits.cpus * 1e9),
           PidsLimit: limits.pids,
           SecurityOpt: ['no-new-privileges'],
+          LogConfig: { Type: 'none', Config: {} }, // the main process speaks the file channel; nothing to keep
         },
       });
     } catch (error) {
@@ -75,8 +78,14 @@ export class DockerProvider implements SandboxProvider {
       // Read before start, through the archive API; the workdir is created by the first upload (or exec).
       const account = await this.accountFor(container, image, spec.user ?? this.options.user ?? 'agent');
       const imageHasWorkdir = account.uid !== 0 && (await this.imageHas(container, image, spec.workdir));
-      await container.start();
-      const sandbox = new DockerSandbox(container, spec.workdir, account.name, account);
+      const channel = await FileChannel.attach(container);
+      try {
+        await container.start();
+      } catch (error) {
+        channel.close();
+        throw error;
+      }
+      const sandbox = new DockerSandbox(container, spec.workdir, account.name, account, channel);
       // A workspace built into the image belongs to root: hand it to the user the agent runs as.
       if (imageHasWorkdir) await sandbox.adoptWorkdir();
       return sandbox;
@@ -154,6 +163,7 @@ export class DockerSandbox implements Sandbox {
     readonly workdir: string,
     readonly user: string,
     private readonly owner: Owner,
+    private readonly channel?: FileChannel,
   ) {
     this.id = container.id;
   }
@@ -216,6 +226,7 @@ export class DockerSandbox implements Sandbox {
 
   async readFile(path: string): Promise<string> {
     const abs = this.path(path);
+    if (await this.channel?.ready) return (await this.channel!.read(abs)).toString('utf8');
     let archive: NodeJS.ReadableStream;
     try {
       archive = await this.container.getArchive({ path: abs });
@@ -254,6 +265,7 @@ export class DockerSandbox implements Sandbox {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.channel?.close();
     // SIGKILL; AutoRemove then has the engine delete the container and its anonymous volumes.
     await this.container.kill().catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 404 && error.statusCode !== 409) throw fromDockerError(error, 'removing the container');
@@ -271,8 +283,13 @@ export class DockerSandbox implements Sandbox {
     return dirs;
   }
 
-  /** One putArchive at /, names absolute: no round trip to create folders first. */
+  /** One tar extracted at /, names absolute: no round trip to create folders first. */
   private async upload(archive: Buffer): Promise<void> {
+    if (await this.channel?.ready) {
+      await this.channel!.write(archive);
+      this.workdirReady = true;
+      return;
+    }
     try {
       await this.container.putArchive(archive, { path: '/' });
       this.workdirReady = true;
