@@ -40,6 +40,16 @@ describeDocker('grading in Docker', () => {
     expect(garbage.report).toMatchObject({ patch_successfully_applied: false, resolved: false });
   }, 180_000);
 
+  it('applies a model patch that only a fuzzy patch takes, as upstream does; a test patch that does not apply is an infrastructure error', async () => {
+    const gold = base.gold!.kind === 'patch' ? base.gold!.patch : '';
+    const drifted = gold.replace('         return text\n', '         return TEXT\n'); // git apply refuses; patch --fuzz takes it
+    expect(drifted).not.toBe(gold);
+    expect(await graded(base, drifted)).toMatchObject({ resolved: true, report: { patch_successfully_applied: true } });
+    const swe = base.grader as Extract<Task['grader'], { kind: 'swebench' }>;
+    const broken: Task = { ...base, grader: { ...swe, testPatch: `diff --git a/nope.py b/nope.py\n--- a/nope.py\n+++ b/nope.py\n@@ -1 +1 @@\n-a\n+b\n${swe.testPatch}` } };
+    await expect(graded(broken, gold)).rejects.toMatchObject({ kind: 'test_patch_failed' });
+  }, 120_000);
+
   it('kills a hanging test command at the test timeout and records it as unresolved', async () => {
     const hang: Task = { ...base, limits: { ...base.limits, testTimeoutSec: 3 }, grader: { ...(base.grader as Extract<Task['grader'], { kind: 'swebench' }>), testCommand: 'sleep 600' } };
     const t0 = Date.now();

@@ -33,7 +33,7 @@ async function run(sandbox: Sandbox, script: string, what: string): Promise<void
 /** Host git that reads no user or system config, so a host's autocrlf, hooks or signing cannot change the base. */
 function git(dir: string, ...args: string[]): string {
   const env = { ...process.env, ...COMMIT_ENV, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
-  return execFileSync('git', ['-C', dir, '-c', 'user.name=evolve', '-c', 'user.email=evolve@localhost', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=master', ...args], { stdio: 'pipe', env, encoding: 'utf8' });
+  return execFileSync('git', ['-C', dir, '-c', 'user.name=evolve', '-c', 'user.email=evolve@localhost', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { stdio: 'pipe', env, encoding: 'utf8' });
 }
 
 /** A host copy of a folder workspace with its base committed, as commitBaseScript would commit it in the sandbox. */

@@ -1,7 +1,7 @@
 import type { ImageRecipe } from '../sandbox/types.js';
 import { BASE_IMAGE } from './base.js';
 
-// The environment layer for SWE-bench-style Python tasks: python3, pytest and git on the local Debian base, and a
+// The environment layer for SWE-bench-style Python tasks: python3, pytest git and patch (the graders' last fallback) on the local Debian base, and a
 // non-root `agent` user for the agent to work as. Task recipes put this recipe as their parent and start with
 // `ARG PARENT_IMAGE` / `FROM $PARENT_IMAGE` (or FROM imageTag(pythonEnvRecipe())).
 
@@ -11,7 +11,7 @@ export interface PythonEnvOptions {
 }
 
 export function pythonEnvRecipe(options: PythonEnvOptions = {}): ImageRecipe {
-  const packages = ['python3', 'python3-pytest', 'git', ...(options.packages ?? [])].sort();
+  const packages = ['python3', 'python3-pytest', 'git', 'patch', ...(options.packages ?? [])].sort();
   return {
     name: 'env-python',
     dockerfile: [

@@ -25,6 +25,9 @@ async function processesMatching(sandbox: DockerSandbox, needle: string): Promis
   return Number(r.output.trim());
 }
 
+/** Pids of the file channel's loop (bash running the loop script; docker-init's own command line also holds it). */
+const LOOP_PIDS = `for p in /proc/[0-9]*; do tr '\\0\\n' '  ' 2>/dev/null < $p/cmdline | grep -q '^bash -c .*[w]hile IFS' && echo \${p#/proc/}; done`;
+
 /** Dispose kills; the engine removes the container right after (AutoRemove). Images it used are free once it is gone. */
 async function waitRemoved(sandbox: DockerSandbox): Promise<void> {
   for (let i = 0; i < 50; i++) {
@@ -82,6 +85,42 @@ describeDocker('Docker sandbox', () => {
     expect(await box.readFile('/testbed/deep/er/ünï.txt')).toBe('héllo\nwörld');
     expect((await box.exec('stat -c %U deep/er/ünï.txt')).output.trim()).toBe('agent');
     await expect(box.readFile('missing.txt')).rejects.toThrow(/no such file/);
+  });
+
+  it('moves files through the main process: large files whole, a failed extraction and a directory read named as such', async () => {
+    const big = Array.from({ length: 60_000 }, (_, i) => `line ${i} ${'x'.repeat(i % 80)}`).join('\n'); // about 3 MB
+    await box.writeFile('big/file.txt', big);
+    expect(await box.readFile('big/file.txt')).toBe(big);
+    expect((await box.exec('wc -c < big/file.txt')).output.trim()).toBe(String(Buffer.byteLength(big)));
+    await box.writeFile('big/empty.txt', '');
+    expect(await box.readFile('big/empty.txt')).toBe('');
+    await expect(box.readFile('big')).rejects.toMatchObject({ code: 'EISDIR' });
+    await box.exec('mkdir -p clash/file.txt && touch clash/file.txt/keep');
+    await expect(box.writeFile('clash/file.txt', 'x')).rejects.toMatchObject({ name: 'SandboxError', kind: 'io', message: expect.stringMatching(/copying into the sandbox failed \(tar exit 2\): .*file\.txt/) });
+    // The channel is still in step after a failure: the next request gets its own answer.
+    await box.writeFile('after.txt', 'after');
+    expect(await box.readFile('after.txt')).toBe('after');
+    // The loop is root's; the agent's user cannot signal it.
+    const kill = await box.exec(`pid=$(${LOOP_PIDS} | head -1); kill "$pid" 2>/dev/null; echo "$pid $?"`);
+    expect(kill.output.trim()).toMatch(/^\d+ 1$/);
+    expect(await box.readFile('after.txt')).toBe('after');
+  });
+
+  it('falls back to the archive API in an image that lacks the loop\'s tools', async () => {
+    const bare = await ensureImage(
+      { name: 'test-no-base64', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN rm /usr/bin/base64\n', parent: pythonEnvRecipe() },
+      { docker, labels: { 'evolve.test': `docker-test-nob64-${process.pid}` } },
+    );
+    const plain = await provider.create({ image: bare, workdir: '/testbed' });
+    try {
+      await plain.writeFile('a/b.txt', 'through putArchive');
+      expect(await plain.readFile('a/b.txt')).toBe('through putArchive');
+      expect((await plain.exec(`stat -c %U a/b.txt; ${LOOP_PIDS} | wc -l`)).output).toBe('agent\n0\n');
+    } finally {
+      await plain.dispose();
+      await waitRemoved(plain);
+      await pruneImages({ docker, label: `evolve.test=docker-test-nob64-${process.pid}` });
+    }
   });
 
   it('creates the workdir (and folders under it) owned by the user on the first upload', async () => {

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { DockerProvider } from '../evaluator/sandbox/docker.js';
+import { taskSandboxSpec } from '../evaluator/task-image.js';
+import { describeDocker } from '../test/docker.js';
+import { prepareWorkspace } from './prepare.js';
+import { Task } from './schema.js';
+import { loadSuite } from './suite.js';
+
+// Workspaces are made ready on the host once per process and copied in; what the agent finds must be what
+// committing in the sandbox used to give: the same base sha, a clean tree it owns, and no way back to the future.
+describeDocker('workspace preparation in Docker', () => {
+  const provider = new DockerProvider();
+
+  it('a folder workspace arrives committed as the base, with the sha an in-sandbox commit gives, owned by the agent', async () => {
+    const task = loadSuite('builtin').tasks.find((t) => t.id === 'textkit__textkit-2')!;
+    if (task.workspace.kind !== 'dir') throw new Error('expected a folder workspace');
+    const box = await provider.create(taskSandboxSpec(task, { role: 'test' }));
+    try {
+      await prepareWorkspace(task, box);
+      await box.copyIn(task.workspace.path, '/tmp/raw');
+      const fixed = 'GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z';
+      const r = await box.exec('git rev-parse HEAD refs/evolve/base; git status --porcelain | wc -l; git branch --show-current; stat -c %U . .git textkit/wrap.py');
+      const raw = await box.exec(`cd /tmp/raw && git init -q && git add -A && ${fixed} git -c user.name=evolve -c user.email=evolve@localhost commit -q -m base && git rev-parse HEAD`, { user: 'root' });
+      const [head, base, dirty, branch, u1, u2, u3] = r.output.trim().split('\n');
+      const inSandbox = raw.output.trim();
+      expect(head).toMatch(/^[0-9a-f]{40}$/);
+      expect([base, dirty, branch, u1, u2, u3, inSandbox]).toEqual([head, '0', 'main', 'agent', 'agent', 'agent', head]);
+    } finally {
+      await box.dispose();
+    }
+  }, 120_000);
+
+  it('a git workspace arrives at its base commit with no remote, tag, other branch or later object', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'evolve-prep-repo-'));
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'trunk');
+    writeFileSync(join(repo, 'a.py'), 'A = 1\n');
+    git('add', '-A');
+    git('commit', '-qm', 'one');
+    const first = git('rev-parse', 'HEAD');
+    writeFileSync(join(repo, 'a.py'), 'A = 2  # the future fix\n');
+    git('commit', '-qam', 'two');
+    const second = git('rev-parse', 'HEAD');
+    git('tag', 'v2');
+    git('branch', 'later');
+    const task = Task.parse({ id: 'git-1', suite: 't', kind: 'swebench', statement: 's', environment: { image: 'evolve/python-env', workdir: '/testbed' }, workspace: { kind: 'git', repo, baseCommit: first }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
+    const box = await provider.create(taskSandboxSpec(task, { role: 'test' }));
+    try {
+      await prepareWorkspace(task, box);
+      const r = await box.exec(`git rev-parse HEAD refs/evolve/base; git for-each-ref --format='%(refname)' | sort | tr '\\n' ' '; echo; git remote | wc -l; cat a.py; git cat-file -e ${second} 2>/dev/null && echo has-future || echo no-future`);
+      expect(r.output.trim().split('\n')).toEqual([first, first, 'refs/evolve/base refs/heads/main ', '0', 'A = 1', 'no-future']);
+    } finally {
+      await box.dispose();
+    }
+  }, 120_000);
+});
