@@ -152,7 +152,7 @@ export async function decideGeneration(db: Db, o: DecideGenerationOptions): Prom
     const held = pairedComparison(await runsOf(db, o.champion, 'heldout'), await runsOf(db, verdict.winner, 'heldout'), { seed: 1 });
     if (held.n > 0 && held.diff < 0) {
       await recordDecision(db, { experimentId: verdict.winner, action: 'confirm_failed', rule: o.rule, actor: 'rule', reason: `held-out: ${(100 * held.meanB).toFixed(1)}% vs champion ${(100 * held.meanA).toFixed(1)}% on ${held.n} tasks`, details: held });
-      reason = `${verdict.reason}; held-out confirmation failed`;
+      reason = `${reason}; held-out confirmation failed`;
     } else promoted = verdict.winner;
   } else promoted = verdict.winner;
 
