@@ -10,18 +10,29 @@ import { fromDockerError, SandboxError } from './errors.js';
 /**
  * The container's command. `sh` checks the tools, then runs the loop in bash; either way it ends in `sleep
  * infinity`, so the container lives until it is killed. `read` takes a shell's stdin one byte at a time, so it
- * never swallows the tar after a request line; `dd` with count_bytes reads exactly the tar, never past it.
+ * never swallows the tar after a request line; `dd` with count_bytes reads exactly the tar, never past it, and
+ * `cat` drains whatever tar leaves unread, so the next request starts where it should.
  */
 const LOOP = String.raw`
-printf 'evolve-files ready\n'
+set -o pipefail
+err=$(mktemp)
+printf 'evolve-files ready
+'
 while IFS=' ' read -r op id n path; do
   case $op in
-    W) out=$(set -o pipefail; dd bs=65536 count="$n" iflag=fullblock,count_bytes status=none | { tar -x -C / -f - 2>&1; s=$?; cat >/dev/null; exit $s; })
-       printf '%s %d %s\n' "$id" "$?" "$(printf %s "$out" | base64 -w0)" ;;
-    R) if [ ! -e "$path" ]; then printf '%s 2 \n' "$id"
-       elif [ ! -f "$path" ]; then printf '%s 21 \n' "$id"
-       elif [ ! -r "$path" ]; then printf '%s 13 \n' "$id"
-       else printf '%s 0 ' "$id"; base64 -w0 < "$path"; printf '\n'; fi ;;
+    W) dd bs=65536 count="$n" iflag=fullblock,count_bytes status=none | { tar -x -C / -f - 2>"$err"; s=$?; cat >/dev/null; exit $s; }
+       s=$?
+       if [ $s = 0 ]; then printf '%s 0 
+' "$id"; else printf '%s %d ' "$id" "$s"; base64 -w0 < "$err"; printf '
+'; fi ;;
+    R) if [ ! -e "$path" ]; then printf '%s 2 
+' "$id"
+       elif [ ! -f "$path" ]; then printf '%s 21 
+' "$id"
+       elif [ ! -r "$path" ]; then printf '%s 13 
+' "$id"
+       else printf '%s 0 ' "$id"; base64 -w0 < "$path"; printf '
+'; fi ;;
   esac
 done
 exec sleep infinity`;
