@@ -66,6 +66,28 @@ describe('runOne', () => {
     expect(r.trajectoryPath).toMatch(/exp-01\/demo-1\/r0-a1\/trajectory.jsonl$/);
   });
 
+  it('returns before the engine confirms the kills, and settle() waits for every one', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gone: string[] = [];
+    const { deps } = fakes();
+    const create = deps.provider.create.bind(deps.provider);
+    deps.provider = { ...deps.provider, create: async (spec) => {
+      const sb = await create(spec);
+      return { ...sb, dispose: async () => { await gate; gone.push(sb.id); } };
+    } };
+    const runOne = makeRunOne(deps);
+    const r = await runOne(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([r.outcome, gone]).toEqual(['resolved', []]);
+    let settled = false;
+    const settling = runOne.settle().then(() => (settled = true));
+    await new Promise((x) => setTimeout(x, 20));
+    expect(settled).toBe(false);
+    release();
+    await settling;
+    expect(gone.sort()).toEqual(['sb1:grader', 'sb2:agent']);
+  });
+
   it('runs a solver instead of the agent', async () => {
     const { deps, log } = fakes();
     const r = await makeRunOne(deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);

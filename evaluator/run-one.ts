@@ -66,9 +66,19 @@ export function runDir(runsDir: string, job: Pick<RunJob, 'experimentId' | 'task
   return join(runsDir, safe(job.experimentId), safe(job.task.id), `r${job.repeat}-a${job.attempt}`);
 }
 
-export function makeRunOne(deps: RunDeps): RunOneFn {
+/** runOne, and `settle()`: waits for the sandboxes it let go (disposed after the result, off the run's path). */
+export type RunOneWithSettle = RunOneFn & { settle(): Promise<void> };
+
+export function makeRunOne(deps: RunDeps): RunOneWithSettle {
   const specOf = deps.sandboxSpec ?? defaultSandboxSpec;
-  return async (job, signal) => {
+  const going = new Set<Promise<void>>();
+  /** Kills a sandbox without waiting for the engine to confirm; settle() waits for every one. */
+  const letGo = (box: Sandbox | undefined) => {
+    if (!box) return;
+    const gone: Promise<void> = box.dispose().catch(() => undefined).finally(() => going.delete(gone));
+    going.add(gone);
+  };
+  const runOne: RunOneFn = async (job, signal) => {
     const t0 = Date.now();
     const dir = runDir(deps.runsDir, job);
     mkdirSync(dir, { recursive: true });
@@ -94,7 +104,7 @@ export function makeRunOne(deps: RunDeps): RunOneFn {
           return box;
         })();
     grader?.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-    const dropGrader = () => grader?.then((box) => box.dispose().catch(() => undefined), () => undefined);
+    const dropGrader = () => grader?.then(letGo, () => undefined);
     try {
       sandbox = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'agent' }));
       stage = 'prepare workspace';
@@ -134,8 +144,9 @@ export function makeRunOne(deps: RunDeps): RunOneFn {
       await dropGrader();
       return fail(infraErrorOf(error, stage), base.exitReason ?? null);
     } finally {
-      // The agent's container goes before grading starts: it must never see the hidden tests.
-      await sandbox?.dispose().catch(() => undefined);
+      // The agent's container is killed (graded in place, after its tests ran in it) before any hidden test goes into
+      // the grader's container, a separate one it cannot reach.
+      letGo(sandbox);
     }
     if (signal.aborted) {
       await dropGrader();
@@ -150,7 +161,12 @@ export function makeRunOne(deps: RunDeps): RunOneFn {
     } catch (error) {
       return fail(infraErrorOf(error, box ? stage : graderStage), base.exitReason ?? null);
     } finally {
-      await box?.dispose().catch(() => undefined);
+      letGo(box);
     }
   };
+  return Object.assign(runOne, {
+    async settle() {
+      while (going.size) await Promise.all([...going]);
+    },
+  });
 }

@@ -25,6 +25,7 @@ export interface Wiring {
   runOne: RunOneFn;
   /** Removes containers left by dead workers. */
   reap?: () => Promise<unknown>;
+  /** Waits for the sandboxes runs let go of (killed after their result, off the run's path). */
   dispose?: () => Promise<void>;
 }
 
@@ -45,6 +46,7 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
   });
   return {
     runOne,
+    dispose: () => runOne.settle(),
     ...(options.sandbox === 'docker' ? { reap: () => reapLeftovers(options.workspace ? { workspace: options.workspace } : {}) } : {}),
   };
 }

@@ -65,7 +65,7 @@ describeDocker('grading in Docker', () => {
 
   it('every built-in task passes validation: the oracle resolves it and the null solver does not', async () => {
     const wiring = await wireRuns({ sandbox: 'docker', runsDir: mkdtempSync(join(tmpdir(), 'evolve-validate-')) });
-    const results = await validateTasks(suite.tasks, wiring.runOne, { concurrency: 2 });
+    const results = await validateTasks(suite.tasks, wiring.runOne, { concurrency: 2 }).finally(() => wiring.dispose?.());
     expect(results.filter((r) => !r.ok).map((r) => `${r.taskId}: ${r.problems.join('; ')}`)).toEqual([]);
     expect(results).toHaveLength(suite.tasks.length);
   }, 1_800_000);

@@ -74,7 +74,7 @@ export function registerTasks(program: Command): void {
       const results = await validateTasks(list, wiring.runOne, {
         ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
         onResult: (v) => !opts.json && process.stderr.write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.taskId}${v.ok ? '' : `: ${v.problems.join('; ')}`}\n`),
-      });
+      }).finally(() => wiring.dispose?.());
       const bad = results.filter((r) => !r.ok);
       if (opts.json) printJson({ suite: suite.name, tasks: results.length, failed: bad.length, results });
       else process.stdout.write(`${results.length - bad.length}/${results.length} tasks valid in ${suite.name}${bad.length ? `; invalid: ${bad.map((b) => b.taskId).join(', ')}` : ''}\n`);
