@@ -140,7 +140,7 @@ const rows = results.map((r) => {
     name: nameOf(r),
     at30: censored(r.runs, tau30),
     reachedBy30Pct: (100 * by30.filter((x) => x !== null).length) / r.runs.length,
-    long: r.long ? { ...censored(r.runs, tauLong), reachedByHorizonPct: (100 * r.runs.filter((x) => x.evalsToBest !== null).length) / r.runs.length, medianEvalsToBest: censoredMedian(r.runs.map((x) => x.evalsToBest)) } : null,
+    long: r.long ? { ...censored(r.runs, tauLong), reachedByHorizonPct: (100 * r.runs.filter((x) => x.evalsToBest !== null).length) / r.runs.length, medianEvalsToBest: censoredMedian(r.runs.map((x) => x.evalsToBest)), betterTriedPct: (100 * r.runs.filter((x) => x.betterNeighboursAllTried).length) / r.runs.length } : null,
     halfGapPct: (100 * r.runs.filter((x) => x.generationToHalfGap !== null && x.generationToHalfGap <= settings.generations).length) / r.runs.length,
     meanEvals: mean(r.runs.map((x) => x.evals)),
     promotionsPerRun: mean(r.runs.map((x) => x.promotions)),
@@ -180,7 +180,8 @@ table(
   ],
   rows,
 );
-console.log(`\nat ${HORIZON} generations (headline rows); budget ${f(tauLong, 0)} evaluations (the fewest any of these runs spent by generation ${HORIZON}); median counts "never" as later than any number`);
+console.log(`\nat ${HORIZON} generations (headline rows); budget ${f(tauLong, 0)} evaluations (the fewest any of these runs spent by generation ${HORIZON}); median counts "never" as later than any number;`);
+console.log('stuck = seeds whose final champion is not the best but every truly better one-change neighbour of it was tried once and not promoted (never proposed again)');
 table(
   [
     ['select + rule', 48, (r) => r.name],
@@ -188,6 +189,7 @@ table(
     [`within ${f(tauLong, 0)}`, 13, (r) => pctOf(r.long!.reachedPct)],
     ['restr. mean', 12, (r) => f(r.long!.restrictedMean, 0)],
     ['median evals', 13, (r) => f(r.long!.medianEvalsToBest, 0)],
+    ['stuck: better nbrs all tried', 29, (r) => pctOf(r.long!.betterTriedPct)],
   ],
   rows.filter((r) => r.long),
 );

@@ -6,7 +6,7 @@ import { verdictOf } from '../../lineage/decide-generation.js';
 import { needsMoreEvidence } from '../../lineage/more-evidence.js';
 import { nodeStatsOf } from '../../lineage/next-generation.js';
 import { type Candidate, decide, type RuleName } from '../../lineage/promote.js';
-import { type Proposal, propose } from '../../lineage/proposers.js';
+import { oneChangeCandidates, type Proposal, propose } from '../../lineage/proposers.js';
 import { selectOpenParent, type Selector } from '../../lineage/select.js';
 import { hash32, type Landscape } from './landscape.js';
 
@@ -46,6 +46,9 @@ export interface SearchOutcome {
   /** Generations whose promotion replaced the champion with a genome of lower true mean solve rate. */
   worsePromotions: number;
   finalTrue: number;
+  /** At the horizon, not at the best: the champion has truly better one-change neighbours and every one of them was
+   * already tried from it (and not promoted), so the proposer will not offer them again. */
+  betterNeighboursAllTried: boolean;
   bestTrue: number;
   rootTrue: number;
 }
@@ -182,5 +185,9 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       if (evalsToHalfGap === null && land.trueScore(exps.get(champion)!.genome) >= halfway) [evalsToHalfGap, generationToHalfGap] = [evals, g];
     }
   }
-  return { evalsToBest, generationToBest, evalsToHalfGap, generationToHalfGap, ...(snapshot ?? takeSnapshot()), evalsAtHorizon: evals, bestTrue, rootTrue: land.trueScore(land.root) };
+  const champ = exps.get(champion)!;
+  const triedFromChampion = new Set([...exps.values()].filter((e) => e.parent_id === champion).map((e) => e.hash));
+  const better = oneChangeCandidates(champ.genome).filter((c) => land.trueScore(c.genome) > land.trueScore(champ.genome));
+  const betterNeighboursAllTried = !isBest(champion) && better.length > 0 && better.every((c) => triedFromChampion.has(hashOf(c.genome)));
+  return { betterNeighboursAllTried, evalsToBest, generationToBest, evalsToHalfGap, generationToHalfGap, ...(snapshot ?? takeSnapshot()), evalsAtHorizon: evals, bestTrue, rootTrue: land.trueScore(land.root) };
 }
