@@ -48,7 +48,9 @@ afterEach(async () => {
 });
 
 describe('evolve tui: tree', () => {
-  it('opens on the champion, marked, with the path to it expanded; rows show score bar, delta, status and authorship', async () => {
+  it('opens on the champion, marked, with the path to it expanded; rows show score bar, delta, status, authorship and explore', async () => {
+    // exp-01-b was kept regardless of the rule (lineage.exploreEvery): readTree finds its `explore` decision.
+    await db.insertInto('decisions').values({ experiment_id: 'exp-01-b', action: 'explore', rule: 'paired-significant', actor: 'rule', reason: 'explore: child 2 of the lineage', details: '{}', created_at: SEED_NOW.toISOString() }).execute();
     const { lastFrame, unmount } = render(<App data={data} color={false} />);
     const frame = await until(lastFrame, /exp-01/);
     expect(frame).toMatch(/13 experiments · champion /);
@@ -57,6 +59,9 @@ describe('evolve tui: tree', () => {
     // exp-01-c was authored by exp-01 (self-authoring); its score has an interval bar and a signed delta.
     expect(frame).toMatch(/exp-01-c +✎exp-01 memory: full -> window/);
     expect(frame).toMatch(/exp-01-a .* \d+% .*[█▓▒░]{8,10} +(\+\d+|-\d+|±0) evaluated/);
+    // The explore child says so in plain text, as `evolve tree` does; the others do not.
+    expect(frame).toMatch(/exp-01-b +\(explore\) memory: full -> window/);
+    expect(frame.match(/\(explore\)/g)).toHaveLength(1);
     // The running generation: one child evaluating (unscored), one proposed.
     expect(frame).toMatch(/exp-01-c-b .*·{8} +evaluating/);
     expect(frame).toMatch(/plain text: evolve tree/);

@@ -10,7 +10,7 @@ vi.hoisted(() => {
 });
 
 const node = (id: string, parentId: string | null, score: number, status: string) => ({ id, parentId, generation: parentId ? 1 : 0, change: `change of ${id}`, status, score, scoreLo: score - 0.1, scoreHi: score + 0.1, costUsd: 0.1, authoredBy: null, proposer: 'systematic', explore: false });
-const tree: LineageTree = { nodes: [node('exp-01', null, 0.4, 'promoted'), node('exp-01-a', 'exp-01', 0.6, 'evaluated'), node('exp-01-b', 'exp-01', 0.2, 'rejected')], championId: 'exp-01' };
+const tree: LineageTree = { nodes: [node('exp-01', null, 0.4, 'promoted'), node('exp-01-a', 'exp-01', 0.6, 'evaluated'), { ...node('exp-01-b', 'exp-01', 0.2, 'rejected'), explore: true }], championId: 'exp-01' };
 const data: TuiData = {
   tree: async () => tree,
   experiment: async () => null,
@@ -34,9 +34,11 @@ describe('colour', () => {
     const on = await frameOf(true);
     expect(on).toMatch(/\u001b\[32m +\+20/); // exp-01-a is 20 points above its parent: green
     expect(on).toMatch(/\u001b\[31m +-20/); // exp-01-b 20 below: red
+    expect(on).toMatch(/\u001b\[33m\(explore\) /); // exp-01-b was kept regardless of the rule: yellow
     const off = await frameOf(false);
     expect(off).toMatch(/exp-01-a .*\+20/);
     expect(off).not.toMatch(COLOUR);
+    expect(off).toMatch(/exp-01-b +\(explore\) change of exp-01-b/); // the mark is text, so it stays
     // Without colour the cursor is still visible as a mark, not only as inverse video.
     expect(off.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/›▾★exp-01 /);
   });

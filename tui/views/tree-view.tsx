@@ -45,13 +45,19 @@ export function TreeView({ rows, selected, height, width, championId, color }: T
         // The cursor mark keeps the selection visible when NO_COLOR (or a dumb terminal) drops the inverse style.
         const left = `${index === selected ? '›' : ' '}${'  '.repeat(row.depth)}${marker}${star}${n.id}`;
         const c = scoreColumns(row, width);
+        // Plain text like `evolve tree`'s "(explore)", so the mark survives NO_COLOR; colour only adds to it.
+        const explore = n.explore ? '(explore) ' : '';
         const author = n.authoredBy ? `✎${n.authoredBy} ` : '';
         const changeWidth = Math.max(6, width - left.length - c.score.length - c.bar.length - c.delta.length - c.status.length - 6);
+        const exploreShown = truncate(explore, changeWidth);
+        const authorShown = truncate(author, changeWidth - exploreShown.length);
+        const changeRoom = Math.max(0, changeWidth - exploreShown.length - authorShown.length);
         const deltaColour = row.delta === null ? undefined : row.delta > 0 ? 'green' : row.delta < 0 ? 'red' : undefined;
         return (
           <Text key={n.id} inverse={index === selected} wrap="truncate">
-            <Text bold={n.id === championId}>{left}</Text> <Text {...(color && author ? { color: 'magenta' } : {})}>{truncate(author, changeWidth)}</Text>
-            <Text>{truncate(n.change, Math.max(0, changeWidth - author.length)).padEnd(Math.max(0, changeWidth - author.length))}</Text> <Text>{c.score} {c.bar} </Text>
+            <Text bold={n.id === championId}>{left}</Text> <Text {...(color && explore ? { color: 'yellow' } : {})}>{exploreShown}</Text>
+            <Text {...(color && author ? { color: 'magenta' } : {})}>{authorShown}</Text>
+            <Text>{truncate(n.change, changeRoom).padEnd(changeRoom)}</Text> <Text>{c.score} {c.bar} </Text>
             <Text {...(color && deltaColour ? { color: deltaColour } : {})}>{c.delta}</Text> <Text {...(color ? { color: STATUS_COLOUR[n.status] ?? 'white' } : {})}>{c.status}</Text>
           </Text>
         );
