@@ -140,11 +140,17 @@ describeDocker('Docker sandbox', () => {
       { docker, labels: { 'evolve.test': `docker-test-${process.pid}` } },
     );
     const app = await provider.create({ image: withApp, workdir: '/app' });
+    // The second container of the image gets the workdir given away by its main process as it starts.
+    const again = await provider.create({ image: withApp, workdir: '/app' });
     try {
       const r = await app.exec('echo y > g && stat -c %U /app /app/sub/f g');
       expect(r.output).toBe('agent\nagent\nagent\n');
+      expect((await again.container.inspect()).Args.slice(-2)).toEqual(['/app', '1000:1000']);
+      expect((await again.exec('stat -c %U /app /app/sub/f')).output).toBe('agent\nagent\n');
     } finally {
       await app.dispose();
+      await again.dispose();
+      await waitRemoved(again);
       await waitRemoved(app);
       await pruneImages({ docker, label: `evolve.test=docker-test-${process.pid}` });
     }

@@ -6,7 +6,7 @@ import { ensureImage, type BuildProgress } from '../images/build.js';
 import { extractStripped, firstFileOf, tarOfDirectory, tarOfDirs, tarOfFile, type Owner } from './archive.js';
 import { diffScript } from './diff-script.js';
 import { dockerExec } from './docker-exec.js';
-import { CHANNEL_CMD, CHANNEL_CONFIG, FileChannel } from './file-channel.js';
+import { CHANNEL_CONFIG, channelCommand, FileChannel } from './file-channel.js';
 import { fromDockerError, SandboxError } from './errors.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxLimits, SandboxProvider, SandboxSpec } from './types.js';
 
@@ -50,11 +50,15 @@ export class DockerProvider implements SandboxProvider {
     const limits = { ...DEFAULT_LIMITS, ...this.options.limits, ...spec.limits };
     const labels: Record<string, string> = { [SANDBOX_LABEL]: '1', [OWNER_LABEL]: ownerTag() };
     for (const [k, v] of Object.entries(spec.labels ?? {})) labels[k.startsWith(LABEL_PREFIX) ? k : LABEL_PREFIX + k] = v;
+    const user = spec.user ?? this.options.user ?? 'agent';
+    // What an image holds is learnt from its first container; later ones give the workdir away as they start.
+    const seen = this.accounts.get(`${image}\0${user}`);
+    const adoptAtStart = seen !== undefined && seen.uid !== 0 && this.paths.get(`${image}\0${spec.workdir}`) === true;
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer({
         Image: image,
-        Cmd: CHANNEL_CMD,
+        Cmd: channelCommand(adoptAtStart ? { dir: spec.workdir, owner: `${seen.uid}:${seen.gid}` } : undefined),
         ...CHANNEL_CONFIG,
         User: 'root',
         WorkingDir: '/',
@@ -76,7 +80,7 @@ export class DockerProvider implements SandboxProvider {
     }
     try {
       // Read before start, through the archive API; the workdir is created by the first upload (or exec).
-      const account = await this.accountFor(container, image, spec.user ?? this.options.user ?? 'agent');
+      const account = await this.accountFor(container, image, user);
       const imageHasWorkdir = account.uid !== 0 && (await this.imageHas(container, image, spec.workdir));
       const channel = await FileChannel.attach(container);
       try {
@@ -85,9 +89,9 @@ export class DockerProvider implements SandboxProvider {
         channel.close();
         throw error;
       }
-      const sandbox = new DockerSandbox(container, spec.workdir, account.name, account, channel);
+      const sandbox = new DockerSandbox(container, spec.workdir, account.name, account, channel, adoptAtStart);
       // A workspace built into the image belongs to root: hand it to the user the agent runs as.
-      if (imageHasWorkdir) await sandbox.adoptWorkdir();
+      if (imageHasWorkdir && !adoptAtStart) await sandbox.adoptWorkdir();
       return sandbox;
     } catch (error) {
       await container.remove({ force: true, v: true }).catch(() => undefined);
@@ -164,9 +168,20 @@ export class DockerSandbox implements Sandbox {
     readonly user: string,
     private readonly owner: Owner,
     private readonly channel?: FileChannel,
+    adoptedAtStart = false,
   ) {
     this.id = container.id;
+    if (adoptedAtStart && channel) {
+      this.workdirReady = true;
+      this.started = channel.ready.then(() => {
+        if (channel.adoptFailed) throw new SandboxError('io', `cannot give ${workdir} to ${user} as the container started`);
+      });
+      this.started.catch(() => undefined); // surfaces at the first exec
+    }
   }
+
+  /** Set while the container's main process is still giving the workdir to the user; execs wait for it. */
+  private readonly started: Promise<void> | undefined;
 
   /** Gives the workdir (already in the image) to the sandbox user. */
   async adoptWorkdir(): Promise<void> {
@@ -176,6 +191,7 @@ export class DockerSandbox implements Sandbox {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    await this.started;
     if (!this.workdirReady) await this.upload(await tarOfDirs([this.workdir], this.owner));
     let cmd = command;
     if (options.stdin !== undefined) {
@@ -255,6 +271,7 @@ export class DockerSandbox implements Sandbox {
   }
 
   async diff(): Promise<string> {
+    await this.started;
     const r = await dockerExec(this.container, { command: diffScript(this.workdir), user: this.user, cwd: '/', outputCapBytes: DIFF_CAP, timeoutMs: DIFF_TIMEOUT_MS });
     if (r.timedOut) throw new SandboxError('io', `computing the workspace diff took longer than ${DIFF_TIMEOUT_MS / 1000} s`, 'The workdir probably holds a huge number of files; check what the agent wrote.');
     if (r.exitCode !== 0) throw new SandboxError('io', `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`, 'The workdir must be a git repository with a commit (workspace preparation creates refs/evolve/base).');

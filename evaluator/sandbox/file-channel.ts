@@ -37,7 +37,15 @@ while IFS=' ' read -r op id n path; do
 done
 exec sleep infinity`;
 
-export const CHANNEL_CMD = ['sh', '-c', '{ command -v bash && command -v dd && command -v tar && command -v base64; } >/dev/null 2>&1 && exec bash -c "$0"; printf "evolve-files none\\n"; exec sleep infinity', LOOP];
+/**
+ * The container's command. `adopt` gives a workdir built into the image to the sandbox user before anything else
+ * runs, which saves an exec per sandbox; the first line (ready, none or adopt-failed) comes only after it.
+ */
+export function channelCommand(adopt?: { dir: string; owner: string }): string[] {
+  const prelude = 'if [ -n "$1" ]; then chown -R "$2" "$1" || { printf "evolve-files adopt-failed\\n"; exec sleep infinity; }; fi';
+  const loop = '{ command -v bash && command -v dd && command -v tar && command -v base64; } >/dev/null 2>&1 && exec bash -c "$0"; printf "evolve-files none\\n"; exec sleep infinity';
+  return ['sh', '-c', `${prelude}; ${loop}`, LOOP, adopt?.dir ?? '', adopt?.owner ?? ''];
+}
 /** Docker attach options that keep the main process's stdin open for the container's life. */
 export const CHANNEL_CONFIG = { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: false, Tty: false } as const;
 
@@ -57,6 +65,8 @@ export class FileChannel {
   private closed: Error | undefined;
   /** Resolves true once the loop says it runs, false when the image lacks its tools (or the stream ends first). */
   readonly ready: Promise<boolean>;
+  /** Set when the container could not give the workdir to the sandbox user (channelCommand's adopt). */
+  adoptFailed = false;
   private settleReady!: (ok: boolean) => void;
 
   private constructor(private readonly stream: NodeJS.ReadWriteStream & { destroy?: () => void }, modem: Docker['modem']) {
@@ -136,7 +146,10 @@ export class FileChannel {
   }
 
   private onLine(line: string): void {
-    if (line.startsWith('evolve-files ')) return this.settleReady(line === 'evolve-files ready');
+    if (line.startsWith('evolve-files ')) {
+      this.adoptFailed = line === 'evolve-files adopt-failed';
+      return this.settleReady(line === 'evolve-files ready');
+    }
     const m = /^(\d+) (\d+) ?(.*)$/s.exec(line);
     const waiter = m && this.pending.get(Number(m[1]));
     if (!m || !waiter) return;
