@@ -161,6 +161,8 @@ export class DockerSandbox implements Sandbox {
   private disposed = false;
   /** The workdir is created, owned by the user, by the first upload, or before the first exec. */
   private workdirReady = false;
+  /** Set while the container's main process is still giving the workdir to the user; execs wait for it. */
+  private readonly started: Promise<void> | undefined;
 
   constructor(
     readonly container: Docker.Container,
@@ -180,8 +182,6 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
-  /** Set while the container's main process is still giving the workdir to the user; execs wait for it. */
-  private readonly started: Promise<void> | undefined;
 
   /** Gives the workdir (already in the image) to the sandbox user. */
   async adoptWorkdir(): Promise<void> {

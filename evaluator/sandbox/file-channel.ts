@@ -8,44 +8,39 @@ import { fromDockerError, SandboxError } from './errors.js';
 // ms). Images without bash, dd, tar and base64 get no loop; the sandbox then uses the archive API, as before.
 
 /**
- * The container's command. `sh` checks the tools, then runs the loop in bash; either way it ends in `sleep
- * infinity`, so the container lives until it is killed. `read` takes a shell's stdin one byte at a time, so it
- * never swallows the tar after a request line; `dd` with count_bytes reads exactly the tar, never past it, and
- * `cat` drains whatever tar leaves unread, so the next request starts where it should.
+ * The loop the container's main process runs (see channelCommand), ending in `sleep infinity` so the container
+ * lives until it is killed. `read` takes a shell's stdin one byte at a time, so it never swallows the tar after a
+ * request line; `dd` with count_bytes reads exactly the tar, never past it, and `cat` drains whatever tar leaves
+ * unread, so the next request starts where it should.
  */
 const LOOP = String.raw`
 set -o pipefail
 err=$(mktemp)
-printf 'evolve-files ready
-'
+printf 'evolve-files ready\n'
 while IFS=' ' read -r op id n path; do
   case $op in
     W) dd bs=65536 count="$n" iflag=fullblock,count_bytes status=none | { tar -x -C / -f - 2>"$err"; s=$?; cat >/dev/null; exit $s; }
        s=$?
-       if [ $s = 0 ]; then printf '%s 0 
-' "$id"; else printf '%s %d ' "$id" "$s"; base64 -w0 < "$err"; printf '
-'; fi ;;
-    R) if [ ! -e "$path" ]; then printf '%s 2 
-' "$id"
-       elif [ ! -f "$path" ]; then printf '%s 21 
-' "$id"
-       elif [ ! -r "$path" ]; then printf '%s 13 
-' "$id"
-       else printf '%s 0 ' "$id"; base64 -w0 < "$path"; printf '
-'; fi ;;
+       if [ $s = 0 ]; then printf '%s 0 \n' "$id"; else printf '%s %d ' "$id" "$s"; base64 -w0 < "$err"; printf '\n'; fi ;;
+    R) if [ ! -e "$path" ]; then printf '%s 2 \n' "$id"
+       elif [ ! -f "$path" ]; then printf '%s 21 \n' "$id"
+       elif [ ! -r "$path" ]; then printf '%s 13 \n' "$id"
+       else printf '%s 0 ' "$id"; base64 -w0 < "$path"; printf '\n'; fi ;;
   esac
 done
 exec sleep infinity`;
 
 /**
- * The container's command. `adopt` gives a workdir built into the image to the sandbox user before anything else
- * runs, which saves an exec per sandbox; the first line (ready, none or adopt-failed) comes only after it.
+ * The container's command: `sh` checks the loop's tools and runs it in bash, else just sleeps. `adopt` gives a
+ * workdir built into the image to the sandbox user before anything else runs, which saves an exec per sandbox; the
+ * first line (ready, none or adopt-failed) comes only after it.
  */
 export function channelCommand(adopt?: { dir: string; owner: string }): string[] {
   const prelude = 'if [ -n "$1" ]; then chown -R "$2" "$1" || { printf "evolve-files adopt-failed\\n"; exec sleep infinity; }; fi';
   const loop = '{ command -v bash && command -v dd && command -v tar && command -v base64; } >/dev/null 2>&1 && exec bash -c "$0"; printf "evolve-files none\\n"; exec sleep infinity';
   return ['sh', '-c', `${prelude}; ${loop}`, LOOP, adopt?.dir ?? '', adopt?.owner ?? ''];
 }
+
 /** Docker attach options that keep the main process's stdin open for the container's life. */
 export const CHANNEL_CONFIG = { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: false, Tty: false } as const;
 
