@@ -88,7 +88,7 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
     let patch: string;
     let sandbox: Sandbox | undefined;
     // A fresh-graded task's grader is made ready while the agent works: it holds nothing hidden until grade() puts
-    // the tests in, which happens only after the agent's container is gone.
+    // the tests in, which happens only once the agent's container has been killed.
     let graderStage = 'grade: create sandbox';
     const grader = deps.gradeInPlace?.(job.task)
       ? undefined

@@ -53,6 +53,8 @@ describeDocker('workspace preparation in Docker', () => {
       await prepareWorkspace(task, box);
       const r = await box.exec(`git rev-parse HEAD refs/evolve/base; git for-each-ref --format='%(refname)' | sort | tr '\\n' ' '; echo; git remote | wc -l; cat a.py; git cat-file -e ${second} 2>/dev/null && echo has-future || echo no-future`);
       expect(r.output.trim().split('\n')).toEqual([first, first, 'refs/evolve/base refs/heads/main ', '0', 'A = 1', 'no-future']);
+      const missing = Task.parse({ ...task, id: 'git-2', workspace: { kind: 'git', repo, baseCommit: 'f'.repeat(40) } });
+      await expect(prepareWorkspace(missing, box)).rejects.toMatchObject({ kind: 'prepare_failed', message: expect.stringMatching(/^preparing the workspace of git-2 on the host failed: .*f{40}/) });
     } finally {
       await box.dispose();
     }

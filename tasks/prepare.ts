@@ -36,21 +36,33 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-C', dir, '-c', 'user.name=evolve', '-c', 'user.email=evolve@localhost', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { stdio: 'pipe', env, encoding: 'utf8' });
 }
 
-/** A host copy of a folder workspace with its base committed, as commitBaseScript would commit it in the sandbox. */
-function committedCopy(path: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'evolve-ws-'));
-  cpSync(path, dir, { recursive: true, verbatimSymlinks: true });
-  if (!existsSync(join(dir, '.git'))) git(dir, 'init', '-q', '--template=');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '--allow-empty', '-m', 'base');
-  git(dir, 'update-ref', BASE_REF, 'HEAD');
-  return dir;
+/** A fresh temporary folder filled by `fill`, removed again if filling fails. */
+function filledTemp(prefix: string, fill: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    fill(dir);
+    return dir;
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
+/** A host copy of a folder workspace with its base committed, as commitBaseScript would commit it in the sandbox. */
+const committedCopy = (path: string) =>
+  filledTemp('evolve-ws-', (dir) => {
+    cpSync(path, dir, { recursive: true, verbatimSymlinks: true });
+    if (!existsSync(join(dir, '.git'))) git(dir, 'init', '-q', '--template=');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'base');
+    git(dir, 'update-ref', BASE_REF, 'HEAD');
+  });
+
 /** A host clone of `repo` at `baseCommit` with remotes, other branches, tags and unreachable objects gone. */
-function cloneAtBase(repo: string, baseCommit: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'evolve-repo-'));
-  execFileSync('git', ['clone', '-q', '--no-hardlinks', repo, dir], { stdio: 'pipe' });
+const cloneAtBase = (repo: string, baseCommit: string) => filledTemp('evolve-repo-', (dir) => stripToBase(repo, baseCommit, dir));
+
+function stripToBase(repo: string, baseCommit: string, dir: string): void {
+  git(dir, 'clone', '-q', '--no-hardlinks', repo, '.');
   git(dir, 'checkout', '-q', '-B', 'main', baseCommit);
   for (const ref of git(dir, 'for-each-ref', '--format=%(refname)').split('\n').filter(Boolean)) {
     if (ref !== 'refs/heads/main') git(dir, 'update-ref', '-d', ref);
@@ -59,7 +71,6 @@ function cloneAtBase(repo: string, baseCommit: string): string {
   git(dir, 'reflog', 'expire', '--expire=now', '--all');
   git(dir, 'gc', '-q', '--prune=now');
   git(dir, 'update-ref', BASE_REF, 'HEAD');
-  return dir;
 }
 
 /** Ready host copies, one per workspace source, removed when the process exits. */
