@@ -129,7 +129,7 @@ async function gradeTerminalBench(task: Task & { grader: { kind: 'terminal-bench
   const g = task.grader;
   await sandbox.copyIn(g.testsDir, '/tests');
   await sandbox.writeFile('/tmp/evolve-run-tests.sh', g.testScript);
-  const r = await sandbox.exec(`mkdir -p ${REWARD_FILE.slice(0, REWARD_FILE.lastIndexOf('/'))} && bash /tmp/evolve-run-tests.sh`, { cwd: task.environment.workdir, user: 'root', timeoutMs: task.limits.testTimeoutSec * 1000, outputCapBytes: 16 << 20 });
+  const r = await sandbox.exec(`mkdir -p ${REWARD_FILE.slice(0, REWARD_FILE.lastIndexOf('/'))}; bash /tmp/evolve-run-tests.sh`, { cwd: task.environment.workdir, user: 'root', timeoutMs: task.limits.testTimeoutSec * 1000, outputCapBytes: 16 << 20 });
   if (r.timedOut) return { resolved: false, report: { task_id: task.id, resolved: false, timed_out: true } };
   if (g.mode === 'reward') {
     const reward = Number.parseFloat((await sandbox.readFile(REWARD_FILE).catch(() => '')).trim());
