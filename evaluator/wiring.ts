@@ -2,7 +2,7 @@ import type { SolverName } from './job.js';
 import type { RunOneFn } from './job.js';
 import { agentRunner, type AgentRunnerOptions } from './agent-runner.js';
 import { gradeTask, gradingMode } from '../tasks/grade.js';
-import { prepareWorkspace } from '../tasks/prepare.js';
+import { PreparedWorkspaces, prepareWorkspace } from '../tasks/prepare.js';
 import { solve } from '../tasks/solvers.js';
 import { makeRunOne } from './run-one.js';
 import { DockerProvider } from './sandbox/docker.js';
@@ -25,7 +25,7 @@ export interface Wiring {
   runOne: RunOneFn;
   /** Removes containers left by dead workers. */
   reap?: () => Promise<unknown>;
-  /** Waits for the sandboxes runs let go of (killed after their result, off the run's path). */
+  /** Waits for the sandboxes runs let go of (killed after their result, off the run's path); drops host copies. */
   dispose?: () => Promise<void>;
 }
 
@@ -33,10 +33,11 @@ export type { SolverName };
 
 export async function wireRuns(options: WiringOptions): Promise<Wiring> {
   const provider = options.sandbox === 'docker' ? new DockerProvider() : new LocalProvider();
+  const prepared = new PreparedWorkspaces();
   const runOne = makeRunOne({
     provider,
     runsDir: options.runsDir,
-    prepareWorkspace,
+    prepareWorkspace: (task, sandbox) => prepareWorkspace(task, sandbox, prepared),
     grade: (task, sandbox, patch) => gradeTask(task, sandbox, patch),
     gradeInPlace: (task) => gradingMode(task) === 'in-place',
     solve: (solver, task, sandbox) => solve(solver, task, sandbox),
@@ -46,7 +47,10 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
   });
   return {
     runOne,
-    dispose: () => runOne.settle(),
+    dispose: async () => {
+      await runOne.settle();
+      prepared.clear();
+    },
     ...(options.sandbox === 'docker' ? { reap: () => reapLeftovers(options.workspace ? { workspace: options.workspace } : {}) } : {}),
   };
 }

@@ -1,14 +1,36 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DockerProvider } from '../evaluator/sandbox/docker.js';
 import { taskSandboxSpec } from '../evaluator/task-image.js';
 import { describeDocker } from '../test/docker.js';
-import { prepareWorkspace } from './prepare.js';
+import { PreparedWorkspaces, prepareWorkspace } from './prepare.js';
 import { Task } from './schema.js';
 import { loadSuite } from './suite.js';
+
+describe('PreparedWorkspaces', () => {
+  const task = Task.parse({ id: 'demo-1', suite: 't', kind: 'swebench', statement: 's', environment: { image: 'img:1' }, workspace: { kind: 'image' }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
+
+  it('makes each workspace once for every sandbox of an evaluation, and clear() removes the copies', () => {
+    const cache = new PreparedWorkspaces();
+    let made = 0;
+    const make = () => (made++, mkdtempSync(join(tmpdir(), 'evolve-prep-cache-')));
+    const first = cache.dirFor(task, 'dir\0/some/path', make);
+    expect(cache.dirFor(task, 'dir\0/some/path', make)).toBe(first);
+    expect(made).toBe(1);
+    cache.clear();
+    expect(existsSync(first)).toBe(false);
+    expect(cache.dirFor(task, 'dir\0/some/path', make)).not.toBe(first); // made again after a clear
+    cache.clear();
+  });
+
+  it('a failing preparation is a prepare_failed error naming the task', () => {
+    const cache = new PreparedWorkspaces();
+    expect(() => cache.dirFor(task, 'k', () => { throw Object.assign(new Error('x'), { stderr: 'fatal: not a git repository' }); })).toThrow(/^preparing the workspace of demo-1 on the host failed: fatal: not a git repository$/);
+  });
+});
 
 // Workspaces are made ready on the host once per process and copied in; what the agent finds must be what
 // committing in the sandbox used to give: the same base sha, a clean tree it owns, and no way back to the future.

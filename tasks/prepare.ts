@@ -8,7 +8,8 @@ import type { Task } from './schema.js';
 // Puts a task's workspace in place, as the SWE-bench harness does: the repository at base_commit with no remote and
 // nothing after it (so the future fix cannot be read), then a ref marking the base so the final diff is only the
 // agent's. Runs the same way for the agent's sandbox and the grader's. A folder or repository workspace is made
-// ready once per process on the host (base commit, ref) and then only copied in, one upload per sandbox.
+// ready on the host (base commit, ref), once per evaluation with a PreparedWorkspaces, and then only copied in: one
+// upload per sandbox.
 
 const BASE_REF = 'refs/evolve/base';
 const FIXED_DATE = '2026-01-01T00:00:00Z';
@@ -73,33 +74,60 @@ function stripToBase(repo: string, baseCommit: string, dir: string): void {
   git(dir, 'update-ref', BASE_REF, 'HEAD');
 }
 
-/** Ready host copies, one per workspace source, removed when the process exits. */
-const ready = new Map<string, string>();
-process.once('exit', () => {
-  for (const dir of ready.values()) rmSync(dir, { recursive: true, force: true });
-});
-
-function readyCopy(task: Task, key: string, make: () => string): string {
-  let dir = ready.get(key);
-  if (!dir || !existsSync(dir)) {
-    try {
-      dir = make();
-    } catch (error) {
-      const e = error as { stderr?: string; message?: string };
-      throw Object.assign(new Error(`preparing the workspace of ${task.id} on the host failed: ${(e.stderr || e.message || String(error)).trim().slice(-600)}`), { kind: 'prepare_failed' });
-    }
-    ready.set(key, dir);
+function preparedCopy(task: Task, make: () => string): string {
+  try {
+    return make();
+  } catch (error) {
+    const e = error as { stderr?: string; message?: string };
+    throw Object.assign(new Error(`preparing the workspace of ${task.id} on the host failed: ${(e.stderr || e.message || String(error)).trim().slice(-600)}`), { kind: 'prepare_failed' });
   }
-  return dir;
 }
 
-export async function prepareWorkspace(task: Task, sandbox: Sandbox): Promise<void> {
+const live = new Set<PreparedWorkspaces>();
+process.once('exit', () => {
+  for (const cache of live) cache.clear();
+});
+
+/**
+ * Host copies of prepared workspaces, one per workspace source, shared by the sandboxes of one evaluation (the
+ * wiring owns one and clears it when the evaluation ends), so a suite's files are read once per evaluation.
+ */
+export class PreparedWorkspaces {
+  private readonly dirs = new Map<string, string>();
+
+  dirFor(task: Task, key: string, make: () => string): string {
+    let dir = this.dirs.get(key);
+    if (!dir || !existsSync(dir)) {
+      this.dirs.set(key, (dir = preparedCopy(task, make)));
+      live.add(this);
+    }
+    return dir;
+  }
+
+  clear(): void {
+    for (const dir of this.dirs.values()) rmSync(dir, { recursive: true, force: true });
+    this.dirs.clear();
+    live.delete(this);
+  }
+}
+
+/** Copies the host folder `make` prepares into the workdir: from the cache, or made for this sandbox alone. */
+async function copyPrepared(task: Task, sandbox: Sandbox, key: string, make: () => string, cache?: PreparedWorkspaces): Promise<void> {
+  const dir = cache ? cache.dirFor(task, key, make) : preparedCopy(task, make);
+  try {
+    await sandbox.copyIn(dir, task.environment.workdir);
+  } finally {
+    if (!cache) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function prepareWorkspace(task: Task, sandbox: Sandbox, cache?: PreparedWorkspaces): Promise<void> {
   const workdir = task.environment.workdir;
   const ws = task.workspace;
   if (ws.kind === 'dir') {
-    await sandbox.copyIn(readyCopy(task, `dir\0${ws.path}`, () => committedCopy(ws.path)), workdir);
+    await copyPrepared(task, sandbox, `dir\0${ws.path}`, () => committedCopy(ws.path), cache);
   } else if (ws.kind === 'git') {
-    await sandbox.copyIn(readyCopy(task, `git\0${ws.repo}\0${ws.baseCommit}`, () => cloneAtBase(ws.repo, ws.baseCommit)), workdir);
+    await copyPrepared(task, sandbox, `git\0${ws.repo}\0${ws.baseCommit}`, () => cloneAtBase(ws.repo, ws.baseCommit), cache);
   } else {
     // The image holds the workspace. A folder that is already a repository (a git task) is left exactly as built.
     await run(sandbox, `mkdir -p '${workdir}' && cd '${workdir}' && if [ -d .git ]; then exit 0; fi\n${commitBaseScript()}`, `preparing ${task.id}`);
