@@ -35,13 +35,14 @@ export function indexTree(nodes: TreeNode[]): TreeIndex {
   return { roots, children, byId };
 }
 
-/** Nodes matching the filter plus all their ancestors (so a match is shown in place); null = no filter. */
+/** Nodes whose id, change, status or explore mark match the filter, plus their ancestors (so a match is shown in
+ * place); null = no filter. */
 export function filterMatches(index: TreeIndex, filter: string): Set<string> | null {
   const needle = filter.trim().toLowerCase();
   if (!needle) return null;
   const keep = new Set<string>();
   for (const node of index.byId.values()) {
-    if (!`${node.id} ${node.change} ${node.status}`.toLowerCase().includes(needle)) continue;
+    if (!`${node.id} ${node.change} ${node.status}${node.explore ? ' explore' : ''}`.toLowerCase().includes(needle)) continue;
     for (let n: TreeNode | undefined = node; n && !keep.has(n.id); n = n.parentId ? index.byId.get(n.parentId) : undefined) keep.add(n.id);
   }
   return keep;
