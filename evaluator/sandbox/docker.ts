@@ -52,8 +52,8 @@ export class DockerProvider implements SandboxProvider {
     for (const [k, v] of Object.entries(spec.labels ?? {})) labels[k.startsWith(LABEL_PREFIX) ? k : LABEL_PREFIX + k] = v;
     const user = spec.user ?? this.options.user ?? 'agent';
     // What an image holds is learnt from its first container; later ones give the workdir away as they start.
-    const seen = this.accounts.get(`${image}\0${user}`);
-    const adoptAtStart = seen !== undefined && seen.uid !== 0 && this.paths.get(`${image}\0${spec.workdir}`) === true;
+    const seen = this.accounts.get(perImage(image, user));
+    const adoptAtStart = seen !== undefined && seen.uid !== 0 && this.paths.get(perImage(image, spec.workdir)) === true;
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer({
@@ -101,7 +101,7 @@ export class DockerProvider implements SandboxProvider {
 
   /** Whether the image already holds this path (asked once per image and path). */
   private async imageHas(container: Docker.Container, image: string, path: string): Promise<boolean> {
-    const key = `${image}\0${path}`;
+    const key = perImage(image, path);
     let has = this.paths.get(key);
     if (has === undefined) {
       has = await container.infoArchive({ path }).then(
@@ -120,7 +120,7 @@ export class DockerProvider implements SandboxProvider {
 
   /** The exec user and its ids, read from the image's /etc/passwd once per image; root when the user is absent. */
   private async accountFor(container: Docker.Container, image: string, wanted: string): Promise<Account> {
-    const key = `${image}\0${wanted}`;
+    const key = perImage(image, wanted);
     let account = this.accounts.get(key);
     if (!account) {
       const passwd = (await firstFileOf(await container.getArchive({ path: '/etc/passwd' })))?.toString('utf8') ?? '';
@@ -143,6 +143,9 @@ export class DockerProvider implements SandboxProvider {
     }
   }
 }
+
+/** Key of what is learnt once per image (an account, whether a path exists). */
+const perImage = (image: string, what: string) => `${image}\0${what}`;
 
 interface Account extends Owner {
   name: string;
