@@ -25,8 +25,11 @@ async function processesMatching(sandbox: DockerSandbox, needle: string): Promis
   return Number(r.output.trim());
 }
 
-/** Pids of the file channel's loop (bash running the loop script; docker-init's own command line also holds it). */
+/** Pids of the channel's loop (bash running the loop script; docker-init's own command line also holds it). */
 const LOOP_PIDS = `for p in /proc/[0-9]*; do tr '\\0\\n' '  ' 2>/dev/null < $p/cmdline | grep -q '^bash -c .*[w]hile IFS' && echo \${p#/proc/}; done`;
+
+/** Prints what started the command: the channel's loop in the main process, or an engine exec. */
+const PARENT = `{ tr '\\0' ' ' < /proc/$PPID/cmdline | grep -q '[w]hile IFS' && echo loop || echo engine; }`;
 
 /** Dispose kills; the engine removes the container right after (AutoRemove). Images it used are free once it is gone. */
 async function waitRemoved(sandbox: DockerSandbox): Promise<void> {
@@ -106,6 +109,53 @@ describeDocker('Docker sandbox', () => {
     expect(await box.readFile('after.txt')).toBe('after');
   });
 
+  it('runs commands through the main process as the user, with its home, environment and working directory, and nothing of the channel', async () => {
+    // The command's shell is a child of the loop, not of an engine exec.
+    await box.exec('mkdir -p deep');
+    const r = await box.exec(`${PARENT}; id; echo "$HOME|$X"; pwd; ls /proc/$$/fd | tr '\\n' ' '`, { cwd: 'deep', env: { X: "it's a b" } });
+    expect(r.output).toBe(`loop\nuid=1000(agent) gid=1000(agent) groups=1000(agent)\n/home/agent|it's a b\n/testbed/deep\n0 1 2 `);
+    const root = await box.exec('id -u; echo $HOME', { user: 'root' });
+    expect(root.output).toBe('0\n/root\n');
+    const missing = await box.exec('pwd', { cwd: '/nowhere' });
+    expect(missing.exitCode).toBe(126);
+    expect(missing.output).toMatch(/nowhere: No such file/);
+  });
+
+  it('gives a command whose background child holds its output 2 s, keeps what it printed, and leaves the child running', async () => {
+    const r = await box.exec('sleep 60 & echo "$!" > /tmp/held.pid; echo printed');
+    expect(r).toMatchObject({ exitCode: 0, output: 'printed\n', timedOut: false });
+    expect(r.durationMs).toBeGreaterThanOrEqual(1900);
+    expect(r.durationMs).toBeLessThan(5000);
+    expect((await box.exec('kill -0 "$(cat /tmp/held.pid)" && echo alive; kill "$(cat /tmp/held.pid)"')).output).toBe('alive\n');
+    const quick = await box.exec('sleep 60 >/dev/null 2>&1 & echo "$!" > /tmp/quiet.pid; echo served');
+    expect(quick.durationMs).toBeLessThan(1500); // a server started with its output elsewhere costs no wait
+    await box.exec('kill "$(cat /tmp/quiet.pid)"');
+  });
+
+  it('serves a second command and file reads through the engine while one runs in the main process', async () => {
+    await box.writeFile('concurrent.txt', 'c');
+    const slow = box.exec('sleep 1; echo slow');
+    const [fast, read] = await Promise.all([box.exec('echo fast'), box.readFile('concurrent.txt')]);
+    expect(fast.output).toBe('fast\n');
+    expect(read).toBe('c');
+    expect((await slow).output).toBe('slow\n');
+  });
+
+  it('leaves the main process aside when a timed-out command cannot be killed, and carries on through the engine', async () => {
+    const stuck = await provider.create({ image, workdir: '/w' });
+    try {
+      // `env -i` drops the marker the killer looks for, so this process outlives the timeout and holds the loop.
+      const r = await stuck.exec('exec env -i sleep 1000', { timeoutMs: 300 });
+      expect(r).toMatchObject({ timedOut: true, exitCode: 124 });
+      const after = await stuck.exec(`${PARENT}; echo through-engine`);
+      expect(after.output).toBe('engine\nthrough-engine\n');
+      await stuck.writeFile('f.txt', 'still writes');
+      expect(await stuck.readFile('f.txt')).toBe('still writes');
+    } finally {
+      await stuck.dispose();
+    }
+  }, 30_000);
+
   it('falls back to the archive API in an image that lacks the loop\'s tools', async () => {
     const bare = await ensureImage(
       { name: 'test-no-base64', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN rm /usr/bin/base64\n', parent: pythonEnvRecipe() },
@@ -120,6 +170,24 @@ describeDocker('Docker sandbox', () => {
       await plain.dispose();
       await waitRemoved(plain);
       await pruneImages({ docker, label: `evolve.test=docker-test-nob64-${process.pid}` });
+    }
+  });
+
+  it('moves files through the main process but runs commands through the engine in an image without setpriv', async () => {
+    const noSetpriv = await ensureImage(
+      { name: 'test-no-setpriv', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN rm /usr/bin/setpriv\n', parent: pythonEnvRecipe() },
+      { docker, labels: { 'evolve.test': `docker-test-nosetpriv-${process.pid}` } },
+    );
+    const half = await provider.create({ image: noSetpriv, workdir: '/testbed' });
+    try {
+      await half.writeFile('a.txt', 'through the loop');
+      expect(await half.readFile('a.txt')).toBe('through the loop');
+      const r = await half.exec(`${PARENT}; ${LOOP_PIDS} | wc -l; id -un`);
+      expect(r.output).toBe('engine\n1\nagent\n');
+    } finally {
+      await half.dispose();
+      await waitRemoved(half);
+      await pruneImages({ docker, label: `evolve.test=docker-test-nosetpriv-${process.pid}` });
     }
   });
 

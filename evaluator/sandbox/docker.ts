@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
 import Docker from 'dockerode';
@@ -5,9 +6,10 @@ import { BASE_IMAGE, ensureBaseImage } from '../images/base.js';
 import { ensureImage, type BuildProgress } from '../images/build.js';
 import { extractStripped, firstFileOf, tarOfDirectory, tarOfDirs, tarOfFile, type Owner } from './archive.js';
 import { diffScript } from './diff-script.js';
-import { dockerExec } from './docker-exec.js';
-import { CHANNEL_CONFIG, channelCommand, FileChannel } from './file-channel.js';
+import { CHANNEL_CONFIG, channelCommand, ContainerChannel } from './channel.js';
+import { dockerExec, type DockerExecRequest, killMarked } from './docker-exec.js';
 import { fromDockerError, SandboxError } from './errors.js';
+import { cappedText, DEFAULT_OUTPUT_CAP } from './output.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxLimits, SandboxProvider, SandboxSpec } from './types.js';
 
 // Docker provider: one fresh container per sandbox, the workspace copied in by tar (never bind-mounted), limits on
@@ -72,7 +74,7 @@ export class DockerProvider implements SandboxProvider {
           NanoCpus: Math.round(limits.cpus * 1e9),
           PidsLimit: limits.pids,
           SecurityOpt: ['no-new-privileges'],
-          LogConfig: { Type: 'none', Config: {} }, // the main process speaks the file channel; nothing to keep
+          LogConfig: { Type: 'none', Config: {} }, // the main process speaks the channel; nothing to keep
         },
       });
     } catch (error) {
@@ -82,7 +84,7 @@ export class DockerProvider implements SandboxProvider {
       // Read before start, through the archive API; the workdir is created by the first upload (or exec).
       const account = await this.accountFor(container, image, user);
       const imageHasWorkdir = account.uid !== 0 && (await this.imageHas(container, image, spec.workdir));
-      const channel = await FileChannel.attach(container);
+      const channel = await ContainerChannel.attach(container);
       try {
         await container.start();
       } catch (error) {
@@ -124,7 +126,7 @@ export class DockerProvider implements SandboxProvider {
     let account = this.accounts.get(key);
     if (!account) {
       const passwd = (await firstFileOf(await container.getArchive({ path: '/etc/passwd' })))?.toString('utf8') ?? '';
-      account = findAccount(passwd, wanted) ?? { name: 'root', uid: 0, gid: 0 };
+      account = findAccount(passwd, wanted) ?? ROOT;
       this.accounts.set(key, account);
     }
     return account;
@@ -149,12 +151,15 @@ const perImage = (image: string, what: string) => `${image}\0${what}`;
 
 interface Account extends Owner {
   name: string;
+  home: string;
 }
+
+const ROOT: Account = { name: 'root', uid: 0, gid: 0, home: '/root' };
 
 function findAccount(passwd: string, name: string): Account | undefined {
   for (const line of passwd.split('\n')) {
-    const [user, , uid, gid] = line.split(':');
-    if (user === name && uid && gid) return { name, uid: Number(uid), gid: Number(gid) };
+    const [user, , uid, gid, , home] = line.split(':');
+    if (user === name && uid && gid) return { name, uid: Number(uid), gid: Number(gid), home: home || '/' };
   }
   return undefined;
 }
@@ -171,8 +176,8 @@ export class DockerSandbox implements Sandbox {
     readonly container: Docker.Container,
     readonly workdir: string,
     readonly user: string,
-    private readonly owner: Owner,
-    private readonly channel?: FileChannel,
+    private readonly owner: Account,
+    private readonly channel?: ContainerChannel,
     adoptedAtStart = false,
   ) {
     this.id = container.id;
@@ -188,7 +193,7 @@ export class DockerSandbox implements Sandbox {
 
   /** Gives the workdir (already in the image) to the sandbox user. */
   async adoptWorkdir(): Promise<void> {
-    const r = await dockerExec(this.container, { command: 'chown -R "$O" "$W"', user: 'root', cwd: '/', env: { O: `${this.owner.uid}:${this.owner.gid}`, W: this.workdir }, timeoutMs: 120_000 });
+    const r = await this.run({ command: 'chown -R "$O" "$W"', user: 'root', cwd: '/', env: { O: `${this.owner.uid}:${this.owner.gid}`, W: this.workdir }, timeoutMs: 120_000 });
     if (r.exitCode !== 0) throw new SandboxError('io', `cannot give ${this.workdir} to ${this.user}: ${r.output.trim()}`);
     this.workdirReady = true;
   }
@@ -202,7 +207,7 @@ export class DockerSandbox implements Sandbox {
       await this.writeFile(file, options.stdin);
       cmd = `exec < ${file}; rm -f ${file}; ${command}`;
     }
-    const result = await dockerExec(this.container, {
+    const result = await this.run({
       command: cmd,
       user: options.user ?? this.user,
       cwd: options.cwd ? posix.resolve(this.workdir, options.cwd) : this.workdir,
@@ -221,7 +226,7 @@ export class DockerSandbox implements Sandbox {
     });
     let oom = state.State.OOMKilled === true;
     if (!oom) {
-      const r = await dockerExec(this.container, {
+      const r = await this.run({
         command: 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null | grep "^oom_kill "',
         user: 'root',
         cwd: '/',
@@ -232,6 +237,32 @@ export class DockerSandbox implements Sandbox {
     if (oom) {
       throw new SandboxError('oom_killed', `the command was killed by the out-of-memory killer in container ${this.id.slice(0, 12)}`, 'The task needs more memory than the sandbox limit (limits.memoryMb), or the agent ran something that leaks.');
     }
+  }
+
+  /**
+   * One command, through the container's main process when it can take it (the sandbox user or root, nothing else
+   * running there), else through a docker exec. Both kill the command's processes at the timeout by its marker.
+   */
+  private async run(req: DockerExecRequest): Promise<ExecResult> {
+    const account = req.user === this.user ? this.owner : req.user === 'root' ? ROOT : undefined;
+    if (account && this.channel) {
+      const started = Date.now();
+      const marker = randomBytes(8).toString('hex');
+      const cap = req.outputCapBytes ?? DEFAULT_OUTPUT_CAP;
+      const r = await this.channel.run({
+        command: req.command,
+        cwd: req.cwd,
+        env: { HOME: account.home, ...req.env },
+        uid: account.uid,
+        gid: account.gid,
+        capBytes: cap,
+        marker,
+        timeoutMs: req.timeoutMs,
+        kill: () => killMarked(this.container, marker, req.user),
+      });
+      if (r) return { exitCode: r.exitCode, output: cappedText(r.output, r.dropped), timedOut: r.timedOut, truncated: r.dropped !== 0, durationMs: Date.now() - started };
+    }
+    return dockerExec(this.container, req);
   }
 
   private path(p: string): string {
@@ -245,7 +276,8 @@ export class DockerSandbox implements Sandbox {
 
   async readFile(path: string): Promise<string> {
     const abs = this.path(path);
-    if (await this.channel?.ready) return (await this.channel!.read(abs)).toString('utf8');
+    const viaChannel = await this.channel?.read(abs);
+    if (viaChannel) return viaChannel.toString('utf8');
     let archive: NodeJS.ReadableStream;
     try {
       archive = await this.container.getArchive({ path: abs });
@@ -275,7 +307,7 @@ export class DockerSandbox implements Sandbox {
 
   async diff(): Promise<string> {
     await this.started;
-    const r = await dockerExec(this.container, { command: diffScript(this.workdir), user: this.user, cwd: '/', outputCapBytes: DIFF_CAP, timeoutMs: DIFF_TIMEOUT_MS });
+    const r = await this.run({ command: diffScript(this.workdir), user: this.user, cwd: '/', outputCapBytes: DIFF_CAP, timeoutMs: DIFF_TIMEOUT_MS });
     if (r.timedOut) throw new SandboxError('io', `computing the workspace diff took longer than ${DIFF_TIMEOUT_MS / 1000} s`, 'The workdir probably holds a huge number of files; check what the agent wrote.');
     if (r.exitCode !== 0) throw new SandboxError('io', `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`, 'The workdir must be a git repository with a commit (workspace preparation creates refs/evolve/base).');
     if (r.truncated) throw new SandboxError('io', `the workspace diff is larger than ${DIFF_CAP >> 20} MiB`, 'The agent probably wrote large generated files into the repository.');
@@ -305,8 +337,7 @@ export class DockerSandbox implements Sandbox {
 
   /** One tar extracted at /, names absolute: no round trip to create folders first. */
   private async upload(archive: Buffer): Promise<void> {
-    if (await this.channel?.ready) {
-      await this.channel!.write(archive);
+    if (await this.channel?.write(archive)) {
       this.workdirReady = true;
       return;
     }

@@ -25,7 +25,13 @@ export class CappedOutput {
   }
 
   text(): string {
-    const body = Buffer.concat(this.chunks).toString('utf8');
-    return this.dropped > 0 ? `${body}\n[... output truncated: ${this.dropped} more bytes not kept ...]\n` : body;
+    return cappedText(Buffer.concat(this.chunks), this.dropped);
   }
+}
+
+/** Kept output with the marker saying how much was cut; `dropped` < 0 when the amount is unknown. */
+export function cappedText(kept: Buffer, dropped: number): string {
+  const body = kept.toString('utf8');
+  if (dropped === 0) return body;
+  return `${body}\n[... output truncated: ${dropped > 0 ? `${dropped} ` : ''}more bytes not kept ...]\n`;
 }

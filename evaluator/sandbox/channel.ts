@@ -1,0 +1,302 @@
+import { Writable } from 'node:stream';
+import type Docker from 'dockerode';
+import { fromDockerError, SandboxError } from './errors.js';
+
+// Files and commands through a running container's own main process: a root shell loop reading requests on the
+// stdin the engine keeps attached. Each putArchive, getArchive or exec costs the engine a helper process and a
+// round of runc (75-100 ms here, and CPU in dockerd and containerd); a request on this channel costs a pipe write
+// and a few processes in the container (a few ms). What the image lacks tools for is left to the engine's API.
+
+/**
+ * The loop the container's main process runs (see channelCommand), ending in `sleep infinity` so the container
+ * lives until it is killed. `read` takes a shell's stdin one byte at a time, so it never swallows the body after a
+ * request line; `dd` with count_bytes reads exactly the body, never past it, and `cat` drains whatever tar leaves
+ * unread, so the next request starts where it should.
+ *
+ * A command (X) runs in its own session as the requested uid, stdin from /dev/null, output into a pipe whose
+ * reader keeps the first `cap` bytes in a root-only file and counts the rest, so nothing past the cap is stored.
+ * The reader is `head` unbuffered (stdbuf): it never reads past the cap and writes each read at once, so a
+ * reader killed early has lost nothing it took.
+ * The command's processes carry EVOLVE_EXEC=marker, by which the host kills them at a timeout (the loop waits on
+ * the command meanwhile). A background process may keep the pipe open after the command exits: the reader is then
+ * given 2 s, as the engine gives an exec, and killed. The command never holds the channel's own descriptors.
+ */
+/** A literal dollar, for the loop's own ${...} expansions inside the template. */
+const D = '$';
+const LOOP = String.raw`
+set -o pipefail
+dir=$(mktemp -d)
+err=$dir/err out=$dir/out
+caps=files
+if { command -v setsid && command -v setpriv && command -v stdbuf && command -v head && command -v wc && mkfifo "$dir/done"; } >/dev/null 2>&1; then
+  exec {sig}<>"$dir/done"
+  caps='files commands'
+fi
+reap() {
+  local p v
+  for p in /proc/[0-9]*; do
+    while IFS= read -r -d '' v; do
+      if [[ $v == "$1" ]]; then kill -9 "${D}{p#/proc/}" 2>/dev/null; break; fi
+    done 2>/dev/null < "$p/environ"
+  done
+}
+printf 'evolve-channel ready %s\n' "$caps"
+while IFS=' ' read -r op id n rest; do
+  case $op in
+    W) dd bs=65536 count="$n" iflag=fullblock,count_bytes status=none | { tar -x -C / -f - 2>"$err"; s=$?; cat >/dev/null; exit $s; }
+       s=$?
+       if [ $s = 0 ]; then printf '%s 0 \n' "$id"; else printf '%s %d ' "$id" "$s"; base64 -w0 < "$err"; printf '\n'; fi ;;
+    R) if [ ! -e "$rest" ]; then printf '%s 2 \n' "$id"
+       elif [ ! -f "$rest" ]; then printf '%s 21 \n' "$id"
+       elif [ ! -r "$rest" ]; then printf '%s 13 \n' "$id"
+       else printf '%s 0 ' "$id"; base64 -w0 < "$rest"; printf '\n'; fi ;;
+    X) body=$(dd bs=65536 count="$n" iflag=fullblock,count_bytes status=none)
+       IFS=' ' read -r u g cap mk <<<"$rest"
+       if [ "$u" = 0 ]; then as=(); else as=(setpriv --reuid="$u" --regid="$g" --init-groups); fi
+       exec {w}> >(export EVOLVE_READER=$mk; stdbuf -o0 head -c "$cap" >"$out"; printf '%s %s\n' "$id" "$(wc -c)" >&"$sig")
+       r=$!
+       EVOLVE_EXEC=$mk setsid "${D}{as[@]}" bash -c "$body" </dev/null >&"$w" 2>&1 {w}>&- {sig}>&-
+       s=$? ri= rd=
+       exec {w}>&-
+       while read -r -t 2 -u "$sig" ri rd && [ "$ri" != "$id" ]; do :; done
+       if [ "$ri" != "$id" ]; then
+         kill -9 "$r" 2>/dev/null; reap "EVOLVE_READER=$mk"
+         rd=-1; [ "$(wc -c < "$out")" -lt "$cap" ] && rd=0
+       fi
+       printf '%s %d %s ' "$id" "$s" "$rd"; base64 -w0 < "$out"; printf '\n' ;;
+  esac
+done
+exec sleep infinity`;
+
+/**
+ * The container's command: `sh` checks the loop's tools and runs it in bash, else just sleeps. `adopt` gives a
+ * workdir built into the image to the sandbox user before anything else runs, which saves an exec per sandbox; the
+ * first line (ready, none or adopt-failed) comes only after it.
+ */
+export function channelCommand(adopt?: { dir: string; owner: string }): string[] {
+  const prelude = 'if [ -n "$1" ]; then chown -R "$2" "$1" || { printf "evolve-channel adopt-failed\\n"; exec sleep infinity; }; fi';
+  const loop = '{ command -v bash && command -v dd && command -v tar && command -v base64 && command -v mktemp; } >/dev/null 2>&1 && exec bash -c "$0"; printf "evolve-channel none\\n"; exec sleep infinity';
+  return ['sh', '-c', `${prelude}; ${loop}`, LOOP, adopt?.dir ?? '', adopt?.owner ?? ''];
+}
+
+/** Docker attach options that keep the main process's stdin open for the container's life. */
+export const CHANNEL_CONFIG = { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: false, Tty: false } as const;
+
+/** A generous bound: a file request is a tar or base64 of files already on disk, so seconds mean the loop is stuck. */
+const REPLY_TIMEOUT_MS = 120_000;
+/** After a timeout's kill: the loop's 2 s for a held pipe, and room for the kill itself, before giving up on it. */
+const KILL_GRACE_MS = 10_000;
+
+export interface ChannelCommand {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  uid: number;
+  gid: number;
+  capBytes: number;
+  marker: string;
+  timeoutMs?: number;
+  /** Kills the command's processes (by marker), called once the timeout passes. */
+  kill: () => Promise<void>;
+}
+
+export interface ChannelCommandResult {
+  exitCode: number;
+  output: Buffer;
+  /** Bytes past the cap, counted and dropped; -1 when a held pipe stopped the count. */
+  dropped: number;
+  timedOut: boolean;
+}
+
+interface Pending {
+  resolve: (reply: { status: number; body: string }) => void;
+  reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export class ContainerChannel {
+  private parts: string[] = [];
+  private next = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed: Error | undefined;
+  private commandRunning = false;
+  /** Set when a command's loop did not answer after its kill: the engine's API does all the work from then on. */
+  private stuck = false;
+  /** Resolves true once the loop runs, false when the image lacks its tools (or the stream ends first). */
+  readonly ready: Promise<boolean>;
+  /** Whether the loop can also run commands (the image has setsid, setpriv, stdbuf, head and wc). */
+  commands = false;
+  /** Set when the container could not give the workdir to the sandbox user (channelCommand's adopt). */
+  adoptFailed = false;
+  private settleReady!: (ok: boolean) => void;
+
+  private constructor(private readonly stream: NodeJS.ReadWriteStream & { destroy?: () => void }, modem: Docker['modem']) {
+    this.ready = new Promise((r) => (this.settleReady = r));
+    const sink = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        this.onData(chunk.toString('latin1'));
+        done();
+      },
+    });
+    modem.demuxStream(stream, sink, sink);
+    const end = (why: string) => () => this.fail(new SandboxError('container_gone', `the sandbox's channel ${why}`, 'The container stopped or was removed from outside evolve; the run is retried once.'));
+    stream.on('end', end('closed'));
+    stream.on('close', end('closed'));
+    stream.on('error', end('failed'));
+  }
+
+  /** Attaches to a created (not yet started) container, so the loop's first line is not missed. */
+  static async attach(container: Docker.Container): Promise<ContainerChannel> {
+    try {
+      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: false, hijack: true })) as NodeJS.ReadWriteStream;
+      return new ContainerChannel(stream, container.modem);
+    } catch (error) {
+      throw fromDockerError(error, 'attaching to the container');
+    }
+  }
+
+  /**
+   * Whether a request can go through the loop now. Not while a command runs there: the loop answers in order, so
+   * anything else would wait for it; the engine's API serves that request instead, as it serves a stuck loop.
+   * Callers send right after this resolves, with no await between, so no request slips in behind a command.
+   */
+  private async usable(kind: 'files' | 'commands'): Promise<boolean> {
+    if (!(await this.ready) || this.stuck || this.commandRunning) return false;
+    return kind === 'files' || this.commands;
+  }
+
+  /**
+   * Extracts a tar (absolute names, leading slash dropped) at / as root; owners and modes come from the tar.
+   * False when the loop cannot take it now (see usable).
+   */
+  async write(archive: Buffer): Promise<boolean> {
+    if (!(await this.usable('files'))) return false;
+    const reply = await this.request(`W ${this.next} ${archive.length}\n`, archive);
+    if (reply.status !== 0) {
+      const message = Buffer.from(reply.body, 'base64').toString('utf8').trim();
+      if (/no space left on device/i.test(message)) throw new SandboxError('disk_full', `disk full while copying into the sandbox: ${message}`, 'Free disk space and run again; finished runs are kept.');
+      throw new SandboxError('io', `copying into the sandbox failed (tar exit ${reply.status}): ${message.slice(-600)}`);
+    }
+    return true;
+  }
+
+  /** A file's bytes, or undefined when the loop cannot take it now; errors carry code ENOENT, EISDIR or EACCES. */
+  async read(path: string): Promise<Buffer | undefined> {
+    if (/[\n\r]/.test(path)) throw new SandboxError('io', `cannot read a path with a line break: ${JSON.stringify(path)}`);
+    if (!(await this.usable('files'))) return undefined;
+    const reply = await this.request(`R ${this.next} 0 ${path}\n`);
+    const code = ({ 2: 'ENOENT', 21: 'EISDIR', 13: 'EACCES' } as Record<number, string>)[reply.status];
+    if (code) throw Object.assign(new Error(`${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'not a regular file' : 'not readable'} in the sandbox: ${path}`), { code });
+    return Buffer.from(reply.body, 'base64');
+  }
+
+  /** Runs `bash -c command` through the loop, or gives undefined when the loop cannot take it now. */
+  async run(req: ChannelCommand): Promise<ChannelCommandResult | undefined> {
+    if (!(await this.usable('commands'))) return undefined;
+    const script = Buffer.from(commandScript(req.command, req.cwd, req.env), 'utf8');
+    const id = this.next;
+    this.commandRunning = true;
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const reply = this.request(`X ${id} ${script.length} ${req.uid} ${req.gid} ${req.capBytes} ${req.marker}\n`, script, false);
+    if (req.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        void req.kill().finally(() => {
+          timer = setTimeout(() => this.giveUp(id), KILL_GRACE_MS);
+          timer.unref();
+        });
+      }, req.timeoutMs);
+    }
+    try {
+      const { status, body } = await reply;
+      const [dropped = '0', b64 = ''] = body.split(' ');
+      return { exitCode: timedOut ? 124 : status, output: Buffer.from(b64, 'base64'), dropped: Number(dropped), timedOut };
+    } catch (error) {
+      if (timedOut && error instanceof StuckError) return { exitCode: 124, output: Buffer.alloc(0), dropped: 0, timedOut };
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.commandRunning = false;
+    }
+  }
+
+  close(): void {
+    this.fail(new SandboxError('container_gone', 'the sandbox was disposed'));
+    this.stream.destroy?.();
+  }
+
+  /** A command's processes were killed but the loop never answered: leave it aside for good. */
+  private giveUp(id: number): void {
+    const waiter = this.pending.get(id);
+    if (!waiter) return;
+    this.stuck = true;
+    this.pending.delete(id);
+    waiter.reject(new StuckError());
+  }
+
+  private request(line: string, body?: Buffer, bounded = true): Promise<{ status: number; body: string }> {
+    if (this.closed) return Promise.reject(this.closed);
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { resolve, reject };
+      if (bounded) {
+        pending.timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new SandboxError('io', `the sandbox did not answer a file request within ${REPLY_TIMEOUT_MS / 1000} s`, 'The container is probably out of processes (a fork bomb) or memory.'));
+        }, REPLY_TIMEOUT_MS);
+        pending.timer.unref();
+      }
+      this.pending.set(id, pending);
+      this.stream.write(body ? Buffer.concat([Buffer.from(line, 'latin1'), body]) : line);
+    });
+  }
+
+  /** Lines can be megabytes of base64: chunks are kept apart and only each new chunk is searched. */
+  private onData(text: string): void {
+    let rest = text;
+    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
+      this.parts.push(rest.slice(0, nl));
+      rest = rest.slice(nl + 1);
+      const line = this.parts.join('');
+      this.parts = [];
+      this.onLine(line);
+    }
+    if (rest) this.parts.push(rest);
+  }
+
+  private onLine(line: string): void {
+    if (line.startsWith('evolve-channel ')) {
+      this.adoptFailed = line === 'evolve-channel adopt-failed';
+      this.commands = line === 'evolve-channel ready files commands';
+      return this.settleReady(line.startsWith('evolve-channel ready'));
+    }
+    const m = /^(\d+) (\d+) ?(.*)$/s.exec(line);
+    const waiter = m && this.pending.get(Number(m[1]));
+    if (!m || !waiter) return;
+    this.pending.delete(Number(m[1]));
+    clearTimeout(waiter.timer);
+    waiter.resolve({ status: Number(m[2]), body: m[3] ?? '' });
+  }
+
+  private fail(error: Error): void {
+    this.settleReady(false);
+    if (this.closed) return;
+    this.closed = error;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(error);
+      this.pending.delete(id);
+    }
+  }
+}
+
+class StuckError extends Error {}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** What the loop's `bash -c` runs as the user: into the working directory, the environment set, then the command. */
+function commandScript(command: string, cwd: string, env: Record<string, string>): string {
+  const assignments = Object.entries(env).map(([k, v]) => quote(`${k}=${v}`));
+  return `cd -- ${quote(cwd)} || exit 126\nexec env ${assignments.join(' ')} bash -c ${quote(command)}`;
+}
