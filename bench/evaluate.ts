@@ -8,22 +8,23 @@
 // `evolve eval exp-01 --solver oracle` does: refresh the suite into the database, then evaluateExperiment() with the
 // real wiring (DockerProvider, prepareWorkspace, solve, gradeTask), one database row per run. Both splits are
 // evaluated in one call (loadTasks reads train + heldout from the database), so the pool stays full to the end.
-//   SWE task: agent container (copy the repo in, commit the base, apply the gold patch, take the diff, kill), then
-//   a fresh grading container (copy the repo in, commit the base, apply the patch and the test patch, run the tests).
+//   SWE task: the gold patch as the submission (knownPatch), graded in a fresh container (copy the prepared repo
+//   in, apply the patch and the test patch, run the tests).
 //   TB task: one container (commit /app as the base, run solution.sh, take the diff, copy tests in, run them).
 // Direct side, per task, one `docker run --rm -i` of the same image with the same limits, fed one tar on stdin:
 //   SWE task: the repo + gold.patch + test.patch; it untars the repo into the workdir, `git apply`s both patches
 //   and runs the task's test command. TB task: tests/ + solution.sh + run-tests.sh; it runs the solution in the
 //   workdir, then the tests. Each side's output must show every task resolved (pytest passing), else it aborts.
-// What the direct side leaves out is exactly the framework's bookkeeping: the base commit and diff, the second
-// container that keeps hidden tests away from the agent, log parsing, database rows, trajectories and patches.
-// For context, a third side does the isolation by hand: per SWE-bench task one `docker run` that commits the repo,
-// applies the gold patch and prints the diff, then a fresh one that grades that diff (Terminal-Bench as direct).
+// What the direct side leaves out is exactly the framework's bookkeeping: the base commit (and for Terminal-Bench
+// the diff), log parsing, database rows, trajectories and patches. The oracle's SWE-bench answer is its gold patch,
+// so, as upstream's harness grades gold predictions, the framework makes no agent container for it: one grading
+// container per task on both sides. CPU-seconds (machine-wide, and dockerd's, containerd's and this process's) are
+// reported per side at concurrency 2, where the two cores are the limit.
 // Images are built before anything is timed. The machine is shared, so load drifts: at each concurrency the suite
 // is split into two halves (every other task) timed in the order direct A, framework A, framework B, direct B, and
 // each side's time is the sum of its halves. Both framework halves run in the same workspace (two `evolve eval`s).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -50,8 +51,6 @@ interface DirectJob {
   /** tar --transform rules putting the repo under the workdir. */
   transform?: string;
   script: string;
-  /** SWE-bench only, for context: the framework's isolation done by hand, two `docker run`s (see runIsolated). */
-  isolated?: { agentScript: string; gradeDir: string; gradeScript: string };
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -65,21 +64,12 @@ function directJob(task: Task, image: string): DirectJob {
     if (task.workspace.kind !== 'dir' || task.gold?.kind !== 'patch') throw new Error(`${task.id}: expected a folder workspace and a gold patch`);
     writeFileSync(join(stage, 'in', 'gold.patch'), task.gold.patch.endsWith('\n') ? task.gold.patch : `${task.gold.patch}\n`);
     writeFileSync(join(stage, 'in', 'test.patch'), task.grader.testPatch.endsWith('\n') ? task.grader.testPatch : `${task.grader.testPatch}\n`);
-    const gradeDir = join(stage, 'grade');
-    mkdirSync(join(gradeDir, 'in'), { recursive: true });
-    writeFileSync(join(gradeDir, 'in', 'test.patch'), readFileSync(join(stage, 'in', 'test.patch')));
-    const git = "git -c user.name=b -c user.email=b@b -c safe.directory='*'";
     return {
       task,
       image,
       members: [[task.workspace.path, '.'], [stage, 'in']],
       transform: `s,^\\./,${workdir.slice(1)}/,`,
       script: `set -e; tar -x -C /; cd ${q(workdir)}; git apply /in/gold.patch; git apply /in/test.patch; ${task.grader.testCommand}`,
-      isolated: {
-        agentScript: `set -e; tar -x -C /; cd ${q(workdir)}; ${git} init -q; ${git} add -A; ${git} commit -qm base; git apply /in/gold.patch; ${git} add -A; ${git} diff --cached --binary HEAD`,
-        gradeDir,
-        gradeScript: `set -e; tar -x -C /; cd ${q(workdir)}; git apply /in/model.patch; git apply /in/test.patch; ${task.grader.testCommand}`,
-      },
     };
   }
   if (task.gold?.kind !== 'script') throw new Error(`${task.id}: expected a solution script`);
@@ -94,18 +84,18 @@ function directJob(task: Task, image: string): DirectJob {
   };
 }
 
-/** Host tar of `members` piped into one `docker run --rm -i` of the task's image with the sandbox's limits. */
-function dockerRun(job: DirectJob, members: Array<[string, string]>, script: string): Promise<{ code: number | null; out: string; stdout: string }> {
+/** Host tar of the job's members piped into one `docker run --rm -i` of the task's image with the sandbox's limits. */
+function dockerRun(job: DirectJob): Promise<{ code: number | null; out: string }> {
+  const { members, script } = job;
   const l = DEFAULT_LIMITS;
   const tar = ['tar', '-c', ...(job.transform ? [`--transform=${job.transform}`] : []), ...members.flatMap(([dir, m]) => ['-C', dir, m])].map(q).join(' ');
   const docker = ['docker', 'run', '--rm', '-i', '--init', '--network', job.task.environment.network ? 'bridge' : 'none', `--memory=${l.memoryMb}m`, `--memory-swap=${l.memoryMb}m`, `--cpus=${l.cpus}`, `--pids-limit=${l.pids}`, '--security-opt=no-new-privileges', job.image, 'bash', '-c', script].map(q).join(' ');
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', `set -o pipefail; ${tar} | ${docker}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => ((out += d), (stdout += d)));
+    child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));
-    child.on('close', (code) => resolve({ code, out, stdout }));
+    child.on('close', (code) => resolve({ code, out }));
   });
 }
 
@@ -118,23 +108,8 @@ function checkPassed(job: DirectJob, code: number | null, out: string, what: str
 /** One direct run: the grading work in a single container. */
 async function runDirect(job: DirectJob): Promise<number> {
   const t = performance.now();
-  const r = await dockerRun(job, job.members, job.script);
+  const r = await dockerRun(job);
   checkPassed(job, r.code, r.out, 'direct run');
-  return performance.now() - t;
-}
-
-/**
- * For context, the framework's isolation done by hand: a SWE-bench task as two `docker run`s, one that applies
- * the gold patch to a committed repo and prints the diff, one fresh that grades that diff. Other tasks as runDirect.
- */
-async function runIsolated(job: DirectJob): Promise<number> {
-  if (!job.isolated) return runDirect(job);
-  const t = performance.now();
-  const first = await dockerRun(job, job.members, job.isolated.agentScript);
-  if (first.code !== 0 || !first.stdout.includes('diff --git')) throw new Error(`isolated run of ${job.task.id}: no diff (exit ${first.code}): ${first.out.slice(-800)}`);
-  writeFileSync(join(job.isolated.gradeDir, 'in', 'model.patch'), first.stdout);
-  const second = await dockerRun(job, [job.members[0]!, [job.isolated.gradeDir, 'in']], job.isolated.gradeScript);
-  checkPassed(job, second.code, second.out, 'isolated grading');
   return performance.now() - t;
 }
 
@@ -163,6 +138,41 @@ function instrument(): void {
   for (const name of ['exec', 'writeFile', 'copyIn', 'diff', 'dispose']) wrap(DockerSandbox.prototype, name, name);
 }
 
+/** CPU-seconds used: machine-wide (/proc/stat), by the engine's two daemons, and by this process. */
+interface Cpu {
+  total: number;
+  dockerd: number;
+  containerd: number;
+  self: number;
+}
+const cpuZero = (): Cpu => ({ total: 0, dockerd: 0, containerd: 0, self: 0 });
+const TICK = 100; // USER_HZ on Linux
+
+function cpuNow(): Cpu {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 8).map(Number);
+  const busy = fields.reduce((a, b) => a + b, 0) - fields[3]! - fields[4]!; // all but idle and iowait
+  const daemon = (name: string) => {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
+        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(rest[11]) + Number(rest[12]);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return ticks / TICK;
+  };
+  const self = process.cpuUsage();
+  return { total: busy / TICK, dockerd: daemon('dockerd'), containerd: daemon('containerd'), self: (self.user + self.system) / 1e6 };
+}
+
+function addCpu(into: Cpu, before: Cpu, after: Cpu): void {
+  for (const k of Object.keys(into) as Array<keyof Cpu>) into[k] += after[k] - before[k];
+}
+
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
   const queue = [...items];
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -170,9 +180,9 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
   }));
 }
 
-async function direct(jobs: DirectJob[], concurrency: number, run: (job: DirectJob) => Promise<number> = runDirect): Promise<number> {
+async function direct(jobs: DirectJob[], concurrency: number): Promise<number> {
   const t = performance.now();
-  await pool(jobs, concurrency, run);
+  await pool(jobs, concurrency, runDirect);
   return performance.now() - t;
 }
 
@@ -221,17 +231,22 @@ async function main(): Promise<number> {
   console.log(`images and warm-up: ${((performance.now() - benchStart) / 1000).toFixed(1)} s`);
 
   const half = <T>(xs: T[], parity: number) => xs.filter((_, i) => i % 2 === parity);
+  const cpu = { direct: cpuZero(), framework: cpuZero() };
   const side = async (concurrency: number) => {
-    const iA = await direct(half(jobs, 0), concurrency, runIsolated);
-    const dA = await direct(half(jobs, 0), concurrency);
-    const fA = await framework(half(ids, 0), concurrency);
-    const fB = await framework(half(ids, 1), concurrency);
-    const dB = await direct(half(jobs, 1), concurrency);
-    const iB = await direct(half(jobs, 1), concurrency, runIsolated);
-    return { d: dA + dB, i: iA + iB, f: { ms: fA.ms + fB.ms, runMs: [...fA.runMs, ...fB.runMs] } };
+    const counted = async <T>(into: Cpu, work: () => Promise<T>): Promise<T> => {
+      const before = cpuNow();
+      const r = await work();
+      if (concurrency === 2) addCpu(into, before, cpuNow());
+      return r;
+    };
+    const dA = await counted(cpu.direct, () => direct(half(jobs, 0), concurrency));
+    const fA = await counted(cpu.framework, () => framework(half(ids, 0), concurrency));
+    const fB = await counted(cpu.framework, () => framework(half(ids, 1), concurrency));
+    const dB = await counted(cpu.direct, () => direct(half(jobs, 1), concurrency));
+    return { d: dA + dB, f: { ms: fA.ms + fB.ms, runMs: [...fA.runMs, ...fB.runMs] } };
   };
-  const { d: d1, i: i1, f: f1 } = await side(1);
-  const { d: d2, i: i2, f: f2 } = await side(2);
+  const { d: d1, f: f1 } = await side(1);
+  const { d: d2, f: f2 } = await side(2);
 
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -244,7 +259,8 @@ async function main(): Promise<number> {
   const perRun = (ms: number) => `${(ms / tasks.length).toFixed(0)} ms/run`;
   console.log(`  framework c1, time inside sandbox calls: ${[...phases].map(([k, p]) => `${k} ${perRun(p.ms)} (${(p.calls / tasks.length).toFixed(1)}/run)`).join(', ')}`);
   console.log(`  direct c1 per run ${perRun(d1)}; framework c1 per run ${perRun(f1.ms)}`);
-  console.log(`for context, the same isolation by hand (SWE-bench: an agent docker run, then a fresh grading one): c1 ${s(i1)}   c2 ${s(i2)}; framework over that: c1 ${(f1.ms / i1).toFixed(2)}x   c2 ${(f2.ms / i2).toFixed(2)}x`);
+  const cpuLine = (c: Cpu) => `${c.total.toFixed(1)} (dockerd ${c.dockerd.toFixed(1)}, containerd ${c.containerd.toFixed(1)}, this process ${c.self.toFixed(1)})`;
+  console.log(`CPU-seconds at c2, machine-wide: direct ${cpuLine(cpu.direct)}; framework ${cpuLine(cpu.framework)}; framework/direct ${(cpu.framework.total / cpu.direct.total).toFixed(2)}x`);
   console.log(`overhead c1: ${r1.toFixed(2)}x   target <= 1.25x   ${ok(r1 <= 1.25)}`);
   console.log(`overhead c2: ${r2.toFixed(2)}x   target <= 1.25x   ${ok(r2 <= 1.25)}`);
   console.log(`framework speedup c2 over c1: ${speedup.toFixed(2)}x   target >= 1.6x   ${ok(speedup >= 1.6)}`);

@@ -96,6 +96,18 @@ describe('runOne', () => {
     expect(existsSync(r.patchPath!)).toBe(true);
   });
 
+  it('grades a solver whose patch is known in the grading sandbox alone; one graded in place still gets its sandbox', async () => {
+    const gold = 'diff --git a/g b/g\n';
+    const { deps, log } = fakes({ knownPatch: (name) => (name === 'oracle' ? gold : undefined) });
+    const r = await makeRunOne(deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
+    expect(log).toEqual(['create sb1:grader', 'prepare sb1:grader', `grade sb1:grader ${gold.length}`, 'dispose sb1:grader']);
+    expect(r).toMatchObject({ outcome: 'resolved', exitReason: 'submitted' });
+    expect(readFileSync(r.patchPath!, 'utf8')).toBe(gold);
+    const other = fakes({ knownPatch: () => gold, gradeInPlace: () => true });
+    await makeRunOne(other.deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
+    expect(other.log).toEqual(['create sb1:agent', 'prepare sb1:agent', 'solve oracle sb1:agent', 'grade sb1:agent 19', 'dispose sb1:agent']);
+  });
+
   it('keeps machinery failures apart from agent failures', async () => {
     const engine = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { kind: 'engine_unavailable' });
     const noEngine = await makeRunOne(fakes({}, engine).deps)(job({ kind: 'solver', solver: 'null' }), new AbortController().signal);

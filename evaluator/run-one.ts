@@ -8,7 +8,7 @@ import type { InfraError, RunResult } from './store.js';
 
 // One (genome | solver, task, repeat): a fresh sandbox -> workspace -> agent (or solver) -> diff -> dispose ->
 // grade the diff in a second fresh sandbox (made ready meanwhile), so the agent's container never holds the hidden
-// tests.
+// tests. A solver whose patch is known beforehand (see RunDeps.knownPatch) skips straight to the grading.
 // Anything that goes wrong in the machinery is an infra error, kept apart from what the agent did.
 
 export interface AgentRunOutcome {
@@ -36,6 +36,11 @@ export interface RunDeps {
   /** Applies the patch in a fresh, prepared sandbox and runs the hidden tests. Throws on no/unparseable test log. */
   grade(task: Task, sandbox: Sandbox, patch: string, signal: AbortSignal): Promise<GradeOutcome>;
   solve(solver: SolverName, task: Task, sandbox: Sandbox, signal: AbortSignal): Promise<void>;
+  /**
+   * A solver's patch when it is known without running anything (the gold patch, or none). A freshly graded run of
+   * it then makes only the grading sandbox, as upstream's harness grades gold predictions; undefined: run solve().
+   */
+  knownPatch?(solver: SolverName, task: Task): string | undefined;
   /** Tasks graded in the sandbox the agent left (Terminal-Bench: the container's state is the answer). */
   gradeInPlace?(task: Task): boolean;
   runAgent(args: { genome: Genome; task: Task; sandbox: Sandbox; trajectoryPath: string; signal: AbortSignal }): Promise<AgentRunOutcome>;
@@ -106,38 +111,45 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
     grader?.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     const dropGrader = () => grader?.then(letGo, () => undefined);
     try {
-      sandbox = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'agent' }));
-      stage = 'prepare workspace';
-      await deps.prepareWorkspace(job.task, sandbox);
-      if (job.actor.kind === 'genome') {
-        stage = 'agent';
-        const trajectoryPath = join(dir, 'trajectory.jsonl');
-        const out = await deps.runAgent({ genome: job.actor.genome, task: job.task, sandbox, trajectoryPath, signal });
-        Object.assign(base, {
-          exitReason: out.exitReason,
-          inputTokens: out.inputTokens,
-          outputTokens: out.outputTokens,
-          cacheReadTokens: out.cacheReadTokens,
-          cacheWriteTokens: out.cacheWriteTokens,
-          costUsd: out.costUsd,
-          steps: out.steps,
-          trajectoryPath,
-        });
-        if (INFRA_EXIT.has(out.exitReason)) return (await dropGrader(), fail({ kind: 'sandbox_error', message: 'the sandbox failed during the agent run' }, out.exitReason));
-      } else {
-        stage = `solver ${job.actor.solver}`;
-        await deps.solve(job.actor.solver, job.task, sandbox, signal);
+      const known = grader && job.actor.kind === 'solver' ? deps.knownPatch?.(job.actor.solver, job.task) : undefined;
+      if (known !== undefined) {
+        // Nothing to run: the answer is the gold patch (or none), graded as upstream grades gold predictions.
         base.exitReason = 'submitted';
+        patch = known;
+      } else {
+        sandbox = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'agent' }));
+        stage = 'prepare workspace';
+        await deps.prepareWorkspace(job.task, sandbox);
+        if (job.actor.kind === 'genome') {
+          stage = 'agent';
+          const trajectoryPath = join(dir, 'trajectory.jsonl');
+          const out = await deps.runAgent({ genome: job.actor.genome, task: job.task, sandbox, trajectoryPath, signal });
+          Object.assign(base, {
+            exitReason: out.exitReason,
+            inputTokens: out.inputTokens,
+            outputTokens: out.outputTokens,
+            cacheReadTokens: out.cacheReadTokens,
+            cacheWriteTokens: out.cacheWriteTokens,
+            costUsd: out.costUsd,
+            steps: out.steps,
+            trajectoryPath,
+          });
+          if (INFRA_EXIT.has(out.exitReason)) return (await dropGrader(), fail({ kind: 'sandbox_error', message: 'the sandbox failed during the agent run' }, out.exitReason));
+        } else {
+          stage = `solver ${job.actor.solver}`;
+          await deps.solve(job.actor.solver, job.task, sandbox, signal);
+          base.exitReason = 'submitted';
+        }
+        stage = 'diff';
+        patch = await sandbox.diff().catch((error: unknown) => (deps.gradeInPlace?.(job.task) ? '' : Promise.reject(error)));
       }
-      stage = 'diff';
-      patch = await sandbox.diff().catch((error: unknown) => (deps.gradeInPlace?.(job.task) ? '' : Promise.reject(error)));
       base.patchPath = join(dir, 'patch.diff');
       writeFileSync(base.patchPath, patch);
       if (!grader) {
         // The agent has stopped; only now are the hidden tests copied in, into the state it left.
         if (signal.aborted) return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
         stage = 'grade';
-        const graded = await deps.grade(job.task, sandbox, patch, signal);
+        const graded = await deps.grade(job.task, sandbox!, patch, signal);
         return { ...base, exitReason: base.exitReason ?? null, outcome: graded.resolved ? 'resolved' : 'unresolved', report: graded.report, durationMs: Date.now() - t0 };
       }
     } catch (error) {

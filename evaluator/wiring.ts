@@ -3,7 +3,7 @@ import type { RunOneFn } from './job.js';
 import { agentRunner, type AgentRunnerOptions } from './agent-runner.js';
 import { gradeTask, gradingMode } from '../tasks/grade.js';
 import { PreparedWorkspaces, prepareWorkspace } from '../tasks/prepare.js';
-import { solve } from '../tasks/solvers.js';
+import { knownPatch, solve } from '../tasks/solvers.js';
 import { makeRunOne } from './run-one.js';
 import { DockerProvider } from './sandbox/docker.js';
 import { LocalProvider } from './sandbox/local.js';
@@ -41,6 +41,7 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
     grade: (task, sandbox, patch) => gradeTask(task, sandbox, patch),
     gradeInPlace: (task) => gradingMode(task) === 'in-place',
     solve: (solver, task, sandbox) => solve(solver, task, sandbox),
+    knownPatch,
     runAgent: agentRunner(options.agent),
     // Every container names its workspace, so the reaper can clear exactly this workspace's leftovers.
     sandboxSpec: (task, labels) => taskSandboxSpec(task, options.workspace ? { ...labels, workspace: options.workspace } : labels),

@@ -6,13 +6,22 @@ import type { Task } from './schema.js';
 
 export type SolverName = 'oracle' | 'null';
 
+/** The patch a solver submits when no sandbox is needed to find it: the gold patch, or none. Else undefined. */
+export function knownPatch(solver: SolverName, task: Task): string | undefined {
+  if (solver === 'null') return '';
+  const gold = task.gold;
+  return gold?.kind === 'patch' ? goldPatchText(gold.patch) : undefined;
+}
+
+const goldPatchText = (patch: string) => (patch.endsWith('\n') ? patch : `${patch}\n`);
+
 export async function solve(solver: SolverName, task: Task, sandbox: Sandbox): Promise<void> {
   if (solver === 'null') return;
   const gold = task.gold;
   if (!gold) throw Object.assign(new Error(`${task.id} has no gold solution; the oracle cannot solve it`), { kind: 'no_gold' });
   const workdir = task.environment.workdir;
   if (gold.kind === 'patch') {
-    await sandbox.writeFile('/tmp/evolve-gold.patch', gold.patch.endsWith('\n') ? gold.patch : `${gold.patch}\n`);
+    await sandbox.writeFile('/tmp/evolve-gold.patch', goldPatchText(gold.patch));
     const r = await sandbox.exec('git apply --verbose /tmp/evolve-gold.patch && rm /tmp/evolve-gold.patch', { cwd: workdir, timeoutMs: 60_000 });
     if (r.exitCode !== 0) throw Object.assign(new Error(`${task.id}: the gold patch does not apply: ${r.output.trim().slice(-400)}`), { kind: 'gold_failed' });
     return;
