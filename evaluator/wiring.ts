@@ -50,7 +50,7 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
     runOne,
     dispose: async () => {
       await runOne.settle();
-      prepared.clear();
+      await prepared.clear();
     },
     ...(options.sandbox === 'docker' ? { reap: () => reapLeftovers(options.workspace ? { workspace: options.workspace } : {}) } : {}),
   };

@@ -13,22 +13,26 @@ import { loadSuite } from './suite.js';
 describe('PreparedWorkspaces', () => {
   const task = Task.parse({ id: 'demo-1', suite: 't', kind: 'swebench', statement: 's', environment: { image: 'img:1' }, workspace: { kind: 'image' }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
 
-  it('makes each workspace once for every sandbox of an evaluation, and clear() removes the copies', () => {
+  it('makes each workspace once for every sandbox of an evaluation, concurrent ones included, and clear() removes the copies', async () => {
     const cache = new PreparedWorkspaces();
     let made = 0;
-    const make = () => (made++, mkdtempSync(join(tmpdir(), 'evolve-prep-cache-')));
-    const first = cache.dirFor(task, 'dir\0/some/path', make);
-    expect(cache.dirFor(task, 'dir\0/some/path', make)).toBe(first);
+    const make = async () => (made++, mkdtempSync(join(tmpdir(), 'evolve-prep-cache-')));
+    const [first, again] = await Promise.all([cache.dirFor(task, 'dir\0/some/path', make), cache.dirFor(task, 'dir\0/some/path', make)]);
+    expect(again).toBe(first);
+    expect(await cache.dirFor(task, 'dir\0/some/path', make)).toBe(first);
     expect(made).toBe(1);
-    cache.clear();
+    await cache.clear();
     expect(existsSync(first)).toBe(false);
-    expect(cache.dirFor(task, 'dir\0/some/path', make)).not.toBe(first); // made again after a clear
-    cache.clear();
+    expect(await cache.dirFor(task, 'dir\0/some/path', make)).not.toBe(first); // made again after a clear
+    await cache.clear();
   });
 
-  it('a failing preparation is a prepare_failed error naming the task', () => {
+  it('a failing preparation is a prepare_failed error naming the task, and the next sandbox tries again', async () => {
     const cache = new PreparedWorkspaces();
-    expect(() => cache.dirFor(task, 'k', () => { throw Object.assign(new Error('x'), { stderr: 'fatal: not a git repository' }); })).toThrow(/^preparing the workspace of demo-1 on the host failed: fatal: not a git repository$/);
+    await expect(cache.dirFor(task, 'k', async () => { throw Object.assign(new Error('x'), { stderr: 'fatal: not a git repository' }); })).rejects.toThrow(/^preparing the workspace of demo-1 on the host failed: fatal: not a git repository$/);
+    const dir = await cache.dirFor(task, 'k', async () => mkdtempSync(join(tmpdir(), 'evolve-prep-cache-')));
+    expect(existsSync(dir)).toBe(true);
+    await cache.clear();
   });
 });
 

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sandbox } from '../evaluator/sandbox/types.js';
@@ -31,52 +32,60 @@ async function run(sandbox: Sandbox, script: string, what: string): Promise<void
   if (r.exitCode !== 0) throw Object.assign(new Error(`${what} failed (exit ${r.exitCode}): ${r.output.trim().slice(-600)}`), { kind: 'prepare_failed' });
 }
 
-/** Host git that reads no user or system config, so a host's autocrlf, hooks or signing cannot change the base. */
-function git(dir: string, ...args: string[]): string {
-  const env = { ...process.env, ...COMMIT_ENV, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
-  return execFileSync('git', ['-C', dir, '-c', 'user.name=evolve', '-c', 'user.email=evolve@localhost', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { stdio: 'pipe', env, encoding: 'utf8' });
+/**
+ * Host git commands in one shell (`g` is git with no user or system config, so a host's autocrlf, hooks or signing
+ * cannot change the base). One spawn per workspace, not one per command, and never a synchronous one: a spawn from
+ * a large node process is costly, and a synchronous one would stall every other run of the evaluation meanwhile.
+ */
+function hostGit(dir: string, script: string, vars: Record<string, string> = {}): Promise<void> {
+  const env = { ...process.env, ...COMMIT_ENV, ...vars, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
+  const g = 'g() { git -c user.name=evolve -c user.email=evolve@localhost -c commit.gpgsign=false -c init.defaultBranch=main "$@"; }';
+  return new Promise((resolve, reject) => {
+    execFile('sh', ['-c', `set -e\n${g}\n${script}`], { cwd: dir, env, maxBuffer: 16 << 20 }, (error, _out, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve()));
+  });
 }
 
 /** A fresh temporary folder filled by `fill`, removed again if filling fails. */
-function filledTemp(prefix: string, fill: (dir: string) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+async function filledTemp(prefix: string, fill: (dir: string) => Promise<void>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
   try {
-    fill(dir);
+    await fill(dir);
     return dir;
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
 /** A host copy of a folder workspace with its base committed, as commitBaseScript would commit it in the sandbox. */
 const committedCopy = (path: string) =>
-  filledTemp('evolve-ws-', (dir) => {
-    cpSync(path, dir, { recursive: true, verbatimSymlinks: true });
-    if (!existsSync(join(dir, '.git'))) git(dir, 'init', '-q', '--template=');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '--allow-empty', '-m', 'base');
-    git(dir, 'update-ref', BASE_REF, 'HEAD');
+  filledTemp('evolve-ws-', async (dir) => {
+    await cp(path, dir, { recursive: true, verbatimSymlinks: true });
+    await hostGit(dir, ['[ -d .git ] || g init -q --template=', 'g add -A', "g commit -q --allow-empty -m base", `g update-ref ${BASE_REF} HEAD`].join('\n'));
   });
 
 /** A host clone of `repo` at `baseCommit` with remotes, other branches, tags and unreachable objects gone. */
-const cloneAtBase = (repo: string, baseCommit: string) => filledTemp('evolve-repo-', (dir) => stripToBase(repo, baseCommit, dir));
+const cloneAtBase = (repo: string, baseCommit: string) =>
+  filledTemp('evolve-repo-', (dir) =>
+    hostGit(
+      dir,
+      [
+        'g clone -q --no-hardlinks "$REPO" .',
+        'g checkout -q -B main "$BASE"',
+        "refs=$(g for-each-ref --format='%(refname)')",
+        'for ref in $refs; do [ "$ref" = refs/heads/main ] || g update-ref -d "$ref"; done',
+        'for remote in $(g remote); do g remote remove "$remote"; done',
+        'g reflog expire --expire=now --all',
+        'g gc -q --prune=now',
+        `g update-ref ${BASE_REF} HEAD`,
+      ].join('\n'),
+      { REPO: repo, BASE: baseCommit },
+    ),
+  );
 
-function stripToBase(repo: string, baseCommit: string, dir: string): void {
-  git(dir, 'clone', '-q', '--no-hardlinks', repo, '.');
-  git(dir, 'checkout', '-q', '-B', 'main', baseCommit);
-  for (const ref of git(dir, 'for-each-ref', '--format=%(refname)').split('\n').filter(Boolean)) {
-    if (ref !== 'refs/heads/main') git(dir, 'update-ref', '-d', ref);
-  }
-  for (const remote of git(dir, 'remote').split('\n').filter(Boolean)) git(dir, 'remote', 'remove', remote);
-  git(dir, 'reflog', 'expire', '--expire=now', '--all');
-  git(dir, 'gc', '-q', '--prune=now');
-  git(dir, 'update-ref', BASE_REF, 'HEAD');
-}
-
-function preparedCopy(task: Task, make: () => string): string {
+async function preparedCopy(task: Task, make: () => Promise<string>): Promise<string> {
   try {
-    return make();
+    return await make();
   } catch (error) {
     const e = error as { stderr?: string; message?: string };
     throw Object.assign(new Error(`preparing the workspace of ${task.id} on the host failed: ${(e.stderr || e.message || String(error)).trim().slice(-600)}`), { kind: 'prepare_failed' });
@@ -85,39 +94,55 @@ function preparedCopy(task: Task, make: () => string): string {
 
 const live = new Set<PreparedWorkspaces>();
 process.once('exit', () => {
-  for (const cache of live) cache.clear();
+  for (const cache of live) for (const dir of cache.made()) rmSync(dir, { recursive: true, force: true });
 });
 
 /**
  * Host copies of prepared workspaces, one per workspace source, shared by the sandboxes of one evaluation (the
  * wiring owns one and clears it when the evaluation ends), so a suite's files are read once per evaluation.
+ * Concurrent sandboxes of one workspace share its one preparation.
  */
 export class PreparedWorkspaces {
-  private readonly dirs = new Map<string, string>();
+  private readonly dirs = new Map<string, Promise<string>>();
+  private readonly done = new Set<string>();
 
-  dirFor(task: Task, key: string, make: () => string): string {
+  dirFor(task: Task, key: string, make: () => Promise<string>): Promise<string> {
     let dir = this.dirs.get(key);
-    if (!dir || !existsSync(dir)) {
-      this.dirs.set(key, (dir = preparedCopy(task, make)));
+    if (!dir) {
       live.add(this);
+      dir = preparedCopy(task, make).then(
+        (made) => (this.done.add(made), made),
+        (error: unknown) => {
+          this.dirs.delete(key); // the next sandbox tries again
+          throw error;
+        },
+      );
+      this.dirs.set(key, dir);
     }
     return dir;
   }
 
-  clear(): void {
-    for (const dir of this.dirs.values()) rmSync(dir, { recursive: true, force: true });
+  /** Folders made so far. */
+  made(): string[] {
+    return [...this.done];
+  }
+
+  async clear(): Promise<void> {
+    const dirs = this.made();
     this.dirs.clear();
+    this.done.clear();
     live.delete(this);
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }
 
 /** Copies the host folder `make` prepares into the workdir: from the cache, or made for this sandbox alone. */
-async function copyPrepared(task: Task, sandbox: Sandbox, key: string, make: () => string, cache?: PreparedWorkspaces): Promise<void> {
-  const dir = cache ? cache.dirFor(task, key, make) : preparedCopy(task, make);
+async function copyPrepared(task: Task, sandbox: Sandbox, key: string, make: () => Promise<string>, cache?: PreparedWorkspaces): Promise<void> {
+  const dir = await (cache ? cache.dirFor(task, key, make) : preparedCopy(task, make));
   try {
     await sandbox.copyIn(dir, task.environment.workdir);
   } finally {
-    if (!cache) rmSync(dir, { recursive: true, force: true });
+    if (!cache) await rm(dir, { recursive: true, force: true });
   }
 }
 
