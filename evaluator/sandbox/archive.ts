@@ -20,14 +20,6 @@ function addDirs(pack: tar.Pack, dirs: string[], owner: Owner): void {
   for (const dir of dirs) pack.entry({ name: `${rel(dir)}/`, type: 'directory', mode: 0o755, uid: owner.uid, gid: owner.gid });
 }
 
-/** A tar that only creates directories. */
-export function tarOfDirs(dirs: string[], owner: Owner): Promise<Buffer> {
-  const pack = tar.pack();
-  addDirs(pack, dirs, owner);
-  pack.finalize();
-  return collect(pack);
-}
-
 /** A tar holding one file at absolute path `path`. */
 export function tarOfFile(path: string, content: string | Uint8Array, owner: Owner, dirs: string[] = []): Promise<Buffer> {
   const pack = tar.pack();

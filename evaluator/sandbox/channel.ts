@@ -69,14 +69,27 @@ done
 exec sleep infinity`;
 
 /**
- * The container's command: `sh` checks the loop's tools and runs it in bash, else just sleeps. `adopt` gives a
- * workdir built into the image to the sandbox user before anything else runs, which saves an exec per sandbox; the
- * first line (ready, none or adopt-failed) comes only after it.
+ * The container's command. `sh` first looks the sandbox user up in /etc/passwd (root when absent) and reports it,
+ * then gives it the workdir: a workdir built into the image is handed over whole, a missing one is created for
+ * it. Only then does the loop start (or, in an image without its tools, a plain sleep). So nothing about an image
+ * has to be learnt through the engine before a container runs.
  */
-export function channelCommand(adopt?: { dir: string; owner: string }): string[] {
-  const prelude = 'if [ -n "$1" ]; then chown -R "$2" "$1" || { printf "evolve-channel adopt-failed\\n"; exec sleep infinity; }; fi';
+export function channelCommand(user: string, workdir: string): string[] {
+  const prelude = [
+    'uid=0 gid=0 home=/root',
+    'while IFS=: read -r n _ i g _ h _; do if [ "$n" = "$1" ]; then uid=$i gid=$g home=${h:-/}; break; fi; done < /etc/passwd 2>/dev/null',
+    'printf "evolve-account %s %s %s\\n" "$uid" "$gid" "$home"',
+    'if [ "$uid" = 0 ]; then mkdir -p "$2"; elif [ -d "$2" ]; then chown -R "$uid:$gid" "$2"; else mkdir -p "$2" && chown "$uid:$gid" "$2"; fi || { printf "evolve-channel adopt-failed\\n"; exec sleep infinity; }',
+  ].join('\n');
   const loop = '{ command -v bash && command -v dd && command -v tar && command -v base64 && command -v mktemp; } >/dev/null 2>&1 && exec bash -c "$0"; printf "evolve-channel none\\n"; exec sleep infinity';
-  return ['sh', '-c', `${prelude}; ${loop}`, LOOP, adopt?.dir ?? '', adopt?.owner ?? ''];
+  return ['sh', '-c', `${prelude}\n${loop}`, LOOP, user, workdir];
+}
+
+/** The sandbox user as the container's first line reported it. */
+export interface ChannelAccount {
+  uid: number;
+  gid: number;
+  home: string;
 }
 
 /** Docker attach options that keep the main process's stdin open for the container's life. */
@@ -122,12 +135,14 @@ export class ContainerChannel {
   private commandRunning = false;
   /** Set when a command's loop did not answer after its kill: the engine's API does all the work from then on. */
   private stuck = false;
-  /** Resolves true once the loop runs, false when the image lacks its tools (or the stream ends first). */
+  /** True once the loop runs, false when the image lacks its tools or the stream ends first; account is set by then. */
   readonly ready: Promise<boolean>;
   /** Whether the loop can also run commands (the image has setsid, setpriv, stdbuf, head and wc). */
   commands = false;
-  /** Set when the container could not give the workdir to the sandbox user (channelCommand's adopt). */
+  /** Set when the container could not give the workdir to the sandbox user (see channelCommand). */
   adoptFailed = false;
+  /** The sandbox user, reported before the ready line. */
+  account: ChannelAccount | undefined;
   private settleReady!: (ok: boolean) => void;
 
   private constructor(private readonly stream: NodeJS.ReadWriteStream & { destroy?: () => void }, modem: Docker['modem']) {
@@ -266,6 +281,11 @@ export class ContainerChannel {
   }
 
   private onLine(line: string): void {
+    const account = /^evolve-account (\d+) (\d+) (.*)$/.exec(line);
+    if (account) {
+      this.account = { uid: Number(account[1]), gid: Number(account[2]), home: account[3]! };
+      return;
+    }
     if (line.startsWith('evolve-channel ')) {
       this.adoptFailed = line === 'evolve-channel adopt-failed';
       this.commands = line === 'evolve-channel ready files commands';

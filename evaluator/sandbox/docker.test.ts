@@ -191,14 +191,18 @@ describeDocker('Docker sandbox', () => {
     }
   });
 
-  it('creates the workdir (and folders under it) owned by the user on the first upload', async () => {
+  it('creates a missing workdir owned by the user, and folders under it on upload; a user the image lacks means root', async () => {
     const fresh = await provider.create({ image, workdir: '/work/space' });
+    const ghost = await provider.create({ image, workdir: '/work/space', user: 'ghost' });
     try {
       await fresh.writeFile('x/y/z.txt', 'z');
-      const r = await fresh.exec('stat -c %U /work/space /work/space/x /work/space/x/y /work/space/x/y/z.txt; ls -A /work/space');
-      expect(r.output).toBe('agent\nagent\nagent\nagent\nx\n');
+      const r = await fresh.exec('stat -c %U /work /work/space /work/space/x /work/space/x/y /work/space/x/y/z.txt; ls -A /work/space');
+      expect(r.output).toBe('root\nagent\nagent\nagent\nagent\nx\n');
+      expect(ghost.user).toBe('root');
+      expect((await ghost.exec('id -u; pwd; echo $HOME')).output).toBe('0\n/work/space\n/root\n');
     } finally {
       await fresh.dispose();
+      await ghost.dispose();
     }
   });
 
@@ -207,13 +211,13 @@ describeDocker('Docker sandbox', () => {
       { name: 'test-app', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN mkdir -p /app/sub && echo x > /app/sub/f\n', parent: pythonEnvRecipe() },
       { docker, labels: { 'evolve.test': `docker-test-${process.pid}` } },
     );
+    // Every container gives the workdir away in its main process as it starts: nothing is asked of the engine first.
     const app = await provider.create({ image: withApp, workdir: '/app' });
-    // The second container of the image gets the workdir given away by its main process as it starts.
     const again = await provider.create({ image: withApp, workdir: '/app' });
     try {
       const r = await app.exec('echo y > g && stat -c %U /app /app/sub/f g');
       expect(r.output).toBe('agent\nagent\nagent\n');
-      expect((await again.container.inspect()).Args.slice(-2)).toEqual(['/app', '1000:1000']);
+      expect((await again.container.inspect()).Args.slice(-2)).toEqual(['agent', '/app']);
       expect((await again.exec('stat -c %U /app /app/sub/f')).output).toBe('agent\nagent\n');
     } finally {
       await app.dispose();

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import Docker from 'dockerode';
 import { BASE_IMAGE, ensureBaseImage } from '../images/base.js';
 import { ensureImage, type BuildProgress } from '../images/build.js';
-import { extractStripped, firstFileOf, tarOfDirectory, tarOfDirs, tarOfFile, type Owner } from './archive.js';
+import { extractStripped, firstFileOf, tarOfDirectory, tarOfFile, type Owner } from './archive.js';
 import { diffScript } from './diff-script.js';
 import { CHANNEL_CONFIG, channelCommand, ContainerChannel } from './channel.js';
 import { dockerExec, type DockerExecRequest, killMarked } from './docker-exec.js';
@@ -38,8 +38,6 @@ export interface DockerProviderOptions {
 export class DockerProvider implements SandboxProvider {
   readonly name = 'docker' as const;
   readonly docker: Docker;
-  private readonly accounts = new Map<string, Account>();
-  private readonly paths = new Map<string, boolean>();
   /** Images seen to exist; a removed one surfaces as image_missing from createContainer anyway. */
   private readonly knownImages = new Set<string>();
 
@@ -53,14 +51,11 @@ export class DockerProvider implements SandboxProvider {
     const labels: Record<string, string> = { [SANDBOX_LABEL]: '1', [OWNER_LABEL]: ownerTag() };
     for (const [k, v] of Object.entries(spec.labels ?? {})) labels[k.startsWith(LABEL_PREFIX) ? k : LABEL_PREFIX + k] = v;
     const user = spec.user ?? this.options.user ?? 'agent';
-    // What an image holds is learnt from its first container; later ones give the workdir away as they start.
-    const seen = this.accounts.get(perImage(image, user));
-    const adoptAtStart = seen !== undefined && seen.uid !== 0 && this.paths.get(perImage(image, spec.workdir)) === true;
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer({
         Image: image,
-        Cmd: channelCommand(adoptAtStart ? { dir: spec.workdir, owner: `${seen.uid}:${seen.gid}` } : undefined),
+        Cmd: channelCommand(user, spec.workdir),
         ...CHANNEL_CONFIG,
         User: 'root',
         WorkingDir: '/',
@@ -81,9 +76,6 @@ export class DockerProvider implements SandboxProvider {
       throw fromDockerError(error, `creating a container from ${image}`);
     }
     try {
-      // Read before start, through the archive API; the workdir is created by the first upload (or exec).
-      const account = await this.accountFor(container, image, user);
-      const imageHasWorkdir = account.uid !== 0 && (await this.imageHas(container, image, spec.workdir));
       const channel = await ContainerChannel.attach(container);
       try {
         await container.start();
@@ -91,45 +83,17 @@ export class DockerProvider implements SandboxProvider {
         channel.close();
         throw error;
       }
-      const sandbox = new DockerSandbox(container, spec.workdir, account.name, account, channel, adoptAtStart);
-      // A workspace built into the image belongs to root: hand it to the user the agent runs as.
-      if (imageHasWorkdir && !adoptAtStart) await sandbox.adoptWorkdir();
-      return sandbox;
+      // The container's first lines name the user and say the workdir is theirs (see channelCommand).
+      await channel.ready;
+      const reported = channel.account;
+      if (!reported) throw new SandboxError('container_gone', `the container from ${image} stopped as it started`, 'Its image needs a `sh`; check that it runs with `docker run --rm IMAGE sh -c true`.');
+      if (channel.adoptFailed) throw new SandboxError('io', `cannot give ${spec.workdir} to ${user} as the container started`);
+      const account = { name: reported.uid === 0 ? 'root' : user, ...reported };
+      return new DockerSandbox(container, spec.workdir, account, channel);
     } catch (error) {
       await container.remove({ force: true, v: true }).catch(() => undefined);
       throw error instanceof SandboxError ? error : fromDockerError(error, 'starting the container');
     }
-  }
-
-  /** Whether the image already holds this path (asked once per image and path). */
-  private async imageHas(container: Docker.Container, image: string, path: string): Promise<boolean> {
-    const key = perImage(image, path);
-    let has = this.paths.get(key);
-    if (has === undefined) {
-      has = await container.infoArchive({ path }).then(
-        // dockerode hands back the HEAD response as a stream; left unread, it holds its socket open (and keeps
-        // the process alive) until the engine drops the connection minutes later.
-        (response: unknown) => ((response as { resume?: () => void } | undefined)?.resume?.(), true),
-        (error: { statusCode?: number }) => {
-          if (error.statusCode === 404) return false;
-          throw error;
-        },
-      );
-      this.paths.set(key, has);
-    }
-    return has;
-  }
-
-  /** The exec user and its ids, read from the image's /etc/passwd once per image; root when the user is absent. */
-  private async accountFor(container: Docker.Container, image: string, wanted: string): Promise<Account> {
-    const key = perImage(image, wanted);
-    let account = this.accounts.get(key);
-    if (!account) {
-      const passwd = (await firstFileOf(await container.getArchive({ path: '/etc/passwd' })))?.toString('utf8') ?? '';
-      account = findAccount(passwd, wanted) ?? ROOT;
-      this.accounts.set(key, account);
-    }
-    return account;
   }
 
   private async resolveImage(spec: SandboxSpec): Promise<string> {
@@ -146,9 +110,6 @@ export class DockerProvider implements SandboxProvider {
   }
 }
 
-/** Key of what is learnt once per image (an account, whether a path exists). */
-const perImage = (image: string, what: string) => `${image}\0${what}`;
-
 interface Account extends Owner {
   name: string;
   home: string;
@@ -156,51 +117,23 @@ interface Account extends Owner {
 
 const ROOT: Account = { name: 'root', uid: 0, gid: 0, home: '/root' };
 
-function findAccount(passwd: string, name: string): Account | undefined {
-  for (const line of passwd.split('\n')) {
-    const [user, , uid, gid, , home] = line.split(':');
-    if (user === name && uid && gid) return { name, uid: Number(uid), gid: Number(gid), home: home || '/' };
-  }
-  return undefined;
-}
-
 export class DockerSandbox implements Sandbox {
   readonly id: string;
+  readonly user: string;
   private disposed = false;
-  /** The workdir is created, owned by the user, by the first upload, or before the first exec. */
-  private workdirReady = false;
-  /** Set while the container's main process is still giving the workdir to the user; execs wait for it. */
-  private readonly started: Promise<void> | undefined;
 
+  /** `owner` is the sandbox user, who owns the workdir (the container's main process saw to it as it started). */
   constructor(
     readonly container: Docker.Container,
     readonly workdir: string,
-    readonly user: string,
     private readonly owner: Account,
     private readonly channel?: ContainerChannel,
-    adoptedAtStart = false,
   ) {
     this.id = container.id;
-    if (adoptedAtStart && channel) {
-      this.workdirReady = true;
-      this.started = channel.ready.then(() => {
-        if (channel.adoptFailed) throw new SandboxError('io', `cannot give ${workdir} to ${user} as the container started`);
-      });
-      this.started.catch(() => undefined); // surfaces at the first exec
-    }
-  }
-
-
-  /** Gives the workdir (already in the image) to the sandbox user. */
-  async adoptWorkdir(): Promise<void> {
-    const r = await this.run({ command: 'chown -R "$O" "$W"', user: 'root', cwd: '/', env: { O: `${this.owner.uid}:${this.owner.gid}`, W: this.workdir }, timeoutMs: 120_000 });
-    if (r.exitCode !== 0) throw new SandboxError('io', `cannot give ${this.workdir} to ${this.user}: ${r.output.trim()}`);
-    this.workdirReady = true;
+    this.user = owner.name;
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    await this.started;
-    if (!this.workdirReady) await this.upload(await tarOfDirs([this.workdir], this.owner));
     let cmd = command;
     if (options.stdin !== undefined) {
       const file = `/tmp/.evolve-stdin-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -306,7 +239,6 @@ export class DockerSandbox implements Sandbox {
   }
 
   async diff(): Promise<string> {
-    await this.started;
     const r = await this.run({ command: diffScript(this.workdir), user: this.user, cwd: '/', outputCapBytes: DIFF_CAP, timeoutMs: DIFF_TIMEOUT_MS });
     if (r.timedOut) throw new SandboxError('io', `computing the workspace diff took longer than ${DIFF_TIMEOUT_MS / 1000} s`, 'The workdir probably holds a huge number of files; check what the agent wrote.');
     if (r.exitCode !== 0) throw new SandboxError('io', `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`, 'The workdir must be a git repository with a commit (workspace preparation creates refs/evolve/base).');
@@ -326,7 +258,7 @@ export class DockerSandbox implements Sandbox {
 
   /** Directories an upload into `dir` should create as the sandbox user: the workdir and the chain below it. */
   private ownedDirs(dir: string): string[] {
-    const dirs = this.workdirReady ? [] : [this.workdir];
+    const dirs: string[] = [];
     const below = posix.relative(this.workdir, dir);
     if (below && !below.startsWith('..') && !posix.isAbsolute(below)) {
       const parts = below.split('/');
@@ -337,13 +269,9 @@ export class DockerSandbox implements Sandbox {
 
   /** One tar extracted at /, names absolute: no round trip to create folders first. */
   private async upload(archive: Buffer): Promise<void> {
-    if (await this.channel?.write(archive)) {
-      this.workdirReady = true;
-      return;
-    }
+    if (await this.channel?.write(archive)) return;
     try {
       await this.container.putArchive(archive, { path: '/' });
-      this.workdirReady = true;
     } catch (error) {
       throw fromDockerError(error, 'copying into the sandbox');
     }
