@@ -103,6 +103,10 @@ describe('runOne', () => {
     expect(log).toEqual(['create sb1:grader', 'prepare sb1:grader', `grade sb1:grader ${gold.length}`, 'dispose sb1:grader']);
     expect(r).toMatchObject({ outcome: 'resolved', exitReason: 'submitted' });
     expect(readFileSync(r.patchPath!, 'utf8')).toBe(gold);
+    const warmed = fakes({ knownPatch: () => gold });
+    warmed.deps.warmWorkspace = (t) => void warmed.log.push(`warm ${t.id}`);
+    await makeRunOne(warmed.deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
+    expect(warmed.log.slice(0, 2)).toEqual(['warm demo-1', 'create sb1:grader']); // host work overlaps the start
     const other = fakes({ knownPatch: () => gold, gradeInPlace: () => true });
     await makeRunOne(other.deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
     expect(other.log).toEqual(['create sb1:agent', 'prepare sb1:agent', 'solve oracle sb1:agent', 'grade sb1:agent 19', 'dispose sb1:agent']);

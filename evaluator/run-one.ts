@@ -33,6 +33,8 @@ export interface RunDeps {
   /** Folder for trajectories and patches (the workspace's runs/). */
   runsDir: string;
   prepareWorkspace(task: Task, sandbox: Sandbox): Promise<void>;
+  /** Starts prepareWorkspace's host-side work for a task, to overlap the container starts; failures surface there. */
+  warmWorkspace?(task: Task): void;
   /** Applies the patch in a fresh, prepared sandbox and runs the hidden tests. Throws on no/unparseable test log. */
   grade(task: Task, sandbox: Sandbox, patch: string, signal: AbortSignal): Promise<GradeOutcome>;
   solve(solver: SolverName, task: Task, sandbox: Sandbox, signal: AbortSignal): Promise<void>;
@@ -89,6 +91,7 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
     mkdirSync(dir, { recursive: true });
     const base: Pick<RunResult, 'durationMs'> & Partial<RunResult> = { durationMs: 0 };
     const fail = (infraError: InfraError, exitReason: string | null = null): RunResult => ({ ...base, outcome: null, exitReason, infraError, durationMs: Date.now() - t0 });
+    deps.warmWorkspace?.(job.task);
     let stage = 'create sandbox';
     let patch: string;
     let sandbox: Sandbox | undefined;

@@ -2,7 +2,7 @@ import type { SolverName } from './job.js';
 import type { RunOneFn } from './job.js';
 import { agentRunner, type AgentRunnerOptions } from './agent-runner.js';
 import { gradeTask, gradingMode } from '../tasks/grade.js';
-import { PreparedWorkspaces, prepareWorkspace } from '../tasks/prepare.js';
+import { PreparedWorkspaces, prepareWorkspace, warmWorkspace } from '../tasks/prepare.js';
 import { knownPatch, solve } from '../tasks/solvers.js';
 import { makeRunOne } from './run-one.js';
 import { DockerProvider } from './sandbox/docker.js';
@@ -38,6 +38,7 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
     provider,
     runsDir: options.runsDir,
     prepareWorkspace: (task, sandbox) => prepareWorkspace(task, sandbox, prepared),
+    warmWorkspace: (task) => warmWorkspace(task, prepared),
     grade: (task, sandbox, patch) => gradeTask(task, sandbox, patch),
     gradeInPlace: (task) => gradingMode(task) === 'in-place',
     solve: (solver, task, sandbox) => solve(solver, task, sandbox),

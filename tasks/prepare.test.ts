@@ -27,6 +27,16 @@ describe('PreparedWorkspaces', () => {
     await cache.clear();
   });
 
+  it('a preparation still running when the cache is cleared removes its folder when it ends', async () => {
+    const cache = new PreparedWorkspaces();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const late = cache.dirFor(task, 'k', async () => (await gate, mkdtempSync(join(tmpdir(), 'evolve-prep-cache-'))));
+    await cache.clear();
+    release();
+    expect(existsSync(await late)).toBe(false);
+  });
+
   it('a failing preparation is a prepare_failed error naming the task, and the next sandbox tries again', async () => {
     const cache = new PreparedWorkspaces();
     await expect(cache.dirFor(task, 'k', async () => { throw Object.assign(new Error('x'), { stderr: 'fatal: not a git repository' }); })).rejects.toThrow(/^preparing the workspace of demo-1 on the host failed: fatal: not a git repository$/);

@@ -112,14 +112,19 @@ export class PreparedWorkspaces {
     let dir = this.dirs.get(key);
     if (!dir) {
       live.add(this);
-      dir = preparedCopy(task, make).then(
-        (made) => (this.done.add(made), made),
+      const pending: Promise<string> = preparedCopy(task, make).then(
+        (made) => {
+          // Cleared meanwhile (a warm-up outliving its evaluation): nobody will ask for it.
+          if (this.dirs.get(key) !== pending) rmSync(made, { recursive: true, force: true });
+          else this.done.add(made);
+          return made;
+        },
         (error: unknown) => {
-          this.dirs.delete(key); // the next sandbox tries again
+          if (this.dirs.get(key) === pending) this.dirs.delete(key); // the next sandbox tries again
           throw error;
         },
       );
-      this.dirs.set(key, dir);
+      this.dirs.set(key, (dir = pending));
     }
     return dir;
   }
@@ -148,13 +153,28 @@ async function copyPrepared(task: Task, sandbox: Sandbox, key: string, make: () 
   }
 }
 
+/** The host folder a folder or git workspace is prepared into, with its cache key; undefined for an image one. */
+function hostSource(task: Task): { key: string; make: () => Promise<string> } | undefined {
+  const ws = task.workspace;
+  if (ws.kind === 'dir') return { key: `dir\0${ws.path}`, make: () => committedCopy(ws.path) };
+  if (ws.kind === 'git') return { key: `git\0${ws.repo}\0${ws.baseCommit}`, make: () => cloneAtBase(ws.repo, ws.baseCommit) };
+  return undefined;
+}
+
+/**
+ * Starts the host side of a task's preparation into the cache, so it overlaps the container's start. A failure
+ * is left for prepareWorkspace to report (the cache then tries again).
+ */
+export function warmWorkspace(task: Task, cache: PreparedWorkspaces): void {
+  const source = hostSource(task);
+  if (source) cache.dirFor(task, source.key, source.make).catch(() => undefined);
+}
+
 export async function prepareWorkspace(task: Task, sandbox: Sandbox, cache?: PreparedWorkspaces): Promise<void> {
   const workdir = task.environment.workdir;
-  const ws = task.workspace;
-  if (ws.kind === 'dir') {
-    await copyPrepared(task, sandbox, `dir\0${ws.path}`, () => committedCopy(ws.path), cache);
-  } else if (ws.kind === 'git') {
-    await copyPrepared(task, sandbox, `git\0${ws.repo}\0${ws.baseCommit}`, () => cloneAtBase(ws.repo, ws.baseCommit), cache);
+  const source = hostSource(task);
+  if (source) {
+    await copyPrepared(task, sandbox, source.key, source.make, cache);
   } else {
     // The image holds the workspace. A folder that is already a repository (a git task) is left exactly as built.
     await run(sandbox, `mkdir -p '${workdir}' && cd '${workdir}' && if [ -d .git ]; then exit 0; fi\n${commitBaseScript()}`, `preparing ${task.id}`);
