@@ -114,6 +114,9 @@ describeDocker('Docker sandbox', () => {
     await box.exec('mkdir -p deep');
     const r = await box.exec(`${PARENT}; id; echo "$HOME|$X"; pwd; ls /proc/$$/fd | tr '\\n' ' '`, { cwd: 'deep', env: { X: "it's a b" } });
     expect(r.output).toBe(`loop\nuid=1000(agent) gid=1000(agent) groups=1000(agent)\n/home/agent|it's a b\n/testbed/deep\n0 1 2 `);
+    // No capability survives the switch to the user, and none can be regained.
+    const caps = await box.exec("grep -E '^(CapPrm|CapEff|CapAmb|NoNewPrivs)' /proc/self/status | tr -s '\\t' ' '");
+    expect(caps.output).toBe('CapPrm: 0000000000000000\nCapEff: 0000000000000000\nCapAmb: 0000000000000000\nNoNewPrivs: 1\n');
     const root = await box.exec('id -u; echo $HOME', { user: 'root' });
     expect(root.output).toBe('0\n/root\n');
     const missing = await box.exec('pwd', { cwd: '/nowhere' });
