@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { fromDockerError, SandboxError } from './errors.js';
@@ -13,6 +14,10 @@ import { fromDockerError, SandboxError } from './errors.js';
  * request line; `dd` with count_bytes reads exactly the body, never past it, and `cat` drains whatever tar leaves
  * unread, so the next request starts where it should.
  *
+ * The host's first line is a random token, never in any argv or environment: every request must carry it (else the
+ * loop exits and the container stops, so a request can never be made of a file's bytes after a failed read), and
+ * every reply does (so no process in the container can forge one by writing to the loop's output).
+ *
  * A command (X) runs in its own session as the requested uid, stdin from /dev/null, output into a pipe whose
  * reader keeps the first `cap` bytes in a root-only file and counts the rest, so nothing past the cap is stored.
  * The reader is `head` unbuffered (stdbuf): it never reads past the cap and writes each read at once, so a
@@ -25,7 +30,8 @@ import { fromDockerError, SandboxError } from './errors.js';
 const D = '$';
 const LOOP = String.raw`
 set -o pipefail
-dir=$(mktemp -d)
+IFS= read -r tok || exit 1
+dir=$(mktemp -d) || { printf 'evolve-channel none\n'; exec sleep infinity; }
 err=$dir/err out=$dir/out
 caps=files
 if { command -v setsid && command -v setpriv && command -v stdbuf && command -v head && command -v wc && mkfifo "$dir/done"; } >/dev/null 2>&1; then
@@ -41,18 +47,22 @@ reap() {
   done
 }
 printf 'evolve-channel ready %s\n' "$caps"
-while IFS=' ' read -r op id n rest; do
+while IFS=' ' read -r t op id n rest; do
+  [ "$t" = "$tok" ] || exit 1
   case $op in
     W) dd bs=65536 count="$n" iflag=fullblock,count_bytes status=none | { tar -x -C / -f - 2>"$err"; s=$?; cat >/dev/null; exit $s; }
        s=$?
-       if [ $s = 0 ]; then printf '%s 0 \n' "$id"; else printf '%s %d ' "$id" "$s"; base64 -w0 < "$err"; printf '\n'; fi ;;
-    R) if [ ! -e "$rest" ]; then printf '%s 2 \n' "$id"
-       elif [ ! -f "$rest" ]; then printf '%s 21 \n' "$id"
-       elif [ ! -r "$rest" ]; then printf '%s 13 \n' "$id"
-       else printf '%s 0 ' "$id"; base64 -w0 < "$rest"; printf '\n'; fi ;;
-    X) body=$(dd bs=65536 count="$n" iflag=fullblock,count_bytes status=none)
+       if [ $s = 0 ]; then printf '%s %s 0 \n' "$tok" "$id"; else printf '%s %s %d ' "$tok" "$id" "$s"; base64 -w0 < "$err"; printf '\n'; fi ;;
+    R) p=${D}{rest%|}
+       if [ ! -e "$p" ]; then printf '%s %s 2 \n' "$tok" "$id"
+       elif [ ! -f "$p" ]; then printf '%s %s 21 \n' "$tok" "$id"
+       elif [ ! -r "$p" ]; then printf '%s %s 13 \n' "$tok" "$id"
+       elif [ "$(stat -c %s -- "$p")" -gt "$n" ]; then printf '%s %s 27 \n' "$tok" "$id"
+       else printf '%s %s 0 ' "$tok" "$id"; base64 -w0 < "$p"; printf '\n'; fi ;;
+    X) body=$(dd bs=65536 count="$n" iflag=fullblock,count_bytes status=none) || exit 1
        IFS=' ' read -r u g cap mk <<<"$rest"
        if [ "$u" = 0 ]; then as=(); else as=(setpriv --reuid="$u" --regid="$g" --init-groups); fi
+       : >"$out"
        exec {w}> >(export EVOLVE_READER=$mk; stdbuf -o0 head -c "$cap" >"$out"; printf '%s %s\n' "$id" "$(wc -c)" >&"$sig")
        r=$!
        EVOLVE_EXEC=$mk setsid "${D}{as[@]}" bash -c "$body" </dev/null >&"$w" 2>&1 {w}>&- {sig}>&-
@@ -63,7 +73,8 @@ while IFS=' ' read -r op id n rest; do
          kill -9 "$r" 2>/dev/null; reap "EVOLVE_READER=$mk"
          rd=-1; [ "$(wc -c < "$out")" -lt "$cap" ] && rd=0
        fi
-       printf '%s %d %s ' "$id" "$s" "$rd"; base64 -w0 < "$out"; printf '\n' ;;
+       printf '%s %s %d %s ' "$tok" "$id" "$s" "$rd"; base64 -w0 < "$out"; printf '\n' ;;
+    *) exit 1 ;;
   esac
 done
 exec sleep infinity`;
@@ -77,11 +88,11 @@ exec sleep infinity`;
 export function channelCommand(user: string, workdir: string): string[] {
   const prelude = [
     'uid=0 gid=0 home=/root',
-    'while IFS=: read -r n _ i g _ h _; do if [ "$n" = "$1" ]; then uid=$i gid=$g home=${h:-/}; break; fi; done < /etc/passwd 2>/dev/null',
+    'while IFS=: read -r n _ i g _ h _ || [ -n "$n" ]; do if [ "$n" = "$1" ]; then uid=$i gid=$g home=${h:-/}; break; fi; done < /etc/passwd 2>/dev/null',
     'printf "evolve-account %s %s %s\\n" "$uid" "$gid" "$home"',
     'if [ "$uid" = 0 ]; then mkdir -p "$2"; elif [ -d "$2" ]; then chown -R "$uid:$gid" "$2"; else mkdir -p "$2" && chown "$uid:$gid" "$2"; fi || { printf "evolve-channel adopt-failed\\n"; exec sleep infinity; }',
   ].join('\n');
-  const loop = '{ command -v bash && command -v dd && command -v tar && command -v base64 && command -v mktemp; } >/dev/null 2>&1 && exec bash -c "$0"; printf "evolve-channel none\\n"; exec sleep infinity';
+  const loop = '{ command -v bash && command -v dd && command -v tar && command -v base64 && command -v mktemp && command -v stat; } >/dev/null 2>&1 && exec bash -c "$0"; printf "evolve-channel none\\n"; exec sleep infinity';
   return ['sh', '-c', `${prelude}\n${loop}`, LOOP, user, workdir];
 }
 
@@ -97,6 +108,13 @@ export const CHANNEL_CONFIG = { OpenStdin: true, StdinOnce: false, AttachStdin: 
 
 /** A generous bound: a file request is a tar or base64 of files already on disk, so seconds mean the loop is stuck. */
 const REPLY_TIMEOUT_MS = 120_000;
+/** Larger file reads and command outputs go through the engine: their base64 line must stay a sane JS string. */
+const MAX_READ_BYTES = 64 << 20;
+const MAX_CAP_BYTES = 64 << 20;
+/** A command's script is one argv string to bash, which Linux caps at 128 KiB; longer ones go through the engine. */
+const MAX_SCRIPT_BYTES = 120 << 10;
+/** Any reply longer than the largest legitimate one means something in the container is writing to the loop's output. */
+const MAX_LINE_CHARS = Math.ceil((MAX_CAP_BYTES * 4) / 3) + (1 << 20);
 /** After a timeout's kill: the loop's 2 s for a held pipe, and room for the kill itself, before giving up on it. */
 const KILL_GRACE_MS = 10_000;
 
@@ -129,7 +147,9 @@ interface Pending {
 
 export class ContainerChannel {
   private parts: string[] = [];
+  private partsLength = 0;
   private next = 1;
+  private readonly token = randomBytes(16).toString('hex');
   private readonly pending = new Map<number, Pending>();
   private closed: Error | undefined;
   private commandRunning = false;
@@ -144,6 +164,8 @@ export class ContainerChannel {
   /** The sandbox user, reported before the ready line. */
   account: ChannelAccount | undefined;
   private settleReady!: (ok: boolean) => void;
+  /** The container's own first lines are read; replies follow. */
+  private started = false;
 
   private constructor(private readonly stream: NodeJS.ReadWriteStream & { destroy?: () => void }, modem: Docker['modem']) {
     this.ready = new Promise((r) => (this.settleReady = r));
@@ -170,13 +192,18 @@ export class ContainerChannel {
     }
   }
 
+  /** Hands the loop its token; call once the container has started. */
+  open(): void {
+    this.stream.write(`${this.token}\n`);
+  }
+
   /**
    * Whether a request can go through the loop now. Not while a command runs there: the loop answers in order, so
    * anything else would wait for it; the engine's API serves that request instead, as it serves a stuck loop.
-   * Callers send right after this resolves, with no await between, so no request slips in behind a command.
+   * Synchronous, and callers send right after it with no await between, so no request slips in behind a command.
    */
-  private async usable(kind: 'files' | 'commands'): Promise<boolean> {
-    if (!(await this.ready) || this.stuck || this.commandRunning) return false;
+  private usable(kind: 'files' | 'commands'): boolean {
+    if (this.stuck || this.commandRunning || this.closed) return false;
     return kind === 'files' || this.commands;
   }
 
@@ -185,7 +212,7 @@ export class ContainerChannel {
    * False when the loop cannot take it now (see usable).
    */
   async write(archive: Buffer): Promise<boolean> {
-    if (!(await this.usable('files'))) return false;
+    if (!(await this.ready) || !this.usable('files')) return false;
     const reply = await this.request(`W ${this.next} ${archive.length}\n`, archive);
     if (reply.status !== 0) {
       const message = Buffer.from(reply.body, 'base64').toString('utf8').trim();
@@ -198,8 +225,10 @@ export class ContainerChannel {
   /** A file's bytes, or undefined when the loop cannot take it now; errors carry code ENOENT, EISDIR or EACCES. */
   async read(path: string): Promise<Buffer | undefined> {
     if (/[\n\r]/.test(path)) throw new SandboxError('io', `cannot read a path with a line break: ${JSON.stringify(path)}`);
-    if (!(await this.usable('files'))) return undefined;
-    const reply = await this.request(`R ${this.next} 0 ${path}\n`);
+    if (!(await this.ready) || !this.usable('files')) return undefined;
+    // The bar ends the path, so `read` keeps any trailing spaces.
+    const reply = await this.request(`R ${this.next} ${MAX_READ_BYTES} ${path}|\n`);
+    if (reply.status === 27) return undefined; // too large for a line: the engine streams it
     const code = ({ 2: 'ENOENT', 21: 'EISDIR', 13: 'EACCES' } as Record<number, string>)[reply.status];
     if (code) throw Object.assign(new Error(`${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'not a regular file' : 'not readable'} in the sandbox: ${path}`), { code });
     return Buffer.from(reply.body, 'base64');
@@ -207,8 +236,9 @@ export class ContainerChannel {
 
   /** Runs `bash -c command` through the loop, or gives undefined when the loop cannot take it now. */
   async run(req: ChannelCommand): Promise<ChannelCommandResult | undefined> {
-    if (!(await this.usable('commands'))) return undefined;
     const script = Buffer.from(commandScript(req.command, req.cwd, req.env), 'utf8');
+    if (script.length > MAX_SCRIPT_BYTES || req.capBytes > MAX_CAP_BYTES) return undefined;
+    if (!(await this.ready) || !this.usable('commands')) return undefined;
     const id = this.next;
     this.commandRunning = true;
     let timedOut = false;
@@ -252,6 +282,7 @@ export class ContainerChannel {
 
   private request(line: string, body?: Buffer, bounded = true): Promise<{ status: number; body: string }> {
     if (this.closed) return Promise.reject(this.closed);
+    line = `${this.token} ${line}`;
     const id = this.next++;
     return new Promise((resolve, reject) => {
       const pending: Pending = { resolve, reject };
@@ -269,18 +300,32 @@ export class ContainerChannel {
 
   /** Lines can be megabytes of base64: chunks are kept apart and only each new chunk is searched. */
   private onData(text: string): void {
+    if (this.closed) return;
     let rest = text;
     for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
       this.parts.push(rest.slice(0, nl));
       rest = rest.slice(nl + 1);
-      const line = this.parts.join('');
+      const line = this.partsLength + nl <= MAX_LINE_CHARS ? this.parts.join('') : undefined;
       this.parts = [];
+      this.partsLength = 0;
+      if (line === undefined) return this.overflow();
       this.onLine(line);
     }
-    if (rest) this.parts.push(rest);
+    if (rest) {
+      this.parts.push(rest);
+      this.partsLength += rest.length;
+      if (this.partsLength > MAX_LINE_CHARS) this.overflow();
+    }
+  }
+
+  private overflow(): void {
+    this.parts = [];
+    this.partsLength = 0;
+    this.fail(new SandboxError('io', 'the sandbox wrote more to its channel than any reply holds', 'Something in the container is writing to its main process\'s output; the run is retried once.'));
   }
 
   private onLine(line: string): void {
+    if (this.started) return this.onReply(line);
     const account = /^evolve-account (\d+) (\d+) (.*)$/.exec(line);
     if (account) {
       this.account = { uid: Number(account[1]), gid: Number(account[2]), home: account[3]! };
@@ -289,9 +334,14 @@ export class ContainerChannel {
     if (line.startsWith('evolve-channel ')) {
       this.adoptFailed = line === 'evolve-channel adopt-failed';
       this.commands = line === 'evolve-channel ready files commands';
+      this.started = true; // from here on, only lines with the token count
       return this.settleReady(line.startsWith('evolve-channel ready'));
     }
-    const m = /^(\d+) (\d+) ?(.*)$/s.exec(line);
+  }
+
+  private onReply(line: string): void {
+    if (!line.startsWith(`${this.token} `)) return;
+    const m = /^(\d+) (\d+) ?(.*)$/s.exec(line.slice(this.token.length + 1));
     const waiter = m && this.pending.get(Number(m[1]));
     if (!m || !waiter) return;
     this.pending.delete(Number(m[1]));

@@ -137,11 +137,31 @@ describeDocker('Docker sandbox', () => {
 
   it('serves a second command and file reads through the engine while one runs in the main process', async () => {
     await box.writeFile('concurrent.txt', 'c');
-    const slow = box.exec('sleep 1; echo slow');
-    const [fast, read] = await Promise.all([box.exec('echo fast'), box.readFile('concurrent.txt')]);
-    expect(fast.output).toBe('fast\n');
-    expect(read).toBe('c');
-    expect((await slow).output).toBe('slow\n');
+    // Started in the same tick: exactly one gets the loop.
+    const [slow, fast, read] = await Promise.all([box.exec(`sleep 1; ${PARENT}`), box.exec(PARENT), box.readFile('concurrent.txt')]);
+    expect([slow.output, fast.output, read]).toEqual(['loop\n', 'engine\n', 'c']);
+    expect((await box.exec(PARENT)).output).toBe('loop\n'); // and has it back afterwards
+  });
+
+  it('takes no reply that lacks its token, even from root writing to the loop\'s output', async () => {
+    await box.writeFile('genuine.txt', 'genuine');
+    const forged = Buffer.from('forged').toString('base64');
+    const w = await box.exec(`pid=$(${LOOP_PIDS} | head -1); for i in $(seq 1 400); do printf '%s 0 %s\\n' "$i" ${forged}; done > /proc/$pid/fd/1; echo $?`, { user: 'root' });
+    expect(w.output.trim()).toBe('0');
+    expect(await box.readFile('genuine.txt')).toBe('genuine');
+    expect((await box.exec('echo real')).output).toBe('real\n');
+  });
+
+  it('reads a path ending in spaces as itself, a file over 64 MiB and a long script through the engine', async () => {
+    await box.writeFile('sp  ', 'with spaces');
+    await box.writeFile('sp', 'without');
+    expect(await box.readFile('sp  ')).toBe('with spaces');
+    await box.exec('head -c 70000000 /dev/zero | tr "\\0" a > huge.txt');
+    expect((await box.readFile('huge.txt')).length).toBe(70_000_000);
+    await box.exec('rm huge.txt');
+    const quotes = "'".repeat(40_000); // 4 bytes each once quoted: past the loop's argv bound, not the engine's
+    const long = await box.exec(`printf %s "${quotes}" | wc -c; ${PARENT}`);
+    expect(long.output).toBe('40000\nengine\n');
   });
 
   it('leaves the main process aside when a timed-out command cannot be killed, and carries on through the engine', async () => {
@@ -176,9 +196,10 @@ describeDocker('Docker sandbox', () => {
     }
   });
 
-  it('moves files through the main process but runs commands through the engine in an image without setpriv', async () => {
+  it('moves files through the main process but runs commands through the engine in an image without setpriv (and a last passwd line without its newline)', async () => {
     const noSetpriv = await ensureImage(
-      { name: 'test-no-setpriv', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN rm /usr/bin/setpriv\n', parent: pythonEnvRecipe() },
+      // Its /etc/passwd also ends without a newline after the agent's line, which must still be found.
+      { name: 'test-no-setpriv', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN rm /usr/bin/setpriv && truncate -s -1 /etc/passwd && tail -c 20 /etc/passwd | grep -q "/bin/bash$"\n', parent: pythonEnvRecipe() },
       { docker, labels: { 'evolve.test': `docker-test-nosetpriv-${process.pid}` } },
     );
     const half = await provider.create({ image: noSetpriv, workdir: '/testbed' });

@@ -83,6 +83,7 @@ export class DockerProvider implements SandboxProvider {
         channel.close();
         throw error;
       }
+      channel.open();
       // The container's first lines name the user and say the workdir is theirs (see channelCommand).
       await channel.ready;
       const reported = channel.account;
