@@ -74,6 +74,7 @@ while IFS=' ' read -r t op id n rest; do
          rd=-1; [ "$(wc -c < "$out")" -lt "$cap" ] && rd=0
        fi
        printf '%s %s %d %s ' "$tok" "$id" "$s" "$rd"; base64 -w0 < "$out"; printf '\n' ;;
+    Q) exit 0 ;;
     *) exit 1 ;;
   esac
 done
@@ -166,6 +167,9 @@ export class ContainerChannel {
   private settleReady!: (ok: boolean) => void;
   /** The container's own first lines are read; replies follow. */
   private started = false;
+  /** Resolves when the stream ends: the container's main process has exited. */
+  private readonly ended: Promise<void>;
+  private settleEnded!: () => void;
 
   private constructor(private readonly stream: NodeJS.ReadWriteStream & { destroy?: () => void }, modem: Docker['modem']) {
     this.ready = new Promise((r) => (this.settleReady = r));
@@ -176,7 +180,11 @@ export class ContainerChannel {
       },
     });
     modem.demuxStream(stream, sink, sink);
-    const end = (why: string) => () => this.fail(new SandboxError('container_gone', `the sandbox's channel ${why}`, 'The container stopped or was removed from outside evolve; the run is retried once.'));
+    this.ended = new Promise((r) => (this.settleEnded = r));
+    const end = (why: string) => () => {
+      this.settleEnded();
+      this.fail(new SandboxError('container_gone', `the sandbox's channel ${why}`, 'The container stopped or was removed from outside evolve; the run is retried once.'));
+    };
     stream.on('end', end('closed'));
     stream.on('close', end('closed'));
     stream.on('error', end('failed'));
@@ -264,6 +272,20 @@ export class ContainerChannel {
       clearTimeout(timer);
       this.commandRunning = false;
     }
+  }
+
+  /**
+   * Ends the container from inside: the loop exits, and with the namespace's init every process in it. True once
+   * the engine has seen it exit, which is quicker than a kill through the engine; false when the loop cannot take
+   * the request now (a command runs there, or it is stuck) or the exit is not seen within 5 s.
+   */
+  async quit(): Promise<boolean> {
+    if (!(await this.ready) || !this.usable('files')) return false;
+    this.stream.write(`${this.token} Q 0 0\n`);
+    let timer: NodeJS.Timeout | undefined;
+    const seen = await Promise.race([this.ended.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5_000)))]);
+    clearTimeout(timer);
+    return seen;
   }
 
   close(): void {

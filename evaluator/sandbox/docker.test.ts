@@ -328,9 +328,20 @@ describeDocker('Docker sandbox', () => {
     expect((await box.container.inspect()).State.Running).toBe(true);
   });
 
-  it('leaves no container behind after dispose', async () => {
+  it('leaves no container behind after dispose, ended from inside when idle and through the engine while a command runs', async () => {
     const once = await provider.create({ image, workdir: '/w' });
     await once.dispose();
+    // Ended from inside, it has stopped by the time dispose returns.
+    expect(await once.container.inspect().then((i) => i.State.Running, () => false)).toBe(false);
+    const busy = await provider.create({ image, workdir: '/w' });
+    const running = busy.exec('sleep 30').catch((error: unknown) => error);
+    await new Promise((r) => setTimeout(r, 200));
+    const t = Date.now();
+    await busy.dispose();
+    expect(await running).toMatchObject({ kind: 'container_gone' });
+    expect(Date.now() - t).toBeLessThan(5000);
+    await waitRemoved(busy);
+    await expect(busy.container.inspect()).rejects.toMatchObject({ statusCode: 404 });
     await once.dispose(); // idempotent
     await waitRemoved(once);
     await expect(once.container.inspect()).rejects.toMatchObject({ statusCode: 404 });

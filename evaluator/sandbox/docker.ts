@@ -250,8 +250,9 @@ export class DockerSandbox implements Sandbox {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    // AutoRemove then has the engine delete the container and its anonymous volumes.
+    if (await this.channel?.quit()) return;
     this.channel?.close();
-    // SIGKILL; AutoRemove then has the engine delete the container and its anonymous volumes.
     await this.container.kill().catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 404 && error.statusCode !== 409) throw fromDockerError(error, 'removing the container');
     });
