@@ -8,6 +8,7 @@ import { describeDocker } from '../../test/docker.js';
 import { ensureImage } from '../images/build.js';
 import { pruneImages } from '../images/manage.js';
 import { pythonEnvRecipe } from '../images/python-env.js';
+import { imageTag } from '../images/recipe.js';
 import { DockerProvider, type DockerSandbox, OWNER_LABEL } from './docker.js';
 import { SandboxError } from './errors.js';
 import { reapLeftovers } from './reaper.js';
@@ -345,6 +346,24 @@ describeDocker('Docker sandbox', () => {
     await once.dispose(); // idempotent
     await waitRemoved(once);
     await expect(once.container.inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('builds a recipe image again when it was removed after a sandbox used it', async () => {
+    const recipe = { name: 'test-removed', dockerfile: `ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN echo ${process.pid} > /removed-test\n`, parent: pythonEnvRecipe() };
+    const tag = imageTag(recipe);
+    const own = new DockerProvider({ docker });
+    try {
+      const first = await own.create({ image: recipe, workdir: '/w' });
+      await first.dispose();
+      await waitRemoved(first);
+      await docker.getImage(tag).remove({ force: true });
+      const again = await own.create({ image: recipe, workdir: '/w' }); // known to this provider, gone from the engine
+      expect((await again.exec('cat /removed-test')).output).toBe(`${process.pid}\n`);
+      await again.dispose();
+      await waitRemoved(again);
+    } finally {
+      await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    }
   });
 
   it('maps a missing image to image_missing', async () => {

@@ -4,6 +4,7 @@ import { posix } from 'node:path';
 import Docker from 'dockerode';
 import { BASE_IMAGE, ensureBaseImage } from '../images/base.js';
 import { ensureImage, type BuildProgress } from '../images/build.js';
+import { imageTag } from '../images/recipe.js';
 import { extractStripped, firstFileOf, tarOfDirectory, tarOfFile, type Owner } from './archive.js';
 import { diffScript } from './diff-script.js';
 import { CHANNEL_CONFIG, channelCommand, ContainerChannel } from './channel.js';
@@ -38,7 +39,10 @@ export interface DockerProviderOptions {
 export class DockerProvider implements SandboxProvider {
   readonly name = 'docker' as const;
   readonly docker: Docker;
-  /** Images seen to exist; a removed one surfaces as image_missing from createContainer anyway. */
+  /**
+   * Images seen to exist (recipes by their content tag). One removed meanwhile fails createContainer as
+   * image_missing and is forgotten then; create() then looks it up (or builds it) again.
+   */
   private readonly knownImages = new Set<string>();
 
   constructor(private readonly options: DockerProviderOptions = {}) {
@@ -47,6 +51,16 @@ export class DockerProvider implements SandboxProvider {
 
   async create(spec: SandboxSpec): Promise<DockerSandbox> {
     const image = await this.resolveImage(spec);
+    try {
+      return await this.createFrom(image, spec);
+    } catch (error) {
+      if (!(error instanceof SandboxError && error.kind === 'image_missing') || this.knownImages.has(image)) throw error;
+      // Removed since it was seen (createFrom forgot it): look it up, or build it, again, once.
+      return this.createFrom(await this.resolveImage(spec), spec);
+    }
+  }
+
+  private async createFrom(image: string, spec: SandboxSpec): Promise<DockerSandbox> {
     const limits = { ...DEFAULT_LIMITS, ...this.options.limits, ...spec.limits };
     const labels: Record<string, string> = { [SANDBOX_LABEL]: '1', [OWNER_LABEL]: ownerTag() };
     for (const [k, v] of Object.entries(spec.labels ?? {})) labels[k.startsWith(LABEL_PREFIX) ? k : LABEL_PREFIX + k] = v;
@@ -73,7 +87,9 @@ export class DockerProvider implements SandboxProvider {
         },
       });
     } catch (error) {
-      throw fromDockerError(error, `creating a container from ${image}`);
+      const failure = fromDockerError(error, `creating a container from ${image}`);
+      if (failure.kind === 'image_missing') this.knownImages.delete(image);
+      throw failure;
     }
     try {
       const channel = await ContainerChannel.attach(container);
@@ -97,16 +113,24 @@ export class DockerProvider implements SandboxProvider {
     }
   }
 
+  /** An image tag that exists: found, pulled or built once per provider, then taken as known (see knownImages). */
   private async resolveImage(spec: SandboxSpec): Promise<string> {
-    if (typeof spec.image !== 'string') return ensureImage(spec.image, { docker: this.docker, onProgress: this.options.onBuildProgress });
-    if (this.knownImages.has(spec.image)) return spec.image;
-    if (spec.image === BASE_IMAGE) return ensureBaseImage({ docker: this.docker, onProgress: this.options.onBuildProgress });
+    const wanted = typeof spec.image === 'string' ? spec.image : imageTag(spec.image);
+    if (this.knownImages.has(wanted)) return wanted;
+    const tag = await this.findImage(spec.image);
+    this.knownImages.add(tag);
+    return tag;
+  }
+
+  private async findImage(image: SandboxSpec['image']): Promise<string> {
+    const onProgress = this.options.onBuildProgress;
+    if (typeof image !== 'string') return ensureImage(image, { docker: this.docker, onProgress });
+    if (image === BASE_IMAGE) return ensureBaseImage({ docker: this.docker, onProgress });
     try {
-      await this.docker.getImage(spec.image).inspect();
-      this.knownImages.add(spec.image);
-      return spec.image;
+      await this.docker.getImage(image).inspect();
+      return image;
     } catch (error) {
-      throw fromDockerError(error, `looking up image ${spec.image}`);
+      throw fromDockerError(error, `looking up image ${image}`);
     }
   }
 }
