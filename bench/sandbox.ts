@@ -15,7 +15,7 @@ const argRuns = process.argv.indexOf('--runs');
 const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 10;
 const COMMAND = 'cd /testbed 2>/dev/null || mkdir -p /testbed && cd /testbed; python3 -c "print(sum(range(1000)))" > out.txt; cat out.txt';
 
-/** A small git workspace like a task's: 40 source files, one commit, refs/evolve/base. */
+/** A small git workspace like a prepared task's (tasks/prepare.ts): 40 source files, one commit packed, refs/evolve/base. */
 function makeWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'evolve-bench-ws-'));
   mkdirSync(join(dir, 'src'));
@@ -24,6 +24,7 @@ function makeWorkspace(): string {
   git('init', '-q', '.');
   git('add', '-A');
   git('commit', '-qm', 'base');
+  git('repack', '-a', '-d', '-q', '-n');
   git('update-ref', 'refs/evolve/base', 'HEAD');
   return dir;
 }
