@@ -23,6 +23,8 @@ export const OWNER_LABEL = 'evolve.owner';
 export const SANDBOX_LABEL = 'evolve.sandbox';
 const DIFF_CAP = 64 << 20;
 const DIFF_TIMEOUT_MS = 120_000;
+/** Bound on the container's start-up lines; a built-in workdir's `chown -R` comes first. */
+const READY_TIMEOUT_MS = 300_000;
 
 export function ownerTag(): string {
   return `${process.pid}@${hostname()}`;
@@ -101,7 +103,11 @@ export class DockerProvider implements SandboxProvider {
       }
       channel.open();
       // The container's first lines name the user and say the workdir is theirs (see channelCommand).
-      await channel.ready;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SandboxError('io', `the container from ${image} did not report ready within ${READY_TIMEOUT_MS / 1000} s`, 'Handing a large built-in workdir to the sandbox user can take long; check the image.')), READY_TIMEOUT_MS);
+      });
+      await Promise.race([channel.ready, late]).finally(() => clearTimeout(timer));
       const reported = channel.account;
       if (!reported) throw new SandboxError('container_gone', `the container from ${image} stopped as it started`, 'Its image needs a `sh`; check that it runs with `docker run --rm IMAGE sh -c true`.');
       if (channel.adoptFailed) throw new SandboxError('io', `cannot give ${spec.workdir} to ${user} as the container started`);
