@@ -11,6 +11,7 @@ import { pythonEnvRecipe } from '../images/python-env.js';
 import { imageTag } from '../images/recipe.js';
 import { DockerProvider, type DockerSandbox, OWNER_LABEL } from './docker.js';
 import { SandboxError } from './errors.js';
+import type { SandboxSpec } from './types.js';
 import { reapLeftovers } from './reaper.js';
 
 // Against the real engine. One shared container for the cheap checks; the limit tests get their own.
@@ -37,6 +38,28 @@ async function waitRemoved(sandbox: DockerSandbox): Promise<void> {
   for (let i = 0; i < 50; i++) {
     if (await sandbox.container.inspect().then(() => false, () => true)) return;
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A sandbox for `use`, disposed and gone from the engine afterwards. */
+async function withSandbox(spec: SandboxSpec, use: (box: DockerSandbox) => Promise<void>): Promise<void> {
+  const box = await provider.create(spec);
+  try {
+    await use(box);
+  } finally {
+    await box.dispose();
+    await waitRemoved(box);
+  }
+}
+
+/** An image of the Python environment plus Dockerfile `steps`, removed once `use` is done with it. */
+async function withTestImage(name: string, steps: string, use: (image: string) => Promise<void>): Promise<void> {
+  const label = `docker-test-${name}-${process.pid}`;
+  const tag = await ensureImage({ name: `test-${name}`, dockerfile: `ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\n${steps}\n`, parent: pythonEnvRecipe() }, { docker, labels: { 'evolve.test': label } });
+  try {
+    await use(tag);
+  } finally {
+    await pruneImages({ docker, label: `evolve.test=${label}` });
   }
 }
 
@@ -181,39 +204,25 @@ describeDocker('Docker sandbox', () => {
   }, 30_000);
 
   it('falls back to the archive API in an image that lacks the loop\'s tools', async () => {
-    const bare = await ensureImage(
-      { name: 'test-no-base64', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN rm /usr/bin/base64\n', parent: pythonEnvRecipe() },
-      { docker, labels: { 'evolve.test': `docker-test-nob64-${process.pid}` } },
+    await withTestImage('no-base64', 'RUN rm /usr/bin/base64', (bare) =>
+      withSandbox({ image: bare, workdir: '/testbed' }, async (plain) => {
+        await plain.writeFile('a/b.txt', 'through putArchive');
+        expect(await plain.readFile('a/b.txt')).toBe('through putArchive');
+        expect((await plain.exec(`stat -c %U a/b.txt; ${LOOP_PIDS} | wc -l`)).output).toBe('agent\n0\n');
+      }),
     );
-    const plain = await provider.create({ image: bare, workdir: '/testbed' });
-    try {
-      await plain.writeFile('a/b.txt', 'through putArchive');
-      expect(await plain.readFile('a/b.txt')).toBe('through putArchive');
-      expect((await plain.exec(`stat -c %U a/b.txt; ${LOOP_PIDS} | wc -l`)).output).toBe('agent\n0\n');
-    } finally {
-      await plain.dispose();
-      await waitRemoved(plain);
-      await pruneImages({ docker, label: `evolve.test=docker-test-nob64-${process.pid}` });
-    }
   });
 
   it('moves files through the main process but runs commands through the engine in an image without setpriv (and a last passwd line without its newline)', async () => {
-    const noSetpriv = await ensureImage(
-      // Its /etc/passwd also ends without a newline after the agent's line, which must still be found.
-      { name: 'test-no-setpriv', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN rm /usr/bin/setpriv && truncate -s -1 /etc/passwd && tail -c 20 /etc/passwd | grep -q "/bin/bash$"\n', parent: pythonEnvRecipe() },
-      { docker, labels: { 'evolve.test': `docker-test-nosetpriv-${process.pid}` } },
+    // Its /etc/passwd also ends without a newline after the agent's line, which must still be found.
+    await withTestImage('no-setpriv', 'RUN rm /usr/bin/setpriv && truncate -s -1 /etc/passwd && tail -c 20 /etc/passwd | grep -q "/bin/bash$"', (noSetpriv) =>
+      withSandbox({ image: noSetpriv, workdir: '/testbed' }, async (half) => {
+        await half.writeFile('a.txt', 'through the loop');
+        expect(await half.readFile('a.txt')).toBe('through the loop');
+        const r = await half.exec(`${PARENT}; ${LOOP_PIDS} | wc -l; id -un`);
+        expect(r.output).toBe('engine\n1\nagent\n');
+      }),
     );
-    const half = await provider.create({ image: noSetpriv, workdir: '/testbed' });
-    try {
-      await half.writeFile('a.txt', 'through the loop');
-      expect(await half.readFile('a.txt')).toBe('through the loop');
-      const r = await half.exec(`${PARENT}; ${LOOP_PIDS} | wc -l; id -un`);
-      expect(r.output).toBe('engine\n1\nagent\n');
-    } finally {
-      await half.dispose();
-      await waitRemoved(half);
-      await pruneImages({ docker, label: `evolve.test=docker-test-nosetpriv-${process.pid}` });
-    }
   });
 
   it('creates a missing workdir owned by the user, and folders under it on upload; a user the image lacks means root', async () => {
@@ -232,25 +241,17 @@ describeDocker('Docker sandbox', () => {
   });
 
   it('gives a workdir built into the image to the sandbox user', async () => {
-    const withApp = await ensureImage(
-      { name: 'test-app', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN mkdir -p /app/sub && echo x > /app/sub/f\n', parent: pythonEnvRecipe() },
-      { docker, labels: { 'evolve.test': `docker-test-${process.pid}` } },
-    );
     // Every container gives the workdir away in its main process as it starts: nothing is asked of the engine first.
-    const app = await provider.create({ image: withApp, workdir: '/app' });
-    const again = await provider.create({ image: withApp, workdir: '/app' });
-    try {
-      const r = await app.exec('echo y > g && stat -c %U /app /app/sub/f g');
-      expect(r.output).toBe('agent\nagent\nagent\n');
-      expect((await again.container.inspect()).Args.slice(-2)).toEqual(['agent', '/app']);
-      expect((await again.exec('stat -c %U /app /app/sub/f')).output).toBe('agent\nagent\n');
-    } finally {
-      await app.dispose();
-      await again.dispose();
-      await waitRemoved(again);
-      await waitRemoved(app);
-      await pruneImages({ docker, label: `evolve.test=docker-test-${process.pid}` });
-    }
+    await withTestImage('app', 'RUN mkdir -p /app/sub && echo x > /app/sub/f', (withApp) =>
+      withSandbox({ image: withApp, workdir: '/app' }, (app) =>
+        withSandbox({ image: withApp, workdir: '/app' }, async (again) => {
+          const r = await app.exec('echo y > g && stat -c %U /app /app/sub/f g');
+          expect(r.output).toBe('agent\nagent\nagent\n');
+          expect((await again.container.inspect()).Args.slice(-2)).toEqual(['agent', '/app']);
+          expect((await again.exec('stat -c %U /app /app/sub/f')).output).toBe('agent\nagent\n');
+        }),
+      ),
+    );
   });
 
   it('copies a directory in and out', async () => {
