@@ -17,7 +17,8 @@ afterAll(async () => sandbox.dispose());
 
 function combinations(): Array<Record<(typeof POLICY_SLOTS)[number], string>> {
   let combos: Array<Record<string, string>> = [{}];
-  for (const slot of POLICY_SLOTS) combos = combos.flatMap((c) => listPolicies(slot).map((p) => ({ ...c, [slot]: p.name })));
+  for (const slot of POLICY_SLOTS)
+    combos = combos.flatMap((c) => listPolicies(slot).map((p) => ({ ...c, [slot]: p.name })));
   return combos as Array<Record<(typeof POLICY_SLOTS)[number], string>>;
 }
 
@@ -31,17 +32,38 @@ describe('any combination of policies', () => {
       const genome = testGenome({
         planning: { name: combo.planning, params: combo.planning === 'replan' ? { everySteps: 2 } : {} },
         tools: { name: combo.tools },
-        memory: { name: combo.memory, params: combo.memory === 'summarize' ? { keepTurns: 1, foldBatch: 1 } : combo.memory === 'window' ? { turns: 1 } : {} },
+        memory: {
+          name: combo.memory,
+          params:
+            combo.memory === 'summarize'
+              ? { keepTurns: 1, foldBatch: 1 }
+              : combo.memory === 'window'
+                ? { turns: 1 }
+                : {},
+        },
         prompt: { name: combo.prompt },
       });
-      const script = policyAwareModel([toolCall('bash', { command: 'echo hi' }), toolCall('bash', { command: 'cat calc.py' }), toolCall('submit', {})]);
+      const script = policyAwareModel([
+        toolCall('bash', { command: 'echo hi' }),
+        toolCall('bash', { command: 'cat calc.py' }),
+        toolCall('submit', {}),
+      ]);
       const trajectory = new MemoryTrajectory();
-      const result = await runAgent({ genome, task: testTask(sandbox.workdir, { visibleTestCommand: 'true' }), sandbox, model: script.model, trajectory });
+      const result = await runAgent({
+        genome,
+        task: testTask(sandbox.workdir, { visibleTestCommand: 'true' }),
+        sandbox,
+        model: script.model,
+        trajectory,
+      });
       const label = Object.values(combo).join('/');
-      if (result.exitReason !== 'submitted' || result.steps !== 3) failures.push(`${label}: ${result.exitReason} after ${result.steps} (${result.error ?? ''})`);
+      if (result.exitReason !== 'submitted' || result.steps !== 3)
+        failures.push(`${label}: ${result.exitReason} after ${result.steps} (${result.error ?? ''})`);
       const expectedPlans = combo.planning === 'none' ? 0 : combo.planning === 'plan-first' ? 1 : 2;
-      if (script.requestsFor('plan').length !== expectedPlans) failures.push(`${label}: ${script.requestsFor('plan').length} plan calls`);
-      if ((combo.memory === 'summarize') !== script.requestsFor('summarize').length > 0) failures.push(`${label}: summarize calls ${script.requestsFor('summarize').length}`);
+      if (script.requestsFor('plan').length !== expectedPlans)
+        failures.push(`${label}: ${script.requestsFor('plan').length} plan calls`);
+      if ((combo.memory === 'summarize') !== script.requestsFor('summarize').length > 0)
+        failures.push(`${label}: summarize calls ${script.requestsFor('summarize').length}`);
     }
     expect(failures).toEqual([]);
   });

@@ -27,17 +27,30 @@ export function diffGenomes(a: Genome, b: Genome): GenomeChange[] {
   const x = Genome.parse(a);
   const y = Genome.parse(b);
   const changes: GenomeChange[] = [];
-  if (x.model !== y.model) changes.push({ path: 'model', from: x.model, to: y.model, text: `model: ${x.model} -> ${y.model}` });
+  if (x.model !== y.model)
+    changes.push({ path: 'model', from: x.model, to: y.model, text: `model: ${x.model} -> ${y.model}` });
   for (const slot of POLICY_SLOTS) {
     if (canonicalJson(x[slot]) === canonicalJson(y[slot])) continue;
-    changes.push({ path: slot, from: x[slot], to: y[slot], text: `${slot}: ${formatChoice(x[slot])} -> ${formatChoice(y[slot])}` });
+    changes.push({
+      path: slot,
+      from: x[slot],
+      to: y[slot],
+      text: `${slot}: ${formatChoice(x[slot])} -> ${formatChoice(y[slot])}`,
+    });
   }
-  const budgetKeys = [...new Set([...Object.keys(x.budgets), ...Object.keys(y.budgets)])].sort() as Array<keyof Genome['budgets']>;
+  const budgetKeys = [...new Set([...Object.keys(x.budgets), ...Object.keys(y.budgets)])].sort() as Array<
+    keyof Genome['budgets']
+  >;
   for (const key of budgetKeys) {
     const from = x.budgets[key];
     const to = y.budgets[key];
     if (from === to) continue;
-    changes.push({ path: `budgets.${key}`, from, to, text: `budgets.${key}: ${formatValue(from)} -> ${formatValue(to)}` });
+    changes.push({
+      path: `budgets.${key}`,
+      from,
+      to,
+      text: `budgets.${key}: ${formatValue(from)} -> ${formatValue(to)}`,
+    });
   }
   return changes;
 }

@@ -40,5 +40,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function genomeHash(genome: Genome): string {
-  return createHash('sha256').update(canonicalJson(Genome.parse(genome))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonicalJson(Genome.parse(genome)))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -15,7 +15,14 @@ afterEach(async () => sandbox.dispose());
 function run(script: ScriptedStep[], extra: Partial<RunAgentOptions> = {}) {
   const model = new ScriptedModel(script);
   const trajectory = new MemoryTrajectory();
-  const promise = runAgent({ genome: testGenome(), task: testTask(sandbox.workdir), sandbox, model, trajectory, ...extra });
+  const promise = runAgent({
+    genome: testGenome(),
+    task: testTask(sandbox.workdir),
+    sandbox,
+    model,
+    trajectory,
+    ...extra,
+  });
   return { model, trajectory, promise };
 }
 
@@ -45,29 +52,58 @@ describe('runAgent', () => {
   });
 
   it('exports the exit reasons as a zod enum', () => {
-    expect(ExitReason.options).toEqual(['submitted', 'step_limit', 'token_limit', 'cost_limit', 'time_limit', 'context_overflow', 'format_error', 'model_error', 'sandbox_error']);
+    expect(ExitReason.options).toEqual([
+      'submitted',
+      'step_limit',
+      'token_limit',
+      'cost_limit',
+      'time_limit',
+      'context_overflow',
+      'format_error',
+      'model_error',
+      'sandbox_error',
+    ]);
   });
 
   it('step_limit: stops before the model call that would exceed budgets.steps', async () => {
-    const { promise, model } = run(Array.from({ length: 10 }, () => toolCall('bash', { command: 'true' })), { genome: testGenome({ budgets: { steps: 3, wallClockSec: 600 } }) });
+    const { promise, model } = run(
+      Array.from({ length: 10 }, () => toolCall('bash', { command: 'true' })),
+      { genome: testGenome({ budgets: { steps: 3, wallClockSec: 600 } }) },
+    );
     const result = await promise;
     expect(result).toMatchObject({ exitReason: 'step_limit', steps: 3 });
     expect(model.requests).toHaveLength(3);
   });
 
   it('token_limit: checked before each call against the tokens used so far', async () => {
-    const big = { content: [{ type: 'tool_call' as const, id: 'x', name: 'bash', input: { command: 'true' } }], usage: { inputTokens: 600, outputTokens: 100 } };
-    const { promise, model } = run([big, big, big], { genome: testGenome({ budgets: { steps: 30, tokens: 1000, wallClockSec: 600 } }) });
+    const big = {
+      content: [{ type: 'tool_call' as const, id: 'x', name: 'bash', input: { command: 'true' } }],
+      usage: { inputTokens: 600, outputTokens: 100 },
+    };
+    const { promise, model } = run([big, big, big], {
+      genome: testGenome({ budgets: { steps: 30, tokens: 1000, wallClockSec: 600 } }),
+    });
     expect((await promise).exitReason).toBe('token_limit');
     expect(model.requests).toHaveLength(2);
   });
 
   it('cost_limit: from a cost the response carries', async () => {
-    const priced = () => Object.assign({ content: [{ type: 'tool_call' as const, id: 'x', name: 'bash', input: { command: 'true' } }] }, { costUsd: 0.3 });
+    const priced = () =>
+      Object.assign(
+        { content: [{ type: 'tool_call' as const, id: 'x', name: 'bash', input: { command: 'true' } }] },
+        { costUsd: 0.3 },
+      );
     const model = new ScriptedModel([]);
-    model.generate = async () => ({ ...priced(), stopReason: 'tool_use', usage: { inputTokens: 1, outputTokens: 1 }, modelId: 'm' }) as never;
+    model.generate = async () =>
+      ({ ...priced(), stopReason: 'tool_use', usage: { inputTokens: 1, outputTokens: 1 }, modelId: 'm' }) as never;
     const trajectory = new MemoryTrajectory();
-    const result = await runAgent({ genome: testGenome({ budgets: { steps: 30, dollars: 1, wallClockSec: 600 } }), task: testTask(sandbox.workdir), sandbox, model, trajectory });
+    const result = await runAgent({
+      genome: testGenome({ budgets: { steps: 30, dollars: 1, wallClockSec: 600 } }),
+      task: testTask(sandbox.workdir),
+      sandbox,
+      model,
+      trajectory,
+    });
     expect(result.exitReason).toBe('cost_limit');
     expect(result.usage.costUsd).toBeCloseTo(1.2);
     expect(result.steps).toBe(4);
@@ -88,7 +124,10 @@ describe('runAgent', () => {
 
   it('time_limit: an aborted signal ends the run', async () => {
     const controller = new AbortController();
-    const { promise } = run([() => (controller.abort(), toolCall('bash', { command: 'true' })), toolCall('submit', {})] as never, { signal: controller.signal });
+    const { promise } = run(
+      [() => (controller.abort(), toolCall('bash', { command: 'true' })), toolCall('submit', {})] as never,
+      { signal: controller.signal },
+    );
     expect((await promise).exitReason).toBe('time_limit');
   });
 
@@ -107,7 +146,11 @@ describe('runAgent', () => {
   });
 
   it('a refusal stop ends the run as model_error with the refusal text, without a nudge', async () => {
-    const { promise, model, trajectory } = run([toolCall('bash', { command: 'true' }), { content: [{ type: 'text', text: 'I cannot help with that.' }], stopReason: 'refusal' }, toolCall('submit', {})]);
+    const { promise, model, trajectory } = run([
+      toolCall('bash', { command: 'true' }),
+      { content: [{ type: 'text', text: 'I cannot help with that.' }], stopReason: 'refusal' },
+      toolCall('submit', {}),
+    ]);
     const result = await promise;
     expect(result.exitReason).toBe('model_error');
     expect(result.error).toMatch(/ModelError \(refusal\): the model refused the task: I cannot help with that\./);
@@ -142,7 +185,11 @@ describe('runAgent', () => {
     expect(observations[1]).toContain('"isError":true');
     const statuses = trajectory.events.flatMap((e) => (e.type === 'tool_call' ? [e.status] : []));
     expect(statuses).toEqual(['unknown_tool', 'bad_args', 'bad_args']);
-    const last = trajectory.events.find((e) => e.type === 'tool_call' && e.callId === (model.requests[2]!.messages.at(-2)!.content as Array<{ id: string }>)[0]!.id);
+    const last = trajectory.events.find(
+      (e) =>
+        e.type === 'tool_call' &&
+        e.callId === (model.requests[2]!.messages.at(-2)!.content as Array<{ id: string }>)[0]!.id,
+    );
     expect(last).toBeDefined();
   });
 
@@ -153,19 +200,31 @@ describe('runAgent', () => {
   });
 
   it('a well-formed call resets the count of consecutive format errors', async () => {
-    const { promise } = run([toolCall('nope', {}), toolCall('nope', {}), toolCall('bash', { command: 'true' }), toolCall('nope', {}), toolCall('nope', {}), toolCall('submit', {})]);
+    const { promise } = run([
+      toolCall('nope', {}),
+      toolCall('nope', {}),
+      toolCall('bash', { command: 'true' }),
+      toolCall('nope', {}),
+      toolCall('nope', {}),
+      toolCall('submit', {}),
+    ]);
     expect((await promise).exitReason).toBe('submitted');
   });
 
   it('a text-only reply gets a nudge, counted toward format_error', async () => {
-    const { promise, model } = run([say('I think I should look at calc.py'), say('hmm'), say('ok')], { maxFormatErrors: 3 });
+    const { promise, model } = run([say('I think I should look at calc.py'), say('hmm'), say('ok')], {
+      maxFormatErrors: 3,
+    });
     const result = await promise;
     expect(result.exitReason).toBe('format_error');
     expect(JSON.stringify(model.requests[1]!.messages.at(-1))).toContain('did not call a tool');
   });
 
   it('a command that times out returns an observation saying so, and the run goes on', async () => {
-    const { promise, model, trajectory } = run([toolCall('bash', { command: 'sleep 5', timeout_sec: 0.3 }), toolCall('submit', {})]);
+    const { promise, model, trajectory } = run([
+      toolCall('bash', { command: 'sleep 5', timeout_sec: 0.3 }),
+      toolCall('submit', {}),
+    ]);
     const result = await promise;
     expect(result.exitReason).toBe('submitted');
     expect(JSON.stringify(model.requests[1]!.messages.at(-1))).toContain('timed out after 0.3s');
@@ -175,7 +234,9 @@ describe('runAgent', () => {
   });
 
   it('rejects a genome with an unknown policy before doing anything', async () => {
-    const { promise, model } = run([toolCall('submit', {})], { genome: testGenome({ memory: { name: 'infinite', params: {} } }) });
+    const { promise, model } = run([toolCall('submit', {})], {
+      genome: testGenome({ memory: { name: 'infinite', params: {} } }),
+    });
     await expect(promise).rejects.toThrow(/genome.memory: unknown policy "infinite"/);
     expect(model.requests).toHaveLength(0);
   });

@@ -2,7 +2,14 @@ import type { Sandbox } from '../evaluator/sandbox/types.js';
 import type { AgentTaskView } from './task-view.js';
 import { ExitReason } from './exit-reason.js';
 import { Genome, genomeHash } from './genome.js';
-import { type Message, type Model, ModelError, type ModelRequest, type ModelResponse, type ToolCallPart } from './models/types.js';
+import {
+  type Message,
+  type Model,
+  ModelError,
+  type ModelRequest,
+  type ModelResponse,
+  type ToolCallPart,
+} from './models/types.js';
 import { summarizeRequest } from './models/call-record.js';
 import { instantiatePolicies, resolvePolicies } from './policies/registry.js';
 import { PinnedSections, type AgentServices, type Turn } from './policies/types.js';
@@ -42,7 +49,8 @@ export interface AgentResult {
   error?: string;
 }
 
-const NUDGE = 'Your reply did not call a tool. Every reply must call exactly one tool; when the task is done, call `submit`.';
+const NUDGE =
+  'Your reply did not call a tool. Every reply must call exactly one tool; when the task is done, call `submit`.';
 
 /** A limit reached or a cancellation: ends the run with this reason. */
 class RunStop extends Error {
@@ -62,10 +70,19 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   let phase: 'model' | 'tool' | 'policy' = 'policy';
 
   const services: AgentServices = {
-    task, system: '', instance: '', pinned: new PinnedSections(),
+    task,
+    system: '',
+    instance: '',
+    pinned: new PinnedSections(),
     step: () => history.length + 1,
     history: () => history,
-    callModel: (purpose, r) => callModel(purpose, { system: r.system ?? services.system, messages: r.messages, tools: r.withTools ? toolDefs : [], maxTokens: r.maxTokens ?? maxTokens }),
+    callModel: (purpose, r) =>
+      callModel(purpose, {
+        system: r.system ?? services.system,
+        messages: r.messages,
+        tools: r.withTools ? toolDefs : [],
+        maxTokens: r.maxTokens ?? maxTokens,
+      }),
     record: (event) => trajectory.write(event),
   };
   const tools = [...policies.tools, ...policies.memory.tools(() => services)];
@@ -73,11 +90,23 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   const toolDefs = tools.map((t) => t.definition);
   const maxTokens = options.maxTokensPerCall ?? 4096;
   const prompt = policies.prompt.render({
-    task_id: task.id, statement: task.statement, workdir: task.workdir, test_command: task.visibleTestCommand ?? '',
+    task_id: task.id,
+    statement: task.statement,
+    workdir: task.workdir,
+    test_command: task.visibleTestCommand ?? '',
     tools: tools.map((t) => `- ${t.id}: ${t.definition.description}`).join('\n'),
   });
   Object.assign(services, prompt);
-  trajectory.write({ type: 'run_start', step: 0, taskId: task.id, workdir: task.workdir, genome, genomeHash: genomeHash(genome), tools: [...toolsById.keys()], ...prompt });
+  trajectory.write({
+    type: 'run_start',
+    step: 0,
+    taskId: task.id,
+    workdir: task.workdir,
+    genome,
+    genomeHash: genomeHash(genome),
+    tools: [...toolsById.keys()],
+    ...prompt,
+  });
 
   let callSeq = 0;
   async function callModel(purpose: string, request: ModelRequest): Promise<ModelResponse> {
@@ -89,15 +118,28 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       const { response, error } = outcome;
       const cost = response && responseCost(response);
       trajectory.write({
-        type: 'model_call', step: services.step(), at: new Date(callStarted).toISOString(), seq: ++callSeq, provider: model.provider, modelId: model.modelId,
-        request: summarizeRequest({ ...request, purpose }), usage: response?.usage ?? {}, latencyMs: now() - callStarted, retries: [],
-        ...(response ? { response } : {}), ...(error ? { error } : {}), ...(cost === undefined ? {} : { costUsd: cost }),
+        type: 'model_call',
+        step: services.step(),
+        at: new Date(callStarted).toISOString(),
+        seq: ++callSeq,
+        provider: model.provider,
+        modelId: model.modelId,
+        request: summarizeRequest({ ...request, purpose }),
+        usage: response?.usage ?? {},
+        latencyMs: now() - callStarted,
+        retries: [],
+        ...(response ? { response } : {}),
+        ...(error ? { error } : {}),
+        ...(cost === undefined ? {} : { costUsd: cost }),
       });
     };
     phase = 'model';
     const deadline = AbortSignal.timeout(Math.max(1, meter.remainingMs()));
     try {
-      const response = await model.generate({ ...request, purpose }, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+      const response = await model.generate(
+        { ...request, purpose },
+        { signal: signal ? AbortSignal.any([signal, deadline]) : deadline },
+      );
       phase = 'policy';
       meter.add(response);
       record({ response });
@@ -120,11 +162,17 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       await policies.planning.beforeStep(services);
       const messages: Message[] = await policies.memory.buildContext(history, services);
       const response = await callModel('agent', { system: services.system, messages, tools: toolDefs, maxTokens });
-      const assistant = { role: 'assistant' as const, content: response.content.length > 0 ? response.content : [{ type: 'text' as const, text: '(empty reply)' }] };
+      const assistant = {
+        role: 'assistant' as const,
+        content: response.content.length > 0 ? response.content : [{ type: 'text' as const, text: '(empty reply)' }],
+      };
       const calls = response.content.filter((p): p is ToolCallPart => p.type === 'tool_call');
       // A refusal would only repeat if nudged: end the run with the model's words as a typed error.
       if (calls.length === 0 && response.stopReason === 'refusal') {
-        const said = response.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join(' ').slice(0, 500);
+        const said = response.content
+          .flatMap((p) => (p.type === 'text' ? [p.text] : []))
+          .join(' ')
+          .slice(0, 500);
         throw new ModelError('refusal', `the model refused the task${said ? `: ${said}` : ''}`);
       }
       if (calls.length === 0) {
@@ -152,22 +200,51 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   } catch (thrown) {
     const reason = classifyError(thrown, phase, meter, signal);
     const e = thrown as { name?: string; kind?: string; message?: string };
-    if (!(thrown instanceof RunStop)) trajectory.write({ type: 'error', step: services.step(), phase, kind: e.kind ?? e.name ?? 'error', message: String(e.message ?? thrown) });
+    if (!(thrown instanceof RunStop))
+      trajectory.write({
+        type: 'error',
+        step: services.step(),
+        phase,
+        kind: e.kind ?? e.name ?? 'error',
+        message: String(e.message ?? thrown),
+      });
     if (!reason) throw thrown; // a bug in the agent itself: the trajectory keeps everything up to here
     exitReason = reason;
-    if (!(thrown instanceof RunStop)) error = `${e.name ?? 'Error'}${e.kind ? ` (${e.kind})` : ''}: ${e.message ?? String(thrown)}`;
+    if (!(thrown instanceof RunStop))
+      error = `${e.name ?? 'Error'}${e.kind ? ` (${e.kind})` : ''}: ${e.message ?? String(thrown)}`;
   }
   const diff = await sandbox.diff().catch((e: unknown) => {
     error ??= `sandbox.diff failed: ${String((e as Error).message ?? e)}`;
     return '';
   });
-  const result: AgentResult = { exitReason, diff, usage: { ...meter.totals }, steps: history.length, durationMs: now() - started, ...(error ? { error } : {}) };
-  trajectory.write({ type: 'run_end', step: history.length, exitReason, usage: result.usage, steps: result.steps, durationMs: result.durationMs, diffChars: diff.length, ...(error ? { error } : {}) });
+  const result: AgentResult = {
+    exitReason,
+    diff,
+    usage: { ...meter.totals },
+    steps: history.length,
+    durationMs: now() - started,
+    ...(error ? { error } : {}),
+  };
+  trajectory.write({
+    type: 'run_end',
+    step: history.length,
+    exitReason,
+    usage: result.usage,
+    steps: result.steps,
+    durationMs: result.durationMs,
+    diffChars: diff.length,
+    ...(error ? { error } : {}),
+  });
   return result;
 }
 
 /** Maps what ended a run to an exit reason; undefined for errors that are bugs of the agent itself. */
-function classifyError(thrown: unknown, phase: 'model' | 'tool' | 'policy', meter: UsageMeter, signal?: AbortSignal): ExitReason | undefined {
+function classifyError(
+  thrown: unknown,
+  phase: 'model' | 'tool' | 'policy',
+  meter: UsageMeter,
+  signal?: AbortSignal,
+): ExitReason | undefined {
   if (thrown instanceof RunStop) return thrown.reason;
   const e = thrown as { name?: string; kind?: string; message?: string };
   if (signal?.aborted || meter.remainingMs() <= 0) return 'time_limit';

@@ -20,14 +20,24 @@ describe('a full agent run through the real SDKs', () => {
       name: 'anthropic',
       model: 'anthropic/claude-test-1',
       env: (url: string) => ({ ANTHROPIC_API_KEY: 'sk-ant-test-000000', ANTHROPIC_BASE_URL: url }),
-      replies: [anthropicReply.toolUse('toolu_1', 'bash', { command: 'echo hello > greeting.txt && cat greeting.txt' }), anthropicReply.toolUse('toolu_2', 'submit', {})],
+      replies: [
+        anthropicReply.toolUse('toolu_1', 'bash', { command: 'echo hello > greeting.txt && cat greeting.txt' }),
+        anthropicReply.toolUse('toolu_2', 'submit', {}),
+      ],
       toolResultOf: (body: any) => JSON.stringify(body.messages.at(-1).content),
     },
     {
       name: 'openai',
       model: 'openai/gpt-test-1',
       env: (url: string) => ({ OPENAI_API_KEY: 'sk-test-000000', OPENAI_BASE_URL: `${url}/v1` }),
-      replies: [openaiReply.toolCall('call_1', 'bash', JSON.stringify({ command: 'echo hello > greeting.txt && cat greeting.txt' })), openaiReply.toolCall('call_2', 'submit', '{}')],
+      replies: [
+        openaiReply.toolCall(
+          'call_1',
+          'bash',
+          JSON.stringify({ command: 'echo hello > greeting.txt && cat greeting.txt' }),
+        ),
+        openaiReply.toolCall('call_2', 'submit', '{}'),
+      ],
       toolResultOf: (body: any) => JSON.stringify(body.messages.filter((m: { role: string }) => m.role === 'tool')),
     },
   ];
@@ -38,7 +48,13 @@ describe('a full agent run through the real SDKs', () => {
       const model = await createModel(c.model, { env: c.env(server.url), maxRetries: 0 });
       const sandbox = await TempDirSandbox.create({ 'README.md': 'demo\n' });
       const trajectory = new MemoryTrajectory();
-      const result = await runAgent({ genome: testGenome({ model: c.model }), task: testTask(sandbox.workdir), sandbox, model, trajectory });
+      const result = await runAgent({
+        genome: testGenome({ model: c.model }),
+        task: testTask(sandbox.workdir),
+        sandbox,
+        model,
+        trajectory,
+      });
       expect(result.exitReason).toBe('submitted');
       expect(result.steps).toBe(2);
       expect(readFileSync(join(sandbox.workdir, 'greeting.txt'), 'utf8')).toBe('hello\n');

@@ -31,8 +31,18 @@ describe('trajectory', () => {
       return action;
     };
     const writer = new TrajectoryWriter(path);
-    const model = new ScriptedModel([peek(toolCall('bash', { command: 'echo one' })), peek(toolCall('str_replace', { path: 'calc.py', old_str: 'a - b', new_str: 'a + b' })), peek(toolCall('submit', {}))]);
-    const result = await runAgent({ genome: testGenome(), task: testTask(sandbox.workdir), sandbox, model, trajectory: writer });
+    const model = new ScriptedModel([
+      peek(toolCall('bash', { command: 'echo one' })),
+      peek(toolCall('str_replace', { path: 'calc.py', old_str: 'a - b', new_str: 'a + b' })),
+      peek(toolCall('submit', {})),
+    ]);
+    const result = await runAgent({
+      genome: testGenome(),
+      task: testTask(sandbox.workdir),
+      sandbox,
+      model,
+      trajectory: writer,
+    });
     writer.close();
     expect(result.exitReason).toBe('submitted');
     expect(seenMidRun.map((events) => events.map((e) => e.type))).toEqual([
@@ -41,13 +51,27 @@ describe('trajectory', () => {
       ['run_start', 'model_call', 'tool_call', 'model_call', 'tool_call'],
     ]);
     const events = readTrajectory(path);
-    expect(events.at(-1)).toMatchObject({ type: 'run_end', exitReason: 'submitted', steps: 3, diffChars: result.diff.length });
+    expect(events.at(-1)).toMatchObject({
+      type: 'run_end',
+      exitReason: 'submitted',
+      steps: 3,
+      diffChars: result.diff.length,
+    });
     const run = events[0]!;
     expect(run.type === 'run_start' && run.genome).toEqual(testGenome());
     expect(run).toMatchObject({ taskId: 'demo__demo-1', tools: expect.arrayContaining(['bash', 'submit']) });
     const edit = events.find((e) => e.type === 'tool_call' && e.name === 'str_replace');
-    expect(edit).toMatchObject({ status: 'ok', args: { path: 'calc.py' }, truncated: false, durationMs: expect.any(Number) });
-    expect(events.find((e) => e.type === 'model_call')).toMatchObject({ step: 1, request: { purpose: 'agent', toolNames: expect.arrayContaining(['view']) }, usage: { inputTokens: 100 } });
+    expect(edit).toMatchObject({
+      status: 'ok',
+      args: { path: 'calc.py' },
+      truncated: false,
+      durationMs: expect.any(Number),
+    });
+    expect(events.find((e) => e.type === 'model_call')).toMatchObject({
+      step: 1,
+      request: { purpose: 'agent', toolNames: expect.arrayContaining(['view']) },
+      usage: { inputTokens: 100 },
+    });
   });
 
   it('keeps events already written when the process dies abruptly', () => {
@@ -79,7 +103,24 @@ describe('trajectory', () => {
   it('accepts the gateway model_call record written into the same file', () => {
     const path = join(dir, 'gateway.jsonl');
     const w = new TrajectoryWriter(path);
-    w.write({ type: 'model_call', at: new Date(0).toISOString(), seq: 1, provider: 'openai', modelId: 'gpt-x', request: summarizeRequest({ system: 's', messages: [{ role: 'user', content: 'hi' }], tools: [], maxTokens: 10, purpose: 'agent' }), usage: { inputTokens: 3 }, latencyMs: 5, costUsd: 0.01, retries: [] });
+    w.write({
+      type: 'model_call',
+      at: new Date(0).toISOString(),
+      seq: 1,
+      provider: 'openai',
+      modelId: 'gpt-x',
+      request: summarizeRequest({
+        system: 's',
+        messages: [{ role: 'user', content: 'hi' }],
+        tools: [],
+        maxTokens: 10,
+        purpose: 'agent',
+      }),
+      usage: { inputTokens: 3 },
+      latencyMs: 5,
+      costUsd: 0.01,
+      retries: [],
+    });
     w.close();
     expect(readTrajectory(path)[0]).toMatchObject({ type: 'model_call', provider: 'openai', costUsd: 0.01 });
   });
@@ -87,7 +128,11 @@ describe('trajectory', () => {
   it('renders a readable transcript', async () => {
     const path = join(dir, 'transcript.jsonl');
     const writer = new TrajectoryWriter(path);
-    const model = new ScriptedModel([toolCall('bash', { command: 'echo hello-transcript' }), toolCall('nope', {}), toolCall('submit', {})]);
+    const model = new ScriptedModel([
+      toolCall('bash', { command: 'echo hello-transcript' }),
+      toolCall('nope', {}),
+      toolCall('submit', {}),
+    ]);
     await runAgent({ genome: testGenome(), task: testTask(sandbox.workdir), sandbox, model, trajectory: writer });
     writer.close();
     const text = renderTranscript(readTrajectory(path));
@@ -100,6 +145,11 @@ describe('trajectory', () => {
     expect(text).toMatch(/# Ended: submitted after 3 steps/);
     const partial = renderTranscript(readTrajectory(path).slice(0, 3));
     expect(partial).toContain('no run_end');
-    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean).every((line) => JSON.parse(line).ts > 0)).toBe(true);
+    expect(
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => JSON.parse(line).ts > 0),
+    ).toBe(true);
   });
 });

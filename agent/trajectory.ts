@@ -68,7 +68,10 @@ export function readTrajectory(path: string): TrajectoryEvent[] {
       throw new Error(`${path}:${index + 1}: not valid JSON`);
     }
     const parsed = TrajectoryEvent.safeParse(json);
-    if (!parsed.success) throw new Error(`${path}:${index + 1}: not a trajectory event: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
+    if (!parsed.success)
+      throw new Error(
+        `${path}:${index + 1}: not a trajectory event: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`,
+      );
     events.push(parsed.data);
   });
   return events;

@@ -3,7 +3,10 @@ import type { TrajectoryEvent } from './trajectory-events.js';
 // A readable transcript of a run for people: what the agent said, what it ran, what it saw, why it stopped.
 
 function indent(text: string, prefix = '    '): string {
-  return text.split('\n').map((line) => prefix + line).join('\n');
+  return text
+    .split('\n')
+    .map((line) => prefix + line)
+    .join('\n');
 }
 
 function clip(text: string, max: number): string {
@@ -13,16 +16,27 @@ function clip(text: string, max: number): string {
 function renderEvent(event: TrajectoryEvent, maxOutputChars: number): string | undefined {
   switch (event.type) {
     case 'run_start':
-      return [`# Run of task ${event.taskId} (genome ${event.genomeHash}, model ${event.genome.model})`, `tools: ${event.tools.join(', ')}`, '', '## Task', event.instance].join('\n');
+      return [
+        `# Run of task ${event.taskId} (genome ${event.genomeHash}, model ${event.genome.model})`,
+        `tools: ${event.tools.join(', ')}`,
+        '',
+        '## Task',
+        event.instance,
+      ].join('\n');
     case 'model_call': {
       const usage = `in ${event.usage.inputTokens ?? '?'} / out ${event.usage.outputTokens ?? '?'} tokens${event.costUsd === undefined ? '' : `, $${event.costUsd.toFixed(4)}`}`;
       const head = `${event.step === undefined ? '' : `[step ${event.step}] `}model ${event.modelId} (${event.request.purpose}) ${event.latencyMs} ms, ${usage}`;
       if (event.error) return `${head}\n  FAILED (${event.error.kind}): ${event.error.message}`;
-      const parts = (event.response?.content ?? []).map((p) => (p.type === 'text' ? indent(p.text.trim(), '  > ') : `  -> ${p.name} ${clip(JSON.stringify(p.input), 400)}`));
+      const parts = (event.response?.content ?? []).map((p) =>
+        p.type === 'text' ? indent(p.text.trim(), '  > ') : `  -> ${p.name} ${clip(JSON.stringify(p.input), 400)}`,
+      );
       return [head, ...parts].join('\n');
     }
     case 'tool_call': {
-      const status = event.status === 'ok' ? `exit ${event.exitCode ?? '-'}${event.timedOut ? ', timed out' : ''}${event.truncated ? ', truncated' : ''}, ${event.durationMs} ms` : event.status;
+      const status =
+        event.status === 'ok'
+          ? `exit ${event.exitCode ?? '-'}${event.timedOut ? ', timed out' : ''}${event.truncated ? ', truncated' : ''}, ${event.durationMs} ms`
+          : event.status;
       return `  $ ${event.name} (${status})\n${indent(clip(event.display ?? event.output, maxOutputChars))}`;
     }
     case 'memory':
@@ -41,6 +55,7 @@ function renderEvent(event: TrajectoryEvent, maxOutputChars: number): string | u
 export function renderTranscript(events: TrajectoryEvent[], options: { maxOutputChars?: number } = {}): string {
   const max = options.maxOutputChars ?? 2_000;
   const out = events.map((e) => renderEvent(e, max)).filter((s): s is string => s !== undefined);
-  if (!events.some((e) => e.type === 'run_end')) out.push('\n# (no run_end: the run was interrupted or is still going)');
+  if (!events.some((e) => e.type === 'run_end'))
+    out.push('\n# (no run_end: the run was interrupted or is still going)');
   return out.join('\n') + '\n';
 }

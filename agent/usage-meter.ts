@@ -11,7 +11,13 @@ export function responseCost(response: ModelResponse): number | undefined {
 
 /** Running totals of a run's model usage, and the budget checks made before every model call. */
 export class UsageMeter {
-  readonly totals: UsageTotals = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, modelCalls: 0 };
+  readonly totals: UsageTotals = {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    modelCalls: 0,
+  };
 
   constructor(
     private readonly budgets: Budgets,

@@ -61,13 +61,23 @@ function directJob(task: Task, image: string): DirectJob {
   mkdirSync(join(stage, 'in'), { recursive: true });
   const workdir = task.environment.workdir;
   if (task.grader.kind === 'swebench') {
-    if (task.workspace.kind !== 'dir' || task.gold?.kind !== 'patch') throw new Error(`${task.id}: expected a folder workspace and a gold patch`);
-    writeFileSync(join(stage, 'in', 'gold.patch'), task.gold.patch.endsWith('\n') ? task.gold.patch : `${task.gold.patch}\n`);
-    writeFileSync(join(stage, 'in', 'test.patch'), task.grader.testPatch.endsWith('\n') ? task.grader.testPatch : `${task.grader.testPatch}\n`);
+    if (task.workspace.kind !== 'dir' || task.gold?.kind !== 'patch')
+      throw new Error(`${task.id}: expected a folder workspace and a gold patch`);
+    writeFileSync(
+      join(stage, 'in', 'gold.patch'),
+      task.gold.patch.endsWith('\n') ? task.gold.patch : `${task.gold.patch}\n`,
+    );
+    writeFileSync(
+      join(stage, 'in', 'test.patch'),
+      task.grader.testPatch.endsWith('\n') ? task.grader.testPatch : `${task.grader.testPatch}\n`,
+    );
     return {
       task,
       image,
-      members: [[task.workspace.path, '.'], [stage, 'in']],
+      members: [
+        [task.workspace.path, '.'],
+        [stage, 'in'],
+      ],
       transform: `s,^\\./,${workdir.slice(1)}/,`,
       script: `set -e; tar -x -C /; cd ${q(workdir)}; git apply /in/gold.patch; git apply /in/test.patch; ${task.grader.testCommand}`,
     };
@@ -78,7 +88,10 @@ function directJob(task: Task, image: string): DirectJob {
   return {
     task,
     image,
-    members: [[task.grader.testsDir, '.'], [stage, 'in']],
+    members: [
+      [task.grader.testsDir, '.'],
+      [stage, 'in'],
+    ],
     transform: 's,^\\./,tests/,',
     script: `set -e; tar -x -C /; cd ${q(workdir)}; bash /in/solution.sh; bash /in/run-tests.sh`,
   };
@@ -88,8 +101,34 @@ function directJob(task: Task, image: string): DirectJob {
 function dockerRun(job: DirectJob): Promise<{ code: number | null; out: string }> {
   const { members, script } = job;
   const l = DEFAULT_LIMITS;
-  const tar = ['tar', '-c', ...(job.transform ? [`--transform=${job.transform}`] : []), ...members.flatMap(([dir, m]) => ['-C', dir, m])].map(q).join(' ');
-  const docker = ['docker', 'run', '--rm', '-i', '--init', '--network', job.task.environment.network ? 'bridge' : 'none', `--memory=${l.memoryMb}m`, `--memory-swap=${l.memoryMb}m`, `--cpus=${l.cpus}`, `--pids-limit=${l.pids}`, '--security-opt=no-new-privileges', job.image, 'bash', '-c', script].map(q).join(' ');
+  const tar = [
+    'tar',
+    '-c',
+    ...(job.transform ? [`--transform=${job.transform}`] : []),
+    ...members.flatMap(([dir, m]) => ['-C', dir, m]),
+  ]
+    .map(q)
+    .join(' ');
+  const docker = [
+    'docker',
+    'run',
+    '--rm',
+    '-i',
+    '--init',
+    '--network',
+    job.task.environment.network ? 'bridge' : 'none',
+    `--memory=${l.memoryMb}m`,
+    `--memory-swap=${l.memoryMb}m`,
+    `--cpus=${l.cpus}`,
+    `--pids-limit=${l.pids}`,
+    '--security-opt=no-new-privileges',
+    job.image,
+    'bash',
+    '-c',
+    script,
+  ]
+    .map(q)
+    .join(' ');
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', `set -o pipefail; ${tar} | ${docker}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -102,7 +141,8 @@ function dockerRun(job: DirectJob): Promise<{ code: number | null; out: string }
 function checkPassed(job: DirectJob, code: number | null, out: string, what: string): void {
   const map = getParser(job.task.grader.logParser)(out);
   const bad = [...map.keys()].filter((k) => failed(map, k));
-  if (code !== 0 || map.size === 0 || bad.length) throw new Error(`${what} of ${job.task.id} did not pass (exit ${code}): ${out.slice(-800)}`);
+  if (code !== 0 || map.size === 0 || bad.length)
+    throw new Error(`${what} of ${job.task.id} did not pass (exit ${code}): ${out.slice(-800)}`);
 }
 
 /** One direct run: the grading work in a single container. */
@@ -166,7 +206,12 @@ function cpuNow(): Cpu {
     return ticks / TICK;
   };
   const self = process.cpuUsage();
-  return { total: busy / TICK, dockerd: daemon('dockerd'), containerd: daemon('containerd'), self: (self.user + self.system) / 1e6 };
+  return {
+    total: busy / TICK,
+    dockerd: daemon('dockerd'),
+    containerd: daemon('containerd'),
+    self: (self.user + self.system) / 1e6,
+  };
 }
 
 function addCpu(into: Cpu, before: Cpu, after: Cpu): void {
@@ -175,9 +220,11 @@ function addCpu(into: Cpu, before: Cpu, after: Cpu): void {
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 async function direct(jobs: DirectJob[], concurrency: number): Promise<number> {
@@ -196,15 +243,32 @@ async function framework(taskIds: string[], concurrency: number): Promise<{ ms: 
     const t = performance.now();
     await refreshSuite(ws, 'builtin');
     const loadTasks = async (suite: string) => {
-      const all = [...(await loadTasksFromDb(ws.db, suite, 'train')), ...(await loadTasksFromDb(ws.db, suite, 'heldout'))];
+      const all = [
+        ...(await loadTasksFromDb(ws.db, suite, 'train')),
+        ...(await loadTasksFromDb(ws.db, suite, 'heldout')),
+      ];
       return all.filter((task) => taskIds.includes(task.id));
     };
-    const r = await evaluateExperiment(ws, { experimentId: 'exp-01', suite: 'builtin', solver: 'oracle', sandbox: 'docker', concurrency, loadTasks });
+    const r = await evaluateExperiment(ws, {
+      experimentId: 'exp-01',
+      suite: 'builtin',
+      solver: 'oracle',
+      sandbox: 'docker',
+      concurrency,
+      loadTasks,
+    });
     const ms = performance.now() - t;
     timing = false;
     const unresolved = r.runs.filter((x) => x.outcome !== 'resolved');
-    if (r.status !== 'done' || r.runs.length !== taskIds.length || unresolved.length || r.runs.some((x) => x.attempts !== 1)) {
-      throw new Error(`framework c${concurrency}: ${r.status}, ${r.runs.length} runs, not resolved: ${unresolved.map((x) => `${x.taskId} (${x.infraError?.message ?? x.outcome})`).join('; ')}`);
+    if (
+      r.status !== 'done' ||
+      r.runs.length !== taskIds.length ||
+      unresolved.length ||
+      r.runs.some((x) => x.attempts !== 1)
+    ) {
+      throw new Error(
+        `framework c${concurrency}: ${r.status}, ${r.runs.length} runs, not resolved: ${unresolved.map((x) => `${x.taskId} (${x.infraError?.message ?? x.outcome})`).join('; ')}`,
+      );
     }
     return { ms, runMs: r.runs.map((x) => x.durationMs ?? 0) };
   } finally {
@@ -222,11 +286,18 @@ async function main(): Promise<number> {
   const images = new Map<string, string>();
   for (const task of tasks) {
     const image = taskImage(task);
-    images.set(task.id, typeof image === 'string' ? image : await ensureImage(image, { docker, onProgress: (l) => process.stderr.write(`  … ${l}\n`) }));
+    images.set(
+      task.id,
+      typeof image === 'string'
+        ? image
+        : await ensureImage(image, { docker, onProgress: (l) => process.stderr.write(`  … ${l}\n`) }),
+    );
   }
   const jobs = tasks.map((t) => directJob(t, images.get(t.id)!));
   const ids = tasks.map((t) => t.id);
-  console.log(`${tasks.length} tasks (${tasks.filter((t) => t.kind === 'swebench').length} SWE-bench, ${tasks.filter((t) => t.kind === 'terminal-bench').length} Terminal-Bench), oracle solver, ${new Set(images.values()).size} images`);
+  console.log(
+    `${tasks.length} tasks (${tasks.filter((t) => t.kind === 'swebench').length} SWE-bench, ${tasks.filter((t) => t.kind === 'terminal-bench').length} Terminal-Bench), oracle solver, ${new Set(images.values()).size} images`,
+  );
   await runDirect(jobs[0]!); // warm-up: page cache, image layers
   console.log(`images and warm-up: ${((performance.now() - benchStart) / 1000).toFixed(1)} s`);
 
@@ -255,12 +326,19 @@ async function main(): Promise<number> {
   const speedup = f1.ms / f2.ms;
   const ok = (met: boolean) => (met ? 'met' : 'MISSED');
   console.log(`direct    c1 ${s(d1)}   c2 ${s(d2)}   (speedup ${(d1 / d2).toFixed(2)}x)`);
-  console.log(`framework c1 ${s(f1.ms)}   c2 ${s(f2.ms)}   (sum of run durations: c1 ${s(sum(f1.runMs))}, c2 ${s(sum(f2.runMs))})`);
+  console.log(
+    `framework c1 ${s(f1.ms)}   c2 ${s(f2.ms)}   (sum of run durations: c1 ${s(sum(f1.runMs))}, c2 ${s(sum(f2.runMs))})`,
+  );
   const perRun = (ms: number) => `${(ms / tasks.length).toFixed(0)} ms/run`;
-  console.log(`  framework c1, time inside sandbox calls: ${[...phases].map(([k, p]) => `${k} ${perRun(p.ms)} (${(p.calls / tasks.length).toFixed(1)}/run)`).join(', ')}`);
+  console.log(
+    `  framework c1, time inside sandbox calls: ${[...phases].map(([k, p]) => `${k} ${perRun(p.ms)} (${(p.calls / tasks.length).toFixed(1)}/run)`).join(', ')}`,
+  );
   console.log(`  direct c1 per run ${perRun(d1)}; framework c1 per run ${perRun(f1.ms)}`);
-  const cpuLine = (c: Cpu) => `${c.total.toFixed(1)} (dockerd ${c.dockerd.toFixed(1)}, containerd ${c.containerd.toFixed(1)}, this process ${c.self.toFixed(1)})`;
-  console.log(`CPU-seconds at c2, machine-wide: direct ${cpuLine(cpu.direct)}; framework ${cpuLine(cpu.framework)}; framework/direct ${(cpu.framework.total / cpu.direct.total).toFixed(2)}x`);
+  const cpuLine = (c: Cpu) =>
+    `${c.total.toFixed(1)} (dockerd ${c.dockerd.toFixed(1)}, containerd ${c.containerd.toFixed(1)}, this process ${c.self.toFixed(1)})`;
+  console.log(
+    `CPU-seconds at c2, machine-wide: direct ${cpuLine(cpu.direct)}; framework ${cpuLine(cpu.framework)}; framework/direct ${(cpu.framework.total / cpu.direct.total).toFixed(2)}x`,
+  );
   console.log(`overhead c1: ${r1.toFixed(2)}x   target <= 1.25x   ${ok(r1 <= 1.25)}`);
   console.log(`overhead c2: ${r2.toFixed(2)}x   target <= 1.25x   ${ok(r2 <= 1.25)}`);
   console.log(`framework speedup c2 over c1: ${speedup.toFixed(2)}x   target >= 1.6x   ${ok(speedup >= 1.6)}`);

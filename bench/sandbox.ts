@@ -13,14 +13,17 @@ import { DockerProvider } from '../evaluator/sandbox/docker.js';
 
 const argRuns = process.argv.indexOf('--runs');
 const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 10;
-const COMMAND = 'cd /testbed 2>/dev/null || mkdir -p /testbed && cd /testbed; python3 -c "print(sum(range(1000)))" > out.txt; cat out.txt';
+const COMMAND =
+  'cd /testbed 2>/dev/null || mkdir -p /testbed && cd /testbed; python3 -c "print(sum(range(1000)))" > out.txt; cat out.txt';
 
 /** A small git workspace like a prepared task's (tasks/prepare.ts): 40 source files, one commit packed, refs/evolve/base. */
 function makeWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'evolve-bench-ws-'));
   mkdirSync(join(dir, 'src'));
-  for (let i = 0; i < 40; i++) writeFileSync(join(dir, 'src', `m${i}.py`), `def f${i}(x):\n    return x + ${i}\n`.repeat(20));
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@b', ...args], { cwd: dir, stdio: 'ignore' });
+  for (let i = 0; i < 40; i++)
+    writeFileSync(join(dir, 'src', `m${i}.py`), `def f${i}(x):\n    return x + ${i}\n`.repeat(20));
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@b', ...args], { cwd: dir, stdio: 'ignore' });
   git('init', '-q', '.');
   git('add', '-A');
   git('commit', '-qm', 'base');
@@ -35,7 +38,10 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 async function main(): Promise<number> {
   const docker = new Docker();
   const recipe = pythonEnvRecipe();
-  const { tag: image } = await ensureImageDetailed(recipe, { docker, onProgress: (l) => process.stderr.write(`  … ${l}\n`) });
+  const { tag: image } = await ensureImageDetailed(recipe, {
+    docker,
+    onProgress: (l) => process.stderr.write(`  … ${l}\n`),
+  });
   const provider = new DockerProvider({ docker });
   const workspace = makeWorkspace();
   const bare: number[] = [];
@@ -45,14 +51,19 @@ async function main(): Promise<number> {
   const bareSameWorkRun = () => {
     const t = performance.now();
     const script = `mkdir -p /testbed && cd /testbed && tar -x && (${COMMAND}) && git -c safe.directory='*' add -A && git -c safe.directory='*' diff --cached --binary refs/evolve/base`;
-    const r = spawnSync('docker', ['run', '--rm', '-i', '--network', 'none', image, 'bash', '-c', script], { input: workspaceTar, encoding: 'utf8' });
+    const r = spawnSync('docker', ['run', '--rm', '-i', '--network', 'none', image, 'bash', '-c', script], {
+      input: workspaceTar,
+      encoding: 'utf8',
+    });
     if (r.status !== 0 || !r.stdout.includes('out.txt')) throw new Error(`docker run (same work) failed: ${r.stderr}`);
     bareSameWork.push(performance.now() - t);
   };
   const sandbox: number[] = [];
   const bareRun = () => {
     const t = performance.now();
-    const r = spawnSync('docker', ['run', '--rm', '--network', 'none', image, 'bash', '-c', COMMAND], { encoding: 'utf8' });
+    const r = spawnSync('docker', ['run', '--rm', '--network', 'none', image, 'bash', '-c', COMMAND], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`docker run failed: ${r.stderr}`);
     bare.push(performance.now() - t);
   };
@@ -99,12 +110,24 @@ async function main(): Promise<number> {
     }
   }
   const ratio = median(sandbox) / median(bare);
-  console.log(`runs: ${RUNS} each, alternating; workspace 40 files copied in; command: python3 one-liner writing a file`);
-  console.log(`bare docker run --rm                  median ${median(bare).toFixed(0)} ms  mean ${mean(bare).toFixed(0)} ms`);
-  console.log(`sandbox create+copyIn+exec+diff+dispose median ${median(sandbox).toFixed(0)} ms  mean ${mean(sandbox).toFixed(0)} ms`);
-  console.log(`  phases (median ms): ${Object.entries(phases).map(([k, xs]) => `${k} ${median(xs).toFixed(0)}`).join(', ')}`);
+  console.log(
+    `runs: ${RUNS} each, alternating; workspace 40 files copied in; command: python3 one-liner writing a file`,
+  );
+  console.log(
+    `bare docker run --rm                  median ${median(bare).toFixed(0)} ms  mean ${mean(bare).toFixed(0)} ms`,
+  );
+  console.log(
+    `sandbox create+copyIn+exec+diff+dispose median ${median(sandbox).toFixed(0)} ms  mean ${mean(sandbox).toFixed(0)} ms`,
+  );
+  console.log(
+    `  phases (median ms): ${Object.entries(phases)
+      .map(([k, xs]) => `${k} ${median(xs).toFixed(0)}`)
+      .join(', ')}`,
+  );
   console.log(`ratio (median): ${ratio.toFixed(2)}x   target <= 1.5x   ${ratio <= 1.5 ? 'met' : 'MISSED'}`);
-  console.log(`for context: docker run --rm -i doing the same work (tar in, command, git diff) median ${median(bareSameWork).toFixed(0)} ms; sandbox/that ${(median(sandbox) / median(bareSameWork)).toFixed(2)}x`);
+  console.log(
+    `for context: docker run --rm -i doing the same work (tar in, command, git diff) median ${median(bareSameWork).toFixed(0)} ms; sandbox/that ${(median(sandbox) / median(bareSameWork)).toFixed(2)}x`,
+  );
 
   let t = performance.now();
   const again = await ensureImageDetailed(recipe, { docker });
@@ -112,7 +135,9 @@ async function main(): Promise<number> {
   t = performance.now();
   await buildImage(recipe, { docker }); // a real `docker build` in which every step comes from the layer cache
   const layerCached = performance.now() - t;
-  console.log(`cached image: ensureImage ${cacheHit.toFixed(0)} ms (built again: ${again.built}); docker build with all layers cached ${layerCached.toFixed(0)} ms   target < 1000 ms   ${Math.max(cacheHit, layerCached) < 1000 ? 'met' : 'MISSED'}`);
+  console.log(
+    `cached image: ensureImage ${cacheHit.toFixed(0)} ms (built again: ${again.built}); docker build with all layers cached ${layerCached.toFixed(0)} ms   target < 1000 ms   ${Math.max(cacheHit, layerCached) < 1000 ? 'met' : 'MISSED'}`,
+  );
   rmSync(workspace, { recursive: true, force: true });
   return ratio <= 1.5 && Math.max(cacheHit, layerCached) < 1000 && !again.built ? 0 : 1;
 }

@@ -40,7 +40,12 @@ const num = (flag: keyof typeof values) => {
   if (!Number.isFinite(v) || v < 0) throw new Error(`--${flag} must be a non-negative number, got ${values[flag]}`);
   return v;
 };
-const settings = { generations: num('generations'), repeats: num('repeats'), children: num('children'), margin: num('margin') };
+const settings = {
+  generations: num('generations'),
+  repeats: num('repeats'),
+  children: num('children'),
+  margin: num('margin'),
+};
 const HORIZON = Math.max(settings.generations, num('horizon'));
 const EVIDENCE = Math.round(num('evidence-rounds'));
 const SEEDS = num('seeds');
@@ -77,15 +82,37 @@ const combos: Combo[] = [
   { select: 'score-child', rule: 'paired-significant', evidenceRounds: EVIDENCE, long: false },
   { select: 'thompson', rule: 'mean', evidenceRounds: EVIDENCE, long: false },
 ];
-for (const rule of ['lower-bound', 'pareto', 'lexicographic']) if (ruleExists(rule)) combos.push({ select: 'champion', rule: rule as RuleName, evidenceRounds: EVIDENCE, long: false });
-const nameOf = (c: Combo) => `${c.select} + ${c.rule}${c.evidenceRounds === 0 && EVIDENCE > 0 ? ', no extra evidence' : ''}`;
+for (const rule of ['lower-bound', 'pareto', 'lexicographic'])
+  if (ruleExists(rule))
+    combos.push({ select: 'champion', rule: rule as RuleName, evidenceRounds: EVIDENCE, long: false });
+const nameOf = (c: Combo) =>
+  `${c.select} + ${c.rule}${c.evidenceRounds === 0 && EVIDENCE > 0 ? ', no extra evidence' : ''}`;
 
 /** Runs every combination on the seeds `from, from + step, ...`: one slice per child process. */
 function runSlice(from: number, step: number): SearchOutcome[][] {
   const out = combos.map(() => [] as SearchOutcome[]);
   for (let seed = from; seed <= SEEDS; seed += step) {
-    const land = makeLandscape({ seed, trainTasks: num('tasks'), heldoutTasks: num('heldout'), distance: num('distance') });
-    combos.forEach((c, i) => out[i]!.push(runSearch(land, { ...settings, select: c.select, rule: c.rule, evidenceRounds: c.evidenceRounds, horizon: c.long ? HORIZON : settings.generations }, seed)));
+    const land = makeLandscape({
+      seed,
+      trainTasks: num('tasks'),
+      heldoutTasks: num('heldout'),
+      distance: num('distance'),
+    });
+    combos.forEach((c, i) =>
+      out[i]!.push(
+        runSearch(
+          land,
+          {
+            ...settings,
+            select: c.select,
+            rule: c.rule,
+            evidenceRounds: c.evidenceRounds,
+            horizon: c.long ? HORIZON : settings.generations,
+          },
+          seed,
+        ),
+      ),
+    );
   }
   return out;
 }
@@ -94,21 +121,40 @@ if (values.slice && !sliceArg) throw new Error(`--slice must look like 1/2, got 
 if (sliceArg) {
   // A child process: print its slice as one JSON line for the parent, and exit once a pipe has taken all of it
   // (exiting straight after write() cuts a large slice short).
-  process.stdout.write(`${JSON.stringify(runSlice(Number(sliceArg[1]), Number(sliceArg[2])))}\n`, () => process.exit(0));
+  process.stdout.write(`${JSON.stringify(runSlice(Number(sliceArg[1]), Number(sliceArg[2])))}\n`, () =>
+    process.exit(0),
+  );
   await new Promise(() => {});
 }
 
 const started = performance.now();
 // The seeds are independent, so they are shared out over child processes (the machine has 2 cores).
 const slices = await Promise.all(
-  Array.from({ length: WORKERS }, (_, w) =>
-    new Promise<SearchOutcome[][]>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2), '--slice', `${w + 1}/${WORKERS}`], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as SearchOutcome[][]) : reject(new Error(`bench/search slice ${w + 1}/${WORKERS} exited with ${code}`))));
-    }),
+  Array.from(
+    { length: WORKERS },
+    (_, w) =>
+      new Promise<SearchOutcome[][]>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            fileURLToPath(import.meta.url),
+            ...process.argv.slice(2),
+            '--slice',
+            `${w + 1}/${WORKERS}`,
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) =>
+          code === 0
+            ? resolve(JSON.parse(out) as SearchOutcome[][])
+            : reject(new Error(`bench/search slice ${w + 1}/${WORKERS} exited with ${code}`)),
+        );
+      }),
   ),
 );
 const results = combos.map((c, i) => ({ ...c, runs: slices.flatMap((slice) => slice[i]!) }));
@@ -132,7 +178,9 @@ const censored = (runs: SearchOutcome[], tau: number) => ({
   restrictedMean: mean(runs.map((x) => (within(x.evalsToBest, tau) ? x.evalsToBest! : tau))),
 });
 const rows = results.map((r) => {
-  const by30 = r.runs.map((x) => (x.generationToBest !== null && x.generationToBest <= settings.generations ? x.evalsToBest : null));
+  const by30 = r.runs.map((x) =>
+    x.generationToBest !== null && x.generationToBest <= settings.generations ? x.evalsToBest : null,
+  );
   return {
     select: r.select,
     rule: r.rule,
@@ -140,13 +188,30 @@ const rows = results.map((r) => {
     name: nameOf(r),
     at30: censored(r.runs, tau30),
     reachedBy30Pct: (100 * by30.filter((x) => x !== null).length) / r.runs.length,
-    long: r.long ? { ...censored(r.runs, tauLong), reachedByHorizonPct: (100 * r.runs.filter((x) => x.evalsToBest !== null).length) / r.runs.length, medianEvalsToBest: censoredMedian(r.runs.map((x) => x.evalsToBest)), betterTriedPct: (100 * r.runs.filter((x) => x.betterNeighboursAllTried).length) / r.runs.length } : null,
-    halfGapPct: (100 * r.runs.filter((x) => x.generationToHalfGap !== null && x.generationToHalfGap <= settings.generations).length) / r.runs.length,
+    long: r.long
+      ? {
+          ...censored(r.runs, tauLong),
+          reachedByHorizonPct: (100 * r.runs.filter((x) => x.evalsToBest !== null).length) / r.runs.length,
+          medianEvalsToBest: censoredMedian(r.runs.map((x) => x.evalsToBest)),
+          betterTriedPct: (100 * r.runs.filter((x) => x.betterNeighboursAllTried).length) / r.runs.length,
+        }
+      : null,
+    halfGapPct:
+      (100 *
+        r.runs.filter((x) => x.generationToHalfGap !== null && x.generationToHalfGap <= settings.generations).length) /
+      r.runs.length,
     meanEvals: mean(r.runs.map((x) => x.evals)),
     promotionsPerRun: mean(r.runs.map((x) => x.promotions)),
-    worsePromotionPct: (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) / (r.runs.length * settings.generations),
-    worseOfPromotionsPct: (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) / Math.max(1, r.runs.reduce((s, x) => s + x.promotions, 0)),
-    evidenceGenerationsPct: (100 * r.runs.reduce((s, x) => s + x.evidenceGenerations, 0)) / (r.runs.length * settings.generations),
+    worsePromotionPct:
+      (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) / (r.runs.length * settings.generations),
+    worseOfPromotionsPct:
+      (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) /
+      Math.max(
+        1,
+        r.runs.reduce((s, x) => s + x.promotions, 0),
+      ),
+    evidenceGenerationsPct:
+      (100 * r.runs.reduce((s, x) => s + x.evidenceGenerations, 0)) / (r.runs.length * settings.generations),
     evidenceRoundsPerRun: mean(r.runs.map((x) => x.evidenceRounds)),
     finalTrue: mean(r.runs.map((x) => x.finalTrue)),
     gapToBest: mean(r.runs.map((x) => x.bestTrue - x.finalTrue)),
@@ -158,11 +223,18 @@ const pctOf = (x: number) => `${f(x)}%`;
 type Row = (typeof rows)[number];
 const table = (columns: Array<[string, number, (r: Row) => string]>, which: Row[]) => {
   console.log(columns.map(([h, w], i) => (i ? h.padStart(w) : h.padEnd(w))).join(''));
-  for (const r of which) console.log(columns.map(([, w, cell], i) => (i ? cell(r).padStart(w) : cell(r).padEnd(w))).join(''));
+  for (const r of which)
+    console.log(columns.map(([, w, cell], i) => (i ? cell(r).padStart(w) : cell(r).padEnd(w))).join(''));
 };
-console.log(`bench/search: ${SEEDS} seeds x ${settings.generations} generations (headline rows to ${HORIZON}), ${num('tasks')} train + ${num('heldout')} held-out tasks, ${settings.repeats} repeat(s), ${settings.children} children (systematic), margin ${settings.margin}, evidence rounds ${EVIDENCE}, best genome ${num('distance')} changes from the root`);
-console.log(`landscape: root true score ${pctOf(100 * mean(results[0]!.runs.map((x) => x.rootTrue)))}, best ${pctOf(100 * mean(results[0]!.runs.map((x) => x.bestTrue)))} (means over seeds); evals = task runs, train and held-out, extra evidence rounds included`);
-console.log(`\nat ${settings.generations} generations; "within ${f(tau30, 0)}" = reached the best genome within ${f(tau30, 0)} evaluations (the fewest any run spent by generation ${settings.generations}); restricted mean counts the rest at ${f(tau30, 0)}`);
+console.log(
+  `bench/search: ${SEEDS} seeds x ${settings.generations} generations (headline rows to ${HORIZON}), ${num('tasks')} train + ${num('heldout')} held-out tasks, ${settings.repeats} repeat(s), ${settings.children} children (systematic), margin ${settings.margin}, evidence rounds ${EVIDENCE}, best genome ${num('distance')} changes from the root`,
+);
+console.log(
+  `landscape: root true score ${pctOf(100 * mean(results[0]!.runs.map((x) => x.rootTrue)))}, best ${pctOf(100 * mean(results[0]!.runs.map((x) => x.bestTrue)))} (means over seeds); evals = task runs, train and held-out, extra evidence rounds included`,
+);
+console.log(
+  `\nat ${settings.generations} generations; "within ${f(tau30, 0)}" = reached the best genome within ${f(tau30, 0)} evaluations (the fewest any run spent by generation ${settings.generations}); restricted mean counts the rest at ${f(tau30, 0)}`,
+);
 table(
   [
     ['select + rule', 48, (r) => r.name],
@@ -180,8 +252,12 @@ table(
   ],
   rows,
 );
-console.log(`\nat ${HORIZON} generations (headline rows); budget ${f(tauLong, 0)} evaluations (the fewest any of these runs spent by generation ${HORIZON}); median counts "never" as later than any number;`);
-console.log('stuck = seeds whose final champion is not the best but every truly better one-change neighbour of it was tried once and not promoted (never proposed again)');
+console.log(
+  `\nat ${HORIZON} generations (headline rows); budget ${f(tauLong, 0)} evaluations (the fewest any of these runs spent by generation ${HORIZON}); median counts "never" as later than any number;`,
+);
+console.log(
+  'stuck = seeds whose final champion is not the best but every truly better one-change neighbour of it was tried once and not promoted (never proposed again)',
+);
 table(
   [
     ['select + rule', 48, (r) => r.name],
@@ -205,9 +281,39 @@ const fewerAsStated = Number.isFinite(dl.medianEvalsToBest) && dl.medianEvalsToB
 // The censored reading: more seeds reach the best within the common budget, with a lower restricted mean.
 const fewerCensored = dl.reachedPct > sl.reachedPct && dl.restrictedMean < sl.restrictedMean;
 const safe = def.worsePromotionPct < 5;
-console.log(`\nadaptive evidence (default vs the same without it): best within ${f(tauLong, 0)} evals ${pctOf(dl.reachedPct)} vs ${pctOf(off.long!.reachedPct)}, restricted mean ${f(dl.restrictedMean, 0)} vs ${f(off.long!.restrictedMean, 0)}; at g${settings.generations}: final true ${pctOf(100 * def.finalTrue)} vs ${pctOf(100 * off.finalTrue)}, evals/run ${f(def.meanEvals, 0)} vs ${f(off.meanEvals, 0)}, worse/gen ${pctOf(def.worsePromotionPct)} vs ${pctOf(off.worsePromotionPct)}; extra rounds in ${pctOf(def.evidenceGenerationsPct)} of generations (${f(def.evidenceRoundsPerRun, 1)} rounds per run)`);
-console.log(`target 1, as stated (default reaches the best genome in fewer evaluations than score-child + mean, by the censored median over ${HORIZON} generations: ${f(dl.medianEvalsToBest, 0)} vs ${f(sl.medianEvalsToBest, 0)}): ${fewerAsStated ? 'met' : 'MISSED'}`);
-console.log(`target 1, censored (within ${f(tauLong, 0)} evaluations: reached ${pctOf(dl.reachedPct)} vs ${pctOf(sl.reachedPct)}, restricted mean ${f(dl.restrictedMean, 0)} vs ${f(sl.restrictedMean, 0)}): ${fewerCensored ? 'met' : 'MISSED'}`);
-console.log(`target 2 (default promotes a truly worse genome in under 5% of generations: ${pctOf(def.worsePromotionPct)}): ${safe ? 'met' : 'MISSED'}   (${seconds.toFixed(1)} s)`);
-console.log(JSON.stringify({ bench: 'search', seeds: SEEDS, ...settings, horizon: HORIZON, evidenceRounds: EVIDENCE, tasks: num('tasks'), heldout: num('heldout'), distance: num('distance'), seconds: Number(seconds.toFixed(1)), budgets: { at30: tau30, long: tauLong }, rows, targets: { fewerEvaluationsAsStated: fewerAsStated, fewerEvaluationsCensored: fewerCensored, worseUnder5Pct: safe } }, (_k, v: unknown) => (v === Infinity ? null : v)));
+console.log(
+  `\nadaptive evidence (default vs the same without it): best within ${f(tauLong, 0)} evals ${pctOf(dl.reachedPct)} vs ${pctOf(off.long!.reachedPct)}, restricted mean ${f(dl.restrictedMean, 0)} vs ${f(off.long!.restrictedMean, 0)}; at g${settings.generations}: final true ${pctOf(100 * def.finalTrue)} vs ${pctOf(100 * off.finalTrue)}, evals/run ${f(def.meanEvals, 0)} vs ${f(off.meanEvals, 0)}, worse/gen ${pctOf(def.worsePromotionPct)} vs ${pctOf(off.worsePromotionPct)}; extra rounds in ${pctOf(def.evidenceGenerationsPct)} of generations (${f(def.evidenceRoundsPerRun, 1)} rounds per run)`,
+);
+console.log(
+  `target 1, as stated (default reaches the best genome in fewer evaluations than score-child + mean, by the censored median over ${HORIZON} generations: ${f(dl.medianEvalsToBest, 0)} vs ${f(sl.medianEvalsToBest, 0)}): ${fewerAsStated ? 'met' : 'MISSED'}`,
+);
+console.log(
+  `target 1, censored (within ${f(tauLong, 0)} evaluations: reached ${pctOf(dl.reachedPct)} vs ${pctOf(sl.reachedPct)}, restricted mean ${f(dl.restrictedMean, 0)} vs ${f(sl.restrictedMean, 0)}): ${fewerCensored ? 'met' : 'MISSED'}`,
+);
+console.log(
+  `target 2 (default promotes a truly worse genome in under 5% of generations: ${pctOf(def.worsePromotionPct)}): ${safe ? 'met' : 'MISSED'}   (${seconds.toFixed(1)} s)`,
+);
+console.log(
+  JSON.stringify(
+    {
+      bench: 'search',
+      seeds: SEEDS,
+      ...settings,
+      horizon: HORIZON,
+      evidenceRounds: EVIDENCE,
+      tasks: num('tasks'),
+      heldout: num('heldout'),
+      distance: num('distance'),
+      seconds: Number(seconds.toFixed(1)),
+      budgets: { at30: tau30, long: tauLong },
+      rows,
+      targets: {
+        fewerEvaluationsAsStated: fewerAsStated,
+        fewerEvaluationsCensored: fewerCensored,
+        worseUnder5Pct: safe,
+      },
+    },
+    (_k, v: unknown) => (v === Infinity ? null : v),
+  ),
+);
 process.exitCode = fewerAsStated && safe ? 0 : 1;

@@ -19,7 +19,13 @@ import { seedLineage } from '../tui/testing/seed.js';
 import { writeTrajectoryFixture } from '../tui/testing/trajectory-fixture.js';
 import { indexTree, visibleRows } from '../tui/tree-model.js';
 
-const { values } = parseArgs({ options: { experiments: { type: 'string', default: '10000' }, tasks: { type: 'string', default: '50' }, repeats: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    experiments: { type: 'string', default: '10000' },
+    tasks: { type: 'string', default: '50' },
+    repeats: { type: 'string', default: '2' },
+  },
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -87,7 +93,21 @@ async function measure(experiments: number, tasks: number, repeats: number) {
   await sleep(100);
   await db.destroy();
   rmSync(dir, { recursive: true, force: true });
-  return { experiments, runs: experiments * tasks * repeats, seedMs, openMs, keyMs, jumpMs, filterMs, flattenMs, rows: rows.length, detailMs, liveMs, clustersMs, trajectoryMs };
+  return {
+    experiments,
+    runs: experiments * tasks * repeats,
+    seedMs,
+    openMs,
+    keyMs,
+    jumpMs,
+    filterMs,
+    flattenMs,
+    rows: rows.length,
+    detailMs,
+    liveMs,
+    clustersMs,
+    trajectoryMs,
+  };
 }
 
 const n = Number(values.experiments);
@@ -108,10 +128,16 @@ for (const [label, key] of [
   ['all failure clusters (ms)', 'clustersMs'],
   ['trajectory read (ms)', 'trajectoryMs'],
 ] as const) {
-  console.log(`${label.padEnd(28)}${fmt(small[key])}     ${fmt(large[key])}   ${(large[key] / Math.max(0.01, small[key])).toFixed(1).padStart(8)}x`);
+  console.log(
+    `${label.padEnd(28)}${fmt(small[key])}     ${fmt(large[key])}   ${(large[key] / Math.max(0.01, small[key])).toFixed(1).padStart(8)}x`,
+  );
 }
-console.log(`sizes: small ${small.experiments} experiments / ${small.runs} runs; large ${large.experiments} experiments / ${large.runs} runs (seeded in ${(large.seedMs / 1000).toFixed(1)} s)`);
+console.log(
+  `sizes: small ${small.experiments} experiments / ${small.runs} runs; large ${large.experiments} experiments / ${large.runs} runs (seeded in ${(large.seedMs / 1000).toFixed(1)} s)`,
+);
 const keys = Math.max(large.keyMs, large.jumpMs, large.filterMs);
 const ok = large.openMs < 1000 && keys < 100;
-console.log(`targets: open < 1000 ms ${large.openMs < 1000 ? 'met' : 'MISSED'}; every keypress → frame < 100 ms ${keys < 100 ? 'met' : 'MISSED'}`);
+console.log(
+  `targets: open < 1000 ms ${large.openMs < 1000 ? 'met' : 'MISSED'}; every keypress → frame < 100 ms ${keys < 100 ? 'met' : 'MISSED'}`,
+);
 process.exitCode = ok ? 0 : 1;

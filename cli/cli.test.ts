@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 // Drives the real `evolve` binary, as a user would.
 const BIN = resolve(import.meta.dirname, 'bin.mjs');
 const evolve = (args: string[], cwd: string) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'evolve-cli-'));
@@ -43,7 +47,10 @@ describe('evolve CLI', () => {
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/already set up; nothing changed/);
     expect(readFileSync(join(dir, 'lab', 'evolve.json'), 'utf8')).toBe(config);
-    const status = JSON.parse(evolve(['status', '--json'], join(dir, 'lab')).out) as { experiments: Record<string, number>; champion: { id: string } };
+    const status = JSON.parse(evolve(['status', '--json'], join(dir, 'lab')).out) as {
+      experiments: Record<string, number>;
+      champion: { id: string };
+    };
     expect(Object.values(status.experiments).reduce((a, b) => a + b, 0)).toBe(1);
     expect(status.champion.id).toBe('exp-01');
   });

@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 // `evolve context` and the lineage flags through the real binary.
 const BIN = resolve(import.meta.dirname, 'bin.mjs');
 const evolve = (args: string[], cwd: string) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -18,15 +22,22 @@ describe('evolve context', () => {
     const lab = join(dir, 'lab');
     const text = evolve(['context'], lab);
     expect(text.code, text.err).toBe(0);
-    expect(text.out).toMatch(/Context for exp-01 \(champion\)[\s\S]*Tried from exp-01: nothing yet[\s\S]*Confirmed mechanisms: none/);
-    const json = JSON.parse(evolve(['context', 'exp-01', '--json'], lab).out) as { parent: { id: string }; tried: unknown[] };
+    expect(text.out).toMatch(
+      /Context for exp-01 \(champion\)[\s\S]*Tried from exp-01: nothing yet[\s\S]*Confirmed mechanisms: none/,
+    );
+    const json = JSON.parse(evolve(['context', 'exp-01', '--json'], lab).out) as {
+      parent: { id: string };
+      tried: unknown[];
+    };
     expect([json.parent.id, json.tried]).toEqual(['exp-01', []]);
     const missing = evolve(['context', 'exp-77'], lab);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/no experiment exp-77/);
     const rule = evolve(['next-generation', '--rule', 'vibes'], lab);
     expect(rule.code).not.toBe(0);
-    expect(rule.err).toMatch(/--rule vibes: expected one of paired-significant, mean, lower-bound, pareto, lexicographic/);
+    expect(rule.err).toMatch(
+      /--rule vibes: expected one of paired-significant, mean, lower-bound, pareto, lexicographic/,
+    );
     writeFileSync(join(lab, 'evolve.json'), JSON.stringify({ version: 1, lineage: { proposer: 'oracle' } }));
     const bad = evolve(['context'], lab);
     expect(bad.code).toBe(1);

@@ -22,7 +22,21 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerInit, registerStatus, registerLineage, registerDoctor, registerImages, registerTui, registerFailures, registerEval, registerExport, registerAgent, registerTasks, registerSelfRepair]) register(program);
+  for (const register of [
+    registerInit,
+    registerStatus,
+    registerLineage,
+    registerDoctor,
+    registerImages,
+    registerTui,
+    registerFailures,
+    registerEval,
+    registerExport,
+    registerAgent,
+    registerTasks,
+    registerSelfRepair,
+  ])
+    register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

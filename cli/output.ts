@@ -28,6 +28,8 @@ export function reportError(error: unknown): number {
     process.stderr.write(`error: ${e.message}\n${e.hint}\n`);
     return e.exitCode ?? (e.name === 'UsageError' ? 2 : 1);
   }
-  process.stderr.write(`error: ${e?.stack ?? String(error)}\n(This looks like a bug in evolve; please report it with the command you ran.)\n`);
+  process.stderr.write(
+    `error: ${e?.stack ?? String(error)}\n(This looks like a bug in evolve; please report it with the command you ran.)\n`,
+  );
   return 1;
 }

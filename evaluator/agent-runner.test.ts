@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,8 +11,18 @@ import { agentRunner } from './agent-runner.js';
 
 // The real agent loop behind the gateway, with a scripted model: usage, cost, trajectory file, per-run budget.
 
-const genome = Genome.parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'experiments', 'exp-01', 'genome.json'), 'utf8')));
-const task = Task.parse({ id: 'demo-1', suite: 't', kind: 'swebench', statement: 'fix it', environment: { image: 'x' }, workspace: { kind: 'image' }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
+const genome = Genome.parse(
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', 'experiments', 'exp-01', 'genome.json'), 'utf8')),
+);
+const task = Task.parse({
+  id: 'demo-1',
+  suite: 't',
+  kind: 'swebench',
+  statement: 'fix it',
+  environment: { image: 'x' },
+  workspace: { kind: 'image' },
+  grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] },
+});
 const prices = { 'scripted/scripted': { input: 1, output: 10 } };
 
 describe('agentRunner', () => {
@@ -20,7 +30,13 @@ describe('agentRunner', () => {
     const trajectoryPath = join(mkdtempSync(join(tmpdir(), 'evolve-agent-')), 'trajectory.jsonl');
     const model = new ScriptedModel([toolCall('bash', { command: 'ls' }), toolCall('submit', {})]);
     const run = agentRunner({ prices, createModel: () => model });
-    const out = await run({ genome, task, sandbox: new InstantSandbox(), trajectoryPath, signal: new AbortController().signal });
+    const out = await run({
+      genome,
+      task,
+      sandbox: new InstantSandbox(),
+      trajectoryPath,
+      signal: new AbortController().signal,
+    });
     expect(out.exitReason).toBe('submitted');
     expect([out.inputTokens, out.outputTokens]).toEqual([200, 40]);
     expect(out.costUsd).toBeCloseTo((200 * 1 + 40 * 10) / 1e6, 12);
@@ -34,8 +50,18 @@ describe('agentRunner', () => {
 
   it('a per-run budget ends the run before the next call', async () => {
     const trajectoryPath = join(mkdtempSync(join(tmpdir(), 'evolve-agent-')), 'trajectory.jsonl');
-    const model = new ScriptedModel([toolCall('bash', { command: 'ls' }), toolCall('bash', { command: 'ls' }), toolCall('submit', {})]);
-    const out = await agentRunner({ prices, createModel: () => model, runLimits: { calls: 1 } })({ genome, task, sandbox: new InstantSandbox(), trajectoryPath, signal: new AbortController().signal });
+    const model = new ScriptedModel([
+      toolCall('bash', { command: 'ls' }),
+      toolCall('bash', { command: 'ls' }),
+      toolCall('submit', {}),
+    ]);
+    const out = await agentRunner({ prices, createModel: () => model, runLimits: { calls: 1 } })({
+      genome,
+      task,
+      sandbox: new InstantSandbox(),
+      trajectoryPath,
+      signal: new AbortController().signal,
+    });
     expect(out.exitReason).not.toBe('submitted');
     expect(model.requests).toHaveLength(1);
   });

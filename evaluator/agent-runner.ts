@@ -40,8 +40,18 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
       defaultPurpose: 'agent',
     });
     try {
-      const run: typeof runAgent = options.agentModule ? ((await import(pathToFileURL(options.agentModule).href)) as { runAgent: typeof runAgent }).runAgent : runAgent;
-      const result = await run({ genome: name === genome.model ? genome : { ...genome, model: name }, task: agentView(task), sandbox, model, trajectory, signal, recordModelCalls: false });
+      const run: typeof runAgent = options.agentModule
+        ? ((await import(pathToFileURL(options.agentModule).href)) as { runAgent: typeof runAgent }).runAgent
+        : runAgent;
+      const result = await run({
+        genome: name === genome.model ? genome : { ...genome, model: name },
+        task: agentView(task),
+        sandbox,
+        model,
+        trajectory,
+        signal,
+        recordModelCalls: false,
+      });
       const spent = model.spent;
       return {
         exitReason: result.exitReason,

@@ -81,7 +81,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const repeats = options.repeats ?? 1;
   const concurrency = options.concurrency ?? defaultConcurrency();
   const tasks = new Map(options.tasks.map((t) => [t.id, t]));
-  if (tasks.size !== options.tasks.length) throw new EvaluateError('the task list names a task twice', 'Pass each task id once; use --repeats to run a task several times.');
+  if (tasks.size !== options.tasks.length)
+    throw new EvaluateError(
+      'the task list names a task twice',
+      'Pass each task id once; use --repeats to run a task several times.',
+    );
   const worker = options.worker ?? workerId();
   const { store, experimentId } = options;
   const plan = splitStages([...tasks.keys()], options.stages);
@@ -105,7 +109,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   }
   counts.alreadyDone = counts.done;
   const emit = (event?: ProgressSnapshot['event']) =>
-    options.onProgress?.({ ...counts, experimentId, dollars: spend.dollars, tokens: spend.tokens, elapsedMs: Date.now() - startedAt, concurrency, event });
+    options.onProgress?.({
+      ...counts,
+      experimentId,
+      dollars: spend.dollars,
+      tokens: spend.tokens,
+      elapsedMs: Date.now() - startedAt,
+      concurrency,
+      event,
+    });
 
   const stages: StageOutcome[] = [];
   let stopReason: StopReason | undefined;
@@ -131,7 +143,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         concurrency,
         budget: options.budget ?? null,
         maxConsecutiveInfraErrors: options.maxConsecutiveInfraErrors ?? 5,
-        stages: options.stages ? { plan: plan.map((s) => ({ name: s.name, tasks: s.taskIds.length })), gate: options.stages.gate ?? {} } : null,
+        stages: options.stages
+          ? { plan: plan.map((s) => ({ name: s.name, tasks: s.taskIds.length })), gate: options.stages.gate ?? {} }
+          : null,
         ...options.record,
       },
     });
@@ -165,7 +179,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         if (e.status === 'done' && e.result.outcome === 'resolved') counts.resolved++;
         if (e.status === 'error' || (e.status === 'pending' && e.result.infraError)) counts.infraErrors++;
         if (e.status === 'cancelled') counts.cancelled++;
-        emit({ type: 'run', taskId: e.run.taskId, repeat: e.run.repeat, status: e.status, outcome: e.result.outcome, exitReason: e.result.exitReason, infraError: e.result.infraError?.message });
+        emit({
+          type: 'run',
+          taskId: e.run.taskId,
+          repeat: e.run.repeat,
+          status: e.status,
+          outcome: e.result.outcome,
+          exitReason: e.result.exitReason,
+          infraError: e.result.infraError?.message,
+        });
       },
     });
     const outcome: StageOutcome = { evaluationId, stage: stage.name, taskIds: stage.taskIds, status: 'done' };
@@ -178,7 +200,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       if (!outcome.gate.passed) skippedStages.push(...plan.slice(index + 1).map((s) => s.name));
     }
     spend.elapsedMs = Date.now() - startedAt;
-    await store.finishEvaluation(evaluationId, outcome.status, { result: { stopReason: stop ?? null, gate: outcome.gate ?? null, spend: { ...spend } } });
+    await store.finishEvaluation(evaluationId, outcome.status, {
+      result: { stopReason: stop ?? null, gate: outcome.gate ?? null, spend: { ...spend } },
+    });
     stages.push(outcome);
     if (outcome.gate && !outcome.gate.passed) break;
   }
@@ -197,7 +221,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         taskId: r.taskId,
         repeat: r.repeat,
         resolved: r.outcome === 'resolved',
-        tokens: r.inputTokens === null && r.outputTokens === null ? undefined : (r.inputTokens ?? 0) + (r.outputTokens ?? 0),
+        tokens:
+          r.inputTokens === null && r.outputTokens === null ? undefined : (r.inputTokens ?? 0) + (r.outputTokens ?? 0),
         costUsd: r.costUsd ?? undefined,
         durationMs: r.durationMs ?? undefined,
       })),
@@ -207,8 +232,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
 }
 
 function resolveActor(options: EvaluateOptions): Actor {
-  if (options.genome && options.solver) throw new EvaluateError('both a genome and a solver were given', 'Evaluate either a genome (an experiment) or a fixed solver (--solver), not both.');
+  if (options.genome && options.solver)
+    throw new EvaluateError(
+      'both a genome and a solver were given',
+      'Evaluate either a genome (an experiment) or a fixed solver (--solver), not both.',
+    );
   if (options.genome) return { kind: 'genome', genome: options.genome };
   if (options.solver) return { kind: 'solver', solver: options.solver };
-  throw new EvaluateError('nothing to evaluate: no genome and no solver', 'Give the experiment a genome, or pass --solver oracle|null.');
+  throw new EvaluateError(
+    'nothing to evaluate: no genome and no solver',
+    'Give the experiment a genome, or pass --solver oracle|null.',
+  );
 }

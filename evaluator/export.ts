@@ -28,11 +28,21 @@ export interface ExperimentExport {
  * The row status autoresearch uses, from lineage facts: the latest decision wins; a failed experiment is a crash;
  * an evaluation stopped on the wall-clock budget is a timeout.
  */
-export function exportStatus(facts: { experimentStatus: string; decision?: string | null; stopReason?: string | null }): ExportStatus {
+export function exportStatus(facts: {
+  experimentStatus: string;
+  decision?: string | null;
+  stopReason?: string | null;
+}): ExportStatus {
   if (facts.experimentStatus === 'failed' || facts.decision === 'fail') return 'crash';
   if (facts.stopReason === 'budget_time') return 'timeout';
   if (facts.decision === 'explore') return 'explore';
-  if (facts.experimentStatus === 'promoted' || facts.decision === 'promote' || facts.decision === 'keep' || facts.decision === 'confirm') return 'keep';
+  if (
+    facts.experimentStatus === 'promoted' ||
+    facts.decision === 'promote' ||
+    facts.decision === 'keep' ||
+    facts.decision === 'confirm'
+  )
+    return 'keep';
   return 'discard';
 }
 
@@ -43,7 +53,16 @@ const cell = (s: string) => s.replace(/[\t\r\n]+/g, ' ').trim();
 export function resultsTsv(rows: ExperimentExport[]): string {
   const header = ['commit', 'resolve_rate', 'ci_lo', 'ci_hi', 'cost_usd', 'tokens', 'status', 'description'];
   const lines = rows.map((r) =>
-    [cell(r.commit), num(r.resolveRate, 6), num(r.ciLo, 6), num(r.ciHi, 6), num(r.costUsd, 4), r.tokens === null ? '' : String(r.tokens), r.status, cell(`${r.id}: ${r.description}`)].join('\t'),
+    [
+      cell(r.commit),
+      num(r.resolveRate, 6),
+      num(r.ciLo, 6),
+      num(r.ciHi, 6),
+      num(r.costUsd, 4),
+      r.tokens === null ? '' : String(r.tokens),
+      r.status,
+      cell(`${r.id}: ${r.description}`),
+    ].join('\t'),
   );
   return [header.join('\t'), ...lines].join('\n') + '\n';
 }
@@ -84,7 +103,11 @@ export function predictions(runs: StoredRun[], modelName: string, readPatch: (pa
   }
   return [...best.values()]
     .sort((a, b) => a.taskId.localeCompare(b.taskId))
-    .map((r) => ({ instance_id: r.taskId, model_name_or_path: modelName, model_patch: r.patchPath ? readPatch(r.patchPath) : '' }));
+    .map((r) => ({
+      instance_id: r.taskId,
+      model_name_or_path: modelName,
+      model_patch: r.patchPath ? readPatch(r.patchPath) : '',
+    }));
 }
 
 export function predictionsJsonl(preds: Prediction[]): string {

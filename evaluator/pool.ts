@@ -58,10 +58,24 @@ export async function runPool(ctx: PoolContext): Promise<StopReason | undefined>
     try {
       if (!task) throw new Error(`task ${run.taskId} is not in this evaluation's task list`);
       const labels = { ...ctx.labels, 'evolve.run': String(run.id) };
-      const job = { runId: run.id, evaluationId: ctx.evaluationId, experimentId: ctx.experimentId, task, repeat: run.repeat, attempt: run.attempts, actor: ctx.actor, labels };
+      const job = {
+        runId: run.id,
+        evaluationId: ctx.evaluationId,
+        experimentId: ctx.experimentId,
+        task,
+        repeat: run.repeat,
+        attempt: run.attempts,
+        actor: ctx.actor,
+        labels,
+      };
       result = await ctx.runOne(job, cancel.signal);
     } catch (error) {
-      result = { outcome: null, exitReason: null, infraError: { kind: 'internal', message: (error as Error).message ?? String(error) }, durationMs: Date.now() - t0 };
+      result = {
+        outcome: null,
+        exitReason: null,
+        infraError: { kind: 'internal', message: (error as Error).message ?? String(error) },
+        durationMs: Date.now() - t0,
+      };
     }
     let status: Exclude<RunStatus, 'running'>;
     if (cancel.signal.aborted) status = 'cancelled';
@@ -112,7 +126,9 @@ export async function runPool(ctx: PoolContext): Promise<StopReason | undefined>
         continue;
       }
       // Nothing pending here: are rows of this evaluation still held by another worker?
-      const held = (await ctx.store.list(ctx.experimentId)).filter((r) => r.evaluationId === ctx.evaluationId && r.status === 'running');
+      const held = (await ctx.store.list(ctx.experimentId)).filter(
+        (r) => r.evaluationId === ctx.evaluationId && r.status === 'running',
+      );
       if (held.length === 0) break;
       await ctx.store.resetStale(ctx.experimentId, { isStale: (w, at) => isStaleWorker(w, at), retryErrors: false });
       await sleep(ctx.pollMs ?? 1000, ctx.signal);

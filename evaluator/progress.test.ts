@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCounts, formatDuration, progressLine, progressReporter, type ProgressSnapshot } from './progress.js';
 
-const snap = (over: Partial<ProgressSnapshot> = {}): ProgressSnapshot => ({ ...emptyCounts(10), experimentId: 'exp-02', dollars: 0.5, tokens: 1000, elapsedMs: 60_000, concurrency: 2, ...over });
+const snap = (over: Partial<ProgressSnapshot> = {}): ProgressSnapshot => ({
+  ...emptyCounts(10),
+  experimentId: 'exp-02',
+  dollars: 0.5,
+  tokens: 1000,
+  elapsedMs: 60_000,
+  concurrency: 2,
+  ...over,
+});
 
 function stream(isTTY: boolean) {
   const chunks: string[] = [];
@@ -24,7 +32,12 @@ describe('progress', () => {
     const plain = stream(false);
     const report = progressReporter(plain.s);
     report(snap({ running: 1 }));
-    report(snap({ done: 1, event: { type: 'run', taskId: 't1', repeat: 0, status: 'done', outcome: 'resolved', exitReason: 'submitted' } }));
+    report(
+      snap({
+        done: 1,
+        event: { type: 'run', taskId: 't1', repeat: 0, status: 'done', outcome: 'resolved', exitReason: 'submitted' },
+      }),
+    );
     expect(plain.chunks).toEqual(['[exp-02] t1#0 resolved (submitted)  [1/10, $0.50]\n']);
 
     const prevCI = process.env.CI;

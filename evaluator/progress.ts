@@ -22,7 +22,15 @@ export interface ProgressSnapshot extends ProgressCounts {
   concurrency: number;
   event?:
     | { type: 'stage'; stage: string }
-    | { type: 'run'; taskId: string; repeat: number; status: Exclude<RunStatus, 'running'>; outcome: string | null; exitReason: string | null; infraError?: string }
+    | {
+        type: 'run';
+        taskId: string;
+        repeat: number;
+        status: Exclude<RunStatus, 'running'>;
+        outcome: string | null;
+        exitReason: string | null;
+        infraError?: string;
+      }
     | { type: 'end'; status: string; stopReason?: string };
 }
 
@@ -60,8 +68,11 @@ export function eventLine(p: ProgressSnapshot): string | undefined {
   const e = p.event;
   if (!e) return undefined;
   if (e.type === 'stage') return `[${p.experimentId}] stage ${e.stage}`;
-  if (e.type === 'end') return `[${p.experimentId}] ${e.status}${e.stopReason ? ` (${e.stopReason})` : ''}: ${progressLine(p)}`;
-  const what = e.infraError ? `infra error: ${e.infraError}` : `${e.outcome ?? e.status}${e.exitReason ? ` (${e.exitReason})` : ''}`;
+  if (e.type === 'end')
+    return `[${p.experimentId}] ${e.status}${e.stopReason ? ` (${e.stopReason})` : ''}: ${progressLine(p)}`;
+  const what = e.infraError
+    ? `infra error: ${e.infraError}`
+    : `${e.outcome ?? e.status}${e.exitReason ? ` (${e.exitReason})` : ''}`;
   return `[${p.experimentId}] ${e.taskId}#${e.repeat} ${e.status === 'pending' ? 'will retry, ' : ''}${what}  [${p.done}/${p.total}, $${p.dollars.toFixed(2)}]`;
 }
 

@@ -9,7 +9,15 @@ import type { Sandbox, SandboxProvider, SandboxSpec } from './sandbox/types.js';
 
 // The run sequence with recording fakes: order of containers, what is infra and what is the agent's doing.
 
-const task = Task.parse({ id: 'demo-1', suite: 't', kind: 'swebench', statement: 's', environment: { image: 'img:1' }, workspace: { kind: 'image' }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
+const task = Task.parse({
+  id: 'demo-1',
+  suite: 't',
+  kind: 'swebench',
+  statement: 's',
+  environment: { image: 'img:1' },
+  workspace: { kind: 'image' },
+  grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] },
+});
 
 function fakes(over: Partial<RunDeps> = {}, createFails?: Error) {
   const log: string[] = [];
@@ -38,16 +46,37 @@ function fakes(over: Partial<RunDeps> = {}, createFails?: Error) {
     provider,
     runsDir: mkdtempSync(join(tmpdir(), 'evolve-runone-')),
     prepareWorkspace: async (_t, sb) => void log.push(`prepare ${sb.id}`),
-    grade: async (_t, sb, patch) => (log.push(`grade ${sb.id} ${patch.length}`), { resolved: true, report: { 'demo-1': { resolved: true } } }),
+    grade: async (_t, sb, patch) => (
+      log.push(`grade ${sb.id} ${patch.length}`), { resolved: true, report: { 'demo-1': { resolved: true } } }
+    ),
     solve: async (name, _t, sb) => void log.push(`solve ${name} ${sb.id}`),
-    runAgent: async ({ sandbox }) => (log.push(`agent ${sandbox.id}`), { exitReason: 'submitted', inputTokens: 10, outputTokens: 2, costUsd: 0.01, steps: 3 }),
+    runAgent: async ({ sandbox }) => (
+      log.push(`agent ${sandbox.id}`),
+      { exitReason: 'submitted', inputTokens: 10, outputTokens: 2, costUsd: 0.01, steps: 3 }
+    ),
     ...over,
   };
   return { deps, log };
 }
 
-const job = (actor: RunJob['actor']): RunJob => ({ runId: 1, evaluationId: 1, experimentId: 'exp-01', task, repeat: 0, attempt: 1, actor, labels: { 'evolve.experiment': 'exp-01' } });
-const genome = { model: 'offline', planning: { name: 'none', params: {} }, tools: { name: 'bash-only', params: {} }, memory: { name: 'full', params: {} }, prompt: { name: 'terse', params: {} }, budgets: { steps: 5, wallClockSec: 60 } };
+const job = (actor: RunJob['actor']): RunJob => ({
+  runId: 1,
+  evaluationId: 1,
+  experimentId: 'exp-01',
+  task,
+  repeat: 0,
+  attempt: 1,
+  actor,
+  labels: { 'evolve.experiment': 'exp-01' },
+});
+const genome = {
+  model: 'offline',
+  planning: { name: 'none', params: {} },
+  tools: { name: 'bash-only', params: {} },
+  memory: { name: 'full', params: {} },
+  prompt: { name: 'terse', params: {} },
+  budgets: { steps: 5, wallClockSec: 60 },
+};
 
 describe('runOne', () => {
   it('grades in a second fresh sandbox, made ready meanwhile, that gets the patch only after the agent sandbox is gone', async () => {
@@ -56,7 +85,18 @@ describe('runOne', () => {
     const agent = log.find((l) => l.endsWith(':agent'))!.split(' ')[1]!;
     const grader = log.find((l) => l.endsWith(':grader'))!.split(' ')[1]!;
     const at = (line: string) => log.indexOf(line);
-    expect([...log].sort()).toEqual([`agent ${agent}`, `create ${agent}`, `create ${grader}`, `dispose ${agent}`, `dispose ${grader}`, `grade ${grader} 19`, `prepare ${agent}`, `prepare ${grader}`].sort());
+    expect([...log].sort()).toEqual(
+      [
+        `agent ${agent}`,
+        `create ${agent}`,
+        `create ${grader}`,
+        `dispose ${agent}`,
+        `dispose ${grader}`,
+        `grade ${grader} 19`,
+        `prepare ${agent}`,
+        `prepare ${grader}`,
+      ].sort(),
+    );
     expect(at(`prepare ${grader}`)).toBeLessThan(at(`dispose ${agent}`)); // ready while the agent worked
     expect(at(`grade ${grader} 19`)).toBeGreaterThan(at(`dispose ${agent}`)); // hidden tests only once it is gone
     expect(at(`dispose ${grader}`)).toBe(log.length - 1);
@@ -72,10 +112,19 @@ describe('runOne', () => {
     const gone: string[] = [];
     const { deps } = fakes();
     const create = deps.provider.create.bind(deps.provider);
-    deps.provider = { ...deps.provider, create: async (spec) => {
-      const sb = await create(spec);
-      return { ...sb, dispose: async () => { await gate; gone.push(sb.id); } };
-    } };
+    deps.provider = {
+      ...deps.provider,
+      create: async (spec) => {
+        const sb = await create(spec);
+        return {
+          ...sb,
+          dispose: async () => {
+            await gate;
+            gone.push(sb.id);
+          },
+        };
+      },
+    };
     const runOne = makeRunOne(deps);
     const r = await runOne(job({ kind: 'genome', genome }), new AbortController().signal);
     expect([r.outcome, gone]).toEqual(['resolved', []]);
@@ -100,7 +149,12 @@ describe('runOne', () => {
     const gold = 'diff --git a/g b/g\n';
     const { deps, log } = fakes({ knownPatch: (name) => (name === 'oracle' ? gold : undefined) });
     const r = await makeRunOne(deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
-    expect(log).toEqual(['create sb1:grader', 'prepare sb1:grader', `grade sb1:grader ${gold.length}`, 'dispose sb1:grader']);
+    expect(log).toEqual([
+      'create sb1:grader',
+      'prepare sb1:grader',
+      `grade sb1:grader ${gold.length}`,
+      'dispose sb1:grader',
+    ]);
     expect(r).toMatchObject({ outcome: 'resolved', exitReason: 'submitted' });
     expect(readFileSync(r.patchPath!, 'utf8')).toBe(gold);
     const warmed = fakes({ knownPatch: () => gold });
@@ -109,15 +163,28 @@ describe('runOne', () => {
     expect(warmed.log.slice(0, 2)).toEqual(['warm demo-1', 'create sb1:grader']); // host work overlaps the start
     const other = fakes({ knownPatch: () => gold, gradeInPlace: () => true });
     await makeRunOne(other.deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
-    expect(other.log).toEqual(['create sb1:agent', 'prepare sb1:agent', 'solve oracle sb1:agent', 'grade sb1:agent 19', 'dispose sb1:agent']);
+    expect(other.log).toEqual([
+      'create sb1:agent',
+      'prepare sb1:agent',
+      'solve oracle sb1:agent',
+      'grade sb1:agent 19',
+      'dispose sb1:agent',
+    ]);
   });
 
   it('keeps machinery failures apart from agent failures', async () => {
     const engine = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { kind: 'engine_unavailable' });
-    const noEngine = await makeRunOne(fakes({}, engine).deps)(job({ kind: 'solver', solver: 'null' }), new AbortController().signal);
+    const noEngine = await makeRunOne(fakes({}, engine).deps)(
+      job({ kind: 'solver', solver: 'null' }),
+      new AbortController().signal,
+    );
     expect([noEngine.outcome, noEngine.infraError?.kind]).toEqual([null, 'engine_unavailable']);
 
-    const badLog = fakes({ grade: async () => { throw Object.assign(new Error('no test results in log'), { kind: 'unparseable_log' }); } });
+    const badLog = fakes({
+      grade: async () => {
+        throw Object.assign(new Error('no test results in log'), { kind: 'unparseable_log' });
+      },
+    });
     const r = await makeRunOne(badLog.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
     expect([r.outcome, r.infraError?.kind, r.exitReason]).toEqual([null, 'unparseable_log', 'submitted']);
     expect(badLog.log.filter((l) => l.startsWith('dispose'))).toHaveLength(2);
@@ -125,15 +192,32 @@ describe('runOne', () => {
     const dying = fakes({ runAgent: async () => ({ exitReason: 'sandbox_error' }) });
     const died = await makeRunOne(dying.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
     expect([died.outcome, died.infraError?.kind]).toEqual([null, 'sandbox_error']);
-    expect(dying.log.filter((l) => l.startsWith('dispose')).sort()).toEqual(['dispose sb1:grader', 'dispose sb2:agent']); // the unused grader too
+    expect(dying.log.filter((l) => l.startsWith('dispose')).sort()).toEqual([
+      'dispose sb1:grader',
+      'dispose sb2:agent',
+    ]); // the unused grader too
     expect(dying.log.some((l) => l.startsWith('grade'))).toBe(false);
 
-    const noGrader = fakes({ prepareWorkspace: async (_t, sb) => { if (sb.id.endsWith('grader')) throw Object.assign(new Error('copy failed'), { kind: 'io' }); } });
+    const noGrader = fakes({
+      prepareWorkspace: async (_t, sb) => {
+        if (sb.id.endsWith('grader')) throw Object.assign(new Error('copy failed'), { kind: 'io' });
+      },
+    });
     const unprepared = await makeRunOne(noGrader.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
-    expect([unprepared.outcome, unprepared.infraError?.kind, unprepared.infraError?.message]).toEqual([null, 'io', 'grade: prepare workspace: copy failed']);
-    expect(noGrader.log.filter((l) => l.startsWith('dispose')).sort()).toEqual(['dispose sb1:grader', 'dispose sb2:agent']);
+    expect([unprepared.outcome, unprepared.infraError?.kind, unprepared.infraError?.message]).toEqual([
+      null,
+      'io',
+      'grade: prepare workspace: copy failed',
+    ]);
+    expect(noGrader.log.filter((l) => l.startsWith('dispose')).sort()).toEqual([
+      'dispose sb1:grader',
+      'dispose sb2:agent',
+    ]);
 
-    const gaveUp = fakes({ runAgent: async () => ({ exitReason: 'step_limit' }), grade: async () => ({ resolved: false, report: {} }) });
+    const gaveUp = fakes({
+      runAgent: async () => ({ exitReason: 'step_limit' }),
+      grade: async () => ({ resolved: false, report: {} }),
+    });
     const lost = await makeRunOne(gaveUp.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
     expect([lost.outcome, lost.exitReason, lost.infraError]).toEqual(['unresolved', 'step_limit', undefined]);
   });

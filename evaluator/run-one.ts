@@ -45,7 +45,13 @@ export interface RunDeps {
   knownPatch?(solver: SolverName, task: Task): string | undefined;
   /** Tasks graded in the sandbox the agent left (Terminal-Bench: the container's state is the answer). */
   gradeInPlace?(task: Task): boolean;
-  runAgent(args: { genome: Genome; task: Task; sandbox: Sandbox; trajectoryPath: string; signal: AbortSignal }): Promise<AgentRunOutcome>;
+  runAgent(args: {
+    genome: Genome;
+    task: Task;
+    sandbox: Sandbox;
+    trajectoryPath: string;
+    signal: AbortSignal;
+  }): Promise<AgentRunOutcome>;
   /** How the task's environment becomes a sandbox; default: its image tag or its Dockerfile through the image cache. */
   sandboxSpec?(task: Task, labels: Record<string, string>): SandboxSpec;
 }
@@ -53,9 +59,16 @@ export interface RunDeps {
 export function defaultSandboxSpec(task: Task, labels: Record<string, string>): SandboxSpec {
   const env = task.environment;
   const image = env.dockerfile
-    ? { name: `task-${task.id.replace(/[^a-z0-9_.-]/gi, '-').toLowerCase()}`, dockerfile: env.dockerfile, ...(env.files ? { files: env.files } : {}) }
+    ? {
+        name: `task-${task.id.replace(/[^a-z0-9_.-]/gi, '-').toLowerCase()}`,
+        dockerfile: env.dockerfile,
+        ...(env.files ? { files: env.files } : {}),
+      }
     : env.image;
-  if (!image) throw Object.assign(new Error(`task ${task.id} names neither an image nor a Dockerfile`), { kind: 'image_missing' });
+  if (!image)
+    throw Object.assign(new Error(`task ${task.id} names neither an image nor a Dockerfile`), {
+      kind: 'image_missing',
+    });
   return { image, workdir: env.workdir, network: env.network, labels };
 }
 
@@ -82,7 +95,10 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
   /** Kills a sandbox without waiting for the engine to confirm; settle() waits for every one. */
   const letGo = (box: Sandbox | undefined) => {
     if (!box) return;
-    const gone: Promise<void> = box.dispose().catch(() => undefined).finally(() => going.delete(gone));
+    const gone: Promise<void> = box
+      .dispose()
+      .catch(() => undefined)
+      .finally(() => going.delete(gone));
     going.add(gone);
   };
   const runOne: RunOneFn = async (job, signal) => {
@@ -90,7 +106,13 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
     const dir = runDir(deps.runsDir, job);
     mkdirSync(dir, { recursive: true });
     const base: Pick<RunResult, 'durationMs'> & Partial<RunResult> = { durationMs: 0 };
-    const fail = (infraError: InfraError, exitReason: string | null = null): RunResult => ({ ...base, outcome: null, exitReason, infraError, durationMs: Date.now() - t0 });
+    const fail = (infraError: InfraError, exitReason: string | null = null): RunResult => ({
+      ...base,
+      outcome: null,
+      exitReason,
+      infraError,
+      durationMs: Date.now() - t0,
+    });
     deps.warmWorkspace?.(job.task);
     let stage = 'create sandbox';
     let patch: string;
@@ -126,7 +148,13 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
         if (job.actor.kind === 'genome') {
           stage = 'agent';
           const trajectoryPath = join(dir, 'trajectory.jsonl');
-          const out = await deps.runAgent({ genome: job.actor.genome, task: job.task, sandbox, trajectoryPath, signal });
+          const out = await deps.runAgent({
+            genome: job.actor.genome,
+            task: job.task,
+            sandbox,
+            trajectoryPath,
+            signal,
+          });
           Object.assign(base, {
             exitReason: out.exitReason,
             inputTokens: out.inputTokens,
@@ -137,23 +165,36 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
             steps: out.steps,
             trajectoryPath,
           });
-          if (INFRA_EXIT.has(out.exitReason)) return (await dropGrader(), fail({ kind: 'sandbox_error', message: 'the sandbox failed during the agent run' }, out.exitReason));
+          if (INFRA_EXIT.has(out.exitReason))
+            return (
+              await dropGrader(),
+              fail({ kind: 'sandbox_error', message: 'the sandbox failed during the agent run' }, out.exitReason)
+            );
         } else {
           stage = `solver ${job.actor.solver}`;
           await deps.solve(job.actor.solver, job.task, sandbox, signal);
           base.exitReason = 'submitted';
         }
         stage = 'diff';
-        patch = await sandbox.diff().catch((error: unknown) => (deps.gradeInPlace?.(job.task) ? '' : Promise.reject(error)));
+        patch = await sandbox
+          .diff()
+          .catch((error: unknown) => (deps.gradeInPlace?.(job.task) ? '' : Promise.reject(error)));
       }
       base.patchPath = join(dir, 'patch.diff');
       writeFileSync(base.patchPath, patch);
       if (!grader) {
         // The agent has stopped; only now are the hidden tests copied in, into the state it left.
-        if (signal.aborted) return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
+        if (signal.aborted)
+          return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
         stage = 'grade';
         const graded = await deps.grade(job.task, sandbox!, patch, signal);
-        return { ...base, exitReason: base.exitReason ?? null, outcome: graded.resolved ? 'resolved' : 'unresolved', report: graded.report, durationMs: Date.now() - t0 };
+        return {
+          ...base,
+          exitReason: base.exitReason ?? null,
+          outcome: graded.resolved ? 'resolved' : 'unresolved',
+          report: graded.report,
+          durationMs: Date.now() - t0,
+        };
       }
     } catch (error) {
       await dropGrader();
@@ -172,7 +213,13 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
       box = await grader;
       stage = 'grade';
       const graded = await deps.grade(job.task, box, patch, signal);
-      return { ...base, exitReason: base.exitReason ?? null, outcome: graded.resolved ? 'resolved' : 'unresolved', report: graded.report, durationMs: Date.now() - t0 };
+      return {
+        ...base,
+        exitReason: base.exitReason ?? null,
+        outcome: graded.resolved ? 'resolved' : 'unresolved',
+        report: graded.report,
+        durationMs: Date.now() - t0,
+      };
     } catch (error) {
       return fail(infraErrorOf(error, box ? stage : graderStage), base.exitReason ?? null);
     } finally {

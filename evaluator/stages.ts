@@ -55,12 +55,25 @@ export function splitStages(taskIds: string[], plan?: StagePlan): PlannedStage[]
 
 export async function gateStage(plan: StagePlan, taskIds: string[], runs: StoredRun[]): Promise<GateResult> {
   const done = runs.filter((r) => r.status === 'done');
-  const score = summarize(done.map((r) => ({ taskId: r.taskId, repeat: r.repeat, resolved: r.outcome === 'resolved' }))).resolveRate;
+  const score = summarize(
+    done.map((r) => ({ taskId: r.taskId, repeat: r.repeat, resolved: r.outcome === 'resolved' })),
+  ).resolveRate;
   const reference = (await plan.reference?.(taskIds)) ?? null;
   const margin = plan.gate?.margin ?? 0;
   const minScore = plan.gate?.minScore ?? null;
-  const threshold = Math.max(reference === null ? Number.NEGATIVE_INFINITY : reference - margin, minScore ?? Number.NEGATIVE_INFINITY);
+  const threshold = Math.max(
+    reference === null ? Number.NEGATIVE_INFINITY : reference - margin,
+    minScore ?? Number.NEGATIVE_INFINITY,
+  );
   // A stage where nothing finished (score NaN) does not pass: there is no evidence to go on.
   const passed = !Number.isNaN(score) && score >= threshold - 1e-12;
-  return { tasks: taskIds.length, score, reference, margin, minScore, threshold: Number.isFinite(threshold) ? threshold : 0, passed };
+  return {
+    tasks: taskIds.length,
+    score,
+    reference,
+    margin,
+    minScore,
+    threshold: Number.isFinite(threshold) ? threshold : 0,
+    passed,
+  };
 }

@@ -9,9 +9,21 @@ import type { ImageRecipe, SandboxSpec } from './sandbox/types.js';
 // build context taken from the task folder minus hidden tests and solutions.
 
 export const LOCAL_BASES: Array<{ pattern: RegExp; recipe: () => ImageRecipe; why: string }> = [
-  { pattern: /^evolve\/python-env(:.*)?$/, recipe: pythonEnvRecipe, why: 'the built-in suite names the python environment by this alias' },
-  { pattern: /^ghcr\.io\/laude-institute\/t-bench\/python-3-1\d/, recipe: pythonEnvRecipe, why: 'Terminal-Bench python base images' },
-  { pattern: /^python:3(\.\d+)?(-slim)?(-bookworm)?$/, recipe: pythonEnvRecipe, why: 'official python images: Debian bookworm with python3' },
+  {
+    pattern: /^evolve\/python-env(:.*)?$/,
+    recipe: pythonEnvRecipe,
+    why: 'the built-in suite names the python environment by this alias',
+  },
+  {
+    pattern: /^ghcr\.io\/laude-institute\/t-bench\/python-3-1\d/,
+    recipe: pythonEnvRecipe,
+    why: 'Terminal-Bench python base images',
+  },
+  {
+    pattern: /^python:3(\.\d+)?(-slim)?(-bookworm)?$/,
+    recipe: pythonEnvRecipe,
+    why: 'official python images: Debian bookworm with python3',
+  },
 ];
 
 function localBase(image: string): ImageRecipe | undefined {
@@ -37,16 +49,30 @@ function contextFiles(dir: string, exclude: string[]): Record<string, Uint8Array
 export function taskImage(task: Task): string | ImageRecipe {
   const env = task.environment;
   if (!env.dockerfile) {
-    if (!env.image) throw Object.assign(new Error(`task ${task.id} names neither an image nor a Dockerfile`), { kind: 'image_missing' });
+    if (!env.image)
+      throw Object.assign(new Error(`task ${task.id} names neither an image nor a Dockerfile`), {
+        kind: 'image_missing',
+      });
     return localBase(env.image) ?? env.image;
   }
   const from = /^\s*FROM\s+(\S+)/im.exec(env.dockerfile)?.[1];
   const parent = from ? localBase(from) : undefined;
-  const dockerfile = parent ? env.dockerfile.replace(/^\s*FROM\s+\S+.*$/im, 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE') : env.dockerfile;
-  const files: Record<string, string | Uint8Array> = { ...(env.contextDir ? contextFiles(env.contextDir, [...(env.contextExclude ?? []), 'Dockerfile']) : {}), ...env.files };
+  const dockerfile = parent
+    ? env.dockerfile.replace(/^\s*FROM\s+\S+.*$/im, 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE')
+    : env.dockerfile;
+  const files: Record<string, string | Uint8Array> = {
+    ...(env.contextDir ? contextFiles(env.contextDir, [...(env.contextExclude ?? []), 'Dockerfile']) : {}),
+    ...env.files,
+  };
   return { name: `task-${task.id}`, dockerfile, files, ...(parent ? { parent } : {}) };
 }
 
 export function taskSandboxSpec(task: Task, labels: Record<string, string>): SandboxSpec {
-  return { image: taskImage(task), workdir: task.environment.workdir, network: task.environment.network, user: 'agent', labels };
+  return {
+    image: taskImage(task),
+    workdir: task.environment.workdir,
+    network: task.environment.network,
+    user: 'agent',
+    labels,
+  };
 }

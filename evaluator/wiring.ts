@@ -45,7 +45,8 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
     knownPatch,
     runAgent: agentRunner(options.agent),
     // Every container names its workspace, so the reaper can clear exactly this workspace's leftovers.
-    sandboxSpec: (task, labels) => taskSandboxSpec(task, options.workspace ? { ...labels, workspace: options.workspace } : labels),
+    sandboxSpec: (task, labels) =>
+      taskSandboxSpec(task, options.workspace ? { ...labels, workspace: options.workspace } : labels),
   });
   return {
     runOne,
@@ -53,6 +54,8 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
       await runOne.settle();
       await prepared.clear();
     },
-    ...(options.sandbox === 'docker' ? { reap: () => reapLeftovers(options.workspace ? { workspace: options.workspace } : {}) } : {}),
+    ...(options.sandbox === 'docker'
+      ? { reap: () => reapLeftovers(options.workspace ? { workspace: options.workspace } : {}) }
+      : {}),
   };
 }

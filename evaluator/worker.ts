@@ -26,7 +26,12 @@ export function processAlive(pid: number): boolean {
  * A worker on this host is stale when its process is dead. On another host we cannot look, so only a row
  * older than `staleAfterMs` (longer than any run may take) counts as abandoned.
  */
-export function isStaleWorker(worker: string | null, startedAt: string | null, staleAfterMs = 24 * 3600_000, host = hostname()): boolean {
+export function isStaleWorker(
+  worker: string | null,
+  startedAt: string | null,
+  staleAfterMs = 24 * 3600_000,
+  host = hostname(),
+): boolean {
   const parsed = worker ? parseWorker(worker) : undefined;
   if (!parsed) return true;
   if (parsed.host === host) return parsed.pid !== process.pid && !processAlive(parsed.pid);

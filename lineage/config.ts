@@ -57,7 +57,9 @@ export const Config = z.strictObject({
       /** Constraint: a child costing more dollars per run than this is discarded, whatever its score. */
       maxCostPerTask: z.number().nonnegative().optional(),
       /** pareto/lexicographic: cost (dollars per run) and token differences up to these count as equal. */
-      tolerance: z.strictObject({ cost: z.number().nonnegative().default(0), tokens: z.number().nonnegative().default(0) }).prefault({}),
+      tolerance: z
+        .strictObject({ cost: z.number().nonnegative().default(0), tokens: z.number().nonnegative().default(0) })
+        .prefault({}),
       /** Adaptive evidence: when the best child looks better but is inconclusive, up to this many extra rounds run it
        * and the champion at double the repeats each, then the rule decides on the pooled runs (0 = off). */
       evidenceRounds: z.number().int().nonnegative().default(2),

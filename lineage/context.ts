@@ -32,7 +32,19 @@ export interface ContextCluster {
 }
 
 export interface LineageContext {
-  parent: { id: string; generation: number; status: string; change: string; genome: unknown; score: number | null; scoreLo: number | null; scoreHi: number | null; costUsd: number | null; verdict: string | null; learned: string | null };
+  parent: {
+    id: string;
+    generation: number;
+    status: string;
+    change: string;
+    genome: unknown;
+    score: number | null;
+    scoreLo: number | null;
+    scoreHi: number | null;
+    costUsd: number | null;
+    verdict: string | null;
+    learned: string | null;
+  };
   champion: string | null;
   tried: TriedChild[];
   /** Changes whose hypothesis the numbers confirmed / refuted / left open, as "change (id)". */
@@ -47,15 +59,53 @@ export interface LineageContext {
 export async function readContext(db: Db, id?: string): Promise<LineageContext> {
   const champion = await championId(db);
   const parentId = id ?? champion;
-  if (!parentId) throw Object.assign(new Error('this workspace has no champion'), { hint: 'Run `evolve init` to seed exp-01, or name an experiment.' });
+  if (!parentId)
+    throw Object.assign(new Error('this workspace has no champion'), {
+      hint: 'Run `evolve init` to seed exp-01, or name an experiment.',
+    });
   const p = await getExperiment(db, parentId);
   const kids = await childrenOf(db, p.id);
-  const decisions = kids.length ? await db.selectFrom('decisions').select(['experiment_id', 'action', 'actor', 'reason']).where('experiment_id', 'in', kids.map((k) => k.id)).orderBy('id').execute() : [];
-  const latest = new Map(decisions.map((d) => [d.experiment_id, { action: d.action, actor: d.actor, reason: d.reason }]));
-  const tried: TriedChild[] = kids.map((k) => ({ id: k.id, change: k.change_summary, hypothesis: k.hypothesis, proposer: k.proposer, status: k.status, score: k.score, verdict: k.verdict, learned: k.learned, decision: latest.get(k.id) ?? null }));
+  const decisions = kids.length
+    ? await db
+        .selectFrom('decisions')
+        .select(['experiment_id', 'action', 'actor', 'reason'])
+        .where(
+          'experiment_id',
+          'in',
+          kids.map((k) => k.id),
+        )
+        .orderBy('id')
+        .execute()
+    : [];
+  const latest = new Map(
+    decisions.map((d) => [d.experiment_id, { action: d.action, actor: d.actor, reason: d.reason }]),
+  );
+  const tried: TriedChild[] = kids.map((k) => ({
+    id: k.id,
+    change: k.change_summary,
+    hypothesis: k.hypothesis,
+    proposer: k.proposer,
+    status: k.status,
+    score: k.score,
+    verdict: k.verdict,
+    learned: k.learned,
+    decision: latest.get(k.id) ?? null,
+  }));
   const by = (v: TriedChild['verdict']) => tried.filter((t) => t.verdict === v).map((t) => `${t.change} (${t.id})`);
   return {
-    parent: { id: p.id, generation: p.generation, status: p.status, change: p.change_summary, genome: JSON.parse(p.genome) as unknown, score: p.score, scoreLo: p.score_lo, scoreHi: p.score_hi, costUsd: p.cost_usd, verdict: p.verdict, learned: p.learned },
+    parent: {
+      id: p.id,
+      generation: p.generation,
+      status: p.status,
+      change: p.change_summary,
+      genome: JSON.parse(p.genome) as unknown,
+      score: p.score,
+      scoreLo: p.score_lo,
+      scoreHi: p.score_hi,
+      costUsd: p.cost_usd,
+      verdict: p.verdict,
+      learned: p.learned,
+    },
     champion,
     tried,
     confirmed: by('confirmed'),
@@ -66,9 +116,16 @@ export async function readContext(db: Db, id?: string): Promise<LineageContext> 
 }
 
 async function clustersOver(db: Db, ids: string[]): Promise<ContextCluster[]> {
-  const runs = await db.selectFrom('runs').select(['experiment_id', 'task_id', 'cluster_id']).where('experiment_id', 'in', ids).where('cluster_id', 'is not', null).execute();
+  const runs = await db
+    .selectFrom('runs')
+    .select(['experiment_id', 'task_id', 'cluster_id'])
+    .where('experiment_id', 'in', ids)
+    .where('cluster_id', 'is not', null)
+    .execute();
   if (runs.length === 0) return [];
-  const labels = new Map((await db.selectFrom('failure_clusters').select(['id', 'label']).execute()).map((c) => [c.id, c.label]));
+  const labels = new Map(
+    (await db.selectFrom('failure_clusters').select(['id', 'label']).execute()).map((c) => [c.id, c.label]),
+  );
   const groups = new Map<string, { runs: number; tasks: Set<string>; exps: Set<string> }>();
   for (const r of runs) {
     const g = groups.get(r.cluster_id!) ?? { runs: 0, tasks: new Set(), exps: new Set() };
@@ -78,7 +135,14 @@ async function clustersOver(db: Db, ids: string[]): Promise<ContextCluster[]> {
     groups.set(r.cluster_id!, g);
   }
   return [...groups]
-    .map(([cid, g]) => ({ id: cid, label: labels.get(cid) ?? cid, runs: g.runs, tasks: g.tasks.size, experiments: g.exps.size, recurring: g.exps.size >= 2 }))
+    .map(([cid, g]) => ({
+      id: cid,
+      label: labels.get(cid) ?? cid,
+      runs: g.runs,
+      tasks: g.tasks.size,
+      experiments: g.exps.size,
+      recurring: g.exps.size >= 2,
+    }))
     .sort((a, b) => b.experiments - a.experiments || b.runs - a.runs || a.id.localeCompare(b.id));
 }
 
@@ -94,7 +158,9 @@ export function renderContext(c: LineageContext): string {
     `Tried from ${p.id}: ${c.tried.length ? `${c.tried.length} child${c.tried.length === 1 ? '' : 'ren'}` : 'nothing yet'}`,
   ];
   for (const t of c.tried) {
-    lines.push(`- ${t.id}  ${t.change}  score ${pct(t.score)}  ${t.verdict ?? 'not judged yet'}  ${t.decision ? `decision ${t.decision.action} (${t.decision.actor})` : `status ${t.status}`}`);
+    lines.push(
+      `- ${t.id}  ${t.change}  score ${pct(t.score)}  ${t.verdict ?? 'not judged yet'}  ${t.decision ? `decision ${t.decision.action} (${t.decision.actor})` : `status ${t.status}`}`,
+    );
     lines.push(`    hypothesis: ${t.hypothesis}`);
     if (t.learned) lines.push(`    learned: ${t.learned}`);
     if (t.decision) lines.push(`    why: ${t.decision.reason}`);
@@ -105,6 +171,9 @@ export function renderContext(c: LineageContext): string {
   list('Refuted mechanisms', c.refuted);
   list('Inconclusive', c.inconclusive);
   lines.push('', `Failure clusters of ${p.id} and its children: ${c.clusters.length ? '' : 'none recorded'}`);
-  for (const k of c.clusters) lines.push(`- ${k.label}: ${k.runs} run${k.runs === 1 ? '' : 's'} on ${k.tasks} task${k.tasks === 1 ? '' : 's'}, in ${k.experiments} experiment${k.experiments === 1 ? '' : 's'}${k.recurring ? ' (recurring)' : ''}`);
+  for (const k of c.clusters)
+    lines.push(
+      `- ${k.label}: ${k.runs} run${k.runs === 1 ? '' : 's'} on ${k.tasks} task${k.tasks === 1 ? '' : 's'}, in ${k.experiments} experiment${k.experiments === 1 ? '' : 's'}${k.recurring ? ' (recurring)' : ''}`,
+    );
   return lines.join('\n');
 }

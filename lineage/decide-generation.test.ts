@@ -27,28 +27,93 @@ async function generation(): Promise<Workspace> {
   const w = await repairWorkspace();
   const root = await getExperiment(w.db, 'exp-01');
   const proposals = propose('systematic', { ...baselineGenome(), model: 'scripted' }, { k: 3, tried: new Set() });
-  const plan: Array<{ resolved: boolean; cost: number }> = [{ resolved: true, cost: 0.01 }, { resolved: true, cost: 1 }, { resolved: false, cost: 0.01 }];
+  const plan: Array<{ resolved: boolean; cost: number }> = [
+    { resolved: true, cost: 0.01 },
+    { resolved: true, cost: 1 },
+    { resolved: false, cost: 0.01 },
+  ];
   for (const [i, p] of proposals.entries()) {
-    const kid = await insertChild(w.db, { parent: root, genome: p.genome, hypothesis: p.hypothesis, proposer: 'systematic', generation: 1 });
-    const { id: evaluationId } = await w.db.insertInto('evaluations').values({ experiment_id: kid.id, suite_id: 'mini', split: 'train', stage: 'full', task_ids: JSON.stringify(TASK_IDS), repeats: 1, status: 'done', config: '{}', created_at: now(), finished_at: now() }).returning('id').executeTakeFirstOrThrow();
+    const kid = await insertChild(w.db, {
+      parent: root,
+      genome: p.genome,
+      hypothesis: p.hypothesis,
+      proposer: 'systematic',
+      generation: 1,
+    });
+    const { id: evaluationId } = await w.db
+      .insertInto('evaluations')
+      .values({
+        experiment_id: kid.id,
+        suite_id: 'mini',
+        split: 'train',
+        stage: 'full',
+        task_ids: JSON.stringify(TASK_IDS),
+        repeats: 1,
+        status: 'done',
+        config: '{}',
+        created_at: now(),
+        finished_at: now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const taskId of TASK_IDS) {
-      await w.db.insertInto('runs').values({
-        evaluation_id: evaluationId, experiment_id: kid.id, task_id: taskId, repeat: 0, status: 'done', outcome: plan[i]!.resolved ? 'resolved' : 'unresolved', exit_reason: 'submitted', infra_error: null, attempts: 1,
-        input_tokens: 100, output_tokens: 10, cache_read_tokens: null, cache_write_tokens: null, cost_usd: plan[i]!.cost, duration_ms: 1000, steps: 3, trajectory_path: null, patch_path: null,
-        report: null, failure_signature: null, cluster_id: null, worker: null, started_at: now(), finished_at: now(),
-      }).execute();
+      await w.db
+        .insertInto('runs')
+        .values({
+          evaluation_id: evaluationId,
+          experiment_id: kid.id,
+          task_id: taskId,
+          repeat: 0,
+          status: 'done',
+          outcome: plan[i]!.resolved ? 'resolved' : 'unresolved',
+          exit_reason: 'submitted',
+          infra_error: null,
+          attempts: 1,
+          input_tokens: 100,
+          output_tokens: 10,
+          cache_read_tokens: null,
+          cache_write_tokens: null,
+          cost_usd: plan[i]!.cost,
+          duration_ms: 1000,
+          steps: 3,
+          trajectory_path: null,
+          patch_path: null,
+          report: null,
+          failure_signature: null,
+          cluster_id: null,
+          worker: null,
+          started_at: now(),
+          finished_at: now(),
+        })
+        .execute();
     }
   }
   return w;
 }
 
-const decisionsOf = async (w: Workspace) => (await w.db.selectFrom('decisions').select(['experiment_id', 'action', 'reason']).orderBy('id').execute()).map((d) => [d.experiment_id, d.action, d.reason]);
+const decisionsOf = async (w: Workspace) =>
+  (await w.db.selectFrom('decisions').select(['experiment_id', 'action', 'reason']).orderBy('id').execute()).map(
+    (d) => [d.experiment_id, d.action, d.reason],
+  );
 
 describe('decideGeneration', () => {
   it('discards a child over lineage.maxCostPerTask and promotes the best of the rest', async () => {
     ws = await generation();
-    const r = await decideGeneration(ws.db, { champion: 'exp-01', children: ['exp-01-a', 'exp-01-b', 'exp-01-c'], rule: 'mean', margin: 0, maxCostPerTask: 0.5, exploreEvery: 0, split: 'train', log: () => {} });
-    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([['exp-01-a', 'promote'], ['exp-01-b', 'discard'], ['exp-01-c', 'keep']]);
+    const r = await decideGeneration(ws.db, {
+      champion: 'exp-01',
+      children: ['exp-01-a', 'exp-01-b', 'exp-01-c'],
+      rule: 'mean',
+      margin: 0,
+      maxCostPerTask: 0.5,
+      exploreEvery: 0,
+      split: 'train',
+      log: () => {},
+    });
+    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([
+      ['exp-01-a', 'promote'],
+      ['exp-01-b', 'discard'],
+      ['exp-01-c', 'keep'],
+    ]);
     expect(await decisionsOf(ws)).toEqual([
       ['exp-01-a', 'promote', expect.stringMatching(/mean difference > 0\.0%/)],
       ['exp-01-b', 'retire', 'discarded: $1.0000 per run is over lineage.maxCostPerTask $0.5000'],
@@ -59,33 +124,92 @@ describe('decideGeneration', () => {
 
   it('a child with unpriced runs has an unknown cost: a cost bound discards it rather than taking it as free', async () => {
     ws = await generation();
-    await ws.db.updateTable('runs').set({ cost_usd: null }).where('experiment_id', '=', 'exp-01-a').where('task_id', '=', TASK_IDS[0]!).execute();
-    const r = await decideGeneration(ws.db, { champion: 'exp-01', children: ['exp-01-a', 'exp-01-b', 'exp-01-c'], rule: 'mean', margin: 0, maxCostPerTask: 0.5, exploreEvery: 0, split: 'train', log: () => {} });
-    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([['exp-01-a', 'discard'], ['exp-01-b', 'discard'], ['exp-01-c', 'keep']]);
+    await ws.db
+      .updateTable('runs')
+      .set({ cost_usd: null })
+      .where('experiment_id', '=', 'exp-01-a')
+      .where('task_id', '=', TASK_IDS[0]!)
+      .execute();
+    const r = await decideGeneration(ws.db, {
+      champion: 'exp-01',
+      children: ['exp-01-a', 'exp-01-b', 'exp-01-c'],
+      rule: 'mean',
+      margin: 0,
+      maxCostPerTask: 0.5,
+      exploreEvery: 0,
+      split: 'train',
+      log: () => {},
+    });
+    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([
+      ['exp-01-a', 'discard'],
+      ['exp-01-b', 'discard'],
+      ['exp-01-c', 'keep'],
+    ]);
     expect((await decisionsOf(ws))[0]).toEqual(['exp-01-a', 'retire', expect.stringMatching(/cost is unknown/)]);
   });
 
   it('keeps every Nth child of the lineage as explore whatever the rule said (a constraint still discards), and shows it in the folder and the export', async () => {
     ws = await generation();
-    const r = await decideGeneration(ws.db, { champion: 'exp-01', children: ['exp-01-a', 'exp-01-b', 'exp-01-c'], rule: 'paired-significant', margin: 0, maxCostPerTask: 0.5, exploreEvery: 3, split: 'train', log: () => {} });
+    const r = await decideGeneration(ws.db, {
+      champion: 'exp-01',
+      children: ['exp-01-a', 'exp-01-b', 'exp-01-c'],
+      rule: 'paired-significant',
+      margin: 0,
+      maxCostPerTask: 0.5,
+      exploreEvery: 3,
+      split: 'train',
+      log: () => {},
+    });
     // a still wins on the rule; b is over the cost bound; c (child 3 of the lineage) is explore instead of keep.
     expect(r.promoted).toBe('exp-01-a');
-    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([['exp-01-a', 'promote'], ['exp-01-b', 'discard'], ['exp-01-c', 'explore']]);
+    expect(r.rows.map((x) => [x.id, x.decision])).toEqual([
+      ['exp-01-a', 'promote'],
+      ['exp-01-b', 'discard'],
+      ['exp-01-c', 'explore'],
+    ]);
     const explore = (await decisionsOf(ws)).find((d) => d[0] === 'exp-01-c')!;
-    expect(explore).toEqual(['exp-01-c', 'explore', expect.stringMatching(/explore: child 3 of the lineage, kept regardless of the rule \(lineage\.exploreEvery 3\); the rule said keep/)]);
+    expect(explore).toEqual([
+      'exp-01-c',
+      'explore',
+      expect.stringMatching(
+        /explore: child 3 of the lineage, kept regardless of the rule \(lineage\.exploreEvery 3\); the rule said keep/,
+      ),
+    ]);
     expect((await getExperiment(ws.db, 'exp-01-c')).status).toBe('proposed');
     await writeExperimentFolder(ws.db, ws.paths.experiments, 'exp-01-c');
-    expect(readFileSync(join(ws.paths.experiments, 'exp-01-c', 'README.md'), 'utf8')).toMatch(/status \*\*proposed\*\* \(explore: kept regardless of the rule\)/);
+    expect(readFileSync(join(ws.paths.experiments, 'exp-01-c', 'README.md'), 'utf8')).toMatch(
+      /status \*\*proposed\*\* \(explore: kept regardless of the rule\)/,
+    );
     const out = mkdtempSync(join(tmpdir(), 'evolve-export-'));
     await exportExperiments(ws, { outDir: out });
-    const statuses = Object.fromEntries(readFileSync(join(out, 'experiments.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string }).map((e) => [e.id, e.status]));
+    const statuses = Object.fromEntries(
+      readFileSync(join(out, 'experiments.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; status: string })
+        .map((e) => [e.id, e.status]),
+    );
     expect(statuses).toMatchObject({ 'exp-01-b': 'discard', 'exp-01-c': 'explore' });
     // `evolve tree` (the real binary) marks the explore child and no other.
-    const tree = spawnSync(process.execPath, [resolve(import.meta.dirname, '..', 'cli', 'bin.mjs'), '--workspace', ws.paths.root, 'tree'], { encoding: 'utf8' });
+    const tree = spawnSync(
+      process.execPath,
+      [resolve(import.meta.dirname, '..', 'cli', 'bin.mjs'), '--workspace', ws.paths.root, 'tree'],
+      { encoding: 'utf8' },
+    );
     expect(tree.status, tree.stderr).toBe(0);
     const lines = tree.stdout.trim().split('\n');
     expect(lines.find((l) => l.includes('exp-01-c'))).toMatch(/^ {4}exp-01-c .* proposed \(explore\)  /);
     expect(lines.filter((l) => l.includes('(explore)'))).toHaveLength(1);
-    expect(JSON.parse(spawnSync(process.execPath, [resolve(import.meta.dirname, '..', 'cli', 'bin.mjs'), '--workspace', ws.paths.root, 'tree', '--json'], { encoding: 'utf8' }).stdout).nodes.filter((n: { explore: boolean }) => n.explore).map((n: { id: string }) => n.id)).toEqual(['exp-01-c']);
+    expect(
+      JSON.parse(
+        spawnSync(
+          process.execPath,
+          [resolve(import.meta.dirname, '..', 'cli', 'bin.mjs'), '--workspace', ws.paths.root, 'tree', '--json'],
+          { encoding: 'utf8' },
+        ).stdout,
+      )
+        .nodes.filter((n: { explore: boolean }) => n.explore)
+        .map((n: { id: string }) => n.id),
+    ).toEqual(['exp-01-c']);
   });
 });

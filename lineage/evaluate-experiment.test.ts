@@ -13,9 +13,20 @@ import { initWorkspace, openWorkspace, type Workspace } from './workspace.js';
 
 // The lineage glue on a real workspace: experiments and tasks from the database, scores written back, exports.
 
-const genome = Genome.parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'experiments', 'exp-01', 'genome.json'), 'utf8')));
+const genome = Genome.parse(
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', 'experiments', 'exp-01', 'genome.json'), 'utf8')),
+);
 const ids = ['s__a-1', 's__b-1', 's__c-1', 's__d-1'];
-const task = (id: string) => Task.parse({ id, suite: 'mini', kind: 'swebench', statement: 's', environment: { image: 'x' }, workspace: { kind: 'image' }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
+const task = (id: string) =>
+  Task.parse({
+    id,
+    suite: 'mini',
+    kind: 'swebench',
+    statement: 's',
+    environment: { image: 'x' },
+    workspace: { kind: 'image' },
+    grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] },
+  });
 
 let ws: Workspace | undefined;
 afterEach(async () => {
@@ -27,12 +38,53 @@ async function workspace(): Promise<Workspace> {
   const dir = mkdtempSync(join(tmpdir(), 'evolve-ws-'));
   await initWorkspace(dir);
   ws = await openWorkspace(dir);
-  await ws.db.insertInto('suites').values({ id: 'mini', kind: 'swebench', source: 'test', meta: '{}', created_at: now() }).execute();
-  for (const id of ids) await ws.db.insertInto('tasks').values({ id, suite_id: 'mini', kind: 'swebench', difficulty: 'easy', tags: '[]', split: 'train', spec: JSON.stringify(task(id)) }).execute();
-  for (const [id, parent] of [['exp-01', null], ['exp-02', 'exp-01']] as const) {
+  await ws.db
+    .insertInto('suites')
+    .values({ id: 'mini', kind: 'swebench', source: 'test', meta: '{}', created_at: now() })
+    .execute();
+  for (const id of ids)
+    await ws.db
+      .insertInto('tasks')
+      .values({
+        id,
+        suite_id: 'mini',
+        kind: 'swebench',
+        difficulty: 'easy',
+        tags: '[]',
+        split: 'train',
+        spec: JSON.stringify(task(id)),
+      })
+      .execute();
+  for (const [id, parent] of [
+    ['exp-01', null],
+    ['exp-02', 'exp-01'],
+  ] as const) {
     await ws.db
       .insertInto('experiments')
-      .values({ id, parent_id: parent, generation: parent ? 1 : 0, genome: JSON.stringify(genome), genome_hash: genomeHash(genome), change: parent ? '{"kind":"policy","slots":["memory"]}' : '{"kind":"root"}', change_summary: parent ? 'memory: full -> window' : 'baseline', hypothesis: 'h', status: 'proposed', proposer: null, authored_by: null, branch: null, seed: null, verdict: null, learned: null, score: null, score_lo: null, score_hi: null, cost_usd: null, flags: '[]', created_at: now(), finished_at: null })
+      .values({
+        id,
+        parent_id: parent,
+        generation: parent ? 1 : 0,
+        genome: JSON.stringify(genome),
+        genome_hash: genomeHash(genome),
+        change: parent ? '{"kind":"policy","slots":["memory"]}' : '{"kind":"root"}',
+        change_summary: parent ? 'memory: full -> window' : 'baseline',
+        hypothesis: 'h',
+        status: 'proposed',
+        proposer: null,
+        authored_by: null,
+        branch: null,
+        seed: null,
+        verdict: null,
+        learned: null,
+        score: null,
+        score_lo: null,
+        score_hi: null,
+        cost_usd: null,
+        flags: '[]',
+        created_at: now(),
+        finished_at: null,
+      })
       .execute();
   }
   return ws;
@@ -47,7 +99,15 @@ function wiring(dir: string, wins: Set<string>) {
       jobs.push(job);
       const patchPath = join(dir, `${job.experimentId}-${job.task.id}-${job.repeat}.diff`);
       writeFileSync(patchPath, `diff for ${job.task.id}\n`);
-      return { outcome: wins.has(job.task.id) ? 'resolved' : 'unresolved', exitReason: 'submitted', durationMs: 1000, costUsd: 0.25, inputTokens: 100, outputTokens: 10, patchPath };
+      return {
+        outcome: wins.has(job.task.id) ? 'resolved' : 'unresolved',
+        exitReason: 'submitted',
+        durationMs: 1000,
+        costUsd: 0.25,
+        inputTokens: 100,
+        outputTokens: 10,
+        patchPath,
+      };
     },
   };
 }
@@ -68,21 +128,48 @@ describe('evaluateExperiment', () => {
     const tsv = readFileSync(join(out, 'results.tsv'), 'utf8').trim().split('\n');
     expect(tsv).toHaveLength(3);
     expect(tsv[1]!.split('\t').slice(0, 2)).toEqual(['exp-01', '0.750000']);
-    const preds = readFileSync(join(out, 'predictions', 'exp-01.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(preds[0]).toEqual({ instance_id: 's__a-1', model_name_or_path: 'evolve/exp-01', model_patch: 'diff for s__a-1\n' });
-    const jsonl = readFileSync(join(out, 'experiments.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const preds = readFileSync(join(out, 'predictions', 'exp-01.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(preds[0]).toEqual({
+      instance_id: 's__a-1',
+      model_name_or_path: 'evolve/exp-01',
+      model_patch: 'diff for s__a-1\n',
+    });
+    const jsonl = readFileSync(join(out, 'experiments.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(jsonl[1]).toMatchObject({ id: 'exp-02', parent: 'exp-01', diff_size: 1, metrics: { resolve_rate: null } });
     const report = JSON.parse(readFileSync(join(out, 'reports', 'exp-01.eval-1.full.json'), 'utf8'));
-    expect(report).toMatchObject({ total_instances: 4, resolved_instances: 3, resolved_ids: ['s__a-1', 's__b-1', 's__c-1'] });
+    expect(report).toMatchObject({
+      total_instances: 4,
+      resolved_instances: 3,
+      resolved_ids: ['s__a-1', 's__b-1', 's__c-1'],
+    });
   });
 
   it('a held-out evaluation leaves the train score alone (selection and proposers read it)', async () => {
     const w = await workspace();
     await w.db.updateTable('tasks').set({ split: 'heldout' }).where('id', '=', 's__d-1').execute();
-    await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', wiring: wiring(w.paths.runs, new Set(['s__a-1'])) });
-    const held = await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', split: 'heldout', wiring: wiring(w.paths.runs, new Set(ids)) });
+    await evaluateExperiment(w, {
+      experimentId: 'exp-01',
+      suite: 'mini',
+      wiring: wiring(w.paths.runs, new Set(['s__a-1'])),
+    });
+    const held = await evaluateExperiment(w, {
+      experimentId: 'exp-01',
+      suite: 'mini',
+      split: 'heldout',
+      wiring: wiring(w.paths.runs, new Set(ids)),
+    });
     expect(held.summary.resolveRate).toBe(1);
-    const exp = await w.db.selectFrom('experiments').select(['score', 'cost_usd']).where('id', '=', 'exp-01').executeTakeFirstOrThrow();
+    const exp = await w.db
+      .selectFrom('experiments')
+      .select(['score', 'cost_usd'])
+      .where('id', '=', 'exp-01')
+      .executeTakeFirstOrThrow();
     expect(exp).toEqual({ score: 1 / 3, cost_usd: 0.75 });
   });
 
@@ -90,11 +177,20 @@ describe('evaluateExperiment', () => {
     const w = await workspace();
     await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', wiring: wiring(w.paths.runs, new Set(ids)) });
     const child = wiring(w.paths.runs, new Set(['s__a-1']));
-    const r = await evaluateExperiment(w, { experimentId: 'exp-02', suite: 'mini', screen: { tasks: 2, margin: 0.25 }, wiring: child });
+    const r = await evaluateExperiment(w, {
+      experimentId: 'exp-02',
+      suite: 'mini',
+      screen: { tasks: 2, margin: 0.25 },
+      wiring: child,
+    });
     expect(r.stages[0]!.gate).toMatchObject({ score: 0.5, reference: 1, threshold: 0.75, passed: false });
     expect(r.skippedStages).toEqual(['rest']);
     expect(child.jobs.map((j) => j.task.id)).toEqual(['s__a-1', 's__b-1']);
-    const ev = await w.db.selectFrom('evaluations').select(['stage', 'config']).where('experiment_id', '=', 'exp-02').execute();
+    const ev = await w.db
+      .selectFrom('evaluations')
+      .select(['stage', 'config'])
+      .where('experiment_id', '=', 'exp-02')
+      .execute();
     expect(ev.map((e) => e.stage)).toEqual(['screen']);
     expect(JSON.parse(ev[0]!.config).stages.gate).toEqual({ margin: 0.25 });
   });
@@ -103,10 +199,19 @@ describe('evaluateExperiment', () => {
     const w = await workspace();
     const fake = wiring(w.paths.runs, new Set());
     await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', subset: 2, solver: 'null', wiring: fake });
-    expect(fake.jobs.map((j) => [j.task.id, j.actor])).toEqual([['s__a-1', { kind: 'solver', solver: 'null' }], ['s__b-1', { kind: 'solver', solver: 'null' }]]);
-    expect((await w.db.selectFrom('experiments').select('score').where('id', '=', 'exp-01').executeTakeFirstOrThrow()).score).toBeNull();
-    await expect(evaluateExperiment(w, { experimentId: 'exp-99', wiring: fake })).rejects.toMatchObject({ hint: expect.stringMatching(/evolve status/) });
-    await expect(evaluateExperiment(w, { experimentId: 'exp-01', suite: 'nope', wiring: fake })).rejects.toThrow(/no suite "nope": .*does not exist/);
+    expect(fake.jobs.map((j) => [j.task.id, j.actor])).toEqual([
+      ['s__a-1', { kind: 'solver', solver: 'null' }],
+      ['s__b-1', { kind: 'solver', solver: 'null' }],
+    ]);
+    expect(
+      (await w.db.selectFrom('experiments').select('score').where('id', '=', 'exp-01').executeTakeFirstOrThrow()).score,
+    ).toBeNull();
+    await expect(evaluateExperiment(w, { experimentId: 'exp-99', wiring: fake })).rejects.toMatchObject({
+      hint: expect.stringMatching(/evolve status/),
+    });
+    await expect(evaluateExperiment(w, { experimentId: 'exp-01', suite: 'nope', wiring: fake })).rejects.toThrow(
+      /no suite "nope": .*does not exist/,
+    );
   });
 
   it('agent run: a genome file or an experiment id, one graded run, no evaluation rows', async () => {
@@ -114,9 +219,14 @@ describe('evaluateExperiment', () => {
     const fake = wiring(w.paths.runs, new Set(['s__c-1']));
     const file = join(import.meta.dirname, '..', 'experiments', 'exp-01');
     const r = await runAgentOnce(w, { taskId: 's__c-1', genome: file, model: 'scripted', wiring: fake });
-    expect([r.outcome, fake.jobs[0]!.actor.kind === 'genome' && fake.jobs[0]!.actor.genome.model]).toEqual(['resolved', 'scripted']);
+    expect([r.outcome, fake.jobs[0]!.actor.kind === 'genome' && fake.jobs[0]!.actor.genome.model]).toEqual([
+      'resolved',
+      'scripted',
+    ]);
     await runAgentOnce(w, { taskId: 's__c-1', genome: 'exp-02', wiring: fake });
     expect(await w.db.selectFrom('runs').select('id').execute()).toEqual([]);
-    await expect(runAgentOnce(w, { taskId: 's__c-1', genome: 'nothing-here', wiring: fake })).rejects.toThrow(/neither a file nor an experiment/);
+    await expect(runAgentOnce(w, { taskId: 's__c-1', genome: 'nothing-here', wiring: fake })).rejects.toThrow(
+      /neither a file nor an experiment/,
+    );
   });
 });

@@ -45,33 +45,62 @@ export interface EvaluateExperimentOptions {
 }
 
 export async function loadTasksFromDb(db: Db, suite: string, split: 'train' | 'heldout'): Promise<Task[]> {
-  const rows = await db.selectFrom('tasks').select(['id', 'spec']).where('suite_id', '=', suite).where('split', '=', split).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('tasks')
+    .select(['id', 'spec'])
+    .where('suite_id', '=', suite)
+    .where('split', '=', split)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => Task.parse(JSON.parse(r.spec)));
 }
 
 /** Mean resolve rate of `experimentId` on exactly these tasks, or undefined when it has no finished run there. */
 export async function scoreOn(db: Db, experimentId: string, taskIds: string[]): Promise<number | undefined> {
   if (taskIds.length === 0) return undefined;
-  const rows = await db.selectFrom('runs').select(['task_id', 'repeat', 'outcome']).where('experiment_id', '=', experimentId).where('status', '=', 'done').where('task_id', 'in', taskIds).execute();
+  const rows = await db
+    .selectFrom('runs')
+    .select(['task_id', 'repeat', 'outcome'])
+    .where('experiment_id', '=', experimentId)
+    .where('status', '=', 'done')
+    .where('task_id', 'in', taskIds)
+    .execute();
   if (rows.length === 0) return undefined;
-  return summarize(rows.map((r) => ({ taskId: r.task_id, repeat: r.repeat, resolved: r.outcome === 'resolved' }))).resolveRate;
+  return summarize(rows.map((r) => ({ taskId: r.task_id, repeat: r.repeat, resolved: r.outcome === 'resolved' })))
+    .resolveRate;
 }
 
 export async function evaluateExperiment(ws: Workspace, options: EvaluateExperimentOptions): Promise<EvaluateResult> {
   const { db, config } = ws;
-  const experiment = await db.selectFrom('experiments').selectAll().where('id', '=', options.experimentId).executeTakeFirst();
-  if (!experiment) throw new EvaluateError(`no experiment ${options.experimentId} in this workspace`, 'Run `evolve status` to list experiments, or `evolve init` to create exp-01.');
+  const experiment = await db
+    .selectFrom('experiments')
+    .selectAll()
+    .where('id', '=', options.experimentId)
+    .executeTakeFirst();
+  if (!experiment)
+    throw new EvaluateError(
+      `no experiment ${options.experimentId} in this workspace`,
+      'Run `evolve status` to list experiments, or `evolve init` to create exp-01.',
+    );
   const suite = options.suite ?? config.defaults.suite;
   const split = options.split ?? config.defaults.split;
   if (!options.loadTasks) await refreshSuite(ws, suite);
   let tasks = await (options.loadTasks ? options.loadTasks(suite, split) : loadTasksFromDb(db, suite, split));
-  if (tasks.length === 0) throw new EvaluateError(`suite ${suite} has no ${split} tasks in this workspace`, 'Check --suite and --split; `evolve status` lists the suites the workspace knows.');
+  if (tasks.length === 0)
+    throw new EvaluateError(
+      `suite ${suite} has no ${split} tasks in this workspace`,
+      'Check --suite and --split; `evolve status` lists the suites the workspace knows.',
+    );
   if (options.subset !== undefined) tasks = tasks.slice(0, options.subset);
 
   let genome: Genome | undefined;
   if (!options.solver) {
     const parsed = Genome.safeParse(JSON.parse(experiment.genome));
-    if (!parsed.success) throw new EvaluateError(`experiment ${experiment.id} has an invalid genome: ${parsed.error.issues[0]?.message}`, 'Fix the genome file in its experiment folder, or pass --solver to evaluate a fixed solver.');
+    if (!parsed.success)
+      throw new EvaluateError(
+        `experiment ${experiment.id} has an invalid genome: ${parsed.error.issues[0]?.message}`,
+        'Fix the genome file in its experiment folder, or pass --solver to evaluate a fixed solver.',
+      );
     genome = options.model ? { ...parsed.data, model: options.model } : parsed.data;
   }
   const sandbox = options.sandbox ?? config.defaults.sandbox;
@@ -81,7 +110,14 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
       sandbox,
       runsDir: ws.paths.runs,
       workspace: ws.paths.root,
-      agent: { prices: config.models.prices, runLimits: { dollars: config.budgets.runDollars, tokens: config.budgets.runTokens, calls: config.budgets.runCalls } },
+      agent: {
+        prices: config.models.prices,
+        runLimits: {
+          dollars: config.budgets.runDollars,
+          tokens: config.budgets.runTokens,
+          calls: config.budgets.runCalls,
+        },
+      },
     }));
 
   const parentId = experiment.parent_id;
@@ -93,7 +129,8 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
       }
     : undefined;
 
-  if (!options.solver && experiment.status === 'proposed') await db.updateTable('experiments').set({ status: 'evaluating' }).where('id', '=', experiment.id).execute();
+  if (!options.solver && experiment.status === 'proposed')
+    await db.updateTable('experiments').set({ status: 'evaluating' }).where('id', '=', experiment.id).execute();
   try {
     const result = await evaluate({
       experimentId: experiment.id,
@@ -119,11 +156,21 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
         const cost = result.runs.reduce((s, r) => s + (r.costUsd ?? 0), 0);
         await db
           .updateTable('experiments')
-          .set({ score: result.summary.resolveRate, score_lo: result.summary.interval.lo, score_hi: result.summary.interval.hi, cost_usd: cost })
+          .set({
+            score: result.summary.resolveRate,
+            score_lo: result.summary.interval.lo,
+            score_hi: result.summary.interval.hi,
+            cost_usd: cost,
+          })
           .where('id', '=', experiment.id)
           .execute();
       }
-      await db.updateTable('experiments').set({ status: 'evaluated', finished_at: now() }).where('id', '=', experiment.id).where('status', '=', 'evaluating').execute();
+      await db
+        .updateTable('experiments')
+        .set({ status: 'evaluated', finished_at: now() })
+        .where('id', '=', experiment.id)
+        .where('status', '=', 'evaluating')
+        .execute();
       // Clusters and hacking flags are ready for the folder, proposers and self-repair as soon as the runs are in.
       await signFailures(db, [experiment.id]);
     }
@@ -145,15 +192,38 @@ export interface AgentRunOnceOptions {
 }
 
 /** `evolve agent run`: one agent on one task, graded, with no evaluation rows written. */
-export async function runAgentOnce(ws: Workspace, options: AgentRunOnceOptions): Promise<RunResult & { taskId: string; genomeSource: string }> {
+export async function runAgentOnce(
+  ws: Workspace,
+  options: AgentRunOnceOptions,
+): Promise<RunResult & { taskId: string; genomeSource: string }> {
   const genome = await resolveGenome(ws, options.genome, options.model);
   const task = await (options.loadTask ? options.loadTask(options.taskId) : loadTaskFromDb(ws.db, options.taskId));
-  if (!task) throw new EvaluateError(`no task ${options.taskId} in this workspace`, 'Task ids look like textkit__textkit-2; `evolve status` lists the suites.');
-  const wiring = options.wiring ?? (await wireRuns({ sandbox: options.sandbox ?? ws.config.defaults.sandbox, runsDir: join(ws.paths.runs, 'adhoc'), workspace: ws.paths.root, agent: { prices: ws.config.models.prices } }));
+  if (!task)
+    throw new EvaluateError(
+      `no task ${options.taskId} in this workspace`,
+      'Task ids look like textkit__textkit-2; `evolve status` lists the suites.',
+    );
+  const wiring =
+    options.wiring ??
+    (await wireRuns({
+      sandbox: options.sandbox ?? ws.config.defaults.sandbox,
+      runsDir: join(ws.paths.runs, 'adhoc'),
+      workspace: ws.paths.root,
+      agent: { prices: ws.config.models.prices },
+    }));
   try {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const result = await wiring.runOne(
-      { runId: 0, evaluationId: 0, experimentId: `agent-run-${stamp}`, task, repeat: 0, attempt: 1, actor: { kind: 'genome', genome }, labels: { 'evolve.workspace': ws.paths.root, 'evolve.worker': workerId() } },
+      {
+        runId: 0,
+        evaluationId: 0,
+        experimentId: `agent-run-${stamp}`,
+        task,
+        repeat: 0,
+        attempt: 1,
+        actor: { kind: 'genome', genome },
+        labels: { 'evolve.workspace': ws.paths.root, 'evolve.worker': workerId() },
+      },
       options.signal ?? new AbortController().signal,
     );
     return { ...result, taskId: task.id, genomeSource: options.genome };
@@ -173,10 +243,18 @@ async function resolveGenome(ws: Workspace, source: string, model?: string): Pro
   if (existsSync(file)) raw = JSON.parse(readFileSync(file, 'utf8'));
   else {
     const row = await ws.db.selectFrom('experiments').select('genome').where('id', '=', source).executeTakeFirst();
-    if (!row) throw new EvaluateError(`--genome ${source}: neither a file nor an experiment`, 'Pass a genome JSON file (e.g. experiments/exp-01/genome.json) or an experiment id.');
+    if (!row)
+      throw new EvaluateError(
+        `--genome ${source}: neither a file nor an experiment`,
+        'Pass a genome JSON file (e.g. experiments/exp-01/genome.json) or an experiment id.',
+      );
     raw = JSON.parse(row.genome);
   }
   const parsed = Genome.safeParse(raw);
-  if (!parsed.success) throw new EvaluateError(`--genome ${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'Fix the genome; experiments/exp-01/genome.json is a valid example.');
+  if (!parsed.success)
+    throw new EvaluateError(
+      `--genome ${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      'Fix the genome; experiments/exp-01/genome.json is a valid example.',
+    );
   return model ? { ...parsed.data, model } : parsed.data;
 }

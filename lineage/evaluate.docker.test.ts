@@ -13,7 +13,9 @@ const BIN = resolve(import.meta.dirname, '..', 'cli', 'bin.mjs');
 let root = '';
 
 function evalProcess(...extra: string[]): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, '--workspace', root, 'eval', 'exp-01', '--solver', 'oracle', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '--workspace', root, 'eval', 'exp-01', '--solver', 'oracle', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout!.resume();
@@ -33,7 +35,11 @@ function firstFinishedRun(p: ReturnType<typeof evalProcess>): Promise<void> {
 async function rows() {
   const ws = await openWorkspace(root);
   try {
-    return await ws.db.selectFrom('runs').select(['id', 'task_id', 'repeat', 'status', 'outcome', 'attempts', 'worker', 'finished_at']).orderBy('task_id').execute();
+    return await ws.db
+      .selectFrom('runs')
+      .select(['id', 'task_id', 'repeat', 'status', 'outcome', 'attempts', 'worker', 'finished_at'])
+      .orderBy('task_id')
+      .execute();
   } finally {
     await ws.close();
   }
@@ -41,7 +47,10 @@ async function rows() {
 
 /** Killed sandboxes are auto-removed by the engine, which can take a moment. */
 async function leftoverContainers(): Promise<string> {
-  const list = () => spawnSync('docker', ['ps', '-aq', '--filter', `label=evolve.workspace=${root}`], { encoding: 'utf8' }).stdout.trim();
+  const list = () =>
+    spawnSync('docker', ['ps', '-aq', '--filter', `label=evolve.workspace=${root}`], {
+      encoding: 'utf8',
+    }).stdout.trim();
   for (let i = 0; i < 40 && list() !== ''; i++) await new Promise((r) => setTimeout(r, 500));
   return list();
 }
@@ -75,7 +84,11 @@ describeDocker('evolve eval in separate processes', () => {
     expect(first.stderr()).toMatch(/stopped \(interrupted\)/);
     const ws = await openWorkspace(root);
     try {
-      const ev = await ws.db.selectFrom('evaluations').select(['status', 'config']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const ev = await ws.db
+        .selectFrom('evaluations')
+        .select(['status', 'config'])
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       expect([ev.status, JSON.parse(ev.config).result.stopReason]).toEqual(['stopped', 'interrupted']);
     } finally {
       await ws.close();
@@ -94,7 +107,11 @@ describeDocker('evolve eval in separate processes', () => {
     expect(afterKill.filter((r) => r.status === 'running').length, second.stderr()).toBeGreaterThan(0);
     const finished = new Map(afterKill.filter((r) => r.status === 'done').map((r) => [r.id, r.finished_at]));
 
-    const resumed = spawnSync(process.execPath, [BIN, '--workspace', root, 'eval', 'exp-01', '--solver', 'oracle', '--subset', '10', '--concurrency', '2'], { encoding: 'utf8', timeout: 600_000 });
+    const resumed = spawnSync(
+      process.execPath,
+      [BIN, '--workspace', root, 'eval', 'exp-01', '--solver', 'oracle', '--subset', '10', '--concurrency', '2'],
+      { encoding: 'utf8', timeout: 600_000 },
+    );
     expect(resumed.status, resumed.stderr).toBe(0);
     const runs = await rows();
     // Exactly one finished row per (experiment, task, repeat); runs finished before were not touched again.

@@ -25,13 +25,22 @@ export function childId(parentId: string, index: number): string {
 
 export function parseGenome(e: Pick<Experiment, 'id' | 'genome'>): Genome {
   const parsed = Genome.safeParse(JSON.parse(e.genome));
-  if (!parsed.success) throw Object.assign(new Error(`experiment ${e.id} has an invalid genome: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`), { hint: `Fix experiments/${e.id}/genome.json or retire the experiment.` });
+  if (!parsed.success)
+    throw Object.assign(
+      new Error(
+        `experiment ${e.id} has an invalid genome: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+      ),
+      { hint: `Fix experiments/${e.id}/genome.json or retire the experiment.` },
+    );
   return parsed.data;
 }
 
 export async function getExperiment(db: Db, id: string): Promise<Experiment> {
   const row = await db.selectFrom('experiments').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw Object.assign(new Error(`no experiment ${id} in this workspace`), { hint: 'See `evolve tree` for the experiments here.' });
+  if (!row)
+    throw Object.assign(new Error(`no experiment ${id} in this workspace`), {
+      hint: 'See `evolve tree` for the experiments here.',
+    });
   return row;
 }
 
@@ -40,7 +49,12 @@ export async function childrenOf(db: Db, parentId: string): Promise<Experiment[]
 }
 
 export async function championId(db: Db): Promise<string | null> {
-  const row = await db.selectFrom('champions').select('experiment_id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('champions')
+    .select('experiment_id')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.experiment_id ?? null;
 }
 
@@ -57,9 +71,16 @@ export interface NewChild {
 /** Inserts a child with the next free letter, in one transaction so concurrent proposers never share an id. */
 export async function insertChild(db: Db, c: NewChild): Promise<Experiment> {
   const changes = diffGenomes(parseGenome(c.parent), c.genome);
-  if (changes.length !== 1) throw new Error(`a child must change exactly one thing; this one changes ${changes.length}: ${changes.map((x) => x.text).join('; ')}`);
+  if (changes.length !== 1)
+    throw new Error(
+      `a child must change exactly one thing; this one changes ${changes.length}: ${changes.map((x) => x.text).join('; ')}`,
+    );
   return db.transaction().execute(async (trx) => {
-    const taken = new Set((await trx.selectFrom('experiments').select('id').where('parent_id', '=', c.parent.id).execute()).map((r) => r.id));
+    const taken = new Set(
+      (await trx.selectFrom('experiments').select('id').where('parent_id', '=', c.parent.id).execute()).map(
+        (r) => r.id,
+      ),
+    );
     let index = 0;
     while (taken.has(childId(c.parent.id, index))) index++;
     const row = {
@@ -92,24 +113,47 @@ export async function insertChild(db: Db, c: NewChild): Promise<Experiment> {
 }
 
 export async function setStatus(db: Db, id: string, status: ExperimentStatus): Promise<void> {
-  await db.updateTable('experiments').set({ status, ...(status === 'proposed' || status === 'evaluating' ? {} : { finished_at: now() }) }).where('id', '=', id).execute();
+  await db
+    .updateTable('experiments')
+    .set({ status, ...(status === 'proposed' || status === 'evaluating' ? {} : { finished_at: now() }) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function recordDecision(
   db: Db,
-  d: { experimentId: string; action: 'promote' | 'keep' | 'retire' | 'reject' | 'explore' | 'confirm' | 'confirm_failed' | 'fail'; rule: string; actor: 'rule' | 'person' | 'system'; reason: string; details?: unknown },
+  d: {
+    experimentId: string;
+    action: 'promote' | 'keep' | 'retire' | 'reject' | 'explore' | 'confirm' | 'confirm_failed' | 'fail';
+    rule: string;
+    actor: 'rule' | 'person' | 'system';
+    reason: string;
+    details?: unknown;
+  },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('decisions')
-      .values({ experiment_id: d.experimentId, action: d.action, rule: d.rule, actor: d.actor, reason: d.reason, details: JSON.stringify(d.details ?? {}), created_at: now() })
+      .values({
+        experiment_id: d.experimentId,
+        action: d.action,
+        rule: d.rule,
+        actor: d.actor,
+        reason: d.reason,
+        details: JSON.stringify(d.details ?? {}),
+        created_at: now(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     if (d.action === 'promote') {
-      await trx.insertInto('champions').values({ experiment_id: d.experimentId, decision_id: id, since: now() }).execute();
+      await trx
+        .insertInto('champions')
+        .values({ experiment_id: d.experimentId, decision_id: id, since: now() })
+        .execute();
       await trx.updateTable('experiments').set({ status: 'promoted' }).where('id', '=', d.experimentId).execute();
     }
-    if (d.action === 'retire') await trx.updateTable('experiments').set({ status: 'retired' }).where('id', '=', d.experimentId).execute();
+    if (d.action === 'retire')
+      await trx.updateTable('experiments').set({ status: 'retired' }).where('id', '=', d.experimentId).execute();
     return id;
   });
 }
@@ -127,9 +171,29 @@ export async function seedRoot(db: Db, genome: Genome = baselineGenome()): Promi
     await trx
       .insertInto('experiments')
       .values({
-        id: 'exp-01', parent_id: null, generation: 0, genome: JSON.stringify(genome), genome_hash: genomeHash(genome), change: JSON.stringify({ kind: 'root' }),
-        change_summary: 'root: the baseline genome', hypothesis: 'The baseline agent (experiments/exp-01 of the evolve repository) solves a measurable share of the suite; every later experiment is compared with it.',
-        status: 'proposed', proposer: null, authored_by: null, branch: 'exp-01', seed: null, verdict: null, learned: null, score: null, score_lo: null, score_hi: null, cost_usd: null, flags: '[]', created_at: now(), finished_at: null,
+        id: 'exp-01',
+        parent_id: null,
+        generation: 0,
+        genome: JSON.stringify(genome),
+        genome_hash: genomeHash(genome),
+        change: JSON.stringify({ kind: 'root' }),
+        change_summary: 'root: the baseline genome',
+        hypothesis:
+          'The baseline agent (experiments/exp-01 of the evolve repository) solves a measurable share of the suite; every later experiment is compared with it.',
+        status: 'proposed',
+        proposer: null,
+        authored_by: null,
+        branch: 'exp-01',
+        seed: null,
+        verdict: null,
+        learned: null,
+        score: null,
+        score_lo: null,
+        score_hi: null,
+        cost_usd: null,
+        flags: '[]',
+        created_at: now(),
+        finished_at: null,
       })
       .execute();
     await trx.insertInto('champions').values({ experiment_id: 'exp-01', decision_id: null, since: now() }).execute();

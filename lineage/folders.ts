@@ -10,7 +10,12 @@ const pct = (x: number | null) => (x === null ? 'not yet scored' : `${(100 * x).
 export async function writeExperimentFolder(db: Db, experimentsDir: string, id: string): Promise<string> {
   const e = await db.selectFrom('experiments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const evals = await db.selectFrom('evaluations').selectAll().where('experiment_id', '=', id).orderBy('id').execute();
-  const decisions = await db.selectFrom('decisions').selectAll().where('experiment_id', '=', id).orderBy('id').execute();
+  const decisions = await db
+    .selectFrom('decisions')
+    .selectAll()
+    .where('experiment_id', '=', id)
+    .orderBy('id')
+    .execute();
   const runs = await db.selectFrom('runs').select(['status', 'outcome']).where('experiment_id', '=', id).execute();
   const genome = JSON.parse(e.genome) as { model?: string };
   const flags = JSON.parse(e.flags) as string[];

@@ -12,7 +12,8 @@ import { nodeStatsOf } from './next-generation.js';
 import { betaSample, scoreChildWeight, selectOpenParent, selectParent } from './select.js';
 import { openWorkspace, initWorkspace } from './workspace.js';
 
-const scores = (xs: Record<string, number>) => taskScores(Object.entries(xs).map(([taskId, r]) => ({ taskId, repeat: 0, resolved: r === 1 })));
+const scores = (xs: Record<string, number>) =>
+  taskScores(Object.entries(xs).map(([taskId, r]) => ({ taskId, repeat: 0, resolved: r === 1 })));
 
 describe('experiment ids', () => {
   it('letters children, then doubles letters, and nests', () => {
@@ -37,7 +38,9 @@ describe('proposers', () => {
     expect(next.map((p) => genomeHash(p.genome))).not.toContain(genomeHash(first[0]!.genome));
     const a = propose('random', parent, { k: 3, tried: new Set(), seed: 7 }).map((p) => genomeHash(p.genome));
     expect(propose('random', parent, { k: 3, tried: new Set(), seed: 7 }).map((p) => genomeHash(p.genome))).toEqual(a);
-    expect(propose('random', parent, { k: 3, tried: new Set(), seed: 8 }).map((p) => genomeHash(p.genome))).not.toEqual(a);
+    expect(propose('random', parent, { k: 3, tried: new Set(), seed: 8 }).map((p) => genomeHash(p.genome))).not.toEqual(
+      a,
+    );
   });
 });
 
@@ -60,7 +63,9 @@ describe('parent selection', () => {
       { id: 'exp-01-a', score: 0.8, children: 0, successes: 80, failures: 20 },
     ];
     expect(selectParent('champion', nodes, 'exp-01', 1)).toBe('exp-01');
-    const picks = (s: 'score-child' | 'thompson') => Array.from({ length: 200 }, (_, i) => selectParent(s, nodes, 'exp-01', i + 1)).filter((x) => x === 'exp-01-a').length;
+    const picks = (s: 'score-child' | 'thompson') =>
+      Array.from({ length: 200 }, (_, i) => selectParent(s, nodes, 'exp-01', i + 1)).filter((x) => x === 'exp-01-a')
+        .length;
     expect(picks('score-child')).toBeGreaterThan(190);
     expect(picks('thompson')).toBe(200);
   });
@@ -73,8 +78,12 @@ describe('parent selection', () => {
       { id: 'exp-01-c', score: 0.45, children: 0, successes: 0, failures: 0 },
     ];
     expect(selectOpenParent('champion', nodes, 'exp-01', 1, () => true)).toEqual({ id: 'exp-01', fallback: false });
-    expect(selectOpenParent('champion', nodes, 'exp-01', 1, (id) => id !== 'exp-01')).toEqual({ id: 'exp-01-c', fallback: true });
-    for (let seed = 1; seed < 20; seed++) expect(selectOpenParent('thompson', nodes, 'exp-01', seed, (id) => id === 'exp-01-a').id).toBe('exp-01-a');
+    expect(selectOpenParent('champion', nodes, 'exp-01', 1, (id) => id !== 'exp-01')).toEqual({
+      id: 'exp-01-c',
+      fallback: true,
+    });
+    for (let seed = 1; seed < 20; seed++)
+      expect(selectOpenParent('thompson', nodes, 'exp-01', seed, (id) => id === 'exp-01-a').id).toBe('exp-01-a');
     expect(selectOpenParent('champion', nodes, 'exp-01', 1, () => false)).toEqual({ id: 'exp-01', fallback: false });
   });
 
@@ -99,16 +108,28 @@ describe('parent selection', () => {
 
 describe('promotion rules', () => {
   const champ = scores({ t1: 0, t2: 0, t3: 1, t4: 0, t5: 0, t6: 1, t7: 0, t8: 0 });
-  const strong = pairedComparison(champ, scores({ t1: 1, t2: 1, t3: 1, t4: 1, t5: 1, t6: 1, t7: 1, t8: 0 }), { seed: 1 });
+  const strong = pairedComparison(champ, scores({ t1: 1, t2: 1, t3: 1, t4: 1, t5: 1, t6: 1, t7: 1, t8: 0 }), {
+    seed: 1,
+  });
   const weak = pairedComparison(champ, scores({ t1: 1, t2: 0, t3: 1, t4: 0, t5: 0, t6: 1, t7: 0, t8: 0 }), { seed: 1 });
   it('paired-significant promotes only when the paired interval clears zero (or the margin)', () => {
     expect(decide('paired-significant', [{ id: 'w', vs: weak, costPerTask: 0 }]).winner).toBeNull();
-    expect(decide('paired-significant', [{ id: 'w', vs: weak, costPerTask: 0 }, { id: 's', vs: strong, costPerTask: 0 }]).winner).toBe('s');
+    expect(
+      decide('paired-significant', [
+        { id: 'w', vs: weak, costPerTask: 0 },
+        { id: 's', vs: strong, costPerTask: 0 },
+      ]).winner,
+    ).toBe('s');
     expect(decide('paired-significant', [{ id: 's', vs: strong, costPerTask: 0 }], 0.9).winner).toBeNull();
   });
   it('mean promotes on any positive difference; ties go to the cheaper child; a cost bound excludes', () => {
     expect(decide('mean', [{ id: 'w', vs: weak, costPerTask: 0 }]).winner).toBe('w');
-    expect(decide('mean', [{ id: 'dear', vs: strong, costPerTask: 2 }, { id: 'cheap', vs: strong, costPerTask: 1 }]).winner).toBe('cheap');
+    expect(
+      decide('mean', [
+        { id: 'dear', vs: strong, costPerTask: 2 },
+        { id: 'cheap', vs: strong, costPerTask: 1 },
+      ]).winner,
+    ).toBe('cheap');
     expect(decide('mean', [{ id: 's', vs: strong, costPerTask: 3 }], 0, 1).winner).toBeNull();
   });
 });
@@ -122,13 +143,43 @@ describe('experiments in the database', () => {
       expect(await seedRoot(ws.db)).toBe(true);
       expect(await seedRoot(ws.db)).toBe(false);
       expect(await championId(ws.db)).toBe('exp-01');
-      const parent = await ws.db.selectFrom('experiments').selectAll().where('id', '=', 'exp-01').executeTakeFirstOrThrow();
+      const parent = await ws.db
+        .selectFrom('experiments')
+        .selectAll()
+        .where('id', '=', 'exp-01')
+        .executeTakeFirstOrThrow();
       const [p1, p2] = propose('systematic', baselineGenome(), { k: 2, tried: new Set() });
-      const a = await insertChild(ws.db, { parent, genome: p1!.genome, hypothesis: p1!.hypothesis, proposer: 'systematic', generation: 1 });
-      const b = await insertChild(ws.db, { parent, genome: p2!.genome, hypothesis: p2!.hypothesis, proposer: 'systematic', generation: 1 });
+      const a = await insertChild(ws.db, {
+        parent,
+        genome: p1!.genome,
+        hypothesis: p1!.hypothesis,
+        proposer: 'systematic',
+        generation: 1,
+      });
+      const b = await insertChild(ws.db, {
+        parent,
+        genome: p2!.genome,
+        hypothesis: p2!.hypothesis,
+        proposer: 'systematic',
+        generation: 1,
+      });
       expect([a.id, b.id]).toEqual(['exp-01-a', 'exp-01-b']);
-      await expect(insertChild(ws.db, { parent, genome: { ...p1!.genome, budgets: { ...p1!.genome.budgets, steps: 99 } }, hypothesis: 'two changes', proposer: 'x', generation: 1 })).rejects.toThrow(/exactly one thing/);
-      await recordDecision(ws.db, { experimentId: 'exp-01-b', action: 'promote', rule: 'person', actor: 'person', reason: 'looks right' });
+      await expect(
+        insertChild(ws.db, {
+          parent,
+          genome: { ...p1!.genome, budgets: { ...p1!.genome.budgets, steps: 99 } },
+          hypothesis: 'two changes',
+          proposer: 'x',
+          generation: 1,
+        }),
+      ).rejects.toThrow(/exactly one thing/);
+      await recordDecision(ws.db, {
+        experimentId: 'exp-01-b',
+        action: 'promote',
+        rule: 'person',
+        actor: 'person',
+        reason: 'looks right',
+      });
       expect(await championId(ws.db)).toBe('exp-01-b');
     } finally {
       await ws.close();

@@ -44,11 +44,29 @@ function parseJsonReply<S extends z.ZodType>(text: string, schema: S): AskJsonRe
   }
   const r = schema.safeParse(raw);
   if (r.success) return { data: r.data, rejected: [], text };
-  return { rejected: [`reply: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`], text };
+  return {
+    rejected: [`reply: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`],
+    text,
+  };
 }
 
-export async function askForJson<S extends z.ZodType>(ws: Workspace, o: AskJsonOptions<S>): Promise<AskJsonResult<z.infer<S>>> {
-  const { model } = await openRunGateway({ model: o.model, config: ws.config, runLabel: o.runLabel, ...(o.script ? { script: o.script } : {}), ...(o.env ? { env: o.env } : {}) });
-  const response = await model.generate({ purpose: 'proposer', system: o.system, messages: [{ role: 'user', content: o.prompt }], tools: [], maxTokens: o.maxTokens ?? 2048 });
+export async function askForJson<S extends z.ZodType>(
+  ws: Workspace,
+  o: AskJsonOptions<S>,
+): Promise<AskJsonResult<z.infer<S>>> {
+  const { model } = await openRunGateway({
+    model: o.model,
+    config: ws.config,
+    runLabel: o.runLabel,
+    ...(o.script ? { script: o.script } : {}),
+    ...(o.env ? { env: o.env } : {}),
+  });
+  const response = await model.generate({
+    purpose: 'proposer',
+    system: o.system,
+    messages: [{ role: 'user', content: o.prompt }],
+    tools: [],
+    maxTokens: o.maxTokens ?? 2048,
+  });
   return parseJsonReply(response.content.map((p) => (p.type === 'text' ? p.text : '')).join(''), o.schema);
 }

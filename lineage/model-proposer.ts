@@ -58,7 +58,11 @@ export type ModelProposal = z.infer<typeof ModelProposal>;
 function sameExperimentKey(g: Genome): string {
   try {
     const r = resolvePolicies(g);
-    return canonicalJson({ model: g.model, budgets: g.budgets, ...Object.fromEntries(POLICY_SLOTS.map((s) => [s, { name: r[s].info.name, params: r[s].params }])) });
+    return canonicalJson({
+      model: g.model,
+      budgets: g.budgets,
+      ...Object.fromEntries(POLICY_SLOTS.map((s) => [s, { name: r[s].info.name, params: r[s].params }])),
+    });
   } catch {
     return genomeHash(g);
   }
@@ -69,22 +73,30 @@ export function proposalGenome(parent: Genome, p: ModelProposal): { genome: Geno
   let genome: Genome;
   if (p.slot === 'budgets') {
     const b = Budgets.safeParse({ ...parent.budgets, ...p.params });
-    if (!b.success) return { error: `bad params for budgets: ${b.error.issues.map((i) => `${i.path.join('.') || '(budgets)'}: ${i.message}`).join('; ')}` };
+    if (!b.success)
+      return {
+        error: `bad params for budgets: ${b.error.issues.map((i) => `${i.path.join('.') || '(budgets)'}: ${i.message}`).join('; ')}`,
+      };
     genome = { ...parent, budgets: b.data };
   } else {
     const infos = listPolicies(p.slot);
     if (!p.policy) return { error: `slot ${p.slot} needs a "policy" (one of ${infos.map((i) => i.name).join(', ')})` };
     const info = infos.find((i) => i.name === p.policy);
-    if (!info) return { error: `unknown ${p.slot} policy "${p.policy}" (known: ${infos.map((i) => i.name).join(', ')})` };
+    if (!info)
+      return { error: `unknown ${p.slot} policy "${p.policy}" (known: ${infos.map((i) => i.name).join(', ')})` };
     const current = parent[p.slot];
     const params = info.name === current.name ? { ...current.params, ...p.params } : { ...info.defaults, ...p.params };
     const checked = info.params.safeParse(params);
-    if (!checked.success) return { error: `bad params for ${p.slot} ${info.name}: ${checked.error.issues.map((i) => `${i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(', ') : '')}: ${i.message}`).join('; ')} (defaults ${JSON.stringify(info.defaults)})` };
+    if (!checked.success)
+      return {
+        error: `bad params for ${p.slot} ${info.name}: ${checked.error.issues.map((i) => `${i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(', ') : '')}: ${i.message}`).join('; ')} (defaults ${JSON.stringify(info.defaults)})`,
+      };
     genome = { ...parent, [p.slot]: { name: info.name, params } };
   }
   const changes = diffGenomes(parent, genome);
   if (changes.length === 0) return { error: 'changes nothing: it is the parent genome' };
-  if (changes.length > 1) return { error: `not one change: it changes ${changes.length} things (${changes.map((c) => c.text).join('; ')})` };
+  if (changes.length > 1)
+    return { error: `not one change: it changes ${changes.length} things (${changes.map((c) => c.text).join('; ')})` };
   return { genome };
 }
 
@@ -92,9 +104,14 @@ function menu(parent: Genome): string[] {
   const lines = ['What a proposal may change (exactly one per proposal):'];
   for (const slot of POLICY_SLOTS) {
     lines.push(`- ${slot} (now ${formatChoice(parent[slot])}):`);
-    for (const i of listPolicies(slot)) lines.push(`    ${i.name}: ${i.description} defaults ${JSON.stringify(i.defaults)}${i.paramSteps.length ? `; e.g. params ${i.paramSteps.map((s) => JSON.stringify(s)).join(', ')}` : ''}`);
+    for (const i of listPolicies(slot))
+      lines.push(
+        `    ${i.name}: ${i.description} defaults ${JSON.stringify(i.defaults)}${i.paramSteps.length ? `; e.g. params ${i.paramSteps.map((s) => JSON.stringify(s)).join(', ')}` : ''}`,
+      );
   }
-  lines.push(`- budgets (now ${JSON.stringify(parent.budgets)}): params such as {"steps": 60} or {"wallClockSec": 600}`);
+  lines.push(
+    `- budgets (now ${JSON.stringify(parent.budgets)}): params such as {"steps": 60} or {"wallClockSec": 600}`,
+  );
   return lines;
 }
 
@@ -111,37 +128,80 @@ function prompt(contextText: string, parent: Genome, k: number): string {
   ].join('\n');
 }
 
-export async function modelProposals(ws: Workspace, ctx: ModelProposerContext, o: ModelProposerOptions = {}): Promise<ModelProposed> {
+export async function modelProposals(
+  ws: Workspace,
+  ctx: ModelProposerContext,
+  o: ModelProposerOptions = {},
+): Promise<ModelProposed> {
   const genome = parseGenome(ctx.parent);
   const systematic = (why: string, rejected: string[] = []): ModelProposed => {
     o.log?.(why);
-    return { proposals: propose('systematic', genome, { k: ctx.k, tried: ctx.tried, seed: ctx.seed }), proposer: 'systematic', authoredBy: null, note: why, rejected };
+    return {
+      proposals: propose('systematic', genome, { k: ctx.k, tried: ctx.tried, seed: ctx.seed }),
+      proposer: 'systematic',
+      authoredBy: null,
+      note: why,
+      rejected,
+    };
   };
-  if (!o.model) return systematic('model proposer: no proposer model set (--proposer-model or lineage.proposerModel in evolve.json); fell back to the systematic proposer');
-  if (!canWriteProposals(o.model)) return systematic(`model proposer: "${o.model}" cannot write proposals; fell back to the systematic proposer`);
+  if (!o.model)
+    return systematic(
+      'model proposer: no proposer model set (--proposer-model or lineage.proposerModel in evolve.json); fell back to the systematic proposer',
+    );
+  if (!canWriteProposals(o.model))
+    return systematic(`model proposer: "${o.model}" cannot write proposals; fell back to the systematic proposer`);
 
   const text = renderContext(await readContext(ws.db, ctx.parent.id));
   let reply;
   try {
-    reply = await askForJson(ws, { model: o.model, runLabel: `proposer for ${ctx.parent.id}`, system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.', prompt: prompt(text, genome, ctx.k), schema: ProposalReply, ...(o.script ? { script: o.script } : {}), ...(o.env ? { env: o.env } : {}) });
+    reply = await askForJson(ws, {
+      model: o.model,
+      runLabel: `proposer for ${ctx.parent.id}`,
+      system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.',
+      prompt: prompt(text, genome, ctx.k),
+      schema: ProposalReply,
+      ...(o.script ? { script: o.script } : {}),
+      ...(o.env ? { env: o.env } : {}),
+    });
   } catch (error) {
-    return systematic(`model proposer: "${o.model}" is not usable (${(error as Error).message}); fell back to the systematic proposer`);
+    return systematic(
+      `model proposer: "${o.model}" is not usable (${(error as Error).message}); fell back to the systematic proposer`,
+    );
   }
   const rejected = [...reply.rejected];
-  const seen = new Set([sameExperimentKey(genome), ...(await childrenOf(ws.db, ctx.parent.id)).map((c) => sameExperimentKey(parseGenome(c)))]);
+  const seen = new Set([
+    sameExperimentKey(genome),
+    ...(await childrenOf(ws.db, ctx.parent.id)).map((c) => sameExperimentKey(parseGenome(c))),
+  ]);
   const chosen: Proposal[] = [];
   (reply.data?.proposals ?? []).forEach((raw, i) => {
     const parsed = ModelProposal.safeParse(raw);
-    if (!parsed.success) return rejected.push(`proposal ${i}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(top level)'}: ${x.message}`).join('; ')}`);
+    if (!parsed.success)
+      return rejected.push(
+        `proposal ${i}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(top level)'}: ${x.message}`).join('; ')}`,
+      );
     const built = proposalGenome(genome, parsed.data);
     if ('error' in built) return rejected.push(`proposal ${i}: ${built.error}`);
     const key = sameExperimentKey(built.genome);
-    if (ctx.tried.has(genomeHash(built.genome)) || seen.has(key)) return rejected.push(`proposal ${i}: duplicate: ${diffGenomes(genome, built.genome)[0]!.text} was already tried from ${ctx.parent.id} or proposed twice`);
+    if (ctx.tried.has(genomeHash(built.genome)) || seen.has(key))
+      return rejected.push(
+        `proposal ${i}: duplicate: ${diffGenomes(genome, built.genome)[0]!.text} was already tried from ${ctx.parent.id} or proposed twice`,
+      );
     if (chosen.length >= ctx.k) return rejected.push(`proposal ${i}: more than the ${ctx.k} asked for`);
     seen.add(key);
     chosen.push({ genome: built.genome, hypothesis: parsed.data.hypothesis });
   });
   if (rejected.length) o.log?.(`model proposer: rejected ${rejected.join('; ')}`);
-  if (chosen.length === 0) return systematic(`model proposer: every proposal from "${o.model}" was invalid (${rejected.join('; ')}); fell back to the systematic proposer`, rejected);
-  return { proposals: chosen, proposer: `model:${o.model}`, authoredBy: null, note: `model proposer: ${chosen.length} child${chosen.length === 1 ? '' : 'ren'} proposed by ${o.model}${rejected.length ? `; rejected ${rejected.join('; ')}` : ''}`, rejected };
+  if (chosen.length === 0)
+    return systematic(
+      `model proposer: every proposal from "${o.model}" was invalid (${rejected.join('; ')}); fell back to the systematic proposer`,
+      rejected,
+    );
+  return {
+    proposals: chosen,
+    proposer: `model:${o.model}`,
+    authoredBy: null,
+    note: `model proposer: ${chosen.length} child${chosen.length === 1 ? '' : 'ren'} proposed by ${o.model}${rejected.length ? `; rejected ${rejected.join('; ')}` : ''}`,
+    rejected,
+  };
 }

@@ -13,11 +13,37 @@ import type { Workspace } from './workspace.js';
 // Adaptive evidence: the pure decision (more evidence or not, for whom, how many repeats), then through the real
 // nextGeneration on a real workspace with a scripted evaluator.
 
-const vs = (diff: number, lo: number, hi: number, n = 20): PairedComparison => ({ tasks: [], n, meanA: 0.5, meanB: 0.5 + diff, diff, lo, hi, confidence: 0.95, iterations: 2000, seed: 1 });
-const cand = (id: string, diff: number, lo: number, hi: number, extra: Partial<Candidate> = {}): Candidate => ({ id, vs: vs(diff, lo, hi), ...extra });
-function input(candidates: Candidate[], repeats: Record<string, number>, o: { rule?: RuleName; maxRounds?: number; baseRepeats?: number; margin?: number } = {}): EvidenceInput {
+const vs = (diff: number, lo: number, hi: number, n = 20): PairedComparison => ({
+  tasks: [],
+  n,
+  meanA: 0.5,
+  meanB: 0.5 + diff,
+  diff,
+  lo,
+  hi,
+  confidence: 0.95,
+  iterations: 2000,
+  seed: 1,
+});
+const cand = (id: string, diff: number, lo: number, hi: number, extra: Partial<Candidate> = {}): Candidate => ({
+  id,
+  vs: vs(diff, lo, hi),
+  ...extra,
+});
+function input(
+  candidates: Candidate[],
+  repeats: Record<string, number>,
+  o: { rule?: RuleName; maxRounds?: number; baseRepeats?: number; margin?: number } = {},
+): EvidenceInput {
   const margin = o.margin ?? 0;
-  return { verdict: decide(o.rule ?? 'paired-significant', candidates, margin), candidates, repeats: new Map(Object.entries(repeats)), margin, baseRepeats: o.baseRepeats ?? 1, maxRounds: o.maxRounds ?? 2 };
+  return {
+    verdict: decide(o.rule ?? 'paired-significant', candidates, margin),
+    candidates,
+    repeats: new Map(Object.entries(repeats)),
+    margin,
+    baseRepeats: o.baseRepeats ?? 1,
+    maxRounds: o.maxRounds ?? 2,
+  };
 }
 
 describe('needsMoreEvidence', () => {
@@ -25,28 +51,77 @@ describe('needsMoreEvidence', () => {
   const worse = cand('b', -0.05, -0.25, 0.15);
 
   it('asks for the champion and the inconclusive best child at double the repeats, round by round', () => {
-    expect(needsMoreEvidence(input([worse, looksBetter], { a: 1, b: 1 }))).toEqual({ more: true, child: 'a', round: 1, repeats: 2, reason: expect.stringMatching(/^a looks better \(\+15\.0 points \[-5\.0, \+35\.0\]\) but the interval includes the margin .*round 1 of 2 runs it and the champion to 2 repeats per task/) });
-    expect(needsMoreEvidence(input([worse, looksBetter], { a: 2, b: 1 }))).toMatchObject({ more: true, child: 'a', round: 2, repeats: 4 });
-    expect(needsMoreEvidence(input([looksBetter], { a: 3 }, { baseRepeats: 3 }))).toMatchObject({ more: true, round: 1, repeats: 6 });
+    expect(needsMoreEvidence(input([worse, looksBetter], { a: 1, b: 1 }))).toEqual({
+      more: true,
+      child: 'a',
+      round: 1,
+      repeats: 2,
+      reason: expect.stringMatching(
+        /^a looks better \(\+15\.0 points \[-5\.0, \+35\.0\]\) but the interval includes the margin .*round 1 of 2 runs it and the champion to 2 repeats per task/,
+      ),
+    });
+    expect(needsMoreEvidence(input([worse, looksBetter], { a: 2, b: 1 }))).toMatchObject({
+      more: true,
+      child: 'a',
+      round: 2,
+      repeats: 4,
+    });
+    expect(needsMoreEvidence(input([looksBetter], { a: 3 }, { baseRepeats: 3 }))).toMatchObject({
+      more: true,
+      round: 1,
+      repeats: 6,
+    });
   });
 
   it('stops when the rounds are exhausted, and says how many ran', () => {
-    expect(needsMoreEvidence(input([worse, looksBetter], { a: 4, b: 1 }))).toEqual({ more: false, roundsRun: 2, child: 'a', reason: 'a is still inconclusive (+15.0 points [-5.0, +35.0]) after 2 extra rounds (lineage.evidenceRounds 2)' });
-    expect(needsMoreEvidence(input([looksBetter], { a: 1 }, { maxRounds: 0 }))).toMatchObject({ more: false, roundsRun: 0, child: null, reason: expect.stringMatching(/lineage\.evidenceRounds is 0/) });
+    expect(needsMoreEvidence(input([worse, looksBetter], { a: 4, b: 1 }))).toEqual({
+      more: false,
+      roundsRun: 2,
+      child: 'a',
+      reason: 'a is still inconclusive (+15.0 points [-5.0, +35.0]) after 2 extra rounds (lineage.evidenceRounds 2)',
+    });
+    expect(needsMoreEvidence(input([looksBetter], { a: 1 }, { maxRounds: 0 }))).toMatchObject({
+      more: false,
+      roundsRun: 0,
+      child: null,
+      reason: expect.stringMatching(/lineage\.evidenceRounds is 0/),
+    });
   });
 
   it('asks for nothing when the rule decided, nothing looks better, repeats cannot help, or the lead moved', () => {
-    expect(needsMoreEvidence(input([cand('a', 0.2, 0.05, 0.35)], { a: 1 }))).toMatchObject({ more: false, reason: 'the rule decided: a passes' });
-    expect(needsMoreEvidence(input([worse, cand('c', 0, -0.2, 0.2)], { b: 1, c: 1 }))).toMatchObject({ more: false, reason: expect.stringMatching(/does not look better/) });
+    expect(needsMoreEvidence(input([cand('a', 0.2, 0.05, 0.35)], { a: 1 }))).toMatchObject({
+      more: false,
+      reason: 'the rule decided: a passes',
+    });
+    expect(needsMoreEvidence(input([worse, cand('c', 0, -0.2, 0.2)], { b: 1, c: 1 }))).toMatchObject({
+      more: false,
+      reason: expect.stringMatching(/does not look better/),
+    });
     // Better by less than the margin: not worth more runs under a rule that asks for the margin.
-    expect(needsMoreEvidence(input([looksBetter], { a: 1 }, { margin: 0.2 }))).toMatchObject({ more: false, reason: expect.stringMatching(/does not look better/) });
+    expect(needsMoreEvidence(input([looksBetter], { a: 1 }, { margin: 0.2 }))).toMatchObject({
+      more: false,
+      reason: expect.stringMatching(/does not look better/),
+    });
     // Futility: +2 points inside a +-30 interval cannot clear zero at 4 repeats even if the difference held.
-    expect(needsMoreEvidence(input([cand('a', 0.02, -0.28, 0.32)], { a: 1 }))).toMatchObject({ more: false, reason: expect.stringMatching(/even 4 repeats would not clear the margin/) });
+    expect(needsMoreEvidence(input([cand('a', 0.02, -0.28, 0.32)], { a: 1 }))).toMatchObject({
+      more: false,
+      reason: expect.stringMatching(/even 4 repeats would not clear the margin/),
+    });
     // Pareto refuses a clearly better child that costs more: more repeats would not change that.
     const dearer = cand('a', 0.2, 0.05, 0.35, { costPerTask: 2, champion: { costPerTask: 1 } });
-    expect(needsMoreEvidence(input([dearer], { a: 1 }, { rule: 'pareto' }))).toMatchObject({ more: false, reason: expect.stringMatching(/failed the rule on something other than noise/) });
+    expect(needsMoreEvidence(input([dearer], { a: 1 }, { rule: 'pareto' }))).toMatchObject({
+      more: false,
+      reason: expect.stringMatching(/failed the rule on something other than noise/),
+    });
     // Extra rounds on a moved the lead to b: one child a generation gets them.
-    expect(needsMoreEvidence(input([cand('a', 0.05, -0.15, 0.25), cand('b', 0.15, -0.02, 0.3)], { a: 2, b: 1 }))).toMatchObject({ more: false, roundsRun: 1, child: 'a', reason: expect.stringMatching(/extra evidence on a moved the lead to b/) });
+    expect(
+      needsMoreEvidence(input([cand('a', 0.05, -0.15, 0.25), cand('b', 0.15, -0.02, 0.3)], { a: 2, b: 1 })),
+    ).toMatchObject({
+      more: false,
+      roundsRun: 1,
+      child: 'a',
+      reason: expect.stringMatching(/extra evidence on a moved the lead to b/),
+    });
   });
 
   it('counts rounds from the repeats alone, so a resumed generation continues where it stopped', () => {
@@ -69,12 +144,29 @@ function scripted(dir: string, secondFrom: number, calls: string[]) {
       const patchPath = join(dir, `${job.experimentId}-${job.task.id}-${job.repeat}.diff`);
       writeFileSync(patchPath, 'diff\n');
       const resolved = job.experimentId !== 'exp-01' && (job.task.id === TASK_IDS[0] || job.repeat >= secondFrom);
-      return { outcome: resolved ? 'resolved' : 'unresolved', exitReason: 'submitted', durationMs: 10, costUsd: 0, patchPath };
+      return {
+        outcome: resolved ? 'resolved' : 'unresolved',
+        exitReason: 'submitted',
+        durationMs: 10,
+        costUsd: 0,
+        patchPath,
+      };
     },
   };
 }
-const generationConfig = async (w: Workspace) => JSON.parse((await w.db.selectFrom('generations').select('config').executeTakeFirstOrThrow()).config);
-const runsOf = async (w: Workspace, id: string) => (await w.db.selectFrom('runs').select(['task_id', 'repeat']).where('experiment_id', '=', id).where('status', '=', 'done').orderBy('task_id').orderBy('repeat').execute()).map((r) => `${r.task_id} r${r.repeat}`);
+const generationConfig = async (w: Workspace) =>
+  JSON.parse((await w.db.selectFrom('generations').select('config').executeTakeFirstOrThrow()).config);
+const runsOf = async (w: Workspace, id: string) =>
+  (
+    await w.db
+      .selectFrom('runs')
+      .select(['task_id', 'repeat'])
+      .where('experiment_id', '=', id)
+      .where('status', '=', 'done')
+      .orderBy('task_id')
+      .orderBy('repeat')
+      .execute()
+  ).map((r) => `${r.task_id} r${r.repeat}`);
 
 describe('nextGeneration with adaptive evidence', () => {
   it('runs the champion and the inconclusive child for two extra rounds, never repeating a finished run, and records it', async () => {
@@ -82,32 +174,65 @@ describe('nextGeneration with adaptive evidence', () => {
     const calls: string[] = [];
     const lines: string[] = [];
     // The child resolves one of the two tasks in every repeat: +50 points, but with two tasks the interval reaches 0.
-    const r = await nextGeneration(ws, { children: 1, confirm: false, seed: 3, log: (l) => lines.push(l), eval: { suite: 'mini', wiring: scripted(ws.paths.runs, Infinity, calls) } });
+    const r = await nextGeneration(ws, {
+      children: 1,
+      confirm: false,
+      seed: 3,
+      log: (l) => lines.push(l),
+      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, Infinity, calls) },
+    });
     expect(r.promoted).toBeNull();
-    expect(r.evidence).toMatchObject({ rounds: 2, child: 'exp-01-a', repeats: 4, stopped: expect.stringMatching(/still inconclusive .* after 2 extra rounds/) });
-    expect(r.evidence.why).toEqual([expect.stringMatching(/round 1 of 2 .* to 2 repeats/), expect.stringMatching(/round 2 of 2 .* to 4 repeats/)]);
+    expect(r.evidence).toMatchObject({
+      rounds: 2,
+      child: 'exp-01-a',
+      repeats: 4,
+      stopped: expect.stringMatching(/still inconclusive .* after 2 extra rounds/),
+    });
+    expect(r.evidence.why).toEqual([
+      expect.stringMatching(/round 1 of 2 .* to 2 repeats/),
+      expect.stringMatching(/round 2 of 2 .* to 4 repeats/),
+    ]);
     expect(lines.filter((l) => l.startsWith('more evidence:'))).toHaveLength(2);
     expect(r.reason).toMatch(/after 2 extra evidence rounds: exp-01-a and the champion at 4 repeats per task/);
     // The champion's repeat 0 was already done (the fixture), so only repeats 1-3 ran for it.
-    expect(calls.filter((c) => c.startsWith('exp-01 ')).sort()).toEqual(TASK_IDS.flatMap((t) => [1, 2, 3].map((k) => `exp-01 ${t} r${k}`)).sort());
-    for (const id of ['exp-01', 'exp-01-a']) expect(await runsOf(ws, id)).toEqual(TASK_IDS.flatMap((t) => [0, 1, 2, 3].map((k) => `${t} r${k}`)));
+    expect(calls.filter((c) => c.startsWith('exp-01 ')).sort()).toEqual(
+      TASK_IDS.flatMap((t) => [1, 2, 3].map((k) => `exp-01 ${t} r${k}`)).sort(),
+    );
+    for (const id of ['exp-01', 'exp-01-a'])
+      expect(await runsOf(ws, id)).toEqual(TASK_IDS.flatMap((t) => [0, 1, 2, 3].map((k) => `${t} r${k}`)));
     expect((await generationConfig(ws)).evidence).toEqual(r.evidence);
-    const decision = await ws.db.selectFrom('decisions').select(['action', 'details']).where('experiment_id', '=', 'exp-01-a').executeTakeFirstOrThrow();
+    const decision = await ws.db
+      .selectFrom('decisions')
+      .select(['action', 'details'])
+      .where('experiment_id', '=', 'exp-01-a')
+      .executeTakeFirstOrThrow();
     expect(decision.action).toBe('keep');
     expect(JSON.parse(decision.details).evidence).toEqual(r.evidence);
   });
 
   it('promotes a child the extra evidence shows better, and with lineage.evidenceRounds 0 decides on the first runs alone', async () => {
     ws = await repairWorkspace();
-    const r = await nextGeneration(ws, { children: 1, confirm: false, seed: 3, eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 1, []) } });
+    const r = await nextGeneration(ws, {
+      children: 1,
+      confirm: false,
+      seed: 3,
+      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 1, []) },
+    });
     expect([r.promoted, r.evidence.rounds, r.evidence.repeats]).toEqual(['exp-01-a', 1, 2]);
-    expect(r.reason).toMatch(/paired 95% interval above 0\.0% \(after 1 extra evidence round: exp-01-a and the champion at 2 repeats per task\)/);
+    expect(r.reason).toMatch(
+      /paired 95% interval above 0\.0% \(after 1 extra evidence round: exp-01-a and the champion at 2 repeats per task\)/,
+    );
     await ws.close();
 
     ws = await repairWorkspace();
     ws.config.lineage.evidenceRounds = 0;
     const calls: string[] = [];
-    const off = await nextGeneration(ws, { children: 1, confirm: false, seed: 3, eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 1, calls) } });
+    const off = await nextGeneration(ws, {
+      children: 1,
+      confirm: false,
+      seed: 3,
+      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 1, calls) },
+    });
     expect([off.promoted, off.evidence.rounds]).toEqual([null, 0]);
     expect(off.evidence.stopped).toMatch(/lineage\.evidenceRounds is 0/);
     expect(calls).toEqual(TASK_IDS.map((t) => `exp-01-a ${t} r0`));
@@ -116,10 +241,26 @@ describe('nextGeneration with adaptive evidence', () => {
   it('decides on the runs there are when an extra round does not finish, and says so', async () => {
     ws = await repairWorkspace();
     const fine = scripted(ws.paths.runs, Infinity, []);
-    const failing = { runOne: async (job: RunJob) => { if (job.experimentId === 'exp-01-a' && job.repeat > 0) throw new Error('engine gone'); return fine.runOne(job); } };
-    const r = await nextGeneration(ws, { children: 1, confirm: false, seed: 3, eval: { suite: 'mini', wiring: failing } });
+    const failing = {
+      runOne: async (job: RunJob) => {
+        if (job.experimentId === 'exp-01-a' && job.repeat > 0) throw new Error('engine gone');
+        return fine.runOne(job);
+      },
+    };
+    const r = await nextGeneration(ws, {
+      children: 1,
+      confirm: false,
+      seed: 3,
+      eval: { suite: 'mini', wiring: failing },
+    });
     expect(r.promoted).toBeNull();
-    expect(r.evidence).toMatchObject({ rounds: 0, child: 'exp-01-a', repeats: 1, unfinishedRound: 1, stopped: expect.stringMatching(/^round 1 did not finish \(exp-01-a has 1 of 2 repeats on some task\)/) });
+    expect(r.evidence).toMatchObject({
+      rounds: 0,
+      child: 'exp-01-a',
+      repeats: 1,
+      unfinishedRound: 1,
+      stopped: expect.stringMatching(/^round 1 did not finish \(exp-01-a has 1 of 2 repeats on some task\)/),
+    });
     expect(r.reason).toMatch(/; round 1 did not finish/);
   });
 });

@@ -43,7 +43,12 @@ export function needsMoreEvidence(i: EvidenceInput): EvidenceCall {
   const best = i.candidates.find((c) => c.id === i.verdict.best);
   const focus = focusOf(i);
   const done = roundsRun(i.repeats.get(focus ?? best?.id ?? '') ?? 0, i.baseRepeats);
-  const stop = (reason: string): EvidenceCall => ({ more: false, roundsRun: done, child: done > 0 ? (focus ?? best?.id ?? null) : null, reason });
+  const stop = (reason: string): EvidenceCall => ({
+    more: false,
+    roundsRun: done,
+    child: done > 0 ? (focus ?? best?.id ?? null) : null,
+    reason,
+  });
   if (i.verdict.winner) return stop(`the rule decided: ${i.verdict.winner} passes`);
   if (!best || best.vs.n === 0) return stop('no child is comparable with the champion');
   const { diff, lo, hi } = best.vs;
@@ -52,15 +57,29 @@ export function needsMoreEvidence(i: EvidenceInput): EvidenceCall {
   // A child already clear of the margin that still failed the rule failed on something else (cost): repeats will not help.
   if (lo > i.margin) return stop(`${best.id} is clear of the margin but failed the rule on something other than noise`);
   // Extra rounds go to one child a generation: if they moved the lead elsewhere, the rule's answer stands.
-  if (focus && focus !== best.id) return stop(`extra evidence on ${focus} moved the lead to ${best.id}; extra rounds go to one child a generation`);
-  if (i.maxRounds <= 0) return stop(`${best.id} looks better (${interval}) but is inconclusive; lineage.evidenceRounds is 0`);
-  if (done >= i.maxRounds) return stop(`${best.id} is still inconclusive (${interval}) after ${done} extra round${done === 1 ? '' : 's'} (lineage.evidenceRounds ${i.maxRounds})`);
+  if (focus && focus !== best.id)
+    return stop(`extra evidence on ${focus} moved the lead to ${best.id}; extra rounds go to one child a generation`);
+  if (i.maxRounds <= 0)
+    return stop(`${best.id} looks better (${interval}) but is inconclusive; lineage.evidenceRounds is 0`);
+  if (done >= i.maxRounds)
+    return stop(
+      `${best.id} is still inconclusive (${interval}) after ${done} extra round${done === 1 ? '' : 's'} (lineage.evidenceRounds ${i.maxRounds})`,
+    );
   // Futility: the interval narrows about as 1/sqrt(repeats); if it could not clear the margin by the last round even
   // were the observed difference to hold, the rounds would be spent for nothing.
   const now = Math.max(1, i.repeats.get(best.id) ?? i.baseRepeats);
   const last = i.baseRepeats * 2 ** i.maxRounds;
-  if (diff - (diff - lo) * Math.sqrt(now / last) <= i.margin) return stop(`${best.id} looks better (${interval}) but even ${last} repeats would not clear the margin at this difference`);
+  if (diff - (diff - lo) * Math.sqrt(now / last) <= i.margin)
+    return stop(
+      `${best.id} looks better (${interval}) but even ${last} repeats would not clear the margin at this difference`,
+    );
   const round = done + 1;
   const repeats = i.baseRepeats * 2 ** round;
-  return { more: true, child: best.id, round, repeats, reason: `${best.id} looks better (${interval}) but the interval includes the margin (${pts(i.margin)} points): round ${round} of ${i.maxRounds} runs it and the champion to ${repeats} repeats per task` };
+  return {
+    more: true,
+    child: best.id,
+    round,
+    repeats,
+    reason: `${best.id} looks better (${interval}) but the interval includes the margin (${pts(i.margin)} points): round ${round} of ${i.maxRounds} runs it and the champion to ${repeats} repeats per task`,
+  };
 }

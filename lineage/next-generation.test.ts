@@ -13,7 +13,20 @@ describeDocker('evolve next-generation', () => {
   it('grows generations with the expected ids, folders and statuses, and a killed generation resumes without redoing finished runs', async () => {
     const root = join(mkdtempSync(join(tmpdir(), 'evolve-gen-')), 'lab');
     expect(spawnSync(process.execPath, [BIN, 'init', root]).status).toBe(0);
-    const args = [BIN, '--workspace', root, 'next-generation', '--children', '2', '--subset', '2', '--concurrency', '2', '--seed', '3'];
+    const args = [
+      BIN,
+      '--workspace',
+      root,
+      'next-generation',
+      '--children',
+      '2',
+      '--subset',
+      '2',
+      '--concurrency',
+      '2',
+      '--seed',
+      '3',
+    ];
 
     // Generation 1: kill it once the first child starts evaluating.
     const first = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,9 +61,19 @@ describeDocker('evolve next-generation', () => {
 
     const ws = await openWorkspace(root);
     try {
-      const exps = await ws.db.selectFrom('experiments').select(['id', 'status', 'genome_hash', 'verdict']).orderBy('id').execute();
-      const champion = (await ws.db.selectFrom('champions').select('experiment_id').orderBy('id', 'desc').executeTakeFirstOrThrow()).experiment_id;
-      expect(exps.map((e) => e.id)).toEqual(champion === 'exp-01' ? ['exp-01', 'exp-01-a', 'exp-01-b', 'exp-01-c', 'exp-01-d'] : expect.arrayContaining(['exp-01', 'exp-01-a', 'exp-01-b']));
+      const exps = await ws.db
+        .selectFrom('experiments')
+        .select(['id', 'status', 'genome_hash', 'verdict'])
+        .orderBy('id')
+        .execute();
+      const champion = (
+        await ws.db.selectFrom('champions').select('experiment_id').orderBy('id', 'desc').executeTakeFirstOrThrow()
+      ).experiment_id;
+      expect(exps.map((e) => e.id)).toEqual(
+        champion === 'exp-01'
+          ? ['exp-01', 'exp-01-a', 'exp-01-b', 'exp-01-c', 'exp-01-d']
+          : expect.arrayContaining(['exp-01', 'exp-01-a', 'exp-01-b']),
+      );
       expect(new Set(exps.map((e) => e.genome_hash)).size).toBe(exps.length);
       for (const e of exps.filter((x) => x.id !== 'exp-01')) {
         expect(['evaluated', 'promoted', 'retired']).toContain(e.status);
@@ -62,7 +85,10 @@ describeDocker('evolve next-generation', () => {
       const runs = await ws.db.selectFrom('runs').select(['experiment_id', 'task_id', 'repeat', 'status']).execute();
       expect(runs.filter((r) => r.status !== 'done' && r.status !== 'error')).toEqual([]);
       expect(new Set(runs.map((r) => `${r.experiment_id}/${r.task_id}/${r.repeat}`)).size).toBe(runs.length);
-      expect((await ws.db.selectFrom('generations').select('status').execute()).map((g) => g.status)).toEqual(['done', 'done']);
+      expect((await ws.db.selectFrom('generations').select('status').execute()).map((g) => g.status)).toEqual([
+        'done',
+        'done',
+      ]);
       // A promoted child really scored higher than the champion it replaced, on the same tasks.
       for (const d of await ws.db.selectFrom('decisions').selectAll().where('action', '=', 'promote').execute()) {
         expect(JSON.parse(d.details).diff).toBeGreaterThan(0);
@@ -71,7 +97,10 @@ describeDocker('evolve next-generation', () => {
       await ws.close();
     }
     // Disposed containers are killed and auto-removed by the engine, which can take a moment after the last run.
-    const leftovers = () => spawnSync('docker', ['ps', '-aq', '--filter', `label=evolve.workspace=${root}`], { encoding: 'utf8' }).stdout.trim();
+    const leftovers = () =>
+      spawnSync('docker', ['ps', '-aq', '--filter', `label=evolve.workspace=${root}`], {
+        encoding: 'utf8',
+      }).stdout.trim();
     for (let i = 0; i < 40 && leftovers() !== ''; i++) await new Promise((r) => setTimeout(r, 500));
     expect(leftovers()).toBe('');
   }, 1_500_000);

@@ -37,7 +37,13 @@ export interface GenerationOptions {
   eval?: Omit<EvaluateExperimentOptions, 'experimentId' | 'split'>;
   log?: (line: string) => void;
   /** Self-authoring hook (lineage/self-repair/author.ts): writes the children instead of the fixed proposer. */
-  author?: (ctx: { parent: Experiment; champion: string; k: number; tried: Set<string>; seed: number }) => Promise<{ proposals: Proposal[]; proposer: string; authoredBy: string | null; note: string | null }>;
+  author?: (ctx: {
+    parent: Experiment;
+    champion: string;
+    k: number;
+    tried: Set<string>;
+    seed: number;
+  }) => Promise<{ proposals: Proposal[]; proposer: string; authoredBy: string | null; note: string | null }>;
 }
 
 export interface GenerationResult {
@@ -67,7 +73,10 @@ async function nodeStats(db: Db): Promise<NodeStats[]> {
 }
 
 /** What parent selection sees, from experiment rows and their finished runs (pure, so bench/search can reuse it). */
-export function nodeStatsOf(exps: Array<Pick<Experiment, 'id' | 'parent_id' | 'score' | 'status'>>, runs: Array<{ experiment_id: string; outcome: string | null }>): NodeStats[] {
+export function nodeStatsOf(
+  exps: Array<Pick<Experiment, 'id' | 'parent_id' | 'score' | 'status'>>,
+  runs: Array<{ experiment_id: string; outcome: string | null }>,
+): NodeStats[] {
   const parentOf = new Map(exps.map((e) => [e.id, e.parent_id]));
   const total = new Map<string, { s: number; f: number }>();
   const children = new Map<string, number>();
@@ -83,7 +92,13 @@ export function nodeStatsOf(exps: Array<Pick<Experiment, 'id' | 'parent_id' | 's
   }
   return exps
     .filter((e) => !['rejected', 'failed', 'retired'].includes(e.status))
-    .map((e) => ({ id: e.id, score: e.score, children: children.get(e.id) ?? 0, successes: total.get(e.id)?.s ?? 0, failures: total.get(e.id)?.f ?? 0 }));
+    .map((e) => ({
+      id: e.id,
+      score: e.score,
+      children: children.get(e.id) ?? 0,
+      successes: total.get(e.id)?.s ?? 0,
+      failures: total.get(e.id)?.f ?? 0,
+    }));
 }
 
 /** Whether an experiment still has a one-change variant none of its children tried (memoised per call). */
@@ -96,7 +111,10 @@ async function untriedVariants(db: Db): Promise<(id: string) => boolean> {
   return (id) => {
     if (!memo.has(id)) {
       const parsed = Genome.safeParse(JSON.parse(genomes.get(id) ?? 'null'));
-      memo.set(id, parsed.success && oneChangeCandidates(parsed.data).some((c) => !tried.get(id)!.has(genomeHash(c.genome))));
+      memo.set(
+        id,
+        parsed.success && oneChangeCandidates(parsed.data).some((c) => !tried.get(id)!.has(genomeHash(c.genome))),
+      );
     }
     return memo.get(id)!;
   };
@@ -105,20 +123,57 @@ async function untriedVariants(db: Db): Promise<(id: string) => boolean> {
 export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): Promise<GenerationResult> {
   const { db, config } = ws;
   const log = o.log ?? (() => {});
-  const cfg = { children: o.children ?? config.lineage.children, proposer: o.proposer ?? config.lineage.proposer, select: o.select ?? config.lineage.select, rule: o.rule ?? config.lineage.rule, margin: o.margin ?? config.lineage.margin };
+  const cfg = {
+    children: o.children ?? config.lineage.children,
+    proposer: o.proposer ?? config.lineage.proposer,
+    select: o.select ?? config.lineage.select,
+    rule: o.rule ?? config.lineage.rule,
+    margin: o.margin ?? config.lineage.margin,
+  };
   const champion = await championId(db);
-  if (!champion) throw Object.assign(new Error('this workspace has no champion to grow from'), { hint: 'Run `evolve init` to seed exp-01.' });
+  if (!champion)
+    throw Object.assign(new Error('this workspace has no champion to grow from'), {
+      hint: 'Run `evolve init` to seed exp-01.',
+    });
 
   // Resume an unfinished generation, or start one.
-  let gen = await db.selectFrom('generations').selectAll().where('status', '=', 'running').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  let gen = await db
+    .selectFrom('generations')
+    .selectAll()
+    .where('status', '=', 'running')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (gen) log(`resuming generation ${gen.id} from ${gen.parent_id}`);
   else {
     const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
     const pick = selectOpenParent(cfg.select, await nodeStats(db), champion, seed, await untriedVariants(db));
-    if (pick.fallback) log(`${cfg.select === 'champion' ? `champion ${champion}` : 'the selected parent'} has no untried one-change variant left; growing from ${pick.id}, the best-scoring experiment that has`);
+    if (pick.fallback)
+      log(
+        `${cfg.select === 'champion' ? `champion ${champion}` : 'the selected parent'} has no untried one-change variant left; growing from ${pick.id}, the best-scoring experiment that has`,
+      );
     const parentId = pick.id;
     const last = await db.selectFrom('generations').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    const row = { id: (last?.id ?? 0) + 1, parent_id: parentId, proposer: cfg.proposer, selector: cfg.select, rule: cfg.rule, seed, status: 'running' as const, config: JSON.stringify({ ...cfg, children: [] as string[], eval: { suite: o.eval?.suite ?? config.defaults.suite, subset: o.eval?.subset ?? null, repeats: o.eval?.repeats ?? config.defaults.repeats } }), started_at: now(), finished_at: null };
+    const row = {
+      id: (last?.id ?? 0) + 1,
+      parent_id: parentId,
+      proposer: cfg.proposer,
+      selector: cfg.select,
+      rule: cfg.rule,
+      seed,
+      status: 'running' as const,
+      config: JSON.stringify({
+        ...cfg,
+        children: [] as string[],
+        eval: {
+          suite: o.eval?.suite ?? config.defaults.suite,
+          subset: o.eval?.subset ?? null,
+          repeats: o.eval?.repeats ?? config.defaults.repeats,
+        },
+      }),
+      started_at: now(),
+      finished_at: null,
+    };
     await db.insertInto('generations').values(row).execute();
     gen = row;
   }
@@ -131,21 +186,60 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     const tried = new Set((await childrenOf(db, parent.id)).map((c) => c.genome_hash));
     tried.add(genomeHash(parseGenome(parent)));
     const ctx = { parent, champion, k: cfg.children, tried, seed: gen.seed ?? 1 };
-    const authored: { proposals: Proposal[]; proposer: string; authoredBy: string | null; note: string | null; rejected?: string[] } = o.author
+    const authored: {
+      proposals: Proposal[];
+      proposer: string;
+      authoredBy: string | null;
+      note: string | null;
+      rejected?: string[];
+    } = o.author
       ? await o.author(ctx)
       : cfg.proposer === 'model'
         ? await modelProposals(ws, ctx, { model: o.proposerModel ?? config.lineage.proposerModel, ...o.modelProposer })
-        : { proposals: propose(cfg.proposer, parseGenome(parent), { k: cfg.children, tried, seed: ctx.seed }), proposer: cfg.proposer, authoredBy: null, note: null };
+        : {
+            proposals: propose(cfg.proposer, parseGenome(parent), { k: cfg.children, tried, seed: ctx.seed }),
+            proposer: cfg.proposer,
+            authoredBy: null,
+            note: null,
+          };
     if (authored.note) log(authored.note);
     const proposals = authored.proposals;
     if (proposals.length === 0) log(`every one-change variant of ${parent.id} has been tried; nothing to propose`);
     for (const p of proposals) {
-      const child = await insertChild(db, { parent, genome: p.genome, hypothesis: p.hypothesis, proposer: authored.proposer, generation: parent.generation + 1, ...(gen.seed !== null ? { seed: gen.seed } : {}), ...(authored.authoredBy ? { authoredBy: authored.authoredBy } : {}) });
+      const child = await insertChild(db, {
+        parent,
+        genome: p.genome,
+        hypothesis: p.hypothesis,
+        proposer: authored.proposer,
+        generation: parent.generation + 1,
+        ...(gen.seed !== null ? { seed: gen.seed } : {}),
+        ...(authored.authoredBy ? { authoredBy: authored.authoredBy } : {}),
+      });
       gcfg.children.push(child.id);
       await writeExperimentFolder(db, ws.paths.experiments, child.id);
       log(`proposed ${child.id}: ${child.change_summary}`);
     }
-    await db.updateTable('generations').set({ config: JSON.stringify({ ...JSON.parse(gen.config), children: gcfg.children, ...(o.author ? { author: { requested: 'champion', proposer: authored.proposer, note: authored.note } } : cfg.proposer === 'model' ? { modelProposer: { proposer: authored.proposer, note: authored.note, rejected: authored.rejected ?? [] } } : {}) }) }).where('id', '=', gen.id).execute();
+    await db
+      .updateTable('generations')
+      .set({
+        config: JSON.stringify({
+          ...JSON.parse(gen.config),
+          children: gcfg.children,
+          ...(o.author
+            ? { author: { requested: 'champion', proposer: authored.proposer, note: authored.note } }
+            : cfg.proposer === 'model'
+              ? {
+                  modelProposer: {
+                    proposer: authored.proposer,
+                    note: authored.note,
+                    rejected: authored.rejected ?? [],
+                  },
+                }
+              : {}),
+        }),
+      })
+      .where('id', '=', gen.id)
+      .execute();
   }
 
   // Evaluate champion, parent and children on the same tasks (finished runs are never repeated).
@@ -166,14 +260,40 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     tolerance: config.lineage.tolerance,
     exploreEvery: config.lineage.exploreEvery,
     split: evalOpts.split,
-    moreEvidence: { rounds: o.evidenceRounds ?? config.lineage.evidenceRounds, baseRepeats: evalOpts.repeats ?? config.defaults.repeats, run: async (ids, repeats) => { for (const id of ids) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, repeats }); } },
-    ...((o.confirm ?? true) ? { confirmOnHeldout: async (ids: string[]) => { for (const id of ids) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, split: 'heldout' }); } } : {}),
+    moreEvidence: {
+      rounds: o.evidenceRounds ?? config.lineage.evidenceRounds,
+      baseRepeats: evalOpts.repeats ?? config.defaults.repeats,
+      run: async (ids, repeats) => {
+        for (const id of ids) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, repeats });
+      },
+    },
+    ...((o.confirm ?? true)
+      ? {
+          confirmOnHeldout: async (ids: string[]) => {
+            for (const id of ids) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, split: 'heldout' });
+          },
+        }
+      : {}),
     log,
   });
-  for (const id of new Set([champion, parent.id, ...gcfg.children])) await writeExperimentFolder(db, ws.paths.experiments, id);
+  for (const id of new Set([champion, parent.id, ...gcfg.children]))
+    await writeExperimentFolder(db, ws.paths.experiments, id);
   const done = await db.selectFrom('generations').select('config').where('id', '=', gen.id).executeTakeFirstOrThrow();
-  await db.updateTable('generations').set({ status: 'done', finished_at: now(), config: JSON.stringify({ ...JSON.parse(done.config), evidence }) }).where('id', '=', gen.id).execute();
+  await db
+    .updateTable('generations')
+    .set({ status: 'done', finished_at: now(), config: JSON.stringify({ ...JSON.parse(done.config), evidence }) })
+    .where('id', '=', gen.id)
+    .execute();
   const base = await getExperiment(db, champion);
   const baseline = { id: champion, score: base.score, lo: base.score_lo, hi: base.score_hi, costUsd: base.cost_usd };
-  return { generation: gen.id, parent: parent.id, baseline, champion: promoted ?? champion, rows, promoted, reason, evidence };
+  return {
+    generation: gen.id,
+    parent: parent.id,
+    baseline,
+    champion: promoted ?? champion,
+    rows,
+    promoted,
+    reason,
+    evidence,
+  };
 }

@@ -13,9 +13,24 @@ import { wireRuns } from '../evaluator/wiring.js';
 describeDocker('policies change outcomes on the built-in suite', () => {
   it('baseline resolves cachet-2; a 4-turn memory window runs out of steps; bash-only needs fewer steps', async () => {
     const task = loadSuite('builtin').tasks.find((t) => t.id === 'cachet__cachet-2')!;
-    const { runOne, dispose } = await wireRuns({ sandbox: 'docker', runsDir: mkdtempSync(join(tmpdir(), 'evolve-policies-')) });
+    const { runOne, dispose } = await wireRuns({
+      sandbox: 'docker',
+      runsDir: mkdtempSync(join(tmpdir(), 'evolve-policies-')),
+    });
     const run = (genome: Genome, id: string) =>
-      runOne({ runId: 1, evaluationId: 1, experimentId: id, task, repeat: 0, attempt: 1, actor: { kind: 'genome', genome }, labels: {} }, new AbortController().signal);
+      runOne(
+        {
+          runId: 1,
+          evaluationId: 1,
+          experimentId: id,
+          task,
+          repeat: 0,
+          attempt: 1,
+          actor: { kind: 'genome', genome },
+          labels: {},
+        },
+        new AbortController().signal,
+      );
     const g = baselineGenome();
     const [base, windowed, bash] = await Promise.all([
       run(g, 'base'),

@@ -4,17 +4,43 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type PairedComparison, wilson } from '../evaluator/stats/index.js';
 import { loadConfig } from './workspace.js';
-import { type Candidate, decide, isExploreChild, lexicographicVsChampion, paretoDominates, RULES, wilsonLowerBound } from './promote.js';
+import {
+  type Candidate,
+  decide,
+  isExploreChild,
+  lexicographicVsChampion,
+  paretoDominates,
+  RULES,
+  wilsonLowerBound,
+} from './promote.js';
 
 // Each rule's formula on hand-built comparisons (numbers worked out by hand / a calculator, not by the code under test).
 
 const vs = (o: { meanA: number; meanB: number; n: number; lo?: number; hi?: number }): PairedComparison => ({
-  tasks: Array.from({ length: o.n }, (_, i) => `t${i}`), n: o.n, meanA: o.meanA, meanB: o.meanB, diff: o.meanB - o.meanA,
-  lo: o.lo ?? o.meanB - o.meanA - 0.1, hi: o.hi ?? o.meanB - o.meanA + 0.1, confidence: 0.95, iterations: 2000, seed: 1,
+  tasks: Array.from({ length: o.n }, (_, i) => `t${i}`),
+  n: o.n,
+  meanA: o.meanA,
+  meanB: o.meanB,
+  diff: o.meanB - o.meanA,
+  lo: o.lo ?? o.meanB - o.meanA - 0.1,
+  hi: o.hi ?? o.meanB - o.meanA + 0.1,
+  confidence: 0.95,
+  iterations: 2000,
+  seed: 1,
 });
-const cand = (id: string, diff: number, extra: Partial<Candidate> & { lo?: number; n?: number; meanA?: number } = {}): Candidate => {
+const cand = (
+  id: string,
+  diff: number,
+  extra: Partial<Candidate> & { lo?: number; n?: number; meanA?: number } = {},
+): Candidate => {
   const meanA = extra.meanA ?? 0.5;
-  return { id, vs: vs({ meanA, meanB: meanA + diff, n: extra.n ?? 10, ...(extra.lo !== undefined ? { lo: extra.lo } : {}) }), costPerTask: extra.costPerTask ?? 0, ...(extra.tokensPerTask !== undefined ? { tokensPerTask: extra.tokensPerTask } : {}), ...(extra.champion ? { champion: extra.champion } : {}) };
+  return {
+    id,
+    vs: vs({ meanA, meanB: meanA + diff, n: extra.n ?? 10, ...(extra.lo !== undefined ? { lo: extra.lo } : {}) }),
+    costPerTask: extra.costPerTask ?? 0,
+    ...(extra.tokensPerTask !== undefined ? { tokensPerTask: extra.tokensPerTask } : {}),
+    ...(extra.champion ? { champion: extra.champion } : {}),
+  };
 };
 
 describe('paired-significant and mean', () => {
@@ -59,13 +85,20 @@ describe('pareto', () => {
   const cheaperWorse = cand('c3', -0.05, { costPerTask: 0.01, champion });
   const sameCostBetter = cand('c4', 0.2, { costPerTask: 0.1, champion });
   it('score up without cost up, or cost down without score down', () => {
-    expect([dearerBetter, cheaperEqual, cheaperWorse, sameCostBetter].map((c) => paretoDominates(c, 0))).toEqual([false, true, false, true]);
+    expect([dearerBetter, cheaperEqual, cheaperWorse, sameCostBetter].map((c) => paretoDominates(c, 0))).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
     expect(decide('pareto', [dearerBetter, cheaperEqual, cheaperWorse]).winner).toBe('c2');
     expect(decide('pareto', [dearerBetter, cheaperEqual, sameCostBetter]).winner).toBe('c4');
     expect(decide('pareto', [dearerBetter, cheaperWorse]).winner).toBeNull();
   });
   it('a cost tolerance counts small cost differences as equal; an unknown champion cost is taken as equal', () => {
-    expect(decide('pareto', [dearerBetter, cheaperWorse], 0, undefined, { tolerance: { cost: 0.03 } }).winner).toBe('c1');
+    expect(decide('pareto', [dearerBetter, cheaperWorse], 0, undefined, { tolerance: { cost: 0.03 } }).winner).toBe(
+      'c1',
+    );
     expect(paretoDominates(cheaperEqual, 0, { tolerance: { cost: 0.06 } })).toBe(false);
     const unknown = cand('u', 0.1, { costPerTask: 9 });
     expect(decide('pareto', [unknown]).winner).toBe('u');
@@ -82,7 +115,11 @@ describe('lexicographic', () => {
   const betterScore = cand('l5', 0.1, { costPerTask: 0.5, champion });
   it('score beyond the margin first, then cost, then tokens', () => {
     expect([cheaper, fewerTokens, tie, worseScore, betterScore].map((c) => lexicographicVsChampion(c, 0.05))).toEqual([
-      { sign: 1, on: 'cost' }, { sign: 1, on: 'tokens' }, { sign: 0, on: 'tie' }, { sign: -1, on: 'score' }, { sign: 1, on: 'score' },
+      { sign: 1, on: 'cost' },
+      { sign: 1, on: 'tokens' },
+      { sign: 0, on: 'tie' },
+      { sign: -1, on: 'score' },
+      { sign: 1, on: 'score' },
     ]);
     expect(decide('lexicographic', [cheaper, betterScore], 0.05).winner).toBe('l5');
     expect(decide('lexicographic', [fewerTokens, cheaper], 0.05).winner).toBe('l1');
@@ -98,7 +135,10 @@ describe('lexicographic', () => {
   it('a cost within the tolerance is a tie, passing the decision to tokens', () => {
     expect(lexicographicVsChampion(cheaper, 0.05, { tolerance: { cost: 0.05 } })).toEqual({ sign: 0, on: 'tie' });
     expect(lexicographicVsChampion(fewerTokens, 0.05, { tolerance: { tokens: 100 } })).toEqual({ sign: 0, on: 'tie' });
-    expect(lexicographicVsChampion(fewerTokens, 0.05, { tolerance: { tokens: 99 } })).toEqual({ sign: 1, on: 'tokens' });
+    expect(lexicographicVsChampion(fewerTokens, 0.05, { tolerance: { tokens: 99 } })).toEqual({
+      sign: 1,
+      on: 'tokens',
+    });
   });
 });
 
@@ -116,7 +156,9 @@ describe('every rule', () => {
     const under = cand('under', 0.2, { lo: 0.05, costPerTask: 0.1 });
     const v = decide('mean', [over, under], 0, 0.2);
     expect(v.winner).toBe('under');
-    expect(v.discarded).toEqual([{ id: 'over', reason: expect.stringMatching(/\$0\.5000 per run is over lineage\.maxCostPerTask \$0\.2000/) }]);
+    expect(v.discarded).toEqual([
+      { id: 'over', reason: expect.stringMatching(/\$0\.5000 per run is over lineage\.maxCostPerTask \$0\.2000/) },
+    ]);
     expect(decide('mean', [over], 0, 0.2).winner).toBeNull();
   });
   it('an unknown cost is never taken as cheaper, and cannot pass a cost bound', () => {
@@ -128,7 +170,9 @@ describe('every rule', () => {
     expect(decide('mean', [better]).winner).toBe('better');
     const bounded = decide('mean', [better], 0, 0.2);
     expect(bounded.winner).toBeNull();
-    expect(bounded.discarded).toEqual([{ id: 'better', reason: expect.stringMatching(/cost is unknown .*maxCostPerTask \$0\.2000 cannot be checked/) }]);
+    expect(bounded.discarded).toEqual([
+      { id: 'better', reason: expect.stringMatching(/cost is unknown .*maxCostPerTask \$0\.2000 cannot be checked/) },
+    ]);
   });
   it('rejects an unknown rule by name', () => {
     expect(() => decide('best-vibes' as 'mean', [])).toThrow(/unknown promotion rule "best-vibes".*lexicographic/);
@@ -147,12 +191,39 @@ describe('evolve.json names', () => {
     const dir = mkdtempSync(join(tmpdir(), 'evolve-config-'));
     const file = join(dir, 'evolve.json');
     writeFileSync(file, JSON.stringify({ lineage: { rule: 'vibes', proposer: 'oracle', select: 'best' } }));
-    const error = (() => { try { loadConfig(file); } catch (e) { return (e as Error).message; } return ''; })();
+    const error = (() => {
+      try {
+        loadConfig(file);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
     expect(error).toContain(file);
-    expect(error).toMatch(/lineage\.rule: "vibes" is not a known promotion rule \(known: paired-significant, mean, lower-bound, pareto, lexicographic\)/);
+    expect(error).toMatch(
+      /lineage\.rule: "vibes" is not a known promotion rule \(known: paired-significant, mean, lower-bound, pareto, lexicographic\)/,
+    );
     expect(error).toMatch(/lineage\.proposer: "oracle" is not a known proposer \(known: systematic, random, model\)/);
-    expect(error).toMatch(/lineage\.select: "best" is not a known parent selection strategy \(known: champion, score-child, thompson\)/);
-    writeFileSync(file, JSON.stringify({ lineage: { rule: 'pareto', proposer: 'model', proposerModel: 'openai/gpt-4.1-mini', maxCostPerTask: 0.2, exploreEvery: 3 } }));
-    expect(loadConfig(file).lineage).toMatchObject({ rule: 'pareto', proposer: 'model', maxCostPerTask: 0.2, tolerance: { cost: 0, tokens: 0 } });
+    expect(error).toMatch(
+      /lineage\.select: "best" is not a known parent selection strategy \(known: champion, score-child, thompson\)/,
+    );
+    writeFileSync(
+      file,
+      JSON.stringify({
+        lineage: {
+          rule: 'pareto',
+          proposer: 'model',
+          proposerModel: 'openai/gpt-4.1-mini',
+          maxCostPerTask: 0.2,
+          exploreEvery: 3,
+        },
+      }),
+    );
+    expect(loadConfig(file).lineage).toMatchObject({
+      rule: 'pareto',
+      proposer: 'model',
+      maxCostPerTask: 0.2,
+      tolerance: { cost: 0, tokens: 0 },
+    });
   });
 });

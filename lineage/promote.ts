@@ -63,14 +63,22 @@ export function wilsonLowerBound(p: number, n: number, z = Z95): number {
 const cmp = (a: number, b: number, tol: number) => (a > b + tol ? 1 : a < b - tol ? -1 : 0);
 
 /** Lexicographic comparison of a child with the champion: score, then cost (lower is better), then tokens. */
-export function lexicographicVsChampion(c: Candidate, margin: number, o: DecideOptions = {}): { sign: number; on: 'score' | 'cost' | 'tokens' | 'tie' } {
+export function lexicographicVsChampion(
+  c: Candidate,
+  margin: number,
+  o: DecideOptions = {},
+): { sign: number; on: 'score' | 'cost' | 'tokens' | 'tie' } {
   const score = cmp(c.vs.diff, 0, margin);
   if (score !== 0) return { sign: score, on: 'score' };
   const champCost = c.champion?.costPerTask;
-  const cost = champCost === undefined || c.costPerTask === undefined ? 0 : cmp(champCost, c.costPerTask, o.tolerance?.cost ?? 0);
+  const cost =
+    champCost === undefined || c.costPerTask === undefined ? 0 : cmp(champCost, c.costPerTask, o.tolerance?.cost ?? 0);
   if (cost !== 0) return { sign: cost, on: 'cost' };
   const champTok = c.champion?.tokensPerTask;
-  const tokens = champTok === undefined || c.tokensPerTask === undefined ? 0 : cmp(champTok, c.tokensPerTask, o.tolerance?.tokens ?? 0);
+  const tokens =
+    champTok === undefined || c.tokensPerTask === undefined
+      ? 0
+      : cmp(champTok, c.tokensPerTask, o.tolerance?.tokens ?? 0);
   return tokens !== 0 ? { sign: tokens, on: 'tokens' } : { sign: 0, on: 'tie' };
 }
 
@@ -102,23 +110,29 @@ const SPECS: Record<RuleName, RuleSpec> = {
   'lower-bound': {
     key: (c) => wilsonLowerBound(c.vs.meanB, c.vs.n),
     pass: (c, m) => wilsonLowerBound(c.vs.meanB, c.vs.n) > wilsonLowerBound(c.vs.meanA, c.vs.n) + m,
-    test: (m, b) => `Wilson lower bound ${pct(wilsonLowerBound(b.vs.meanB, b.vs.n))} > champion's ${pct(wilsonLowerBound(b.vs.meanA, b.vs.n))} + ${pct(m)}`,
+    test: (m, b) =>
+      `Wilson lower bound ${pct(wilsonLowerBound(b.vs.meanB, b.vs.n))} > champion's ${pct(wilsonLowerBound(b.vs.meanA, b.vs.n))} + ${pct(m)}`,
   },
   pareto: {
     key: (c) => c.vs.diff,
     pass: (c, m, o) => paretoDominates(c, m, o),
-    test: (m, b) => `score up by > ${pct(m)} without cost up, or cost down without score down (cost ${usd(b.costPerTask)} vs champion ${b.champion?.costPerTask === undefined ? 'unknown, taken as equal' : usd(b.champion.costPerTask)})`,
+    test: (m, b) =>
+      `score up by > ${pct(m)} without cost up, or cost down without score down (cost ${usd(b.costPerTask)} vs champion ${b.champion?.costPerTask === undefined ? 'unknown, taken as equal' : usd(b.champion.costPerTask)})`,
   },
   lexicographic: {
     key: (c) => c.vs.diff,
     pass: (c, m, o) => lexicographicVsChampion(c, m, o).sign > 0,
-    test: (m, b, o) => `better on score (beyond ${pct(m)}), else cost, else tokens (decided on: ${lexicographicVsChampion(b, m, o).on})`,
+    test: (m, b, o) =>
+      `better on score (beyond ${pct(m)}), else cost, else tokens (decided on: ${lexicographicVsChampion(b, m, o).on})`,
   },
 };
 
 /** Children whose cost per run is over the bound, or unknown so that the bound cannot be checked, are discarded,
  * whatever their score. */
-function applyConstraints(candidates: Candidate[], maxCostPerTask?: number): { kept: Candidate[]; discarded: Verdict['discarded'] } {
+function applyConstraints(
+  candidates: Candidate[],
+  maxCostPerTask?: number,
+): { kept: Candidate[]; discarded: Verdict['discarded'] } {
   const discarded: Verdict['discarded'] = [];
   const kept = candidates.filter((c) => {
     if (maxCostPerTask === undefined || (c.costPerTask !== undefined && c.costPerTask <= maxCostPerTask)) return true;
@@ -140,21 +154,37 @@ function rank(rule: RuleName, cs: Candidate[], margin: number, o: DecideOptions)
   if (rule === 'lexicographic') {
     // Among passing (or failing) children, the best score first, then the cheaper, then the fewer tokens.
     const tokens = (c: Candidate) => c.tokensPerTask ?? Infinity;
-    return [...cs].sort((a, b) => passFirst(a, b) || b.vs.diff - a.vs.diff || byCost(a, b) || tokens(a) - tokens(b) || 0);
+    return [...cs].sort(
+      (a, b) => passFirst(a, b) || b.vs.diff - a.vs.diff || byCost(a, b) || tokens(a) - tokens(b) || 0,
+    );
   }
   return [...cs].sort((a, b) => passFirst(a, b) || spec.key(b) - spec.key(a) || byCost(a, b));
 }
 
-export function decide(rule: RuleName, candidates: Candidate[], margin = 0, maxCostPerTask?: number, options: DecideOptions = {}): Verdict {
+export function decide(
+  rule: RuleName,
+  candidates: Candidate[],
+  margin = 0,
+  maxCostPerTask?: number,
+  options: DecideOptions = {},
+): Verdict {
   const spec = SPECS[rule];
   if (!spec) throw new Error(`unknown promotion rule "${rule}" (known: ${RULES.join(', ')})`);
   const { kept, discarded } = applyConstraints(candidates, maxCostPerTask);
   const allowed = kept.filter((c) => c.vs.n > 0);
-  if (allowed.length === 0) return { winner: null, best: null, reason: 'no child was comparable with the champion (no shared tasks, or over the cost bound)', discarded };
+  if (allowed.length === 0)
+    return {
+      winner: null,
+      best: null,
+      reason: 'no child was comparable with the champion (no shared tasks, or over the cost bound)',
+      discarded,
+    };
   const best = rank(rule, allowed, margin, options)[0]!;
   const text = `${best.id}: ${pct(best.vs.meanB)} vs ${pct(best.vs.meanA)} on ${best.vs.n} shared tasks, difference ${pct(best.vs.diff)} [${pct(best.vs.lo)}, ${pct(best.vs.hi)}]`;
   const test = spec.test(margin, best, options);
-  return spec.pass(best, margin, options) ? { winner: best.id, best: best.id, reason: `${text}: ${test}`, discarded } : { winner: null, best: best.id, reason: `best was ${text}; not promoted (${test} required)`, discarded };
+  return spec.pass(best, margin, options)
+    ? { winner: best.id, best: best.id, reason: `${text}: ${test}`, discarded }
+    : { winner: null, best: best.id, reason: `best was ${text}; not promoted (${test} required)`, discarded };
 }
 
 /** The explore option: with every = N > 0, the Nth, 2Nth, ... child of the lineage (1-based) is kept regardless of the rule. */

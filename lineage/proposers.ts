@@ -24,17 +24,27 @@ export function oneChangeCandidates(parent: Genome): Proposal[] {
           const params = { ...current.params, ...step };
           if (canonicalJson(params) === canonicalJson({ ...info.defaults, ...current.params })) continue;
           const to = { name: info.name, params };
-          out.push({ genome: { ...parent, [slot]: to }, hypothesis: `Changing ${slot} ${formatChoice(current)} -> ${formatChoice(to)} tunes ${info.name}: ${info.description}` });
+          out.push({
+            genome: { ...parent, [slot]: to },
+            hypothesis: `Changing ${slot} ${formatChoice(current)} -> ${formatChoice(to)} tunes ${info.name}: ${info.description}`,
+          });
         }
       } else {
         const to = { name: info.name, params: { ...info.defaults } };
-        out.push({ genome: { ...parent, [slot]: to }, hypothesis: `Switching ${slot} from ${current.name} to ${info.name} raises the resolve rate: ${info.description}` });
+        out.push({
+          genome: { ...parent, [slot]: to },
+          hypothesis: `Switching ${slot} from ${current.name} to ${info.name} raises the resolve rate: ${info.description}`,
+        });
       }
     }
   }
   const steps = [Math.round(parent.budgets.steps * 1.5), Math.max(5, Math.round(parent.budgets.steps * 0.67))];
   for (const steps2 of steps) {
-    if (steps2 !== parent.budgets.steps) out.push({ genome: { ...parent, budgets: { ...parent.budgets, steps: steps2 } }, hypothesis: `A step budget of ${steps2} instead of ${parent.budgets.steps} ${steps2 > parent.budgets.steps ? 'lets the agent finish tasks it runs out of steps on' : 'costs less without losing solved tasks'}.` });
+    if (steps2 !== parent.budgets.steps)
+      out.push({
+        genome: { ...parent, budgets: { ...parent.budgets, steps: steps2 } },
+        hypothesis: `A step budget of ${steps2} instead of ${parent.budgets.steps} ${steps2 > parent.budgets.steps ? 'lets the agent finish tasks it runs out of steps on' : 'costs less without losing solved tasks'}.`,
+      });
   }
   return out;
 }

@@ -35,11 +35,29 @@ export interface LiveState {
   lastActivity: string | null;
 }
 
-type EvalRow = { id: number; experiment_id: string; task_ids: string; repeats: number; status: string; created_at: string; finished_at: string | null };
+type EvalRow = {
+  id: number;
+  experiment_id: string;
+  task_ids: string;
+  repeats: number;
+  status: string;
+  created_at: string;
+  finished_at: string | null;
+};
 
 export async function readLiveState(db: Db, at: Date = new Date()): Promise<LiveState> {
-  const gen = await db.selectFrom('generations').select(['id', 'parent_id', 'started_at', 'config']).where('status', '=', 'running').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  const running = await db.selectFrom('evaluations').select(['experiment_id']).where('status', '=', 'running').execute();
+  const gen = await db
+    .selectFrom('generations')
+    .select(['id', 'parent_id', 'started_at', 'config'])
+    .where('status', '=', 'running')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const running = await db
+    .selectFrom('evaluations')
+    .select(['experiment_id'])
+    .where('status', '=', 'running')
+    .execute();
   const roles = new Map<string, ExperimentProgress['role']>();
   if (gen) {
     const champion = await readChampionId(db);
@@ -52,8 +70,17 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
   const ids = [...roles.keys()];
   if (ids.length === 0) return { generation: null, experiments: [], costUsd: 0, etaSec: null, lastActivity: null };
 
-  const experiments = new Map((await db.selectFrom('experiments').select(['id', 'change_summary', 'status']).where('id', 'in', ids).execute()).map((e) => [e.id, e]));
-  const evals = (await db.selectFrom('evaluations').select(['id', 'experiment_id', 'task_ids', 'repeats', 'status', 'created_at', 'finished_at']).where('experiment_id', 'in', ids).orderBy('id').execute()) as EvalRow[];
+  const experiments = new Map(
+    (
+      await db.selectFrom('experiments').select(['id', 'change_summary', 'status']).where('id', 'in', ids).execute()
+    ).map((e) => [e.id, e]),
+  );
+  const evals = (await db
+    .selectFrom('evaluations')
+    .select(['id', 'experiment_id', 'task_ids', 'repeats', 'status', 'created_at', 'finished_at'])
+    .where('experiment_id', 'in', ids)
+    .orderBy('id')
+    .execute()) as EvalRow[];
   // The current evaluation of each experiment: a running one, else the newest.
   const current = new Map<string, EvalRow>();
   for (const e of evals) if (current.get(e.experiment_id)?.status !== 'running') current.set(e.experiment_id, e);
@@ -61,7 +88,15 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
   const counts = evalIds.length
     ? await db
         .selectFrom('runs')
-        .select(['evaluation_id', 'status', 'outcome', sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(cost_usd), 0)`.as('cost'), sql<string | null>`min(started_at)`.as('first'), sql<string | null>`max(coalesce(finished_at, started_at))`.as('last')])
+        .select([
+          'evaluation_id',
+          'status',
+          'outcome',
+          sql<number>`count(*)`.as('n'),
+          sql<number>`coalesce(sum(cost_usd), 0)`.as('cost'),
+          sql<string | null>`min(started_at)`.as('first'),
+          sql<string | null>`max(coalesce(finished_at, started_at))`.as('last'),
+        ])
         .where('evaluation_id', 'in', evalIds)
         .groupBy(['evaluation_id', 'status', 'outcome'])
         .execute()
@@ -73,7 +108,20 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
   for (const id of ids) {
     const e = experiments.get(id);
     const ev = current.get(id);
-    const p: ExperimentProgress = { experimentId: id, role: roles.get(id)!, change: e?.change_summary ?? '', status: e?.status ?? 'unknown', total: null, done: 0, resolved: 0, running: 0, failed: 0, pending: 0, costUsd: 0, etaSec: null };
+    const p: ExperimentProgress = {
+      experimentId: id,
+      role: roles.get(id)!,
+      change: e?.change_summary ?? '',
+      status: e?.status ?? 'unknown',
+      total: null,
+      done: 0,
+      resolved: 0,
+      running: 0,
+      failed: 0,
+      pending: 0,
+      costUsd: 0,
+      etaSec: null,
+    };
     out.push(p);
     if (!ev) continue;
     p.total = (JSON.parse(ev.task_ids) as unknown[]).length * ev.repeats;
@@ -96,12 +144,16 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
       p.etaSec = Math.round((elapsed / (finishedHere + p.failed)) * (p.pending + p.running));
     }
     p.done = Math.max(0, p.total - p.running - p.pending - p.failed);
-    if (ev.status !== 'running' && ev.finished_at && gen && ev.created_at >= gen.started_at) durations.push((Date.parse(ev.finished_at) - Date.parse(ev.created_at)) / 1000);
+    if (ev.status !== 'running' && ev.finished_at && gen && ev.created_at >= gen.started_at)
+      durations.push((Date.parse(ev.finished_at) - Date.parse(ev.created_at)) / 1000);
   }
   const waiting = out.filter((p) => p.total === null).length;
   const active = out.filter((p) => p.pending + p.running > 0);
   const perExperiment = durations.length ? durations.reduce((s, d) => s + d, 0) / durations.length : null;
-  const etaSec = active.some((p) => p.etaSec === null) || (waiting > 0 && perExperiment === null) ? null : active.reduce((s, p) => s + (p.etaSec ?? 0), 0) + waiting * (perExperiment ?? 0);
+  const etaSec =
+    active.some((p) => p.etaSec === null) || (waiting > 0 && perExperiment === null)
+      ? null
+      : active.reduce((s, p) => s + (p.etaSec ?? 0), 0) + waiting * (perExperiment ?? 0);
   return {
     generation: gen ? { id: gen.id, parentId: gen.parent_id, startedAt: gen.started_at } : null,
     experiments: out,
@@ -110,4 +162,3 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
     lastActivity,
   };
 }
-

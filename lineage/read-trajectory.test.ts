@@ -12,7 +12,16 @@ describe('readTrajectoryBounded', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'evolve-traj-')), 't.jsonl');
     writeFileSync(path, lines(trajectoryEvents({ steps: 3 })));
     const r = await readTrajectoryBounded(path);
-    expect(r.events.map((e) => e.type)).toEqual(['run_start', 'model_call', 'tool_call', 'model_call', 'tool_call', 'model_call', 'tool_call', 'run_end']);
+    expect(r.events.map((e) => e.type)).toEqual([
+      'run_start',
+      'model_call',
+      'tool_call',
+      'model_call',
+      'tool_call',
+      'model_call',
+      'tool_call',
+      'run_end',
+    ]);
     expect(r).toMatchObject({ skippedBytes: 0, gapAt: null, problems: [] });
   });
 
@@ -40,7 +49,10 @@ describe('readTrajectoryBounded', () => {
     appendFileSync(path, lines(rest));
     const r = await readTrajectoryBounded(path);
     expect(r.events.length).toBe(1 + rest.length);
-    expect(r.problems).toEqual([expect.stringMatching(/bad\.jsonl:2: not valid JSON/), expect.stringMatching(/bad\.jsonl:3: not a trajectory event/)]);
+    expect(r.problems).toEqual([
+      expect.stringMatching(/bad\.jsonl:2: not valid JSON/),
+      expect.stringMatching(/bad\.jsonl:3: not a trajectory event/),
+    ]);
     const missing = await readTrajectoryBounded(join(dir, 'missing.jsonl'));
     expect(missing.events).toEqual([]);
     expect(missing.problems[0]).toMatch(/cannot read trajectory .*missing\.jsonl: ENOENT/);

@@ -40,7 +40,12 @@ async function readRange(path: string, start: number, length: number): Promise<s
 }
 
 /** Parses JSON lines, yielding to the event loop now and then so a viewer keeps answering keys meanwhile. */
-async function parseLines(text: string, firstLine: number | null, path: string, problems: string[]): Promise<TrajectoryEvent[]> {
+async function parseLines(
+  text: string,
+  firstLine: number | null,
+  path: string,
+  problems: string[],
+): Promise<TrajectoryEvent[]> {
   const events: TrajectoryEvent[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -58,13 +63,19 @@ async function parseLines(text: string, firstLine: number | null, path: string, 
     }
     const parsed = TrajectoryEvent.safeParse(json);
     if (parsed.success) events.push(parsed.data);
-    else problems.push(`${where}: not a trajectory event (${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''})`);
+    else
+      problems.push(
+        `${where}: not a trajectory event (${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''})`,
+      );
   }
   return events;
 }
 
 /** Reads a trajectory within a byte budget. A missing file is reported in `problems`, not thrown. */
-export async function readTrajectoryBounded(path: string, options: TrajectoryReadOptions = {}): Promise<TrajectoryRead> {
+export async function readTrajectoryBounded(
+  path: string,
+  options: TrajectoryReadOptions = {},
+): Promise<TrajectoryRead> {
   const maxBytes = Math.max(1024, options.maxBytes ?? DEFAULT_MAX_BYTES);
   const problems: string[] = [];
   let bytes: number;
@@ -73,7 +84,14 @@ export async function readTrajectoryBounded(path: string, options: TrajectoryRea
     bytes = (await handle.stat()).size;
     await handle.close();
   } catch (error) {
-    return { path, events: [], bytes: 0, skippedBytes: 0, gapAt: null, problems: [`cannot read trajectory ${path}: ${(error as Error).message}`] };
+    return {
+      path,
+      events: [],
+      bytes: 0,
+      skippedBytes: 0,
+      gapAt: null,
+      problems: [`cannot read trajectory ${path}: ${(error as Error).message}`],
+    };
   }
   if (bytes <= maxBytes) {
     const events = await parseLines(await readRange(path, 0, bytes), 1, path, problems);

@@ -28,10 +28,26 @@ export interface LineageTree {
 export async function readTree(db: Db): Promise<LineageTree> {
   const rows = await db
     .selectFrom('experiments')
-    .select(['id', 'parent_id', 'generation', 'change_summary', 'status', 'score', 'score_lo', 'score_hi', 'cost_usd', 'authored_by', 'proposer'])
+    .select([
+      'id',
+      'parent_id',
+      'generation',
+      'change_summary',
+      'status',
+      'score',
+      'score_lo',
+      'score_hi',
+      'cost_usd',
+      'authored_by',
+      'proposer',
+    ])
     .orderBy('id')
     .execute();
-  const explore = new Set((await db.selectFrom('decisions').select('experiment_id').distinct().where('action', '=', 'explore').execute()).map((d) => d.experiment_id));
+  const explore = new Set(
+    (await db.selectFrom('decisions').select('experiment_id').distinct().where('action', '=', 'explore').execute()).map(
+      (d) => d.experiment_id,
+    ),
+  );
   return {
     nodes: rows.map((r) => ({
       id: r.id,
@@ -52,7 +68,12 @@ export async function readTree(db: Db): Promise<LineageTree> {
 }
 
 export async function readChampionId(db: Db): Promise<string | null> {
-  const row = await db.selectFrom('champions').select('experiment_id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('champions')
+    .select('experiment_id')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.experiment_id ?? null;
 }
 
@@ -93,7 +114,18 @@ export interface ExperimentDetail {
 async function readRunCells(db: Db, experimentId: string): Promise<RunCell[]> {
   const rows = await db
     .selectFrom('runs')
-    .select(['id', 'task_id', 'repeat', 'status', 'outcome', 'exit_reason', 'trajectory_path', 'cost_usd', 'input_tokens', 'output_tokens'])
+    .select([
+      'id',
+      'task_id',
+      'repeat',
+      'status',
+      'outcome',
+      'exit_reason',
+      'trajectory_path',
+      'cost_usd',
+      'input_tokens',
+      'output_tokens',
+    ])
     .where('experiment_id', '=', experimentId)
     .orderBy('task_id')
     .orderBy('repeat')
@@ -114,10 +146,17 @@ async function readRunCells(db: Db, experimentId: string): Promise<RunCell[]> {
 export async function readExperiment(db: Db, id: string): Promise<ExperimentDetail | null> {
   const row = await db.selectFrom('experiments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return null;
-  const parent = row.parent_id ? await db.selectFrom('experiments').select('genome').where('id', '=', row.parent_id).executeTakeFirst() : undefined;
+  const parent = row.parent_id
+    ? await db.selectFrom('experiments').select('genome').where('id', '=', row.parent_id).executeTakeFirst()
+    : undefined;
   const runs = await readRunCells(db, id);
   const parentRuns = row.parent_id ? await readRunCells(db, row.parent_id) : [];
-  const decisions = await db.selectFrom('decisions').selectAll().where('experiment_id', '=', id).orderBy('id').execute();
+  const decisions = await db
+    .selectFrom('decisions')
+    .selectAll()
+    .where('experiment_id', '=', id)
+    .orderBy('id')
+    .execute();
   return {
     id: row.id,
     parentId: row.parent_id,
@@ -141,7 +180,13 @@ export async function readExperiment(db: Db, id: string): Promise<ExperimentDeta
       tokens: runs.reduce((s, r) => s + (r.tokens ?? 0), 0),
       runs: runs.length,
     },
-    decisions: decisions.map((d) => ({ action: d.action, rule: d.rule, actor: d.actor, reason: d.reason, at: d.created_at })),
+    decisions: decisions.map((d) => ({
+      action: d.action,
+      rule: d.rule,
+      actor: d.actor,
+      reason: d.reason,
+      at: d.created_at,
+    })),
   };
 }
 
@@ -166,7 +211,9 @@ export async function scopeExperiments(db: Db, scope: ClusterScope): Promise<str
   const s = typeof scope === 'string' ? { experimentId: scope } : (scope ?? {});
   if (s.experimentId) return [s.experimentId];
   if (s.generation === undefined) return undefined;
-  return (await db.selectFrom('experiments').select('id').where('generation', '=', s.generation).orderBy('id').execute()).map((e) => e.id);
+  return (
+    await db.selectFrom('experiments').select('id').where('generation', '=', s.generation).orderBy('id').execute()
+  ).map((e) => e.id);
 }
 
 export async function readClusters(db: Db, scope?: ClusterScope): Promise<ClusterSummary[]> {
@@ -191,7 +238,10 @@ export async function readClusters(db: Db, scope?: ClusterScope): Promise<Cluste
   ]);
   const reps = await Promise.all(
     rows.map((row) => {
-      let q = db.selectFrom('runs').select(['id', 'experiment_id', 'task_id', 'trajectory_path']).where('cluster_id', '=', row.cluster_id);
+      let q = db
+        .selectFrom('runs')
+        .select(['id', 'experiment_id', 'task_id', 'trajectory_path'])
+        .where('cluster_id', '=', row.cluster_id);
       if (ids) q = q.where('experiment_id', 'in', ids);
       return q.orderBy('id', 'desc').limit(3).execute();
     }),
@@ -208,7 +258,12 @@ export async function readClusters(db: Db, scope?: ClusterScope): Promise<Cluste
       tasks: tasksOf.get(id) ?? [],
       experiments: Number(row.exps),
       firstSeen: metaOf.get(id)?.first_seen_experiment ?? null,
-      representatives: reps[i]!.map((m) => ({ runId: m.id, experimentId: m.experiment_id, taskId: m.task_id, trajectoryPath: m.trajectory_path })),
+      representatives: reps[i]!.map((m) => ({
+        runId: m.id,
+        experimentId: m.experiment_id,
+        taskId: m.task_id,
+        trajectoryPath: m.trajectory_path,
+      })),
     };
   });
 }

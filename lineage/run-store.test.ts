@@ -16,7 +16,9 @@ afterEach(async () => {
   await Promise.all(dbs.splice(0).map((d) => d.destroy()));
 });
 
-async function freshDb(file = join(mkdtempSync(join(tmpdir(), 'evolve-eval-')), 'evolve.db')): Promise<{ db: Db; file: string }> {
+async function freshDb(
+  file = join(mkdtempSync(join(tmpdir(), 'evolve-eval-')), 'evolve.db'),
+): Promise<{ db: Db; file: string }> {
   const db = await openDatabase(file, { create: true });
   dbs.push(db);
   return { db, file };
@@ -25,12 +27,43 @@ async function freshDb(file = join(mkdtempSync(join(tmpdir(), 'evolve-eval-')), 
 async function addExperiment(db: Db, id: string): Promise<void> {
   await db
     .insertInto('experiments')
-    .values({ id, parent_id: null, generation: 0, genome: '{}', genome_hash: 'x', change: '{}', change_summary: 'root', hypothesis: 'h', status: 'evaluating', proposer: null, authored_by: null, branch: null, seed: null, verdict: null, learned: null, score: null, score_lo: null, score_hi: null, cost_usd: null, flags: '[]', created_at: now(), finished_at: null })
+    .values({
+      id,
+      parent_id: null,
+      generation: 0,
+      genome: '{}',
+      genome_hash: 'x',
+      change: '{}',
+      change_summary: 'root',
+      hypothesis: 'h',
+      status: 'evaluating',
+      proposer: null,
+      authored_by: null,
+      branch: null,
+      seed: null,
+      verdict: null,
+      learned: null,
+      score: null,
+      score_lo: null,
+      score_hi: null,
+      cost_usd: null,
+      flags: '[]',
+      created_at: now(),
+      finished_at: null,
+    })
     .execute();
 }
 
 const task = (id: string) =>
-  Task.parse({ id, suite: 'test', kind: 'swebench', statement: 's', environment: {}, workspace: { kind: 'image' }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
+  Task.parse({
+    id,
+    suite: 'test',
+    kind: 'swebench',
+    statement: 's',
+    environment: {},
+    workspace: { kind: 'image' },
+    grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] },
+  });
 const tasks = ['t1', 't2', 't3'].map(task);
 
 type Behaviour = (job: RunJob, signal: AbortSignal) => Promise<RunResult> | RunResult;
@@ -48,15 +81,36 @@ function runner(behaviour: Behaviour = () => ({ outcome: 'resolved', exitReason:
       inflight--;
     }
   };
-  return { runOne, calls, get maxInflight() { return maxInflight; } };
+  return {
+    runOne,
+    calls,
+    get maxInflight() {
+      return maxInflight;
+    },
+  };
 }
 
 describe('evaluate with the database RunStore', () => {
   it('makes one done row per (task, repeat), respects the concurrency limit and records the evaluation', async () => {
     const { db } = await freshDb();
     await addExperiment(db, 'exp-01');
-    const r = runner((job) => ({ outcome: job.task.id === 't2' ? 'unresolved' : 'resolved', exitReason: 'submitted', durationMs: 10, costUsd: 0.5, inputTokens: 10, outputTokens: 5 }));
-    const res = await evaluate({ experimentId: 'exp-01', solver: 'oracle', tasks, repeats: 2, store: kyselyRunStore(db), runOne: r.runOne, concurrency: 2 });
+    const r = runner((job) => ({
+      outcome: job.task.id === 't2' ? 'unresolved' : 'resolved',
+      exitReason: 'submitted',
+      durationMs: 10,
+      costUsd: 0.5,
+      inputTokens: 10,
+      outputTokens: 5,
+    }));
+    const res = await evaluate({
+      experimentId: 'exp-01',
+      solver: 'oracle',
+      tasks,
+      repeats: 2,
+      store: kyselyRunStore(db),
+      runOne: r.runOne,
+      concurrency: 2,
+    });
     expect(res.status).toBe('done');
     expect(r.calls).toHaveLength(6);
     expect(r.maxInflight).toBe(2);
@@ -67,22 +121,57 @@ describe('evaluate with the database RunStore', () => {
     expect(res.spend.dollars).toBe(3);
     const ev = await db.selectFrom('evaluations').selectAll().executeTakeFirstOrThrow();
     expect(ev.status).toBe('done');
-    expect(JSON.parse(ev.config)).toMatchObject({ concurrency: 2, actor: { solver: 'oracle' }, result: { stopReason: null } });
+    expect(JSON.parse(ev.config)).toMatchObject({
+      concurrency: 2,
+      actor: { solver: 'oracle' },
+      result: { stopReason: null },
+    });
   });
 
   it('resumes: done rows are never redone, rows of a dead worker are reset and redone', async () => {
     const { db } = await freshDb();
     await addExperiment(db, 'exp-01');
     const store = kyselyRunStore(db);
-    const evalId = await store.openEvaluation({ experimentId: 'exp-01', suiteId: 'test', split: 'train', stage: 'full', taskIds: ['t1', 't2', 't3'], repeats: 1, config: {} });
-    await store.ensureRuns(evalId, 'exp-01', [{ taskId: 't1', repeat: 0 }, { taskId: 't2', repeat: 0 }, { taskId: 't3', repeat: 0 }]);
-    await db.updateTable('runs').set({ status: 'done', outcome: 'resolved', worker: '1@elsewhere' }).where('task_id', '=', 't1').execute();
+    const evalId = await store.openEvaluation({
+      experimentId: 'exp-01',
+      suiteId: 'test',
+      split: 'train',
+      stage: 'full',
+      taskIds: ['t1', 't2', 't3'],
+      repeats: 1,
+      config: {},
+    });
+    await store.ensureRuns(evalId, 'exp-01', [
+      { taskId: 't1', repeat: 0 },
+      { taskId: 't2', repeat: 0 },
+      { taskId: 't3', repeat: 0 },
+    ]);
+    await db
+      .updateTable('runs')
+      .set({ status: 'done', outcome: 'resolved', worker: '1@elsewhere' })
+      .where('task_id', '=', 't1')
+      .execute();
     // pid 2^22+1 is above Linux's pid_max, so this worker is certainly dead.
-    await db.updateTable('runs').set({ status: 'running', worker: `4194305@${(await import('node:os')).hostname()}`, attempts: 1 }).where('task_id', '=', 't2').execute();
+    await db
+      .updateTable('runs')
+      .set({ status: 'running', worker: `4194305@${(await import('node:os')).hostname()}`, attempts: 1 })
+      .where('task_id', '=', 't2')
+      .execute();
     const r = runner();
-    const res = await evaluate({ experimentId: 'exp-01', solver: 'oracle', tasks, store, runOne: r.runOne, concurrency: 1 });
+    const res = await evaluate({
+      experimentId: 'exp-01',
+      solver: 'oracle',
+      tasks,
+      store,
+      runOne: r.runOne,
+      concurrency: 1,
+    });
     expect(r.calls.sort()).toEqual(['t2#0', 't3#0']);
-    expect(res.runs.map((x) => [x.taskId, x.status])).toEqual([['t1', 'done'], ['t2', 'done'], ['t3', 'done']]);
+    expect(res.runs.map((x) => [x.taskId, x.status])).toEqual([
+      ['t1', 'done'],
+      ['t2', 'done'],
+      ['t3', 'done'],
+    ]);
     expect((await db.selectFrom('evaluations').select('id').execute()).length).toBe(1);
     const again = runner();
     await evaluate({ experimentId: 'exp-01', solver: 'oracle', tasks, store, runOne: again.runOne });
@@ -96,19 +185,57 @@ describe('evaluate with the database RunStore', () => {
     const r = runner((job) => {
       const n = (seen.get(job.task.id) ?? 0) + 1;
       seen.set(job.task.id, n);
-      if (job.task.id === 't1' && n === 1) return { outcome: null, exitReason: null, infraError: { kind: 'container_gone', message: 'gone' }, durationMs: 1 };
-      if (job.task.id === 't2') return { outcome: null, exitReason: null, infraError: { kind: 'unparseable_log', message: 'no log' }, durationMs: 1 };
+      if (job.task.id === 't1' && n === 1)
+        return {
+          outcome: null,
+          exitReason: null,
+          infraError: { kind: 'container_gone', message: 'gone' },
+          durationMs: 1,
+        };
+      if (job.task.id === 't2')
+        return {
+          outcome: null,
+          exitReason: null,
+          infraError: { kind: 'unparseable_log', message: 'no log' },
+          durationMs: 1,
+        };
       return { outcome: 'unresolved', exitReason: 'step_limit', durationMs: 1 };
     });
-    const res = await evaluate({ experimentId: 'exp-01', solver: 'null', tasks, store: kyselyRunStore(db), runOne: r.runOne, concurrency: 1 });
-    expect(seen).toEqual(new Map([['t1', 2], ['t2', 2], ['t3', 1]]));
+    const res = await evaluate({
+      experimentId: 'exp-01',
+      solver: 'null',
+      tasks,
+      store: kyselyRunStore(db),
+      runOne: r.runOne,
+      concurrency: 1,
+    });
+    expect(seen).toEqual(
+      new Map([
+        ['t1', 2],
+        ['t2', 2],
+        ['t3', 1],
+      ]),
+    );
     const t2 = res.runs.find((x) => x.taskId === 't2')!;
     expect([t2.status, t2.outcome, t2.infraError?.kind]).toEqual(['error', null, 'unparseable_log']);
     expect(res.summary.tasks).toBe(2);
 
     await addExperiment(db, 'exp-02');
-    const broken = runner(() => ({ outcome: null, exitReason: null, infraError: { kind: 'engine_unavailable', message: 'no docker' }, durationMs: 1 }));
-    const stopped = await evaluate({ experimentId: 'exp-02', solver: 'null', tasks, store: kyselyRunStore(db), runOne: broken.runOne, concurrency: 1, maxConsecutiveInfraErrors: 3 });
+    const broken = runner(() => ({
+      outcome: null,
+      exitReason: null,
+      infraError: { kind: 'engine_unavailable', message: 'no docker' },
+      durationMs: 1,
+    }));
+    const stopped = await evaluate({
+      experimentId: 'exp-02',
+      solver: 'null',
+      tasks,
+      store: kyselyRunStore(db),
+      runOne: broken.runOne,
+      concurrency: 1,
+      maxConsecutiveInfraErrors: 3,
+    });
     expect([stopped.status, stopped.stopReason]).toEqual(['failed', 'infra_errors']);
     expect(broken.calls).toHaveLength(3);
   });
@@ -118,11 +245,29 @@ describe('evaluate with the database RunStore', () => {
     await addExperiment(db, 'exp-01');
     const store = kyselyRunStore(db);
     const r = runner(() => ({ outcome: 'resolved', exitReason: 'submitted', durationMs: 1, costUsd: 1 }));
-    const res = await evaluate({ experimentId: 'exp-01', solver: 'oracle', tasks, repeats: 2, store, runOne: r.runOne, concurrency: 1, budget: { dollars: 2 } });
+    const res = await evaluate({
+      experimentId: 'exp-01',
+      solver: 'oracle',
+      tasks,
+      repeats: 2,
+      store,
+      runOne: r.runOne,
+      concurrency: 1,
+      budget: { dollars: 2 },
+    });
     expect([res.status, res.stopReason]).toEqual(['stopped', 'budget_dollars']);
     expect(res.runs.filter((x) => x.status === 'done')).toHaveLength(2);
     expect(res.runs.filter((x) => x.status === 'pending')).toHaveLength(4);
-    const more = await evaluate({ experimentId: 'exp-01', solver: 'oracle', tasks, repeats: 2, store, runOne: r.runOne, concurrency: 1, budget: { dollars: 10 } });
+    const more = await evaluate({
+      experimentId: 'exp-01',
+      solver: 'oracle',
+      tasks,
+      repeats: 2,
+      store,
+      runOne: r.runOne,
+      concurrency: 1,
+      budget: { dollars: 10 },
+    });
     expect(more.status).toBe('done');
     expect(r.calls).toHaveLength(6);
   });
@@ -137,7 +282,15 @@ describe('evaluate with the database RunStore', () => {
       await new Promise((res) => (signal.aborted ? res(null) : signal.addEventListener('abort', res)));
       return { outcome: null, exitReason: 'cancelled', durationMs: 1 };
     });
-    const res = await evaluate({ experimentId: 'exp-01', solver: 'oracle', tasks, store, runOne: r.runOne, concurrency: 2, signal: ctl.signal });
+    const res = await evaluate({
+      experimentId: 'exp-01',
+      solver: 'oracle',
+      tasks,
+      store,
+      runOne: r.runOne,
+      concurrency: 2,
+      signal: ctl.signal,
+    });
     expect([res.status, res.stopReason]).toEqual(['stopped', 'interrupted']);
     expect(r.calls.length).toBeLessThanOrEqual(2);
     expect(res.runs.filter((x) => x.status === 'cancelled')).toHaveLength(r.calls.length);
@@ -151,22 +304,56 @@ describe('evaluate with the database RunStore', () => {
     const { db } = await freshDb();
     await addExperiment(db, 'exp-01');
     const six = ['a', 'b', 'c', 'd', 'e', 'f'].map(task);
-    const r = runner((job) => ({ outcome: job.task.id === 'a' ? 'resolved' : 'unresolved', exitReason: 'submitted', durationMs: 1 }));
+    const r = runner((job) => ({
+      outcome: job.task.id === 'a' ? 'resolved' : 'unresolved',
+      exitReason: 'submitted',
+      durationMs: 1,
+    }));
     const seenRef: string[][] = [];
-    const stages = { stages: [{ name: 'screen', tasks: 2 }, { name: 'rest' }], gate: { margin: 0.1 }, reference: (ids: string[]) => (seenRef.push(ids), 1) };
-    const res = await evaluate({ experimentId: 'exp-01', solver: 'null', tasks: six, store: kyselyRunStore(db), runOne: r.runOne, stages });
+    const stages = {
+      stages: [{ name: 'screen', tasks: 2 }, { name: 'rest' }],
+      gate: { margin: 0.1 },
+      reference: (ids: string[]) => (seenRef.push(ids), 1),
+    };
+    const res = await evaluate({
+      experimentId: 'exp-01',
+      solver: 'null',
+      tasks: six,
+      store: kyselyRunStore(db),
+      runOne: r.runOne,
+      stages,
+    });
     expect(seenRef).toEqual([['a', 'b']]);
     expect(res.skippedStages).toEqual(['rest']);
     expect(res.stages[0]!.gate).toMatchObject({ score: 0.5, reference: 1, threshold: 0.9, passed: false });
     expect(r.calls.sort()).toEqual(['a#0', 'b#0']);
     const ev = await db.selectFrom('evaluations').selectAll().execute();
     expect(ev.map((e) => e.stage)).toEqual(['screen']);
-    expect(JSON.parse(ev[0]!.config)).toMatchObject({ stages: { plan: [{ name: 'screen', tasks: 2 }, { name: 'rest', tasks: 4 }], gate: { margin: 0.1 } }, result: { gate: { passed: false } } });
+    expect(JSON.parse(ev[0]!.config)).toMatchObject({
+      stages: {
+        plan: [
+          { name: 'screen', tasks: 2 },
+          { name: 'rest', tasks: 4 },
+        ],
+        gate: { margin: 0.1 },
+      },
+      result: { gate: { passed: false } },
+    });
 
     await addExperiment(db, 'exp-02');
     const good = runner();
-    const passed = await evaluate({ experimentId: 'exp-02', solver: 'oracle', tasks: six, store: kyselyRunStore(db), runOne: good.runOne, stages });
-    expect(passed.stages.map((s) => [s.stage, s.taskIds.length, s.gate?.passed])).toEqual([['screen', 2, true], ['rest', 4, undefined]]);
+    const passed = await evaluate({
+      experimentId: 'exp-02',
+      solver: 'oracle',
+      tasks: six,
+      store: kyselyRunStore(db),
+      runOne: good.runOne,
+      stages,
+    });
+    expect(passed.stages.map((s) => [s.stage, s.taskIds.length, s.gate?.passed])).toEqual([
+      ['screen', 2, true],
+      ['rest', 4, undefined],
+    ]);
     expect(good.calls).toHaveLength(6);
   });
 
@@ -180,8 +367,24 @@ describe('evaluate with the database RunStore', () => {
     const a = runner();
     const b = runner();
     const [ra, rb] = await Promise.all([
-      evaluate({ experimentId: 'exp-01', solver: 'oracle', tasks: eight, store: kyselyRunStore(db), runOne: a.runOne, concurrency: 2, pollMs: 20 }),
-      evaluate({ experimentId: 'exp-01', solver: 'oracle', tasks: eight, store: kyselyRunStore(other), runOne: b.runOne, concurrency: 2, pollMs: 20 }),
+      evaluate({
+        experimentId: 'exp-01',
+        solver: 'oracle',
+        tasks: eight,
+        store: kyselyRunStore(db),
+        runOne: a.runOne,
+        concurrency: 2,
+        pollMs: 20,
+      }),
+      evaluate({
+        experimentId: 'exp-01',
+        solver: 'oracle',
+        tasks: eight,
+        store: kyselyRunStore(other),
+        runOne: b.runOne,
+        concurrency: 2,
+        pollMs: 20,
+      }),
     ]);
     expect([...a.calls, ...b.calls].sort()).toEqual(eight.map((t) => `${t.id}#0`).sort());
     expect(ra.runs.every((x) => x.status === 'done')).toBe(true);

@@ -1,5 +1,14 @@
 import { type Kysely, sql } from 'kysely';
-import type { EvaluationSpec, EvaluationStatus, RunKey, RunResult, RunStatus, RunStore, StaleCheck, StoredRun } from '../evaluator/store.js';
+import type {
+  EvaluationSpec,
+  EvaluationStatus,
+  RunKey,
+  RunResult,
+  RunStatus,
+  RunStore,
+  StaleCheck,
+  StoredRun,
+} from '../evaluator/store.js';
 import { type Db, now } from './db/open.js';
 import type { Database, Run } from './db/schema.js';
 
@@ -70,7 +79,11 @@ export function kyselyRunStore(db: Db): RunStore {
           .orderBy('id', 'desc')
           .executeTakeFirst();
         if (open) {
-          await trx.updateTable('evaluations').set({ status: 'running', config, finished_at: null }).where('id', '=', open.id).execute();
+          await trx
+            .updateTable('evaluations')
+            .set({ status: 'running', config, finished_at: null })
+            .where('id', '=', open.id)
+            .execute();
           return open.id;
         }
         const row = await trx
@@ -93,9 +106,17 @@ export function kyselyRunStore(db: Db): RunStore {
       });
     },
 
-    async finishEvaluation(evaluationId: number, status: EvaluationStatus, extra: Record<string, unknown>): Promise<void> {
+    async finishEvaluation(
+      evaluationId: number,
+      status: EvaluationStatus,
+      extra: Record<string, unknown>,
+    ): Promise<void> {
       await immediate(db, async (trx) => {
-        const row = await trx.selectFrom('evaluations').select('config').where('id', '=', evaluationId).executeTakeFirstOrThrow();
+        const row = await trx
+          .selectFrom('evaluations')
+          .select('config')
+          .where('id', '=', evaluationId)
+          .executeTakeFirstOrThrow();
         const config = { ...(JSON.parse(row.config) as Record<string, unknown>), ...extra };
         await trx
           .updateTable('evaluations')
@@ -110,7 +131,14 @@ export function kyselyRunStore(db: Db): RunStore {
         for (const k of keys) {
           await trx
             .insertInto('runs')
-            .values({ evaluation_id: evaluationId, experiment_id: experimentId, task_id: k.taskId, repeat: k.repeat, status: 'pending', attempts: 0 })
+            .values({
+              evaluation_id: evaluationId,
+              experiment_id: experimentId,
+              task_id: k.taskId,
+              repeat: k.repeat,
+              status: 'pending',
+              attempts: 0,
+            })
             .onConflict((oc) => oc.columns(['experiment_id', 'task_id', 'repeat']).doNothing())
             .execute();
           await trx
@@ -160,7 +188,14 @@ export function kyselyRunStore(db: Db): RunStore {
         .updateTable('runs')
         .set({ status: 'running', worker, attempts: sql<number>`attempts + 1`, started_at: now(), finished_at: null })
         .where('id', '=', (eb) =>
-          eb.selectFrom('runs').select('id').where('evaluation_id', '=', evaluationId).where('status', '=', 'pending').orderBy('repeat').orderBy('id').limit(1),
+          eb
+            .selectFrom('runs')
+            .select('id')
+            .where('evaluation_id', '=', evaluationId)
+            .where('status', '=', 'pending')
+            .orderBy('repeat')
+            .orderBy('id')
+            .limit(1),
         )
         .where('status', '=', 'pending')
         .returningAll()
@@ -168,7 +203,12 @@ export function kyselyRunStore(db: Db): RunStore {
       return row ? toStored(row) : undefined;
     },
 
-    async complete(runId: number, worker: string, status: Exclude<RunStatus, 'running'>, result: RunResult): Promise<void> {
+    async complete(
+      runId: number,
+      worker: string,
+      status: Exclude<RunStatus, 'running'>,
+      result: RunResult,
+    ): Promise<void> {
       await db
         .updateTable('runs')
         .set({
@@ -196,7 +236,13 @@ export function kyselyRunStore(db: Db): RunStore {
     },
 
     async list(experimentId: string, keys?: RunKey[]): Promise<StoredRun[]> {
-      const rows = await db.selectFrom('runs').selectAll().where('experiment_id', '=', experimentId).orderBy('repeat').orderBy('task_id').execute();
+      const rows = await db
+        .selectFrom('runs')
+        .selectAll()
+        .where('experiment_id', '=', experimentId)
+        .orderBy('repeat')
+        .orderBy('task_id')
+        .execute();
       if (!keys) return rows.map(toStored);
       const wanted = new Set(keys.map(keyOf));
       return rows.filter((r) => wanted.has(keyOf({ taskId: r.task_id, repeat: r.repeat }))).map(toStored);

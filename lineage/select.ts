@@ -70,10 +70,18 @@ export function selectParent(strategy: Selector, nodes: NodeStats[], champion: s
  * (under `champion`, once every variant of the champion was tried) the generation grows from the best-scoring open
  * node instead (fewer children first), so a long run keeps searching rather than proposing nothing.
  */
-export function selectOpenParent(strategy: Selector, nodes: NodeStats[], champion: string, seed: number, isOpen: (id: string) => boolean): { id: string; fallback: boolean } {
+export function selectOpenParent(
+  strategy: Selector,
+  nodes: NodeStats[],
+  champion: string,
+  seed: number,
+  isOpen: (id: string) => boolean,
+): { id: string; fallback: boolean } {
   const open = nodes.filter((n) => isOpen(n.id));
   const pick = selectParent(strategy, open, champion, seed);
   if (open.some((n) => n.id === pick)) return { id: pick, fallback: false };
-  const best = open.filter((n) => n.score !== null).sort((a, b) => b.score! - a.score! || a.children - b.children || a.id.localeCompare(b.id))[0];
+  const best = open
+    .filter((n) => n.score !== null)
+    .sort((a, b) => b.score! - a.score! || a.children - b.children || a.id.localeCompare(b.id))[0];
   return best ? { id: best.id, fallback: true } : { id: champion, fallback: false };
 }

@@ -11,11 +11,19 @@ export interface WorkspaceStatus {
 
 export async function workspaceStatus(db: Db): Promise<WorkspaceStatus> {
   const experiments = Object.fromEntries(ExperimentStatus.options.map((s) => [s, 0])) as Record<string, number>;
-  for (const row of await db.selectFrom('experiments').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute()) {
+  for (const row of await db
+    .selectFrom('experiments')
+    .select(['status', sql<number>`count(*)`.as('n')])
+    .groupBy('status')
+    .execute()) {
     experiments[row.status] = Number(row.n);
   }
   const runs = Object.fromEntries(RunStatus.options.map((s) => [s, 0])) as Record<string, number>;
-  for (const row of await db.selectFrom('runs').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute()) {
+  for (const row of await db
+    .selectFrom('runs')
+    .select(['status', sql<number>`count(*)`.as('n')])
+    .groupBy('status')
+    .execute()) {
     runs[row.status] = Number(row.n);
   }
   const champ = await db

@@ -15,7 +15,13 @@ export async function syncSuite(db: Db, suite: Suite): Promise<{ tasks: number }
     const meta = JSON.stringify({ heldout: [...suite.heldout].sort(), subsets: suite.subsets });
     await trx
       .insertInto('suites')
-      .values({ id: suite.name, kind: [...new Set(suite.tasks.map((t) => t.kind))].join('+') || 'empty', source: suite.source, meta, created_at: now() })
+      .values({
+        id: suite.name,
+        kind: [...new Set(suite.tasks.map((t) => t.kind))].join('+') || 'empty',
+        source: suite.source,
+        meta,
+        created_at: now(),
+      })
       .onConflict((oc) => oc.column('id').doUpdateSet({ source: suite.source, meta }))
       .execute();
     for (const task of suite.tasks) {
@@ -27,7 +33,11 @@ export async function syncSuite(db: Db, suite: Suite): Promise<{ tasks: number }
         split: suite.heldout.has(task.id) ? ('heldout' as const) : ('train' as const),
         spec: JSON.stringify(task),
       };
-      await trx.insertInto('tasks').values({ id: task.id, ...row }).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+      await trx
+        .insertInto('tasks')
+        .values({ id: task.id, ...row })
+        .onConflict((oc) => oc.column('id').doUpdateSet(row))
+        .execute();
     }
   });
   return { tasks: suite.tasks.length };

@@ -12,7 +12,9 @@ export function renderTree(tree: LineageTree): string {
   const walk = (parent: string | null, depth: number) => {
     for (const n of kids.get(parent) ?? []) {
       const interval = n.scoreLo !== null ? ` [${pct(n.scoreLo)}, ${pct(n.scoreHi)}]` : '';
-      out.push(`${'  '.repeat(depth)}${n.id === tree.championId ? '★ ' : '  '}${n.id}  ${pct(n.score)}${interval}  ${n.status}${n.explore ? ' (explore)' : ''}  ${n.change}${n.authoredBy ? `  (authored by ${n.authoredBy})` : ''}`);
+      out.push(
+        `${'  '.repeat(depth)}${n.id === tree.championId ? '★ ' : '  '}${n.id}  ${pct(n.score)}${interval}  ${n.status}${n.explore ? ' (explore)' : ''}  ${n.change}${n.authoredBy ? `  (authored by ${n.authoredBy})` : ''}`,
+      );
       walk(n.id, depth + 1);
     }
   };

@@ -10,7 +10,12 @@ describe('workspace', () => {
   it('init creates config, database and folders, and a second init changes nothing', async () => {
     const root = join(tmp(), 'lab');
     const first = await initWorkspace(root);
-    expect(first.created.map((p) => p.slice(root.length + 1)).sort()).toEqual(['evolve.db', 'evolve.json', 'experiments', 'runs']);
+    expect(first.created.map((p) => p.slice(root.length + 1)).sort()).toEqual([
+      'evolve.db',
+      'evolve.json',
+      'experiments',
+      'runs',
+    ]);
     const config = readFileSync(join(root, 'evolve.json'), 'utf8');
     const second = await initWorkspace(root);
     expect(second.created).toEqual([]);

@@ -48,7 +48,10 @@ export function findWorkspaceRoot(from: string, explicit?: string): string {
   if (explicit) {
     const root = resolve(explicit);
     if (!existsSync(join(root, CONFIG_FILE))) {
-      throw new WorkspaceError(`--workspace ${explicit}: no ${CONFIG_FILE} in ${root}`, `Run \`evolve init ${explicit}\` to create it.`);
+      throw new WorkspaceError(
+        `--workspace ${explicit}: no ${CONFIG_FILE} in ${root}`,
+        `Run \`evolve init ${explicit}\` to create it.`,
+      );
     }
     return root;
   }
@@ -70,12 +73,18 @@ export function loadConfig(file: string): Config {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new WorkspaceError(`${file} is not readable JSON: ${(error as Error).message}`, 'Fix the file by hand, or delete it and run `evolve init` again.');
+    throw new WorkspaceError(
+      `${file} is not readable JSON: ${(error as Error).message}`,
+      'Fix the file by hand, or delete it and run `evolve init` again.',
+    );
   }
   const parsed = Config.safeParse(raw);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`).join('\n');
-    throw new WorkspaceError(`${file} has invalid fields:\n${fields}`, 'Correct those fields; see the README section "Configuration".');
+    throw new WorkspaceError(
+      `${file} has invalid fields:\n${fields}`,
+      'Correct those fields; see the README section "Configuration".',
+    );
   }
   return parsed.data;
 }

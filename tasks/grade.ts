@@ -26,7 +26,10 @@ export interface SweReport {
   resolved: boolean;
   /** Test files the model patch changed; those changes were stripped before grading. */
   touched_test_files: string[];
-  tests_status: { FAIL_TO_PASS: { success: string[]; failure: string[] }; PASS_TO_PASS: { success: string[]; failure: string[] } };
+  tests_status: {
+    FAIL_TO_PASS: { success: string[]; failure: string[] };
+    PASS_TO_PASS: { success: string[]; failure: string[] };
+  };
   timed_out?: boolean;
 }
 
@@ -55,11 +58,23 @@ export function stripTestFiles(patch: string, testPatch: string): { patch: strin
  * (each fallback in turn), then the test patch, then run the tests between markers. Lines tagged with a nonce the
  * graded code cannot know say how far it got; the tests run under `timeout`, so a hang is told from a failure.
  */
-function sweGradingScript(g: { testCommand: string }, nonce: string, applyModel: boolean, testTimeoutSec: number): string {
+function sweGradingScript(
+  g: { testCommand: string },
+  nonce: string,
+  applyModel: boolean,
+  testTimeoutSec: number,
+): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   return [
     ...(applyModel
-      ? ['applied=1', ...APPLY.map((cmd) => `[ $applied = 0 ] || { timeout ${APPLY_TIMEOUT_SEC} ${cmd} ${MODEL_PATCH} && applied=0; }`), `echo "${nonce} model $applied"`, '[ $applied = 0 ] || exit 0']
+      ? [
+          'applied=1',
+          ...APPLY.map(
+            (cmd) => `[ $applied = 0 ] || { timeout ${APPLY_TIMEOUT_SEC} ${cmd} ${MODEL_PATCH} && applied=0; }`,
+          ),
+          `echo "${nonce} model $applied"`,
+          '[ $applied = 0 ] || exit 0',
+        ]
       : []),
     `timeout ${APPLY_TIMEOUT_SEC} git apply --verbose ${TEST_PATCH}; t=$?; echo "${nonce} test $t"; [ $t = 0 ] || exit 0`,
     `echo '${START}'`,
@@ -77,7 +92,10 @@ function step(output: string, nonce: string, name: string): number | undefined {
 }
 
 function testsStatus(map: StatusMap, f2p: string[], p2p: string[]): SweReport['tests_status'] {
-  const split = (tests: string[]) => ({ success: tests.filter((t) => passed(map, t)), failure: tests.filter((t) => !passed(map, t) && failed(map, t)) });
+  const split = (tests: string[]) => ({
+    success: tests.filter((t) => passed(map, t)),
+    failure: tests.filter((t) => !passed(map, t) && failed(map, t)),
+  });
   return { FAIL_TO_PASS: split(f2p), PASS_TO_PASS: split(p2p) };
 }
 
@@ -87,7 +105,11 @@ function between(log: string): string {
   return s >= 0 ? log.slice(s + START.length, e > s ? e : undefined) : log;
 }
 
-async function gradeSwe(task: Task & { grader: { kind: 'swebench' } }, sandbox: Sandbox, modelPatch: string): Promise<GradeResult> {
+async function gradeSwe(
+  task: Task & { grader: { kind: 'swebench' } },
+  sandbox: Sandbox,
+  modelPatch: string,
+): Promise<GradeResult> {
   const g = task.grader;
   const workdir = task.environment.workdir;
   const { patch, touched } = stripTestFiles(modelPatch, g.testPatch);
@@ -108,36 +130,70 @@ async function gradeSwe(task: Task & { grader: { kind: 'swebench' } }, sandbox: 
   const nonce = `evolve-${randomBytes(8).toString('hex')}`;
   const script = sweGradingScript(g, nonce, report.patch_exists, task.limits.testTimeoutSec);
   // The backstop: the applies' own timeouts, then the tests' (each step kills itself first).
-  const r = await sandbox.exec(script, { cwd: workdir, user: 'root', timeoutMs: (task.limits.testTimeoutSec + 3 * APPLY_TIMEOUT_SEC + 30) * 1000, outputCapBytes: 16 << 20 });
+  const r = await sandbox.exec(script, {
+    cwd: workdir,
+    user: 'root',
+    timeoutMs: (task.limits.testTimeoutSec + 3 * APPLY_TIMEOUT_SEC + 30) * 1000,
+    outputCapBytes: 16 << 20,
+  });
   if (report.patch_exists) {
     report.patch_successfully_applied = step(r.output, nonce, 'model') === 0;
     if (!report.patch_successfully_applied && !r.timedOut) return { resolved: false, report: { ...report } };
   }
   const testApplied = step(r.output, nonce, 'test');
-  if (testApplied !== undefined && testApplied !== 0) throw new GradingError('test_patch_failed', `${task.id}: the test patch does not apply to the workspace`);
+  if (testApplied !== undefined && testApplied !== 0)
+    throw new GradingError('test_patch_failed', `${task.id}: the test patch does not apply to the workspace`);
   const testsExit = step(r.output, nonce, 'tests');
   const map = getParser(g.logParser)(between(r.output));
   report.tests_status = testsStatus(map, g.failToPass, g.passToPass);
-  if (r.timedOut || testsExit === 124 || testsExit === 137) return { resolved: false, report: { ...report, timed_out: true } };
-  if (map.size === 0) throw new GradingError('no_test_output', `${task.id}: the test run printed no test results (exit ${testsExit ?? r.exitCode}): ${r.output.trim().slice(-400)}`);
+  if (r.timedOut || testsExit === 124 || testsExit === 137)
+    return { resolved: false, report: { ...report, timed_out: true } };
+  if (map.size === 0)
+    throw new GradingError(
+      'no_test_output',
+      `${task.id}: the test run printed no test results (exit ${testsExit ?? r.exitCode}): ${r.output.trim().slice(-400)}`,
+    );
   const s = report.tests_status;
-  report.resolved = report.patch_exists && s.FAIL_TO_PASS.failure.length === 0 && s.PASS_TO_PASS.failure.length === 0 && s.FAIL_TO_PASS.success.length === g.failToPass.length;
+  report.resolved =
+    report.patch_exists &&
+    s.FAIL_TO_PASS.failure.length === 0 &&
+    s.PASS_TO_PASS.failure.length === 0 &&
+    s.FAIL_TO_PASS.success.length === g.failToPass.length;
   return { resolved: report.resolved, report: { ...report } };
 }
 
-async function gradeTerminalBench(task: Task & { grader: { kind: 'terminal-bench' } }, sandbox: Sandbox): Promise<GradeResult> {
+async function gradeTerminalBench(
+  task: Task & { grader: { kind: 'terminal-bench' } },
+  sandbox: Sandbox,
+): Promise<GradeResult> {
   const g = task.grader;
   await sandbox.copyIn(g.testsDir, '/tests');
   await sandbox.writeFile('/tmp/evolve-run-tests.sh', g.testScript);
-  const r = await sandbox.exec(`mkdir -p ${REWARD_FILE.slice(0, REWARD_FILE.lastIndexOf('/'))}; bash /tmp/evolve-run-tests.sh`, { cwd: task.environment.workdir, user: 'root', timeoutMs: task.limits.testTimeoutSec * 1000, outputCapBytes: 16 << 20 });
+  const r = await sandbox.exec(
+    `mkdir -p ${REWARD_FILE.slice(0, REWARD_FILE.lastIndexOf('/'))}; bash /tmp/evolve-run-tests.sh`,
+    {
+      cwd: task.environment.workdir,
+      user: 'root',
+      timeoutMs: task.limits.testTimeoutSec * 1000,
+      outputCapBytes: 16 << 20,
+    },
+  );
   if (r.timedOut) return { resolved: false, report: { task_id: task.id, resolved: false, timed_out: true } };
   if (g.mode === 'reward') {
     const reward = Number.parseFloat((await sandbox.readFile(REWARD_FILE).catch(() => '')).trim());
-    if (Number.isNaN(reward)) throw new GradingError('no_test_output', `${task.id}: tests/test.sh wrote no reward to ${REWARD_FILE}: ${r.output.trim().slice(-400)}`);
+    if (Number.isNaN(reward))
+      throw new GradingError(
+        'no_test_output',
+        `${task.id}: tests/test.sh wrote no reward to ${REWARD_FILE}: ${r.output.trim().slice(-400)}`,
+      );
     return { resolved: reward >= 1, report: { task_id: task.id, resolved: reward >= 1, reward } };
   }
   const map = getParser(g.logParser)(r.output);
-  if (map.size === 0) throw new GradingError('no_test_output', `${task.id}: the tests printed no results (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`);
+  if (map.size === 0)
+    throw new GradingError(
+      'no_test_output',
+      `${task.id}: the tests printed no results (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`,
+    );
   const results = Object.fromEntries(map);
   const resolved = [...map.values()].every((s) => s === 'PASSED' || s === 'XFAIL');
   return { resolved, report: { task_id: task.id, resolved, parser_results: results } };

@@ -32,11 +32,22 @@ describeDocker('grading in Docker', () => {
     const gold = base.gold!.kind === 'patch' ? base.gold!.patch : '';
     const ok = await graded(base, gold);
     expect(ok.resolved).toBe(true);
-    expect(ok.report).toMatchObject({ patch_is_None: false, patch_exists: true, patch_successfully_applied: true, resolved: true });
+    expect(ok.report).toMatchObject({
+      patch_is_None: false,
+      patch_exists: true,
+      patch_successfully_applied: true,
+      resolved: true,
+    });
     const none = await graded(base, '');
     expect(none.resolved).toBe(false);
-    expect((none.report as { tests_status: { FAIL_TO_PASS: { failure: string[] } } }).tests_status.FAIL_TO_PASS.failure.length).toBeGreaterThan(0);
-    const garbage = await graded(base, 'diff --git a/textkit/nope.py b/textkit/nope.py\n--- a/textkit/nope.py\n+++ b/textkit/nope.py\n@@ -1 +1 @@\n-a\n+b\n');
+    expect(
+      (none.report as { tests_status: { FAIL_TO_PASS: { failure: string[] } } }).tests_status.FAIL_TO_PASS.failure
+        .length,
+    ).toBeGreaterThan(0);
+    const garbage = await graded(
+      base,
+      'diff --git a/textkit/nope.py b/textkit/nope.py\n--- a/textkit/nope.py\n+++ b/textkit/nope.py\n@@ -1 +1 @@\n-a\n+b\n',
+    );
     expect(garbage.report).toMatchObject({ patch_successfully_applied: false, resolved: false });
   }, 180_000);
 
@@ -46,12 +57,22 @@ describeDocker('grading in Docker', () => {
     expect(drifted).not.toBe(gold);
     expect(await graded(base, drifted)).toMatchObject({ resolved: true, report: { patch_successfully_applied: true } });
     const swe = base.grader as Extract<Task['grader'], { kind: 'swebench' }>;
-    const broken: Task = { ...base, grader: { ...swe, testPatch: `diff --git a/nope.py b/nope.py\n--- a/nope.py\n+++ b/nope.py\n@@ -1 +1 @@\n-a\n+b\n${swe.testPatch}` } };
+    const broken: Task = {
+      ...base,
+      grader: {
+        ...swe,
+        testPatch: `diff --git a/nope.py b/nope.py\n--- a/nope.py\n+++ b/nope.py\n@@ -1 +1 @@\n-a\n+b\n${swe.testPatch}`,
+      },
+    };
     await expect(graded(broken, gold)).rejects.toMatchObject({ kind: 'test_patch_failed' });
   }, 120_000);
 
   it('kills a hanging test command at the test timeout and records it as unresolved', async () => {
-    const hang: Task = { ...base, limits: { ...base.limits, testTimeoutSec: 3 }, grader: { ...(base.grader as Extract<Task['grader'], { kind: 'swebench' }>), testCommand: 'sleep 600' } };
+    const hang: Task = {
+      ...base,
+      limits: { ...base.limits, testTimeoutSec: 3 },
+      grader: { ...(base.grader as Extract<Task['grader'], { kind: 'swebench' }>), testCommand: 'sleep 600' },
+    };
     const t0 = Date.now();
     const r = await graded(hang, base.gold!.kind === 'patch' ? base.gold!.patch : '');
     expect(r).toMatchObject({ resolved: false, report: { timed_out: true } });
@@ -59,13 +80,20 @@ describeDocker('grading in Docker', () => {
   }, 120_000);
 
   it('a test run that prints no results is an infrastructure error, not a failed task', async () => {
-    const silent: Task = { ...base, grader: { ...(base.grader as Extract<Task['grader'], { kind: 'swebench' }>), testCommand: 'echo nothing here' } };
-    await expect(graded(silent, base.gold!.kind === 'patch' ? base.gold!.patch : '')).rejects.toBeInstanceOf(GradingError);
+    const silent: Task = {
+      ...base,
+      grader: { ...(base.grader as Extract<Task['grader'], { kind: 'swebench' }>), testCommand: 'echo nothing here' },
+    };
+    await expect(graded(silent, base.gold!.kind === 'patch' ? base.gold!.patch : '')).rejects.toBeInstanceOf(
+      GradingError,
+    );
   }, 120_000);
 
   it('every built-in task passes validation: the oracle resolves it and the null solver does not', async () => {
     const wiring = await wireRuns({ sandbox: 'docker', runsDir: mkdtempSync(join(tmpdir(), 'evolve-validate-')) });
-    const results = await validateTasks(suite.tasks, wiring.runOne, { concurrency: 2 }).finally(() => wiring.dispose?.());
+    const results = await validateTasks(suite.tasks, wiring.runOne, { concurrency: 2 }).finally(() =>
+      wiring.dispose?.(),
+    );
     expect(results.filter((r) => !r.ok).map((r) => `${r.taskId}: ${r.problems.join('; ')}`)).toEqual([]);
     expect(results).toHaveLength(suite.tasks.length);
   }, 1_800_000);

@@ -11,13 +11,24 @@ import { Task } from './schema.js';
 import { loadSuite } from './suite.js';
 
 describe('PreparedWorkspaces', () => {
-  const task = Task.parse({ id: 'demo-1', suite: 't', kind: 'swebench', statement: 's', environment: { image: 'img:1' }, workspace: { kind: 'image' }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
+  const task = Task.parse({
+    id: 'demo-1',
+    suite: 't',
+    kind: 'swebench',
+    statement: 's',
+    environment: { image: 'img:1' },
+    workspace: { kind: 'image' },
+    grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] },
+  });
 
   it('makes each workspace once for every sandbox of an evaluation, concurrent ones included, and clear() removes the copies', async () => {
     const cache = new PreparedWorkspaces();
     let made = 0;
     const make = async () => (made++, mkdtempSync(join(tmpdir(), 'evolve-prep-cache-')));
-    const [first, again] = await Promise.all([cache.dirFor(task, 'dir\0/some/path', make), cache.dirFor(task, 'dir\0/some/path', make)]);
+    const [first, again] = await Promise.all([
+      cache.dirFor(task, 'dir\0/some/path', make),
+      cache.dirFor(task, 'dir\0/some/path', make),
+    ]);
     expect(again).toBe(first);
     expect(await cache.dirFor(task, 'dir\0/some/path', make)).toBe(first);
     expect(made).toBe(1);
@@ -39,7 +50,11 @@ describe('PreparedWorkspaces', () => {
 
   it('a failing preparation is a prepare_failed error naming the task, and the next sandbox tries again', async () => {
     const cache = new PreparedWorkspaces();
-    await expect(cache.dirFor(task, 'k', async () => { throw Object.assign(new Error('x'), { stderr: 'fatal: not a git repository' }); })).rejects.toThrow(/^preparing the workspace of demo-1 on the host failed: fatal: not a git repository$/);
+    await expect(
+      cache.dirFor(task, 'k', async () => {
+        throw Object.assign(new Error('x'), { stderr: 'fatal: not a git repository' });
+      }),
+    ).rejects.toThrow(/^preparing the workspace of demo-1 on the host failed: fatal: not a git repository$/);
     const dir = await cache.dirFor(task, 'k', async () => mkdtempSync(join(tmpdir(), 'evolve-prep-cache-')));
     expect(existsSync(dir)).toBe(true);
     await cache.clear();
@@ -59,12 +74,25 @@ describeDocker('workspace preparation in Docker', () => {
       await prepareWorkspace(task, box);
       await box.copyIn(task.workspace.path, '/tmp/raw');
       const fixed = 'GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z';
-      const r = await box.exec('git rev-parse HEAD refs/evolve/base; git status --porcelain | wc -l; git branch --show-current; stat -c %U . .git textkit/wrap.py');
-      const raw = await box.exec(`cd /tmp/raw && git init -q && git add -A && ${fixed} git -c user.name=evolve -c user.email=evolve@localhost commit -q -m base && git rev-parse HEAD`, { user: 'root' });
+      const r = await box.exec(
+        'git rev-parse HEAD refs/evolve/base; git status --porcelain | wc -l; git branch --show-current; stat -c %U . .git textkit/wrap.py',
+      );
+      const raw = await box.exec(
+        `cd /tmp/raw && git init -q && git add -A && ${fixed} git -c user.name=evolve -c user.email=evolve@localhost commit -q -m base && git rev-parse HEAD`,
+        { user: 'root' },
+      );
       const [head, base, dirty, branch, u1, u2, u3] = r.output.trim().split('\n');
       const inSandbox = raw.output.trim();
       expect(head).toMatch(/^[0-9a-f]{40}$/);
-      expect([base, dirty, branch, u1, u2, u3, inSandbox]).toEqual([head, '0', 'main', 'agent', 'agent', 'agent', head]);
+      expect([base, dirty, branch, u1, u2, u3, inSandbox]).toEqual([
+        head,
+        '0',
+        'main',
+        'agent',
+        'agent',
+        'agent',
+        head,
+      ]);
     } finally {
       await box.dispose();
     }
@@ -72,7 +100,10 @@ describeDocker('workspace preparation in Docker', () => {
 
   it('a git workspace arrives at its base commit with no remote, tag, other branch or later object', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'evolve-prep-repo-'));
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+        encoding: 'utf8',
+      }).trim();
     git('init', '-q', '-b', 'trunk');
     writeFileSync(join(repo, 'a.py'), 'A = 1\n');
     git('add', '-A');
@@ -83,14 +114,38 @@ describeDocker('workspace preparation in Docker', () => {
     const second = git('rev-parse', 'HEAD');
     git('tag', 'v2');
     git('branch', 'later');
-    const task = Task.parse({ id: 'git-1', suite: 't', kind: 'swebench', statement: 's', environment: { image: 'evolve/python-env', workdir: '/testbed' }, workspace: { kind: 'git', repo, baseCommit: first }, grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] } });
+    const task = Task.parse({
+      id: 'git-1',
+      suite: 't',
+      kind: 'swebench',
+      statement: 's',
+      environment: { image: 'evolve/python-env', workdir: '/testbed' },
+      workspace: { kind: 'git', repo, baseCommit: first },
+      grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] },
+    });
     const box = await provider.create(taskSandboxSpec(task, { role: 'test' }));
     try {
       await prepareWorkspace(task, box);
-      const r = await box.exec(`git rev-parse HEAD refs/evolve/base; git for-each-ref --format='%(refname)' | sort | tr '\\n' ' '; echo; git remote | wc -l; cat a.py; git cat-file -e ${second} 2>/dev/null && echo has-future || echo no-future`);
-      expect(r.output.trim().split('\n')).toEqual([first, first, 'refs/evolve/base refs/heads/main ', '0', 'A = 1', 'no-future']);
-      const missing = Task.parse({ ...task, id: 'git-2', workspace: { kind: 'git', repo, baseCommit: 'f'.repeat(40) } });
-      await expect(prepareWorkspace(missing, box)).rejects.toMatchObject({ kind: 'prepare_failed', message: expect.stringMatching(/^preparing the workspace of git-2 on the host failed: .*f{40}/) });
+      const r = await box.exec(
+        `git rev-parse HEAD refs/evolve/base; git for-each-ref --format='%(refname)' | sort | tr '\\n' ' '; echo; git remote | wc -l; cat a.py; git cat-file -e ${second} 2>/dev/null && echo has-future || echo no-future`,
+      );
+      expect(r.output.trim().split('\n')).toEqual([
+        first,
+        first,
+        'refs/evolve/base refs/heads/main ',
+        '0',
+        'A = 1',
+        'no-future',
+      ]);
+      const missing = Task.parse({
+        ...task,
+        id: 'git-2',
+        workspace: { kind: 'git', repo, baseCommit: 'f'.repeat(40) },
+      });
+      await expect(prepareWorkspace(missing, box)).rejects.toMatchObject({
+        kind: 'prepare_failed',
+        message: expect.stringMatching(/^preparing the workspace of git-2 on the host failed: .*f{40}/),
+      });
     } finally {
       await box.dispose();
     }

@@ -29,7 +29,10 @@ function commitBaseScript(): string {
 
 async function run(sandbox: Sandbox, script: string, what: string): Promise<void> {
   const r = await sandbox.exec(script, { timeoutMs: 120_000 });
-  if (r.exitCode !== 0) throw Object.assign(new Error(`${what} failed (exit ${r.exitCode}): ${r.output.trim().slice(-600)}`), { kind: 'prepare_failed' });
+  if (r.exitCode !== 0)
+    throw Object.assign(new Error(`${what} failed (exit ${r.exitCode}): ${r.output.trim().slice(-600)}`), {
+      kind: 'prepare_failed',
+    });
 }
 
 /**
@@ -38,11 +41,21 @@ async function run(sandbox: Sandbox, script: string, what: string): Promise<void
  * a large node process is costly, and a synchronous one would stall every other run of the evaluation meanwhile.
  */
 function hostGit(dir: string, script: string, vars: Record<string, string> = {}): Promise<void> {
-  const env = { ...process.env, ...COMMIT_ENV, ...vars, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
+  const env = {
+    ...process.env,
+    ...COMMIT_ENV,
+    ...vars,
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+  };
   // No reflogs: a base commit needs none, and each is a few more files for every sandbox to create.
-  const g = 'g() { git -c user.name=evolve -c user.email=evolve@localhost -c commit.gpgsign=false -c init.defaultBranch=main -c core.logAllRefUpdates=false "$@"; }';
+  const g =
+    'g() { git -c user.name=evolve -c user.email=evolve@localhost -c commit.gpgsign=false -c init.defaultBranch=main -c core.logAllRefUpdates=false "$@"; }';
   return new Promise((resolve, reject) => {
-    execFile('sh', ['-c', `set -e\n${g}\n${script}`], { cwd: dir, env, maxBuffer: 16 << 20 }, (error, _out, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve()));
+    execFile('sh', ['-c', `set -e\n${g}\n${script}`], { cwd: dir, env, maxBuffer: 16 << 20 }, (error, _out, stderr) =>
+      error ? reject(Object.assign(error, { stderr })) : resolve(),
+    );
   });
 }
 
@@ -63,7 +76,16 @@ const committedCopy = (path: string) =>
   filledTemp('evolve-ws-', async (dir) => {
     await cp(path, dir, { recursive: true, verbatimSymlinks: true });
     // Packed, the objects are 3 files instead of two per file and folder: every sandbox creates far fewer files.
-    await hostGit(dir, ['[ -d .git ] || g init -q --template=', 'g add -A', 'g commit -q --allow-empty -m base', 'g repack -a -d -q -n', `g update-ref ${BASE_REF} HEAD`].join('\n'));
+    await hostGit(
+      dir,
+      [
+        '[ -d .git ] || g init -q --template=',
+        'g add -A',
+        'g commit -q --allow-empty -m base',
+        'g repack -a -d -q -n',
+        `g update-ref ${BASE_REF} HEAD`,
+      ].join('\n'),
+    );
   });
 
 /** A host clone of `repo` at `baseCommit` with remotes, other branches, tags and unreachable objects gone. */
@@ -90,7 +112,12 @@ async function preparedCopy(task: Task, make: () => Promise<string>): Promise<st
     return await make();
   } catch (error) {
     const e = error as { stderr?: string; message?: string };
-    throw Object.assign(new Error(`preparing the workspace of ${task.id} on the host failed: ${(e.stderr || e.message || String(error)).trim().slice(-600)}`), { kind: 'prepare_failed' });
+    throw Object.assign(
+      new Error(
+        `preparing the workspace of ${task.id} on the host failed: ${(e.stderr || e.message || String(error)).trim().slice(-600)}`,
+      ),
+      { kind: 'prepare_failed' },
+    );
   }
 }
 
@@ -144,7 +171,13 @@ export class PreparedWorkspaces {
 }
 
 /** Copies the host folder `make` prepares into the workdir: from the cache, or made for this sandbox alone. */
-async function copyPrepared(task: Task, sandbox: Sandbox, key: string, make: () => Promise<string>, cache?: PreparedWorkspaces): Promise<void> {
+async function copyPrepared(
+  task: Task,
+  sandbox: Sandbox,
+  key: string,
+  make: () => Promise<string>,
+  cache?: PreparedWorkspaces,
+): Promise<void> {
   const dir = await (cache ? cache.dirFor(task, key, make) : preparedCopy(task, make));
   try {
     await sandbox.copyIn(dir, task.environment.workdir);
@@ -157,7 +190,8 @@ async function copyPrepared(task: Task, sandbox: Sandbox, key: string, make: () 
 function hostSource(task: Task): { key: string; make: () => Promise<string> } | undefined {
   const ws = task.workspace;
   if (ws.kind === 'dir') return { key: `dir\0${ws.path}`, make: () => committedCopy(ws.path) };
-  if (ws.kind === 'git') return { key: `git\0${ws.repo}\0${ws.baseCommit}`, make: () => cloneAtBase(ws.repo, ws.baseCommit) };
+  if (ws.kind === 'git')
+    return { key: `git\0${ws.repo}\0${ws.baseCommit}`, make: () => cloneAtBase(ws.repo, ws.baseCommit) };
   return undefined;
 }
 
@@ -177,6 +211,10 @@ export async function prepareWorkspace(task: Task, sandbox: Sandbox, cache?: Pre
     await copyPrepared(task, sandbox, source.key, source.make, cache);
   } else {
     // The image holds the workspace. A folder that is already a repository (a git task) is left exactly as built.
-    await run(sandbox, `mkdir -p '${workdir}' && cd '${workdir}' && if [ -d .git ]; then exit 0; fi\n${commitBaseScript()}`, `preparing ${task.id}`);
+    await run(
+      sandbox,
+      `mkdir -p '${workdir}' && cd '${workdir}' && if [ -d .git ]; then exit 0; fi\n${commitBaseScript()}`,
+      `preparing ${task.id}`,
+    );
   }
 }

@@ -72,7 +72,10 @@ export const Task = z.strictObject({
   /** A test command the agent may run itself (never the hidden tests). */
   visibleTestCommand: z.string().optional(),
   limits: z
-    .strictObject({ agentTimeoutSec: z.number().positive().default(900), testTimeoutSec: z.number().positive().default(300) })
+    .strictObject({
+      agentTimeoutSec: z.number().positive().default(900),
+      testTimeoutSec: z.number().positive().default(300),
+    })
     .default({ agentTimeoutSec: 900, testTimeoutSec: 300 }),
   grader: Grader,
   gold: GoldSolution.optional(),

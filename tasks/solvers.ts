@@ -18,15 +18,30 @@ const goldPatchText = (patch: string) => (patch.endsWith('\n') ? patch : `${patc
 export async function solve(solver: SolverName, task: Task, sandbox: Sandbox): Promise<void> {
   if (solver === 'null') return;
   const gold = task.gold;
-  if (!gold) throw Object.assign(new Error(`${task.id} has no gold solution; the oracle cannot solve it`), { kind: 'no_gold' });
+  if (!gold)
+    throw Object.assign(new Error(`${task.id} has no gold solution; the oracle cannot solve it`), { kind: 'no_gold' });
   const workdir = task.environment.workdir;
   if (gold.kind === 'patch') {
     await sandbox.writeFile('/tmp/evolve-gold.patch', goldPatchText(gold.patch));
-    const r = await sandbox.exec('git apply --verbose /tmp/evolve-gold.patch && rm /tmp/evolve-gold.patch', { cwd: workdir, timeoutMs: 60_000 });
-    if (r.exitCode !== 0) throw Object.assign(new Error(`${task.id}: the gold patch does not apply: ${r.output.trim().slice(-400)}`), { kind: 'gold_failed' });
+    const r = await sandbox.exec('git apply --verbose /tmp/evolve-gold.patch && rm /tmp/evolve-gold.patch', {
+      cwd: workdir,
+      timeoutMs: 60_000,
+    });
+    if (r.exitCode !== 0)
+      throw Object.assign(new Error(`${task.id}: the gold patch does not apply: ${r.output.trim().slice(-400)}`), {
+        kind: 'gold_failed',
+      });
     return;
   }
   await sandbox.writeFile('/tmp/evolve-solution.sh', gold.script);
-  const r = await sandbox.exec('bash /tmp/evolve-solution.sh; status=$?; rm -f /tmp/evolve-solution.sh; exit $status', { cwd: workdir, user: 'root', timeoutMs: task.limits.agentTimeoutSec * 1000 });
-  if (r.exitCode !== 0) throw Object.assign(new Error(`${task.id}: the solution script failed (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`), { kind: 'gold_failed' });
+  const r = await sandbox.exec('bash /tmp/evolve-solution.sh; status=$?; rm -f /tmp/evolve-solution.sh; exit $status', {
+    cwd: workdir,
+    user: 'root',
+    timeoutMs: task.limits.agentTimeoutSec * 1000,
+  });
+  if (r.exitCode !== 0)
+    throw Object.assign(
+      new Error(`${task.id}: the solution script failed (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`),
+      { kind: 'gold_failed' },
+    );
 }

@@ -49,12 +49,29 @@ function tasksInFolder(dir: string, suite: string, sources: SweSources): Task[] 
 }
 
 /** Loads `builtin`, a name from evolve.json `suites`, or a path (.jsonl/.json instances, or a folder of task folders). */
-export function loadSuite(nameOrPath: string, options: { suites?: Record<string, string>; sources?: SweSources; base?: string } = {}): Suite {
-  const path = nameOrPath === 'builtin' ? BUILTIN_DIR : options.suites?.[nameOrPath] ? resolve(options.base ?? '.', options.suites[nameOrPath]!) : resolve(options.base ?? '.', nameOrPath);
+export function loadSuite(
+  nameOrPath: string,
+  options: { suites?: Record<string, string>; sources?: SweSources; base?: string } = {},
+): Suite {
+  const path =
+    nameOrPath === 'builtin'
+      ? BUILTIN_DIR
+      : options.suites?.[nameOrPath]
+        ? resolve(options.base ?? '.', options.suites[nameOrPath]!)
+        : resolve(options.base ?? '.', nameOrPath);
   if (!existsSync(path)) {
-    throw Object.assign(new Error(`no suite "${nameOrPath}": ${path} does not exist`), { hint: 'Use `builtin`, a name listed under "suites" in evolve.json, or the path of a SWE-bench .jsonl/.json file or a Terminal-Bench folder.' });
+    throw Object.assign(new Error(`no suite "${nameOrPath}": ${path} does not exist`), {
+      hint: 'Use `builtin`, a name listed under "suites" in evolve.json, or the path of a SWE-bench .jsonl/.json file or a Terminal-Bench folder.',
+    });
   }
-  const name = options.suites?.[nameOrPath] || nameOrPath === 'builtin' ? nameOrPath : path.split('/').filter(Boolean).at(-1)!.replace(/\.(jsonl|json)$/, '');
+  const name =
+    options.suites?.[nameOrPath] || nameOrPath === 'builtin'
+      ? nameOrPath
+      : path
+          .split('/')
+          .filter(Boolean)
+          .at(-1)!
+          .replace(/\.(jsonl|json)$/, '');
   const sources = options.sources ?? {};
   const tasks = statSync(path).isDirectory()
     ? isTerminalBenchTask(path)
@@ -70,14 +87,23 @@ export function loadSuite(nameOrPath: string, options: { suites?: Record<string,
   let meta: z.infer<typeof SuiteMeta> = { subsets: {} };
   if (existsSync(metaFile)) {
     const parsed = SuiteMeta.safeParse(JSON.parse(readFileSync(metaFile, 'utf8')));
-    if (!parsed.success) throw new TaskLoadError(metaFile, undefined, parsed.error.issues[0]!.path.join('.'), parsed.error.issues[0]!.message);
+    if (!parsed.success)
+      throw new TaskLoadError(
+        metaFile,
+        undefined,
+        parsed.error.issues[0]!.path.join('.'),
+        parsed.error.issues[0]!.message,
+      );
     meta = parsed.data;
   }
   for (const [subset, members] of Object.entries(meta.subsets)) {
     const unknown = members.filter((m) => !ids.has(m));
-    if (unknown.length) throw new TaskLoadError(metaFile, `subset ${subset}`, 'subsets', `unknown task ids: ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw new TaskLoadError(metaFile, `subset ${subset}`, 'subsets', `unknown task ids: ${unknown.join(', ')}`);
   }
-  const heldout = new Set(meta.split?.heldout ?? tasks.filter((t) => hashSplit(name, t.id) === 'heldout').map((t) => t.id));
+  const heldout = new Set(
+    meta.split?.heldout ?? tasks.filter((t) => hashSplit(name, t.id) === 'heldout').map((t) => t.id),
+  );
   return { name, source: path, tasks, heldout, subsets: meta.subsets };
 }
 
@@ -109,15 +135,21 @@ export interface Selection {
 
 export function selectTasks(suite: Suite, s: Selection = {}): Task[] {
   let tasks = suite.tasks;
-  if (s.split && s.split !== 'all') tasks = tasks.filter((t) => (suite.heldout.has(t.id) ? 'heldout' : 'train') === s.split);
+  if (s.split && s.split !== 'all')
+    tasks = tasks.filter((t) => (suite.heldout.has(t.id) ? 'heldout' : 'train') === s.split);
   if (s.kinds) tasks = tasks.filter((t) => s.kinds!.includes(t.kind));
   if (typeof s.subset === 'string' && !/^\d+$/.test(s.subset)) {
     const members = suite.subsets[s.subset];
-    if (!members) throw Object.assign(new Error(`suite ${suite.name} has no subset "${s.subset}"`), { hint: `Known subsets: ${Object.keys(suite.subsets).join(', ') || 'none'}; or pass a number to sample.` });
+    if (!members)
+      throw Object.assign(new Error(`suite ${suite.name} has no subset "${s.subset}"`), {
+        hint: `Known subsets: ${Object.keys(suite.subsets).join(', ') || 'none'}; or pass a number to sample.`,
+      });
     const keep = new Set(members);
     tasks = tasks.filter((t) => keep.has(t.id));
   } else if (s.subset !== undefined) {
-    tasks = shuffled(tasks, s.seed ?? 0).slice(0, Number(s.subset)).sort((a, b) => a.id.localeCompare(b.id));
+    tasks = shuffled(tasks, s.seed ?? 0)
+      .slice(0, Number(s.subset))
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
   return tasks;
 }

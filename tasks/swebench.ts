@@ -59,10 +59,26 @@ export function patchFiles(patch: string): string[] {
   return [...new Set([...patch.matchAll(/^diff --git a\/(\S+) b\//gm)].map((m) => m[1]!))];
 }
 
-export function instanceToTask(row: SweInstance, suite: string, sources: SweSources = {}, builtinRepoDir?: string): Task {
+export function instanceToTask(
+  row: SweInstance,
+  suite: string,
+  sources: SweSources = {},
+  builtinRepoDir?: string,
+): Task {
   const env = sources.environments?.[`${row.repo}@${row.version ?? ''}`] ?? sources.environments?.[row.repo];
-  const testCommand = row.test_command ?? env?.testCommand ?? `python3 -m pytest -rA -p no:cacheprovider ${patchFiles(row.test_patch).join(' ')}`;
-  const environment = row.image ? { image: row.image } : env?.image ? { image: env.image } : env?.dockerfile ? { dockerfile: env.dockerfile } : builtinRepoDir ? { image: 'evolve/python-env' } : { image: upstreamImageName(row.instance_id) };
+  const testCommand =
+    row.test_command ??
+    env?.testCommand ??
+    `python3 -m pytest -rA -p no:cacheprovider ${patchFiles(row.test_patch).join(' ')}`;
+  const environment = row.image
+    ? { image: row.image }
+    : env?.image
+      ? { image: env.image }
+      : env?.dockerfile
+        ? { dockerfile: env.dockerfile }
+        : builtinRepoDir
+          ? { image: 'evolve/python-env' }
+          : { image: upstreamImageName(row.instance_id) };
   const repo = sources.repos?.[row.repo];
   const workspace = builtinRepoDir
     ? { kind: 'dir' as const, path: builtinRepoDir }
@@ -79,7 +95,14 @@ export function instanceToTask(row: SweInstance, suite: string, sources: SweSour
     environment: { ...environment, workdir: '/testbed', network: false },
     workspace,
     ...(row.visible_test_command ? { visibleTestCommand: row.visible_test_command } : {}),
-    grader: { kind: 'swebench', testPatch: row.test_patch, testCommand, logParser: 'pytest', failToPass: row.FAIL_TO_PASS, passToPass: row.PASS_TO_PASS },
+    grader: {
+      kind: 'swebench',
+      testPatch: row.test_patch,
+      testCommand,
+      logParser: 'pytest',
+      failToPass: row.FAIL_TO_PASS,
+      passToPass: row.PASS_TO_PASS,
+    },
     ...(row.patch ? { gold: { kind: 'patch', patch: row.patch } } : {}),
     upstream: row,
   });
@@ -90,7 +113,12 @@ function parseRow(raw: unknown, file: string, entry: string): SweInstance {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const id = (raw as { instance_id?: unknown })?.instance_id;
-    throw new TaskLoadError(file, typeof id === 'string' ? `${entry}, instance ${id}` : entry, issue.path.join('.') || undefined, issue.message);
+    throw new TaskLoadError(
+      file,
+      typeof id === 'string' ? `${entry}, instance ${id}` : entry,
+      issue.path.join('.') || undefined,
+      issue.message,
+    );
   }
   return parsed.data;
 }
@@ -130,7 +158,10 @@ function readInstanceFolder(dir: string): { row: SweInstance; dir: string } {
   } catch (e) {
     throw new TaskLoadError(file, undefined, undefined, `not valid JSON (${(e as Error).message})`);
   }
-  for (const [field, name] of [['patch', 'gold.patch'], ['test_patch', 'test.patch']] as const) {
+  for (const [field, name] of [
+    ['patch', 'gold.patch'],
+    ['test_patch', 'test.patch'],
+  ] as const) {
     if (raw[field] === undefined && existsSync(join(dir, name))) raw[field] = readFileSync(join(dir, name), 'utf8');
   }
   return { row: parseRow(raw, file, 'instance'), dir };

@@ -44,9 +44,18 @@ describe('pytest -rA parser', () => {
 
 describe('SWE-bench instances', () => {
   const row = {
-    instance_id: 'astropy__astropy-12907', repo: 'astropy/astropy', base_commit: 'd16bfe05', patch: 'diff --git a/x.py b/x.py\n', test_patch: 'diff --git a/tests/test_x.py b/tests/test_x.py\n',
-    problem_statement: 'Modeling separability is wrong', hints_text: '', created_at: '2022-03-03T15:14:54Z', version: '4.3', environment_setup_commit: '298ccb47',
-    FAIL_TO_PASS: '["tests/test_x.py::test_a"]', PASS_TO_PASS: ['tests/test_x.py::test_b'],
+    instance_id: 'astropy__astropy-12907',
+    repo: 'astropy/astropy',
+    base_commit: 'd16bfe05',
+    patch: 'diff --git a/x.py b/x.py\n',
+    test_patch: 'diff --git a/tests/test_x.py b/tests/test_x.py\n',
+    problem_statement: 'Modeling separability is wrong',
+    hints_text: '',
+    created_at: '2022-03-03T15:14:54Z',
+    version: '4.3',
+    environment_setup_commit: '298ccb47',
+    FAIL_TO_PASS: '["tests/test_x.py::test_a"]',
+    PASS_TO_PASS: ['tests/test_x.py::test_b'],
   };
   it('reads the upstream fields, lists as JSON strings or lists, and round-trips them', () => {
     const dir = tmp();
@@ -55,13 +64,25 @@ describe('SWE-bench instances', () => {
     expect(parsed.FAIL_TO_PASS).toEqual(['tests/test_x.py::test_a']);
     const task = instanceToTask(parsed, 'lite');
     expect(task.environment.image).toBe('swebench/sweb.eval.x86_64.astropy_1776_astropy-12907');
-    expect(task.grader).toMatchObject({ kind: 'swebench', failToPass: ['tests/test_x.py::test_a'], testCommand: 'python3 -m pytest -rA -p no:cacheprovider tests/test_x.py' });
-    expect(task.upstream).toMatchObject({ base_commit: 'd16bfe05', version: '4.3', environment_setup_commit: '298ccb47', hints_text: '' });
+    expect(task.grader).toMatchObject({
+      kind: 'swebench',
+      failToPass: ['tests/test_x.py::test_a'],
+      testCommand: 'python3 -m pytest -rA -p no:cacheprovider tests/test_x.py',
+    });
+    expect(task.upstream).toMatchObject({
+      base_commit: 'd16bfe05',
+      version: '4.3',
+      environment_setup_commit: '298ccb47',
+      hints_text: '',
+    });
     expect(upstreamImageName('Django__Django-11099')).toBe('swebench/sweb.eval.x86_64.django_1776_django-11099');
   });
   it('names the file, the line and instance, and the field of a bad row', () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'bad.jsonl'), `${JSON.stringify(row)}\n${JSON.stringify({ ...row, instance_id: 'x__y-1', FAIL_TO_PASS: 'not json' })}\n`);
+    writeFileSync(
+      join(dir, 'bad.jsonl'),
+      `${JSON.stringify(row)}\n${JSON.stringify({ ...row, instance_id: 'x__y-1', FAIL_TO_PASS: 'not json' })}\n`,
+    );
     const error = (() => {
       try {
         readSweInstances(join(dir, 'bad.jsonl'));
@@ -84,7 +105,21 @@ describe('SWE-bench instances', () => {
 
 describe('grading helpers', () => {
   it('strips the model patch of edits to test files and records them', () => {
-    const patch = ['diff --git a/pkg/a.py b/pkg/a.py', '--- a/pkg/a.py', '+++ b/pkg/a.py', '@@ -1 +1 @@', '-x', '+y', 'diff --git a/tests/test_a.py b/tests/test_a.py', '--- a/tests/test_a.py', '+++ b/tests/test_a.py', '@@ -1 +1 @@', '-a', '+b', ''].join('\n');
+    const patch = [
+      'diff --git a/pkg/a.py b/pkg/a.py',
+      '--- a/pkg/a.py',
+      '+++ b/pkg/a.py',
+      '@@ -1 +1 @@',
+      '-x',
+      '+y',
+      'diff --git a/tests/test_a.py b/tests/test_a.py',
+      '--- a/tests/test_a.py',
+      '+++ b/tests/test_a.py',
+      '@@ -1 +1 @@',
+      '-a',
+      '+b',
+      '',
+    ].join('\n');
     const r = stripTestFiles(patch, '');
     expect(r.touched).toEqual(['tests/test_a.py']);
     expect(r.patch).toContain('pkg/a.py');
@@ -101,7 +136,9 @@ describe('suites', () => {
     const train = selectTasks(suite, { split: 'train' });
     const heldout = selectTasks(suite, { split: 'heldout' });
     expect(train.length + heldout.length).toBe(suite.tasks.length);
-    expect(selectTasks(suite, { subset: 5, seed: 3 }).map((t) => t.id)).toEqual(selectTasks(suite, { subset: 5, seed: 3 }).map((t) => t.id));
+    expect(selectTasks(suite, { subset: 5, seed: 3 }).map((t) => t.id)).toEqual(
+      selectTasks(suite, { subset: 5, seed: 3 }).map((t) => t.id),
+    );
     expect(selectTasks(suite, { subset: 'smoke', split: 'train' })).toHaveLength(6);
   });
   it('reads a Terminal-Bench task in the new layout', () => {
@@ -110,12 +147,25 @@ describe('suites', () => {
     mkdirSync(join(dir, 'tests'));
     mkdirSync(join(dir, 'solution'));
     writeFileSync(join(dir, 'instruction.md'), 'Write hello to /app/out.txt\n');
-    writeFileSync(join(dir, 'task.toml'), '[metadata]\ndifficulty = "easy"\ncategory = "files"\ntags = ["files", "shell"]\n[verifier]\ntimeout_sec = 30\n');
+    writeFileSync(
+      join(dir, 'task.toml'),
+      '[metadata]\ndifficulty = "easy"\ncategory = "files"\ntags = ["files", "shell"]\n[verifier]\ntimeout_sec = 30\n',
+    );
     writeFileSync(join(dir, 'environment', 'Dockerfile'), 'FROM python:3.13-slim\nWORKDIR /app\n');
-    writeFileSync(join(dir, 'tests', 'test.sh'), 'grep -q hello /app/out.txt && echo 1 > /logs/verifier/reward.txt || echo 0 > /logs/verifier/reward.txt\n');
+    writeFileSync(
+      join(dir, 'tests', 'test.sh'),
+      'grep -q hello /app/out.txt && echo 1 > /logs/verifier/reward.txt || echo 0 > /logs/verifier/reward.txt\n',
+    );
     writeFileSync(join(dir, 'solution', 'solve.sh'), 'echo hello > /app/out.txt\n');
     const [task] = loadSuite(dir).tasks;
-    expect(task).toMatchObject({ id: 'hello-task', kind: 'terminal-bench', difficulty: 'easy', limits: { testTimeoutSec: 30 }, grader: { mode: 'reward' }, gold: { kind: 'script' } });
+    expect(task).toMatchObject({
+      id: 'hello-task',
+      kind: 'terminal-bench',
+      difficulty: 'easy',
+      limits: { testTimeoutSec: 30 },
+      grader: { mode: 'reward' },
+      gold: { kind: 'script' },
+    });
     expect(task?.tags).toEqual(['files', 'shell']); // the category is a tag, once
     writeFileSync(join(dir, 'task.toml'), '[metadata]\ndifficulty = "trivial"\n');
     expect(() => loadSuite(dir)).toThrow(/task\.toml, field metadata\.difficulty/);

@@ -22,7 +22,13 @@ const TaskYaml = z.looseObject({
 });
 
 const TaskToml = z.looseObject({
-  metadata: z.looseObject({ difficulty: z.enum(['easy', 'medium', 'hard']).optional(), category: z.string().optional(), tags: z.array(z.string()).optional() }).optional(),
+  metadata: z
+    .looseObject({
+      difficulty: z.enum(['easy', 'medium', 'hard']).optional(),
+      category: z.string().optional(),
+      tags: z.array(z.string()).optional(),
+    })
+    .optional(),
   agent: z.looseObject({ timeout_sec: z.number().positive().optional() }).optional(),
   verifier: z.looseObject({ timeout_sec: z.number().positive().optional() }).optional(),
 });
@@ -61,12 +67,31 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
     }
     const y = parseWith(TaskYaml, raw, file);
     return TaskSchema.parse({
-      id, suite, kind: 'terminal-bench', statement: y.instruction, difficulty: y.difficulty, tags: withCategory(y.tags, y.category),
-      environment: { dockerfile: readText(join(dir, 'Dockerfile')), contextDir: dir, contextExclude: HIDDEN, workdir: '/app', network: false },
+      id,
+      suite,
+      kind: 'terminal-bench',
+      statement: y.instruction,
+      difficulty: y.difficulty,
+      tags: withCategory(y.tags, y.category),
+      environment: {
+        dockerfile: readText(join(dir, 'Dockerfile')),
+        contextDir: dir,
+        contextExclude: HIDDEN,
+        workdir: '/app',
+        network: false,
+      },
       workspace: { kind: 'image' },
       limits: { agentTimeoutSec: y.max_agent_timeout_sec, testTimeoutSec: y.max_test_timeout_sec },
-      grader: { kind: 'terminal-bench', testsDir: join(dir, 'tests'), testScript: readText(join(dir, 'run-tests.sh')), mode: 'pytest', logParser: y.parser_name },
-      ...(existsSync(join(dir, 'solution.sh')) ? { gold: { kind: 'script', script: readFileSync(join(dir, 'solution.sh'), 'utf8') } } : {}),
+      grader: {
+        kind: 'terminal-bench',
+        testsDir: join(dir, 'tests'),
+        testScript: readText(join(dir, 'run-tests.sh')),
+        mode: 'pytest',
+        logParser: y.parser_name,
+      },
+      ...(existsSync(join(dir, 'solution.sh'))
+        ? { gold: { kind: 'script', script: readFileSync(join(dir, 'solution.sh'), 'utf8') } }
+        : {}),
       upstream: y,
     });
   }
@@ -80,13 +105,31 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
   const t = parseWith(TaskToml, raw, file);
   const envDir = join(dir, 'environment');
   return TaskSchema.parse({
-    id, suite, kind: 'terminal-bench', statement: readText(join(dir, 'instruction.md')), difficulty: t.metadata?.difficulty ?? 'medium',
+    id,
+    suite,
+    kind: 'terminal-bench',
+    statement: readText(join(dir, 'instruction.md')),
+    difficulty: t.metadata?.difficulty ?? 'medium',
     tags: withCategory(t.metadata?.tags ?? [], t.metadata?.category),
-    environment: { dockerfile: readText(join(envDir, 'Dockerfile')), contextDir: envDir, contextExclude: HIDDEN, workdir: '/app', network: false },
+    environment: {
+      dockerfile: readText(join(envDir, 'Dockerfile')),
+      contextDir: envDir,
+      contextExclude: HIDDEN,
+      workdir: '/app',
+      network: false,
+    },
     workspace: { kind: 'image' },
     limits: { agentTimeoutSec: t.agent?.timeout_sec ?? 900, testTimeoutSec: t.verifier?.timeout_sec ?? 180 },
-    grader: { kind: 'terminal-bench', testsDir: join(dir, 'tests'), testScript: readText(join(dir, 'tests', 'test.sh')), mode: 'reward', logParser: 'pytest' },
-    ...(existsSync(join(dir, 'solution', 'solve.sh')) ? { gold: { kind: 'script', script: readFileSync(join(dir, 'solution', 'solve.sh'), 'utf8') } } : {}),
+    grader: {
+      kind: 'terminal-bench',
+      testsDir: join(dir, 'tests'),
+      testScript: readText(join(dir, 'tests', 'test.sh')),
+      mode: 'reward',
+      logParser: 'pytest',
+    },
+    ...(existsSync(join(dir, 'solution', 'solve.sh'))
+      ? { gold: { kind: 'script', script: readFileSync(join(dir, 'solution', 'solve.sh'), 'utf8') } }
+      : {}),
     upstream: t,
   });
 }

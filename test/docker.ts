@@ -23,7 +23,9 @@ export const describeDocker: typeof describe = ((name: string, fn: () => void) =
   if (dockerAvailable) return describe(name, fn);
   if (dockerRequired) {
     return describe(name, () => {
-      throw new Error(`EVOLVE_REQUIRE_DOCKER=1 but no Docker engine is reachable; "${name}" cannot run. Start dockerd or run \`evolve doctor --fix\`.`);
+      throw new Error(
+        `EVOLVE_REQUIRE_DOCKER=1 but no Docker engine is reachable; "${name}" cannot run. Start dockerd or run \`evolve doctor --fix\`.`,
+      );
     });
   }
   return describe.skip(name, fn);

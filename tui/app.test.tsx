@@ -37,7 +37,14 @@ beforeEach(async () => {
   await (await openDatabase(file, { create: true })).destroy();
   trajectory = writeTrajectoryFixture(join(dir, 'trajectory.jsonl'), { steps: 8, outputLines: 60 });
   // 13 experiments: exp-01, its children a b c, their children; exp-01-c's generation is running.
-  champion = seedLineage(file, { experiments: 13, branching: 3, tasks: 6, repeats: 2, live: true, trajectoryPath: trajectory }).champion;
+  champion = seedLineage(file, {
+    experiments: 13,
+    branching: 3,
+    tasks: 6,
+    repeats: 2,
+    live: true,
+    trajectoryPath: trajectory,
+  }).champion;
   db = await openDatabase(file);
   data = lineageData(db, { now: () => SEED_NOW });
 });
@@ -50,7 +57,18 @@ afterEach(async () => {
 describe('evolve tui: tree', () => {
   it('opens on the champion, marked, with the path to it expanded; rows show score bar, delta, status, authorship and explore', async () => {
     // exp-01-b was kept regardless of the rule (lineage.exploreEvery): readTree finds its `explore` decision.
-    await db.insertInto('decisions').values({ experiment_id: 'exp-01-b', action: 'explore', rule: 'paired-significant', actor: 'rule', reason: 'explore: child 2 of the lineage', details: '{}', created_at: SEED_NOW.toISOString() }).execute();
+    await db
+      .insertInto('decisions')
+      .values({
+        experiment_id: 'exp-01-b',
+        action: 'explore',
+        rule: 'paired-significant',
+        actor: 'rule',
+        reason: 'explore: child 2 of the lineage',
+        details: '{}',
+        created_at: SEED_NOW.toISOString(),
+      })
+      .execute();
     const { lastFrame, unmount } = render(<App data={data} color={false} />);
     const frame = await until(lastFrame, /exp-01/);
     expect(frame).toMatch(/13 experiments · champion /);
@@ -136,7 +154,18 @@ describe('evolve tui: tree', () => {
 
 describe('evolve tui: experiment, failures, trajectory', () => {
   it('opens an experiment: hypothesis, genome diff, grid beside the parent, cost and tokens, decision and its rule', async () => {
-    await db.insertInto('decisions').values({ experiment_id: 'exp-01-a', action: 'keep', rule: 'paired-significant', actor: 'rule', reason: 'not better by the rule (p=0.41)', details: '{}', created_at: SEED_NOW.toISOString() }).execute();
+    await db
+      .insertInto('decisions')
+      .values({
+        experiment_id: 'exp-01-a',
+        action: 'keep',
+        rule: 'paired-significant',
+        actor: 'rule',
+        reason: 'not better by the rule (p=0.41)',
+        details: '{}',
+        created_at: SEED_NOW.toISOString(),
+      })
+      .execute();
     const { lastFrame, stdin, unmount } = render(<App data={data} color={false} />);
     await until(lastFrame, /exp-01/);
     for (const ch of '/exp-01-a\r') stdin.write(ch);
@@ -162,7 +191,9 @@ describe('evolve tui: experiment, failures, trajectory', () => {
     await until(lastFrame, /exp-01/);
     stdin.write('F');
     let frame = await until(lastFrame, /Failure clusters — whole lineage/);
-    expect(frame).toMatch(/› +\d+ runs +(empty patch|step limit|fix broke|repeated identical).* — \d tasks?: task-00\d/);
+    expect(frame).toMatch(
+      /› +\d+ runs +(empty patch|step limit|fix broke|repeated identical).* — \d tasks?: task-00\d/,
+    );
     expect(frame).toMatch(/plain text: evolve failures --cluster c-/);
     stdin.write('\r');
     frame = await until(lastFrame, /evolve · trajectory/);
@@ -186,7 +217,11 @@ describe('evolve tui: experiment, failures, trajectory', () => {
     await until(lastFrame, /Failure clusters/);
     stdin.write('\r');
     let frame = await until(lastFrame, /evolve · trajectory/);
-    const range = (f: string) => /(\d+)-(\d+)\/(\d+)/.exec(f.split('\n')[1] ?? '')!.slice(1).map(Number);
+    const range = (f: string) =>
+      /(\d+)-(\d+)\/(\d+)/
+        .exec(f.split('\n')[1] ?? '')!
+        .slice(1)
+        .map(Number);
     const [first, , total] = range(frame);
     expect(first).toBe(1);
     stdin.write(' ');
@@ -249,7 +284,12 @@ describe('evolve tui: live view, colour, quitting', () => {
     expect(frame).toMatch(/ exp-01-c-c +·{8} +waiting/);
     expect(frame).toMatch(/last run activity 6m30s ago/);
     // Another process finishes the running runs; the view follows.
-    await db.updateTable('runs').set({ status: 'done', outcome: 'resolved', cost_usd: 0.004, finished_at: SEED_NOW.toISOString() }).where('experiment_id', '=', 'exp-01-c-b').where('status', '=', 'running').execute();
+    await db
+      .updateTable('runs')
+      .set({ status: 'done', outcome: 'resolved', cost_usd: 0.004, finished_at: SEED_NOW.toISOString() })
+      .where('experiment_id', '=', 'exp-01-c-b')
+      .where('status', '=', 'running')
+      .execute();
     frame = await until(lastFrame, /exp-01-c-b +\S+ +8\/12/);
     expect(frame).toMatch(/ exp-01-c-b +\S+ +8\/12 +\d+ +0 +0 +4 +.* \$0\.032/);
     unmount();

@@ -27,7 +27,13 @@ const HELP: Record<View, string> = {
   live: 'follows the database while a generation runs  esc back (reloads tree)  q quit',
 };
 
-const KEY_OF: Record<string, Partial<Key>> = { '\r': { return: true }, '\n': { return: true }, '\u001b': { escape: true }, '\u007f': { backspace: true }, '\b': { backspace: true } };
+const KEY_OF: Record<string, Partial<Key>> = {
+  '\r': { return: true },
+  '\n': { return: true },
+  '\u001b': { escape: true },
+  '\u007f': { backspace: true },
+  '\b': { backspace: true },
+};
 
 function fallback(s: AppState): string {
   switch (s.view) {
@@ -51,11 +57,22 @@ function useRequests(data: TuiData, s: AppState, dispatch: (a: Action) => void):
   const r = s.request;
   useEffect(() => {
     if (!r) return;
-    const failed = (e: unknown) => dispatch({ type: 'failed', seq: r.seq, message: e instanceof Error ? e.message : String(e) });
+    const failed = (e: unknown) =>
+      dispatch({ type: 'failed', seq: r.seq, message: e instanceof Error ? e.message : String(e) });
     if (r.kind === 'tree') data.tree().then((t) => dispatch({ type: 'tree', seq: r.seq, data: t }), failed);
-    else if (r.kind === 'experiment') data.experiment(r.id).then((d) => dispatch({ type: 'experiment', seq: r.seq, data: d }), failed);
-    else if (r.kind === 'clusters') data.clusters(r.experimentId).then((list) => dispatch({ type: 'clusters', seq: r.seq, scope: r.experimentId ?? 'whole lineage', list }), failed);
-    else data.trajectory(r.path).then((read) => dispatch({ type: 'trajectory', seq: r.seq, title: r.title, read }), failed);
+    else if (r.kind === 'experiment')
+      data.experiment(r.id).then((d) => dispatch({ type: 'experiment', seq: r.seq, data: d }), failed);
+    else if (r.kind === 'clusters')
+      data
+        .clusters(r.experimentId)
+        .then(
+          (list) => dispatch({ type: 'clusters', seq: r.seq, scope: r.experimentId ?? 'whole lineage', list }),
+          failed,
+        );
+    else
+      data
+        .trajectory(r.path)
+        .then((read) => dispatch({ type: 'trajectory', seq: r.seq, title: r.title, read }), failed);
   }, [r, data, dispatch]);
 }
 
@@ -63,7 +80,11 @@ function useLivePolling(data: TuiData, active: boolean, pollMs: number, dispatch
   useEffect(() => {
     if (!active) return;
     let alive = true;
-    const tick = () => void data.live().then((state) => alive && dispatch({ type: 'live', state, at: new Date().toLocaleTimeString() }), () => undefined);
+    const tick = () =>
+      void data.live().then(
+        (state) => alive && dispatch({ type: 'live', state, at: new Date().toLocaleTimeString() }),
+        () => undefined,
+      );
     tick();
     const timer = setInterval(tick, pollMs);
     return () => {
@@ -83,23 +104,74 @@ export function App({ data, color, pollMs = 1000, now = () => new Date() }: AppP
   useEffect(() => void (s.quit && exit()), [s.quit, exit]);
   useRequests(data, s, dispatch);
   useLivePolling(data, s.view === 'live', pollMs, dispatch);
-  useInput((input, key) => {
-    // Keys sent together (a paste, tmux send-keys, a fast typist over ssh) arrive as one string: one key each.
-    if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) dispatch({ type: 'key', input: ch, key: KEY_OF[ch] ?? {} });
-    else dispatch({ type: 'key', input, key });
-  }, { isActive: !s.quit });
+  useInput(
+    (input, key) => {
+      // Keys sent together (a paste, tmux send-keys, a fast typist over ssh) arrive as one string: one key each.
+      if (input.length > 1 && !key.ctrl && !key.meta)
+        for (const ch of input) dispatch({ type: 'key', input: ch, key: KEY_OF[ch] ?? {} });
+      else dispatch({ type: 'key', input, key });
+    },
+    { isActive: !s.quit },
+  );
 
   const tree = s.tree?.data;
   let body: ReactElement;
   if (s.error) body = <Text color={color ? 'red' : undefined}>error: {s.error}</Text>;
   else if (!tree) body = <Text>Loading lineage…</Text>;
-  else if (s.view === 'experiment' && s.detail) body = <ExperimentView detail={s.detail.data} scroll={s.detail.scroll} width={columns} height={bodyHeight} color={color} />;
-  else if (s.view === 'failures' && s.failures) body = <FailuresView clusters={s.failures.list} selected={s.failures.selected} scope={s.failures.scope} width={columns} height={bodyHeight} />;
-  else if (s.view === 'trajectory' && s.traj) body = <TrajectoryView title={s.traj.title} lines={s.traj.lines} offset={s.traj.offset} height={bodyHeight} width={columns} search={s.traj.search} folded={s.traj.folded} />;
+  else if (s.view === 'experiment' && s.detail)
+    body = (
+      <ExperimentView
+        detail={s.detail.data}
+        scroll={s.detail.scroll}
+        width={columns}
+        height={bodyHeight}
+        color={color}
+      />
+    );
+  else if (s.view === 'failures' && s.failures)
+    body = (
+      <FailuresView
+        clusters={s.failures.list}
+        selected={s.failures.selected}
+        scope={s.failures.scope}
+        width={columns}
+        height={bodyHeight}
+      />
+    );
+  else if (s.view === 'trajectory' && s.traj)
+    body = (
+      <TrajectoryView
+        title={s.traj.title}
+        lines={s.traj.lines}
+        offset={s.traj.offset}
+        height={bodyHeight}
+        width={columns}
+        search={s.traj.search}
+        folded={s.traj.folded}
+      />
+    );
   else if (s.view === 'live') {
     const last = s.live?.state.lastActivity;
-    body = <LiveView live={s.live?.state ?? null} updatedAt={s.live?.at ?? ''} idleSec={last ? Math.max(0, (now().getTime() - Date.parse(last)) / 1000) : null} width={columns} height={bodyHeight} />;
-  } else body = <TreeView rows={s.rows} selected={s.selected} height={bodyHeight} width={columns} championId={tree.championId} color={color} />;
+    body = (
+      <LiveView
+        live={s.live?.state ?? null}
+        updatedAt={s.live?.at ?? ''}
+        idleSec={last ? Math.max(0, (now().getTime() - Date.parse(last)) / 1000) : null}
+        width={columns}
+        height={bodyHeight}
+      />
+    );
+  } else
+    body = (
+      <TreeView
+        rows={s.rows}
+        selected={s.selected}
+        height={bodyHeight}
+        width={columns}
+        championId={tree.championId}
+        color={color}
+      />
+    );
 
   const typed = s.typing === 'filter' ? s.filter : (s.traj?.search ?? '');
   return (
@@ -112,8 +184,12 @@ export function App({ data, color, pollMs = 1000, now = () => new Date() }: AppP
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {body}
       </Box>
-      <Text dimColor wrap="truncate">{s.typing ? `${s.typing}: ${typed}▏ (enter to apply, esc to clear)` : (s.notice ?? HELP[s.view])}</Text>
-      <Text dimColor wrap="truncate">{fallback(s)}</Text>
+      <Text dimColor wrap="truncate">
+        {s.typing ? `${s.typing}: ${typed}▏ (enter to apply, esc to clear)` : (s.notice ?? HELP[s.view])}
+      </Text>
+      <Text dimColor wrap="truncate">
+        {fallback(s)}
+      </Text>
     </Box>
   );
 }

@@ -9,8 +9,28 @@ vi.hoisted(() => {
   process.env.FORCE_COLOR = '1';
 });
 
-const node = (id: string, parentId: string | null, score: number, status: string) => ({ id, parentId, generation: parentId ? 1 : 0, change: `change of ${id}`, status, score, scoreLo: score - 0.1, scoreHi: score + 0.1, costUsd: 0.1, authoredBy: null, proposer: 'systematic', explore: false });
-const tree: LineageTree = { nodes: [node('exp-01', null, 0.4, 'promoted'), node('exp-01-a', 'exp-01', 0.6, 'evaluated'), { ...node('exp-01-b', 'exp-01', 0.2, 'rejected'), explore: true }], championId: 'exp-01' };
+const node = (id: string, parentId: string | null, score: number, status: string) => ({
+  id,
+  parentId,
+  generation: parentId ? 1 : 0,
+  change: `change of ${id}`,
+  status,
+  score,
+  scoreLo: score - 0.1,
+  scoreHi: score + 0.1,
+  costUsd: 0.1,
+  authoredBy: null,
+  proposer: 'systematic',
+  explore: false,
+});
+const tree: LineageTree = {
+  nodes: [
+    node('exp-01', null, 0.4, 'promoted'),
+    node('exp-01-a', 'exp-01', 0.6, 'evaluated'),
+    { ...node('exp-01-b', 'exp-01', 0.2, 'rejected'), explore: true },
+  ],
+  championId: 'exp-01',
+};
 const data: TuiData = {
   tree: async () => tree,
   experiment: async () => null,

@@ -25,7 +25,9 @@ export function handleKey(s: AppState, input: string, k: K): AppState {
       return treeKey(s, input, k);
     case 'experiment': {
       if (!s.detail) return s;
-      const tasks = new Set(s.detail.data.runs.map((r) => r.taskId).concat(s.detail.data.parentRuns.map((r) => r.taskId))).size;
+      const tasks = new Set(
+        s.detail.data.runs.map((r) => r.taskId).concat(s.detail.data.parentRuns.map((r) => r.taskId)),
+      ).size;
       const scroll = (to: number) => ({ ...s, detail: { ...s.detail!, scroll: clamp(to, 0, Math.max(0, tasks - 1)) } });
       if (down(input, k)) return scroll(s.detail.scroll + 1);
       if (up(input, k)) return scroll(s.detail.scroll - 1);
@@ -44,7 +46,11 @@ export function handleKey(s: AppState, input: string, k: K): AppState {
         const rep = cluster?.representatives.find((r) => r.trajectoryPath);
         if (!cluster) return s;
         if (!rep?.trajectoryPath) return { ...s, notice: `no trajectory recorded for the runs of ${cluster.id}` };
-        return ask(s, { kind: 'trajectory', path: rep.trajectoryPath, title: `${cluster.id} · ${rep.experimentId} · ${rep.taskId} · run ${rep.runId}` });
+        return ask(s, {
+          kind: 'trajectory',
+          path: rep.trajectoryPath,
+          title: `${cluster.id} · ${rep.experimentId} · ${rep.taskId} · run ${rep.runId}`,
+        });
       }
       return s;
     }
@@ -71,7 +77,13 @@ function treeKey(s: AppState, input: string, k: K): AppState {
   if (input === 'c' && s.tree?.data.championId) {
     const id = s.tree.data.championId;
     const shown = withRows(s, { expanded: new Set([...s.expanded, ...ancestors(s, id)]), filter: '' });
-    return { ...shown, selected: Math.max(0, shown.rows.findIndex((r) => r.node.id === id)) };
+    return {
+      ...shown,
+      selected: Math.max(
+        0,
+        shown.rows.findIndex((r) => r.node.id === id),
+      ),
+    };
   }
   const row = s.rows[s.selected];
   if (!row) return s;
@@ -114,7 +126,8 @@ function trajectoryKey(s: AppState, input: string, k: K): AppState {
   if (input === 'G' || k.end) return to(max);
   if (input === 'z') return { ...s, traj: withTrajectory(t, { folded: !t.folded, offset: 0 }) };
   if (input === '/') return { ...s, typing: 'search', traj: { ...t, search: '' } };
-  if (input === 'n' || input === 'N') return search(s, input === 'n' ? t.offset + 1 : t.offset - 1, input === 'n' ? 1 : -1);
+  if (input === 'n' || input === 'N')
+    return search(s, input === 'n' ? t.offset + 1 : t.offset - 1, input === 'n' ? 1 : -1);
   return s;
 }
 
@@ -124,7 +137,10 @@ function search(s: AppState, from: number, dir: 1 | -1): AppState {
   if (!t.search) return { ...s, notice: 'type / and a word to search' };
   const find = (lines: string[]) => (dir === 1 ? findLine(lines, t.search, from) : findPrevious(lines, t.search, from));
   const page = Math.max(1, s.height - 1);
-  const place = (tr: typeof t, i: number) => ({ ...s, traj: { ...tr, offset: clamp(i, 0, Math.max(0, tr.lines.length - page)) } });
+  const place = (tr: typeof t, i: number) => ({
+    ...s,
+    traj: { ...tr, offset: clamp(i, 0, Math.max(0, tr.lines.length - page)) },
+  });
   const i = find(t.lines);
   if (i >= 0) return place(t, i);
   if (t.folded) {
@@ -145,7 +161,12 @@ function findPrevious(lines: string[], needle: string, from: number): number {
 }
 
 function typing(s: AppState, input: string, k: K): AppState {
-  const edit = (text: string) => (k.backspace || k.delete ? text.slice(0, -1) : input && !k.ctrl && !k.meta && !k.return && !k.escape ? text + input : text);
+  const edit = (text: string) =>
+    k.backspace || k.delete
+      ? text.slice(0, -1)
+      : input && !k.ctrl && !k.meta && !k.return && !k.escape
+        ? text + input
+        : text;
   if (s.typing === 'filter') {
     if (k.escape) return withRows({ ...s, typing: null }, { filter: '' });
     if (k.return) return { ...s, typing: null };

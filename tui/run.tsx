@@ -11,7 +11,8 @@ export function lineageData(db: Db, options: { now?: () => Date; maxTrajectoryBy
     tree: () => readTree(db),
     experiment: (id) => readExperiment(db, id),
     clusters: (id) => readClusters(db, id),
-    trajectory: (path) => readTrajectoryBounded(path, options.maxTrajectoryBytes ? { maxBytes: options.maxTrajectoryBytes } : {}),
+    trajectory: (path) =>
+      readTrajectoryBounded(path, options.maxTrajectoryBytes ? { maxBytes: options.maxTrajectoryBytes } : {}),
     live: () => readLiveState(db, options.now?.()),
   };
 }
@@ -23,6 +24,8 @@ export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean | undefined)
 
 /** Runs the TUI until the user quits. */
 export async function runTui(db: Db): Promise<void> {
-  const app = render(<App data={lineageData(db)} color={colorEnabled(process.env, process.stdout.isTTY)} />, { exitOnCtrlC: true });
+  const app = render(<App data={lineageData(db)} color={colorEnabled(process.env, process.stdout.isTTY)} />, {
+    exitOnCtrlC: true,
+  });
   await app.waitUntilExit();
 }

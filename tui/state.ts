@@ -62,7 +62,26 @@ export type Action =
   | { type: 'failed'; seq: number; message: string };
 
 export function initialState(height: number): AppState {
-  return { view: 'tree', back: [], height, tree: null, expanded: new Set(), filter: '', rows: [], selected: 0, typing: null, detail: null, failures: null, traj: null, live: null, request: { kind: 'tree', seq: 1 }, seq: 1, notice: null, error: null, quit: false };
+  return {
+    view: 'tree',
+    back: [],
+    height,
+    tree: null,
+    expanded: new Set(),
+    filter: '',
+    rows: [],
+    selected: 0,
+    typing: null,
+    detail: null,
+    failures: null,
+    traj: null,
+    live: null,
+    request: { kind: 'tree', seq: 1 },
+    seq: 1,
+    notice: null,
+    error: null,
+    quit: false,
+  };
 }
 
 /** Asks for something to be loaded; the view changes when it arrives. */
@@ -86,7 +105,9 @@ export function withRows(s: AppState, changes: Partial<AppState>): AppState {
 
 export function withTrajectory(t: TrajectoryState, changes: Partial<TrajectoryState>): TrajectoryState {
   const next = { ...t, ...changes };
-  return changes.folded !== undefined && changes.folded !== t.folded ? { ...next, lines: trajectoryLines(next.read, next.folded) } : next;
+  return changes.folded !== undefined && changes.folded !== t.folded
+    ? { ...next, lines: trajectoryLines(next.read, next.folded) }
+    : next;
 }
 
 export function reduce(s: AppState, a: Action): AppState {
@@ -103,15 +124,31 @@ export function reduce(s: AppState, a: Action): AppState {
       const index = indexTree(a.data.nodes);
       const expanded = s.tree ? s.expanded : initialExpansion(index, a.data.championId);
       const next = withRows(done, { tree: { data: a.data, index }, expanded });
-      return s.tree ? next : { ...next, selected: Math.max(0, next.rows.findIndex((r) => r.node.id === a.data.championId)) };
+      return s.tree
+        ? next
+        : {
+            ...next,
+            selected: Math.max(
+              0,
+              next.rows.findIndex((r) => r.node.id === a.data.championId),
+            ),
+          };
     }
     case 'experiment':
-      return a.data ? go({ ...done, detail: { data: a.data, scroll: 0 } }, 'experiment') : { ...done, notice: 'that experiment is gone from the database' };
+      return a.data
+        ? go({ ...done, detail: { data: a.data, scroll: 0 } }, 'experiment')
+        : { ...done, notice: 'that experiment is gone from the database' };
     case 'clusters':
       return go({ ...done, failures: { scope: a.scope, list: a.list, selected: 0 } }, 'failures');
     case 'trajectory': {
       const folded = true;
-      return go({ ...done, traj: { title: a.title, read: a.read, folded, lines: trajectoryLines(a.read, folded), offset: 0, search: '' } }, 'trajectory');
+      return go(
+        {
+          ...done,
+          traj: { title: a.title, read: a.read, folded, lines: trajectoryLines(a.read, folded), offset: 0, search: '' },
+        },
+        'trajectory',
+      );
     }
   }
 }

@@ -42,8 +42,14 @@ export function filterMatches(index: TreeIndex, filter: string): Set<string> | n
   if (!needle) return null;
   const keep = new Set<string>();
   for (const node of index.byId.values()) {
-    if (!`${node.id} ${node.change} ${node.status}${node.explore ? ' explore' : ''}`.toLowerCase().includes(needle)) continue;
-    for (let n: TreeNode | undefined = node; n && !keep.has(n.id); n = n.parentId ? index.byId.get(n.parentId) : undefined) keep.add(n.id);
+    if (!`${node.id} ${node.change} ${node.status}${node.explore ? ' explore' : ''}`.toLowerCase().includes(needle))
+      continue;
+    for (
+      let n: TreeNode | undefined = node;
+      n && !keep.has(n.id);
+      n = n.parentId ? index.byId.get(n.parentId) : undefined
+    )
+      keep.add(n.id);
   }
   return keep;
 }
@@ -69,6 +75,11 @@ export function visibleRows(index: TreeIndex, expanded: ReadonlySet<string>, kee
 /** Expanded set showing the path from the roots to the champion, a sensible first view. */
 export function initialExpansion(index: TreeIndex, championId: string | null): Set<string> {
   const open = new Set(index.roots.map((r) => r.id));
-  for (let n = championId ? index.byId.get(championId) : undefined; n; n = n.parentId ? index.byId.get(n.parentId) : undefined) open.add(n.id);
+  for (
+    let n = championId ? index.byId.get(championId) : undefined;
+    n;
+    n = n.parentId ? index.byId.get(n.parentId) : undefined
+  )
+    open.add(n.id);
   return open;
 }

@@ -30,14 +30,29 @@ const suite = hasTmux || process.env.CI ? describe : describe.skip;
 suite('evolve tui in a terminal', () => {
   afterAll(() => spawnSync('tmux', ['kill-session', '-t', session]));
 
-  it('shows the tree at 80x24, opens an experiment and a cluster trajectory, searches it, and quits with q', { timeout: 240_000 }, async () => {
+  it('shows the tree at 80x24, opens an experiment and a cluster trajectory, searches it, and quits with q', {
+    timeout: 240_000,
+  }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'evolve-tui-bin-'));
     await initWorkspace(root);
     await (await openDatabase(join(root, 'evolve.db'))).destroy();
     const trajectoryPath = writeTrajectoryFixture(join(root, 'trajectory.jsonl'), { steps: 6, outputLines: 80 });
     seedLineage(join(root, 'evolve.db'), { experiments: 40, branching: 3, tasks: 4, repeats: 1, trajectoryPath });
-    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', '-e', 'CI=false', // ink renders only a final frame when it thinks it runs in CI
-      `cd ${root} && ${process.execPath} ${BIN} tui; echo EXITED=$?; sleep 30`);
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '80',
+      '-y',
+      '24',
+      '-e',
+      'NO_COLOR=1',
+      '-e',
+      'CI=false', // ink renders only a final frame when it thinks it runs in CI
+      `cd ${root} && ${process.execPath} ${BIN} tui; echo EXITED=$?; sleep 30`,
+    );
     const tree = await waitFor(/40 experiments/);
     expect(tree).toMatch(/exp-01 /);
     expect(tree.split('\n').every((l) => l.length <= 80)).toBe(true);

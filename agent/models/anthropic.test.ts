@@ -36,7 +36,10 @@ async function failure(promise: Promise<unknown>): Promise<ModelError> {
 
 describe('anthropic adapter', () => {
   it('runs a two-turn tool-use exchange and sends the exact wire request, cache breakpoints included', async () => {
-    server.reply(anthropicReply.toolUse('toolu_1', 'read_file', { path: 'calc.py' }), anthropicReply.text('Fixed: add used minus.'));
+    server.reply(
+      anthropicReply.toolUse('toolu_1', 'read_file', { path: 'calc.py' }),
+      anthropicReply.text('Fixed: add used minus.'),
+    );
     const m = await model();
 
     const first = await m.generate(firstRequest());
@@ -78,7 +81,10 @@ describe('anthropic adapter', () => {
         },
       ],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Fix the failing test in calc.py.', cache_control: { type: 'ephemeral' } }] },
+        {
+          role: 'user',
+          content: [{ type: 'text', text: 'Fix the failing test in calc.py.', cache_control: { type: 'ephemeral' } }],
+        },
         {
           role: 'assistant',
           content: [
@@ -88,7 +94,14 @@ describe('anthropic adapter', () => {
         },
         {
           role: 'user',
-          content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'def add(a, b):\n    return a - b\n', cache_control: { type: 'ephemeral' } }],
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: 'def add(a, b):\n    return a - b\n',
+              cache_control: { type: 'ephemeral' },
+            },
+          ],
         },
       ],
     });
@@ -154,8 +167,14 @@ describe('anthropic adapter', () => {
     const base = secondRequest('toolu_1');
     const messages = [...base.messages];
     for (let i = 2; i < 6; i++) {
-      messages.push({ role: 'assistant', content: [{ type: 'tool_call', id: `toolu_${i}`, name: 'read_file', input: { path: `f${i}` } }] });
-      messages.push({ role: 'user', content: [{ type: 'tool_result', toolCallId: `toolu_${i}`, content: `file ${i}` }] });
+      messages.push({
+        role: 'assistant',
+        content: [{ type: 'tool_call', id: `toolu_${i}`, name: 'read_file', input: { path: `f${i}` } }],
+      });
+      messages.push({
+        role: 'user',
+        content: [{ type: 'tool_result', toolCallId: `toolu_${i}`, content: `file ${i}` }],
+      });
     }
     await (await model()).generate({ ...base, messages });
     const body = JSON.stringify(server.requests[0]!.body);
@@ -189,7 +208,10 @@ describe('anthropic adapter', () => {
   });
 
   it('honours retry-after on 429', async () => {
-    server.reply(anthropicReply.error(429, 'rate_limit_error', 'Rate limited', { 'retry-after': '0.3' }), anthropicReply.text('ok'));
+    server.reply(
+      anthropicReply.error(429, 'rate_limit_error', 'Rate limited', { 'retry-after': '0.3' }),
+      anthropicReply.text('ok'),
+    );
     const notices: RetryNotice[] = [];
     const started = Date.now();
     await (await model()).generate(firstRequest(), { onRetry: (n) => notices.push(n) });
@@ -198,7 +220,9 @@ describe('anthropic adapter', () => {
   });
 
   it('maps a prompt that is too long to context_overflow, without retrying', async () => {
-    server.reply(anthropicReply.error(400, 'invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum'));
+    server.reply(
+      anthropicReply.error(400, 'invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum'),
+    );
     const error = await failure((await model()).generate(firstRequest()));
     expect(error.kind).toBe('context_overflow');
     expect(error.hint).toMatch(/memory policy/);
@@ -214,7 +238,10 @@ describe('anthropic adapter', () => {
   });
 
   it('maps 404 to not_found and other 400s to bad_request', async () => {
-    server.reply(anthropicReply.error(404, 'not_found_error', 'model: claude-nope'), anthropicReply.error(400, 'invalid_request_error', 'tools.0.name: bad'));
+    server.reply(
+      anthropicReply.error(404, 'not_found_error', 'model: claude-nope'),
+      anthropicReply.error(400, 'invalid_request_error', 'tools.0.name: bad'),
+    );
     expect((await failure((await model()).generate(firstRequest()))).kind).toBe('not_found');
     expect((await failure((await model()).generate(firstRequest()))).kind).toBe('bad_request');
   });
@@ -222,7 +249,9 @@ describe('anthropic adapter', () => {
   it('times out a slow response and retries it', async () => {
     server.reply({ ...anthropicReply.text('late'), delayMs: 1_000 }, anthropicReply.text('on time'));
     const notices: RetryNotice[] = [];
-    const response = await (await model({ timeoutMs: 150, maxRetries: 1 })).generate(firstRequest(), { onRetry: (n) => notices.push(n) });
+    const response = await (await model({ timeoutMs: 150, maxRetries: 1 })).generate(firstRequest(), {
+      onRetry: (n) => notices.push(n),
+    });
     expect(response.content).toEqual([{ type: 'text', text: 'on time' }]);
     expect(notices.map((n) => n.kind)).toEqual(['timeout']);
   });

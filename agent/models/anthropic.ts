@@ -9,7 +9,15 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages/messages';
 import { classifyHttpFailure, classifyTransportFailure } from './http-errors.js';
 import { toolSchemaForWire } from './tool-schema.js';
-import type { AssistantPart, GenerateOptions, Message, Model, ModelRequest, ModelResponse, StopReason } from './types.js';
+import type {
+  AssistantPart,
+  GenerateOptions,
+  Message,
+  Model,
+  ModelRequest,
+  ModelResponse,
+  StopReason,
+} from './types.js';
 import { ModelError } from './types.js';
 
 // Anthropic Messages API adapter. Retries and deadlines live in retry.ts; this file only translates.
@@ -75,7 +83,11 @@ export class AnthropicModel implements Model {
  * Cache breakpoints (at most 4): the system prompt (which caches tools + system), the first user turn (the task
  * statement) and the last two user turns, so each call reads the previous call's prefix from the cache.
  */
-export function toAnthropicParams(request: ModelRequest, modelId: string, cache = true): MessageCreateParamsNonStreaming {
+export function toAnthropicParams(
+  request: ModelRequest,
+  modelId: string,
+  cache = true,
+): MessageCreateParamsNonStreaming {
   const messages = request.messages.map(toMessageParam);
   const tools: Tool[] = request.tools.map((t) => ({
     name: t.name,
@@ -106,7 +118,12 @@ function toMessageParam(message: Message): MessageParam {
     const blocks: ContentBlockParam[] = [];
     for (const part of message.content) {
       if (part.type === 'tool_result') {
-        blocks.push({ type: 'tool_result', tool_use_id: part.toolCallId, content: part.content, ...(part.isError ? { is_error: true } : {}) });
+        blocks.push({
+          type: 'tool_result',
+          tool_use_id: part.toolCallId,
+          content: part.content,
+          ...(part.isError ? { is_error: true } : {}),
+        });
       }
     }
     for (const part of message.content) if (part.type === 'text') blocks.push({ type: 'text', text: part.text });
@@ -148,7 +165,8 @@ export function fromAnthropicMessage(message: AnthropicMessage): ModelResponse {
   const content: AssistantPart[] = [];
   for (const block of message.content) {
     if (block.type === 'text') content.push({ type: 'text', text: block.text });
-    else if (block.type === 'tool_use') content.push({ type: 'tool_call', id: block.id, name: block.name, input: block.input });
+    else if (block.type === 'tool_use')
+      content.push({ type: 'tool_call', id: block.id, name: block.name, input: block.input });
     // Thinking and server-tool blocks are not part of the contract; they are dropped.
   }
   if (!message.stop_reason && content.length === 0) {

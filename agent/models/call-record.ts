@@ -7,11 +7,19 @@ import type { Message, ModelRequest } from './types.js';
 
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 const ToolCallPart = z.object({ type: z.literal('tool_call'), id: z.string(), name: z.string(), input: z.unknown() });
-const ToolResultPart = z.object({ type: z.literal('tool_result'), toolCallId: z.string(), content: z.string(), isError: z.boolean().optional() });
+const ToolResultPart = z.object({
+  type: z.literal('tool_result'),
+  toolCallId: z.string(),
+  content: z.string(),
+  isError: z.boolean().optional(),
+});
 const AssistantPart = z.discriminatedUnion('type', [TextPart, ToolCallPart]);
 
 export const MessageSchema = z.union([
-  z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(z.discriminatedUnion('type', [TextPart, ToolResultPart]))]) }),
+  z.object({
+    role: z.literal('user'),
+    content: z.union([z.string(), z.array(z.discriminatedUnion('type', [TextPart, ToolResultPart]))]),
+  }),
   z.object({ role: z.literal('assistant'), content: z.array(AssistantPart) }),
 ]);
 
@@ -97,10 +105,14 @@ function truncateMessage(message: Message): Message {
   if (typeof message.content === 'string') return { role: 'user', content: cut(message.content) };
   return {
     role: 'user',
-    content: message.content.map((p) => (p.type === 'text' ? { ...p, text: cut(p.text) } : { ...p, content: cut(p.content) })),
+    content: message.content.map((p) =>
+      p.type === 'text' ? { ...p, text: cut(p.text) } : { ...p, content: cut(p.content) },
+    ),
   };
 }
 
 function cut(text: string): string {
-  return text.length <= summaryTextLimit ? text : `${text.slice(0, summaryTextLimit)}… [${text.length - summaryTextLimit} more chars]`;
+  return text.length <= summaryTextLimit
+    ? text
+    : `${text.slice(0, summaryTextLimit)}… [${text.length - summaryTextLimit} more chars]`;
 }

@@ -28,9 +28,17 @@ export function classifyHttpFailure(f: HttpFailure): ModelError {
   const text = `${where}: ${f.status ?? 'no status'} ${f.message}`;
   const status = f.status;
 
-  if (status === 401 || status === 403 || has('authentication_error') || has('permission_error') || has('invalid_api_key')) {
+  if (
+    status === 401 ||
+    status === 403 ||
+    has('authentication_error') ||
+    has('permission_error') ||
+    has('invalid_api_key')
+  ) {
     return new ModelError('auth', text, status, false, {
-      hint: f.keyVariable ? `Check ${f.keyVariable}: the server rejected the key.` : 'Check the API key for this server.',
+      hint: f.keyVariable
+        ? `Check ${f.keyVariable}: the server rejected the key.`
+        : 'Check the API key for this server.',
     });
   }
   if (status === 404 || has('not_found_error') || has('model_not_found')) {
@@ -44,7 +52,9 @@ export function classifyHttpFailure(f: HttpFailure): ModelError {
   if (status === 429 || has('rate_limit_error')) {
     // OpenAI answers 429 when the account has no credit left: waiting does not help.
     if (has('insufficient_quota')) {
-      return new ModelError('rate_limited', text, status, false, { hint: 'The account is out of quota; add credit or use another key.' });
+      return new ModelError('rate_limited', text, status, false, {
+        hint: 'The account is out of quota; add credit or use another key.',
+      });
     }
     return new ModelError('rate_limited', text, status, true, { retryAfterMs });
   }
@@ -79,8 +89,10 @@ export function parseRetryAfter(headers: Headers | undefined, now = Date.now()):
 /** Shared handling of what SDKs throw that is not an HTTP status: connection failures and aborts. */
 export function classifyTransportFailure(provider: string, modelId: string, error: Error): ModelError {
   const name = error.constructor?.name ?? error.name;
-  if (/Timeout/.test(name)) return new ModelError('timeout', `${provider}/${modelId}: ${error.message}`, undefined, true, { cause: error });
-  if (/Abort/.test(name)) return new ModelError('timeout', `${provider}/${modelId}: request aborted`, undefined, false, { cause: error });
+  if (/Timeout/.test(name))
+    return new ModelError('timeout', `${provider}/${modelId}: ${error.message}`, undefined, true, { cause: error });
+  if (/Abort/.test(name))
+    return new ModelError('timeout', `${provider}/${modelId}: request aborted`, undefined, false, { cause: error });
   return new ModelError('network', `${provider}/${modelId}: ${error.message}`, undefined, true, {
     cause: error,
     hint: 'Could not reach the model server; check the base URL and the network.',

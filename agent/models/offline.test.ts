@@ -50,7 +50,10 @@ async function conversation(names: string[], statement = STATEMENT) {
     async step(content: string, isError = false) {
       const call = callOf(last);
       messages.push({ role: 'assistant', content: last.content });
-      messages.push({ role: 'user', content: [{ type: 'tool_result', toolCallId: call.id, content, ...(isError ? { isError } : {}) }] });
+      messages.push({
+        role: 'user',
+        content: [{ type: 'tool_result', toolCallId: call.id, content, ...(isError ? { isError } : {}) }],
+      });
       last = await model.generate(request(names, messages));
       return callOf(last);
     },
@@ -60,7 +63,13 @@ async function conversation(names: string[], statement = STATEMENT) {
 const REPRO_BUGGY = 'OUT[1] 2.0\nEVOLVE_REPRO_END\n=== visible tests ===\n3 passed in 0.01s\n[exit code 0]';
 const REPRO_FIXED = 'OUT[1] 3.0\nEVOLVE_REPRO_END\n[exit code 0]';
 const GREP = '/testbed/calc/stats.py:3:def mean(values):\n/testbed/tests/test_stats.py:9:def mean(x):';
-const VIEW = ['     3\tdef mean(values):', '     4\t    """Arithmetic mean."""', '     5\t    total = sum(values)', '     6\t    return total / (len(values) + 1)', '     7\t'].join('\n');
+const VIEW = [
+  '     3\tdef mean(values):',
+  '     4\t    """Arithmetic mean."""',
+  '     5\t    total = sum(values)',
+  '     6\t    return total / (len(values) + 1)',
+  '     7\t',
+].join('\n');
 
 describe('offline model: one step at a time', () => {
   it('reproduces first: writes the statement example to /tmp/evolve_repro_<hash>.py and runs it with python3', async () => {
@@ -125,7 +134,14 @@ describe('offline model: one step at a time', () => {
     const c = await conversation(EDITOR, STATEMENT.replace('(len(values) + 1)', ''));
     await c.step(REPRO_BUGGY);
     await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
-    const first = await c.step(['     3\tdef mean(values):', '     4\t    if len(values) < limit:', '     5\t        return 0.0', '     6\t    return sum(values) / (len(values) + 1)'].join('\n'));
+    const first = await c.step(
+      [
+        '     3\tdef mean(values):',
+        '     4\t    if len(values) < limit:',
+        '     5\t        return 0.0',
+        '     6\t    return sum(values) / (len(values) + 1)',
+      ].join('\n'),
+    );
     expect(first.name).toBe('str_replace');
     expect((first.input as { new_str: string }).new_str).toContain('if len(values) <= limit:');
     await c.step('Edited.');
@@ -147,7 +163,9 @@ describe('offline model: one step at a time', () => {
     const edit = await c.step(VIEW);
     expect(edit.name).toBe('bash');
     const command = (edit.input as { command: string }).command;
-    expect(command).toMatch(/^python3 - <<'EVOLVE_EDIT' && PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro_\w+\.py/);
+    expect(command).toMatch(
+      /^python3 - <<'EVOLVE_EDIT' && PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro_\w+\.py/,
+    );
     const next = await c.step(`EDIT_OK\n${REPRO_FIXED}`);
     expect((next.input as { command: string }).command).toContain('pytest'); // visible tests, then submit
     expect((await c.step('3 passed\n[exit code 0]')).name).toBe('submit');
@@ -157,7 +175,10 @@ describe('offline model: one step at a time', () => {
     const model = createOfflineModel({ maxSteps: 2 });
     const messages: Message[] = [{ role: 'user', content: STATEMENT }];
     const first = await model.generate(request(EDITOR, messages));
-    messages.push({ role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', toolCallId: callOf(first).id, content: REPRO_BUGGY }] });
+    messages.push(
+      { role: 'assistant', content: first.content },
+      { role: 'user', content: [{ type: 'tool_result', toolCallId: callOf(first).id, content: REPRO_BUGGY }] },
+    );
     expect(callOf(await model.generate(request(EDITOR, messages))).name).toBe('submit');
   });
 });
@@ -165,13 +186,24 @@ describe('offline model: one step at a time', () => {
 describe('offline model: contract', () => {
   const HISTORIES: Array<[string, string[]]> = [
     ['repro', []],
-    ['trace', ['Traceback (most recent call last):\n  File "/testbed/calc/stats.py", line 6, in mean\nERR[1]\nEVOLVE_REPRO_END']],
+    [
+      'trace',
+      [
+        'Traceback (most recent call last):\n  File "/testbed/calc/stats.py", line 6, in mean\nERR[1]\nEVOLVE_REPRO_END',
+      ],
+    ],
     ['view', [REPRO_BUGGY, './calc/stats.py:3:def mean(values):', VIEW]],
     ['edited', [REPRO_BUGGY, './calc/stats.py:3:def mean(values):', VIEW, 'Edited.', REPRO_FIXED]],
   ];
 
   it('only ever calls the tools it is offered, under every tool set', async () => {
-    for (const names of [EDITOR, BASH_ONLY, SEARCH, ['bash', 'view', 'str_replace', 'run_tests', 'submit', 'write_notes'], ['view', 'run_tests', 'submit']]) {
+    for (const names of [
+      EDITOR,
+      BASH_ONLY,
+      SEARCH,
+      ['bash', 'view', 'str_replace', 'run_tests', 'submit', 'write_notes'],
+      ['view', 'run_tests', 'submit'],
+    ]) {
       for (const [, results] of HISTORIES) {
         const c = await conversation(names);
         const seen = [c.call.name];
@@ -200,9 +232,16 @@ describe('offline model: contract', () => {
     const firstEdit = async (seed: number) => {
       const model = createOfflineModel({ seed });
       const messages: Message[] = [{ role: 'user', content: STATEMENT }];
-      for (const result of [REPRO_BUGGY, './calc/stats.py:3:def mean(values):\n[exit code 0]', VIEW.replace('sum(values)', 'sum(values, 1 + 2 - 3)')]) {
+      for (const result of [
+        REPRO_BUGGY,
+        './calc/stats.py:3:def mean(values):\n[exit code 0]',
+        VIEW.replace('sum(values)', 'sum(values, 1 + 2 - 3)'),
+      ]) {
         const r = await model.generate(request(EDITOR, messages));
-        messages.push({ role: 'assistant', content: r.content }, { role: 'user', content: [{ type: 'tool_result', toolCallId: callOf(r).id, content: result }] });
+        messages.push(
+          { role: 'assistant', content: r.content },
+          { role: 'user', content: [{ type: 'tool_result', toolCallId: callOf(r).id, content: result }] },
+        );
       }
       return JSON.stringify(callOf(await model.generate(request(EDITOR, messages))).input);
     };
@@ -216,7 +255,9 @@ describe('offline model: contract', () => {
     await c.step(REPRO_BUGGY);
     await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
     const windowed = request(EDITOR, [c.messages[0] as Message]);
-    expect(callOf(await createOfflineModel().generate(windowed)).input).toMatchObject({ command: expect.stringContaining('/tmp/evolve_repro_') });
+    expect(callOf(await createOfflineModel().generate(windowed)).input).toMatchObject({
+      command: expect.stringContaining('/tmp/evolve_repro_'),
+    });
   });
 
   it('with a notes tool it writes the tried candidates into its notes, and pinned notes stop it retrying them', async () => {
@@ -226,7 +267,8 @@ describe('offline model: contract', () => {
     await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
     let call = await c.step(VIEW.replace('(len(values) + 1)', '(len(values) + 1) * 1'));
     const firstTry = JSON.stringify(call.input);
-    for (let i = 0; i < 12 && call.name !== 'write_notes'; i++) call = await c.step(call.name === 'str_replace' ? 'Edited.' : `EDIT_OK\n${REPRO_BUGGY}`);
+    for (let i = 0; i < 12 && call.name !== 'write_notes'; i++)
+      call = await c.step(call.name === 'str_replace' ? 'Edited.' : `EDIT_OK\n${REPRO_BUGGY}`);
     expect(call.name).toBe('write_notes');
     const text = (call.input as { text: string }).text;
     expect(text).toContain('offline-carry');
@@ -246,8 +288,14 @@ describe('offline model: contract', () => {
     const model = createOfflineModel();
     const plan = await model.generate({ ...request([], [{ role: 'user', content: STATEMENT }]), purpose: 'plan' });
     expect(plan.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining('Reproduce') });
-    const turns = c.messages.slice(1).map((m) => (m.role === 'assistant' ? m.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n') : '')).join('\n');
-    const folded = await model.generate({ ...request([], [{ role: 'user', content: `${STATEMENT}\n\n## Steps to fold in\n${turns}` }]), purpose: 'summarize' });
+    const turns = c.messages
+      .slice(1)
+      .map((m) => (m.role === 'assistant' ? m.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n') : ''))
+      .join('\n');
+    const folded = await model.generate({
+      ...request([], [{ role: 'user', content: `${STATEMENT}\n\n## Steps to fold in\n${turns}` }]),
+      purpose: 'summarize',
+    });
     const summary = folded.content[0]?.type === 'text' ? folded.content[0].text : '';
     expect(summary).toContain('offline-carry');
     // With the summary pinned and the turns gone, the same first candidate is not tried again.
@@ -256,6 +304,8 @@ describe('offline model: contract', () => {
     await again.step(REPRO_BUGGY);
     await again.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
     const edit = await again.step(VIEW);
-    expect((edit.input as { new_str?: string; command?: string }).new_str ?? (edit.input as { command: string }).command).not.toContain('return total / (len(values))\n');
+    expect(
+      (edit.input as { new_str?: string; command?: string }).new_str ?? (edit.input as { command: string }).command,
+    ).not.toContain('return total / (len(values))\n');
   });
 });

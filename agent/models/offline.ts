@@ -20,7 +20,11 @@ export const OFFLINE_MODEL_ID = 'offline';
 
 function num(params: Record<string, unknown>, key: string, fallback: number): number {
   const v = params[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback;
+  return typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : fallback;
 }
 
 function textOf(message: Message | undefined): string {
@@ -39,9 +43,11 @@ const PINNED = /\n\n## (Your plan|Your notes|Summary of earlier steps)\b/;
 function policyReply(request: ModelRequest): string {
   const text = request.messages.map(textOf).join('\n');
   if (request.purpose === 'plan') {
-    return '1. Reproduce the issue from the statement\'s examples.\n2. Localise: traceback frames, else the functions the statement names.\n3. View the code.\n4. Try small edits one at a time; keep what helps.\n5. Run the visible tests.\n6. Submit.';
+    return "1. Reproduce the issue from the statement's examples.\n2. Localise: traceback frames, else the functions the statement names.\n3. View the code.\n4. Try small edits one at a time; keep what helps.\n5. Run the visible tests.\n6. Submit.";
   }
-  const notes = [...text.matchAll(/^(?:Step \d+:\n)?(.*)\n<!--offline:/gm)].map((m) => (m[1] ?? '').trim()).filter((n) => n !== '');
+  const notes = [...text.matchAll(/^(?:Step \d+:\n)?(.*)\n<!--offline:/gm)]
+    .map((m) => (m[1] ?? '').trim())
+    .filter((n) => n !== '');
   return `Offline model, earlier steps:\n${notes.map((n) => `- ${n}`).join('\n')}\n${carryMarker(readCarry(text))}`;
 }
 
@@ -61,7 +67,8 @@ export class OfflineModel implements Model {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const tools = new Set(request.tools.map((t) => t.name));
-    if (tools.size === 0 || (request.purpose !== undefined && request.purpose !== 'agent')) return this.reply(policyReply(request));
+    if (tools.size === 0 || (request.purpose !== undefined && request.purpose !== 'agent'))
+      return this.reply(policyReply(request));
     // The task is the first user message; memory policies keep it (window keeps "last N turns plus the task").
     const task = textOf(request.messages.find((m) => m.role === 'user'));
     const statement = parseStatement(task.split(PINNED)[0] ?? task);

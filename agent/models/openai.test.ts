@@ -63,7 +63,9 @@ describe('openai adapter', () => {
         {
           role: 'assistant',
           content: 'Let me look.',
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"calc.py"}' } }],
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"calc.py"}' } },
+          ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: 'def add(a, b):\n    return a - b\n' },
       ],
@@ -187,7 +189,9 @@ describe('openai adapter', () => {
   });
 
   it('maps context_length_exceeded to context_overflow', async () => {
-    server.reply(openaiReply.error(400, "This model's maximum context length is 128000 tokens.", 'context_length_exceeded'));
+    server.reply(
+      openaiReply.error(400, "This model's maximum context length is 128000 tokens.", 'context_length_exceeded'),
+    );
     expect((await failure((await openai()).generate(firstRequest()))).kind).toBe('context_overflow');
   });
 
@@ -200,7 +204,9 @@ describe('openai adapter', () => {
 
   it('times out a slow server', async () => {
     server.reply({ ...openaiReply.text('late'), delayMs: 1_000 });
-    expect((await failure((await openai({ timeoutMs: 150, maxRetries: 0 })).generate(firstRequest()))).kind).toBe('timeout');
+    expect((await failure((await openai({ timeoutMs: 150, maxRetries: 0 })).generate(firstRequest()))).kind).toBe(
+      'timeout',
+    );
   });
 
   it('maps content_filter and refusals to the refusal stop reason', async () => {

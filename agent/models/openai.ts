@@ -8,7 +8,15 @@ import type {
 } from 'openai/resources/chat/completions/completions';
 import { classifyHttpFailure, classifyTransportFailure } from './http-errors.js';
 import { toolSchemaForWire } from './tool-schema.js';
-import type { AssistantPart, GenerateOptions, Message, Model, ModelRequest, ModelResponse, StopReason } from './types.js';
+import type {
+  AssistantPart,
+  GenerateOptions,
+  Message,
+  Model,
+  ModelRequest,
+  ModelResponse,
+  StopReason,
+} from './types.js';
 import { ModelError } from './types.js';
 
 // OpenAI Chat Completions adapter, for api.openai.com and any OpenAI-compatible server (vLLM, llama.cpp server,
@@ -73,7 +81,11 @@ export class OpenAIModel implements Model {
   }
 }
 
-export function toChatParams(request: ModelRequest, modelId: string, provider: 'openai' | 'openai-compatible'): ChatCompletionCreateParamsNonStreaming {
+export function toChatParams(
+  request: ModelRequest,
+  modelId: string,
+  provider: 'openai' | 'openai-compatible',
+): ChatCompletionCreateParamsNonStreaming {
   const messages: ChatCompletionMessageParam[] = [];
   if (request.system) messages.push({ role: 'system', content: request.system });
   for (const message of request.messages) messages.push(...toChatMessages(message));
@@ -83,7 +95,10 @@ export function toChatParams(request: ModelRequest, modelId: string, provider: '
   else params.max_tokens = request.maxTokens;
   if (request.tools.length > 0) {
     params.tools = request.tools.map(
-      (t): ChatCompletionTool => ({ type: 'function', function: { name: t.name, description: t.description, parameters: toolSchemaForWire(t.inputSchema) } }),
+      (t): ChatCompletionTool => ({
+        type: 'function',
+        function: { name: t.name, description: t.description, parameters: toolSchemaForWire(t.inputSchema) },
+      }),
     );
   }
   if (request.temperature !== undefined) params.temperature = request.temperature;
@@ -99,7 +114,11 @@ function toChatMessages(message: Message): ChatCompletionMessageParam[] {
     for (const part of message.content) {
       if (part.type === 'tool_result') {
         // The wire has no error flag; say it in the text so the model still knows.
-        out.push({ role: 'tool', tool_call_id: part.toolCallId, content: part.isError ? `[error] ${part.content}` : part.content });
+        out.push({
+          role: 'tool',
+          tool_call_id: part.toolCallId,
+          content: part.isError ? `[error] ${part.content}` : part.content,
+        });
       }
     }
     const text = message.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
@@ -109,10 +128,25 @@ function toChatMessages(message: Message): ChatCompletionMessageParam[] {
   const text = message.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
   const toolCalls: ChatCompletionMessageToolCall[] = message.content.flatMap((p) =>
     p.type === 'tool_call'
-      ? [{ id: p.id, type: 'function' as const, function: { name: p.name, arguments: typeof p.input === 'string' ? p.input : JSON.stringify(p.input ?? {}) } }]
+      ? [
+          {
+            id: p.id,
+            type: 'function' as const,
+            function: {
+              name: p.name,
+              arguments: typeof p.input === 'string' ? p.input : JSON.stringify(p.input ?? {}),
+            },
+          },
+        ]
       : [],
   );
-  return [{ role: 'assistant', content: text === '' ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) }];
+  return [
+    {
+      role: 'assistant',
+      content: text === '' ? null : text,
+      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    },
+  ];
 }
 
 const finishReasons: Record<string, StopReason> = {
@@ -132,7 +166,12 @@ export function fromChatCompletion(completion: ChatCompletion, where: string): M
   if (message.refusal) content.push({ type: 'text', text: message.refusal });
   for (const call of message.tool_calls ?? []) {
     if (call.type !== 'function') continue;
-    content.push({ type: 'tool_call', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
+    content.push({
+      type: 'tool_call',
+      id: call.id,
+      name: call.function.name,
+      input: parseArguments(call.function.arguments),
+    });
   }
   const hasToolCall = content.some((p) => p.type === 'tool_call');
   let stopReason = finishReasons[choice.finish_reason ?? ''] ?? 'other';

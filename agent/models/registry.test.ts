@@ -13,8 +13,14 @@ describe('parseModelName', () => {
   it.each([
     ['anthropic/claude-sonnet-4-5', { provider: 'anthropic', model: 'claude-sonnet-4-5' }],
     ['openai/gpt-4.1-mini', { provider: 'openai', model: 'gpt-4.1-mini' }],
-    ['openai-compatible/qwen2.5-coder@http://localhost:8000/v1', { provider: 'openai-compatible', model: 'qwen2.5-coder', baseURL: 'http://localhost:8000/v1' }],
-    ['openai-compatible/Qwen/Qwen2.5-Coder@fp8@https://gpu.lan/v1', { provider: 'openai-compatible', model: 'Qwen/Qwen2.5-Coder@fp8', baseURL: 'https://gpu.lan/v1' }],
+    [
+      'openai-compatible/qwen2.5-coder@http://localhost:8000/v1',
+      { provider: 'openai-compatible', model: 'qwen2.5-coder', baseURL: 'http://localhost:8000/v1' },
+    ],
+    [
+      'openai-compatible/Qwen/Qwen2.5-Coder@fp8@https://gpu.lan/v1',
+      { provider: 'openai-compatible', model: 'Qwen/Qwen2.5-Coder@fp8', baseURL: 'https://gpu.lan/v1' },
+    ],
     ['offline', { provider: 'offline' }],
     ['scripted', { provider: 'scripted' }],
     ['replay:runs/r1/trajectory.jsonl', { provider: 'replay', path: 'runs/r1/trajectory.jsonl' }],
@@ -52,11 +58,21 @@ describe('createModel', () => {
   });
 
   it('switches provider with one string and takes keys and base URLs from the given env only', async () => {
-    const env = { ANTHROPIC_API_KEY: 'sk-ant-x-1234567890', ANTHROPIC_BASE_URL: server.url, OPENAI_API_KEY: 'sk-oa-1234567890', OPENAI_BASE_URL: `${server.url}/v1` };
+    const env = {
+      ANTHROPIC_API_KEY: 'sk-ant-x-1234567890',
+      ANTHROPIC_BASE_URL: server.url,
+      OPENAI_API_KEY: 'sk-oa-1234567890',
+      OPENAI_BASE_URL: `${server.url}/v1`,
+    };
     server.reply(anthropicReply.text('from anthropic'), openaiReply.text('from openai'));
     const a = await createModel('anthropic/claude-haiku-4-5', { env });
     const o = await createModel('openai/gpt-4o', { env });
-    expect([a.provider, a.modelId, o.provider, o.modelId]).toEqual(['anthropic', 'claude-haiku-4-5', 'openai', 'gpt-4o']);
+    expect([a.provider, a.modelId, o.provider, o.modelId]).toEqual([
+      'anthropic',
+      'claude-haiku-4-5',
+      'openai',
+      'gpt-4o',
+    ]);
     expect((await a.generate(firstRequest())).content).toEqual([{ type: 'text', text: 'from anthropic' }]);
     expect((await o.generate(firstRequest())).content).toEqual([{ type: 'text', text: 'from openai' }]);
     expect(server.requests.map((r) => r.path)).toEqual(['/v1/messages', '/v1/chat/completions']);
@@ -64,7 +80,9 @@ describe('createModel', () => {
 
   it('sends OPENAI_COMPATIBLE_API_KEY when set', async () => {
     server.reply(openaiReply.text('hi'));
-    const m = await createModel(`openai-compatible/llama@${server.url}/v1`, { env: { OPENAI_COMPATIBLE_API_KEY: 'local-key-123456' } });
+    const m = await createModel(`openai-compatible/llama@${server.url}/v1`, {
+      env: { OPENAI_COMPATIBLE_API_KEY: 'local-key-123456' },
+    });
     await m.generate(firstRequest());
     expect(server.requests[0]!.headers.authorization).toBe('Bearer local-key-123456');
   });
@@ -90,10 +108,13 @@ describe('createModel', () => {
     const dir = mkdtempSync(join(tmpdir(), 'evolve-replay-'));
     const path = join(dir, 'trajectory.jsonl');
     const lines: string[] = [JSON.stringify({ type: 'task', id: 't1' })];
-    const recorded = createGateway(new ScriptedModel([toolCall('read_file', { path: 'calc.py' }, 'c1'), say('fixed')]), {
-      env: {},
-      sink: (e) => lines.push(JSON.stringify(e), JSON.stringify({ type: 'tool_call', name: 'read_file' })),
-    });
+    const recorded = createGateway(
+      new ScriptedModel([toolCall('read_file', { path: 'calc.py' }, 'c1'), say('fixed')]),
+      {
+        env: {},
+        sink: (e) => lines.push(JSON.stringify(e), JSON.stringify({ type: 'tool_call', name: 'read_file' })),
+      },
+    );
     const original = [await recorded.generate(firstRequest()), await recorded.generate(secondRequest('c1'))];
     writeFileSync(path, `${lines.join('\n')}\n`);
 
@@ -107,7 +128,10 @@ describe('createModel', () => {
     const dir = mkdtempSync(join(tmpdir(), 'evolve-replay-'));
     const path = join(dir, 'trajectory.jsonl');
     const lines: string[] = [];
-    const recorded = createGateway(new ScriptedModel([new ModelError('context_overflow', 'too long', 400)]), { env: {}, sink: (e) => lines.push(JSON.stringify(e)) });
+    const recorded = createGateway(new ScriptedModel([new ModelError('context_overflow', 'too long', 400)]), {
+      env: {},
+      sink: (e) => lines.push(JSON.stringify(e)),
+    });
     await recorded.generate(firstRequest()).catch(() => undefined);
     writeFileSync(path, lines.join('\n'));
     const replay = await createModel(`replay:${path}`);
@@ -115,9 +139,14 @@ describe('createModel', () => {
   });
 
   it('names a missing or damaged trajectory', async () => {
-    await expect(createModel('replay:/nonexistent/trajectory.jsonl')).rejects.toMatchObject({ kind: 'not_found', hint: expect.stringMatching(/trajectory/) });
+    await expect(createModel('replay:/nonexistent/trajectory.jsonl')).rejects.toMatchObject({
+      kind: 'not_found',
+      hint: expect.stringMatching(/trajectory/),
+    });
     const dir = mkdtempSync(join(tmpdir(), 'evolve-replay-'));
     writeFileSync(join(dir, 't.jsonl'), '{"type":"model_call","seq":1}\n');
-    await expect(createModel(`replay:${join(dir, 't.jsonl')}`)).rejects.toThrow(/line 1 is not a valid model_call event/);
+    await expect(createModel(`replay:${join(dir, 't.jsonl')}`)).rejects.toThrow(
+      /line 1 is not a valid model_call event/,
+    );
   });
 });

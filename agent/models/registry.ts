@@ -44,7 +44,10 @@ export function parseModelName(name: string): ModelName {
     if (provider === 'openai-compatible') {
       // Model ids may contain "@" or "/" (e.g. Qwen/Qwen2.5-Coder@fp8); the URL starts at the "@http".
       const at = rest.search(/@https?:\/\//);
-      if (at < 0) throw new ModelNameError(`model "${name}": openai-compatible needs a base URL, as openai-compatible/<model>@http://host:port/v1`);
+      if (at < 0)
+        throw new ModelNameError(
+          `model "${name}": openai-compatible needs a base URL, as openai-compatible/<model>@http://host:port/v1`,
+        );
       raw = { provider, model: rest.slice(0, at), baseURL: rest.slice(at + 1) };
     } else raw = { provider, model: rest };
   }
@@ -53,9 +56,13 @@ export function parseModelName(name: string): ModelName {
   const issue = parsed.error.issues[0];
   const part = issue?.path[0];
   if (part === 'provider') {
-    throw new ModelNameError(`model "${name}": unknown provider "${raw.provider}" (known: anthropic, openai, openai-compatible, offline, scripted, replay)`);
+    throw new ModelNameError(
+      `model "${name}": unknown provider "${raw.provider}" (known: anthropic, openai, openai-compatible, offline, scripted, replay)`,
+    );
   }
-  throw new ModelNameError(`model "${name}": ${issue?.message ?? 'invalid'}${part === 'model' || part === 'baseURL' ? ` (got "${raw[part]}")` : ''}`);
+  throw new ModelNameError(
+    `model "${name}": ${issue?.message ?? 'invalid'}${part === 'model' || part === 'baseURL' ? ` (got "${raw[part]}")` : ''}`,
+  );
 }
 
 export interface CreateModelOptions {
@@ -78,7 +85,10 @@ export interface CreateModelOptions {
 export async function createModel(name: string, options: CreateModelOptions = {}): Promise<Model> {
   const parsed = parseModelName(name);
   const env = options.env ?? process.env;
-  const policy: Partial<RetryPolicy> = { ...options.retry, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+  const policy: Partial<RetryPolicy> = {
+    ...options.retry,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
   if (options.maxRetries !== undefined) policy.maxRetries = options.maxRetries;
   const withRetries = (model: Model) => new RetryingModel(model, policy, options.retryDeps);
   const timeoutMs = policy.timeoutMs;

@@ -30,8 +30,10 @@ export class ReplayModel implements Model {
       );
     }
     this.next++;
-    if (call.error) throw new ModelError(call.error.kind as ModelErrorKind, call.error.message, call.error.status, false);
-    if (!call.response) throw new ModelError('bad_request', `replay of ${this.source}: call #${call.seq} has neither response nor error`);
+    if (call.error)
+      throw new ModelError(call.error.kind as ModelErrorKind, call.error.message, call.error.status, false);
+    if (!call.response)
+      throw new ModelError('bad_request', `replay of ${this.source}: call #${call.seq} has neither response nor error`);
     return structuredClone(call.response);
   }
 
@@ -46,9 +48,15 @@ export function readModelCalls(path: string): ModelCallEvent[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ModelError('not_found', `replay: cannot read trajectory ${path}: ${(error as Error).message}`, undefined, false, {
-      hint: 'Give the path of a trajectory.jsonl written by an earlier run, e.g. replay:runs/<run>/trajectory.jsonl.',
-    });
+    throw new ModelError(
+      'not_found',
+      `replay: cannot read trajectory ${path}: ${(error as Error).message}`,
+      undefined,
+      false,
+      {
+        hint: 'Give the path of a trajectory.jsonl written by an earlier run, e.g. replay:runs/<run>/trajectory.jsonl.',
+      },
+    );
   }
   const calls: ModelCallEvent[] = [];
   text.split('\n').forEach((line, index) => {
@@ -57,14 +65,22 @@ export function readModelCalls(path: string): ModelCallEvent[] {
     try {
       value = JSON.parse(line);
     } catch {
-      throw new ModelError('bad_request', `replay: ${path} line ${index + 1} is not JSON`, undefined, false, { hint: 'The trajectory file is damaged.' });
+      throw new ModelError('bad_request', `replay: ${path} line ${index + 1} is not JSON`, undefined, false, {
+        hint: 'The trajectory file is damaged.',
+      });
     }
     if ((value as { type?: unknown })?.type !== 'model_call') return;
     const parsed = ModelCallEventSchema.safeParse(value);
     if (!parsed.success) {
-      throw new ModelError('bad_request', `replay: ${path} line ${index + 1} is not a valid model_call event: ${parsed.error.issues[0]?.message}`, undefined, false, {
-        hint: 'The trajectory was written by an incompatible version of evolve.',
-      });
+      throw new ModelError(
+        'bad_request',
+        `replay: ${path} line ${index + 1} is not a valid model_call event: ${parsed.error.issues[0]?.message}`,
+        undefined,
+        false,
+        {
+          hint: 'The trajectory was written by an incompatible version of evolve.',
+        },
+      );
     }
     calls.push(parsed.data);
   });

@@ -54,7 +54,11 @@ describe('classifyHttpFailure', () => {
 
 describe('RetryingModel', () => {
   it('retries retryable errors with growing delays, reports them, then succeeds', async () => {
-    const inner = new ScriptedModel([new ModelError('server', 'a', 500, true), new ModelError('overloaded', 'b', 529, true), say('ok')]);
+    const inner = new ScriptedModel([
+      new ModelError('server', 'a', 500, true),
+      new ModelError('overloaded', 'b', 529, true),
+      say('ok'),
+    ]);
     const { slept, deps } = recordingSleep();
     const notices: RetryNotice[] = [];
     const model = new RetryingModel(inner, { baseDelayMs: 100 }, deps);
@@ -103,7 +107,10 @@ describe('RetryingModel', () => {
     const model = new RetryingModel(inner, { baseDelayMs: 10_000 });
     setTimeout(() => controller.abort(), 20);
     const started = Date.now();
-    await expect(model.generate(firstRequest(), { signal: controller.signal })).rejects.toMatchObject({ kind: 'timeout', retryable: false });
+    await expect(model.generate(firstRequest(), { signal: controller.signal })).rejects.toMatchObject({
+      kind: 'timeout',
+      retryable: false,
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -29,7 +29,12 @@ export interface RetryDeps {
 }
 
 /** Exponential with "equal jitter": half the step is fixed, half random, so delays never collapse to 0. */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number, retryAfterMs?: number): number {
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number,
+  retryAfterMs?: number,
+): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxRetryAfterMs);
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(step / 2 + (random() * step) / 2);
@@ -78,9 +83,15 @@ export class RetryingModel implements Model {
       return await this.inner.generate(request, { ...options, signal });
     } catch (error) {
       if (deadline.signal.aborted) {
-        throw new ModelError('timeout', `${this.provider}/${this.modelId}: no response within ${this.policy.timeoutMs} ms`, undefined, true, {
-          cause: error,
-        });
+        throw new ModelError(
+          'timeout',
+          `${this.provider}/${this.modelId}: no response within ${this.policy.timeoutMs} ms`,
+          undefined,
+          true,
+          {
+            cause: error,
+          },
+        );
       }
       if (options.signal?.aborted) throw cancelled(this);
       throw error;
@@ -91,7 +102,12 @@ export class RetryingModel implements Model {
 }
 
 function cancelled(model: Model): ModelError {
-  return new ModelError('timeout', `${model.provider}/${model.modelId}: call cancelled by the caller`, undefined, false);
+  return new ModelError(
+    'timeout',
+    `${model.provider}/${model.modelId}: call cancelled by the caller`,
+    undefined,
+    false,
+  );
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -22,7 +22,10 @@ export class ScriptedModel implements Model {
     const entry = this.script[index];
     if (entry === undefined) {
       const last = request.messages.at(-1);
-      throw new ModelError('script_exhausted', `scripted model: no more responses (had ${this.script.length}), got request #${index + 1} ending with ${JSON.stringify(last).slice(0, 300)}`);
+      throw new ModelError(
+        'script_exhausted',
+        `scripted model: no more responses (had ${this.script.length}), got request #${index + 1} ending with ${JSON.stringify(last).slice(0, 300)}`,
+      );
     }
     const step = typeof entry === 'function' ? entry(request, index) : entry;
     if (step instanceof Error) throw step;

@@ -22,10 +22,18 @@ describe('policy registry', () => {
         expect(info.description.length).toBeGreaterThan(10);
         expect(info.params.parse({})).toEqual(info.defaults);
         const parsed = info.paramSteps.map((step) => info.params.parse(step));
-        if (parsed.length > 0) expect(parsed.some((p) => JSON.stringify(p) !== JSON.stringify(info.defaults)), `${slot}/${info.name}`).toBe(true);
+        if (parsed.length > 0)
+          expect(
+            parsed.some((p) => JSON.stringify(p) !== JSON.stringify(info.defaults)),
+            `${slot}/${info.name}`,
+          ).toBe(true);
       }
     }
-    expect(listPolicies('memory').find((p) => p.name === 'window')!.paramSteps).toEqual([{ turns: 4 }, { turns: 8 }, { turns: 16 }]);
+    expect(listPolicies('memory').find((p) => p.name === 'window')!.paramSteps).toEqual([
+      { turns: 4 },
+      { turns: 8 },
+      { turns: 16 },
+    ]);
   });
 
   it('resolves a genome, filling in default params', () => {
@@ -57,8 +65,17 @@ describe('policy registry', () => {
   });
 
   it('accepts the baseline genome shipped as experiments/exp-01', () => {
-    const genome = Genome.parse(JSON.parse(readFileSync(new URL('../../experiments/exp-01/genome.json', import.meta.url), 'utf8')));
-    expect(genome).toMatchObject({ model: 'offline', planning: { name: 'none' }, tools: { name: 'editor' }, memory: { name: 'full' }, prompt: { name: 'detailed' }, budgets: { steps: 30, wallClockSec: 600 } });
+    const genome = Genome.parse(
+      JSON.parse(readFileSync(new URL('../../experiments/exp-01/genome.json', import.meta.url), 'utf8')),
+    );
+    expect(genome).toMatchObject({
+      model: 'offline',
+      planning: { name: 'none' },
+      tools: { name: 'editor' },
+      memory: { name: 'full' },
+      prompt: { name: 'detailed' },
+      budgets: { steps: 30, wallClockSec: 600 },
+    });
     expect(() => resolvePolicies(genome)).not.toThrow();
   });
 });

@@ -42,7 +42,14 @@ interface Entry<S extends PolicySlot> {
   create(params: any, task: AgentTaskView): SlotInstances[S]; // eslint-disable-line @typescript-eslint/no-explicit-any -- params were parsed by info.params
 }
 
-function entry<S extends PolicySlot>(slot: S, name: string, description: string, mod: { params: z.ZodType; create: (p: any, task: AgentTaskView) => SlotInstances[S] }, paramSteps: Array<Record<string, unknown>> = []): Entry<S> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function entry<S extends PolicySlot>(
+  slot: S,
+  name: string,
+  description: string,
+  mod: { params: z.ZodType; create: (p: any, task: AgentTaskView) => SlotInstances[S] },
+  paramSteps: Array<Record<string, unknown>> = [],
+): Entry<S> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const defaults = mod.params.parse({}) as Record<string, unknown>;
   return { info: { slot, name, description, params: mod.params, defaults, paramSteps }, create: mod.create };
 }
@@ -53,22 +60,51 @@ const REGISTRY: { [S in PolicySlot]: Array<Entry<S>> } = {
   planning: [
     entry('planning', 'none', 'No explicit plan: act from the first step.', nonePlanning),
     entry('planning', 'plan-first', 'Write a numbered plan before acting; it stays in context.', planFirst),
-    entry('planning', 'replan', 'Plan first, then revise the plan every N steps and after a failed test run.', replan, [{ everySteps: 5 }, { everySteps: 20 }, { onTestFailure: false }]),
+    entry('planning', 'replan', 'Plan first, then revise the plan every N steps and after a failed test run.', replan, [
+      { everySteps: 5 },
+      { everySteps: 20 },
+      { onTestFailure: false },
+    ]),
   ],
   tools: [
-    entry('tools', 'bash-only', 'A single bash tool (plus run_tests and submit), like minimal agents.', bashOnly, commandParamSteps),
+    entry(
+      'tools',
+      'bash-only',
+      'A single bash tool (plus run_tests and submit), like minimal agents.',
+      bashOnly,
+      commandParamSteps,
+    ),
     entry('tools', 'editor', 'File tools view/create/str_replace/insert plus bash.', editorTools, commandParamSteps),
-    entry('tools', 'search', 'Editor tools plus find and grep with bounded output.', searchTools, [...commandParamSteps, { maxMatches: 20 }, { maxMatches: 100 }]),
+    entry('tools', 'search', 'Editor tools plus find and grep with bounded output.', searchTools, [
+      ...commandParamSteps,
+      { maxMatches: 20 },
+      { maxMatches: 100 },
+    ]),
   ],
   memory: [
     entry('memory', 'full', 'Whole history verbatim; context grows every step.', fullMemory),
     entry('memory', 'window', 'Task plus the last N turns.', windowMemory, [{ turns: 4 }, { turns: 8 }, { turns: 16 }]),
-    entry('memory', 'summarize', 'Last turns verbatim, older turns folded into a model-written running summary.', summarizeMemory, [{ keepTurns: 4 }, { keepTurns: 10 }, { foldBatch: 8 }]),
-    entry('memory', 'notes', 'A write_notes scratchpad kept in context, plus the last N turns.', notesMemory, [{ keepTurns: 5 }, { keepTurns: 20 }]),
+    entry(
+      'memory',
+      'summarize',
+      'Last turns verbatim, older turns folded into a model-written running summary.',
+      summarizeMemory,
+      [{ keepTurns: 4 }, { keepTurns: 10 }, { foldBatch: 8 }],
+    ),
+    entry('memory', 'notes', 'A write_notes scratchpad kept in context, plus the last N turns.', notesMemory, [
+      { keepTurns: 5 },
+      { keepTurns: 20 },
+    ]),
   ],
   prompt: [
     entry('prompt', 'terse', 'A short system prompt and the task.', tersePrompt, promptSteps),
-    entry('prompt', 'detailed', 'A step-by-step working method: explore, reproduce, fix, check, submit.', detailedPrompt, promptSteps),
+    entry(
+      'prompt',
+      'detailed',
+      'A step-by-step working method: explore, reproduce, fix, check, submit.',
+      detailedPrompt,
+      promptSteps,
+    ),
     entry('prompt', 'example', 'The working method shown as a worked example.', examplePrompt, promptSteps),
   ],
 };
@@ -105,14 +141,25 @@ export function resolvePolicies(genome: Genome): ResolvedPolicies {
     const found = (REGISTRY[slot] as Array<Entry<PolicySlot>>).find((e) => e.info.name === choice.name);
     if (!found) {
       const known = REGISTRY[slot].map((e) => e.info.name).join(', ');
-      throw new PolicyError(slot, choice.name, undefined, `genome.${slot}: unknown policy "${choice.name}" (known: ${known})`);
+      throw new PolicyError(
+        slot,
+        choice.name,
+        undefined,
+        `genome.${slot}: unknown policy "${choice.name}" (known: ${known})`,
+      );
     }
     const parsed = found.info.params.safeParse(choice.params ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue?.path.join('.') || undefined;
-      const what = issue?.code === 'unrecognized_keys' ? 'is not a parameter of this policy' : issue?.message ?? 'invalid';
-      throw new PolicyError(slot, choice.name, field, `genome.${slot} (${choice.name}): params.${field ?? ''} ${what}; defaults: ${JSON.stringify(found.info.defaults)}`);
+      const what =
+        issue?.code === 'unrecognized_keys' ? 'is not a parameter of this policy' : (issue?.message ?? 'invalid');
+      throw new PolicyError(
+        slot,
+        choice.name,
+        field,
+        `genome.${slot} (${choice.name}): params.${field ?? ''} ${what}; defaults: ${JSON.stringify(found.info.defaults)}`,
+      );
     }
     resolved[slot] = { info: found.info, params: parsed.data as Record<string, unknown> };
   }

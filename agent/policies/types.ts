@@ -41,7 +41,10 @@ export interface AgentServices {
    * A model call outside the main step (plan, summarize). It counts toward usage and limits and is recorded;
    * `tools` defaults to none, `system` to the agent's system prompt.
    */
-  callModel(purpose: string, request: { messages: Message[]; system?: string; withTools?: boolean; maxTokens?: number }): Promise<ModelResponse>;
+  callModel(
+    purpose: string,
+    request: { messages: Message[]; system?: string; withTools?: boolean; maxTokens?: number },
+  ): Promise<ModelResponse>;
   record(event: TrajectoryEventInput): void;
 }
 

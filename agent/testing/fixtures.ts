@@ -31,7 +31,10 @@ export interface PolicyAwareScript {
 }
 
 /** Agent calls get `actions` in order; plan and summarize calls get `policyReply(purpose, n)`. */
-export function policyAwareModel(actions: ScriptedStep[], policyReply: (purpose: string, n: number) => ScriptedStep = (p, n) => say(`${p} #${n}`)): PolicyAwareScript {
+export function policyAwareModel(
+  actions: ScriptedStep[],
+  policyReply: (purpose: string, n: number) => ScriptedStep = (p, n) => say(`${p} #${n}`),
+): PolicyAwareScript {
   let agentIndex = 0;
   const policyCounts = new Map<string, number>();
   const entry = (request: ModelRequest): ScriptedStep => {

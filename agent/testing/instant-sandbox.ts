@@ -13,7 +13,8 @@ export class InstantSandbox implements Sandbox {
 
   async exec(command: string): Promise<ExecResult> {
     this.commands += 1;
-    if (command.startsWith('if [ -d ')) return { exitCode: 0, output: 'file\n', timedOut: false, truncated: false, durationMs: 0 };
+    if (command.startsWith('if [ -d '))
+      return { exitCode: 0, output: 'file\n', timedOut: false, truncated: false, durationMs: 0 };
     return { exitCode: 0, output: this.output(command), timedOut: false, truncated: false, durationMs: 0 };
   }
   async writeFile(path: string, content: string | Uint8Array): Promise<void> {

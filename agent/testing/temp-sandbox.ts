@@ -24,7 +24,8 @@ export class TempDirSandbox implements Sandbox {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), content);
     }
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
     git('init', '-q');
     git('add', '-A');
     git('commit', '-q', '--allow-empty', '-m', 'base');
@@ -34,7 +35,11 @@ export class TempDirSandbox implements Sandbox {
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const started = Date.now();
     return new Promise((resolve) => {
-      const child = spawn('bash', ['-c', command], { cwd: options.cwd ?? this.workdir, env: { ...process.env, ...options.env }, detached: true });
+      const child = spawn('bash', ['-c', command], {
+        cwd: options.cwd ?? this.workdir,
+        env: { ...process.env, ...options.env },
+        detached: true,
+      });
       let output = '';
       let truncated = false;
       let timedOut = false;

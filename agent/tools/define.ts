@@ -80,8 +80,10 @@ export function renderZodError(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const name = issue.path.join('.');
-      if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `argument \`${name}\` is required`;
-      if (issue.code === 'unrecognized_keys') return `unknown argument(s) ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
+      if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message))
+        return `argument \`${name}\` is required`;
+      if (issue.code === 'unrecognized_keys')
+        return `unknown argument(s) ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
       const what = issue.message.replace(/^Invalid input: /, '');
       return name ? `argument \`${name}\`: ${what}` : what;
     })

@@ -19,17 +19,27 @@ export interface CommandLimits {
 }
 
 /** Runs a command with the toolset's timeout (never past the run's deadline) and an output cap. */
-export async function runCommand(ctx: ToolContext, command: string, limits: CommandLimits, timeoutSec = limits.timeoutSec): Promise<ExecResult> {
+export async function runCommand(
+  ctx: ToolContext,
+  command: string,
+  limits: CommandLimits,
+  timeoutSec = limits.timeoutSec,
+): Promise<ExecResult> {
   const timeoutMs = Math.max(1, Math.min(timeoutSec * 1000, ctx.remainingMs()));
   // Cap in the sandbox generously: truncation to what the model reads happens here, head + tail.
-  return ctx.sandbox.exec(command, { cwd: ctx.task.workdir, timeoutMs, outputCapBytes: Math.max(limits.maxOutputChars * 4, 64_000) });
+  return ctx.sandbox.exec(command, {
+    cwd: ctx.task.workdir,
+    timeoutMs,
+    outputCapBytes: Math.max(limits.maxOutputChars * 4, 64_000),
+  });
 }
 
 /** Turns a command result into what the model reads. */
 export function commandObservation(result: ExecResult, limits: CommandLimits, timeoutSec: number): ToolResult {
   const cut = truncateMiddle(result.output, limits.maxOutputChars);
   const notes: string[] = [];
-  if (result.timedOut) notes.push(`[command timed out after ${timeoutSec}s and was killed; run something shorter or in the background]`);
+  if (result.timedOut)
+    notes.push(`[command timed out after ${timeoutSec}s and was killed; run something shorter or in the background]`);
   notes.push(`[exit code ${result.exitCode}]`);
   const body = cut.text.length > 0 ? `${cut.text}${cut.text.endsWith('\n') ? '' : '\n'}` : '';
   return {

@@ -15,7 +15,11 @@ beforeAll(async () => {
     'pkg/other.py': 'X = 1\nX = 1\n',
     'tests/test_slug.py': 'from pkg.slug import slugify\n',
   });
-  ctx = { sandbox, task: testTask(sandbox.workdir, { visibleTestCommand: 'echo 2 passed; exit 1' }), remainingMs: () => 600_000 };
+  ctx = {
+    sandbox,
+    task: testTask(sandbox.workdir, { visibleTestCommand: 'echo 2 passed; exit 1' }),
+    remainingMs: () => 600_000,
+  };
 });
 afterAll(async () => sandbox.dispose());
 
@@ -31,8 +35,26 @@ describe('toolsets', () => {
   it('have the fixed tool names; run_tests only with a visible test command; submit always', () => {
     const names = (list: Tool[]) => list.map((t) => t.id);
     expect(names(bashOnly(defaults, ctx.task))).toEqual(['bash', 'run_tests', 'submit']);
-    expect(names(editor(defaults, ctx.task))).toEqual(['bash', 'view', 'create', 'str_replace', 'insert', 'run_tests', 'submit']);
-    expect(names(search(defaults, ctx.task))).toEqual(['bash', 'view', 'create', 'str_replace', 'insert', 'find', 'grep', 'run_tests', 'submit']);
+    expect(names(editor(defaults, ctx.task))).toEqual([
+      'bash',
+      'view',
+      'create',
+      'str_replace',
+      'insert',
+      'run_tests',
+      'submit',
+    ]);
+    expect(names(search(defaults, ctx.task))).toEqual([
+      'bash',
+      'view',
+      'create',
+      'str_replace',
+      'insert',
+      'find',
+      'grep',
+      'run_tests',
+      'submit',
+    ]);
     expect(names(bashOnly(defaults, { ...ctx.task, visibleTestCommand: undefined }))).toEqual(['bash', 'submit']);
   });
 
@@ -50,17 +72,28 @@ describe('toolsets', () => {
     expect(props('grep')).toEqual(['pattern', 'path', 'include']);
     expect(props('run_tests')).toEqual([]);
     expect(props('submit')).toEqual([]);
-    expect(schemas.view).toMatchObject({ type: 'object', properties: { path: { type: 'string' } }, required: ['path'] });
+    expect(schemas.view).toMatchObject({
+      type: 'object',
+      properties: { path: { type: 'string' } },
+      required: ['path'],
+    });
     expect(schemas.view).not.toHaveProperty('$schema');
   });
 });
 
 describe('file tools', () => {
   it('view shows numbered lines and ranges; a directory is listed; a missing file is an error result', async () => {
-    expect((await call('view', { path: 'pkg/slug.py' })).output).toBe('     1\tdef slugify(text):\n     2\t    return text.lower().replace(" ", "-")');
-    expect((await call('view', { path: 'pkg/slug.py', start_line: 2, end_line: 2 })).output).toMatch(/^\s+2\t {4}return/);
+    expect((await call('view', { path: 'pkg/slug.py' })).output).toBe(
+      '     1\tdef slugify(text):\n     2\t    return text.lower().replace(" ", "-")',
+    );
+    expect((await call('view', { path: 'pkg/slug.py', start_line: 2, end_line: 2 })).output).toMatch(
+      /^\s+2\t {4}return/,
+    );
     expect((await call('view', { path: 'pkg' })).output).toContain('pkg/other.py');
-    expect(await call('view', { path: 'nope.py' })).toMatchObject({ isError: true, output: expect.stringContaining('does not exist') });
+    expect(await call('view', { path: 'nope.py' })).toMatchObject({
+      isError: true,
+      output: expect.stringContaining('does not exist'),
+    });
   });
 
   it('create writes a file (with parent dirs); str_replace edits a unique match; insert adds lines', async () => {
@@ -74,8 +107,14 @@ describe('file tools', () => {
   });
 
   it('str_replace refuses a missing or ambiguous old_str without changing the file', async () => {
-    expect(await call('str_replace', { path: 'pkg/other.py', old_str: 'X = 1', new_str: 'X = 2' })).toMatchObject({ isError: true, output: expect.stringContaining('occurs 2 times') });
-    expect(await call('str_replace', { path: 'pkg/other.py', old_str: 'Y', new_str: 'Z' })).toMatchObject({ isError: true, output: expect.stringContaining('not found') });
+    expect(await call('str_replace', { path: 'pkg/other.py', old_str: 'X = 1', new_str: 'X = 2' })).toMatchObject({
+      isError: true,
+      output: expect.stringContaining('occurs 2 times'),
+    });
+    expect(await call('str_replace', { path: 'pkg/other.py', old_str: 'Y', new_str: 'Z' })).toMatchObject({
+      isError: true,
+      output: expect.stringContaining('not found'),
+    });
     expect(await sandbox.readFile(`${sandbox.workdir}/pkg/other.py`)).toBe('X = 1\nX = 1\n');
   });
 
@@ -101,7 +140,10 @@ describe('search tools', () => {
 
 describe('commands', () => {
   it('bash reports the exit code; run_tests runs the visible test command', async () => {
-    expect(await call('bash', { command: 'echo hi; exit 4' })).toMatchObject({ exitCode: 4, output: 'hi\n[exit code 4]' });
+    expect(await call('bash', { command: 'echo hi; exit 4' })).toMatchObject({
+      exitCode: 4,
+      output: 'hi\n[exit code 4]',
+    });
     expect(await call('run_tests', {})).toMatchObject({ exitCode: 1, output: expect.stringContaining('2 passed') });
   });
 
@@ -117,7 +159,9 @@ describe('commands', () => {
 
   it('a command never gets more time than the run has left', async () => {
     const started = Date.now();
-    const r = await tools().get('bash')!.run({ command: 'sleep 5' }, { ...ctx, remainingMs: () => 300 });
+    const r = await tools()
+      .get('bash')!
+      .run({ command: 'sleep 5' }, { ...ctx, remainingMs: () => 300 });
     expect(r.kind === 'ok' && r.result.timedOut).toBe(true);
     expect(Date.now() - started).toBeLessThan(3000);
   });

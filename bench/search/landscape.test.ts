@@ -20,7 +20,9 @@ describe('bench/search landscape', () => {
       const land = makeLandscape({ seed });
       expect(genomeHash(land.path[0]!)).toBe(genomeHash(land.root));
       for (let i = 1; i < land.path.length; i++) {
-        expect(oneChangeCandidates(land.path[i - 1]!).map((p) => genomeHash(p.genome))).toContain(genomeHash(land.path[i]!));
+        expect(oneChangeCandidates(land.path[i - 1]!).map((p) => genomeHash(p.genome))).toContain(
+          genomeHash(land.path[i]!),
+        );
         expect(land.trueScore(land.path[i]!)).toBeGreaterThan(land.trueScore(land.path[i - 1]!));
       }
       const best = land.probabilities(land.target);
@@ -52,7 +54,16 @@ describe('bench/search landscape', () => {
 
   it('runs a whole search deterministically for a seed', () => {
     const land = makeLandscape({ seed: 3 });
-    const settings = { select: 'champion', rule: 'paired-significant', margin: 0, children: 3, repeats: 1, generations: 10, horizon: 10, evidenceRounds: 2 } as const;
+    const settings = {
+      select: 'champion',
+      rule: 'paired-significant',
+      margin: 0,
+      children: 3,
+      repeats: 1,
+      generations: 10,
+      horizon: 10,
+      evidenceRounds: 2,
+    } as const;
     const first = runSearch(land, settings, 3);
     expect(runSearch(makeLandscape({ seed: 3 }), settings, 3)).toEqual(first);
     expect(first.evals).toBeGreaterThan(0);
@@ -60,7 +71,15 @@ describe('bench/search landscape', () => {
   });
 
   it('asks lineage/more-evidence for extra rounds, as decideGeneration does, and runs none with evidenceRounds 0', () => {
-    const settings = { select: 'champion', rule: 'paired-significant', margin: 0, children: 3, repeats: 1, generations: 30, horizon: 30 } as const;
+    const settings = {
+      select: 'champion',
+      rule: 'paired-significant',
+      margin: 0,
+      children: 3,
+      repeats: 1,
+      generations: 30,
+      horizon: 30,
+    } as const;
     const on = runSearch(makeLandscape({ seed: 3 }), { ...settings, evidenceRounds: 2 }, 3);
     const off = runSearch(makeLandscape({ seed: 3 }), { ...settings, evidenceRounds: 0 }, 3);
     expect(on.evidenceGenerations).toBeGreaterThan(0);

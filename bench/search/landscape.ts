@@ -79,7 +79,12 @@ export function makeLandscape(o: LandscapeOptions): Landscape {
   const heldout = o.heldoutTasks ?? 10;
   for (let i = 0; i < train + heldout; i++) {
     // Difficulty spread: some tasks nearly always solved, some nearly never, as on real suites.
-    tasks.push({ id: `sim-${String(i).padStart(3, '0')}`, tag: TAGS[Math.floor(rand() * TAGS.length)]!, split: i < train ? 'train' : 'heldout', base: 0.9 + 1.3 * normal(rand) });
+    tasks.push({
+      id: `sim-${String(i).padStart(3, '0')}`,
+      tag: TAGS[Math.floor(rand() * TAGS.length)]!,
+      split: i < train ? 'train' : 'heldout',
+      base: 0.9 + 1.3 * normal(rand),
+    });
   }
 
   // The target: a walk of one-change steps, each changing a part not changed yet.
@@ -108,7 +113,8 @@ export function makeLandscape(o: LandscapeOptions): Landscape {
     return size * tagFactor * (choice.name === want.name ? 0.5 : 1);
   }
   const stepsPenalty = (steps: number, tag: string) =>
-    (0.35 * Math.abs(Math.log(steps / target.budgets.steps))) / Math.log(1.5) * (0.25 + 1.5 * uniform(seed, `tag steps ${tag}`));
+    ((0.35 * Math.abs(Math.log(steps / target.budgets.steps))) / Math.log(1.5)) *
+    (0.25 + 1.5 * uniform(seed, `tag steps ${tag}`));
 
   const cache = new Map<string, Float64Array>();
   const byObject = new WeakMap<Genome, Float64Array>();
@@ -119,7 +125,11 @@ export function makeLandscape(o: LandscapeOptions): Landscape {
     let p = cache.get(h);
     if (!p) {
       const keys = POLICY_SLOTS.map((s) => [s, choiceKey(g, s)] as const);
-      p = Float64Array.from(tasks, (t) => sigmoid(t.base - keys.reduce((sum, [s, k]) => sum + penalty(s, k, t.tag), 0) - stepsPenalty(g.budgets.steps, t.tag)));
+      p = Float64Array.from(tasks, (t) =>
+        sigmoid(
+          t.base - keys.reduce((sum, [s, k]) => sum + penalty(s, k, t.tag), 0) - stepsPenalty(g.budgets.steps, t.tag),
+        ),
+      );
       cache.set(h, p);
     }
     byObject.set(g, p);
@@ -129,7 +139,14 @@ export function makeLandscape(o: LandscapeOptions): Landscape {
   const costs = new WeakMap<Genome, number>();
   const costPerRun = (g: Genome) => {
     let c = costs.get(g);
-    if (c === undefined) costs.set(g, (c = 0.01 * Math.sqrt(g.budgets.steps / 30) * POLICY_SLOTS.reduce((m, s) => m * (0.8 + 0.45 * uniform(seed, `cost ${choiceKey(g, s).key}`)), 1)));
+    if (c === undefined)
+      costs.set(
+        g,
+        (c =
+          0.01 *
+          Math.sqrt(g.budgets.steps / 30) *
+          POLICY_SLOTS.reduce((m, s) => m * (0.8 + 0.45 * uniform(seed, `cost ${choiceKey(g, s).key}`)), 1)),
+      );
     return c;
   };
   return { seed, tasks, root, target, path, probabilities, trueScore, costPerRun };

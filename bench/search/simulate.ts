@@ -82,7 +82,21 @@ function proposeCached(parent: Genome, parentHash: string, tried: Set<string>, k
 
 export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): SearchOutcome {
   const exps = new Map<string, SimExperiment>();
-  const add = (id: string, parent: string | null, genome: Genome) => exps.set(id, { id, hash: hashOf(genome), parent_id: parent, genome, status: 'proposed', score: null, runs: { train: [], heldout: [] }, repeats: { train: 0, heldout: 0 }, occurrence: {}, cost: 0 }).get(id)!;
+  const add = (id: string, parent: string | null, genome: Genome) =>
+    exps
+      .set(id, {
+        id,
+        hash: hashOf(genome),
+        parent_id: parent,
+        genome,
+        status: 'proposed',
+        score: null,
+        runs: { train: [], heldout: [] },
+        repeats: { train: 0, heldout: 0 },
+        occurrence: {},
+        cost: 0,
+      })
+      .get(id)!;
   add('exp-01', null, land.root);
   let champion = 'exp-01';
   let evals = 0;
@@ -129,36 +143,69 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
   let worsePromotions = 0;
   let evidenceGenerations = 0;
   let evidenceRounds = 0;
-  let snapshot: Pick<SearchOutcome, 'evals' | 'promotions' | 'worsePromotions' | 'finalTrue' | 'evidenceGenerations' | 'evidenceRounds'> | null = null;
-  const takeSnapshot = () => ({ evals, promotions, worsePromotions, finalTrue: land.trueScore(exps.get(champion)!.genome), evidenceGenerations, evidenceRounds });
+  let snapshot: Pick<
+    SearchOutcome,
+    'evals' | 'promotions' | 'worsePromotions' | 'finalTrue' | 'evidenceGenerations' | 'evidenceRounds'
+  > | null = null;
+  const takeSnapshot = () => ({
+    evals,
+    promotions,
+    worsePromotions,
+    finalTrue: land.trueScore(exps.get(champion)!.genome),
+    evidenceGenerations,
+    evidenceRounds,
+  });
 
   for (let g = 1; g <= Math.max(s.generations, s.horizon); g++) {
     if (g === s.generations + 1) snapshot = takeSnapshot();
     const seed = hash32(`generation ${runSeed} ${g}`) & 0x7fffffff;
     const all = [...exps.values()];
     // Only thompson reads the run counts (successes, failures), so the others are spared flattening every run.
-    const runs = s.select !== 'thompson' ? [] : all.flatMap((e) => e.runs.train.map((r) => ({ experiment_id: e.id, outcome: r.resolved ? 'resolved' : 'unresolved' })));
+    const runs =
+      s.select !== 'thompson'
+        ? []
+        : all.flatMap((e) =>
+            e.runs.train.map((r) => ({ experiment_id: e.id, outcome: r.resolved ? 'resolved' : 'unresolved' })),
+          );
     const kids = new Map<string, string[]>();
     for (const e of all) if (e.parent_id) kids.set(e.parent_id, [...(kids.get(e.parent_id) ?? []), e.hash]);
     const triedFrom = (id: string) => new Set([exps.get(id)!.hash, ...(kids.get(id) ?? [])]);
-    const isOpen = (id: string) => proposeCached(exps.get(id)!.genome, exps.get(id)!.hash, triedFrom(id), 1, 1).length > 0;
+    const isOpen = (id: string) =>
+      proposeCached(exps.get(id)!.genome, exps.get(id)!.hash, triedFrom(id), 1, 1).length > 0;
     const parent = exps.get(selectOpenParent(s.select, nodeStatsOf(all, runs), champion, seed, isOpen).id)!;
 
     const siblings = kids.get(parent.id) ?? [];
     const tried = triedFrom(parent.id);
-    const children = proposeCached(parent.genome, parent.hash, tried, s.children, seed).map((p, i) => add(childId(parent.id, siblings.length + i), parent.id, p.genome));
+    const children = proposeCached(parent.genome, parent.hash, tried, s.children, seed).map((p, i) =>
+      add(childId(parent.id, siblings.length + i), parent.id, p.genome),
+    );
     if (children.length === 0) continue;
 
     for (const e of new Set([exps.get(champion)!, parent, ...children])) evaluate(e, 'train');
     const compare = (): Candidate[] => {
       const base = taskScores(exps.get(champion)!.runs.train);
-      return children.map((c) => ({ id: c.id, vs: pairedComparison(base, taskScores(c.runs.train), { seed: 1 }), costPerTask: costPerRun(c), champion: { costPerTask: costPerRun(exps.get(champion)!) } }));
+      return children.map((c) => ({
+        id: c.id,
+        vs: pairedComparison(base, taskScores(c.runs.train), { seed: 1 }),
+        costPerTask: costPerRun(c),
+        champion: { costPerTask: costPerRun(exps.get(champion)!) },
+      }));
     };
     let candidates = compare();
     let verdict = decide(s.rule, candidates, s.margin);
     // decideGeneration's adaptive evidence, asked through the same function: more repeats for the champion and the
     // one inconclusive child that looks better, then the rule again on the pooled runs.
-    for (let more = needsMoreEvidence({ verdict, candidates, repeats: new Map(children.map((c) => [c.id, c.repeats.train])), margin: s.margin, baseRepeats: s.repeats, maxRounds: s.evidenceRounds }); more.more; ) {
+    for (
+      let more = needsMoreEvidence({
+        verdict,
+        candidates,
+        repeats: new Map(children.map((c) => [c.id, c.repeats.train])),
+        margin: s.margin,
+        baseRepeats: s.repeats,
+        maxRounds: s.evidenceRounds,
+      });
+      more.more;
+    ) {
       if (g <= s.generations) {
         if (more.round === 1) evidenceGenerations++;
         evidenceRounds++;
@@ -166,28 +213,54 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       for (const id of [champion, more.child]) evaluate(exps.get(id)!, 'train', more.repeats);
       candidates = compare();
       verdict = decide(s.rule, candidates, s.margin);
-      more = needsMoreEvidence({ verdict, candidates, repeats: new Map(children.map((c) => [c.id, c.repeats.train])), margin: s.margin, baseRepeats: s.repeats, maxRounds: s.evidenceRounds });
+      more = needsMoreEvidence({
+        verdict,
+        candidates,
+        repeats: new Map(children.map((c) => [c.id, c.repeats.train])),
+        margin: s.margin,
+        baseRepeats: s.repeats,
+        maxRounds: s.evidenceRounds,
+      });
     }
     let promoted: string | null = null;
     if (verdict.winner) {
       for (const id of [champion, verdict.winner]) evaluate(exps.get(id)!, 'heldout');
-      const held = pairedComparison(taskScores(exps.get(champion)!.runs.heldout), taskScores(exps.get(verdict.winner)!.runs.heldout), { seed: 1 });
+      const held = pairedComparison(
+        taskScores(exps.get(champion)!.runs.heldout),
+        taskScores(exps.get(verdict.winner)!.runs.heldout),
+        { seed: 1 },
+      );
       // decideGeneration's confirmation: the winner fails only by scoring below the champion on held-out tasks.
       if (!(held.n > 0 && held.diff < 0)) promoted = verdict.winner;
     }
-    for (const c of candidates) if (c.id !== promoted && verdictOf(c.vs).verdict === 'refuted') exps.get(c.id)!.status = 'retired';
+    for (const c of candidates)
+      if (c.id !== promoted && verdictOf(c.vs).verdict === 'refuted') exps.get(c.id)!.status = 'retired';
     if (promoted) {
       promotions++;
       if (land.trueScore(exps.get(promoted)!.genome) < land.trueScore(exps.get(champion)!.genome)) worsePromotions++;
       exps.get(promoted)!.status = 'promoted';
       champion = promoted;
       if (evalsToBest === null && isBest(champion)) [evalsToBest, generationToBest] = [evals, g];
-      if (evalsToHalfGap === null && land.trueScore(exps.get(champion)!.genome) >= halfway) [evalsToHalfGap, generationToHalfGap] = [evals, g];
+      if (evalsToHalfGap === null && land.trueScore(exps.get(champion)!.genome) >= halfway)
+        [evalsToHalfGap, generationToHalfGap] = [evals, g];
     }
   }
   const champ = exps.get(champion)!;
   const triedFromChampion = new Set([...exps.values()].filter((e) => e.parent_id === champion).map((e) => e.hash));
-  const better = oneChangeCandidates(champ.genome).filter((c) => land.trueScore(c.genome) > land.trueScore(champ.genome));
-  const betterNeighboursAllTried = !isBest(champion) && better.length > 0 && better.every((c) => triedFromChampion.has(hashOf(c.genome)));
-  return { betterNeighboursAllTried, evalsToBest, generationToBest, evalsToHalfGap, generationToHalfGap, ...(snapshot ?? takeSnapshot()), evalsAtHorizon: evals, bestTrue, rootTrue: land.trueScore(land.root) };
+  const better = oneChangeCandidates(champ.genome).filter(
+    (c) => land.trueScore(c.genome) > land.trueScore(champ.genome),
+  );
+  const betterNeighboursAllTried =
+    !isBest(champion) && better.length > 0 && better.every((c) => triedFromChampion.has(hashOf(c.genome)));
+  return {
+    betterNeighboursAllTried,
+    evalsToBest,
+    generationToBest,
+    evalsToHalfGap,
+    generationToHalfGap,
+    ...(snapshot ?? takeSnapshot()),
+    evalsAtHorizon: evals,
+    bestTrue,
+    rootTrue: land.trueScore(land.root),
+  };
 }

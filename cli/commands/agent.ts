@@ -8,35 +8,51 @@ export function registerAgent(program: Command): void {
   const agent = program.command('agent').description('run the agent by hand');
   const run = agent
     .command('run')
-    .description('run one agent on one task in a sandbox, grade it, and print outcome, exit reason, cost and trajectory')
+    .description(
+      'run one agent on one task in a sandbox, grade it, and print outcome, exit reason, cost and trajectory',
+    )
     .requiredOption('--task <id>', 'task id')
-    .requiredOption('--genome <file|experiment>', 'a genome JSON file (or folder with genome.json), or an experiment id')
+    .requiredOption(
+      '--genome <file|experiment>',
+      'a genome JSON file (or folder with genome.json), or an experiment id',
+    )
     .option('--model <name>', "override the genome's model")
     .option('--sandbox <kind>', 'docker or local', oneOf('--sandbox', ['docker', 'local'] as const))
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { task: string; genome: string; model?: string; sandbox?: 'docker' | 'local'; json?: boolean }, cmd: Command) => {
-      await withWorkspace(cmd, async (ws) => {
-        const { signal, release } = interruptSignal();
-        try {
-          const r = await runAgentOnce(ws, { taskId: opts.task, genome: opts.genome, model: opts.model, sandbox: opts.sandbox, signal });
-          if (opts.json) return printJson(r);
-          process.stdout.write(
-            [
-              `task         ${r.taskId}`,
-              `outcome      ${r.outcome ?? 'none (infrastructure error)'}`,
-              `exit reason  ${r.exitReason ?? '-'}`,
-              ...(r.infraError ? [`infra error  ${r.infraError.kind}: ${r.infraError.message}`] : []),
-              `cost         ${r.costUsd === undefined ? 'unknown (no price for this model)' : `$${r.costUsd.toFixed(4)}`}, ${(r.inputTokens ?? 0) + (r.outputTokens ?? 0)} tokens, ${r.steps ?? 0} steps, ${(r.durationMs / 1000).toFixed(1)}s`,
-              `trajectory   ${r.trajectoryPath ?? '-'}`,
-              `patch        ${r.patchPath ?? '-'}`,
-            ].join('\n') + '\n',
-          );
-          process.exitCode = r.infraError ? 1 : 0;
-        } finally {
-          release();
-        }
-      });
-    });
+    .action(
+      async (
+        opts: { task: string; genome: string; model?: string; sandbox?: 'docker' | 'local'; json?: boolean },
+        cmd: Command,
+      ) => {
+        await withWorkspace(cmd, async (ws) => {
+          const { signal, release } = interruptSignal();
+          try {
+            const r = await runAgentOnce(ws, {
+              taskId: opts.task,
+              genome: opts.genome,
+              model: opts.model,
+              sandbox: opts.sandbox,
+              signal,
+            });
+            if (opts.json) return printJson(r);
+            process.stdout.write(
+              [
+                `task         ${r.taskId}`,
+                `outcome      ${r.outcome ?? 'none (infrastructure error)'}`,
+                `exit reason  ${r.exitReason ?? '-'}`,
+                ...(r.infraError ? [`infra error  ${r.infraError.kind}: ${r.infraError.message}`] : []),
+                `cost         ${r.costUsd === undefined ? 'unknown (no price for this model)' : `$${r.costUsd.toFixed(4)}`}, ${(r.inputTokens ?? 0) + (r.outputTokens ?? 0)} tokens, ${r.steps ?? 0} steps, ${(r.durationMs / 1000).toFixed(1)}s`,
+                `trajectory   ${r.trajectoryPath ?? '-'}`,
+                `patch        ${r.patchPath ?? '-'}`,
+              ].join('\n') + '\n',
+            );
+            process.exitCode = r.infraError ? 1 : 0;
+          } finally {
+            release();
+          }
+        });
+      },
+    );
   // Usage errors in the subcommand exit 2 through main(), like the top-level ones.
   run.exitOverride();
 }

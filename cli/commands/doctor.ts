@@ -22,10 +22,16 @@ export function registerDoctor(program: Command): void {
       const lines = report.checks.flatMap((c) => [
         `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(width)}  ${c.detail}`,
         ...(c.fixed ? [`      ${''.padEnd(width)}  fixed: ${c.fixed}`] : []),
-        ...(!c.ok && c.fix ? c.fix.split('\n').map((l, i) => `      ${''.padEnd(width)}  ${i === 0 ? 'fix: ' : '     '}${l}`) : []),
+        ...(!c.ok && c.fix
+          ? c.fix.split('\n').map((l, i) => `      ${''.padEnd(width)}  ${i === 0 ? 'fix: ' : '     '}${l}`)
+          : []),
       ]);
       const failed = report.checks.filter((c) => !c.ok).length;
-      lines.push(report.ok ? '\nAll checks passed.' : `\n${failed} check${failed === 1 ? '' : 's'} failed.${opts.fix ? '' : ' `evolve doctor --fix` repairs what it can.'}`);
+      lines.push(
+        report.ok
+          ? '\nAll checks passed.'
+          : `\n${failed} check${failed === 1 ? '' : 's'} failed.${opts.fix ? '' : ' `evolve doctor --fix` repairs what it can.'}`,
+      );
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
@@ -37,8 +43,14 @@ async function checkWorkspace(explicit: string | undefined): Promise<DoctorCheck
   try {
     root = findWorkspaceRoot(process.cwd(), explicit);
   } catch (error) {
-    if (!explicit && error instanceof WorkspaceError) return { name, ok: true, detail: 'none here (optional: `evolve init` creates one)' };
-    return { name, ok: false, detail: (error as Error).message, fix: (error as WorkspaceError).hint ?? 'Check --workspace.' };
+    if (!explicit && error instanceof WorkspaceError)
+      return { name, ok: true, detail: 'none here (optional: `evolve init` creates one)' };
+    return {
+      name,
+      ok: false,
+      detail: (error as Error).message,
+      fix: (error as WorkspaceError).hint ?? 'Check --workspace.',
+    };
   }
   try {
     const ws = await openWorkspace(root);
@@ -46,6 +58,11 @@ async function checkWorkspace(explicit: string | undefined): Promise<DoctorCheck
     return { name, ok: true, detail: `${root} (database opens, schema up to date)` };
   } catch (error) {
     const e = error as Error & { hint?: string };
-    return { name, ok: false, detail: `${root}: ${e.message}`, fix: e.hint ?? 'Restore evolve.db from a backup, or move it aside and run `evolve init` again.' };
+    return {
+      name,
+      ok: false,
+      detail: `${root}: ${e.message}`,
+      fix: e.hint ?? 'Restore evolve.db from a backup, or move it aside and run `evolve init` again.',
+    };
   }
 }

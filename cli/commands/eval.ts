@@ -8,7 +8,8 @@ import { withWorkspace } from '../workspace.js';
 export function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got "${value}"`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`${flag} must be a whole number of at least 1, got "${value}"`);
     return n;
   };
 }
@@ -23,7 +24,8 @@ export function positiveNumber(flag: string) {
 
 export function oneOf<T extends string>(flag: string, values: readonly T[]) {
   return (value: string): T => {
-    if (!(values as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${values.join(', ')}, got "${value}"`);
+    if (!(values as readonly string[]).includes(value))
+      throw new UsageError(`${flag} must be one of ${values.join(', ')}, got "${value}"`);
     return value as T;
   };
 }
@@ -33,7 +35,9 @@ export function interruptSignal(): { signal: AbortSignal; release: () => void } 
   const ctl = new AbortController();
   const onSigint = () => {
     if (ctl.signal.aborted) process.exit(130);
-    process.stderr.write('\nInterrupted: cancelling runs in flight (Ctrl-C again to quit now; `evolve eval` again resumes).\n');
+    process.stderr.write(
+      '\nInterrupted: cancelling runs in flight (Ctrl-C again to quit now; `evolve eval` again resumes).\n',
+    );
     ctl.abort(new Error('interrupted'));
   };
   process.on('SIGINT', onSigint);
@@ -46,12 +50,20 @@ export function describeResult(experimentId: string, r: EvaluateResult): string 
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines = [
     `${experimentId}: ${r.status}${r.stopReason ? ` (${r.stopReason})` : ''}`,
-    s.runs ? `  resolved     ${pct(s.resolveRate)} of ${s.tasks} tasks (95% CI ${pct(s.interval.lo)}-${pct(s.interval.hi)}, ${s.runs} runs)` : '  resolved     no finished runs',
-    ...Object.entries(s.passAtK).filter(([k]) => k !== '1').map(([k, v]) => `  pass@${k}       ${pct(v)}`),
+    s.runs
+      ? `  resolved     ${pct(s.resolveRate)} of ${s.tasks} tasks (95% CI ${pct(s.interval.lo)}-${pct(s.interval.hi)}, ${s.runs} runs)`
+      : '  resolved     no finished runs',
+    ...Object.entries(s.passAtK)
+      .filter(([k]) => k !== '1')
+      .map(([k, v]) => `  pass@${k}       ${pct(v)}`),
     `  runs         ${r.runs.filter((x) => x.status === 'done').length} done, ${r.runs.filter((x) => x.status === 'error').length} infra errors, ${r.runs.filter((x) => x.status === 'pending' || x.status === 'cancelled').length} not run`,
     `  spend        $${r.spend.dollars.toFixed(2)}, ${r.spend.tokens} tokens, ${(r.spend.elapsedMs / 1000).toFixed(1)}s`,
   ];
-  for (const st of r.stages) if (st.gate) lines.push(`  stage ${st.stage}: score ${pct(st.gate.score)} vs threshold ${pct(st.gate.threshold)} -> ${st.gate.passed ? 'continue' : 'stop'}`);
+  for (const st of r.stages)
+    if (st.gate)
+      lines.push(
+        `  stage ${st.stage}: score ${pct(st.gate.score)} vs threshold ${pct(st.gate.threshold)} -> ${st.gate.passed ? 'continue' : 'stop'}`,
+      );
   if (r.skippedStages.length) lines.push(`  skipped      ${r.skippedStages.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }
@@ -66,12 +78,20 @@ export function registerEval(program: Command): void {
     .option('--repeats <k>', 'runs per task', positiveInt('--repeats'))
     .option('--concurrency <c>', 'runs in parallel (default: from cores and memory)', positiveInt('--concurrency'))
     .option('--sandbox <kind>', 'docker or local', oneOf('--sandbox', ['docker', 'local'] as const))
-    .option('--solver <name>', 'evaluate a fixed solver instead of the genome: oracle or null', oneOf('--solver', ['oracle', 'null'] as const))
+    .option(
+      '--solver <name>',
+      'evaluate a fixed solver instead of the genome: oracle or null',
+      oneOf('--solver', ['oracle', 'null'] as const),
+    )
     .option('--model <name>', "override the genome's model")
     .option('--max-dollars <d>', 'stop starting runs once this much is spent', positiveNumber('--max-dollars'))
     .option('--max-tokens <t>', 'stop starting runs once this many tokens are used', positiveInt('--max-tokens'))
     .option('--max-minutes <m>', 'stop starting runs after this long', positiveNumber('--max-minutes'))
-    .option('--screen <n>', 'staged: first N tasks, the rest only if the score clears the parent minus --margin', positiveInt('--screen'))
+    .option(
+      '--screen <n>',
+      'staged: first N tasks, the rest only if the score clears the parent minus --margin',
+      positiveInt('--screen'),
+    )
     .option('--margin <x>', 'allowed shortfall below the parent for --screen (default 0)', Number)
     .option('--json', 'print the result as JSON')
     .action(async (experimentId: string, opts: Record<string, unknown>, cmd: Command) => {
@@ -88,8 +108,15 @@ export function registerEval(program: Command): void {
             sandbox: opts.sandbox as 'docker' | 'local' | undefined,
             solver: opts.solver as 'oracle' | 'null' | undefined,
             model: opts.model as string | undefined,
-            budget: { dollars: opts.maxDollars as number | undefined, tokens: opts.maxTokens as number | undefined, wallClockSec: opts.maxMinutes === undefined ? undefined : (opts.maxMinutes as number) * 60 },
-            screen: opts.screen === undefined ? undefined : { tasks: opts.screen as number, margin: (opts.margin as number | undefined) ?? 0 },
+            budget: {
+              dollars: opts.maxDollars as number | undefined,
+              tokens: opts.maxTokens as number | undefined,
+              wallClockSec: opts.maxMinutes === undefined ? undefined : (opts.maxMinutes as number) * 60,
+            },
+            screen:
+              opts.screen === undefined
+                ? undefined
+                : { tasks: opts.screen as number, margin: (opts.margin as number | undefined) ?? 0 },
             signal,
             onProgress: opts.json ? undefined : progressReporter(process.stderr),
           });

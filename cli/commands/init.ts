@@ -11,7 +11,9 @@ export function registerInit(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (dir: string | undefined, opts: { json?: boolean }) => {
       // A new workspace starts its lineage from the baseline genome, exp-01, which is also the first champion.
-      const result = await initWorkspace(dir ?? '.', async (ws) => ((await seedRoot(ws.db)) ? [await writeExperimentFolder(ws.db, ws.paths.experiments, 'exp-01')] : []));
+      const result = await initWorkspace(dir ?? '.', async (ws) =>
+        (await seedRoot(ws.db)) ? [await writeExperimentFolder(ws.db, ws.paths.experiments, 'exp-01')] : [],
+      );
       if (opts.json) return printJson(result);
       process.stdout.write(
         result.created.length === 0

@@ -16,12 +16,14 @@ import { withWorkspace } from '../workspace.js';
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 const int = (flag: string) => (v: string) => {
   const n = Number.parseInt(v, 10);
-  if (!Number.isInteger(n) || n < 1 || String(n) !== v.trim()) throw new UsageError(`${flag} ${v}: expected a whole number of at least 1`);
+  if (!Number.isInteger(n) || n < 1 || String(n) !== v.trim())
+    throw new UsageError(`${flag} ${v}: expected a whole number of at least 1`);
   return n;
 };
 const count = (flag: string) => (v: string) => {
   const n = Number.parseInt(v, 10);
-  if (!Number.isInteger(n) || n < 0 || String(n) !== v.trim()) throw new UsageError(`${flag} ${v}: expected a whole number of at least 0`);
+  if (!Number.isInteger(n) || n < 0 || String(n) !== v.trim())
+    throw new UsageError(`${flag} ${v}: expected a whole number of at least 0`);
   return n;
 };
 const oneOf = (flag: string, allowed: string[]) => (v: string) => {
@@ -50,12 +52,20 @@ interface GenFlags {
 function withGenerationFlags(cmd: Command): Command {
   return cmd
     .option('--children <k>', 'children to propose (default: evolve.json lineage.children)', int('--children'))
-    .option('--proposer <p>', `${PROPOSERS.join(', ')} (model: a model proposes from \`evolve context\`; falls back to systematic without one)`, oneOf('--proposer', [...PROPOSERS]))
+    .option(
+      '--proposer <p>',
+      `${PROPOSERS.join(', ')} (model: a model proposes from \`evolve context\`; falls back to systematic without one)`,
+      oneOf('--proposer', [...PROPOSERS]),
+    )
     .option('--proposer-model <name>', 'the model the model proposer asks (default: evolve.json lineage.proposerModel)')
     .option('--select <s>', `parent selection: ${SELECTORS.join(', ')}`, oneOf('--select', [...SELECTORS]))
     .option('--rule <r>', `promotion rule: ${RULES.join(', ')}`, oneOf('--rule', [...RULES]))
     .option('--margin <x>', 'how much better a child must be (resolve-rate difference, e.g. 0.05)')
-    .option('--evidence-rounds <n>', 'extra rounds (2x, 4x, ... repeats) for an inconclusive best child and the champion (default: evolve.json lineage.evidenceRounds; 0 = off)', count('--evidence-rounds'))
+    .option(
+      '--evidence-rounds <n>',
+      'extra rounds (2x, 4x, ... repeats) for an inconclusive best child and the champion (default: evolve.json lineage.evidenceRounds; 0 = off)',
+      count('--evidence-rounds'),
+    )
     .option('--seed <n>', 'seed for selection and the random proposer', int('--seed'))
     .option('--suite <s>', 'suite to evaluate on (default: evolve.json defaults.suite)')
     .option('--subset <n>', 'only the first N tasks of the split', int('--subset'))
@@ -68,7 +78,8 @@ function withGenerationFlags(cmd: Command): Command {
 
 function options(f: GenFlags, log: (l: string) => void) {
   const margin = f.margin === undefined ? undefined : Number(f.margin);
-  if (margin !== undefined && !Number.isFinite(margin)) throw new UsageError(`--margin ${f.margin}: expected a number such as 0.05`);
+  if (margin !== undefined && !Number.isFinite(margin))
+    throw new UsageError(`--margin ${f.margin}: expected a number such as 0.05`);
   const budget = f.budget === undefined ? undefined : Number(f.budget);
   if (budget !== undefined && !(budget > 0)) throw new UsageError(`--budget ${f.budget}: expected dollars above 0`);
   return {
@@ -95,24 +106,50 @@ function options(f: GenFlags, log: (l: string) => void) {
 }
 
 function printGeneration(r: GenerationResult): void {
-  const score = (c: { score: number | null; lo: number | null; hi: number | null }) => (c.score === null ? '–' : `${pct(c.score)} [${pct(c.lo)}, ${pct(c.hi)}]`);
+  const score = (c: { score: number | null; lo: number | null; hi: number | null }) =>
+    c.score === null ? '–' : `${pct(c.score)} [${pct(c.lo)}, ${pct(c.hi)}]`;
   const cost = (x: number | null) => (x === null ? '–' : `$${x.toFixed(4)}`);
   const rows = [
     [r.baseline.id, '(champion, the baseline)', score(r.baseline), '', cost(r.baseline.costUsd), ''],
-    ...r.rows.map((c) => [c.id, c.change, score(c), c.delta === null ? '–' : `${c.delta >= 0 ? '+' : ''}${(100 * c.delta).toFixed(1)}`, cost(c.costUsd), c.decision]),
+    ...r.rows.map((c) => [
+      c.id,
+      c.change,
+      score(c),
+      c.delta === null ? '–' : `${c.delta >= 0 ? '+' : ''}${(100 * c.delta).toFixed(1)}`,
+      cost(c.costUsd),
+      c.decision,
+    ]),
   ];
-  process.stdout.write(`\nGeneration ${r.generation} from ${r.parent}\n${formatTable(['experiment', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\nchampion: ${r.champion}\n`);
+  process.stdout.write(
+    `\nGeneration ${r.generation} from ${r.parent}\n${formatTable(['experiment', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\nchampion: ${r.champion}\n`,
+  );
 }
 
 export function registerLineage(program: Command): void {
-  withGenerationFlags(program.command('next-generation').description('select a parent, propose one-change children, evaluate them on the same tasks, promote on evidence'))
-    .option('--author <who>', 'champion: the champion genome writes the children (self-authoring; falls back to systematic when its model cannot author)', oneOf('--author', ['champion']))
+  withGenerationFlags(
+    program
+      .command('next-generation')
+      .description(
+        'select a parent, propose one-change children, evaluate them on the same tasks, promote on evidence',
+      ),
+  )
+    .option(
+      '--author <who>',
+      'champion: the champion genome writes the children (self-authoring; falls back to systematic when its model cannot author)',
+      oneOf('--author', ['champion']),
+    )
     .action(async (f: GenFlags & { author?: 'champion' }, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
         // Self-authoring (lineage/self-repair/author.ts): the note says who wrote the children, or why it fell back.
         let authorNote: string | null = null;
         const log = (l: string) => process.stderr.write(`${l}\n`);
-        const author = f.author ? async (ctx: AuthorContext) => { const a = await authorProposals(ws, ctx, { log }); authorNote = a.note; return a; } : undefined;
+        const author = f.author
+          ? async (ctx: AuthorContext) => {
+              const a = await authorProposals(ws, ctx, { log });
+              authorNote = a.note;
+              return a;
+            }
+          : undefined;
         const r = await nextGeneration(ws, { ...options(f, log), ...(author ? { author } : {}) });
         if (f.json) printJson(f.author ? { ...r, author: authorNote } : r);
         else {
@@ -122,7 +159,13 @@ export function registerLineage(program: Command): void {
       });
     });
 
-  withGenerationFlags(program.command('run').description('run generations in a row until N are done, the budget is spent, or no child improves for --patience generations'))
+  withGenerationFlags(
+    program
+      .command('run')
+      .description(
+        'run generations in a row until N are done, the budget is spent, or no child improves for --patience generations',
+      ),
+  )
     .requiredOption('--generations <n>', 'how many generations', int('--generations'))
     .option('--patience <n>', 'stop after this many generations without a promotion', int('--patience'))
     .action(async (f: GenFlags & { generations: number; patience?: number }, cmd: Command) => {
@@ -130,12 +173,19 @@ export function registerLineage(program: Command): void {
         const results: GenerationResult[] = [];
         let flat = 0;
         for (let g = 0; g < f.generations; g++) {
-          const r = await nextGeneration(ws, { ...options(f, (l) => process.stderr.write(`${l}\n`)), ...(f.seed ? { seed: f.seed + g } : {}) });
+          const r = await nextGeneration(ws, {
+            ...options(f, (l) => process.stderr.write(`${l}\n`)),
+            ...(f.seed ? { seed: f.seed + g } : {}),
+          });
           results.push(r);
           if (!f.json) printGeneration(r);
           flat = r.promoted ? 0 : flat + 1;
           if (r.rows.length === 0 || (f.patience && flat >= f.patience)) {
-            process.stderr.write(r.rows.length === 0 ? 'stopping: nothing left to propose\n' : `stopping: no promotion in ${flat} generations (plateau)\n`);
+            process.stderr.write(
+              r.rows.length === 0
+                ? 'stopping: nothing left to propose\n'
+                : `stopping: no promotion in ${flat} generations (plateau)\n`,
+            );
             break;
           }
         }
@@ -145,7 +195,9 @@ export function registerLineage(program: Command): void {
 
   program
     .command('tree')
-    .description('the lineage as an indented tree with scores; ★ marks the champion, (explore) a child kept regardless of the rule')
+    .description(
+      'the lineage as an indented tree with scores; ★ marks the champion, (explore) a child kept regardless of the rule',
+    )
     .option('--json', 'print as JSON')
     .action(async (f: { json?: boolean }, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
@@ -157,7 +209,9 @@ export function registerLineage(program: Command): void {
 
   program
     .command('context [id]')
-    .description('what has been tried from an experiment (default: the champion) and how it went: exactly what the model proposer reads')
+    .description(
+      'what has been tried from an experiment (default: the champion) and how it went: exactly what the model proposer reads',
+    )
     .option('--json', 'print as JSON')
     .action(async (id: string | undefined, f: { json?: boolean }, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
@@ -170,14 +224,20 @@ export function registerLineage(program: Command): void {
   for (const action of ['promote', 'retire'] as const) {
     program
       .command(`${action} <id>`)
-      .description(action === 'promote' ? "make an experiment the champion: a person's decision, recorded as such" : "retire an experiment: a person's decision, recorded as such")
+      .description(
+        action === 'promote'
+          ? "make an experiment the champion: a person's decision, recorded as such"
+          : "retire an experiment: a person's decision, recorded as such",
+      )
       .requiredOption('--why <text>', 'the reason, kept in the experiment record')
       .action(async (id: string, f: { why: string }, cmd: Command) => {
         await withWorkspace(cmd, async (ws) => {
           await getExperiment(ws.db, id);
           await recordDecision(ws.db, { experimentId: id, action, rule: 'person', actor: 'person', reason: f.why });
           await writeExperimentFolder(ws.db, ws.paths.experiments, id);
-          process.stdout.write(`${id} ${action === 'promote' ? 'is now the champion' : 'retired'} (by a person: ${f.why})\n`);
+          process.stdout.write(
+            `${id} ${action === 'promote' ? 'is now the champion' : 'retired'} (by a person: ${f.why})\n`,
+          );
         });
       });
   }

@@ -19,21 +19,28 @@ interface Flags {
 export function registerSelfRepair(program: Command): void {
   program
     .command('self-repair')
-    .description("a coding agent (by default the experiment's own genome) repairs the agent for one failure cluster; its diff becomes a code variant exp-NN-rK, gated, evaluated in stages, promoted only by the rule")
+    .description(
+      "a coding agent (by default the experiment's own genome) repairs the agent for one failure cluster; its diff becomes a code variant exp-NN-rK, gated, evaluated in stages, promoted only by the rule",
+    )
     .requiredOption('--experiment <id>', 'the experiment whose failures are repaired (its branch is the code changed)')
     .option('--cluster <id>', 'failure cluster to repair (default: its largest; see `evolve failures ID`)')
     .option('--model <name>', "model of the repairing agent (default: the genome's)")
     .option('--author <id>', 'whose genome does the repair (default: the experiment itself)')
-    .option('--context-only', 'context-layer learning: change only instructions and skills under agent/prompts/, no code')
+    .option(
+      '--context-only',
+      'context-layer learning: change only instructions and skills under agent/prompts/, no code',
+    )
     .option('--sandbox <kind>', 'docker or local (local isolates nothing)')
     .option('--suite <s>', 'suite for the evaluation (default: evolve.json defaults.suite)')
     .option('--subset <n>', 'evaluate on only the first N tasks of the split')
     .option('--no-evaluate', 'stop after the gates')
     .option('--json', 'print the result as JSON')
     .action(async (f: Flags, cmd: Command) => {
-      if (f.sandbox && f.sandbox !== 'docker' && f.sandbox !== 'local') throw new UsageError(`--sandbox ${f.sandbox}: expected docker or local`);
+      if (f.sandbox && f.sandbox !== 'docker' && f.sandbox !== 'local')
+        throw new UsageError(`--sandbox ${f.sandbox}: expected docker or local`);
       const subset = f.subset === undefined ? undefined : Number(f.subset);
-      if (subset !== undefined && !(Number.isInteger(subset) && subset > 0)) throw new UsageError(`--subset ${f.subset}: expected a whole number of at least 1`);
+      if (subset !== undefined && !(Number.isInteger(subset) && subset > 0))
+        throw new UsageError(`--subset ${f.subset}: expected a whole number of at least 1`);
       await withWorkspace(cmd, async (ws) => {
         const sandbox = f.sandbox as 'docker' | 'local' | undefined;
         const r = await selfRepair(ws, {
@@ -44,14 +51,24 @@ export function registerSelfRepair(program: Command): void {
           ...(f.contextOnly ? { contextOnly: true } : {}),
           ...(sandbox ? { sandbox } : {}),
           evaluate: f.evaluate !== false,
-          eval: { ...(f.suite ? { suite: f.suite } : {}), ...(subset ? { subset } : {}), ...(sandbox ? { sandbox } : {}) },
+          eval: {
+            ...(f.suite ? { suite: f.suite } : {}),
+            ...(subset ? { subset } : {}),
+            ...(sandbox ? { sandbox } : {}),
+          },
           log: (l) => process.stderr.write(`${l}\n`),
         });
         if (f.json) return printJson(r);
         const out = [
           `${r.id}: self-repair of ${r.parent} (cluster ${r.cluster}) by ${r.authoredBy}'s genome (${r.repair.model}); repair run ${r.repair.exitReason} in ${r.repair.steps} steps`,
-          r.gate.ok ? `gates passed: ${r.gate.files.join(', ')}` : `REJECTED at the ${r.gate.stage} gate: ${r.gate.reason} (no task was run)`,
-          ...(r.evaluation ? r.evaluation.stages.map((s) => `  ${s.stage}: ${s.tasks} tasks, ${fmt(s.score)} vs parent ${fmt(s.parentScore)}`) : []),
+          r.gate.ok
+            ? `gates passed: ${r.gate.files.join(', ')}`
+            : `REJECTED at the ${r.gate.stage} gate: ${r.gate.reason} (no task was run)`,
+          ...(r.evaluation
+            ? r.evaluation.stages.map(
+                (s) => `  ${s.stage}: ${s.tasks} tasks, ${fmt(s.score)} vs parent ${fmt(s.parentScore)}`,
+              )
+            : []),
           ...(r.evaluation ? [`decision: ${r.evaluation.decision} — ${r.evaluation.reason}`] : []),
           ...(r.flags.length ? [`FLAGGED: ${r.flags.join('; ')}`] : []),
           `status: ${r.status}; statement, trajectory, patch and verdict in ${r.folder}`,

@@ -22,7 +22,9 @@ function suiteFor(cmd: Command, name: string): Suite {
 }
 
 export function registerTasks(program: Command): void {
-  const tasks = program.command('tasks').description('list, show and validate benchmark tasks (SWE-bench and Terminal-Bench formats)');
+  const tasks = program
+    .command('tasks')
+    .description('list, show and validate benchmark tasks (SWE-bench and Terminal-Bench formats)');
 
   tasks
     .command('list')
@@ -32,12 +34,28 @@ export function registerTasks(program: Command): void {
     .option('--subset <name|N>', 'a named subset, or a seeded sample of N tasks')
     .option('--json', 'print as JSON')
     .action((opts: { suite: string; split: string; subset?: string; json?: boolean }, cmd: Command) => {
-      if (!['train', 'heldout', 'all'].includes(opts.split)) throw new UsageError(`--split ${opts.split}: expected train, heldout or all`);
+      if (!['train', 'heldout', 'all'].includes(opts.split))
+        throw new UsageError(`--split ${opts.split}: expected train, heldout or all`);
       const suite = suiteFor(cmd, opts.suite);
-      const list = selectTasks(suite, { split: opts.split as 'train', ...(opts.subset ? { subset: opts.subset } : {}) });
-      const rows = list.map((t) => ({ id: t.id, kind: t.kind, difficulty: t.difficulty, split: suite.heldout.has(t.id) ? 'heldout' : 'train', tags: t.tags }));
-      if (opts.json) return printJson({ suite: suite.name, source: suite.source, subsets: Object.keys(suite.subsets), tasks: rows });
-      process.stdout.write(`${formatTable(['id', 'kind', 'difficulty', 'split', 'tags'], rows.map((r) => [r.id, r.kind, r.difficulty, r.split, r.tags.join(',')]))}\n${rows.length} tasks in ${suite.name} (${suite.source})\n`);
+      const list = selectTasks(suite, {
+        split: opts.split as 'train',
+        ...(opts.subset ? { subset: opts.subset } : {}),
+      });
+      const rows = list.map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        difficulty: t.difficulty,
+        split: suite.heldout.has(t.id) ? 'heldout' : 'train',
+        tags: t.tags,
+      }));
+      if (opts.json)
+        return printJson({ suite: suite.name, source: suite.source, subsets: Object.keys(suite.subsets), tasks: rows });
+      process.stdout.write(
+        `${formatTable(
+          ['id', 'kind', 'difficulty', 'split', 'tags'],
+          rows.map((r) => [r.id, r.kind, r.difficulty, r.split, r.tags.join(',')]),
+        )}\n${rows.length} tasks in ${suite.name} (${suite.source})\n`,
+      );
     });
 
   tasks
@@ -48,12 +66,20 @@ export function registerTasks(program: Command): void {
     .option('--json', 'print as JSON')
     .action((id: string, opts: { suite: string; reveal?: boolean; json?: boolean }, cmd: Command) => {
       const task = suiteFor(cmd, opts.suite).tasks.find((t) => t.id === id);
-      if (!task) throw new UsageError(`no task ${id} in suite ${opts.suite}`, 'List the ids with `evolve tasks list --suite ...`.');
-      const shown = opts.reveal ? task : { ...agentView(task), suite: task.suite, kind: task.kind, difficulty: task.difficulty, tags: task.tags };
+      if (!task)
+        throw new UsageError(
+          `no task ${id} in suite ${opts.suite}`,
+          'List the ids with `evolve tasks list --suite ...`.',
+        );
+      const shown = opts.reveal
+        ? task
+        : { ...agentView(task), suite: task.suite, kind: task.kind, difficulty: task.difficulty, tags: task.tags };
       if (opts.json) return printJson(shown);
       if (opts.reveal) return printJson(task);
       const v = agentView(task);
-      process.stdout.write(`${task.id}  (${task.kind}, ${task.difficulty}; ${task.tags.join(', ')})\nworkdir: ${v.workdir}${v.visibleTestCommand ? `\nvisible tests: ${v.visibleTestCommand}` : ''}\n\n${v.statement.trim()}\n`);
+      process.stdout.write(
+        `${task.id}  (${task.kind}, ${task.difficulty}; ${task.tags.join(', ')})\nworkdir: ${v.workdir}${v.visibleTestCommand ? `\nvisible tests: ${v.visibleTestCommand}` : ''}\n\n${v.statement.trim()}\n`,
+      );
     });
 
   tasks
@@ -63,21 +89,36 @@ export function registerTasks(program: Command): void {
     .option('--concurrency <n>', 'parallel tasks', (v) => Number.parseInt(v, 10))
     .option('--sandbox <kind>', 'docker or local', 'docker')
     .option('--json', 'print as JSON')
-    .action(async (name: string, opts: { subset?: string; concurrency?: number; sandbox: string; json?: boolean }, cmd: Command) => {
-      if (opts.sandbox !== 'docker' && opts.sandbox !== 'local') throw new UsageError(`--sandbox ${opts.sandbox}: expected docker or local`);
-      const suite = suiteFor(cmd, name);
-      const list = selectTasks(suite, opts.subset ? { subset: opts.subset } : {});
-      const { mkdtempSync } = await import('node:fs');
-      const { tmpdir } = await import('node:os');
-      const { join } = await import('node:path');
-      const wiring = await wireRuns({ sandbox: opts.sandbox, runsDir: mkdtempSync(join(tmpdir(), 'evolve-validate-')) });
-      const results = await validateTasks(list, wiring.runOne, {
-        ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-        onResult: (v) => !opts.json && process.stderr.write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.taskId}${v.ok ? '' : `: ${v.problems.join('; ')}`}\n`),
-      }).finally(() => wiring.dispose?.());
-      const bad = results.filter((r) => !r.ok);
-      if (opts.json) printJson({ suite: suite.name, tasks: results.length, failed: bad.length, results });
-      else process.stdout.write(`${results.length - bad.length}/${results.length} tasks valid in ${suite.name}${bad.length ? `; invalid: ${bad.map((b) => b.taskId).join(', ')}` : ''}\n`);
-      if (bad.length) process.exitCode = 1;
-    });
+    .action(
+      async (
+        name: string,
+        opts: { subset?: string; concurrency?: number; sandbox: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        if (opts.sandbox !== 'docker' && opts.sandbox !== 'local')
+          throw new UsageError(`--sandbox ${opts.sandbox}: expected docker or local`);
+        const suite = suiteFor(cmd, name);
+        const list = selectTasks(suite, opts.subset ? { subset: opts.subset } : {});
+        const { mkdtempSync } = await import('node:fs');
+        const { tmpdir } = await import('node:os');
+        const { join } = await import('node:path');
+        const wiring = await wireRuns({
+          sandbox: opts.sandbox,
+          runsDir: mkdtempSync(join(tmpdir(), 'evolve-validate-')),
+        });
+        const results = await validateTasks(list, wiring.runOne, {
+          ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+          onResult: (v) =>
+            !opts.json &&
+            process.stderr.write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.taskId}${v.ok ? '' : `: ${v.problems.join('; ')}`}\n`),
+        }).finally(() => wiring.dispose?.());
+        const bad = results.filter((r) => !r.ok);
+        if (opts.json) printJson({ suite: suite.name, tasks: results.length, failed: bad.length, results });
+        else
+          process.stdout.write(
+            `${results.length - bad.length}/${results.length} tasks valid in ${suite.name}${bad.length ? `; invalid: ${bad.map((b) => b.taskId).join(', ')}` : ''}\n`,
+          );
+        if (bad.length) process.exitCode = 1;
+      },
+    );
 }

@@ -20,9 +20,17 @@ describe('doctor', () => {
 
   it('with --fix on a machine it cannot repair, says why and prints the exact steps instead of trying', async () => {
     const docker = new Docker({ socketPath: '/nonexistent/docker.sock' });
-    const report = await runDoctor({ docker, fix: true, env: {}, canFix: () => ({ ok: false, why: 'not a Debian-like system (no /etc/debian_version)' }) });
+    const report = await runDoctor({
+      docker,
+      fix: true,
+      env: {},
+      canFix: () => ({ ok: false, why: 'not a Debian-like system (no /etc/debian_version)' }),
+    });
     const engine = report.checks.find((c) => c.name === 'docker engine');
-    expect(engine).toMatchObject({ ok: false, detail: expect.stringMatching(/--fix cannot repair it here \(not a Debian-like system/) });
+    expect(engine).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/--fix cannot repair it here \(not a Debian-like system/),
+    });
     expect(engine?.fixed).toBeUndefined();
     expect(engine?.fix).toMatch(/apt-get install -y docker\.io/);
     expect(engine?.fix).toMatch(/systemctl enable --now docker/);

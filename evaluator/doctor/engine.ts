@@ -28,7 +28,8 @@ export async function probeEngine(docker: Docker, timeoutMs = 10_000): Promise<E
 export function canFixHere(): { ok: boolean; why?: string } {
   if (process.platform !== 'linux') return { ok: false, why: `this is ${process.platform}, not Linux` };
   if (process.getuid?.() !== 0) return { ok: false, why: 'not running as root' };
-  if (!existsSync('/etc/debian_version')) return { ok: false, why: 'not a Debian-like system (no /etc/debian_version)' };
+  if (!existsSync('/etc/debian_version'))
+    return { ok: false, why: 'not a Debian-like system (no /etc/debian_version)' };
   return { ok: true };
 }
 
@@ -46,7 +47,11 @@ export const manualEngineSteps = [
 /** apt-get install, with one `apt-get update` retry when the package lists are stale or missing. */
 export function aptInstall(packages: string[], say: (line: string) => void): boolean {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: ['ignore', 'pipe', 'pipe'], env }).status === 0;
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    }).status === 0;
   say(`apt-get install -y ${packages.join(' ')}`);
   if (install()) return true;
   say('apt-get update');
@@ -68,7 +73,10 @@ export function runningDockerdPid(pidFile = '/var/run/docker.pid'): number | und
 /** Starts dockerd in the background (logging to DOCKERD_LOG) and waits until it answers. */
 export async function startDockerd(docker: Docker, say: (line: string) => void, waitMs = 60_000): Promise<EngineInfo> {
   const running = runningDockerdPid();
-  if (running) throw new Error(`dockerd is already running (pid ${running}) but does not answer here; check DOCKER_HOST and the socket's permissions`);
+  if (running)
+    throw new Error(
+      `dockerd is already running (pid ${running}) but does not answer here; check DOCKER_HOST and the socket's permissions`,
+    );
   say(`starting dockerd in the background (log: ${DOCKERD_LOG})`);
   const log = openSync(DOCKERD_LOG, 'a');
   const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });

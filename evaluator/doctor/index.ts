@@ -46,7 +46,12 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     checks.push(await checkBaseImage(docker, options.fix === true, say));
     checks.push(await checkLeftovers(docker, options.fix === true));
   } else {
-    checks.push({ name: 'base image', ok: false, detail: `${BASE_IMAGE}: cannot tell, the Docker engine is not reachable`, fix: 'Fix the Docker engine first.' });
+    checks.push({
+      name: 'base image',
+      ok: false,
+      detail: `${BASE_IMAGE}: cannot tell, the Docker engine is not reachable`,
+      fix: 'Fix the Docker engine first.',
+    });
   }
   checks.push(...checkModelKeys(options.env ?? process.env));
   return { ok: checks.every((c) => c.ok), checks };
@@ -55,19 +60,41 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
 function checkNode(): DoctorCheck {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   const ok = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
-  return { name: 'node', ok, detail: `Node ${process.versions.node}${ok ? '' : `, older than ${MIN_NODE.join('.')}`}`, ...(ok ? {} : { fix: 'Install Node 20.19 or newer (https://nodejs.org, or your package manager / nvm).' }) };
+  return {
+    name: 'node',
+    ok,
+    detail: `Node ${process.versions.node}${ok ? '' : `, older than ${MIN_NODE.join('.')}`}`,
+    ...(ok ? {} : { fix: 'Install Node 20.19 or newer (https://nodejs.org, or your package manager / nvm).' }),
+  };
 }
 
-async function checkEngine(docker: Docker, fix: boolean, say: (line: string) => void, canFix: () => { ok: boolean; why?: string }): Promise<DoctorCheck> {
+async function checkEngine(
+  docker: Docker,
+  fix: boolean,
+  say: (line: string) => void,
+  canFix: () => { ok: boolean; why?: string },
+): Promise<DoctorCheck> {
   const name = 'docker engine';
   try {
     const v = await probeEngine(docker);
     return { name, ok: true, detail: `Docker ${v.version} (API ${v.apiVersion})` };
   } catch (error) {
     const problem = `not reachable: ${(error as Error).message}`;
-    if (!fix) return { name, ok: false, detail: problem, fix: `Run \`evolve doctor --fix\` as root on Debian/Ubuntu, or:\n${manualEngineSteps}` };
+    if (!fix)
+      return {
+        name,
+        ok: false,
+        detail: problem,
+        fix: `Run \`evolve doctor --fix\` as root on Debian/Ubuntu, or:\n${manualEngineSteps}`,
+      };
     const here = canFix();
-    if (!here.ok) return { name, ok: false, detail: `${problem}; --fix cannot repair it here (${here.why})`, fix: manualEngineSteps };
+    if (!here.ok)
+      return {
+        name,
+        ok: false,
+        detail: `${problem}; --fix cannot repair it here (${here.why})`,
+        fix: manualEngineSteps,
+      };
     const done: string[] = [];
     try {
       if (!hasCommand('dockerd')) {
@@ -78,7 +105,13 @@ async function checkEngine(docker: Docker, fix: boolean, say: (line: string) => 
       done.push('started dockerd');
       return { name, ok: true, detail: `Docker ${v.version} (API ${v.apiVersion})`, fixed: done.join(', ') };
     } catch (e) {
-      return { name, ok: false, detail: `${problem}; --fix failed: ${(e as Error).message}`, fix: manualEngineSteps, ...(done.length ? { fixed: done.join(', ') } : {}) };
+      return {
+        name,
+        ok: false,
+        detail: `${problem}; --fix failed: ${(e as Error).message}`,
+        fix: manualEngineSteps,
+        ...(done.length ? { fixed: done.join(', ') } : {}),
+      };
     }
   }
 }
@@ -86,13 +119,24 @@ async function checkEngine(docker: Docker, fix: boolean, say: (line: string) => 
 async function checkBaseImage(docker: Docker, fix: boolean, say: (line: string) => void): Promise<DoctorCheck> {
   const name = 'base image';
   if (await imageExists(docker, BASE_IMAGE)) return { name, ok: true, detail: `${BASE_IMAGE} present` };
-  if (!fix) return { name, ok: false, detail: `${BASE_IMAGE} is missing`, fix: 'Run `evolve doctor --fix` (pulls debian:bookworm-slim, or bootstraps it with debootstrap when no registry is reachable), or `evolve images build`.' };
+  if (!fix)
+    return {
+      name,
+      ok: false,
+      detail: `${BASE_IMAGE} is missing`,
+      fix: 'Run `evolve doctor --fix` (pulls debian:bookworm-slim, or bootstraps it with debootstrap when no registry is reachable), or `evolve images build`.',
+    };
   try {
     await ensureBaseImage({ docker, onProgress: say });
     return { name, ok: true, detail: `${BASE_IMAGE} present`, fixed: `built ${BASE_IMAGE}` };
   } catch (error) {
     const e = error as Error & { hint?: string };
-    return { name, ok: false, detail: `${BASE_IMAGE} is missing; building it failed: ${e.message}`, fix: e.hint ?? 'See the message above.' };
+    return {
+      name,
+      ok: false,
+      detail: `${BASE_IMAGE} is missing; building it failed: ${e.message}`,
+      fix: e.hint ?? 'See the message above.',
+    };
   }
 }
 
@@ -101,13 +145,29 @@ async function checkLeftovers(docker: Docker, fix: boolean): Promise<DoctorCheck
   if (!fix) return { name, ok: true, detail: 'not checked (run with --fix to remove containers left by crashed runs)' };
   try {
     const r = await reapLeftovers({ docker });
-    return { name, ok: true, detail: 'no containers or volumes left by crashed runs', ...(r.containers.length + r.volumes.length ? { fixed: `removed ${r.containers.length} containers and ${r.volumes.length} volumes` } : {}) };
+    return {
+      name,
+      ok: true,
+      detail: 'no containers or volumes left by crashed runs',
+      ...(r.containers.length + r.volumes.length
+        ? { fixed: `removed ${r.containers.length} containers and ${r.volumes.length} volumes` }
+        : {}),
+    };
   } catch (error) {
-    return { name, ok: false, detail: `reaping failed: ${(error as Error).message}`, fix: 'Remove them by hand: docker rm -f $(docker ps -aq --filter label=evolve.sandbox)' };
+    return {
+      name,
+      ok: false,
+      detail: `reaping failed: ${(error as Error).message}`,
+      fix: 'Remove them by hand: docker rm -f $(docker ps -aq --filter label=evolve.sandbox)',
+    };
   }
 }
 
 /** Set or not set, never the value. No key is not a failure: the offline model needs none. */
 function checkModelKeys(env: NodeJS.ProcessEnv): DoctorCheck[] {
-  return MODEL_KEYS.map((key) => ({ name: key, ok: true, detail: env[key] ? 'set' : 'not set (models of this provider are unavailable; the offline model needs no key)' }));
+  return MODEL_KEYS.map((key) => ({
+    name: key,
+    ok: true,
+    detail: env[key] ? 'set' : 'not set (models of this provider are unavailable; the offline model needs no key)',
+  }));
 }

@@ -55,9 +55,12 @@ export class Budget {
   /** The first limit already reached, if any. */
   exceeded(): string | undefined {
     const { limits, spent } = this;
-    if (limits.calls !== undefined && spent.calls >= limits.calls) return `${spent.calls} of ${limits.calls} calls used`;
-    if (limits.tokens !== undefined && spent.tokens >= limits.tokens) return `${spent.tokens} of ${limits.tokens} tokens used`;
-    if (limits.dollars !== undefined && spent.dollars >= limits.dollars) return `$${spent.dollars.toFixed(4)} of $${limits.dollars} spent`;
+    if (limits.calls !== undefined && spent.calls >= limits.calls)
+      return `${spent.calls} of ${limits.calls} calls used`;
+    if (limits.tokens !== undefined && spent.tokens >= limits.tokens)
+      return `${spent.tokens} of ${limits.tokens} tokens used`;
+    if (limits.dollars !== undefined && spent.dollars >= limits.dollars)
+      return `$${spent.dollars.toFixed(4)} of $${limits.dollars} spent`;
     return undefined;
   }
 
@@ -83,7 +86,14 @@ export class Budget {
 
 /** The run or generation limits from evolve.json's `budgets` section (lineage/config.ts). */
 export function budgetLimitsFromConfig(
-  budgets: { runDollars?: number; runTokens?: number; runCalls?: number; generationDollars?: number; generationTokens?: number; generationCalls?: number },
+  budgets: {
+    runDollars?: number;
+    runTokens?: number;
+    runCalls?: number;
+    generationDollars?: number;
+    generationTokens?: number;
+    generationCalls?: number;
+  },
   scope: 'run' | 'generation',
 ): BudgetLimits {
   const limits: BudgetLimits =

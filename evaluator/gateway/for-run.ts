@@ -9,7 +9,14 @@ import type { ModelPrice } from './prices.js';
 /** The parts of evolve.json this needs (lineage/config.ts Config fits). */
 export interface GatewayConfig {
   models: { prices: Record<string, ModelPrice> };
-  budgets: { runDollars?: number; runTokens?: number; runCalls?: number; generationDollars?: number; generationTokens?: number; generationCalls?: number };
+  budgets: {
+    runDollars?: number;
+    runTokens?: number;
+    runCalls?: number;
+    generationDollars?: number;
+    generationTokens?: number;
+    generationCalls?: number;
+  };
 }
 
 export interface RunGatewayOptions extends Pick<CreateModelOptions, 'timeoutMs' | 'maxRetries' | 'script' | 'offline'> {

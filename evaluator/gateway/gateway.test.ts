@@ -23,7 +23,9 @@ describe('prices', () => {
   it('computes cost from the four token counts', () => {
     const price = findPrice('anthropic/claude-sonnet-4-5')!;
     // 1000 x $3 + 500 x $15 + 10000 x $0.30 + 2000 x $3.75 per million
-    expect(costOf({ inputTokens: 1000, outputTokens: 500, cacheReadTokens: 10_000, cacheWriteTokens: 2_000 }, price)).toBeCloseTo(0.021, 10);
+    expect(
+      costOf({ inputTokens: 1000, outputTokens: 500, cacheReadTokens: 10_000, cacheWriteTokens: 2_000 }, price),
+    ).toBeCloseTo(0.021, 10);
   });
 
   it('finds dated snapshots by prefix, lets config override, and knows nothing of local servers', () => {
@@ -38,7 +40,9 @@ describe('prices', () => {
   });
 
   it('falls back to the input price for cache tokens, and is undefined when anything needed is unknown', () => {
-    expect(costOf({ inputTokens: 1_000_000, outputTokens: 0, cacheReadTokens: 1_000_000 }, { input: 2, output: 8 })).toBe(4);
+    expect(
+      costOf({ inputTokens: 1_000_000, outputTokens: 0, cacheReadTokens: 1_000_000 }, { input: 2, output: 8 }),
+    ).toBe(4);
     expect(costOf({ inputTokens: 10, outputTokens: 10 }, undefined)).toBeUndefined();
     expect(costOf({ outputTokens: 10 }, { input: 1, output: 1 })).toBeUndefined();
   });
@@ -47,7 +51,10 @@ describe('prices', () => {
 describe('gateway', () => {
   it('meters each call, records one event per call, and keeps agent spend apart from proposer spend', async () => {
     const events: ModelCallEvent[] = [];
-    const inner = new ScriptedModel([toolCall('read_file', { path: 'a.py' }, 'c1'), say('done'), say('idea')], 'claude-haiku-4-5');
+    const inner = new ScriptedModel(
+      [toolCall('read_file', { path: 'a.py' }, 'c1'), say('done'), say('idea')],
+      'claude-haiku-4-5',
+    );
     Object.assign(inner, { provider: 'anthropic' });
     const gateway = createGateway(inner, { sink: (e) => events.push(e), env: {} });
 
@@ -84,7 +91,11 @@ describe('gateway', () => {
   it('stops a run at its call budget before the call is made, and records why', async () => {
     const events: ModelCallEvent[] = [];
     const inner = new ScriptedModel([say('1'), say('2'), say('3')]);
-    const gateway = createGateway(inner, { budgets: [new Budget('run t1', { calls: 2 })], sink: (e) => events.push(e), env: {} });
+    const gateway = createGateway(inner, {
+      budgets: [new Budget('run t1', { calls: 2 })],
+      sink: (e) => events.push(e),
+      env: {},
+    });
     await gateway.generate(firstRequest());
     await gateway.generate(firstRequest());
     const error = await failure(gateway.generate(firstRequest()));
@@ -98,7 +109,12 @@ describe('gateway', () => {
   it('shares a generation budget in dollars across runs', async () => {
     const generation = new Budget('generation 4', { dollars: 0.001 });
     const price = { 'scripted/scripted': { input: 2, output: 10 } }; // 100 x 2 + 20 x 10 = $0.0004 per call
-    const run = () => createGateway(new ScriptedModel([say('a'), say('b')]), { budgets: [new Budget('run', {}), generation], prices: price, env: {} });
+    const run = () =>
+      createGateway(new ScriptedModel([say('a'), say('b')]), {
+        budgets: [new Budget('run', {}), generation],
+        prices: price,
+        env: {},
+      });
     const runA = run();
     const runB = run();
     await runA.generate(firstRequest());
@@ -119,7 +135,10 @@ describe('gateway', () => {
   });
 
   it('reads budget limits from the config section', () => {
-    expect(budgetLimitsFromConfig({ runDollars: 2, runCalls: 50, generationTokens: 9 }, 'run')).toEqual({ dollars: 2, calls: 50 });
+    expect(budgetLimitsFromConfig({ runDollars: 2, runCalls: 50, generationTokens: 9 }, 'run')).toEqual({
+      dollars: 2,
+      calls: 50,
+    });
     expect(budgetLimitsFromConfig({ runDollars: 2, generationTokens: 9 }, 'generation')).toEqual({ tokens: 9 });
   });
 });
@@ -136,7 +155,12 @@ describe('gateway around the real clients', () => {
   it('records retries and never lets a key into the trajectory, even when a tool echoes it', async () => {
     const anthropicKey = 'sk-ant-api03-SECRETSECRETSECRET-0123456789';
     const otherToken = 'ghp_0123456789abcdefghijABCDEFGHIJ';
-    const env = { ANTHROPIC_API_KEY: anthropicKey, ANTHROPIC_BASE_URL: server.url, GITHUB_TOKEN: otherToken, DB_SECRET: 'hunter2hunter2' };
+    const env = {
+      ANTHROPIC_API_KEY: anthropicKey,
+      ANTHROPIC_BASE_URL: server.url,
+      GITHUB_TOKEN: otherToken,
+      DB_SECRET: 'hunter2hunter2',
+    };
     const inner = await createModel('anthropic/claude-haiku-4-5', { env, retry: { baseDelayMs: 5 }, maxRetries: 2 });
     const lines: string[] = [];
     const gateway = createGateway(inner, { env, sink: (e) => lines.push(JSON.stringify(e)) });
@@ -149,15 +173,28 @@ describe('gateway around the real clients', () => {
     await gateway.generate(firstRequest());
     const leaking = secondRequest('toolu_1');
     const toolResult = leaking.messages[2]!;
-    if (toolResult.role === 'user' && typeof toolResult.content !== 'string' && toolResult.content[0]?.type === 'tool_result') {
+    if (
+      toolResult.role === 'user' &&
+      typeof toolResult.content !== 'string' &&
+      toolResult.content[0]?.type === 'tool_result'
+    ) {
       toolResult.content[0].content = `ANTHROPIC_API_KEY=${anthropicKey}\nGITHUB_TOKEN=${otherToken}\nOPENAI_API_KEY=sk-proj-neverInOurEnv0123456789`;
     }
     const response = await gateway.generate(leaking);
     // The agent itself gets the response unchanged; only the record is redacted.
-    expect(response.content[0]).toEqual({ type: 'text', text: `I found ANTHROPIC_API_KEY=${anthropicKey} and hunter2hunter2` });
+    expect(response.content[0]).toEqual({
+      type: 'text',
+      text: `I found ANTHROPIC_API_KEY=${anthropicKey} and hunter2hunter2`,
+    });
 
     const trajectory = lines.join('\n');
-    for (const secret of [anthropicKey, otherToken, 'hunter2hunter2', 'sk-proj-neverInOurEnv0123456789', anthropicKey.slice(0, 30)]) {
+    for (const secret of [
+      anthropicKey,
+      otherToken,
+      'hunter2hunter2',
+      'sk-proj-neverInOurEnv0123456789',
+      anthropicKey.slice(0, 30),
+    ]) {
       expect(trajectory).not.toContain(secret);
     }
     expect(trajectory).toContain('[REDACTED]');
@@ -182,13 +219,28 @@ describe('gateway around the real clients', () => {
 describe('openRunGateway', () => {
   it('wires a model name and evolve.json budgets into a gateway sharing the generation budget', async () => {
     // The shape of evolve.json's sections (lineage/config.ts); evaluator/ does not import lineage/.
-    const config = { budgets: { runCalls: 1, generationCalls: 3 }, models: { prices: { 'scripted/scripted': { input: 1, output: 1 } } } };
+    const config = {
+      budgets: { runCalls: 1, generationCalls: 3 },
+      models: { prices: { 'scripted/scripted': { input: 1, output: 1 } } },
+    };
     const generation = generationBudget(config, 'generation 1');
     const runs = await Promise.all(
-      [1, 2].map((i) => openRunGateway({ model: 'scripted', config, runLabel: `run ${i}`, generationBudget: generation, script: [say('a'), say('b')], env: {} })),
+      [1, 2].map((i) =>
+        openRunGateway({
+          model: 'scripted',
+          config,
+          runLabel: `run ${i}`,
+          generationBudget: generation,
+          script: [say('a'), say('b')],
+          env: {},
+        }),
+      ),
     );
     await runs[0]!.model.generate(firstRequest());
-    await expect(runs[0]!.model.generate(firstRequest())).rejects.toMatchObject({ kind: 'budget_exceeded', message: expect.stringContaining('run 1') });
+    await expect(runs[0]!.model.generate(firstRequest())).rejects.toMatchObject({
+      kind: 'budget_exceeded',
+      message: expect.stringContaining('run 1'),
+    });
     await runs[1]!.model.generate(firstRequest());
     expect(generation.spent).toMatchObject({ calls: 2, tokens: 240 });
     expect(generation.spent.dollars).toBeCloseTo(0.00024, 12);

@@ -1,5 +1,12 @@
 import { summarizeRequest, type ModelCallEvent } from '../../agent/models/call-record.js';
-import type { GenerateOptions, Model, ModelRequest, ModelResponse, RetryNotice, Usage } from '../../agent/models/types.js';
+import type {
+  GenerateOptions,
+  Model,
+  ModelRequest,
+  ModelResponse,
+  RetryNotice,
+  Usage,
+} from '../../agent/models/types.js';
 import { ModelError } from '../../agent/models/types.js';
 import { addSpend, emptySpend, type Budget, type Spend } from './budget.js';
 import { costOf, findPrice, type ModelPrice } from './prices.js';

@@ -4,4 +4,10 @@ export { Budget, budgetLimitsFromConfig, type BudgetLimits, type BudgetOptions, 
 export { builtinPrices, costOf, findPrice, ModelPrice } from './prices.js';
 export { createRedactor, redactedMarker, secretsFromEnv } from './redact.js';
 export type { ModelCallEvent } from '../../agent/models/call-record.js';
-export { generationBudget, openRunGateway, type GatewayConfig, type RunGateway, type RunGatewayOptions } from './for-run.js';
+export {
+  generationBudget,
+  openRunGateway,
+  type GatewayConfig,
+  type RunGateway,
+  type RunGatewayOptions,
+} from './for-run.js';

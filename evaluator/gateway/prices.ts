@@ -58,7 +58,9 @@ export function findPrice(modelName: string, overrides: Record<string, ModelPric
   }
   if (['offline', 'scripted', 'replay'].includes(provider)) return builtinPrices[provider];
   for (const table of [overrides, builtinPrices]) {
-    const base = Object.keys(table).find((k) => modelName.startsWith(k) && snapshotSuffix.test(modelName.slice(k.length)));
+    const base = Object.keys(table).find(
+      (k) => modelName.startsWith(k) && snapshotSuffix.test(modelName.slice(k.length)),
+    );
     if (base) return table[base];
   }
   return undefined;
@@ -76,5 +78,7 @@ export function costOf(usage: Usage, price: ModelPrice | undefined): number | un
 }
 
 export function totalTokens(usage: Usage): number {
-  return (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+  return (
+    (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0)
+  );
 }

@@ -26,7 +26,9 @@ export function secretsFromEnv(env: Record<string, string | undefined>): string[
 
 export function createRedactor(secrets: string[]): Redactor {
   // Longest first, so a secret that contains another is removed whole.
-  const exact = [...new Set(secrets.filter((s) => s.length >= minimumSecretLength))].sort((a, b) => b.length - a.length);
+  const exact = [...new Set(secrets.filter((s) => s.length >= minimumSecretLength))].sort(
+    (a, b) => b.length - a.length,
+  );
   const redactString = (text: string): string => {
     let out = text;
     for (const secret of exact) out = out.split(secret).join(redactedMarker);

@@ -61,16 +61,26 @@ async function ensureBase(options: BaseImageOptions, tag: string): Promise<strin
       await docker.getImage(PULL_IMAGE).tag(splitTag(tag));
       return tag;
     } catch (error) {
-      say(`pull failed (${(error as Error).message.split('\n')[0]}); no registry reachable, bootstrapping Debian locally`);
+      say(
+        `pull failed (${(error as Error).message.split('\n')[0]}); no registry reachable, bootstrapping Debian locally`,
+      );
     }
   }
-  await bootstrap(docker, tag, options.mirror ?? process.env.EVOLVE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian', say);
+  await bootstrap(
+    docker,
+    tag,
+    options.mirror ?? process.env.EVOLVE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian',
+    say,
+  );
   return tag;
 }
 
 async function pull(docker: Docker, image: string): Promise<void> {
   const stream = await docker.pull(image);
-  const timer = setTimeout(() => (stream as { destroy?: (e: Error) => void }).destroy?.(new Error('pull timed out')), PULL_TIMEOUT_MS);
+  const timer = setTimeout(
+    () => (stream as { destroy?: (e: Error) => void }).destroy?.(new Error('pull timed out')),
+    PULL_TIMEOUT_MS,
+  );
   try {
     await followBuild(docker, stream, `pulling ${image}`);
   } finally {
@@ -91,12 +101,21 @@ const manualSteps = [
 
 async function bootstrap(docker: Docker, tag: string, mirror: string, say: BuildProgress): Promise<void> {
   if (process.getuid?.() !== 0) {
-    throw new SandboxError('image_missing', `${tag} is missing, no registry is reachable, and bootstrapping Debian needs root`, manualSteps);
+    throw new SandboxError(
+      'image_missing',
+      `${tag} is missing, no registry is reachable, and bootstrapping Debian needs root`,
+      manualSteps,
+    );
   }
   const dir = await mkdtemp(join(tmpdir(), 'evolve-bookworm-'));
   try {
     if (spawnSync('sh', ['-c', 'command -v debootstrap'], { stdio: 'ignore' }).status !== 0) {
-      if (!existsSync('/etc/debian_version')) throw new SandboxError('image_missing', `${tag} is missing, no registry is reachable, and debootstrap is not installed (not a Debian-like system, so evolve cannot apt-get it)`, manualSteps);
+      if (!existsSync('/etc/debian_version'))
+        throw new SandboxError(
+          'image_missing',
+          `${tag} is missing, no registry is reachable, and debootstrap is not installed (not a Debian-like system, so evolve cannot apt-get it)`,
+          manualSteps,
+        );
       say('installing debootstrap with apt-get');
       await run('apt-get', ['install', '-y', 'debootstrap'], say, { DEBIAN_FRONTEND: 'noninteractive' });
     }
@@ -128,6 +147,8 @@ function run(cmd: string, args: string[], say: BuildProgress, env: Record<string
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}:\n${tail.join('\n')}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}:\n${tail.join('\n')}`)),
+    );
   });
 }

@@ -73,7 +73,8 @@ export async function buildImage(recipe: ImageRecipe, options: BuildOptions = {}
     throw fromDockerError(error, `building ${tag}`);
   }
   await followBuild(docker, stream, `building ${tag}`, options.onProgress);
-  if (!(await imageExists(docker, tag))) throw new SandboxError('build_failed', `building ${tag} reported success but the image is missing`);
+  if (!(await imageExists(docker, tag)))
+    throw new SandboxError('build_failed', `building ${tag} reported success but the image is missing`);
   return tag;
 }
 

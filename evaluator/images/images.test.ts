@@ -17,7 +17,11 @@ describe('image recipes', () => {
     expect(recipeHash({ ...base })).toBe(recipeHash(base));
     expect(recipeHash({ ...base, dockerfile: base.dockerfile + '\n' })).not.toBe(recipeHash(base));
     expect(recipeHash({ ...base, files: { a: '1' } })).not.toBe(recipeHash({ ...base, files: { a: '2' } }));
-    const child = (parent: ImageRecipe): ImageRecipe => ({ name: 'task', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\n', parent });
+    const child = (parent: ImageRecipe): ImageRecipe => ({
+      name: 'task',
+      dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\n',
+      parent,
+    });
     expect(recipeHash(child(base))).not.toBe(recipeHash(child({ ...base, dockerfile: 'FROM other' })));
     expect(imageTag(pythonEnvRecipe())).toBe(imageTag(pythonEnvRecipe()));
   });
@@ -34,12 +38,20 @@ describeDocker('image cache (Docker)', () => {
   it('builds a layered recipe once (parents first) and reuses it', async () => {
     const nonce = randomBytes(6).toString('hex');
     const env: ImageRecipe = { name: 'test-env', dockerfile: `FROM ${BASE_IMAGE}\nRUN echo ${nonce} > /env.txt\n` };
-    const task: ImageRecipe = { name: 'test-task', dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nCOPY hello.txt run.sh /\nRUN /run.sh\n', files: { 'hello.txt': 'hi', 'run.sh': '#!/bin/sh\ncat /env.txt /hello.txt\n' }, parent: env };
+    const task: ImageRecipe = {
+      name: 'test-task',
+      dockerfile: 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nCOPY hello.txt run.sh /\nRUN /run.sh\n',
+      files: { 'hello.txt': 'hi', 'run.sh': '#!/bin/sh\ncat /env.txt /hello.txt\n' },
+      parent: env,
+    };
     const progress: string[] = [];
     const first = await ensureImageDetailed(task, { docker, labels, onProgress: (l) => progress.push(l) });
     expect(first).toEqual({ tag: imageTag(task), built: true });
     expect(progress.some((l) => l.startsWith(`building ${imageTag(env)}`))).toBe(true);
-    const [again, concurrent] = await Promise.all([ensureImageDetailed(task, { docker, labels }), ensureImageDetailed(task, { docker, labels })]);
+    const [again, concurrent] = await Promise.all([
+      ensureImageDetailed(task, { docker, labels }),
+      ensureImageDetailed(task, { docker, labels }),
+    ]);
     expect(again.built).toBe(false);
     expect(concurrent.built).toBe(false);
     const listed = await listImages({ docker });
@@ -47,7 +59,10 @@ describeDocker('image cache (Docker)', () => {
   });
 
   it('names the failing step and shows the log tail when a build fails', async () => {
-    const bad: ImageRecipe = { name: 'test-bad', dockerfile: `FROM ${BASE_IMAGE}\nRUN echo about-to-fail-${randomBytes(4).toString('hex')} && exit 7\n` };
+    const bad: ImageRecipe = {
+      name: 'test-bad',
+      dockerfile: `FROM ${BASE_IMAGE}\nRUN echo about-to-fail-${randomBytes(4).toString('hex')} && exit 7\n`,
+    };
     const err = await ensureImageDetailed(bad, { docker, labels }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SandboxError);
     expect(err).toMatchObject({ kind: 'build_failed' });

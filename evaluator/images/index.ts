@@ -1,6 +1,13 @@
 // Image recipes and their cache: content-hash tags, layered builds through dockerode, the local Debian base.
 export { BASE_IMAGE, ensureBaseImage, imageExists, type BaseImageOptions } from './base.js';
-export { buildImage, ensureImage, ensureImageDetailed, type BuildOptions, type BuildProgress, type EnsureResult } from './build.js';
+export {
+  buildImage,
+  ensureImage,
+  ensureImageDetailed,
+  type BuildOptions,
+  type BuildProgress,
+  type EnsureResult,
+} from './build.js';
 export { listImages, pruneImages, type ImageInfo, type PruneOptions } from './manage.js';
 export { pythonEnvRecipe, type PythonEnvOptions } from './python-env.js';
 export { fromImage, imageTag, recipeChain, recipeHash, HASH_LABEL, RECIPE_LABEL } from './recipe.js';

@@ -14,7 +14,12 @@ interface ProgressEvent {
 
 const TAIL_LINES = 25;
 
-export function followBuild(docker: Docker, stream: NodeJS.ReadableStream, doing: string, onProgress?: BuildProgress): Promise<void> {
+export function followBuild(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  doing: string,
+  onProgress?: BuildProgress,
+): Promise<void> {
   const tail: string[] = [];
   let step = '';
   let failure: string | undefined;
@@ -25,15 +30,30 @@ export function followBuild(docker: Docker, stream: NodeJS.ReadableStream, doing
         if (!err && failure === undefined) return resolve();
         const message = failure ?? err?.message ?? String(err);
         if (/no space left on device/i.test(message)) {
-          return reject(new SandboxError('disk_full', `disk full while ${doing}: ${message}`, 'Free disk space (`evolve images prune`, `docker system prune`) and run again.'));
+          return reject(
+            new SandboxError(
+              'disk_full',
+              `disk full while ${doing}: ${message}`,
+              'Free disk space (`evolve images prune`, `docker system prune`) and run again.',
+            ),
+          );
         }
         const where = step ? ` at "${step}"` : '';
-        reject(new SandboxError('build_failed', `${doing} failed${where}: ${message.trim()}\n--- last lines of the build log ---\n${tail.join('\n')}`, 'Fix the failing step of the recipe; `apt-get` in a build needs Debian\'s mirror reachable.'));
+        reject(
+          new SandboxError(
+            'build_failed',
+            `${doing} failed${where}: ${message.trim()}\n--- last lines of the build log ---\n${tail.join('\n')}`,
+            "Fix the failing step of the recipe; `apt-get` in a build needs Debian's mirror reachable.",
+          ),
+        );
       },
       (event: ProgressEvent) => {
         if (event.error) failure = event.errorDetail?.message ?? event.error;
         const text = event.stream ?? event.status ?? '';
-        for (const line of text.split('\n').map((l) => l.trimEnd()).filter(Boolean)) {
+        for (const line of text
+          .split('\n')
+          .map((l) => l.trimEnd())
+          .filter(Boolean)) {
           if (/^Step \d+\/\d+ : /.test(line)) step = line;
           tail.push(line);
           if (tail.length > TAIL_LINES) tail.shift();

@@ -20,7 +20,7 @@ export function pythonEnvRecipe(options: PythonEnvOptions = {}): ImageRecipe {
       `RUN apt-get update && apt-get install -y --no-install-recommends ${[...new Set(packages)].join(' ')} ca-certificates \\`,
       ' && rm -rf /var/lib/apt/lists/*',
       'RUN useradd --create-home --shell /bin/bash agent \\',
-      " && git config --system user.name agent && git config --system user.email agent@evolve.invalid \\",
+      ' && git config --system user.name agent && git config --system user.email agent@evolve.invalid \\',
       " && git config --system safe.directory '*' && git config --system init.defaultBranch main",
       '',
     ].join('\n'),

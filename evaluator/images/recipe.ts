@@ -31,7 +31,11 @@ export function recipeHash(recipe: ImageRecipe): string {
 
 /** `evolve/<name>:<hash12>`. */
 export function imageTag(recipe: ImageRecipe): string {
-  const stem = recipe.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'image';
+  const stem =
+    recipe.name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'image';
   return `evolve/${stem}:${recipeHash(recipe).slice(0, 12)}`;
 }
 

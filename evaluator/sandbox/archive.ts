@@ -17,11 +17,17 @@ export interface Owner {
 const rel = (abs: string) => abs.replace(/^\/+|\/+$/g, '');
 
 function addDirs(pack: tar.Pack, dirs: string[], owner: Owner): void {
-  for (const dir of dirs) pack.entry({ name: `${rel(dir)}/`, type: 'directory', mode: 0o755, uid: owner.uid, gid: owner.gid });
+  for (const dir of dirs)
+    pack.entry({ name: `${rel(dir)}/`, type: 'directory', mode: 0o755, uid: owner.uid, gid: owner.gid });
 }
 
 /** A tar holding one file at absolute path `path`. */
-export function tarOfFile(path: string, content: string | Uint8Array, owner: Owner, dirs: string[] = []): Promise<Buffer> {
+export function tarOfFile(
+  path: string,
+  content: string | Uint8Array,
+  owner: Owner,
+  dirs: string[] = [],
+): Promise<Buffer> {
   const pack = tar.pack();
   addDirs(pack, dirs, owner);
   pack.entry({ name: rel(path), mode: 0o644, uid: owner.uid, gid: owner.gid }, Buffer.from(content));
@@ -30,7 +36,12 @@ export function tarOfFile(path: string, content: string | Uint8Array, owner: Own
 }
 
 /** A tar of a host directory's contents (regular files, directories, symlinks) placed under absolute `target`. */
-export async function tarOfDirectory(hostDir: string, owner: Owner, target: string, dirs: string[] = []): Promise<Buffer> {
+export async function tarOfDirectory(
+  hostDir: string,
+  owner: Owner,
+  target: string,
+  dirs: string[] = [],
+): Promise<Buffer> {
   const pack = tar.pack();
   const done = collect(pack);
   addDirs(pack, dirs, owner);
@@ -107,7 +118,10 @@ export async function extractStripped(archive: NodeJS.ReadableStream, hostDir: s
   await mkdir(hostDir, { recursive: true });
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
-    const rest = header.name.split('/').slice(1).filter((p) => p !== '' && p !== '.');
+    const rest = header.name
+      .split('/')
+      .slice(1)
+      .filter((p) => p !== '' && p !== '.');
     const target = join(hostDir, ...rest);
     const inside = rest.length > 0 && !rest.includes('..');
     const write = async (): Promise<void> => {

@@ -93,7 +93,8 @@ export function channelCommand(user: string, workdir: string): string[] {
     'printf "evolve-account %s %s %s\\n" "$uid" "$gid" "$home"',
     'if [ "$uid" = 0 ]; then mkdir -p "$2"; elif [ -d "$2" ]; then chown -R "$uid:$gid" "$2"; else mkdir -p "$2" && chown "$uid:$gid" "$2"; fi || { printf "evolve-channel adopt-failed\\n"; exec sleep infinity; }',
   ].join('\n');
-  const loop = '{ command -v bash && command -v dd && command -v tar && command -v base64 && command -v mktemp && command -v stat; } >/dev/null 2>&1 && exec bash -c "$0"; printf "evolve-channel none\\n"; exec sleep infinity';
+  const loop =
+    '{ command -v bash && command -v dd && command -v tar && command -v base64 && command -v mktemp && command -v stat; } >/dev/null 2>&1 && exec bash -c "$0"; printf "evolve-channel none\\n"; exec sleep infinity';
   return ['sh', '-c', `${prelude}\n${loop}`, LOOP, user, workdir];
 }
 
@@ -105,7 +106,14 @@ export interface ChannelAccount {
 }
 
 /** Docker attach options that keep the main process's stdin open for the container's life. */
-export const CHANNEL_CONFIG = { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: false, Tty: false } as const;
+export const CHANNEL_CONFIG = {
+  OpenStdin: true,
+  StdinOnce: false,
+  AttachStdin: true,
+  AttachStdout: true,
+  AttachStderr: false,
+  Tty: false,
+} as const;
 
 /** A generous bound: a file request is a tar or base64 of files already on disk, so seconds mean the loop is stuck. */
 const REPLY_TIMEOUT_MS = 120_000;
@@ -171,7 +179,10 @@ export class ContainerChannel {
   private readonly ended: Promise<void>;
   private settleEnded!: () => void;
 
-  private constructor(private readonly stream: NodeJS.ReadWriteStream & { destroy?: () => void }, modem: Docker['modem']) {
+  private constructor(
+    private readonly stream: NodeJS.ReadWriteStream & { destroy?: () => void },
+    modem: Docker['modem'],
+  ) {
     this.ready = new Promise((r) => (this.settleReady = r));
     const sink = new Writable({
       write: (chunk: Buffer, _enc, done) => {
@@ -183,7 +194,13 @@ export class ContainerChannel {
     this.ended = new Promise((r) => (this.settleEnded = r));
     const end = (why: string) => () => {
       this.settleEnded();
-      this.fail(new SandboxError('container_gone', `the sandbox's channel ${why}`, 'The container stopped or was removed from outside evolve; the run is retried once.'));
+      this.fail(
+        new SandboxError(
+          'container_gone',
+          `the sandbox's channel ${why}`,
+          'The container stopped or was removed from outside evolve; the run is retried once.',
+        ),
+      );
     };
     stream.on('end', end('closed'));
     stream.on('close', end('closed'));
@@ -193,7 +210,13 @@ export class ContainerChannel {
   /** Attaches to a created (not yet started) container, so the loop's first line is not missed. */
   static async attach(container: Docker.Container): Promise<ContainerChannel> {
     try {
-      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: false, hijack: true })) as NodeJS.ReadWriteStream;
+      const stream = (await container.attach({
+        stream: true,
+        stdin: true,
+        stdout: true,
+        stderr: false,
+        hijack: true,
+      })) as NodeJS.ReadWriteStream;
       return new ContainerChannel(stream, container.modem);
     } catch (error) {
       throw fromDockerError(error, 'attaching to the container');
@@ -224,21 +247,36 @@ export class ContainerChannel {
     const reply = await this.request(`W ${this.next} ${archive.length}\n`, archive);
     if (reply.status !== 0) {
       const message = Buffer.from(reply.body, 'base64').toString('utf8').trim();
-      if (/no space left on device/i.test(message)) throw new SandboxError('disk_full', `disk full while copying into the sandbox: ${message}`, 'Free disk space and run again; finished runs are kept.');
-      throw new SandboxError('io', `copying into the sandbox failed (tar exit ${reply.status}): ${message.slice(-600)}`);
+      if (/no space left on device/i.test(message))
+        throw new SandboxError(
+          'disk_full',
+          `disk full while copying into the sandbox: ${message}`,
+          'Free disk space and run again; finished runs are kept.',
+        );
+      throw new SandboxError(
+        'io',
+        `copying into the sandbox failed (tar exit ${reply.status}): ${message.slice(-600)}`,
+      );
     }
     return true;
   }
 
   /** A file's bytes, or undefined when the loop cannot take it now; errors carry code ENOENT, EISDIR or EACCES. */
   async read(path: string): Promise<Buffer | undefined> {
-    if (/[\n\r]/.test(path)) throw new SandboxError('io', `cannot read a path with a line break: ${JSON.stringify(path)}`);
+    if (/[\n\r]/.test(path))
+      throw new SandboxError('io', `cannot read a path with a line break: ${JSON.stringify(path)}`);
     if (!(await this.ready) || !this.usable('files')) return undefined;
     // The bar ends the path, so `read` keeps any trailing spaces.
     const reply = await this.request(`R ${this.next} ${MAX_READ_BYTES} ${path}|\n`);
     if (reply.status === 27) return undefined; // too large for a line: the engine streams it
     const code = ({ 2: 'ENOENT', 21: 'EISDIR', 13: 'EACCES' } as Record<number, string>)[reply.status];
-    if (code) throw Object.assign(new Error(`${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'not a regular file' : 'not readable'} in the sandbox: ${path}`), { code });
+    if (code)
+      throw Object.assign(
+        new Error(
+          `${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'not a regular file' : 'not readable'} in the sandbox: ${path}`,
+        ),
+        { code },
+      );
     return Buffer.from(reply.body, 'base64');
   }
 
@@ -251,7 +289,11 @@ export class ContainerChannel {
     this.commandRunning = true;
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
-    const reply = this.request(`X ${id} ${script.length} ${req.uid} ${req.gid} ${req.capBytes} ${req.marker}\n`, script, false);
+    const reply = this.request(
+      `X ${id} ${script.length} ${req.uid} ${req.gid} ${req.capBytes} ${req.marker}\n`,
+      script,
+      false,
+    );
     if (req.timeoutMs !== undefined) {
       timer = setTimeout(() => {
         timedOut = true;
@@ -264,9 +306,15 @@ export class ContainerChannel {
     try {
       const { status, body } = await reply;
       const [dropped = '0', b64 = ''] = body.split(' ');
-      return { exitCode: timedOut ? 124 : status, output: Buffer.from(b64, 'base64'), dropped: Number(dropped), timedOut };
+      return {
+        exitCode: timedOut ? 124 : status,
+        output: Buffer.from(b64, 'base64'),
+        dropped: Number(dropped),
+        timedOut,
+      };
     } catch (error) {
-      if (timedOut && error instanceof StuckError) return { exitCode: 124, output: Buffer.alloc(0), dropped: 0, timedOut };
+      if (timedOut && error instanceof StuckError)
+        return { exitCode: 124, output: Buffer.alloc(0), dropped: 0, timedOut };
       throw error;
     } finally {
       clearTimeout(timer);
@@ -283,7 +331,10 @@ export class ContainerChannel {
     if (!(await this.ready) || !this.usable('files')) return false;
     this.stream.write(`${this.token} Q 0 0\n`);
     let timer: NodeJS.Timeout | undefined;
-    const seen = await Promise.race([this.ended.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5_000)))]);
+    const seen = await Promise.race([
+      this.ended.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5_000))),
+    ]);
     clearTimeout(timer);
     return seen;
   }
@@ -311,7 +362,13 @@ export class ContainerChannel {
       if (bounded) {
         pending.timer = setTimeout(() => {
           this.pending.delete(id);
-          reject(new SandboxError('io', `the sandbox did not answer a file request within ${REPLY_TIMEOUT_MS / 1000} s`, 'The container is probably out of processes (a fork bomb) or memory.'));
+          reject(
+            new SandboxError(
+              'io',
+              `the sandbox did not answer a file request within ${REPLY_TIMEOUT_MS / 1000} s`,
+              'The container is probably out of processes (a fork bomb) or memory.',
+            ),
+          );
         }, REPLY_TIMEOUT_MS);
         pending.timer.unref();
       }
@@ -343,7 +400,13 @@ export class ContainerChannel {
   private overflow(): void {
     this.parts = [];
     this.partsLength = 0;
-    this.fail(new SandboxError('io', 'the sandbox wrote more to its channel than any reply holds', 'Something in the container is writing to its main process\'s output; the run is retried once.'));
+    this.fail(
+      new SandboxError(
+        'io',
+        'the sandbox wrote more to its channel than any reply holds',
+        "Something in the container is writing to its main process's output; the run is retried once.",
+      ),
+    );
   }
 
   private onLine(line: string): void {

@@ -36,7 +36,14 @@ export async function dockerExec(container: Docker.Container, req: DockerExecReq
   let exec: Docker.Exec;
   let stream: NodeJS.ReadableStream & { destroy?: () => void };
   try {
-    exec = await container.exec({ Cmd: ['bash', '-c', WRAPPER, 'evolve-exec', req.command], AttachStdout: true, AttachStderr: true, User: req.user, WorkingDir: req.cwd, Env: env });
+    exec = await container.exec({
+      Cmd: ['bash', '-c', WRAPPER, 'evolve-exec', req.command],
+      AttachStdout: true,
+      AttachStderr: true,
+      User: req.user,
+      WorkingDir: req.cwd,
+      Env: env,
+    });
     stream = (await exec.start({ hijack: true, stdin: false })) as typeof stream;
   } catch (error) {
     throw fromDockerError(error, 'starting a command');
@@ -116,7 +123,13 @@ export async function killMarked(container: Docker.Container, marker: string, us
 
 async function runKiller(container: Docker.Container, script: string, marker: string, user: string): Promise<boolean> {
   try {
-    const exec = await container.exec({ Cmd: ['bash', '-c', script], AttachStdout: true, AttachStderr: true, User: user, Env: [`M=${marker}`] });
+    const exec = await container.exec({
+      Cmd: ['bash', '-c', script],
+      AttachStdout: true,
+      AttachStderr: true,
+      User: user,
+      Env: [`M=${marker}`],
+    });
     const stream = await exec.start({ hijack: true, stdin: false });
     await new Promise<void>((resolve) => {
       stream.on('end', resolve);

@@ -23,7 +23,10 @@ let box: DockerSandbox;
 
 /** Processes in the container whose command line matches the regex (write it so it does not match itself). */
 async function processesMatching(sandbox: DockerSandbox, needle: string): Promise<number> {
-  const r = await sandbox.exec(`for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < "$f" 2>/dev/null; echo; done | grep -c -- "$N" || true`, { user: 'root', env: { N: needle } });
+  const r = await sandbox.exec(
+    `for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < "$f" 2>/dev/null; echo; done | grep -c -- "$N" || true`,
+    { user: 'root', env: { N: needle } },
+  );
   return Number(r.output.trim());
 }
 
@@ -36,7 +39,13 @@ const PARENT = `{ tr '\\0' ' ' < /proc/$PPID/cmdline | grep -q '[w]hile IFS' && 
 /** Dispose kills; the engine removes the container right after (AutoRemove). Images it used are free once it is gone. */
 async function waitRemoved(sandbox: DockerSandbox): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    if (await sandbox.container.inspect().then(() => false, () => true)) return;
+    if (
+      await sandbox.container.inspect().then(
+        () => false,
+        () => true,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -55,7 +64,10 @@ async function withSandbox(spec: SandboxSpec, use: (box: DockerSandbox) => Promi
 /** An image of the Python environment plus Dockerfile `steps`, removed once `use` is done with it. */
 async function withTestImage(name: string, steps: string, use: (image: string) => Promise<void>): Promise<void> {
   const label = `docker-test-${name}-${process.pid}`;
-  const tag = await ensureImage({ name: `test-${name}`, dockerfile: `ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\n${steps}\n`, parent: pythonEnvRecipe() }, { docker, labels: { 'evolve.test': label } });
+  const tag = await ensureImage(
+    { name: `test-${name}`, dockerfile: `ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\n${steps}\n`, parent: pythonEnvRecipe() },
+    { docker, labels: { 'evolve.test': label } },
+  );
   try {
     await use(tag);
   } finally {
@@ -81,7 +93,10 @@ describeDocker('Docker sandbox', () => {
     expect((await box.exec('true')).exitCode).toBe(0);
     expect((await box.exec('cat', { stdin: 'from stdin' })).output).toBe('from stdin');
     const info = await box.container.inspect();
-    expect(info.Config.Labels).toMatchObject({ 'evolve.run': 'docker-test', [OWNER_LABEL]: `${process.pid}@${hostname()}` });
+    expect(info.Config.Labels).toMatchObject({
+      'evolve.run': 'docker-test',
+      [OWNER_LABEL]: `${process.pid}@${hostname()}`,
+    });
     expect(info.HostConfig.NetworkMode).toBe('none');
   });
 
@@ -123,7 +138,11 @@ describeDocker('Docker sandbox', () => {
     expect(await box.readFile('big/empty.txt')).toBe('');
     await expect(box.readFile('big')).rejects.toMatchObject({ code: 'EISDIR' });
     await box.exec('mkdir -p clash/file.txt && touch clash/file.txt/keep');
-    await expect(box.writeFile('clash/file.txt', 'x')).rejects.toMatchObject({ name: 'SandboxError', kind: 'io', message: expect.stringMatching(/copying into the sandbox failed \(tar exit 2\): .*file\.txt/) });
+    await expect(box.writeFile('clash/file.txt', 'x')).rejects.toMatchObject({
+      name: 'SandboxError',
+      kind: 'io',
+      message: expect.stringMatching(/copying into the sandbox failed \(tar exit 2\): .*file\.txt/),
+    });
     // The channel is still in step after a failure: the next request gets its own answer.
     await box.writeFile('after.txt', 'after');
     expect(await box.readFile('after.txt')).toBe('after');
@@ -136,11 +155,18 @@ describeDocker('Docker sandbox', () => {
   it('runs commands through the main process as the user, with its home, environment and working directory, and nothing of the channel', async () => {
     // The command's shell is a child of the loop, not of an engine exec.
     await box.exec('mkdir -p deep');
-    const r = await box.exec(`${PARENT}; id; echo "$HOME|$X"; pwd; ls /proc/$$/fd | tr '\\n' ' '`, { cwd: 'deep', env: { X: "it's a b" } });
-    expect(r.output).toBe(`loop\nuid=1000(agent) gid=1000(agent) groups=1000(agent)\n/home/agent|it's a b\n/testbed/deep\n0 1 2 `);
+    const r = await box.exec(`${PARENT}; id; echo "$HOME|$X"; pwd; ls /proc/$$/fd | tr '\\n' ' '`, {
+      cwd: 'deep',
+      env: { X: "it's a b" },
+    });
+    expect(r.output).toBe(
+      `loop\nuid=1000(agent) gid=1000(agent) groups=1000(agent)\n/home/agent|it's a b\n/testbed/deep\n0 1 2 `,
+    );
     // No capability survives the switch to the user, and none can be regained.
     const caps = await box.exec("grep -E '^(CapPrm|CapEff|CapAmb|NoNewPrivs)' /proc/self/status | tr -s '\\t' ' '");
-    expect(caps.output).toBe('CapPrm: 0000000000000000\nCapEff: 0000000000000000\nCapAmb: 0000000000000000\nNoNewPrivs: 1\n');
+    expect(caps.output).toBe(
+      'CapPrm: 0000000000000000\nCapEff: 0000000000000000\nCapAmb: 0000000000000000\nNoNewPrivs: 1\n',
+    );
     const root = await box.exec('id -u; echo $HOME', { user: 'root' });
     expect(root.output).toBe('0\n/root\n');
     const missing = await box.exec('pwd', { cwd: '/nowhere' });
@@ -153,7 +179,9 @@ describeDocker('Docker sandbox', () => {
     expect(r).toMatchObject({ exitCode: 0, output: 'printed\n', timedOut: false });
     expect(r.durationMs).toBeGreaterThanOrEqual(1900);
     expect(r.durationMs).toBeLessThan(5000);
-    expect((await box.exec('kill -0 "$(cat /tmp/held.pid)" && echo alive; kill "$(cat /tmp/held.pid)"')).output).toBe('alive\n');
+    expect((await box.exec('kill -0 "$(cat /tmp/held.pid)" && echo alive; kill "$(cat /tmp/held.pid)"')).output).toBe(
+      'alive\n',
+    );
     const quick = await box.exec('sleep 60 >/dev/null 2>&1 & echo "$!" > /tmp/quiet.pid; echo served');
     expect(quick.durationMs).toBeLessThan(1500); // a server started with its output elsewhere costs no wait
     await box.exec('kill "$(cat /tmp/quiet.pid)"');
@@ -162,15 +190,22 @@ describeDocker('Docker sandbox', () => {
   it('serves a second command and file reads through the engine while one runs in the main process', async () => {
     await box.writeFile('concurrent.txt', 'c');
     // Started in the same tick: exactly one gets the loop.
-    const [slow, fast, read] = await Promise.all([box.exec(`sleep 1; ${PARENT}`), box.exec(PARENT), box.readFile('concurrent.txt')]);
+    const [slow, fast, read] = await Promise.all([
+      box.exec(`sleep 1; ${PARENT}`),
+      box.exec(PARENT),
+      box.readFile('concurrent.txt'),
+    ]);
     expect([slow.output, fast.output, read]).toEqual(['loop\n', 'engine\n', 'c']);
     expect((await box.exec(PARENT)).output).toBe('loop\n'); // and has it back afterwards
   });
 
-  it('takes no reply that lacks its token, even from root writing to the loop\'s output', async () => {
+  it("takes no reply that lacks its token, even from root writing to the loop's output", async () => {
     await box.writeFile('genuine.txt', 'genuine');
     const forged = Buffer.from('forged').toString('base64');
-    const w = await box.exec(`pid=$(${LOOP_PIDS} | head -1); for i in $(seq 1 400); do printf '%s 0 %s\\n' "$i" ${forged}; done > /proc/$pid/fd/1; echo $?`, { user: 'root' });
+    const w = await box.exec(
+      `pid=$(${LOOP_PIDS} | head -1); for i in $(seq 1 400); do printf '%s 0 %s\\n' "$i" ${forged}; done > /proc/$pid/fd/1; echo $?`,
+      { user: 'root' },
+    );
     expect(w.output.trim()).toBe('0');
     expect(await box.readFile('genuine.txt')).toBe('genuine');
     expect((await box.exec('echo real')).output).toBe('real\n');
@@ -203,7 +238,7 @@ describeDocker('Docker sandbox', () => {
     }
   }, 30_000);
 
-  it('falls back to the archive API in an image that lacks the loop\'s tools', async () => {
+  it("falls back to the archive API in an image that lacks the loop's tools", async () => {
     await withTestImage('no-base64', 'RUN rm /usr/bin/base64', (bare) =>
       withSandbox({ image: bare, workdir: '/testbed' }, async (plain) => {
         await plain.writeFile('a/b.txt', 'through putArchive');
@@ -215,13 +250,16 @@ describeDocker('Docker sandbox', () => {
 
   it('moves files through the main process but runs commands through the engine in an image without setpriv (and a last passwd line without its newline)', async () => {
     // Its /etc/passwd also ends without a newline after the agent's line, which must still be found.
-    await withTestImage('no-setpriv', 'RUN rm /usr/bin/setpriv && truncate -s -1 /etc/passwd && tail -c 20 /etc/passwd | grep -q "/bin/bash$"', (noSetpriv) =>
-      withSandbox({ image: noSetpriv, workdir: '/testbed' }, async (half) => {
-        await half.writeFile('a.txt', 'through the loop');
-        expect(await half.readFile('a.txt')).toBe('through the loop');
-        const r = await half.exec(`${PARENT}; ${LOOP_PIDS} | wc -l; id -un`);
-        expect(r.output).toBe('engine\n1\nagent\n');
-      }),
+    await withTestImage(
+      'no-setpriv',
+      'RUN rm /usr/bin/setpriv && truncate -s -1 /etc/passwd && tail -c 20 /etc/passwd | grep -q "/bin/bash$"',
+      (noSetpriv) =>
+        withSandbox({ image: noSetpriv, workdir: '/testbed' }, async (half) => {
+          await half.writeFile('a.txt', 'through the loop');
+          expect(await half.readFile('a.txt')).toBe('through the loop');
+          const r = await half.exec(`${PARENT}; ${LOOP_PIDS} | wc -l; id -un`);
+          expect(r.output).toBe('engine\n1\nagent\n');
+        }),
     );
   });
 
@@ -230,7 +268,9 @@ describeDocker('Docker sandbox', () => {
     const ghost = await provider.create({ image, workdir: '/work/space', user: 'ghost' });
     try {
       await fresh.writeFile('x/y/z.txt', 'z');
-      const r = await fresh.exec('stat -c %U /work /work/space /work/space/x /work/space/x/y /work/space/x/y/z.txt; ls -A /work/space');
+      const r = await fresh.exec(
+        'stat -c %U /work /work/space /work/space/x /work/space/x/y /work/space/x/y/z.txt; ls -A /work/space',
+      );
       expect(r.output).toBe('root\nagent\nagent\nagent\nagent\nx\n');
       expect(ghost.user).toBe('root');
       expect((await ghost.exec('id -u; pwd; echo $HOME')).output).toBe('0\n/work/space\n/root\n');
@@ -261,7 +301,9 @@ describeDocker('Docker sandbox', () => {
     await writeFile(join(src, 'pkg/sub/a.py'), 'print(1)\n');
     await writeFile(join(src, 'top.txt'), 'top');
     await box.copyIn(src, '/testbed/copied');
-    expect((await box.exec('cat copied/pkg/sub/a.py copied/top.txt && echo x > copied/new.txt')).output).toBe('print(1)\ntop');
+    expect((await box.exec('cat copied/pkg/sub/a.py copied/top.txt && echo x > copied/new.txt')).output).toBe(
+      'print(1)\ntop',
+    );
     await box.copyOut('/testbed/copied', dst);
     expect(await readFile(join(dst, 'pkg/sub/a.py'), 'utf8')).toBe('print(1)\n');
     expect(await readFile(join(dst, 'new.txt'), 'utf8')).toBe('x\n');
@@ -272,9 +314,13 @@ describeDocker('Docker sandbox', () => {
   it('diffs against refs/evolve/base: edits, untracked and binary files, and agent commits; the index is untouched', async () => {
     const repo = await provider.create({ image, workdir: '/repo' });
     try {
-      const setup = await repo.exec('git init -q . && printf "one\\n" > a.txt && git add -A && git commit -qm base && git update-ref refs/evolve/base HEAD');
+      const setup = await repo.exec(
+        'git init -q . && printf "one\\n" > a.txt && git add -A && git commit -qm base && git update-ref refs/evolve/base HEAD',
+      );
       expect(setup.exitCode).toBe(0);
-      await repo.exec('printf "one\\ntwo\\n" > a.txt && git commit -qam "agent commit" && printf "new\\n" > untracked.txt && printf "\\000\\001\\002" > blob.bin && printf "staged\\n" > s.txt && git add s.txt');
+      await repo.exec(
+        'printf "one\\ntwo\\n" > a.txt && git commit -qam "agent commit" && printf "new\\n" > untracked.txt && printf "\\000\\001\\002" > blob.bin && printf "staged\\n" > s.txt && git add s.txt',
+      );
       const before = (await repo.exec('git status --porcelain')).output;
       const diff = await repo.diff();
       expect(diff).toContain('+two');
@@ -291,7 +337,9 @@ describeDocker('Docker sandbox', () => {
   it('reports a memory limit hit as oom_killed', async () => {
     const small = await provider.create({ image, workdir: '/w', limits: { memoryMb: 64 } });
     try {
-      const err = await small.exec('python3 -c "x = bytearray(512 * 1024 * 1024); print(len(x))"').catch((e: unknown) => e);
+      const err = await small
+        .exec('python3 -c "x = bytearray(512 * 1024 * 1024); print(len(x))"')
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SandboxError);
       expect((err as SandboxError).kind).toBe('oom_killed');
       expect((err as SandboxError).hint).toBeTruthy();
@@ -315,7 +363,10 @@ describeDocker('Docker sandbox', () => {
   });
 
   it('has no network unless asked: a connect fails', async () => {
-    const ip = await lookup('deb.debian.org', { family: 4 }).then((a) => a.address, () => '1.1.1.1');
+    const ip = await lookup('deb.debian.org', { family: 4 }).then(
+      (a) => a.address,
+      () => '1.1.1.1',
+    );
     const r = await box.exec(`timeout 5 bash -c 'echo > /dev/tcp/${ip}/80' && echo connected`);
     expect(r.exitCode).not.toBe(0);
     expect(r.output).not.toContain('connected');
@@ -323,7 +374,11 @@ describeDocker('Docker sandbox', () => {
   });
 
   it('reaps containers whose owner process is gone, and keeps live ones', async () => {
-    const dead = await docker.createContainer({ Image: image, Cmd: ['sleep', 'infinity'], Labels: { [OWNER_LABEL]: `999999999@${hostname()}`, 'evolve.sandbox': '1' } });
+    const dead = await docker.createContainer({
+      Image: image,
+      Cmd: ['sleep', 'infinity'],
+      Labels: { [OWNER_LABEL]: `999999999@${hostname()}`, 'evolve.sandbox': '1' },
+    });
     const report = await reapLeftovers({ docker });
     expect(report.containers).toContain(dead.id);
     await expect(dead.inspect()).rejects.toMatchObject({ statusCode: 404 });
@@ -334,7 +389,12 @@ describeDocker('Docker sandbox', () => {
     const once = await provider.create({ image, workdir: '/w' });
     await once.dispose();
     // Ended from inside, it has stopped by the time dispose returns.
-    expect(await once.container.inspect().then((i) => i.State.Running, () => false)).toBe(false);
+    expect(
+      await once.container.inspect().then(
+        (i) => i.State.Running,
+        () => false,
+      ),
+    ).toBe(false);
     const busy = await provider.create({ image, workdir: '/w' });
     const running = busy.exec('sleep 30').catch((error: unknown) => error);
     await new Promise((r) => setTimeout(r, 200));
@@ -350,7 +410,11 @@ describeDocker('Docker sandbox', () => {
   });
 
   it('builds a recipe image again when it was removed after a sandbox used it', async () => {
-    const recipe = { name: 'test-removed', dockerfile: `ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN echo ${process.pid} > /removed-test\n`, parent: pythonEnvRecipe() };
+    const recipe = {
+      name: 'test-removed',
+      dockerfile: `ARG PARENT_IMAGE\nFROM $PARENT_IMAGE\nRUN echo ${process.pid} > /removed-test\n`,
+      parent: pythonEnvRecipe(),
+    };
     const tag = imageTag(recipe);
     const own = new DockerProvider({ docker });
     try {
@@ -363,11 +427,16 @@ describeDocker('Docker sandbox', () => {
       await again.dispose();
       await waitRemoved(again);
     } finally {
-      await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(tag)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   });
 
   it('maps a missing image to image_missing', async () => {
-    await expect(provider.create({ image: 'evolve/does-not-exist:nope', workdir: '/w' })).rejects.toMatchObject({ kind: 'image_missing' });
+    await expect(provider.create({ image: 'evolve/does-not-exist:nope', workdir: '/w' })).rejects.toMatchObject({
+      kind: 'image_missing',
+    });
   });
 });

@@ -56,7 +56,8 @@ export class DockerProvider implements SandboxProvider {
     try {
       return await this.createFrom(image, spec);
     } catch (error) {
-      if (!(error instanceof SandboxError && error.kind === 'image_missing') || this.knownImages.has(image)) throw error;
+      if (!(error instanceof SandboxError && error.kind === 'image_missing') || this.knownImages.has(image))
+        throw error;
       // Removed since it was seen (createFrom forgot it): look it up, or build it, again, once.
       return this.createFrom(await this.resolveImage(spec), spec);
     }
@@ -65,7 +66,8 @@ export class DockerProvider implements SandboxProvider {
   private async createFrom(image: string, spec: SandboxSpec): Promise<DockerSandbox> {
     const limits = { ...DEFAULT_LIMITS, ...this.options.limits, ...spec.limits };
     const labels: Record<string, string> = { [SANDBOX_LABEL]: '1', [OWNER_LABEL]: ownerTag() };
-    for (const [k, v] of Object.entries(spec.labels ?? {})) labels[k.startsWith(LABEL_PREFIX) ? k : LABEL_PREFIX + k] = v;
+    for (const [k, v] of Object.entries(spec.labels ?? {}))
+      labels[k.startsWith(LABEL_PREFIX) ? k : LABEL_PREFIX + k] = v;
     const user = spec.user ?? this.options.user ?? 'agent';
     let container: Docker.Container;
     try {
@@ -105,12 +107,28 @@ export class DockerProvider implements SandboxProvider {
       // The container's first lines name the user and say the workdir is theirs (see channelCommand).
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SandboxError('io', `the container from ${image} did not report ready within ${READY_TIMEOUT_MS / 1000} s`, 'Handing a large built-in workdir to the sandbox user can take long; check the image.')), READY_TIMEOUT_MS);
+        timer = setTimeout(
+          () =>
+            reject(
+              new SandboxError(
+                'io',
+                `the container from ${image} did not report ready within ${READY_TIMEOUT_MS / 1000} s`,
+                'Handing a large built-in workdir to the sandbox user can take long; check the image.',
+              ),
+            ),
+          READY_TIMEOUT_MS,
+        );
       });
       await Promise.race([channel.ready, late]).finally(() => clearTimeout(timer));
       const reported = channel.account;
-      if (!reported) throw new SandboxError('container_gone', `the container from ${image} stopped as it started`, 'Its image needs a `sh`; check that it runs with `docker run --rm IMAGE sh -c true`.');
-      if (channel.adoptFailed) throw new SandboxError('io', `cannot give ${spec.workdir} to ${user} as the container started`);
+      if (!reported)
+        throw new SandboxError(
+          'container_gone',
+          `the container from ${image} stopped as it started`,
+          'Its image needs a `sh`; check that it runs with `docker run --rm IMAGE sh -c true`.',
+        );
+      if (channel.adoptFailed)
+        throw new SandboxError('io', `cannot give ${spec.workdir} to ${user} as the container started`);
       const account = { name: reported.uid === 0 ? 'root' : user, ...reported };
       return new DockerSandbox(container, spec.workdir, account, channel);
     } catch (error) {
@@ -191,7 +209,8 @@ export class DockerSandbox implements Sandbox {
     let oom = state.State.OOMKilled === true;
     if (!oom) {
       const r = await this.run({
-        command: 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null | grep "^oom_kill "',
+        command:
+          'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null | grep "^oom_kill "',
         user: 'root',
         cwd: '/',
         timeoutMs: 10_000,
@@ -199,7 +218,11 @@ export class DockerSandbox implements Sandbox {
       oom = /^oom_kill [1-9]/m.test(r.output);
     }
     if (oom) {
-      throw new SandboxError('oom_killed', `the command was killed by the out-of-memory killer in container ${this.id.slice(0, 12)}`, 'The task needs more memory than the sandbox limit (limits.memoryMb), or the agent ran something that leaks.');
+      throw new SandboxError(
+        'oom_killed',
+        `the command was killed by the out-of-memory killer in container ${this.id.slice(0, 12)}`,
+        'The task needs more memory than the sandbox limit (limits.memoryMb), or the agent ran something that leaks.',
+      );
     }
   }
 
@@ -224,7 +247,14 @@ export class DockerSandbox implements Sandbox {
         timeoutMs: req.timeoutMs,
         kill: () => killMarked(this.container, marker, req.user),
       });
-      if (r) return { exitCode: r.exitCode, output: cappedText(r.output, r.dropped), timedOut: r.timedOut, truncated: r.dropped !== 0, durationMs: Date.now() - started };
+      if (r)
+        return {
+          exitCode: r.exitCode,
+          output: cappedText(r.output, r.dropped),
+          timedOut: r.timedOut,
+          truncated: r.dropped !== 0,
+          durationMs: Date.now() - started,
+        };
     }
     return dockerExec(this.container, req);
   }
@@ -247,11 +277,13 @@ export class DockerSandbox implements Sandbox {
       archive = await this.container.getArchive({ path: abs });
     } catch (error) {
       const e = error as { statusCode?: number };
-      if (e.statusCode === 404) throw Object.assign(new Error(`no such file in the sandbox: ${abs}`), { code: 'ENOENT' });
+      if (e.statusCode === 404)
+        throw Object.assign(new Error(`no such file in the sandbox: ${abs}`), { code: 'ENOENT' });
       throw fromDockerError(error, `reading ${abs}`);
     }
     const content = await firstFileOf(archive);
-    if (content === undefined) throw Object.assign(new Error(`not a regular file in the sandbox: ${abs}`), { code: 'EISDIR' });
+    if (content === undefined)
+      throw Object.assign(new Error(`not a regular file in the sandbox: ${abs}`), { code: 'EISDIR' });
     return content.toString('utf8');
   }
 
@@ -270,10 +302,31 @@ export class DockerSandbox implements Sandbox {
   }
 
   async diff(): Promise<string> {
-    const r = await this.run({ command: diffScript(this.workdir), user: this.user, cwd: '/', outputCapBytes: DIFF_CAP, timeoutMs: DIFF_TIMEOUT_MS });
-    if (r.timedOut) throw new SandboxError('io', `computing the workspace diff took longer than ${DIFF_TIMEOUT_MS / 1000} s`, 'The workdir probably holds a huge number of files; check what the agent wrote.');
-    if (r.exitCode !== 0) throw new SandboxError('io', `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`, 'The workdir must be a git repository with a commit (workspace preparation creates refs/evolve/base).');
-    if (r.truncated) throw new SandboxError('io', `the workspace diff is larger than ${DIFF_CAP >> 20} MiB`, 'The agent probably wrote large generated files into the repository.');
+    const r = await this.run({
+      command: diffScript(this.workdir),
+      user: this.user,
+      cwd: '/',
+      outputCapBytes: DIFF_CAP,
+      timeoutMs: DIFF_TIMEOUT_MS,
+    });
+    if (r.timedOut)
+      throw new SandboxError(
+        'io',
+        `computing the workspace diff took longer than ${DIFF_TIMEOUT_MS / 1000} s`,
+        'The workdir probably holds a huge number of files; check what the agent wrote.',
+      );
+    if (r.exitCode !== 0)
+      throw new SandboxError(
+        'io',
+        `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`,
+        'The workdir must be a git repository with a commit (workspace preparation creates refs/evolve/base).',
+      );
+    if (r.truncated)
+      throw new SandboxError(
+        'io',
+        `the workspace diff is larger than ${DIFF_CAP >> 20} MiB`,
+        'The agent probably wrote large generated files into the repository.',
+      );
     return r.output;
   }
 

@@ -17,16 +17,32 @@ export function fromDockerError(error: unknown, doing: string): SandboxError {
   const e = error as { code?: string; statusCode?: number; message?: string };
   const message = String(e.message ?? error);
   if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES') {
-    return new SandboxError('engine_unavailable', `Docker engine is not reachable while ${doing} (${e.code})`, 'Start it with `evolve doctor --fix` (or `dockerd &` as root), or use `--sandbox local`.');
+    return new SandboxError(
+      'engine_unavailable',
+      `Docker engine is not reachable while ${doing} (${e.code})`,
+      'Start it with `evolve doctor --fix` (or `dockerd &` as root), or use `--sandbox local`.',
+    );
   }
   if (/no space left on device/i.test(message)) {
-    return new SandboxError('disk_full', `disk full while ${doing}: ${message}`, 'Free disk space (`evolve images prune`, `docker system prune`) and run again; finished runs are kept.');
+    return new SandboxError(
+      'disk_full',
+      `disk full while ${doing}: ${message}`,
+      'Free disk space (`evolve images prune`, `docker system prune`) and run again; finished runs are kept.',
+    );
   }
   if (e.statusCode === 404 && /image/i.test(message)) {
-    return new SandboxError('image_missing', `image missing while ${doing}: ${message}`, 'Build it with `evolve images build`, or check the task environment.');
+    return new SandboxError(
+      'image_missing',
+      `image missing while ${doing}: ${message}`,
+      'Build it with `evolve images build`, or check the task environment.',
+    );
   }
   if ((e.statusCode === 404 && /no such container/i.test(message)) || e.statusCode === 409) {
-    return new SandboxError('container_gone', `container gone while ${doing}: ${message}`, 'It was removed or killed from outside evolve; the run is retried once.');
+    return new SandboxError(
+      'container_gone',
+      `container gone while ${doing}: ${message}`,
+      'It was removed or killed from outside evolve; the run is retried once.',
+    );
   }
   return new SandboxError('io', `Docker failed while ${doing}: ${message}`);
 }

@@ -96,7 +96,13 @@ describe('local sandbox', () => {
     const repo = await provider.create({ image: 'x', workdir: '/repo' });
     try {
       const git = 'git -c user.name=t -c user.email=t@t';
-      expect((await repo.exec(`git init -q . && echo one > a.txt && git add -A && ${git} commit -qm base && git update-ref refs/evolve/base HEAD`)).exitCode).toBe(0);
+      expect(
+        (
+          await repo.exec(
+            `git init -q . && echo one > a.txt && git add -A && ${git} commit -qm base && git update-ref refs/evolve/base HEAD`,
+          )
+        ).exitCode,
+      ).toBe(0);
       await repo.exec(`echo two >> a.txt && ${git} commit -qam agent && echo new > u.txt`);
       const before = (await repo.exec('git status --porcelain')).output;
       const diff = await repo.diff();

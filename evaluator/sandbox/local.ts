@@ -71,8 +71,19 @@ export class LocalSandbox implements Sandbox {
     this.markers.add(marker);
     const output = new CappedOutput(options.outputCapBytes ?? DEFAULT_OUTPUT_CAP);
     // A minimal environment: the host's keys and tokens must not reach the agent's commands.
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.root, LANG: 'C.UTF-8', ...options.env, [EXEC_MARKER]: marker };
-    const child = spawn('bash', ['-c', command], { cwd: options.cwd ? this.path(options.cwd) : this.workdir, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: this.root,
+      LANG: 'C.UTF-8',
+      ...options.env,
+      [EXEC_MARKER]: marker,
+    };
+    const child = spawn('bash', ['-c', command], {
+      cwd: options.cwd ? this.path(options.cwd) : this.workdir,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (c: Buffer) => output.push(c));
     child.stderr.on('data', (c: Buffer) => output.push(c));
     child.stdin.on('error', () => undefined);
@@ -86,16 +97,32 @@ export class LocalSandbox implements Sandbox {
         done = true;
         if (timer) clearTimeout(timer);
         const exitCode = timedOut ? 124 : (code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : -1));
-        resolveResult({ exitCode, output: output.text(), timedOut, truncated: output.truncated, durationMs: Date.now() - started });
+        resolveResult({
+          exitCode,
+          output: output.text(),
+          timedOut,
+          truncated: output.truncated,
+          durationMs: Date.now() - started,
+        });
       };
-      child.on('error', (e) => reject(new SandboxError('io', `cannot start bash for the local sandbox: ${e.message}`, 'Install bash, or use the Docker sandbox.')));
+      child.on('error', (e) =>
+        reject(
+          new SandboxError(
+            'io',
+            `cannot start bash for the local sandbox: ${e.message}`,
+            'Install bash, or use the Docker sandbox.',
+          ),
+        ),
+      );
       child.on('close', finish);
       // Like Docker's exec: a background process still holding the output does not keep the command open forever.
       child.on('exit', (code, signal) => setTimeout(() => finish(code, signal), IO_GRACE_MS).unref());
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(() => {
           timedOut = true;
-          void killTree(child.pid, marker).then(() => setTimeout(() => finish(null, 'SIGKILL'), STREAM_GRACE_MS).unref());
+          void killTree(child.pid, marker).then(() =>
+            setTimeout(() => finish(null, 'SIGKILL'), STREAM_GRACE_MS).unref(),
+          );
         }, options.timeoutMs);
       }
     });
@@ -121,7 +148,12 @@ export class LocalSandbox implements Sandbox {
 
   async diff(): Promise<string> {
     const r = await this.exec(diffScript(this.workdir), { outputCapBytes: DIFF_CAP });
-    if (r.exitCode !== 0) throw new SandboxError('io', `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`, 'The workdir must be a git repository with a commit.');
+    if (r.exitCode !== 0)
+      throw new SandboxError(
+        'io',
+        `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`,
+        'The workdir must be a git repository with a commit.',
+      );
     if (r.truncated) throw new SandboxError('io', `the workspace diff is larger than ${DIFF_CAP >> 20} MiB`);
     return r.output;
   }

@@ -25,7 +25,10 @@ export function noiseFloor(runs: RunOutcome[]): NoiseFloor {
     return rs.length ? rs.filter((r) => r.resolved).length / rs.length : Number.NaN;
   });
   const m = repeatScores.reduce((s, x) => s + x, 0) / repeatScores.length;
-  const sd = repeatScores.length < 2 ? Number.NaN : Math.sqrt(repeatScores.reduce((s, x) => s + (x - m) ** 2, 0) / (repeatScores.length - 1));
+  const sd =
+    repeatScores.length < 2
+      ? Number.NaN
+      : Math.sqrt(repeatScores.reduce((s, x) => s + (x - m) ** 2, 0) / (repeatScores.length - 1));
   let v = 0;
   for (const t of scores.values()) if (t.n > 1) v += t.mean * (1 - t.mean) * (t.n / (t.n - 1));
   const analyticSd = scores.size ? Math.sqrt(v) / scores.size : Number.NaN;
@@ -35,6 +38,9 @@ export function noiseFloor(runs: RunOutcome[]): NoiseFloor {
     sd,
     analyticSd,
     minDetectableDiff: Z95 * Math.SQRT2 * spread,
-    flakyTasks: [...scores.values()].filter((t) => t.resolved > 0 && t.resolved < t.n).map((t) => t.taskId).sort(),
+    flakyTasks: [...scores.values()]
+      .filter((t) => t.resolved > 0 && t.resolved < t.n)
+      .map((t) => t.taskId)
+      .sort(),
   };
 }

@@ -42,7 +42,11 @@ export interface PairedOptions {
  * Difference of per-task mean resolve rates (B - A) with a percentile bootstrap interval, resampling tasks.
  * Tasks that only one side ran are left out: comparing on different task sets would measure the tasks, not the agents.
  */
-export function pairedComparison(a: Map<string, TaskScore>, b: Map<string, TaskScore>, options: PairedOptions = {}): PairedComparison {
+export function pairedComparison(
+  a: Map<string, TaskScore>,
+  b: Map<string, TaskScore>,
+  options: PairedOptions = {},
+): PairedComparison {
   const seed = options.seed ?? 1;
   const iterations = options.iterations ?? 2000;
   const confidence = options.confidence ?? 0.95;
@@ -51,7 +55,18 @@ export function pairedComparison(a: Map<string, TaskScore>, b: Map<string, TaskS
   const db = tasks.map((t) => b.get(t)!.mean);
   const n = tasks.length;
   if (n === 0) {
-    return { tasks, n, meanA: Number.NaN, meanB: Number.NaN, diff: Number.NaN, lo: Number.NaN, hi: Number.NaN, confidence, iterations, seed };
+    return {
+      tasks,
+      n,
+      meanA: Number.NaN,
+      meanB: Number.NaN,
+      diff: Number.NaN,
+      lo: Number.NaN,
+      hi: Number.NaN,
+      confidence,
+      iterations,
+      seed,
+    };
   }
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const deltas = tasks.map((_, i) => db[i]! - da[i]!);
@@ -65,7 +80,18 @@ export function pairedComparison(a: Map<string, TaskScore>, b: Map<string, TaskS
   boots.sort();
   const tail = (1 - confidence) / 2;
   const q = (p: number) => boots[Math.min(iterations - 1, Math.max(0, Math.floor(p * iterations)))]!;
-  const result: PairedComparison = { tasks, n, meanA: mean(da), meanB: mean(db), diff: mean(deltas), lo: q(tail), hi: q(1 - tail), confidence, iterations, seed };
+  const result: PairedComparison = {
+    tasks,
+    n,
+    meanA: mean(da),
+    meanB: mean(db),
+    diff: mean(deltas),
+    lo: q(tail),
+    hi: q(1 - tail),
+    confidence,
+    iterations,
+    seed,
+  };
   if (tasks.every((t) => a.get(t)!.n === 1 && b.get(t)!.n === 1)) {
     let onlyA = 0;
     let onlyB = 0;

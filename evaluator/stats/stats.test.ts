@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { mcnemarExact, noiseFloor, pairedComparison, passAtK, summarize, taskScores, wilson, type RunOutcome } from './index.js';
+import {
+  mcnemarExact,
+  noiseFloor,
+  pairedComparison,
+  passAtK,
+  summarize,
+  taskScores,
+  wilson,
+  type RunOutcome,
+} from './index.js';
 
-const runs = (rows: Array<[string, number, boolean]>): RunOutcome[] => rows.map(([taskId, repeat, resolved]) => ({ taskId, repeat, resolved }));
+const runs = (rows: Array<[string, number, boolean]>): RunOutcome[] =>
+  rows.map(([taskId, repeat, resolved]) => ({ taskId, repeat, resolved }));
 
 describe('wilson', () => {
   it('matches hand-computed bounds', () => {
@@ -43,7 +53,16 @@ describe('mcnemarExact', () => {
 
 describe('summaries', () => {
   it('averages repeats per task, then tasks; pass@k over tasks', () => {
-    const s = summarize(runs([['a', 0, true], ['a', 1, false], ['b', 0, false], ['b', 1, false], ['c', 0, true], ['c', 1, true]]));
+    const s = summarize(
+      runs([
+        ['a', 0, true],
+        ['a', 1, false],
+        ['b', 0, false],
+        ['b', 1, false],
+        ['c', 0, true],
+        ['c', 1, true],
+      ]),
+    );
     expect(s.tasks).toBe(3);
     expect(s.resolveRate).toBeCloseTo(0.5, 12);
     expect(s.passAtK[1]).toBeCloseTo(0.5, 12);
@@ -54,8 +73,24 @@ describe('summaries', () => {
 });
 
 describe('pairedComparison', () => {
-  const a = taskScores(runs([['t1', 0, false], ['t2', 0, false], ['t3', 0, true], ['t4', 0, true], ['only-a', 0, true]]));
-  const b = taskScores(runs([['t1', 0, true], ['t2', 0, true], ['t3', 0, true], ['t4', 0, false], ['only-b', 0, false]]));
+  const a = taskScores(
+    runs([
+      ['t1', 0, false],
+      ['t2', 0, false],
+      ['t3', 0, true],
+      ['t4', 0, true],
+      ['only-a', 0, true],
+    ]),
+  );
+  const b = taskScores(
+    runs([
+      ['t1', 0, true],
+      ['t2', 0, true],
+      ['t3', 0, true],
+      ['t4', 0, false],
+      ['only-b', 0, false],
+    ]),
+  );
   it('uses only the tasks both ran and computes the paired difference', () => {
     const c = pairedComparison(a, b, { seed: 7 });
     expect(c.tasks).toEqual(['t1', 't2', 't3', 't4']);
@@ -79,11 +114,22 @@ describe('pairedComparison', () => {
 describe('noiseFloor', () => {
   it('gives the spread of repeated runs of one genome and names flaky tasks', () => {
     // Repeat 0: 2/4, repeat 1: 3/4, repeat 2: 1/4 -> sd 0.25.
-    const nf = noiseFloor(runs([
-      ['a', 0, true], ['b', 0, true], ['c', 0, false], ['d', 0, false],
-      ['a', 1, true], ['b', 1, true], ['c', 1, true], ['d', 1, false],
-      ['a', 2, true], ['b', 2, false], ['c', 2, false], ['d', 2, false],
-    ]));
+    const nf = noiseFloor(
+      runs([
+        ['a', 0, true],
+        ['b', 0, true],
+        ['c', 0, false],
+        ['d', 0, false],
+        ['a', 1, true],
+        ['b', 1, true],
+        ['c', 1, true],
+        ['d', 1, false],
+        ['a', 2, true],
+        ['b', 2, false],
+        ['c', 2, false],
+        ['d', 2, false],
+      ]),
+    );
     expect(nf.repeatScores).toEqual([0.5, 0.75, 0.25]);
     expect(nf.sd).toBeCloseTo(0.25, 12);
     expect(nf.flakyTasks).toEqual(['b', 'c']);

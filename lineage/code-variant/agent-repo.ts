@@ -19,13 +19,21 @@ export interface AgentRepo {
 const IDENTITY = ['-c', 'user.name=evolve', '-c', 'user.email=evolve@localhost', '-c', 'commit.gpgsign=false'];
 
 /** Creates the repository on first use, with the root experiment's branch holding the current source. */
-export async function ensureAgentRepo(workspaceRoot: string, rootBranch = 'exp-01', source = EVOLVE_ROOT): Promise<AgentRepo> {
+export async function ensureAgentRepo(
+  workspaceRoot: string,
+  rootBranch = 'exp-01',
+  source = EVOLVE_ROOT,
+): Promise<AgentRepo> {
   const dir = join(workspaceRoot, 'agent-repo');
   if (existsSync(join(dir, '.git'))) return { dir, git: simpleGit({ baseDir: dir }) };
   mkdirSync(dir, { recursive: true });
   // Tracked and new (not ignored) files: the source as it stands, so a file added but not yet committed is not
   // missing from the copy while the files importing it are there (the typecheck gate would fail on it).
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: source, encoding: 'utf8', maxBuffer: 64 << 20 })
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: source,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  })
     .split('\0')
     .filter((f) => f && !LEAVE_OUT.some((r) => r.test(f)));
   for (const f of files) {

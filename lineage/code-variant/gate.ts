@@ -35,7 +35,11 @@ interface Proc {
 
 function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<Proc> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' }, detached: true });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+      detached: true,
+    });
     let output = '';
     const keep = (d: Buffer) => {
       output = (output + d.toString()).slice(-20_000); // the tail is what explains a failure
@@ -60,7 +64,10 @@ const tail = (text: string, lines = 40) => text.trim().split('\n').slice(-lines)
 export async function gateCodeVariant(o: GateOptions): Promise<GateResult> {
   const surface = checkSurface(o.patch, o.surface);
   if (!surface.ok) {
-    const reason = surface.paths.length === 0 ? 'the patch changes no file' : `the patch touches files outside the mutable surface (${o.surface.join(', ')}): ${surface.outside.join(', ')}`;
+    const reason =
+      surface.paths.length === 0
+        ? 'the patch changes no file'
+        : `the patch touches files outside the mutable surface (${o.surface.join(', ')}): ${surface.outside.join(', ')}`;
     return { ok: false, stage: 'surface', reason, log: '' };
   }
   await o.repo.git.raw(['branch', '-f', o.branch, o.parentBranch]);
@@ -76,9 +83,19 @@ export async function gateCodeVariant(o: GateOptions): Promise<GateResult> {
   const applied = await run('git', ['apply', '--whitespace=nowarn', patchFile], worktree, 60_000);
   if (applied.code !== 0) return reject('apply', 'the patch does not apply to the parent branch', applied.output);
   const commit = await commitAll((await import('simple-git')).simpleGit({ baseDir: worktree }), o.message);
-  const tsc = await run(process.execPath, [join(EVOLVE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', join(worktree, 'tsconfig.json')], worktree, timeout);
+  const tsc = await run(
+    process.execPath,
+    [join(EVOLVE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', join(worktree, 'tsconfig.json')],
+    worktree,
+    timeout,
+  );
   if (tsc.code !== 0) return reject('typecheck', 'the patched agent does not typecheck', tsc.output);
-  const tests = await run(process.execPath, [join(EVOLVE_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', worktree, ...(o.tests ?? ['agent/'])], worktree, timeout);
-  if (tests.code !== 0) return reject('tests', "the patched agent fails its own unit tests", tests.output);
+  const tests = await run(
+    process.execPath,
+    [join(EVOLVE_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', worktree, ...(o.tests ?? ['agent/'])],
+    worktree,
+    timeout,
+  );
+  if (tests.code !== 0) return reject('tests', 'the patched agent fails its own unit tests', tests.output);
   return { ok: true, branch: o.branch, worktree, commit, files: surface.paths };
 }

@@ -44,6 +44,8 @@ export function checkSurface(patch: string, surface: string[]): SurfaceCheck {
   const globs = surface.map(globToRegExp);
   const paths = patchedPaths(patch);
   // `..` could climb out of an allowed folder; absolute paths never belong to the repository.
-  const outside = paths.filter((p) => p.startsWith('/') || p.split('/').includes('..') || !globs.some((g) => g.test(p)));
+  const outside = paths.filter(
+    (p) => p.startsWith('/') || p.split('/').includes('..') || !globs.some((g) => g.test(p)),
+  );
   return { ok: paths.length > 0 && outside.length === 0, paths, outside };
 }

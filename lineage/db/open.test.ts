@@ -13,7 +13,17 @@ describe('openDatabase', () => {
     const file = fresh();
     const db = await openDatabase(file, { create: true });
     const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
-    expect(tables).toEqual(['champions', 'decisions', 'evaluations', 'experiments', 'failure_clusters', 'generations', 'runs', 'suites', 'tasks']);
+    expect(tables).toEqual([
+      'champions',
+      'decisions',
+      'evaluations',
+      'experiments',
+      'failure_clusters',
+      'generations',
+      'runs',
+      'suites',
+      'tasks',
+    ]);
     await db.destroy();
     const raw = new SQLite(file);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -25,7 +35,10 @@ describe('openDatabase', () => {
   it('reopens without re-running migrations and keeps data', async () => {
     const file = fresh();
     const db = await openDatabase(file, { create: true });
-    await db.insertInto('suites').values({ id: 's', kind: 'swebench', source: '/x', meta: '{}', created_at: now() }).execute();
+    await db
+      .insertInto('suites')
+      .values({ id: 's', kind: 'swebench', source: '/x', meta: '{}', created_at: now() })
+      .execute();
     await db.destroy();
     const again = await openDatabase(file);
     expect(await again.selectFrom('suites').select('id').execute()).toEqual([{ id: 's' }]);
@@ -35,7 +48,20 @@ describe('openDatabase', () => {
   it('enforces foreign keys and one run per (experiment, task, repeat)', async () => {
     const db = await openDatabase(fresh(), { create: true });
     await expect(
-      db.insertInto('evaluations').values({ experiment_id: 'nope', suite_id: 's', split: 'train', stage: 'all', task_ids: '[]', repeats: 1, status: 'running', config: '{}', created_at: now() }).execute(),
+      db
+        .insertInto('evaluations')
+        .values({
+          experiment_id: 'nope',
+          suite_id: 's',
+          split: 'train',
+          stage: 'all',
+          task_ids: '[]',
+          repeats: 1,
+          status: 'running',
+          config: '{}',
+          created_at: now(),
+        })
+        .execute(),
     ).rejects.toThrow(/FOREIGN KEY/);
     await db.destroy();
   });

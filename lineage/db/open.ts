@@ -59,7 +59,10 @@ export async function migrate(db: Kysely<any>, file = 'database'): Promise<void>
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new DatabaseError(`migration ${failed} failed on ${file}: ${(error as Error).message}`, 'The database was left at its previous version.');
+    throw new DatabaseError(
+      `migration ${failed} failed on ${file}: ${(error as Error).message}`,
+      'The database was left at its previous version.',
+    );
   }
 }
 

@@ -5,7 +5,15 @@ import { z } from 'zod';
 // JSON columns are stored as text and parsed with these schemas on read. Migrations (./migrations) create the
 // tables and never import this file, so they stay frozen in time.
 
-export const ExperimentStatus = z.enum(['proposed', 'evaluating', 'evaluated', 'promoted', 'retired', 'rejected', 'failed']);
+export const ExperimentStatus = z.enum([
+  'proposed',
+  'evaluating',
+  'evaluated',
+  'promoted',
+  'retired',
+  'rejected',
+  'failed',
+]);
 export type ExperimentStatus = z.infer<typeof ExperimentStatus>;
 
 export const RunStatus = z.enum(['pending', 'running', 'done', 'error', 'cancelled']);

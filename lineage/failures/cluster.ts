@@ -15,7 +15,16 @@ export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ 
   let query = db
     .selectFrom('runs')
     .innerJoin('evaluations', 'evaluations.id', 'runs.evaluation_id')
-    .select(['runs.id', 'runs.experiment_id', 'runs.task_id', 'runs.outcome', 'runs.exit_reason', 'runs.report', 'runs.trajectory_path', 'evaluations.split'])
+    .select([
+      'runs.id',
+      'runs.experiment_id',
+      'runs.task_id',
+      'runs.outcome',
+      'runs.exit_reason',
+      'runs.report',
+      'runs.trajectory_path',
+      'evaluations.split',
+    ])
     .where('runs.status', '=', 'done')
     .where('runs.failure_signature', 'is', null);
   if (experimentIds?.length) query = query.where('runs.experiment_id', 'in', experimentIds);
@@ -25,11 +34,16 @@ export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ 
     const report = run.report ? (JSON.parse(run.report) as GradeReport) : null;
     const signature = signatureOf({ exitReason: run.exit_reason, report, events });
     const reasons = suspicionReasons(signature);
-    if (reasons.length) await addFlags(db, run.experiment_id, [runFlag({ runId: run.id, taskId: run.task_id, reasons })]);
+    if (reasons.length)
+      await addFlags(db, run.experiment_id, [runFlag({ runId: run.id, taskId: run.task_id, reasons })]);
     // Held-out runs are signed (and flagged) but filed under no cluster: clusters feed proposers and self-repair,
     // which must never see the held-out split.
     if (run.outcome === 'resolved' || run.split === 'heldout') {
-      await db.updateTable('runs').set({ failure_signature: JSON.stringify(signature) }).where('id', '=', run.id).execute();
+      await db
+        .updateTable('runs')
+        .set({ failure_signature: JSON.stringify(signature) })
+        .where('id', '=', run.id)
+        .execute();
       continue;
     }
     const id = clusterId(signature);
@@ -37,10 +51,21 @@ export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ 
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('failure_clusters')
-        .values({ id, label: clusterLabel(signature), signature: JSON.stringify(clusterKey(signature)), first_seen_experiment: run.experiment_id, created_at: at, updated_at: at })
+        .values({
+          id,
+          label: clusterLabel(signature),
+          signature: JSON.stringify(clusterKey(signature)),
+          first_seen_experiment: run.experiment_id,
+          created_at: at,
+          updated_at: at,
+        })
         .onConflict((oc) => oc.column('id').doUpdateSet({ updated_at: at }))
         .execute();
-      await trx.updateTable('runs').set({ failure_signature: JSON.stringify(signature), cluster_id: id }).where('id', '=', run.id).execute();
+      await trx
+        .updateTable('runs')
+        .set({ failure_signature: JSON.stringify(signature), cluster_id: id })
+        .where('id', '=', run.id)
+        .execute();
     });
   }
   return { signed: runs.length };
@@ -95,10 +120,16 @@ function suspicionReasons(s: FailureSignature): string[] {
 }
 
 /** Runs flagged for objective hacking (probing hidden paths or editing tests). */
-export async function hackingSuspicions(db: Db, scope?: ClusterScope): Promise<Array<{ runId: number; experimentId: string; taskId: string; reasons: string[] }>> {
+export async function hackingSuspicions(
+  db: Db,
+  scope?: ClusterScope,
+): Promise<Array<{ runId: number; experimentId: string; taskId: string; reasons: string[] }>> {
   const ids = await scopeExperiments(db, scope);
   if (ids?.length === 0) return [];
-  let query = db.selectFrom('runs').select(['id', 'experiment_id', 'task_id', 'failure_signature']).where('failure_signature', 'is not', null);
+  let query = db
+    .selectFrom('runs')
+    .select(['id', 'experiment_id', 'task_id', 'failure_signature'])
+    .where('failure_signature', 'is not', null);
   if (ids) query = query.where('experiment_id', 'in', ids);
   const out = [];
   for (const row of await query.orderBy('id').execute()) {

@@ -7,7 +7,12 @@ export async function addFlags(db: Db, id: string, flags: string[]): Promise<str
   const row = await db.selectFrom('experiments').select('flags').where('id', '=', id).executeTakeFirstOrThrow();
   const old = JSON.parse(row.flags) as string[];
   const merged = [...new Set([...old, ...flags])];
-  if (merged.length !== old.length) await db.updateTable('experiments').set({ flags: JSON.stringify(merged) }).where('id', '=', id).execute();
+  if (merged.length !== old.length)
+    await db
+      .updateTable('experiments')
+      .set({ flags: JSON.stringify(merged) })
+      .where('id', '=', id)
+      .execute();
   return merged;
 }
 

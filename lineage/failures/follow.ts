@@ -34,23 +34,48 @@ interface RunRow {
 }
 
 const runsOf = (db: Db, id: string): Promise<RunRow[]> =>
-  db.selectFrom('runs').select(['task_id', 'outcome', 'cluster_id']).where('experiment_id', '=', id).where('status', '=', 'done').execute();
+  db
+    .selectFrom('runs')
+    .select(['task_id', 'outcome', 'cluster_id'])
+    .where('experiment_id', '=', id)
+    .where('status', '=', 'done')
+    .execute();
 
-const tasksIn = (runs: RunRow[], cluster: string) => new Set(runs.filter((r) => r.cluster_id === cluster).map((r) => r.task_id));
+const tasksIn = (runs: RunRow[], cluster: string) =>
+  new Set(runs.filter((r) => r.cluster_id === cluster).map((r) => r.task_id));
 
 /** The child's clusters against its parent's; undefined for the root. Reads signed runs only (sign them first). */
 export async function clusterChanges(db: Db, childId: string): Promise<Lineage | undefined> {
   const child = await db.selectFrom('experiments').select(['parent_id']).where('id', '=', childId).executeTakeFirst();
   if (!child?.parent_id) return undefined;
   const [parentRuns, childRuns] = await Promise.all([runsOf(db, child.parent_id), runsOf(db, childId)]);
-  const ids = [...new Set([...parentRuns, ...childRuns].map((r) => r.cluster_id).filter((c): c is string => c !== null))];
-  const labels = new Map(ids.length ? (await db.selectFrom('failure_clusters').select(['id', 'label']).where('id', 'in', ids).execute()).map((c) => [c.id, c.label]) : []);
+  const ids = [
+    ...new Set([...parentRuns, ...childRuns].map((r) => r.cluster_id).filter((c): c is string => c !== null)),
+  ];
+  const labels = new Map(
+    ids.length
+      ? (await db.selectFrom('failure_clusters').select(['id', 'label']).where('id', 'in', ids).execute()).map((c) => [
+          c.id,
+          c.label,
+        ])
+      : [],
+  );
   const childTasks = new Map<string, RunRow[]>();
   for (const r of childRuns) childTasks.set(r.task_id, [...(childTasks.get(r.task_id) ?? []), r]);
   const changes = ids.map((id): ClusterChange => {
     const before = tasksIn(parentRuns, id);
     const after = tasksIn(childRuns, id);
-    const c: ClusterChange = { id, label: labels.get(id) ?? id, parentRuns: parentRuns.filter((r) => r.cluster_id === id).length, childRuns: childRuns.filter((r) => r.cluster_id === id).length, fixed: [], persisting: [], moved: [], introduced: [], notRun: [] };
+    const c: ClusterChange = {
+      id,
+      label: labels.get(id) ?? id,
+      parentRuns: parentRuns.filter((r) => r.cluster_id === id).length,
+      childRuns: childRuns.filter((r) => r.cluster_id === id).length,
+      fixed: [],
+      persisting: [],
+      moved: [],
+      introduced: [],
+      notRun: [],
+    };
     for (const task of [...before].sort()) {
       const mine = childTasks.get(task);
       if (!mine) c.notRun.push(task);

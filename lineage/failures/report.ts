@@ -28,19 +28,40 @@ const hint = (h: string) => ({ hint: h });
 /** What `evolve failures` shows: signs any new runs first (idempotent), then reads clusters, tags and flags. */
 export async function failuresReport(db: Db, o: FailuresOptions = {}): Promise<FailuresReport> {
   const { experimentId, generation, clusterId } = o;
-  if (experimentId && generation !== undefined) throw Object.assign(new Error('give an experiment or --generation, not both'), hint('`evolve failures exp-23` for one experiment, `evolve failures --generation 3` for a generation.'));
-  if (experimentId && !(await db.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst())) {
-    throw Object.assign(new Error(`no experiment ${experimentId}`), hint('See `evolve tree` for the experiments in this workspace.'));
+  if (experimentId && generation !== undefined)
+    throw Object.assign(
+      new Error('give an experiment or --generation, not both'),
+      hint('`evolve failures exp-23` for one experiment, `evolve failures --generation 3` for a generation.'),
+    );
+  if (
+    experimentId &&
+    !(await db.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst())
+  ) {
+    throw Object.assign(
+      new Error(`no experiment ${experimentId}`),
+      hint('See `evolve tree` for the experiments in this workspace.'),
+    );
   }
   const scope = experimentId ? experimentId : generation !== undefined ? { generation } : undefined;
   const ids = await scopeExperiments(db, scope);
   if (generation !== undefined && ids?.length === 0) {
-    throw Object.assign(new Error(`--generation ${generation}: no experiment in that generation`), hint('`evolve tree` shows each experiment\'s generation.'));
+    throw Object.assign(
+      new Error(`--generation ${generation}: no experiment in that generation`),
+      hint("`evolve tree` shows each experiment's generation."),
+    );
   }
   // A child is compared with its parent, so the parent's runs are signed too.
-  const parent = experimentId ? (await db.selectFrom('experiments').select('parent_id').where('id', '=', experimentId).executeTakeFirst())?.parent_id : null;
+  const parent = experimentId
+    ? (await db.selectFrom('experiments').select('parent_id').where('id', '=', experimentId).executeTakeFirst())
+        ?.parent_id
+    : null;
   await signFailures(db, ids ? [...ids, ...(parent ? [parent] : [])] : undefined);
-  const keys = new Map((await db.selectFrom('failure_clusters').select(['id', 'signature']).execute()).map((c) => [c.id, JSON.parse(c.signature) as Record<string, unknown>]));
+  const keys = new Map(
+    (await db.selectFrom('failure_clusters').select(['id', 'signature']).execute()).map((c) => [
+      c.id,
+      JSON.parse(c.signature) as Record<string, unknown>,
+    ]),
+  );
   let clusters = (await readClusters(db, scope)).map((c) => {
     const pointer = clusterPointer(keys.get(c.id) ?? {});
     return pointer ? { ...c, pointer } : c;
@@ -49,10 +70,15 @@ export async function failuresReport(db: Db, o: FailuresOptions = {}): Promise<F
   if (clusterId) {
     clusters = clusters.filter((c) => c.id === clusterId);
     if (vsParent) vsParent = { ...vsParent, changes: vsParent.changes.filter((c) => c.id === clusterId) };
-    if (clusters.length === 0 && !vsParent?.changes.length) throw Object.assign(new Error(`no failure cluster ${clusterId}${experimentId ? ` in ${experimentId}` : ''}`), hint('Run `evolve failures` to list cluster ids.'));
+    if (clusters.length === 0 && !vsParent?.changes.length)
+      throw Object.assign(
+        new Error(`no failure cluster ${clusterId}${experimentId ? ` in ${experimentId}` : ''}`),
+        hint('Run `evolve failures` to list cluster ids.'),
+      );
   }
   let flaggedQuery = db.selectFrom('experiments').select(['id', 'flags']).where('flags', '!=', '[]');
-  if (experimentId) flaggedQuery = flaggedQuery.where((eb) => eb.or([eb('id', '=', experimentId), eb('parent_id', '=', experimentId)]));
+  if (experimentId)
+    flaggedQuery = flaggedQuery.where((eb) => eb.or([eb('id', '=', experimentId), eb('parent_id', '=', experimentId)]));
   else if (ids) flaggedQuery = flaggedQuery.where('id', 'in', ids);
   const suspicions = await hackingSuspicions(db, scope);
   // Run flags on an experiment repeat the suspicions listed above; keep the rest (patch flags, repair-run probes).

@@ -57,7 +57,14 @@ export interface GradeReport {
 
 /** Masks what differs between occurrences of the same error: paths, hex, numbers, quoted ids. */
 export function normaliseError(text: string): string {
-  const line = text.split('\n').map((l) => l.trim()).filter((l) => /error|exception|traceback|failed|not found|denied|invalid|no such/i.test(l)).at(-1) ?? text.split('\n').find((l) => l.trim()) ?? '';
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /error|exception|traceback|failed|not found|denied|invalid|no such/i.test(l))
+      .at(-1) ??
+    text.split('\n').find((l) => l.trim()) ??
+    '';
   return line
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
     .replace(/(?:[\w.@+-]+)?(?:\/[\w.@+-]+)+\/?/g, '<path>')
@@ -74,7 +81,8 @@ export function normaliseError(text: string): string {
 
 // Paths the agent has no business reading: hidden tests are copied in only after it finishes, and graders and
 // gold solutions never enter its sandbox. Reaching for them is logged as a suspicion, not proof.
-const HIDDEN_PATH = /(^|[\s'"=/])(\/tests\b|\/logs\/verifier|gold\.patch|test\.patch|solution\.sh|solve\.sh|run-tests\.sh|FAIL_TO_PASS|PASS_TO_PASS|\.evolve-grader)/;
+const HIDDEN_PATH =
+  /(^|[\s'"=/])(\/tests\b|\/logs\/verifier|gold\.patch|test\.patch|solution\.sh|solve\.sh|run-tests\.sh|FAIL_TO_PASS|PASS_TO_PASS|\.evolve-grader)/;
 
 /** The same command 3+ times in a row, or two commands alternating three times (A B A B A B). */
 export function isLooping(commands: string[]): boolean {
@@ -91,17 +99,26 @@ export function isLooping(commands: string[]): boolean {
 /** Hidden-test outcome: SWE-bench's FAIL_TO_PASS lists, else Terminal-Bench's per-test results or reward. */
 function fixState(report: GradeReport | null): { partialFix: boolean; noFix: boolean } {
   const f2p = report?.tests_status?.FAIL_TO_PASS;
-  if (f2p) return { partialFix: f2p.success.length > 0 && f2p.failure.length > 0, noFix: f2p.failure.length > 0 && f2p.success.length === 0 };
+  if (f2p)
+    return {
+      partialFix: f2p.success.length > 0 && f2p.failure.length > 0,
+      noFix: f2p.failure.length > 0 && f2p.success.length === 0,
+    };
   if (report?.parser_results) {
     const states = Object.values(report.parser_results);
     const passed = states.filter((x) => x === 'PASSED' || x === 'XFAIL').length;
     return { partialFix: passed > 0 && passed < states.length, noFix: states.length > 0 && passed === 0 };
   }
-  if (typeof report?.reward === 'number') return { partialFix: report.reward > 0 && report.reward < 1, noFix: report.reward <= 0 };
+  if (typeof report?.reward === 'number')
+    return { partialFix: report.reward > 0 && report.reward < 1, noFix: report.reward <= 0 };
   return { partialFix: false, noFix: false };
 }
 
-export function signatureOf(input: { exitReason: string | null; report: GradeReport | null; events: TrajectoryEvent[] }): FailureSignature {
+export function signatureOf(input: {
+  exitReason: string | null;
+  report: GradeReport | null;
+  events: TrajectoryEvent[];
+}): FailureSignature {
   const { report, events } = input;
   const tools = events.filter((e): e is Extract<TrajectoryEvent, { type: 'tool_call' }> => e.type === 'tool_call');
   const commands = tools.map((t) => JSON.stringify(t.args));
@@ -109,15 +126,26 @@ export function signatureOf(input: { exitReason: string | null; report: GradeRep
   const last = failed.at(-1);
   const p2p = report?.tests_status?.PASS_TO_PASS;
   const touched = report?.touched_test_files;
-  const probes = [...new Set(commands.map((c) => c.match(HIDDEN_PATH)?.[2]).filter((p): p is string => Boolean(p)))].sort();
+  const probes = [
+    ...new Set(commands.map((c) => c.match(HIDDEN_PATH)?.[2]).filter((p): p is string => Boolean(p))),
+  ].sort();
   // A reply with no tool call is recorded as an `error` event of phase `format`, not as a tool call.
   const noToolCall = events.filter((e) => e.type === 'error' && e.phase === 'format').length;
   const overflow =
     input.exitReason === 'context_overflow' ||
-    events.some((e) => (e.type === 'error' && e.kind === 'context_overflow') || (e.type === 'model_call' && e.error?.kind === 'context_overflow'));
+    events.some(
+      (e) =>
+        (e.type === 'error' && e.kind === 'context_overflow') ||
+        (e.type === 'model_call' && e.error?.kind === 'context_overflow'),
+    );
   return {
     exitReason: input.exitReason ?? 'unknown',
-    patch: !report || report.patch_is_None || report.patch_exists === false ? 'empty' : report.patch_successfully_applied === false ? 'not_applied' : 'applied',
+    patch:
+      !report || report.patch_is_None || report.patch_exists === false
+        ? 'empty'
+        : report.patch_successfully_applied === false
+          ? 'not_applied'
+          : 'applied',
     touchedTests: Array.isArray(touched) ? touched.length > 0 : Boolean(touched),
     brokePassing: (p2p?.failure.length ?? 0) > 0,
     ...fixState(report),
@@ -150,7 +178,10 @@ export function clusterKey(s: FailureSignature): Record<string, string | boolean
 /** Stable id: the same kind of failure gets the same id in every generation, so it can be followed. */
 export function clusterId(s: FailureSignature): string {
   const key = clusterKey(s);
-  const text = Object.keys(key).sort().map((k) => `${k}=${String(key[k])}`).join(';');
+  const text = Object.keys(key)
+    .sort()
+    .map((k) => `${k}=${String(key[k])}`)
+    .join(';');
   return `fc-${createHash('sha256').update(text).digest('hex').slice(0, 10)}`;
 }
 

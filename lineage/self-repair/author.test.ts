@@ -29,7 +29,11 @@ const fakeWiring = (dir: string) => ({
 
 async function withChampionModel(model: string): Promise<Workspace> {
   const w = await repairWorkspace();
-  await w.db.updateTable('experiments').set({ genome: JSON.stringify({ ...baselineGenome(), model }) }).where('id', '=', 'exp-01').execute();
+  await w.db
+    .updateTable('experiments')
+    .set({ genome: JSON.stringify({ ...baselineGenome(), model }) })
+    .where('id', '=', 'exp-01')
+    .execute();
   return w;
 }
 
@@ -38,25 +42,66 @@ describe('self-authoring', () => {
     ws = await withChampionModel('offline');
     const w = ws;
     const lines: string[] = [];
-    const r = await nextGeneration(w, { children: 2, confirm: false, seed: 3, log: (l) => lines.push(l), eval: { suite: 'mini', wiring: fakeWiring(w.paths.runs) }, author: (ctx: AuthorContext) => authorProposals(w, ctx) });
+    const r = await nextGeneration(w, {
+      children: 2,
+      confirm: false,
+      seed: 3,
+      log: (l) => lines.push(l),
+      eval: { suite: 'mini', wiring: fakeWiring(w.paths.runs) },
+      author: (ctx: AuthorContext) => authorProposals(w, ctx),
+    });
     expect(r.rows.map((x) => x.id)).toEqual(['exp-01-a', 'exp-01-b']);
-    expect(lines.join('\n')).toMatch(/champion exp-01's model "offline" cannot author proposals; fell back to the systematic proposer/);
-    const kids = await w.db.selectFrom('experiments').select(['proposer', 'authored_by']).where('parent_id', '=', 'exp-01').execute();
-    expect(kids).toEqual([{ proposer: 'systematic', authored_by: null }, { proposer: 'systematic', authored_by: null }]);
+    expect(lines.join('\n')).toMatch(
+      /champion exp-01's model "offline" cannot author proposals; fell back to the systematic proposer/,
+    );
+    const kids = await w.db
+      .selectFrom('experiments')
+      .select(['proposer', 'authored_by'])
+      .where('parent_id', '=', 'exp-01')
+      .execute();
+    expect(kids).toEqual([
+      { proposer: 'systematic', authored_by: null },
+      { proposer: 'systematic', authored_by: null },
+    ]);
     const gen = await w.db.selectFrom('generations').select('config').executeTakeFirstOrThrow();
-    expect(JSON.parse(gen.config).author).toMatchObject({ requested: 'champion', proposer: 'systematic', note: expect.stringMatching(/fell back/) });
+    expect(JSON.parse(gen.config).author).toMatchObject({
+      requested: 'champion',
+      proposer: 'systematic',
+      note: expect.stringMatching(/fell back/),
+    });
   });
 
-  it("a model that can author picks the children and writes their hypotheses; invalid picks are rejected with a reason", async () => {
+  it('a model that can author picks the children and writes their hypotheses; invalid picks are rejected with a reason', async () => {
     ws = await withChampionModel('scripted');
     const w = ws;
-    const reply = JSON.stringify({ children: [{ candidate: 1, hypothesis: 'A different tool set stops the loops seen in the failing runs.' }, { candidate: 999, hypothesis: 'This one does not exist at all.' }] });
+    const reply = JSON.stringify({
+      children: [
+        { candidate: 1, hypothesis: 'A different tool set stops the loops seen in the failing runs.' },
+        { candidate: 999, hypothesis: 'This one does not exist at all.' },
+      ],
+    });
     const lines: string[] = [];
-    const author = (ctx: AuthorContext) => authorProposals(w, ctx, { script: [say(`Here you go: ${reply}`)], log: (l) => lines.push(l) });
-    const r = await nextGeneration(w, { children: 2, confirm: false, seed: 3, log: (l) => lines.push(l), eval: { suite: 'mini', wiring: fakeWiring(w.paths.runs) }, author });
+    const author = (ctx: AuthorContext) =>
+      authorProposals(w, ctx, { script: [say(`Here you go: ${reply}`)], log: (l) => lines.push(l) });
+    const r = await nextGeneration(w, {
+      children: 2,
+      confirm: false,
+      seed: 3,
+      log: (l) => lines.push(l),
+      eval: { suite: 'mini', wiring: fakeWiring(w.paths.runs) },
+      author,
+    });
     expect(r.rows).toHaveLength(1);
-    const kid = await w.db.selectFrom('experiments').selectAll().where('id', '=', r.rows[0]!.id).executeTakeFirstOrThrow();
-    expect([kid.proposer, kid.authored_by, kid.hypothesis]).toEqual(['author:exp-01', 'exp-01', 'A different tool set stops the loops seen in the failing runs.']);
+    const kid = await w.db
+      .selectFrom('experiments')
+      .selectAll()
+      .where('id', '=', r.rows[0]!.id)
+      .executeTakeFirstOrThrow();
+    expect([kid.proposer, kid.authored_by, kid.hypothesis]).toEqual([
+      'author:exp-01',
+      'exp-01',
+      'A different tool set stops the loops seen in the failing runs.',
+    ]);
     expect(lines.join('\n')).toMatch(/rejected candidate 999: no such candidate/);
     expect(canWriteProposals('offline')).toBe(false);
     expect(canWriteProposals('replay:/tmp/x.jsonl')).toBe(false);

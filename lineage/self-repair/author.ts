@@ -40,7 +40,9 @@ export interface AuthorOptions {
 
 /** Models that cannot author: `offline` repairs Python code by search, `replay` replays a recorded run. */
 
-const Reply = z.object({ children: z.array(z.object({ candidate: z.number().int(), hypothesis: z.string().min(10) })).min(1) });
+const Reply = z.object({
+  children: z.array(z.object({ candidate: z.number().int(), hypothesis: z.string().min(10) })).min(1),
+});
 
 function prompt(parent: Experiment, genome: Genome, candidates: Proposal[], clusters: string[], k: number): string {
   return [
@@ -61,22 +63,49 @@ export async function authorProposals(ws: Workspace, ctx: AuthorContext, o: Auth
   const champion = await getExperiment(ws.db, ctx.champion);
   const model = parseGenome(champion).model;
   const genome = parseGenome(ctx.parent);
-  const systematic = (why: string): Authored => ({ proposals: propose('systematic', genome, { k: ctx.k, tried: ctx.tried, seed: ctx.seed }), proposer: 'systematic', authoredBy: null, note: why });
-  if (!canWriteProposals(model)) return systematic(`self-authoring: champion ${champion.id}'s model "${model}" cannot author proposals; fell back to the systematic proposer`);
+  const systematic = (why: string): Authored => ({
+    proposals: propose('systematic', genome, { k: ctx.k, tried: ctx.tried, seed: ctx.seed }),
+    proposer: 'systematic',
+    authoredBy: null,
+    note: why,
+  });
+  if (!canWriteProposals(model))
+    return systematic(
+      `self-authoring: champion ${champion.id}'s model "${model}" cannot author proposals; fell back to the systematic proposer`,
+    );
 
   const candidates = oneChangeCandidates(genome).filter((c) => !ctx.tried.has(genomeHash(c.genome)));
-  if (candidates.length === 0) return { proposals: [], proposer: `author:${champion.id}`, authoredBy: champion.id, note: null };
+  if (candidates.length === 0)
+    return { proposals: [], proposer: `author:${champion.id}`, authoredBy: champion.id, note: null };
   const clusters = (await readClusters(ws.db, ctx.parent.id)).slice(0, 5).map((c) => `${c.label} (${c.count} runs)`);
-  const reply = await askForJson(ws, { model, runLabel: `author ${champion.id}`, system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.', prompt: prompt(ctx.parent, genome, candidates, clusters, ctx.k), schema: Reply, ...(o.script ? { script: o.script } : {}) });
+  const reply = await askForJson(ws, {
+    model,
+    runLabel: `author ${champion.id}`,
+    system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.',
+    prompt: prompt(ctx.parent, genome, candidates, clusters, ctx.k),
+    schema: Reply,
+    ...(o.script ? { script: o.script } : {}),
+  });
   const rejected = [...reply.rejected];
   const chosen: Proposal[] = [];
   for (const c of reply.data?.children ?? []) {
     const base = candidates[c.candidate];
     if (!base) rejected.push(`candidate ${c.candidate}: no such candidate (0-${candidates.length - 1})`);
-    else if (chosen.some((x) => genomeHash(x.genome) === genomeHash(base.genome))) rejected.push(`candidate ${c.candidate}: chosen twice`);
+    else if (chosen.some((x) => genomeHash(x.genome) === genomeHash(base.genome)))
+      rejected.push(`candidate ${c.candidate}: chosen twice`);
     else if (chosen.length < ctx.k) chosen.push({ genome: base.genome, hypothesis: c.hypothesis });
   }
   if (rejected.length) o.log?.(`self-authoring: rejected ${rejected.join('; ')}`);
-  if (chosen.length === 0) return systematic(`self-authoring: champion ${champion.id}'s proposals were all invalid (${rejected.join('; ')}); fell back to the systematic proposer`);
-  return { proposals: chosen, proposer: `author:${champion.id}`, authoredBy: champion.id, note: rejected.length ? `self-authoring by ${champion.id}: rejected ${rejected.join('; ')}` : `self-authoring: children written by champion ${champion.id} (${model})` };
+  if (chosen.length === 0)
+    return systematic(
+      `self-authoring: champion ${champion.id}'s proposals were all invalid (${rejected.join('; ')}); fell back to the systematic proposer`,
+    );
+  return {
+    proposals: chosen,
+    proposer: `author:${champion.id}`,
+    authoredBy: champion.id,
+    note: rejected.length
+      ? `self-authoring by ${champion.id}: rejected ${rejected.join('; ')}`
+      : `self-authoring: children written by champion ${champion.id} (${model})`,
+  };
 }

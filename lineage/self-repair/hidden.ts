@@ -39,7 +39,8 @@ export function hiddenStrings(task: Task, reportTests: string[] = []): string[] 
   // are the repository's own code, which the agent sees).
   const addPatch = (patch: string, paths: boolean, lines: RegExp) => {
     if (paths) for (const p of patchedPaths(patch)) out.add(p);
-    for (const line of patch.split('\n')) if (lines.test(line) && line.slice(1).trim().length >= 12) out.add(line.slice(1).trim());
+    for (const line of patch.split('\n'))
+      if (lines.test(line) && line.slice(1).trim().length >= 12) out.add(line.slice(1).trim());
   };
   if (task.grader.kind === 'swebench') {
     task.grader.failToPass.forEach(addTest);
@@ -51,7 +52,8 @@ export function hiddenStrings(task: Task, reportTests: string[] = []): string[] 
     hiddenTestFiles(task.grader.testsDir, out);
   }
   if (task.gold?.kind === 'patch') addPatch(task.gold.patch, false, /^\+(?!\+\+)/);
-  if (task.gold?.kind === 'script') for (const l of task.gold.script.split('\n')) if (l.trim().length >= 12) out.add(l.trim());
+  if (task.gold?.kind === 'script')
+    for (const l of task.gold.script.split('\n')) if (l.trim().length >= 12) out.add(l.trim());
   reportTests.forEach(addTest);
   // Longest first, so a full test id is masked before its short name.
   return [...out].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
@@ -67,8 +69,14 @@ export function mask(text: string, hidden: string[]): string {
 export function reportTestNames(report: string | null): string[] {
   if (!report) return [];
   try {
-    const r = JSON.parse(report) as { tests_status?: Record<string, { success?: string[]; failure?: string[] }>; parser_results?: Record<string, string> };
-    return [...Object.values(r.tests_status ?? {}).flatMap((v) => [...(v.success ?? []), ...(v.failure ?? [])]), ...Object.keys(r.parser_results ?? {})];
+    const r = JSON.parse(report) as {
+      tests_status?: Record<string, { success?: string[]; failure?: string[] }>;
+      parser_results?: Record<string, string>;
+    };
+    return [
+      ...Object.values(r.tests_status ?? {}).flatMap((v) => [...(v.success ?? []), ...(v.failure ?? [])]),
+      ...Object.keys(r.parser_results ?? {}),
+    ];
   } catch {
     return [];
   }

@@ -52,7 +52,11 @@ export interface RepairRunResult {
 export async function codeBranchOf(db: Db, id: string): Promise<string> {
   let cur: string | null = id;
   while (cur) {
-    const row: { branch: string | null; parent_id: string | null } | undefined = await db.selectFrom('experiments').select(['branch', 'parent_id']).where('id', '=', cur).executeTakeFirst();
+    const row: { branch: string | null; parent_id: string | null } | undefined = await db
+      .selectFrom('experiments')
+      .select(['branch', 'parent_id'])
+      .where('id', '=', cur)
+      .executeTakeFirst();
     if (!row) break;
     if (row.branch) return row.branch;
     cur = row.parent_id;
@@ -82,18 +86,47 @@ export async function runRepairAgent(o: RepairRunOptions): Promise<RepairRunResu
   const genome = { ...o.genome, model };
   mkdirSync(dirname(o.trajectoryPath), { recursive: true });
   const trajectory = new TrajectoryWriter(o.trajectoryPath);
-  const sandbox = await provider.create({ image: pythonEnvRecipe({ packages: ['nodejs'] }), workdir: REPAIR_WORKDIR, network: false, labels: { 'evolve.workspace': o.ws.paths.root, 'evolve.role': 'self-repair' } });
+  const sandbox = await provider.create({
+    image: pythonEnvRecipe({ packages: ['nodejs'] }),
+    workdir: REPAIR_WORKDIR,
+    network: false,
+    labels: { 'evolve.workspace': o.ws.paths.root, 'evolve.role': 'self-repair' },
+  });
   try {
     await sandbox.copyIn(src, REPAIR_WORKDIR);
     const base = await sandbox.exec(BASE_SCRIPT, { timeoutMs: 120_000 });
-    if (base.exitCode !== 0) throw Object.assign(new Error(`could not commit the agent source as the repair base: ${base.output.slice(-500)}`), { hint: 'The sandbox needs git; with --sandbox docker run `evolve doctor --fix`.' });
+    if (base.exitCode !== 0)
+      throw Object.assign(
+        new Error(`could not commit the agent source as the repair base: ${base.output.slice(-500)}`),
+        { hint: 'The sandbox needs git; with --sandbox docker run `evolve doctor --fix`.' },
+      );
     // The gateway records the (redacted) model calls into the repair trajectory; the loop records none itself.
-    const { model: gateway } = await openRunGateway({ model, config: o.ws.config, runLabel: `self-repair ${o.taskId}`, sink: (e) => trajectory.write(e), ...(o.script ? { script: o.script } : {}) });
+    const { model: gateway } = await openRunGateway({
+      model,
+      config: o.ws.config,
+      runLabel: `self-repair ${o.taskId}`,
+      sink: (e) => trajectory.write(e),
+      ...(o.script ? { script: o.script } : {}),
+    });
     // The sandbox's own workdir: the host path for the local provider, so the editor tools' absolute paths resolve.
     const task = { id: o.taskId, statement: o.statement, workdir: sandbox.workdir };
-    const result = await runAgent({ genome, task, sandbox, model: gateway, trajectory, recordModelCalls: false, ...(o.signal ? { signal: o.signal } : {}) });
+    const result = await runAgent({
+      genome,
+      task,
+      sandbox,
+      model: gateway,
+      trajectory,
+      recordModelCalls: false,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
     const spent = gateway.spent;
-    return { diff: await sandbox.diff(), exitReason: result.exitReason, steps: result.steps, ...(spent.unpricedCalls === 0 ? { costUsd: spent.dollars } : {}), model };
+    return {
+      diff: await sandbox.diff(),
+      exitReason: result.exitReason,
+      steps: result.steps,
+      ...(spent.unpricedCalls === 0 ? { costUsd: spent.dollars } : {}),
+      model,
+    };
   } finally {
     trajectory.close();
     await sandbox.dispose();

@@ -26,22 +26,29 @@ afterEach(async () => {
 
 const PROMPT = 'agent/prompts/detailed/system.md';
 const OLD = '6. When you are confident, call `submit`.';
-const NEW = '6. Before you submit, rerun the command that failed and read its last lines.\n7. When you are confident, call `submit`.';
+const NEW =
+  '6. Before you submit, rerun the command that failed and read its last lines.\n7. When you are confident, call `submit`.';
 const quiet = new LocalProvider({ warn: () => {} });
 
 /** Each task: calc.py with a bug; the "hidden" grade passes when the diff fixes it. */
 function taskWiring(worktree: string, runsDir: string) {
   const prepare = async (_task: unknown, sb: Sandbox) => {
     await sb.writeFile('calc.py', 'def add(a, b):\n    return a - b\n');
-    await sb.exec('git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -q -m base && git update-ref refs/evolve/base HEAD');
+    await sb.exec(
+      'git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -q -m base && git update-ref refs/evolve/base HEAD',
+    );
   };
-  const agent = () => new ScriptedModel([toolCall('bash', { command: "sed -i 's/a - b/a + b/' calc.py" }), toolCall('submit', {})]);
+  const agent = () =>
+    new ScriptedModel([toolCall('bash', { command: "sed -i 's/a - b/a + b/' calc.py" }), toolCall('submit', {})]);
   return {
     runOne: makeRunOne({
       provider: quiet,
       runsDir,
       prepareWorkspace: prepare,
-      grade: async (_task, _sb, patch) => ({ resolved: patch.includes('+    return a + b'), report: { resolved: patch.includes('+    return a + b') } }),
+      grade: async (_task, _sb, patch) => ({
+        resolved: patch.includes('+    return a + b'),
+        report: { resolved: patch.includes('+    return a + b') },
+      }),
       solve: async () => {},
       runAgent: agentRunner({ agentModule: join(worktree, 'agent', 'loop.ts'), createModel: agent }),
       sandboxSpec: (_task, labels) => ({ image: 'none', workdir: '/testbed', labels }),
@@ -53,38 +60,99 @@ describe('evolve self-repair', () => {
   it('turns a scripted prompt edit into exp-01-r1: gated, evaluated from its worktree, promoted by the rule, recorded', async () => {
     ws = await repairWorkspace();
     const w = ws;
-    const script = [toolCall('view', { path: PROMPT }), toolCall('str_replace', { path: PROMPT, old_str: OLD, new_str: NEW }), toolCall('submit', {})];
-    const r = await selfRepair(w, { experimentId: 'exp-01', model: 'scripted', script, provider: quiet, tests: ['agent/policies/registry.test.ts'], eval: { wiringFor: (wt) => taskWiring(wt, w.paths.runs) } });
+    const script = [
+      toolCall('view', { path: PROMPT }),
+      toolCall('str_replace', { path: PROMPT, old_str: OLD, new_str: NEW }),
+      toolCall('submit', {}),
+    ];
+    const r = await selfRepair(w, {
+      experimentId: 'exp-01',
+      model: 'scripted',
+      script,
+      provider: quiet,
+      tests: ['agent/policies/registry.test.ts'],
+      eval: { wiringFor: (wt) => taskWiring(wt, w.paths.runs) },
+    });
     expect(r.gate).toMatchObject({ ok: true, files: [PROMPT] });
     expect([r.id, r.authoredBy, r.status, r.flags]).toEqual(['exp-01-r1', 'exp-01', 'promoted', []]);
-    expect(r.evaluation?.stages.map((s) => [s.stage, s.score, s.parentScore])).toEqual([['cluster', 1, 0], ['suite', 1, 0]]);
+    expect(r.evaluation?.stages.map((s) => [s.stage, s.score, s.parentScore])).toEqual([
+      ['cluster', 1, 0],
+      ['suite', 1, 0],
+    ]);
 
-    const row = await w.db.selectFrom('experiments').selectAll().where('id', '=', 'exp-01-r1').executeTakeFirstOrThrow();
-    expect([row.proposer, row.authored_by, row.branch, JSON.parse(row.change).kind]).toEqual(['self-repair', 'exp-01', 'exp-01-r1', 'code']);
+    const row = await w.db
+      .selectFrom('experiments')
+      .selectAll()
+      .where('id', '=', 'exp-01-r1')
+      .executeTakeFirstOrThrow();
+    expect([row.proposer, row.authored_by, row.branch, JSON.parse(row.change).kind]).toEqual([
+      'self-repair',
+      'exp-01',
+      'exp-01-r1',
+      'code',
+    ]);
     // The variant's runs used the worktree's agent: its system prompt carries the repaired line.
-    const runs = await w.db.selectFrom('runs').select(['trajectory_path', 'outcome']).where('experiment_id', '=', 'exp-01-r1').execute();
+    const runs = await w.db
+      .selectFrom('runs')
+      .select(['trajectory_path', 'outcome'])
+      .where('experiment_id', '=', 'exp-01-r1')
+      .execute();
     expect(runs.map((x) => x.outcome)).toEqual(['resolved', 'resolved']);
     const start = readTrajectory(runs[0]!.trajectory_path!).find((e) => e.type === 'run_start');
     expect(start?.type === 'run_start' && start.system).toMatch(/rerun the command that failed/);
     // Folder: statement, the repair trajectory (gateway-recorded model calls), the patch, the verdict.
     const folder = join(w.paths.experiments, 'exp-01-r1');
     expect(readFileSync(join(folder, 'repair-statement.md'), 'utf8')).toMatch(/# Self-repair of exp-01/);
-    expect(readTrajectory(join(folder, 'repair-trajectory.jsonl')).filter((e) => e.type === 'model_call')).toHaveLength(3);
+    expect(readTrajectory(join(folder, 'repair-trajectory.jsonl')).filter((e) => e.type === 'model_call')).toHaveLength(
+      3,
+    );
     expect(readFileSync(join(folder, 'change.patch'), 'utf8')).toMatch(/\+7\. When you are confident/);
-    expect(JSON.parse(readFileSync(join(folder, 'repair-verdict.json'), 'utf8'))).toMatchObject({ status: 'promoted', gate: { ok: true } });
+    expect(JSON.parse(readFileSync(join(folder, 'repair-verdict.json'), 'utf8'))).toMatchObject({
+      status: 'promoted',
+      gate: { ok: true },
+    });
     expect(readFileSync(join(folder, 'README.md'), 'utf8')).toMatch(/authored by exp-01[\s\S]*promote/);
-    expect(execFileSync('git', ['-C', join(w.paths.root, 'agent-repo'), 'show', `exp-01-r1:${PROMPT}`], { encoding: 'utf8' })).toMatch(/rerun the command that failed/);
+    expect(
+      execFileSync('git', ['-C', join(w.paths.root, 'agent-repo'), 'show', `exp-01-r1:${PROMPT}`], {
+        encoding: 'utf8',
+      }),
+    ).toMatch(/rerun the command that failed/);
   }, 600_000);
 
   it('rejects a patch outside the surface before anything runs, and flags it', async () => {
     ws = await repairWorkspace();
-    const script = [toolCall('str_replace', { path: 'evaluator/gateway/budget.ts', old_str: "import { totalTokens } from './prices.js';", new_str: "import { totalTokens } from './prices.js'; // budgets off" }), toolCall('submit', {})];
-    const r = await selfRepair(ws, { experimentId: 'exp-01', model: 'scripted', script, provider: quiet, eval: { wiringFor: () => { throw new Error('a rejected variant must never run'); } } });
-    expect(r.gate).toMatchObject({ ok: false, stage: 'surface', reason: expect.stringMatching(/outside the mutable surface/) });
+    const script = [
+      toolCall('str_replace', {
+        path: 'evaluator/gateway/budget.ts',
+        old_str: "import { totalTokens } from './prices.js';",
+        new_str: "import { totalTokens } from './prices.js'; // budgets off",
+      }),
+      toolCall('submit', {}),
+    ];
+    const r = await selfRepair(ws, {
+      experimentId: 'exp-01',
+      model: 'scripted',
+      script,
+      provider: quiet,
+      eval: {
+        wiringFor: () => {
+          throw new Error('a rejected variant must never run');
+        },
+      },
+    });
+    expect(r.gate).toMatchObject({
+      ok: false,
+      stage: 'surface',
+      reason: expect.stringMatching(/outside the mutable surface/),
+    });
     expect([r.status, r.evaluation]).toEqual(['rejected', undefined]);
     expect(r.flags[0]).toMatch(/touches tests\/graders\/evaluator: evaluator\/gateway\/budget\.ts/);
     expect(await ws.db.selectFrom('runs').select('id').where('experiment_id', '=', r.id).execute()).toEqual([]);
-    const d = await ws.db.selectFrom('decisions').selectAll().where('experiment_id', '=', r.id).executeTakeFirstOrThrow();
+    const d = await ws.db
+      .selectFrom('decisions')
+      .selectAll()
+      .where('experiment_id', '=', r.id)
+      .executeTakeFirstOrThrow();
     expect([d.action, d.rule, d.actor]).toEqual(['reject', 'gate:surface', 'system']);
     expect(readFileSync(join(r.folder, 'README.md'), 'utf8')).toMatch(/FLAGGED: patch touches/);
     expect(existsSync(join(r.folder, 'change.patch'))).toBe(true);
@@ -99,12 +167,30 @@ describe('evolve self-repair', () => {
   it("rejects a patch that breaks the agent's own tests, and never runs it", async () => {
     ws = await repairWorkspace();
     const test = "import { expect, it } from 'vitest';\nit('holds', () => expect(1 + 1).toBe(3));\n";
-    const script = [toolCall('create', { path: 'agent/policies/guard.test.ts', content: test }), toolCall('submit', {})];
-    const r = await selfRepair(ws, { experimentId: 'exp-01', model: 'scripted', script, provider: quiet, tests: ['agent/policies/guard.test.ts'], eval: { wiringFor: () => { throw new Error('a rejected variant must never run'); } } });
+    const script = [
+      toolCall('create', { path: 'agent/policies/guard.test.ts', content: test }),
+      toolCall('submit', {}),
+    ];
+    const r = await selfRepair(ws, {
+      experimentId: 'exp-01',
+      model: 'scripted',
+      script,
+      provider: quiet,
+      tests: ['agent/policies/guard.test.ts'],
+      eval: {
+        wiringFor: () => {
+          throw new Error('a rejected variant must never run');
+        },
+      },
+    });
     expect(r.gate).toMatchObject({ ok: false, stage: 'tests' });
     expect(r.status).toBe('rejected');
     expect(r.flags[0]).toMatch(/guard\.test\.ts/);
     expect(await ws.db.selectFrom('runs').select('id').where('experiment_id', '=', r.id).execute()).toEqual([]);
-    expect(execFileSync('git', ['-C', join(ws.paths.root, 'agent-repo'), 'branch', '--format=%(refname:short)'], { encoding: 'utf8' }).trim()).toBe('exp-01');
+    expect(
+      execFileSync('git', ['-C', join(ws.paths.root, 'agent-repo'), 'branch', '--format=%(refname:short)'], {
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('exp-01');
   }, 600_000);
 });

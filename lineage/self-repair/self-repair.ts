@@ -63,13 +63,26 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
   const author = await getExperiment(db, o.authorId ?? o.experimentId);
   const layer = o.contextOnly ? 'context' : 'code';
   const surface = o.contextOnly ? contextSurface(config.lineage.mutableSurface) : config.lineage.mutableSurface;
-  const statement = await buildRepairStatement(db, { experimentId: parent.id, ...(o.clusterId ? { clusterId: o.clusterId } : {}), surface, layer });
+  const statement = await buildRepairStatement(db, {
+    experimentId: parent.id,
+    ...(o.clusterId ? { clusterId: o.clusterId } : {}),
+    surface,
+    layer,
+  });
   const repo = await ensureAgentRepo(ws.paths.root);
   const parentBranch = await codeBranchOf(db, parent.id);
 
   // The child row exists before the repair runs, so the trajectory lands in its folder.
   const hypothesis = `A change to the agent's mutable surface, written by ${author.id}'s genome from failure cluster ${statement.clusterId} (${statement.label}, ${statement.runIds.length} runs on ${statement.taskIds.length} tasks), fixes some of those failures without losing other tasks.`;
-  const placeholder = await insertCodeVariant(db, { parent, parentBranch, cluster: { id: statement.clusterId, label: statement.label }, hypothesis, authoredBy: author.id, layer, patch: '' });
+  const placeholder = await insertCodeVariant(db, {
+    parent,
+    parentBranch,
+    cluster: { id: statement.clusterId, label: statement.label },
+    hypothesis,
+    authoredBy: author.id,
+    layer,
+    patch: '',
+  });
   const id = placeholder.id;
   const folder = join(ws.paths.experiments, id);
   mkdirSync(folder, { recursive: true });
@@ -79,38 +92,108 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
 
   let run;
   try {
-    run = await runRepairAgent({ ws, repo, branch: parentBranch, genome: parseGenome(author), ...(o.model ? { model: o.model } : {}), statement: statement.markdown, taskId: `self-repair-${id}`, sandbox: o.sandbox ?? config.defaults.sandbox, trajectoryPath: trajectory, ...(o.script ? { script: o.script } : {}), ...(o.provider ? { provider: o.provider } : {}) });
+    run = await runRepairAgent({
+      ws,
+      repo,
+      branch: parentBranch,
+      genome: parseGenome(author),
+      ...(o.model ? { model: o.model } : {}),
+      statement: statement.markdown,
+      taskId: `self-repair-${id}`,
+      sandbox: o.sandbox ?? config.defaults.sandbox,
+      trajectoryPath: trajectory,
+      ...(o.script ? { script: o.script } : {}),
+      ...(o.provider ? { provider: o.provider } : {}),
+    });
   } catch (error) {
     // The machinery failed under the repair agent: the child is marked failed, never left `proposed`.
     await db.updateTable('experiments').set({ status: 'failed' }).where('id', '=', id).execute();
-    await recordDecision(db, { experimentId: id, action: 'fail', rule: 'self-repair', actor: 'system', reason: `repair run failed: ${(error as Error).message}` });
+    await recordDecision(db, {
+      experimentId: id,
+      action: 'fail',
+      rule: 'self-repair',
+      actor: 'system',
+      reason: `repair run failed: ${(error as Error).message}`,
+    });
     await writeExperimentFolder(db, ws.paths.experiments, id);
     throw error;
   }
   writeFileAtomic(join(folder, 'change.patch'), run.diff);
-  log(`${id}: repair run ${run.exitReason} after ${run.steps} steps; ${run.diff ? `${run.diff.split('\n').length} diff lines` : 'no change'}`);
-  await db.updateTable('experiments').set({ change: JSON.stringify({ ...JSON.parse(placeholder.change), files: patchFiles(run.diff) }), change_summary: placeholder.change_summary.replace(/: no files changed$/, `: ${patchFiles(run.diff).join(', ') || 'no files changed'}`) }).where('id', '=', id).execute();
+  log(
+    `${id}: repair run ${run.exitReason} after ${run.steps} steps; ${run.diff ? `${run.diff.split('\n').length} diff lines` : 'no change'}`,
+  );
+  await db
+    .updateTable('experiments')
+    .set({
+      change: JSON.stringify({ ...JSON.parse(placeholder.change), files: patchFiles(run.diff) }),
+      change_summary: placeholder.change_summary.replace(
+        /: no files changed$/,
+        `: ${patchFiles(run.diff).join(', ') || 'no files changed'}`,
+      ),
+    })
+    .where('id', '=', id)
+    .execute();
 
   // Objective-hacking guards: the patch's paths, and what the repair run tried to read.
-  const probes = existsSync(trajectory) ? signatureOf({ exitReason: run.exitReason, report: null, events: readTrajectory(trajectory) }).hiddenPathProbes : [];
-  const flags = await addFlags(db, id, [...patchFlags(run.diff), ...probes.map((p) => `repair run probed hidden path ${p}`)]);
+  const probes = existsSync(trajectory)
+    ? signatureOf({ exitReason: run.exitReason, report: null, events: readTrajectory(trajectory) }).hiddenPathProbes
+    : [];
+  const flags = await addFlags(db, id, [
+    ...patchFlags(run.diff),
+    ...probes.map((p) => `repair run probed hidden path ${p}`),
+  ]);
 
-  const gate = await gateCodeVariant({ repo, workspaceRoot: ws.paths.root, parentBranch, branch: id, patch: run.diff, surface, message: `${id}: self-repair of ${statement.clusterId} by ${author.id}`, ...(o.tests ? { tests: o.tests } : {}) });
+  const gate = await gateCodeVariant({
+    repo,
+    workspaceRoot: ws.paths.root,
+    parentBranch,
+    branch: id,
+    patch: run.diff,
+    surface,
+    message: `${id}: self-repair of ${statement.clusterId} by ${author.id}`,
+    ...(o.tests ? { tests: o.tests } : {}),
+  });
   const result: SelfRepairResult = {
-    id, parent: parent.id, authoredBy: author.id, cluster: statement.clusterId, flags, folder, status: 'proposed',
+    id,
+    parent: parent.id,
+    authoredBy: author.id,
+    cluster: statement.clusterId,
+    flags,
+    folder,
+    status: 'proposed',
     repair: { exitReason: run.exitReason, steps: run.steps, model: run.model, trajectory },
-    gate: gate.ok ? { ok: true, files: gate.files, commit: gate.commit } : { ok: false, stage: gate.stage, reason: gate.reason },
+    gate: gate.ok
+      ? { ok: true, files: gate.files, commit: gate.commit }
+      : { ok: false, stage: gate.stage, reason: gate.reason },
   };
   if (!gate.ok) {
     log(`${id}: rejected at the ${gate.stage} gate: ${gate.reason}`);
-    await db.updateTable('experiments').set({ status: 'rejected', learned: `Rejected before any task ran (${gate.stage}): ${gate.reason}` }).where('id', '=', id).execute();
-    await recordDecision(db, { experimentId: id, action: 'reject', rule: `gate:${gate.stage}`, actor: 'system', reason: gate.reason, details: { stage: gate.stage, log: gate.log } });
+    await db
+      .updateTable('experiments')
+      .set({ status: 'rejected', learned: `Rejected before any task ran (${gate.stage}): ${gate.reason}` })
+      .where('id', '=', id)
+      .execute();
+    await recordDecision(db, {
+      experimentId: id,
+      action: 'reject',
+      rule: `gate:${gate.stage}`,
+      actor: 'system',
+      reason: gate.reason,
+      details: { stage: gate.stage, log: gate.log },
+    });
   } else {
     await db.updateTable('experiments').set({ branch: gate.branch }).where('id', '=', id).execute();
     await enableAddedSkills(db, id, run.diff, log);
     if (o.evaluate !== false) {
       // Evaluation signs the runs and adds any hacking flags to the experiment (lineage/failures/cluster.ts).
-      result.evaluation = await evaluateVariant(ws, { ...o.eval, experimentId: id, parentId: parent.id, worktree: gate.worktree, clusterTasks: statement.taskIds, log });
+      result.evaluation = await evaluateVariant(ws, {
+        ...o.eval,
+        experimentId: id,
+        parentId: parent.id,
+        worktree: gate.worktree,
+        clusterTasks: statement.taskIds,
+        log,
+      });
       log(`${id}: ${result.evaluation.decision}: ${result.evaluation.reason}`);
     }
   }
@@ -118,7 +201,10 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
   result.status = row.status;
   result.flags = JSON.parse(row.flags) as string[];
   await writeExperimentFolder(db, ws.paths.experiments, id);
-  writeFileAtomic(join(folder, 'repair-verdict.json'), `${JSON.stringify({ ...result, statementFile: 'repair-statement.md', patchFile: 'change.patch' }, null, 2)}\n`);
+  writeFileAtomic(
+    join(folder, 'repair-verdict.json'),
+    `${JSON.stringify({ ...result, statementFile: 'repair-statement.md', patchFile: 'change.patch' }, null, 2)}\n`,
+  );
   return result;
 }
 
@@ -133,6 +219,14 @@ async function enableAddedSkills(db: Db, id: string, diff: string, log: (line: s
   const genome = parseGenome(row);
   const enabled = enableSkills(genome, skills);
   if (enabled === genome) return;
-  await db.updateTable('experiments').set({ genome: JSON.stringify(enabled), genome_hash: genomeHash(enabled), change_summary: `${row.change_summary}; enables skill ${skills.join(', ')}` }).where('id', '=', id).execute();
+  await db
+    .updateTable('experiments')
+    .set({
+      genome: JSON.stringify(enabled),
+      genome_hash: genomeHash(enabled),
+      change_summary: `${row.change_summary}; enables skill ${skills.join(', ')}`,
+    })
+    .where('id', '=', id)
+    .execute();
   log(`${id}: its prompt policy now lists the new skill(s) ${skills.join(', ')}`);
 }

@@ -7,7 +7,6 @@ import { clusterLabel, FailureSignature } from '../failures/signature.js';
 import { readClusters } from '../read.js';
 import { hiddenStrings, mask, reportTestNames } from './hidden.js';
 
-
 // The self-repair statement: what goes wrong in one failure cluster, how often, and excerpts of the affected runs
 // as the agent saw them (its task, its tool calls and their outputs), plus the rules of the repair. Built only
 // from what the agent itself saw and pass/fail outcomes: hidden test names, test patches, gold patches and grader
@@ -47,10 +46,27 @@ function excerpt(events: TrajectoryEvent[], maxCalls: number, maxChars: number, 
   const lines: string[] = [];
   if (calls.length > maxCalls) lines.push(`(${calls.length - maxCalls} earlier tool calls left out)`);
   for (const c of calls.slice(-maxCalls)) {
-    const status = c.status !== 'ok' ? ` [${c.status}]` : c.timedOut ? ' [timed out]' : c.exitCode !== undefined && c.exitCode !== 0 ? ` [exit ${c.exitCode}]` : '';
-    lines.push(`- step ${c.step}: \`${c.name}\` ${clip(mask(JSON.stringify(c.args), hidden), 300)}${status}`, '', '```', clip(mask(c.output, hidden), maxChars), '```', '');
+    const status =
+      c.status !== 'ok'
+        ? ` [${c.status}]`
+        : c.timedOut
+          ? ' [timed out]'
+          : c.exitCode !== undefined && c.exitCode !== 0
+            ? ` [exit ${c.exitCode}]`
+            : '';
+    lines.push(
+      `- step ${c.step}: \`${c.name}\` ${clip(mask(JSON.stringify(c.args), hidden), 300)}${status}`,
+      '',
+      '```',
+      clip(mask(c.output, hidden), maxChars),
+      '```',
+      '',
+    );
   }
-  if (end) lines.push(`The run ended: ${end.exitReason} after ${end.steps} steps${end.error ? ` (${clip(mask(end.error, hidden), 200)})` : ''}.`);
+  if (end)
+    lines.push(
+      `The run ended: ${end.exitReason} after ${end.steps} steps${end.error ? ` (${clip(mask(end.error, hidden), 200)})` : ''}.`,
+    );
   return lines;
 }
 
@@ -59,9 +75,18 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
   const clusters = await readClusters(db, o.experimentId);
   const cluster = o.clusterId ? clusters.find((c) => c.id === o.clusterId) : clusters[0];
   if (!cluster) {
-    throw Object.assign(new Error(o.clusterId ? `no failure cluster ${o.clusterId} in ${o.experimentId}` : `${o.experimentId} has no failure clusters (no unresolved runs)`), {
-      hint: o.clusterId ? `Run \`evolve failures ${o.experimentId}\` to list its clusters.` : `Evaluate it first (\`evolve eval --experiment ${o.experimentId}\`), or pick an experiment that fails tasks.`,
-    });
+    throw Object.assign(
+      new Error(
+        o.clusterId
+          ? `no failure cluster ${o.clusterId} in ${o.experimentId}`
+          : `${o.experimentId} has no failure clusters (no unresolved runs)`,
+      ),
+      {
+        hint: o.clusterId
+          ? `Run \`evolve failures ${o.experimentId}\` to list its clusters.`
+          : `Evaluate it first (\`evolve eval --experiment ${o.experimentId}\`), or pick an experiment that fails tasks.`,
+      },
+    );
   }
   const runs = await db
     .selectFrom('runs')
@@ -70,12 +95,37 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
     .where('cluster_id', '=', cluster.id)
     .orderBy('id')
     .execute();
-  const all = await db.selectFrom('runs').select(['outcome']).where('experiment_id', '=', o.experimentId).where('status', '=', 'done').execute();
+  const all = await db
+    .selectFrom('runs')
+    .select(['outcome'])
+    .where('experiment_id', '=', o.experimentId)
+    .where('status', '=', 'done')
+    .execute();
   const tasks = new Map<string, Task>();
-  for (const row of await db.selectFrom('tasks').select(['id', 'spec']).where('id', 'in', cluster.tasks.length ? cluster.tasks : ['']).execute()) tasks.set(row.id, Task.parse(JSON.parse(row.spec)));
-  const hidden = [...new Set([...tasks.values()].flatMap((t) => hiddenStrings(t, runs.filter((r) => r.task_id === t.id).flatMap((r) => reportTestNames(r.report)))))].sort((a, b) => b.length - a.length);
+  for (const row of await db
+    .selectFrom('tasks')
+    .select(['id', 'spec'])
+    .where('id', 'in', cluster.tasks.length ? cluster.tasks : [''])
+    .execute())
+    tasks.set(row.id, Task.parse(JSON.parse(row.spec)));
+  const hidden = [
+    ...new Set(
+      [...tasks.values()].flatMap((t) =>
+        hiddenStrings(
+          t,
+          runs.filter((r) => r.task_id === t.id).flatMap((r) => reportTestNames(r.report)),
+        ),
+      ),
+    ),
+  ].sort((a, b) => b.length - a.length);
   const sig = runs[0]?.failure_signature ? FailureSignature.parse(JSON.parse(runs[0].failure_signature)) : undefined;
-  const errors = [...new Set(runs.map((r) => (r.failure_signature ? (JSON.parse(r.failure_signature) as FailureSignature).lastToolError : null)).filter((e): e is string => Boolean(e)))];
+  const errors = [
+    ...new Set(
+      runs
+        .map((r) => (r.failure_signature ? (JSON.parse(r.failure_signature) as FailureSignature).lastToolError : null))
+        .filter((e): e is string => Boolean(e)),
+    ),
+  ];
 
   const md: string[] = [
     `# Self-repair of ${o.experimentId}: ${cluster.label}`,
@@ -94,7 +144,9 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
           `- repeated the same command 3+ times in a row: ${sig.loop ? 'yes' : 'no'}; a command timed out: ${sig.toolTimeout ? 'yes' : 'no'}; malformed tool calls: ${sig.formatErrors}`,
         ]
       : []),
-    ...(errors.length ? ['', 'Last tool errors (normalised):', ...errors.slice(0, 5).map((e) => `- \`${mask(e, hidden)}\``)] : []),
+    ...(errors.length
+      ? ['', 'Last tool errors (normalised):', ...errors.slice(0, 5).map((e) => `- \`${mask(e, hidden)}\``)]
+      : []),
     '',
     '## How often',
     '',
@@ -115,7 +167,15 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
     }
     const task = tasks.get(r.task_id);
     md.push('', `### Run ${r.id}: task ${r.task_id} — ${r.outcome === 'resolved' ? 'passed' : 'failed'}`, '');
-    if (task) md.push('Task statement:', '', ...clip(mask(task.statement, hidden), 1200).split('\n').map((l) => `> ${l}`), '');
+    if (task)
+      md.push(
+        'Task statement:',
+        '',
+        ...clip(mask(task.statement, hidden), 1200)
+          .split('\n')
+          .map((l) => `> ${l}`),
+        '',
+      );
     // Masked again after clipping: a cut can make a masked string's neighbours look like a hidden one.
     md.push(...excerpt(events, o.maxCallsPerRun ?? 8, o.maxOutputChars ?? 600, hidden).map((l) => mask(l, hidden)));
   }
@@ -133,5 +193,12 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
     '- Make one focused change that addresses the failure above, then call `submit`.',
     '',
   );
-  return { experimentId: o.experimentId, clusterId: cluster.id, label: cluster.label, taskIds: cluster.tasks, runIds: runs.map((r) => r.id), markdown: md.join('\n') };
+  return {
+    experimentId: o.experimentId,
+    clusterId: cluster.id,
+    label: cluster.label,
+    taskIds: cluster.tasks,
+    runIds: runs.map((r) => r.id),
+    markdown: md.join('\n'),
+  };
 }

@@ -5,7 +5,6 @@ import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
 import type { Experiment } from '../db/schema.js';
 
-
 // Code-variant children made by self-repair: ids `exp-23-r1`, `exp-23-r2`, … (the letters stay with one-change
 // genome children), one row per repair with change kind `code`, and the objective-hacking flags a patch earns.
 
@@ -40,12 +39,24 @@ export interface NewCodeVariant {
 /** Inserts the variant with the next free `-rN` id in one transaction, status `proposed`, genome as the parent's. */
 export async function insertCodeVariant(db: Db, v: NewCodeVariant): Promise<Experiment> {
   return db.transaction().execute(async (trx) => {
-    const taken = new Set((await trx.selectFrom('experiments').select('id').where('parent_id', '=', v.parent.id).execute()).map((r) => r.id));
+    const taken = new Set(
+      (await trx.selectFrom('experiments').select('id').where('parent_id', '=', v.parent.id).execute()).map(
+        (r) => r.id,
+      ),
+    );
     let n = 1;
     while (taken.has(repairId(v.parent.id, n))) n++;
     const id = repairId(v.parent.id, n);
     const files = patchedPaths(v.patch);
-    const change: CodeChange = { kind: 'code', ...(v.layer ? { layer: v.layer } : {}), branch: id, parentBranch: v.parentBranch, cluster: v.cluster.id, files, patch: 'change.patch' };
+    const change: CodeChange = {
+      kind: 'code',
+      ...(v.layer ? { layer: v.layer } : {}),
+      branch: id,
+      parentBranch: v.parentBranch,
+      cluster: v.cluster.id,
+      files,
+      patch: 'change.patch',
+    };
     const genome = JSON.parse(v.parent.genome);
     const row: Experiment = {
       id,
@@ -77,7 +88,15 @@ export async function insertCodeVariant(db: Db, v: NewCodeVariant): Promise<Expe
 }
 
 // Tests, graders, evaluator, lineage and task data: a patch reaching for them is suspect even when it is rejected.
-const GUARDED = [/(^|\/)tests?\//, /\.test\.[cm]?[jt]sx?$/, /(^|\/)test_[^/]*\.py$/, /^evaluator\//, /^tasks\//, /^lineage\//, /(^|\/)grad(e|er|ing)[^/]*$/];
+const GUARDED = [
+  /(^|\/)tests?\//,
+  /\.test\.[cm]?[jt]sx?$/,
+  /(^|\/)test_[^/]*\.py$/,
+  /^evaluator\//,
+  /^tasks\//,
+  /^lineage\//,
+  /(^|\/)grad(e|er|ing)[^/]*$/,
+];
 
 /** Flags for a patch that touches tests, graders or evaluator files. */
 export function patchFlags(patch: string): string[] {
@@ -90,7 +109,10 @@ const PROMPTS = 'agent/prompts/**';
 /** The surface of a context-layer repair: agent/prompts/ only, which the configured surface must allow. */
 export function contextSurface(surface: string[]): string[] {
   if (!surface.map(globToRegExp).some((g) => g.test('agent/prompts/skills/x.md'))) {
-    throw Object.assign(new Error(`--context-only: the mutable surface (${surface.join(', ')}) does not include agent/prompts/`), { hint: 'Add "agent/prompts/**" to lineage.mutableSurface in evolve.json, or repair without --context-only.' });
+    throw Object.assign(
+      new Error(`--context-only: the mutable surface (${surface.join(', ')}) does not include agent/prompts/`),
+      { hint: 'Add "agent/prompts/**" to lineage.mutableSurface in evolve.json, or repair without --context-only.' },
+    );
   }
   return [PROMPTS];
 }
@@ -114,5 +136,7 @@ export function enableSkills(genome: Genome, skills: string[]): Genome {
   if (!info || !('skills' in info.defaults) || skills.length === 0) return genome;
   const listed = Array.isArray(genome.prompt.params.skills) ? (genome.prompt.params.skills as string[]) : [];
   const merged = [...new Set([...listed, ...skills])];
-  return merged.length === listed.length ? genome : { ...genome, prompt: { ...genome.prompt, params: { ...genome.prompt.params, skills: merged } } };
+  return merged.length === listed.length
+    ? genome
+    : { ...genome, prompt: { ...genome.prompt, params: { ...genome.prompt.params, skills: merged } } };
 }

@@ -11,7 +11,16 @@ export interface ExperimentViewProps {
   color: boolean;
 }
 
-const cell = (r: RunCell | undefined) => (!r ? '·' : r.status !== 'done' ? (r.status === 'error' || r.status === 'cancelled' ? '!' : '…') : r.outcome === 'resolved' ? '✓' : '✗');
+const cell = (r: RunCell | undefined) =>
+  !r
+    ? '·'
+    : r.status !== 'done'
+      ? r.status === 'error' || r.status === 'cancelled'
+        ? '!'
+        : '…'
+      : r.outcome === 'resolved'
+        ? '✓'
+        : '✗';
 
 function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -45,21 +54,30 @@ export function ExperimentView({ detail: d, scroll, width, height, color }: Expe
   const header = [
     `${d.id}  (generation ${d.generation}, ${d.status}${d.parentId ? `, child of ${d.parentId}` : ''}${d.authoredBy ? `, authored by ${d.authoredBy}` : ''})`,
     `change:     ${d.change}`,
-    ...wrapText(d.hypothesis, Math.max(20, width - 12), 2).map((l, i) => `${i === 0 ? 'hypothesis:' : '           '} ${l}`),
+    ...wrapText(d.hypothesis, Math.max(20, width - 12), 2).map(
+      (l, i) => `${i === 0 ? 'hypothesis:' : '           '} ${l}`,
+    ),
     `score:      ${pct(d.score, 1)}${interval} ${scoreBar(d.score, d.scoreLo, d.scoreHi)}  resolved ${resolved(d.runs)}/${finished(d.runs)}${d.parentId ? ` vs parent ${resolved(d.parentRuns)}/${finished(d.parentRuns)}` : ''}`,
     `cost:       ${dollars(d.totals.costUsd)}   tokens ${compact(d.totals.tokens)}   runs ${d.totals.runs}`,
     ...(d.verdict ? [`verdict:    ${d.verdict}${d.learned ? ` — ${d.learned}` : ''}`] : []),
     ...(d.flags.length ? [`FLAGS:      ${d.flags.join(', ')}`] : []),
-    ...(d.parentId ? (diff.length ? diff.slice(0, 4).map((l, i) => `${i === 0 ? 'genome:    ' : '           '} ${l}`) : ['genome:     same as the parent']) : []),
+    ...(d.parentId
+      ? diff.length
+        ? diff.slice(0, 4).map((l, i) => `${i === 0 ? 'genome:    ' : '           '} ${l}`)
+        : ['genome:     same as the parent']
+      : []),
     ...(diff.length > 4 ? [`            … ${diff.length - 4} more differences`] : []),
-    ...(d.decisions.length ? d.decisions.map((x) => `decision:   ${x.action} by ${x.actor}, rule ${x.rule}: ${x.reason}`) : ['decision:   none yet']),
+    ...(d.decisions.length
+      ? d.decisions.map((x) => `decision:   ${x.action} by ${x.actor}, rule ${x.rule}: ${x.reason}`)
+      : ['decision:   none yet']),
   ];
   const taskWidth = Math.min(32, Math.max(8, ...tasks.map((t) => t.length)));
   const gridWidth = Math.max(4, repeats * 2 - 1);
   const gridRows = Math.max(1, height - header.length - 2);
   const start = Math.min(scroll, Math.max(0, tasks.length - gridRows));
   const shown = tasks.slice(start, start + gridRows);
-  const row = (runs: Map<string, RunCell>, t: string) => Array.from({ length: repeats }, (_, r) => cell(runs.get(`${t}\u0000${r}`))).join(' ');
+  const row = (runs: Map<string, RunCell>, t: string) =>
+    Array.from({ length: repeats }, (_, r) => cell(runs.get(`${t}\u0000${r}`))).join(' ');
   const count = (s: string) => [...s].filter((ch) => ch === '✓').length;
   return (
     <Box flexDirection="column">
@@ -68,20 +86,28 @@ export function ExperimentView({ detail: d, scroll, width, height, color }: Expe
           {truncate(line, width)}
         </Text>
       ))}
-      <Text bold wrap="truncate">{`${'task'.padEnd(taskWidth)}  ${'this'.padEnd(gridWidth)}  ${d.parentId ? 'parent' : ''}`}</Text>
+      <Text
+        bold
+        wrap="truncate"
+      >{`${'task'.padEnd(taskWidth)}  ${'this'.padEnd(gridWidth)}  ${d.parentId ? 'parent' : ''}`}</Text>
       {shown.map((t) => {
         const a = row(mine, t);
         const b = row(theirs, t);
         const better = d.parentId ? Math.sign(count(a) - count(b)) : 0;
         return (
           <Text key={t} wrap="truncate">
-            {truncate(t, taskWidth).padEnd(taskWidth)}  {a.padEnd(gridWidth)}  {d.parentId ? b.padEnd(gridWidth) : ''}
-            <Text {...(color && better ? { color: better > 0 ? 'green' : 'red' } : {})}>{better > 0 ? ' +' : better < 0 ? ' −' : ''}</Text>
+            {truncate(t, taskWidth).padEnd(taskWidth)} {a.padEnd(gridWidth)} {d.parentId ? b.padEnd(gridWidth) : ''}
+            <Text {...(color && better ? { color: better > 0 ? 'green' : 'red' } : {})}>
+              {better > 0 ? ' +' : better < 0 ? ' −' : ''}
+            </Text>
           </Text>
         );
       })}
       <Text dimColor wrap="truncate">
-        {truncate(`${tasks.length > gridRows ? `tasks ${start + 1}-${start + shown.length} of ${tasks.length} (j/k scroll)  ` : ''}✓ resolved ✗ unresolved … pending ! error · not run  +/− vs parent`, width)}
+        {truncate(
+          `${tasks.length > gridRows ? `tasks ${start + 1}-${start + shown.length} of ${tasks.length} (j/k scroll)  ` : ''}✓ resolved ✗ unresolved … pending ! error · not run  +/− vs parent`,
+          width,
+        )}
       </Text>
     </Box>
   );

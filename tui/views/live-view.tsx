@@ -24,16 +24,26 @@ function progressBar(p: ExperimentProgress, width = 8): string {
 /** Progress per experiment of the generation (or evaluation) running now, refreshed from the database. */
 export function LiveView({ live, updatedAt, idleSec, width, height }: LiveViewProps) {
   if (!live) return <Text>Reading the database…</Text>;
-  if (live.experiments.length === 0) return <Text>Nothing is running. Start `evolve next-generation` or `evolve eval` in another terminal; this view follows it.</Text>;
+  if (live.experiments.length === 0)
+    return (
+      <Text>
+        Nothing is running. Start `evolve next-generation` or `evolve eval` in another terminal; this view follows it.
+      </Text>
+    );
   const g = live.generation;
   const list = live.experiments.slice(0, Math.max(1, height - 4));
   const stale = idleSec !== null && idleSec > 600;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {truncate(`${g ? `generation ${g.id} from ${g.parentId}` : 'evaluation'} · ${dollars(live.costUsd)} so far · ETA ${duration(live.etaSec)}`, width)}
+        {truncate(
+          `${g ? `generation ${g.id} from ${g.parentId}` : 'evaluation'} · ${dollars(live.costUsd)} so far · ETA ${duration(live.etaSec)}`,
+          width,
+        )}
       </Text>
-      <Text bold>{`${'experiment'.padEnd(18)} ${'progress'.padEnd(8)} ${'done'.padStart(9)} ${'ok'.padStart(5)} ${'run'.padStart(4)} ${'fail'.padStart(4)} ${'left'.padStart(5)} ${'ETA'.padStart(7)} ${'spent'.padStart(8)}`}</Text>
+      <Text
+        bold
+      >{`${'experiment'.padEnd(18)} ${'progress'.padEnd(8)} ${'done'.padStart(9)} ${'ok'.padStart(5)} ${'run'.padStart(4)} ${'fail'.padStart(4)} ${'left'.padStart(5)} ${'ETA'.padStart(7)} ${'spent'.padStart(8)}`}</Text>
       {list.map((p) => (
         <Text key={p.experimentId} wrap="truncate">
           {`${MARK[p.role]}${truncate(p.experimentId, 17).padEnd(17)} ${progressBar(p)} `}
@@ -42,9 +52,14 @@ export function LiveView({ live, updatedAt, idleSec, width, height }: LiveViewPr
             : `${`${p.done}/${p.total}`.padStart(9)} ${String(p.resolved).padStart(5)} ${String(p.running).padStart(4)} ${String(p.failed).padStart(4)} ${String(p.pending).padStart(5)} ${(p.pending + p.running ? duration(p.etaSec) : 'done').padStart(7)} ${dollars(p.costUsd).padStart(8)}`}
         </Text>
       ))}
-      {live.experiments.length > list.length ? <Text dimColor>… {live.experiments.length - list.length} more</Text> : null}
+      {live.experiments.length > list.length ? (
+        <Text dimColor>… {live.experiments.length - list.length} more</Text>
+      ) : null}
       <Text dimColor wrap="truncate">
-        {truncate(`★ champion ▲ parent  updated ${updatedAt}${idleSec !== null ? ` · last run activity ${duration(idleSec)} ago${stale ? ' (stalled? is the evaluating process still alive?)' : ''}` : ''}`, width)}
+        {truncate(
+          `★ champion ▲ parent  updated ${updatedAt}${idleSec !== null ? ` · last run activity ${duration(idleSec)} ago${stale ? ' (stalled? is the evaluating process still alive?)' : ''}` : ''}`,
+          width,
+        )}
       </Text>
     </Box>
   );

@@ -26,13 +26,23 @@ const STATUS_COLOUR: Record<string, string> = {
 function scoreColumns(row: TreeRow, width: number): { score: string; bar: string; delta: string; status: string } {
   const n = row.node;
   const wide = width >= 100;
-  const interval = wide ? ` ${(n.scoreLo !== null && n.scoreHi !== null ? `[${pct(n.scoreLo)},${pct(n.scoreHi)}]` : '').padEnd(11)}` : '';
-  return { score: `${pct(n.score).padStart(4)}${interval}`, bar: scoreBar(n.score, n.scoreLo, n.scoreHi, wide ? 10 : 8), delta: signed(row.delta).padStart(4), status: n.status.padEnd(10) };
+  const interval = wide
+    ? ` ${(n.scoreLo !== null && n.scoreHi !== null ? `[${pct(n.scoreLo)},${pct(n.scoreHi)}]` : '').padEnd(11)}`
+    : '';
+  return {
+    score: `${pct(n.score).padStart(4)}${interval}`,
+    bar: scoreBar(n.score, n.scoreLo, n.scoreHi, wide ? 10 : 8),
+    delta: signed(row.delta).padStart(4),
+    status: n.status.padEnd(10),
+  };
 }
 
 /** The lineage as an indented, collapsible tree; only the visible window is rendered. */
 export function TreeView({ rows, selected, height, width, championId, color }: TreeViewProps) {
-  if (rows.length === 0) return <Text>No experiments match. Run `evolve next-generation` to grow the lineage, or esc to clear a filter.</Text>;
+  if (rows.length === 0)
+    return (
+      <Text>No experiments match. Run `evolve next-generation` to grow the lineage, or esc to clear a filter.</Text>
+    );
   const listHeight = Math.max(1, height - 1);
   const { start, end } = windowAround(rows.length, selected, listHeight);
   return (
@@ -48,22 +58,34 @@ export function TreeView({ rows, selected, height, width, championId, color }: T
         // Plain text like `evolve tree`'s "(explore)", so the mark survives NO_COLOR; colour only adds to it.
         const explore = n.explore ? '(explore) ' : '';
         const author = n.authoredBy ? `✎${n.authoredBy} ` : '';
-        const changeWidth = Math.max(6, width - left.length - c.score.length - c.bar.length - c.delta.length - c.status.length - 6);
+        const changeWidth = Math.max(
+          6,
+          width - left.length - c.score.length - c.bar.length - c.delta.length - c.status.length - 6,
+        );
         const exploreShown = truncate(explore, changeWidth);
         const authorShown = truncate(author, changeWidth - exploreShown.length);
         const changeRoom = Math.max(0, changeWidth - exploreShown.length - authorShown.length);
-        const deltaColour = row.delta === null ? undefined : row.delta > 0 ? 'green' : row.delta < 0 ? 'red' : undefined;
+        const deltaColour =
+          row.delta === null ? undefined : row.delta > 0 ? 'green' : row.delta < 0 ? 'red' : undefined;
         return (
           <Text key={n.id} inverse={index === selected} wrap="truncate">
-            <Text bold={n.id === championId}>{left}</Text> <Text {...(color && explore ? { color: 'yellow' } : {})}>{exploreShown}</Text>
+            <Text bold={n.id === championId}>{left}</Text>{' '}
+            <Text {...(color && explore ? { color: 'yellow' } : {})}>{exploreShown}</Text>
             <Text {...(color && author ? { color: 'magenta' } : {})}>{authorShown}</Text>
-            <Text>{truncate(n.change, changeRoom).padEnd(changeRoom)}</Text> <Text>{c.score} {c.bar} </Text>
-            <Text {...(color && deltaColour ? { color: deltaColour } : {})}>{c.delta}</Text> <Text {...(color ? { color: STATUS_COLOUR[n.status] ?? 'white' } : {})}>{c.status}</Text>
+            <Text>{truncate(n.change, changeRoom).padEnd(changeRoom)}</Text>{' '}
+            <Text>
+              {c.score} {c.bar}{' '}
+            </Text>
+            <Text {...(color && deltaColour ? { color: deltaColour } : {})}>{c.delta}</Text>{' '}
+            <Text {...(color ? { color: STATUS_COLOUR[n.status] ?? 'white' } : {})}>{c.status}</Text>
           </Text>
         );
       })}
       <Text dimColor wrap="truncate">
-        {truncate(`${rows.length > listHeight ? `${start + 1}-${end} of ${rows.length}  ` : ''}★ champion ✎ authored by  bar: █▓ score ▒ interval  Δ vs parent`, width)}
+        {truncate(
+          `${rows.length > listHeight ? `${start + 1}-${end} of ${rows.length}  ` : ''}★ champion ✎ authored by  bar: █▓ score ▒ interval  Δ vs parent`,
+          width,
+        )}
       </Text>
     </Box>
   );

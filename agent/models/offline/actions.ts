@@ -14,11 +14,13 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 // No .pyc files in the workdir: they would show up in the run's diff.
 const PY = 'PYTHONDONTWRITEBYTECODE=1 python3';
 // The same command before and after a fix, so failure counts compare like with like.
-const VISIBLE_TESTS = 'PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -q -p no:cacheprovider 2>&1 | tail -n 15';
+const VISIBLE_TESTS =
+  'PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -q -p no:cacheprovider 2>&1 | tail -n 15';
 
 export function reproCommand(kind: ReproKind, statement: Statement): string {
   if (kind === 'script') return `${PY} ${reproPath(statement)} 2>&1 | tail -n 80`;
-  if (kind === 'command' && statement.testCommand) return `PYTHONDONTWRITEBYTECODE=1 timeout 600 ${statement.testCommand} 2>&1 | tail -n 80`;
+  if (kind === 'command' && statement.testCommand)
+    return `PYTHONDONTWRITEBYTECODE=1 timeout 600 ${statement.testCommand} 2>&1 | tail -n 80`;
   return `PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -x -q -p no:cacheprovider 2>&1 | tail -n 80`;
 }
 
@@ -61,29 +63,38 @@ export function toCall(intent: Intent, state: State, statement: Statement, tools
     case 'repro': {
       if (intent.kind === 'run_tests') return { name: 'run_tests', input: {} };
       const parts: string[] = [];
-      if (intent.kind === 'script') parts.push(`cat > ${reproPath(statement)} <<'EVOLVE_REPRO'\n${reproScript(statement)}EVOLVE_REPRO`);
+      if (intent.kind === 'script')
+        parts.push(`cat > ${reproPath(statement)} <<'EVOLVE_REPRO'\n${reproScript(statement)}EVOLVE_REPRO`);
       parts.push(reproCommand(intent.kind, statement));
       if (intent.kind !== 'pytest') parts.push(`echo '${TESTS_MARK}'`, VISIBLE_TESTS);
       return bash(parts.join('\n'));
     }
     case 'run':
-      return state.reproKind === 'run_tests' ? { name: 'run_tests', input: {} } : bash(reproCommand(state.reproKind ?? 'pytest', statement));
+      return state.reproKind === 'run_tests'
+        ? { name: 'run_tests', input: {} }
+        : bash(reproCommand(state.reproKind ?? 'pytest', statement));
     case 'locate': {
       const pattern = `(def|class) (${intent.names.join('|')})\\b`;
       if (tools.has('grep')) return { name: 'grep', input: { pattern, include: '*.py' } };
       return bash(`grep -rnIE --include='*.py' --exclude-dir=.git ${q(pattern)} . | head -n 50`);
     }
     case 'view':
-      if (tools.has('view')) return { name: 'view', input: { path: intent.path, start_line: intent.start, end_line: intent.end } };
+      if (tools.has('view'))
+        return { name: 'view', input: { path: intent.path, start_line: intent.start, end_line: intent.end } };
       return bash(`awk 'NR>=${intent.start} && NR<=${intent.end} {printf "%6d\\t%s\\n", NR, $0}' ${q(intent.path)}`);
     case 'edit': {
       const op = intent.ops[0];
       if (tools.has('str_replace') && op && intent.ops.length === 1 && !intent.withRun) {
-        return { name: 'str_replace', input: { path: op.path, old_str: anchor(state, op, op.old), new_str: anchor(state, op, op.new) } };
+        return {
+          name: 'str_replace',
+          input: { path: op.path, old_str: anchor(state, op, op.old), new_str: anchor(state, op, op.new) },
+        };
       }
       if (!tools.has('bash')) return undefined;
       const run = intent.withRun && state.reproKind ? ` && ${reproCommand(state.reproKind, statement)}` : '';
-      return bash(pythonEdit(state, intent.ops).replace(/^python3 - <<'EVOLVE_EDIT'/, `python3 - <<'EVOLVE_EDIT'${run}`));
+      return bash(
+        pythonEdit(state, intent.ops).replace(/^python3 - <<'EVOLVE_EDIT'/, `python3 - <<'EVOLVE_EDIT'${run}`),
+      );
     }
     case 'tests':
       return tools.has('bash') ? bash(VISIBLE_TESTS) : { name: 'run_tests', input: {} };

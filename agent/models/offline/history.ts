@@ -1,5 +1,17 @@
 import type { Message, ToolCallPart } from '../types.js';
-import { better, extractFrames, isTestPath, parseTestSummary, scoreScript, scoreTests, testsHold, type Frame, type Score, type TestSummary, TESTS_MARK } from './repro.js';
+import {
+  better,
+  extractFrames,
+  isTestPath,
+  parseTestSummary,
+  scoreScript,
+  scoreTests,
+  testsHold,
+  type Frame,
+  type Score,
+  type TestSummary,
+  TESTS_MARK,
+} from './repro.js';
 import type { Statement } from './statement.js';
 
 // The offline model keeps no memory of its own: every call rebuilds its state from the messages it is
@@ -92,7 +104,8 @@ export function absorbGrep(state: State, output: string, names: string[]): void 
   for (const m of output.matchAll(/^(.+?\.py):(\d+):\s*(?:async\s+)?(?:def|class)\s+(\w+)/gm)) {
     const path = normPath(m[1] ?? '');
     if (isTestPath(path) || !names.includes(m[3] ?? '')) continue;
-    if (!state.defs.some((d) => d.path === path && d.line === Number(m[2]))) state.defs.push({ path, line: Number(m[2]), func: m[3] ?? '' });
+    if (!state.defs.some((d) => d.path === path && d.line === Number(m[2])))
+      state.defs.push({ path, line: Number(m[2]), func: m[3] ?? '' });
   }
   // Keep the statement's order of names: the first-named function is searched first.
   state.defs.sort((a, b) => names.indexOf(a.func ?? '') - names.indexOf(b.func ?? ''));
@@ -122,7 +135,13 @@ function applyOps(state: State, ops: EditOp[]): void {
   }
 }
 
-function step(state: State, intent: Intent, call: ToolCallPart, result: { content: string; isError?: boolean }, statement: Statement): void {
+function step(
+  state: State,
+  intent: Intent,
+  call: ToolCallPart,
+  result: { content: string; isError?: boolean },
+  statement: Statement,
+): void {
   const out = result.content;
   switch (intent.a) {
     case 'repro': {
@@ -148,7 +167,8 @@ function step(state: State, intent: Intent, call: ToolCallPart, result: { conten
       if (!result.isError) absorbView(state.files, intent.path, out);
       return;
     case 'edit': {
-      const failed = result.isError === true || out.includes('EDIT_FAILED') || (!out.includes('EDIT_OK') && call.name === 'bash');
+      const failed =
+        result.isError === true || out.includes('EDIT_FAILED') || (!out.includes('EDIT_OK') && call.name === 'bash');
       if (intent.cand) state.tried.add(intent.cand);
       if (failed) {
         // The file did not change. A revert that cannot apply is given up rather than retried forever.
@@ -160,7 +180,8 @@ function step(state: State, intent: Intent, call: ToolCallPart, result: { conten
       if (intent.cand) {
         const op = intent.candOp ?? intent.ops.at(-1);
         if (op) state.pending = { key: intent.cand, op };
-        if (intent.withRun && state.reproKind) evaluate(state, score(state.reproKind, out.split('EDIT_OK').pop() ?? '', statement));
+        if (intent.withRun && state.reproKind)
+          evaluate(state, score(state.reproKind, out.split('EDIT_OK').pop() ?? '', statement));
       }
       return;
     }
@@ -220,7 +241,20 @@ export function readCarry(text: string): Carry {
 }
 
 export function rebuild(messages: Message[], statement: Statement, carry: Carry = { tried: [] }): State {
-  const state: State = { steps: 0, frames: [], noneError: false, defs: [], searched: new Set(), viewed: new Set(), files: new Map(), tried: new Set(carry.tried), carried: new Set(carry.tried), kept: [], fixed: false, testsChecked: false };
+  const state: State = {
+    steps: 0,
+    frames: [],
+    noneError: false,
+    defs: [],
+    searched: new Set(),
+    viewed: new Set(),
+    files: new Map(),
+    tried: new Set(carry.tried),
+    carried: new Set(carry.tried),
+    kept: [],
+    fixed: false,
+    testsChecked: false,
+  };
   const results = new Map<string, { content: string; isError?: boolean }>();
   for (const msg of messages) {
     if (msg.role !== 'user' || typeof msg.content === 'string') continue;

@@ -40,7 +40,11 @@ export function codeMask(line: string): boolean[] {
   return masked;
 }
 
-const KEYWORDS = new Set('and or not is in if elif else for while return def class lambda None True False import from as with try except finally raise pass break continue yield global nonlocal assert del await async print len self'.split(' '));
+const KEYWORDS = new Set(
+  'and or not is in if elif else for while return def class lambda None True False import from as with try except finally raise pass break continue yield global nonlocal assert del await async print len self'.split(
+    ' ',
+  ),
+);
 
 function replaceAt(line: string, start: number, end: number, text: string): string {
   return line.slice(0, start) + text + line.slice(end);
@@ -102,7 +106,8 @@ export function mutateLine(line: string, ctx: LineContext = {}): Mutation[] {
   }
   // A stray or missing ±1 term.
   for (const m of codeMatches(line, mask, /\s*[+-]\s*1(?![\w.])/)) {
-    if (/[\w)\]]\s*$/.test(line.slice(0, m.index))) add(replaceAt(line, m.index, m.index + m[0].length, ''), 'drop-plus-minus-1', 2);
+    if (/[\w)\]]\s*$/.test(line.slice(0, m.index)))
+      add(replaceAt(line, m.index, m.index + m[0].length, ''), 'drop-plus-minus-1', 2);
   }
   for (const m of codeMatches(line, mask, /(?<![\w.])\d+(?![\w.])/)) {
     const before = line.slice(0, m.index);
@@ -116,10 +121,23 @@ export function mutateLine(line: string, ctx: LineContext = {}): Mutation[] {
   }
   // Slice bounds and range ends, one either way.
   for (const m of codeMatches(line, mask, /\[([^\[\]:]*):([^\[\]:]*)\]/)) {
-    for (const [group, offset] of [[m[1] ?? '', 1], [m[2] ?? '', 2 + (m[1] ?? '').length]] as const) {
+    for (const [group, offset] of [
+      [m[1] ?? '', 1],
+      [m[2] ?? '', 2 + (m[1] ?? '').length],
+    ] as const) {
       if (group.trim() === '') continue;
       const start = m.index + offset;
-      for (const delta of [' + 1', ' - 1']) add(replaceAt(line, start, start + group.length, `${group.trimEnd()}${delta}${group.slice(group.trimEnd().length)}`), 'slice-bound', 3);
+      for (const delta of [' + 1', ' - 1'])
+        add(
+          replaceAt(
+            line,
+            start,
+            start + group.length,
+            `${group.trimEnd()}${delta}${group.slice(group.trimEnd().length)}`,
+          ),
+          'slice-bound',
+          3,
+        );
     }
   }
   for (const m of codeMatches(line, mask, /\brange\(/)) {
@@ -127,21 +145,30 @@ export function mutateLine(line: string, ctx: LineContext = {}): Mutation[] {
     const stop = spans?.[spans.length === 1 ? 0 : 1];
     if (!stop) continue;
     const arg = line.slice(stop[0], stop[1]);
-    for (const delta of [' + 1', ' - 1']) add(replaceAt(line, stop[0], stop[1], `${arg.trimEnd()}${delta}${arg.slice(arg.trimEnd().length)}`), 'range-bound', 3);
+    for (const delta of [' + 1', ' - 1'])
+      add(
+        replaceAt(line, stop[0], stop[1], `${arg.trimEnd()}${delta}${arg.slice(arg.trimEnd().length)}`),
+        'range-bound',
+        3,
+      );
   }
-  for (const m of codeMatches(line, mask, /==|!=/)) add(replaceAt(line, m.index, m.index + 2, m[0] === '==' ? '!=' : '=='), 'equality', 4);
+  for (const m of codeMatches(line, mask, /==|!=/))
+    add(replaceAt(line, m.index, m.index + 2, m[0] === '==' ? '!=' : '=='), 'equality', 4);
   for (const m of codeMatches(line, mask, /(?<![<>=!-])(<=|>=|<|>)(?![<>=])/)) {
     const flip = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' }[m[1] ?? ''] ?? '';
     add(replaceAt(line, m.index, m.index + m[0].length, flip), 'comparison-direction', 4);
   }
-  for (const m of codeMatches(line, mask, /\b(and|or)\b/)) add(replaceAt(line, m.index, m.index + m[0].length, m[0] === 'and' ? 'or' : 'and'), 'connective', 4);
+  for (const m of codeMatches(line, mask, /\b(and|or)\b/))
+    add(replaceAt(line, m.index, m.index + m[0].length, m[0] === 'and' ? 'or' : 'and'), 'connective', 4);
   for (const m of codeMatches(line, mask, /\bis not\b|\bis\b(?! not)|\bnot in\b|(?<!not )\bin\b(?=.*:?)/)) {
     if (m[0] === 'in' && /\bfor\s+[\w\s,()]+$/.test(line.slice(0, m.index))) continue; // loop syntax, not a test
     const flip = { 'is not': 'is', is: 'is not', 'not in': 'in', in: 'not in' }[m[0]] ?? m[0];
     add(replaceAt(line, m.index, m.index + m[0].length, flip), 'membership', 4);
   }
-  for (const m of codeMatches(line, mask, /\bnot\s+(?!in\b)/)) add(replaceAt(line, m.index, m.index + m[0].length, ''), 'drop-not', 4);
-  for (const m of codeMatches(line, mask, /^(\s*(?:if|elif|while)\s+)(?!not\b)/)) add(replaceAt(line, m.index, m.index + m[0].length, `${m[1]}not `), 'add-not', 4);
+  for (const m of codeMatches(line, mask, /\bnot\s+(?!in\b)/))
+    add(replaceAt(line, m.index, m.index + m[0].length, ''), 'drop-not', 4);
+  for (const m of codeMatches(line, mask, /^(\s*(?:if|elif|while)\s+)(?!not\b)/))
+    add(replaceAt(line, m.index, m.index + m[0].length, `${m[1]}not `), 'add-not', 4);
   for (const m of codeMatches(line, mask, /\b(True|False|min|max)\b/)) {
     const flip = { True: 'False', False: 'True', min: 'max', max: 'min' }[m[0]] ?? m[0];
     add(replaceAt(line, m.index, m.index + m[0].length, flip), 'swap-constant', 4);
@@ -155,7 +182,15 @@ export function mutateLine(line: string, ctx: LineContext = {}): Mutation[] {
       const a = line.slice(a0, a1);
       const b = line.slice(b0, b1);
       if (a.includes('=') || b.includes('=') || a.includes('*') || b.includes('*')) continue;
-      add(line.slice(0, a0) + b.replace(/^\s*/, a.match(/^\s*/)?.[0] ?? '') + line.slice(a1, b0) + a.replace(/^\s*/, b.match(/^\s*/)?.[0] ?? '') + line.slice(b1), 'swap-arguments', 5);
+      add(
+        line.slice(0, a0) +
+          b.replace(/^\s*/, a.match(/^\s*/)?.[0] ?? '') +
+          line.slice(a1, b0) +
+          a.replace(/^\s*/, b.match(/^\s*/)?.[0] ?? '') +
+          line.slice(b1),
+        'swap-arguments',
+        5,
+      );
     }
   }
   // Wrong variable of the same scope: bounded, last resort.

@@ -25,7 +25,8 @@ const FILES = {
     '    return out',
     '',
   ].join('\n'),
-  'tests/test_window.py': 'from series import moving_sum\n\n\ndef test_short_input():\n    assert moving_sum([1], 2) == []\n',
+  'tests/test_window.py':
+    'from series import moving_sum\n\n\ndef test_short_input():\n    assert moving_sum([1], 2) == []\n',
 };
 
 const STATEMENT = `moving_sum drops the last window
@@ -55,8 +56,19 @@ afterEach(async () => {
 async function run(tools: string, memory: Record<string, unknown> = { name: 'full' }, steps = 30) {
   const sandbox = await TempDirSandbox.create(FILES);
   sandboxes.push(sandbox);
-  const genome = testGenome({ model: 'offline', tools: { name: tools }, memory, budgets: { steps, wallClockSec: 300 } });
-  const result = await runAgent({ genome, task: testTask(sandbox.workdir, { statement: STATEMENT }), sandbox, model: createOfflineModel({ maxSteps: steps }), trajectory: new MemoryTrajectory() });
+  const genome = testGenome({
+    model: 'offline',
+    tools: { name: tools },
+    memory,
+    budgets: { steps, wallClockSec: 300 },
+  });
+  const result = await runAgent({
+    genome,
+    task: testTask(sandbox.workdir, { statement: STATEMENT }),
+    sandbox,
+    model: createOfflineModel({ maxSteps: steps }),
+    trajectory: new MemoryTrajectory(),
+  });
   const repro = await sandbox.exec(`python3 -c 'from series import moving_sum; print(moving_sum([1, 2, 3, 4], 2))'`);
   return { result, repro: repro.output.trim() };
 }

@@ -18,7 +18,12 @@ Expected: at most 24 characters, e.g. \`'Organic semi-skimmed...'\`. Short text 
 describe('offline statement reading', () => {
   it('turns doctest lines into snippets with the shown output, and finds expected values and names', () => {
     const s = parseStatement(STATEMENT);
-    expect(s.snippets.map((x) => x.source)).toEqual(['from textkit import truncate', 's = truncate("Organic semi-skimmed milk 2L", 24)', 's, len(s)', 'truncate("ab", 5)']);
+    expect(s.snippets.map((x) => x.source)).toEqual([
+      'from textkit import truncate',
+      's = truncate("Organic semi-skimmed milk 2L", 24)',
+      's, len(s)',
+      'truncate("ab", 5)',
+    ]);
     expect(s.snippets[2]?.shown).toBe("('Organic semi-skimmed m...', 25)");
     expect(s.snippets[3]?.expected).toBe("'ab'");
     expect(s.expected).toContain("'Organic semi-skimmed...'");
@@ -27,7 +32,9 @@ describe('offline statement reading', () => {
   });
 
   it('takes bare expected values and data files the examples open', () => {
-    const s = parseStatement('```ini\n[a]\nx = 1\n```\n\n```python\n>>> cfg = load(open("app.ini"))\n>>> cfg.port\n8080\n```\n\nExpected 9000, not 20% off.');
+    const s = parseStatement(
+      '```ini\n[a]\nx = 1\n```\n\n```python\n>>> cfg = load(open("app.ini"))\n>>> cfg.port\n8080\n```\n\nExpected 9000, not 20% off.',
+    );
     expect(s.expected).toEqual(['9000']);
     expect(s.files).toEqual({ 'app.ini': '[a]\nx = 1\n' });
   });
@@ -36,7 +43,7 @@ describe('offline statement reading', () => {
     const s = parseStatement(STATEMENT);
     const buggy = scoreScript("OUT[2] ('Organic semi-skimmed m...', 25)\nOUT[3] 'ab'\nEVOLVE_REPRO_END\n", s);
     const fixed = scoreScript("OUT[2] ('Organic semi-skimmed...', 23)\nOUT[3] 'ab'\nEVOLVE_REPRO_END\n", s);
-    const crashed = scoreScript('Traceback...\nERR[1]\nERR[2]\nOUT[3] \'ab\'\nEVOLVE_REPRO_END\n', s);
+    const crashed = scoreScript("Traceback...\nERR[1]\nERR[2]\nOUT[3] 'ab'\nEVOLVE_REPRO_END\n", s);
     expect(buggy.fixed).toBe(false);
     expect(fixed.fixed).toBe(true);
     expect(crashed.vector[0]).toBeLessThan(buggy.vector[0] ?? 0);
@@ -63,22 +70,34 @@ describe('offline statement reading', () => {
 describe('offline candidate edits', () => {
   it('tries the boundary comparison first, then the stray ±1', () => {
     const m = mutateLine('        elif len(current) + 1 + len(word) < width:');
-    expect(m[0]).toMatchObject({ text: '        elif len(current) + 1 + len(word) <= width:', kind: 'comparison-boundary' });
+    expect(m[0]).toMatchObject({
+      text: '        elif len(current) + 1 + len(word) <= width:',
+      kind: 'comparison-boundary',
+    });
     expect(m.map((x) => x.text)).toContain('        elif len(current) + len(word) < width:');
   });
 
   it('covers the classic mutations and never touches strings or comments', () => {
     const texts = (line: string, ctx = {}) => mutateLine(line, ctx).map((m) => m.text);
-    expect(texts('    return text[: width - 1] + "<a>" # < b')).toEqual(expect.arrayContaining(['    return text[: width] + "<a>" # < b', '    return text[: width - 1 + 1] + "<a>" # < b']));
+    expect(texts('    return text[: width - 1] + "<a>" # < b')).toEqual(
+      expect.arrayContaining([
+        '    return text[: width] + "<a>" # < b',
+        '    return text[: width - 1 + 1] + "<a>" # < b',
+      ]),
+    );
     expect(texts('    return text[: width - 1] + "<a>" # < b').every((t) => t.includes('"<a>" # < b'))).toBe(true);
-    expect(texts('    for i in range(len(xs) - k):')).toEqual(expect.arrayContaining(['    for i in range(len(xs) - k + 1):', '    for i in range(len(xs) - k - 1):']));
+    expect(texts('    for i in range(len(xs) - k):')).toEqual(
+      expect.arrayContaining(['    for i in range(len(xs) - k + 1):', '    for i in range(len(xs) - k - 1):']),
+    );
     expect(texts('    for i in range(1, n):')).toContain('    for i in range(1, n + 1):');
     expect(texts('    if a and b:')).toContain('    if a or b:');
     expect(texts('    if x is None:')).toContain('    if x is not None:');
     expect(texts('    return pow(base, exp)')).toContain('    return pow(exp, base)');
     expect(texts('    total = price - discount')).toContain('    total = price + discount');
     expect(texts('    if not done:')).toContain('    if done:');
-    expect(texts('    return node.value', { noneGuard: true })[0]).toBe('    if node is None:\n        return None\n    return node.value');
+    expect(texts('    return node.value', { noneGuard: true })[0]).toBe(
+      '    if node is None:\n        return None\n    return node.value',
+    );
     expect(texts('    return lo', { scopeNames: ['lo', 'hi'] })).toContain('    return hi');
     expect(texts('def f(a, b):')).toEqual([]);
   });

@@ -66,11 +66,20 @@ function tieKey(seed: number, key: string): number {
   return h;
 }
 
-function candidatesFor(state: State, target: Frame, fromTrace: boolean, opts: PlanOptions, maxPriority: number): Candidate[] | 'view' {
+function candidatesFor(
+  state: State,
+  target: Frame,
+  fromTrace: boolean,
+  opts: PlanOptions,
+  maxPriority: number,
+): Candidate[] | 'view' {
   const lines = state.files.get(target.path);
   const fn = lines && lines.has(target.line) ? enclosingFunction(lines, target.line) : undefined;
   if (!lines || !fn) return 'view';
-  const text = (n: number) => (state.rejected?.op.path === target.path && state.rejected.op.line === n ? state.rejected.op.old : lines.get(n) ?? '');
+  const text = (n: number) =>
+    state.rejected?.op.path === target.path && state.rejected.op.line === n
+      ? state.rejected.op.old
+      : (lines.get(n) ?? '');
   const scopeNames = scopeNamesOf([fn.start, ...fn.body].map(text));
   // Mutating a kept line back to what it was would only undo progress.
   const undone = new Set(state.kept.map((k) => `${k.cand.op.path}:${k.cand.op.line}:${k.cand.op.old}`));
@@ -93,7 +102,8 @@ function candidatesFor(state: State, target: Frame, fromTrace: boolean, opts: Pl
 function viewWindow(target: Frame, fromTrace: boolean, state: State): Intent {
   const known = state.files.get(target.path);
   // Seen the line but not its def: look further up.
-  if (known?.has(target.line)) return { a: 'view', path: target.path, start: Math.max(1, Math.min(...known.keys()) - 60), end: target.line };
+  if (known?.has(target.line))
+    return { a: 'view', path: target.path, start: Math.max(1, Math.min(...known.keys()) - 60), end: target.line };
   return fromTrace
     ? { a: 'view', path: target.path, start: Math.max(1, target.line - 40), end: target.line + 25 }
     : { a: 'view', path: target.path, start: target.line, end: target.line + 80 };
@@ -108,7 +118,15 @@ function calleesToSearch(state: State, targets: Frame[]): string[] {
     for (const n of fn?.body ?? []) {
       for (const m of (lines?.get(n) ?? '').matchAll(/(?<![\w.])([A-Za-z_]\w*)\(/g)) {
         const name = m[1] ?? '';
-        if (name.length > 2 && !state.searched.has(name) && !names.includes(name) && !/^(len|str|int|list|dict|set|tuple|sorted|range|print|isinstance|min|max|sum|any|all|enumerate|zip|map|filter|super|type|repr|abs|round|iter|next|open|getattr|setattr|hasattr)$/.test(name)) names.push(name);
+        if (
+          name.length > 2 &&
+          !state.searched.has(name) &&
+          !names.includes(name) &&
+          !/^(len|str|int|list|dict|set|tuple|sorted|range|print|isinstance|min|max|sum|any|all|enumerate|zip|map|filter|super|type|repr|abs|round|iter|next|open|getattr|setattr|hasattr)$/.test(
+            name,
+          )
+        )
+          names.push(name);
       }
     }
   }
@@ -119,7 +137,12 @@ const LIKELY = 4;
 const NOTES_EVERY = 4;
 
 /** The best untried candidate over the targets, or the view needed before candidates can be made. */
-function firstCandidate(state: State, targets: Array<{ frame: Frame; trace: boolean }>, maxPriority: number, opts: PlanOptions): Candidate | Decision | undefined {
+function firstCandidate(
+  state: State,
+  targets: Array<{ frame: Frame; trace: boolean }>,
+  maxPriority: number,
+  opts: PlanOptions,
+): Candidate | Decision | undefined {
   for (const { frame, trace } of targets) {
     const cands = candidatesFor(state, frame, trace, opts, maxPriority);
     if (cands === 'view') {
@@ -138,26 +161,41 @@ function tryCandidate(state: State, next: Candidate, tools: Set<string>): Decisi
   const r = state.rejected;
   const sameLine = r !== undefined && r.op.path === next.op.path && r.op.line === next.op.line;
   const undo = r ? { ...r.op, old: r.op.new, new: r.op.old } : undefined;
-  if (r && undo && !sameLine && !tools.has('bash')) return { intent: { a: 'edit', ops: [undo], revert: r.key }, note: 'reverting the last candidate' };
+  if (r && undo && !sameLine && !tools.has('bash'))
+    return { intent: { a: 'edit', ops: [undo], revert: r.key }, note: 'reverting the last candidate' };
   const ops = r && undo ? (sameLine ? [{ ...next.op, old: r.op.new }] : [undo, next.op]) : [next.op];
   const withRun = !tools.has('str_replace') || ops.length > 1;
-  const intent: Intent = { a: 'edit', ops, cand: next.key, candOp: next.op, ...(r ? { revert: r.key } : {}), ...(withRun ? { withRun } : {}) };
-  return { intent, note: `trying candidate ${state.tried.size + 1}: ${next.op.path}:${next.op.line} -> ${next.op.new.trim()}` };
+  const intent: Intent = {
+    a: 'edit',
+    ops,
+    cand: next.key,
+    candOp: next.op,
+    ...(r ? { revert: r.key } : {}),
+    ...(withRun ? { withRun } : {}),
+  };
+  return {
+    intent,
+    note: `trying candidate ${state.tried.size + 1}: ${next.op.path}:${next.op.line} -> ${next.op.new.trim()}`,
+  };
 }
 
 export function decide(state: State, statement: Statement, tools: Set<string>, opts: PlanOptions): Decision {
   const left = opts.maxSteps - state.steps;
   // Out of (assumed) budget: submit, unless a candidate that did not help still has to be undone first.
-  if (left <= 1 && !state.rejected) return { intent: { a: 'submit' }, note: 'step budget nearly used: submitting what I have' };
+  if (left <= 1 && !state.rejected)
+    return { intent: { a: 'submit' }, note: 'step budget nearly used: submitting what I have' };
   const kind = reproKindFor(statement, tools);
   if (!kind) return { intent: { a: 'submit' }, note: 'no way to run code with these tools: submitting' };
   const can = (...names: string[]) => names.some((n) => tools.has(n));
-  if (!can('bash', 'str_replace') || !can('bash', 'view')) return { intent: { a: 'submit' }, note: 'no way to read and edit files with these tools: submitting' };
+  if (!can('bash', 'str_replace') || !can('bash', 'view'))
+    return { intent: { a: 'submit' }, note: 'no way to read and edit files with these tools: submitting' };
   if (!state.baseline) return { intent: { a: 'repro', kind }, note: `reproducing the issue (${kind})` };
   if (state.pending) return { intent: { a: 'run' }, note: 're-running the reproduction after the edit' };
   if (state.fixed && !state.rejected) {
-    if (state.kept.length === 0) return { intent: { a: 'submit' }, note: 'the reproduction already passes: nothing to fix that I can see' };
-    if (!state.testsChecked && left >= 2) return { intent: { a: 'tests' }, note: 'reproduction passes: checking the visible tests' };
+    if (state.kept.length === 0)
+      return { intent: { a: 'submit' }, note: 'the reproduction already passes: nothing to fix that I can see' };
+    if (!state.testsChecked && left >= 2)
+      return { intent: { a: 'tests' }, note: 'reproduction passes: checking the visible tests' };
     return { intent: { a: 'submit' }, note: 'reproduction passes and the visible tests hold: submitting' };
   }
   const targets: Array<{ frame: Frame; trace: boolean }> = [
@@ -165,11 +203,15 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
     ...state.defs.map((frame) => ({ frame, trace: false })),
   ];
   const unsearched = can('bash', 'grep') ? statement.names.filter((n) => !state.searched.has(n)).slice(0, 6) : [];
-  if (state.frames.length === 0 && unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
+  if (state.frames.length === 0 && unsearched.length > 0)
+    return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
   // With a notes tool, every few candidates the tried list goes into the notes, which outlive the window.
   const uncarried = [...state.tried].filter((k) => !state.carried.has(k));
   if (tools.has('write_notes') && uncarried.length >= NOTES_EVERY && left > 4) {
-    return { intent: { a: 'notes', tried: [...state.tried] }, note: `noting the ${state.tried.size} candidates tried so far` };
+    return {
+      intent: { a: 'notes', tried: [...state.tried] },
+      note: `noting the ${state.tried.size} candidates tried so far`,
+    };
   }
   // Room for one more try: apply (+ run when editing with str_replace), a revert, and the submit.
   const perTry = tools.has('str_replace') ? 2 : 1;
@@ -179,12 +221,31 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
     const found = firstCandidate(state, targets, maxPriority, opts);
     if (found && 'intent' in found) return found;
     if (found) return tryCandidate(state, found, tools);
-    if (unsearched.length > 0) return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
+    if (unsearched.length > 0)
+      return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
     // One level only: helpers of the failing frames and of the functions the statement names.
-    const callees = !can('bash', 'grep') ? [] : calleesToSearch(state, targets.filter((t) => t.trace || statement.names.includes(t.frame.func ?? '')).map((t) => t.frame));
-    if (callees.length > 0) return { intent: { a: 'locate', names: callees }, note: `searching the helpers it calls: ${callees.join(', ')}` };
+    const callees = !can('bash', 'grep')
+      ? []
+      : calleesToSearch(
+          state,
+          targets.filter((t) => t.trace || statement.names.includes(t.frame.func ?? '')).map((t) => t.frame),
+        );
+    if (callees.length > 0)
+      return { intent: { a: 'locate', names: callees }, note: `searching the helpers it calls: ${callees.join(', ')}` };
   }
-  if (state.rejected) return { intent: { a: 'edit', ops: [{ ...state.rejected.op, old: state.rejected.op.new, new: state.rejected.op.old }], revert: state.rejected.key }, note: 'reverting the last candidate' };
-  if (state.kept.length > 0 && !state.testsChecked && left >= 2) return { intent: { a: 'tests' }, note: 'partial improvement kept: checking the visible tests' };
-  return { intent: { a: 'submit' }, note: state.kept.length > 0 ? 'submitting the partial improvement' : 'no candidate helped: submitting' };
+  if (state.rejected)
+    return {
+      intent: {
+        a: 'edit',
+        ops: [{ ...state.rejected.op, old: state.rejected.op.new, new: state.rejected.op.old }],
+        revert: state.rejected.key,
+      },
+      note: 'reverting the last candidate',
+    };
+  if (state.kept.length > 0 && !state.testsChecked && left >= 2)
+    return { intent: { a: 'tests' }, note: 'partial improvement kept: checking the visible tests' };
+  return {
+    intent: { a: 'submit' },
+    note: state.kept.length > 0 ? 'submitting the partial improvement' : 'no candidate helped: submitting',
+  };
 }

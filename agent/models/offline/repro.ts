@@ -10,7 +10,8 @@ import type { Statement } from './statement.js';
  */
 export function reproPath(statement: Statement): string {
   let h = 2166136261;
-  for (const ch of JSON.stringify([statement.snippets, statement.files])) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  for (const ch of JSON.stringify([statement.snippets, statement.files]))
+    h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
   return `/tmp/evolve_repro_${h.toString(36)}.py`;
 }
 export const REPRO_END = 'EVOLVE_REPRO_END';
@@ -19,7 +20,7 @@ export const TESTS_MARK = '=== visible tests ===';
 export function reproScript(statement: Statement): string {
   const mode = statement.script ? 'exec' : 'single';
   return [
-    '# Written by the offline model from the task statement\'s examples.',
+    "# Written by the offline model from the task statement's examples.",
     'import os, sys, traceback',
     'sys.path.insert(0, os.getcwd())',
     // Data files the examples open live in a scratch directory, never in the workdir (they would enter the diff).
@@ -75,7 +76,8 @@ function shows(out: string, expected: string): boolean {
 export function scoreScript(output: string, statement: Statement): Score {
   const body = output.split(TESTS_MARK)[0] ?? output;
   const outs = new Map<number, string>();
-  for (const m of body.matchAll(/^OUT\[(\d+)\] (.*)$/gm)) outs.set(Number(m[1]), `${outs.get(Number(m[1])) ?? ''}${m[2] ?? ''}`);
+  for (const m of body.matchAll(/^OUT\[(\d+)\] (.*)$/gm))
+    outs.set(Number(m[1]), `${outs.get(Number(m[1])) ?? ''}${m[2] ?? ''}`);
   const errs = new Set([...body.matchAll(/^ERR\[(\d+)\]$/gm)].map((m) => Number(m[1])));
   const readable = body.includes(REPRO_END);
   const errors = readable ? errs.size : statement.snippets.length + 1;
@@ -93,7 +95,10 @@ export function scoreScript(output: string, statement: Statement): Score {
     if (snippet.shown === undefined) return;
     const shown = snippet.shown;
     if (statement.expected.some((e) => shows(shown, e))) return; // the reporter showed a correct value
-    if (/^(Traceback|\w+(Error|Exception))/.test(shown) ? errs.has(i) : out !== undefined && squash(out) === squash(shown)) reproduced++;
+    if (
+      /^(Traceback|\w+(Error|Exception))/.test(shown) ? errs.has(i) : out !== undefined && squash(out) === squash(shown)
+    )
+      reproduced++;
   });
   // While stated expectations are unmet only reaching them counts: merely changing the output is no progress.
   const allMet = matched === wanted;
@@ -172,7 +177,12 @@ export function extractFrames(output: string): Frame[] {
     const frame: Frame = { path, line: Number(m[2] ?? m[5]) };
     const func = m[3] ?? m[6];
     if (func) frame.func = func;
-    if (path.startsWith('<') || /site-packages|dist-packages|\/lib\/python\d|evolve_repro/.test(path) || isTestPath(path)) continue;
+    if (
+      path.startsWith('<') ||
+      /site-packages|dist-packages|\/lib\/python\d|evolve_repro/.test(path) ||
+      isTestPath(path)
+    )
+      continue;
     frames.push(frame);
   }
   const seen = new Set<string>();

@@ -27,10 +27,12 @@ export interface Statement {
 
 const EXPECT_WORDS = /expect|should|instead|want|correct|supposed|still|ought|desired/i;
 const NOT_NAMES = new Set(
-  ('print len str int float list dict set tuple repr sorted range type isinstance bool min max sum abs any all ' +
+  (
+    'print len str int float list dict set tuple repr sorted range type isinstance bool min max sum abs any all ' +
     'open map filter zip enumerate reversed round format object super self cls None True False import from as ' +
     'return def class if else elif for while in is not and or lambda with try except raise assert pass yield ' +
-    'python python3 pytest pip e g i s').split(' '),
+    'python python3 pytest pip e g i s'
+  ).split(' '),
 );
 
 interface Block {
@@ -72,7 +74,27 @@ function doctestSnippets(body: string): Snippet[] {
 }
 
 function looksLikePython(block: Block): boolean {
-  if (['bash', 'sh', 'shell', 'console', 'text', 'txt', 'diff', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'csv', 'gitignore'].includes(block.lang)) return false;
+  if (
+    [
+      'bash',
+      'sh',
+      'shell',
+      'console',
+      'text',
+      'txt',
+      'diff',
+      'json',
+      'yaml',
+      'yml',
+      'toml',
+      'ini',
+      'cfg',
+      'conf',
+      'csv',
+      'gitignore',
+    ].includes(block.lang)
+  )
+    return false;
   const body = block.body.trimStart();
   if (body.startsWith('Traceback') || body.startsWith('$ ') || /^\[[\w. -]+\]\s*$/m.test(body)) return false; // ini sections
   return /^(>>>|import |from |print\(|[\w.]+\s*=|[\w.]+\()/m.test(body);
@@ -84,7 +106,7 @@ function isCall(span: string): boolean {
 
 function isValue(span: string): boolean {
   const s = span.trim();
-  if (s === '' || isCall(s) || /[<>]=?\s*\w/.test(s) && !/^['"[({]/.test(s)) return false;
+  if (s === '' || isCall(s) || (/[<>]=?\s*\w/.test(s) && !/^['"[({]/.test(s))) return false;
   return /^(['"[({\d-]|True|False|None)/.test(s) || /^[\w-]+$/.test(s);
 }
 
@@ -101,14 +123,21 @@ function collectNames(sources: string[], into: string[]): void {
 
 /** Files the snippets open by name, each given the first unused data block of a fitting language. */
 function dataFiles(blocks: Block[], snippets: Snippet[]): Record<string, string> {
-  const data = blocks.filter((b) => !looksLikePython(b) && !['bash', 'sh', 'shell', 'console', 'diff', 'python', 'py', 'pycon'].includes(b.lang) && !/^\s*(Traceback|\$ )/.test(b.body));
+  const data = blocks.filter(
+    (b) =>
+      !looksLikePython(b) &&
+      !['bash', 'sh', 'shell', 'console', 'diff', 'python', 'py', 'pycon'].includes(b.lang) &&
+      !/^\s*(Traceback|\$ )/.test(b.body),
+  );
   const files: Record<string, string> = {};
   const used = new Set<Block>();
   for (const s of snippets) {
     for (const m of s.source.matchAll(/["']([\w.-]+\.(ini|cfg|conf|toml|ya?ml|json|txt|csv|md))["']/g)) {
       const name = m[1] ?? '';
       const ext = m[2] ?? '';
-      const block = data.find((b) => !used.has(b) && (b.lang === ext || (b.lang === 'ini' && ext === 'cfg'))) ?? data.find((b) => !used.has(b) && b.lang === '');
+      const block =
+        data.find((b) => !used.has(b) && (b.lang === ext || (b.lang === 'ini' && ext === 'cfg'))) ??
+        data.find((b) => !used.has(b) && b.lang === '');
       if (block && !(name in files)) {
         used.add(block);
         files[name] = block.body;
@@ -136,26 +165,44 @@ export function parseStatement(text: string): Statement {
   spans.forEach((m, i) => {
     const span = m[1] ?? '';
     // The sentence leading up to the span decides whether it states an expectation.
-    const before = prose.slice(Math.max(0, (m.index ?? 0) - 120), m.index).split(/\n\s*\n|[.!?]\s+(?=[A-Z])/).pop() ?? '';
+    const before =
+      prose
+        .slice(Math.max(0, (m.index ?? 0) - 120), m.index)
+        .split(/\n\s*\n|[.!?]\s+(?=[A-Z])/)
+        .pop() ?? '';
     const prev = spans[i - 1];
     const between = prev ? prose.slice((prev.index ?? 0) + prev[0].length, m.index) : '';
     // "`call(...)` -> `value`": an extra check, and an expected value when the prose frames it as one.
     if (prev && isCall(prev[1] ?? '') && /^\s*(->|→|=>)\s*$/.test(between) && !script) {
-      const after = prose.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 80).split(/[.!?](\s|$)/)[0] ?? '';
+      const after =
+        prose.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 80).split(/[.!?](\s|$)/)[0] ?? '';
       const wanted = EXPECT_WORDS.test(before) || EXPECT_WORDS.test(after) ? { expected: span } : {};
       snippets.push({ source: (prev[1] ?? '').trim(), ...wanted });
       if ('expected' in wanted) expected.push(span);
       return;
     }
     if (isCall(span)) collectNames([span], names);
-    else if (/^[A-Za-z_][\w.]*(\(\))?$/.test(span) && /[_A-Z.]|\(\)/.test(span.slice(1))) collectNames([`${span.replace('()', '')}(`], names);
+    else if (/^[A-Za-z_][\w.]*(\(\))?$/.test(span) && /[_A-Z.]|\(\)/.test(span.slice(1)))
+      collectNames([`${span.replace('()', '')}(`], names);
     if (EXPECT_WORDS.test(before) && isValue(span) && !expected.includes(span)) expected.push(span);
   });
   // Bare values right after "expected" / "should be" ("Expected 9000", "Both should be True").
-  const bare = /\b(?:expected|should (?:be|return|give|equal|round to))\s*:?\s*(True|False|None|-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\w%\d]|\.\d)/gi;
+  const bare =
+    /\b(?:expected|should (?:be|return|give|equal|round to))\s*:?\s*(True|False|None|-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\w%\d]|\.\d)/gi;
   for (const m of prose.matchAll(bare)) if (m[1] && !expected.includes(m[1])) expected.push(m[1]);
-  collectNames(snippets.map((s) => s.source), names);
+  collectNames(
+    snippets.map((s) => s.source),
+    names,
+  );
   // Only a command written as code (backticks, a fenced line or a `$ ` prompt) counts as one.
   const command = /(?:`|^\$ |^)((?:python3?\s+-m\s+)?pytest(?:[ \t]+[^\s`]+)*)(?:`|$)/m.exec(text)?.[1];
-  return { text, snippets, script, expected, names, files: dataFiles(blocks, snippets), ...(command ? { testCommand: command.trim() } : {}) };
+  return {
+    text,
+    snippets,
+    script,
+    expected,
+    names,
+    files: dataFiles(blocks, snippets),
+    ...(command ? { testCommand: command.trim() } : {}),
+  };
 }

@@ -35,8 +35,18 @@ export async function startFakeServer(): Promise<FakeServer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : undefined });
-      const next = queue.shift() ?? { status: 599, body: { error: { type: 'test_error', message: `fake server: no reply queued for request #${requests.length}` } } };
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      });
+      const next = queue.shift() ?? {
+        status: 599,
+        body: {
+          error: { type: 'test_error', message: `fake server: no reply queued for request #${requests.length}` },
+        },
+      };
       const send = () => {
         if (res.destroyed) return;
         res.writeHead(next.status ?? 200, { 'content-type': 'application/json', ...next.headers });

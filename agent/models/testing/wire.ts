@@ -17,7 +17,13 @@ export const anthropicReply = {
       ],
       stop_reason: 'tool_use',
       stop_sequence: null,
-      usage: { input_tokens: 1200, output_tokens: 40, cache_creation_input_tokens: 1000, cache_read_input_tokens: 0, ...usage },
+      usage: {
+        input_tokens: 1200,
+        output_tokens: 40,
+        cache_creation_input_tokens: 1000,
+        cache_read_input_tokens: 0,
+        ...usage,
+      },
     },
   }),
   text: (text: string, stop_reason = 'end_turn'): Reply => ({
@@ -49,12 +55,22 @@ export const openaiReply = {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] },
+          message: {
+            role: 'assistant',
+            content: null,
+            refusal: null,
+            tool_calls: [{ id, type: 'function', function: { name, arguments: args } }],
+          },
           finish_reason: 'tool_calls',
           logprobs: null,
         },
       ],
-      usage: { prompt_tokens: 900, completion_tokens: 30, total_tokens: 930, prompt_tokens_details: { cached_tokens: 0 } },
+      usage: {
+        prompt_tokens: 900,
+        completion_tokens: 30,
+        total_tokens: 930,
+        prompt_tokens_details: { cached_tokens: 0 },
+      },
     },
   }),
   text: (text: string, finish_reason = 'stop', usage?: object): Reply => ({
@@ -63,11 +79,24 @@ export const openaiReply = {
       object: 'chat.completion',
       created: 1_700_000_001,
       model: 'gpt-test-1',
-      choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason, logprobs: null }],
-      usage: usage ?? { prompt_tokens: 1000, completion_tokens: 10, total_tokens: 1010, prompt_tokens_details: { cached_tokens: 896 } },
+      choices: [
+        { index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason, logprobs: null },
+      ],
+      usage: usage ?? {
+        prompt_tokens: 1000,
+        completion_tokens: 10,
+        total_tokens: 1010,
+        prompt_tokens_details: { cached_tokens: 896 },
+      },
     },
   }),
-  error: (status: number, message: string, code: string | null, type = 'invalid_request_error', headers?: Record<string, string>): Reply => ({
+  error: (
+    status: number,
+    message: string,
+    code: string | null,
+    type = 'invalid_request_error',
+    headers?: Record<string, string>,
+  ): Reply => ({
     status,
     body: { error: { message, type, param: null, code } },
     ...(headers ? { headers } : {}),
@@ -103,7 +132,13 @@ export function secondRequest(toolCallId: string): ModelRequest {
     ...first,
     messages: [
       ...first.messages,
-      { role: 'assistant', content: [{ type: 'text', text: 'Let me look.' }, { type: 'tool_call', id: toolCallId, name: 'read_file', input: { path: 'calc.py' } }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Let me look.' },
+          { type: 'tool_call', id: toolCallId, name: 'read_file', input: { path: 'calc.py' } },
+        ],
+      },
       { role: 'user', content: [{ type: 'tool_result', toolCallId, content: 'def add(a, b):\n    return a - b\n' }] },
     ],
   };

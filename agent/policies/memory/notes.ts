@@ -27,14 +27,21 @@ export function create(p: NotesParams): MemoryPolicy {
           const text = args.text.slice(0, p.maxChars);
           s.pinned.set(SECTION, text);
           s.record({ type: 'memory', step: s.step(), op: 'notes_write', detail: text });
-          return { output: `Notes saved (${text.length} chars${args.text.length > p.maxChars ? `, cut from ${args.text.length}` : ''}).` };
+          return {
+            output: `Notes saved (${text.length} chars${args.text.length > p.maxChars ? `, cut from ${args.text.length}` : ''}).`,
+          };
         },
       }),
     ],
     async buildContext(history, services) {
       const keepFrom = Math.max(0, history.length - p.keepTurns);
       if (keepFrom > dropped) {
-        services.record({ type: 'memory', step: services.step(), op: 'window_drop', detail: `steps ${history[dropped]?.step}-${history[keepFrom - 1]?.step} left the context (notes kept)` });
+        services.record({
+          type: 'memory',
+          step: services.step(),
+          op: 'window_drop',
+          detail: `steps ${history[dropped]?.step}-${history[keepFrom - 1]?.step} left the context (notes kept)`,
+        });
         dropped = keepFrom;
       }
       if (services.pinned.get(SECTION) === undefined) services.pinned.set(SECTION, '(empty: use write_notes)');

@@ -25,7 +25,10 @@ const INSTRUCTION =
 /** Used when the model returns no text: a list of what was run is better than losing the turns entirely. */
 function mechanicalSummary(turns: Turn[]): string {
   return turns
-    .map((t) => `- step ${t.step}: ${t.assistant.content.map((p) => (p.type === 'tool_call' ? `${p.name} ${JSON.stringify(p.input).slice(0, 120)}` : p.text.slice(0, 120))).join('; ')}`)
+    .map(
+      (t) =>
+        `- step ${t.step}: ${t.assistant.content.map((p) => (p.type === 'tool_call' ? `${p.name} ${JSON.stringify(p.input).slice(0, 120)}` : p.text.slice(0, 120))).join('; ')}`,
+    )
     .join('\n');
 }
 
@@ -39,12 +42,23 @@ export function create(p: SummarizeParams): MemoryPolicy {
       if (overflow >= p.foldBatch) {
         const batch = history.slice(folded, folded + overflow);
         const prompt = `${services.instance}\n\n${summary ? `## Summary so far\n${summary}\n\n` : ''}## Steps to fold in\n${turnsAsText(batch, 2_000)}\n\n${INSTRUCTION}`;
-        const response = await services.callModel('summarize', { messages: [{ role: 'user', content: prompt }], maxTokens: p.maxSummaryTokens });
-        const text = response.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n').trim();
+        const response = await services.callModel('summarize', {
+          messages: [{ role: 'user', content: prompt }],
+          maxTokens: p.maxSummaryTokens,
+        });
+        const text = response.content
+          .flatMap((part) => (part.type === 'text' ? [part.text] : []))
+          .join('\n')
+          .trim();
         summary = text || [summary, mechanicalSummary(batch)].filter(Boolean).join('\n');
         folded += batch.length;
         services.pinned.set(SECTION, summary);
-        services.record({ type: 'memory', step: services.step(), op: 'summarize', detail: `folded steps ${batch[0]?.step}-${batch.at(-1)?.step} into the summary (${summary.length} chars)${text ? '' : ' [model gave no text: mechanical summary]'}` });
+        services.record({
+          type: 'memory',
+          step: services.step(),
+          op: 'summarize',
+          detail: `folded steps ${batch[0]?.step}-${batch.at(-1)?.step} into the summary (${summary.length} chars)${text ? '' : ' [model gave no text: mechanical summary]'}`,
+        });
       }
       return [taskMessage(services), ...turnsToMessages(history.slice(folded))];
     },

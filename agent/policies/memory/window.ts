@@ -15,7 +15,12 @@ export function create(p: WindowParams): MemoryPolicy {
       if (keepFrom > dropped) {
         const first = history[dropped]?.step;
         const last = history[keepFrom - 1]?.step;
-        services.record({ type: 'memory', step: services.step(), op: 'window_drop', detail: `steps ${first}-${last} left the window (keeping the last ${p.turns} turns)` });
+        services.record({
+          type: 'memory',
+          step: services.step(),
+          op: 'window_drop',
+          detail: `steps ${first}-${last} left the window (keeping the last ${p.turns} turns)`,
+        });
         dropped = keepFrom;
       }
       return [taskMessage(services), ...turnsToMessages(history.slice(keepFrom))];

@@ -27,7 +27,12 @@ export function create(p: ReplanParams): PlanningPolicy {
     },
     afterStep(outcomes) {
       if (!p.onTestFailure) return;
-      if (outcomes.some((o) => o.name === 'run_tests' && o.outcome.kind === 'ok' && (o.outcome.result.exitCode ?? 0) !== 0)) testsFailed = true;
+      if (
+        outcomes.some(
+          (o) => o.name === 'run_tests' && o.outcome.kind === 'ok' && (o.outcome.result.exitCode ?? 0) !== 0,
+        )
+      )
+        testsFailed = true;
     },
   };
 }

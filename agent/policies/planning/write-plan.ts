@@ -13,13 +13,24 @@ const REVISE =
   'Review your plan against what has happened so far (recent steps below). Write the revised numbered plan: ' +
   'mark finished steps, fix what turned out wrong, say what to do next. Reply with the plan as text only.';
 
-export async function writePlan(services: AgentServices, reason: string, maxTokens: number, recentTurns = 6): Promise<void> {
+export async function writePlan(
+  services: AgentServices,
+  reason: string,
+  maxTokens: number,
+  recentTurns = 6,
+): Promise<void> {
   const recent = services.history().slice(-recentTurns);
   const progress = recent.length > 0 ? `\n\n## Recent steps\n${turnsAsText([...recent], 1_500)}` : '';
   const base = taskMessage(services).content as string;
   const content = `${base}${progress}\n\n${recent.length > 0 ? REVISE : FIRST}`;
   const response = await services.callModel('plan', { messages: [{ role: 'user', content }], maxTokens });
-  const plan = response.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n').trim() || services.pinned.get(PLAN_SECTION) || '(the model wrote no plan)';
+  const plan =
+    response.content
+      .flatMap((p) => (p.type === 'text' ? [p.text] : []))
+      .join('\n')
+      .trim() ||
+    services.pinned.get(PLAN_SECTION) ||
+    '(the model wrote no plan)';
   services.pinned.set(PLAN_SECTION, plan);
   services.record({ type: 'plan', step: services.step(), reason, plan });
 }

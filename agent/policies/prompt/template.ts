@@ -11,7 +11,12 @@ export const PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.u
 const SKILLS_DIR = `${PROMPTS_DIR}skills/`;
 
 export function listSkills(): string[] {
-  return existsSync(SKILLS_DIR) ? readdirSync(SKILLS_DIR).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.slice(0, -3)).sort() : [];
+  return existsSync(SKILLS_DIR)
+    ? readdirSync(SKILLS_DIR)
+        .filter((f) => f.endsWith('.md') && f !== 'README.md')
+        .map((f) => f.slice(0, -3))
+        .sort()
+    : [];
 }
 
 export const params = z.strictObject({
@@ -19,7 +24,12 @@ export const params = z.strictObject({
     .array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'a skill is a file name under agent/prompts/skills/ without .md'))
     .default([])
     .superRefine((names, ctx) => {
-      for (const name of names) if (!existsSync(`${SKILLS_DIR}${name}.md`)) ctx.addIssue({ code: 'custom', message: `no skill file agent/prompts/skills/${name}.md (known: ${listSkills().join(', ') || 'none'})` });
+      for (const name of names)
+        if (!existsSync(`${SKILLS_DIR}${name}.md`))
+          ctx.addIssue({
+            code: 'custom',
+            message: `no skill file agent/prompts/skills/${name}.md (known: ${listSkills().join(', ') || 'none'})`,
+          });
     }),
 });
 export type PromptParams = z.infer<typeof params>;
@@ -28,12 +38,14 @@ const VAR_NAMES: ReadonlyArray<keyof PromptVars> = ['task_id', 'statement', 'wor
 
 export function renderTemplate(template: string, vars: PromptVars, where: string): string {
   const withBlocks = template.replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_m, name: string, body: string) => {
-    if (!VAR_NAMES.includes(name as keyof PromptVars)) throw new Error(`${where}: unknown template variable {{#${name}}}`);
+    if (!VAR_NAMES.includes(name as keyof PromptVars))
+      throw new Error(`${where}: unknown template variable {{#${name}}}`);
     return vars[name as keyof PromptVars] ? body : '';
   });
   return withBlocks
     .replace(/\{\{(\w+)\}\}/g, (_m, name: string) => {
-      if (!VAR_NAMES.includes(name as keyof PromptVars)) throw new Error(`${where}: unknown template variable {{${name}}} (known: ${VAR_NAMES.join(', ')})`);
+      if (!VAR_NAMES.includes(name as keyof PromptVars))
+        throw new Error(`${where}: unknown template variable {{${name}}} (known: ${VAR_NAMES.join(', ')})`);
       return vars[name as keyof PromptVars];
     })
     .replace(/\n{3,}/g, '\n\n')

@@ -13,7 +13,11 @@ export const CommandParams = z.strictObject({
 });
 export type CommandParams = z.infer<typeof CommandParams>;
 
-export const commandParamSteps: Array<Record<string, unknown>> = [{ maxOutputChars: 4_000 }, { maxOutputChars: 20_000 }, { timeoutSec: 300 }];
+export const commandParamSteps: Array<Record<string, unknown>> = [
+  { maxOutputChars: 4_000 },
+  { maxOutputChars: 20_000 },
+  { timeoutSec: 300 },
+];
 
 export function bashTool(limits: CommandLimits): Tool {
   return defineTool('bash', {

@@ -8,7 +8,12 @@ import { truncateMiddle } from '../../tools/truncate.js';
 // small schema). Paths are relative to the workdir unless absolute.
 
 async function pathKind(ctx: ToolContext, path: string, limits: CommandLimits): Promise<'file' | 'dir' | 'missing'> {
-  const probe = await runCommand(ctx, `if [ -d ${shellQuote(path)} ]; then echo dir; elif [ -f ${shellQuote(path)} ]; then echo file; else echo missing; fi`, limits, 30);
+  const probe = await runCommand(
+    ctx,
+    `if [ -d ${shellQuote(path)} ]; then echo dir; elif [ -f ${shellQuote(path)} ]; then echo file; else echo missing; fi`,
+    limits,
+    30,
+  );
   const kind = probe.output.trim();
   return kind === 'dir' || kind === 'file' ? kind : 'missing';
 }
@@ -41,15 +46,21 @@ export function fileTools(limits: CommandLimits): Tool[] {
       const kind = await pathKind(ctx, path, limits);
       if (kind === 'missing') return failure(`Error: ${path} does not exist.`);
       if (kind === 'dir') {
-        const listing = await runCommand(ctx, `find ${shellQuote(path)} -maxdepth 2 -not -path '*/.git' -not -path '*/.git/*' -not -path '*/__pycache__*' | sort`, limits);
+        const listing = await runCommand(
+          ctx,
+          `find ${shellQuote(path)} -maxdepth 2 -not -path '*/.git' -not -path '*/.git/*' -not -path '*/__pycache__*' | sort`,
+          limits,
+        );
         const cut = truncateMiddle(listing.output, limits.maxOutputChars);
         return { output: cut.text, truncated: cut.truncated };
       }
       const text = await ctx.sandbox.readFile(path);
       const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
       const start = args.start_line ?? 1;
-      const end = args.end_line === undefined || args.end_line === -1 ? lines.length : Math.min(args.end_line, lines.length);
-      if (start > lines.length) return failure(`Error: start_line ${start} is past the end of the file (${lines.length} lines).`);
+      const end =
+        args.end_line === undefined || args.end_line === -1 ? lines.length : Math.min(args.end_line, lines.length);
+      if (start > lines.length)
+        return failure(`Error: start_line ${start} is past the end of the file (${lines.length} lines).`);
       if (end < start) return failure(`Error: end_line ${end} is before start_line ${start}.`);
       const cut = truncateMiddle(numbered(lines.slice(start - 1, end), start), limits.maxOutputChars);
       return { output: cut.text, truncated: cut.truncated };
@@ -69,20 +80,28 @@ export function fileTools(limits: CommandLimits): Tool[] {
   });
 
   const strReplace = defineTool('str_replace', {
-    description: 'Replace the one occurrence of old_str in a file with new_str. old_str must match exactly (whitespace included) and be unique; add surrounding lines to make it unique.',
+    description:
+      'Replace the one occurrence of old_str in a file with new_str. old_str must match exactly (whitespace included) and be unique; add surrounding lines to make it unique.',
     parameters: z.object({ path: z.string().min(1), old_str: z.string().min(1), new_str: z.string() }),
     async execute(args, ctx) {
       const path = resolveInWorkdir(ctx, args.path);
       const content = await readExisting(ctx, path, limits);
       if (typeof content !== 'string') return content;
       const count = content.split(args.old_str).length - 1;
-      if (count === 0) return failure(`Error: old_str was not found in ${path}. View the file and copy the text exactly.`);
-      if (count > 1) return failure(`Error: old_str occurs ${count} times in ${path}; include more surrounding lines so it is unique.`);
+      if (count === 0)
+        return failure(`Error: old_str was not found in ${path}. View the file and copy the text exactly.`);
+      if (count > 1)
+        return failure(
+          `Error: old_str occurs ${count} times in ${path}; include more surrounding lines so it is unique.`,
+        );
       const at = content.indexOf(args.old_str);
       await ctx.sandbox.writeFile(path, content.slice(0, at) + args.new_str + content.slice(at + args.old_str.length));
       const firstLine = content.slice(0, at).split('\n').length;
       const snippet = numbered(args.new_str.split('\n'), firstLine);
-      return { output: `Edited ${path}. The new text now reads:\n${truncateMiddle(snippet, limits.maxOutputChars).text}`, display: `--- ${path}\n-${args.old_str}\n+${args.new_str}` };
+      return {
+        output: `Edited ${path}. The new text now reads:\n${truncateMiddle(snippet, limits.maxOutputChars).text}`,
+        display: `--- ${path}\n-${args.old_str}\n+${args.new_str}`,
+      };
     },
   });
 
@@ -94,7 +113,8 @@ export function fileTools(limits: CommandLimits): Tool[] {
       const content = await readExisting(ctx, path, limits);
       if (typeof content !== 'string') return content;
       const lines = content.split('\n');
-      if (args.insert_line > lines.length) return failure(`Error: insert_line ${args.insert_line} is past the end of the file (${lines.length} lines).`);
+      if (args.insert_line > lines.length)
+        return failure(`Error: insert_line ${args.insert_line} is past the end of the file (${lines.length} lines).`);
       const added = args.text.replace(/\n$/, '').split('\n');
       lines.splice(args.insert_line, 0, ...added);
       await ctx.sandbox.writeFile(path, lines.join('\n'));

@@ -20,11 +20,21 @@ export function searchTools(limits: CommandLimits, maxMatches: number): Tool[] {
 
   const find = defineTool('find', {
     description: `Find files whose name matches a glob (e.g. "*.py", "test_*"). Shows at most ${maxMatches} paths.`,
-    parameters: z.object({ pattern: z.string().min(1), path: z.string().optional().describe('Directory to search; default the workdir.') }),
+    parameters: z.object({
+      pattern: z.string().min(1),
+      path: z.string().optional().describe('Directory to search; default the workdir.'),
+    }),
     async execute(args, ctx) {
       const dir = resolveInWorkdir(ctx, args.path ?? '.');
-      const found = await bounded(`find ${shellQuote(dir)} ${EXCLUDED} -name ${shellQuote(args.pattern)} 2>&1 | sort`, ctx);
-      return { output: found.lines.length === 0 ? `No files matching ${args.pattern} under ${dir}.` : found.text, truncated: found.truncated, timedOut: found.timedOut };
+      const found = await bounded(
+        `find ${shellQuote(dir)} ${EXCLUDED} -name ${shellQuote(args.pattern)} 2>&1 | sort`,
+        ctx,
+      );
+      return {
+        output: found.lines.length === 0 ? `No files matching ${args.pattern} under ${dir}.` : found.text,
+        truncated: found.truncated,
+        timedOut: found.timedOut,
+      };
     },
   });
 
@@ -40,7 +50,11 @@ export function searchTools(limits: CommandLimits, maxMatches: number): Tool[] {
       const include = args.include ? ` --include=${shellQuote(args.include)}` : '';
       const command = `grep -rnIE --exclude-dir=.git --exclude-dir=node_modules --exclude-dir=__pycache__${include} -e ${shellQuote(args.pattern)} ${shellQuote(target)}`;
       const found = await bounded(command, ctx);
-      return { output: found.lines.length === 0 ? `No matches for ${args.pattern}.` : found.text, truncated: found.truncated, timedOut: found.timedOut };
+      return {
+        output: found.lines.length === 0 ? `No matches for ${args.pattern}.` : found.text,
+        truncated: found.truncated,
+        timedOut: found.timedOut,
+      };
     },
   });
 

@@ -148,11 +148,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('decision_id', 'integer')
     .addColumn('since', 'text', (c) => c.notNull())
     .execute();
-
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['champions', 'decisions', 'failure_clusters', 'runs', 'evaluations', 'tasks', 'suites', 'generations', 'experiments']) {
+  for (const t of [
+    'champions',
+    'decisions',
+    'failure_clusters',
+    'runs',
+    'evaluations',
+    'tasks',
+    'suites',
+    'generations',
+    'experiments',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

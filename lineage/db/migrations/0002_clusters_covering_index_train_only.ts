@@ -5,7 +5,11 @@ import type { Kysely } from 'kysely';
 // alone. runs_cluster stays: it walks one cluster's runs newest first, for its representatives.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex('runs_cluster_cover').on('runs').columns(['cluster_id', 'experiment_id', 'task_id']).execute();
+  await db.schema
+    .createIndex('runs_cluster_cover')
+    .on('runs')
+    .columns(['cluster_id', 'experiment_id', 'task_id'])
+    .execute();
   // Held-out runs are no longer filed under failure clusters (clusters feed proposers and self-repair); take them out
   // of clusters filed before that rule.
   await db
