@@ -1,53 +1,45 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './testing/run-cli.js';
 
-// Drives the real `evolve` binary, as a user would.
-const BIN = resolve(import.meta.dirname, 'bin.mjs');
-const evolve = (args: string[], cwd: string) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+// Drives `evolve` in-process through main(argv), as the binary does; cli/bin.test.ts checks the binary itself.
+const evolve = runCli;
 const tmp = () => mkdtempSync(join(tmpdir(), 'evolve-cli-'));
 
 describe('evolve CLI', () => {
-  it('--help lists every command with a description, and each command has --help', () => {
-    const help = evolve(['--help'], tmp());
+  it('--help lists every command with a description, and each command has --help', async () => {
+    const help = await evolve(['--help'], tmp());
     expect(help.code).toBe(0);
     for (const cmd of ['init', 'status', 'doctor']) expect(help.out).toMatch(new RegExp(`\\n  ${cmd}\\b.*\\S`));
-    const initHelp = evolve(['init', '--help'], tmp());
+    const initHelp = await evolve(['init', '--help'], tmp());
     expect(initHelp.code).toBe(0);
     expect(initHelp.out).toMatch(/Usage: evolve init/);
   });
 
-  it('init then status works, and status --json is machine-readable', () => {
+  it('init then status works, and status --json is machine-readable', async () => {
     const dir = tmp();
-    expect(evolve(['init', 'lab'], dir).code).toBe(0);
-    const status = evolve(['status', '--json'], join(dir, 'lab'));
+    expect((await evolve(['init', 'lab'], dir)).code).toBe(0);
+    const status = await evolve(['status', '--json'], join(dir, 'lab'));
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.out) as { workspace: string; runs: Record<string, number> };
     expect(parsed.workspace).toBe(join(dir, 'lab'));
     expect(parsed.runs.pending).toBe(0);
-    const text = evolve(['--workspace', join(dir, 'lab'), 'status'], '/');
+    const text = await evolve(['--workspace', join(dir, 'lab'), 'status'], '/');
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/champion +exp-01 \(not yet scored, since /);
   });
 
-  it('a second init is harmless: it changes nothing and says so, and the lineage keeps one root', () => {
+  it('a second init is harmless: it changes nothing and says so, and the lineage keeps one root', async () => {
     const dir = tmp();
-    expect(evolve(['init', 'lab'], dir).code).toBe(0);
+    expect((await evolve(['init', 'lab'], dir)).code).toBe(0);
     const config = readFileSync(join(dir, 'lab', 'evolve.json'), 'utf8');
-    const again = evolve(['init', 'lab'], dir);
+    const again = await evolve(['init', 'lab'], dir);
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/already set up; nothing changed/);
     expect(readFileSync(join(dir, 'lab', 'evolve.json'), 'utf8')).toBe(config);
-    const status = JSON.parse(evolve(['status', '--json'], join(dir, 'lab')).out) as {
+    const status = JSON.parse((await evolve(['status', '--json'], join(dir, 'lab'))).out) as {
       experiments: Record<string, number>;
       champion: { id: string };
     };
@@ -55,37 +47,37 @@ describe('evolve CLI', () => {
     expect(status.champion.id).toBe('exp-01');
   });
 
-  it('an unknown command or flag exits 2 naming it', () => {
-    const cmd = evolve(['frobnicate'], tmp());
+  it('an unknown command or flag exits 2 naming it', async () => {
+    const cmd = await evolve(['frobnicate'], tmp());
     expect(cmd.code).toBe(2);
     expect(cmd.err).toMatch(/unknown command 'frobnicate'/);
-    const flag = evolve(['status', '--colour'], tmp());
+    const flag = await evolve(['status', '--colour'], tmp());
     expect(flag.code).toBe(2);
     expect(flag.err).toMatch(/unknown option '--colour'/);
   });
 
-  it('outside a workspace, says how to make one', () => {
-    const r = evolve(['status'], tmp());
+  it('outside a workspace, says how to make one', async () => {
+    const r = await evolve(['status'], tmp());
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/no evolve workspace/);
     expect(r.err).toMatch(/evolve init/);
   });
 
-  it('a bad config names the file and field, exits non-zero and leaves the folder as it was', () => {
+  it('a bad config names the file and field, exits non-zero and leaves the folder as it was', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'evolve.json'), JSON.stringify({ defaults: { repeats: 'three' } }));
-    const r = evolve(['init'], dir);
+    const r = await evolve(['init'], dir);
     expect(r.code).toBe(1);
     expect(r.err).toContain(join(dir, 'evolve.json'));
     expect(r.err).toMatch(/defaults\.repeats/);
     expect(readdirSync(dir)).toEqual(['evolve.json']);
   });
 
-  it('a corrupt database is reported with the fix', () => {
+  it('a corrupt database is reported with the fix', async () => {
     const dir = tmp();
-    expect(evolve(['init'], dir).code).toBe(0);
+    expect((await evolve(['init'], dir)).code).toBe(0);
     writeFileSync(join(dir, 'evolve.db'), 'garbage'.repeat(1000));
-    const r = evolve(['status'], dir);
+    const r = await evolve(['status'], dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/cannot be opened/);
     expect(r.err).not.toMatch(/at .*\.ts:\d+/); // a user error, not a stack trace

@@ -1,45 +1,37 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './testing/run-cli.js';
 
-// `evolve context` and the lineage flags through the real binary.
-const BIN = resolve(import.meta.dirname, 'bin.mjs');
-const evolve = (args: string[], cwd: string) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+// `evolve context` and the lineage flags, through main(argv).
+const evolve = runCli;
 
 describe('evolve context', () => {
-  it('prints the champion context as text and JSON; an unknown id, rule or config name is an error naming it', () => {
+  it('prints the champion context as text and JSON; an unknown id, rule or config name is an error naming it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evolve-cli-context-'));
-    expect(evolve(['init', 'lab'], dir).code).toBe(0);
+    expect((await evolve(['init', 'lab'], dir)).code).toBe(0);
     const lab = join(dir, 'lab');
-    const text = evolve(['context'], lab);
+    const text = await evolve(['context'], lab);
     expect(text.code, text.err).toBe(0);
     expect(text.out).toMatch(
       /Context for exp-01 \(champion\)[\s\S]*Tried from exp-01: nothing yet[\s\S]*Confirmed mechanisms: none/,
     );
-    const json = JSON.parse(evolve(['context', 'exp-01', '--json'], lab).out) as {
+    const json = JSON.parse((await evolve(['context', 'exp-01', '--json'], lab)).out) as {
       parent: { id: string };
       tried: unknown[];
     };
     expect([json.parent.id, json.tried]).toEqual(['exp-01', []]);
-    const missing = evolve(['context', 'exp-77'], lab);
+    const missing = await evolve(['context', 'exp-77'], lab);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/no experiment exp-77/);
-    const rule = evolve(['next-generation', '--rule', 'vibes'], lab);
+    const rule = await evolve(['next-generation', '--rule', 'vibes'], lab);
     expect(rule.code).not.toBe(0);
     expect(rule.err).toMatch(
       /--rule vibes: expected one of paired-significant, mean, lower-bound, pareto, lexicographic/,
     );
     writeFileSync(join(lab, 'evolve.json'), JSON.stringify({ version: 1, lineage: { proposer: 'oracle' } }));
-    const bad = evolve(['context'], lab);
+    const bad = await evolve(['context'], lab);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/lineage\.proposer: "oracle" is not a known proposer/);
   });

@@ -1,60 +1,6 @@
-import { Command, CommanderError } from 'commander';
-import { registerAgent } from './commands/agent.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerEval } from './commands/eval.js';
-import { registerExport } from './commands/export.js';
-import { registerFailures } from './commands/failures.js';
-import { registerImages } from './commands/images.js';
-import { registerInit } from './commands/init.js';
-import { registerLineage } from './commands/lineage.js';
-import { registerSelfRepair } from './commands/self-repair.js';
-import { registerStatus } from './commands/status.js';
-import { registerTasks } from './commands/tasks.js';
-import { registerTui } from './commands/tui.js';
-import { reportError } from './output.js';
+import { main } from './program.js';
 
-// `evolve`: each command parses its flags, calls one module function and prints. Commands live in ./commands.
-
-export function buildProgram(): Command {
-  const program = new Command('evolve')
-    .description('Lineage-based evolution of coding agents')
-    .option('-w, --workspace <dir>', 'workspace folder (default: nearest folder upwards holding evolve.json)')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  program.configureHelp({ sortSubcommands: false });
-  for (const register of [
-    registerInit,
-    registerStatus,
-    registerLineage,
-    registerDoctor,
-    registerImages,
-    registerTui,
-    registerFailures,
-    registerEval,
-    registerExport,
-    registerAgent,
-    registerTasks,
-    registerSelfRepair,
-  ])
-    register(program);
-  for (const cmd of program.commands) cmd.exitOverride();
-  return program;
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version exit 0; commander already printed the message for usage errors.
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    return reportError(error);
-  }
-}
-
+// The `evolve` process: run one command, then exit.
 const code = await main(process.argv.slice(2));
 // A command is done when main returns. Flush what was printed, then exit even if a stray handle (a timer or socket
 // left by a dependency after a long generation) would keep the process alive for minutes.

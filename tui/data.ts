@@ -1,6 +1,6 @@
-import type { ClusterSummary, ExperimentDetail, LineageTree } from '../lineage/read.js';
-import type { LiveState } from '../lineage/read-live.js';
-import type { TrajectoryRead } from '../lineage/read-trajectory.js';
+import type { ClusterSummary, ExperimentDetail, LineageTree } from '../lineage/read-api.js';
+import type { LiveState } from '../lineage/read-api.js';
+import type { TrajectoryRead } from '../lineage/read-api.js';
 
 /** What the TUI reads. The real one is backed by lineage's read API (tui/run.tsx); tests may pass fixed data. */
 export interface TuiData {

@@ -1,8 +1,8 @@
 import { render } from 'ink';
-import type { Db } from '../lineage/db/open.js';
-import { readClusters, readExperiment, readTree } from '../lineage/read.js';
-import { readLiveState } from '../lineage/read-live.js';
-import { readTrajectoryBounded } from '../lineage/read-trajectory.js';
+import type { Db } from '../lineage/read-api.js';
+import { readClusters, readExperiment, readTree } from '../lineage/read-api.js';
+import { readLiveState } from '../lineage/read-api.js';
+import { readTrajectoryBounded } from '../lineage/read-api.js';
 import { App } from './app.js';
 import type { TuiData } from './data.js';
 

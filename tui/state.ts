@@ -1,7 +1,7 @@
 import type { Key } from 'ink';
-import type { ClusterSummary, ExperimentDetail, LineageTree } from '../lineage/read.js';
-import type { LiveState } from '../lineage/read-live.js';
-import type { TrajectoryRead } from '../lineage/read-trajectory.js';
+import type { ClusterSummary, ExperimentDetail, LineageTree } from '../lineage/read-api.js';
+import type { LiveState } from '../lineage/read-api.js';
+import type { TrajectoryRead } from '../lineage/read-api.js';
 import { handleKey } from './keys.js';
 import { type TreeIndex, type TreeRow, filterMatches, indexTree, initialExpansion, visibleRows } from './tree-model.js';
 import { trajectoryLines } from './trajectory-model.js';

@@ -1,4 +1,4 @@
-import type { TrajectoryEvent, TrajectoryRead } from '../lineage/read-trajectory.js';
+import type { TrajectoryEvent, TrajectoryRead } from '../lineage/read-api.js';
 
 // A trajectory as the lines the trajectory view pages through: model turns with their usage, tool calls with
 // their output folded to a few lines (z unfolds), observations, and why the run ended. Pure, so it is tested

@@ -1,4 +1,4 @@
-import type { TreeNode } from '../lineage/read.js';
+import type { TreeNode } from '../lineage/read-api.js';
 
 // Pure tree navigation: which rows are visible given what is expanded and filtered. O(n) per change, so a
 // lineage of 10,000 experiments re-flattens in a few milliseconds.

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { ExperimentDetail, RunCell } from '../../lineage/read.js';
+import type { ExperimentDetail, RunCell } from '../../lineage/read-api.js';
 import { compact, dollars, pct, scoreBar, truncate, wrapText } from '../format.js';
 
 export interface ExperimentViewProps {

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { ClusterSummary } from '../../lineage/read.js';
+import type { ClusterSummary } from '../../lineage/read-api.js';
 import { truncate, windowAround } from '../format.js';
 
 export interface FailuresViewProps {

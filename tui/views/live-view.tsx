@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { ExperimentProgress, LiveState } from '../../lineage/read-live.js';
+import type { ExperimentProgress, LiveState } from '../../lineage/read-api.js';
 import { dollars, duration, truncate } from '../format.js';
 
 export interface LiveViewProps {

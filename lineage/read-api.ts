@@ -1,0 +1,5 @@
+// The one door through which tui/ reads the lineage: queries that only read, and the database handle they take.
+export { type Db, openDatabase } from './db/open.js';
+export * from './read.js';
+export * from './read-live.js';
+export * from './read-trajectory.js';
