@@ -2,7 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TaskLoadError } from './errors.js';
+import { parserNames } from './parsers/index.js';
 import { type Task, Task as TaskSchema } from './schema.js';
+import { sweSpec, sweTestCommand } from './swebench-specs.js';
 
 // SWE-bench instances in the upstream formats (.jsonl, a .json list, or one instance folder) with the upstream
 // field names, and the built-in suite's folders (instance.json + repo/ + gold.patch + test.patch).
@@ -37,16 +39,27 @@ export const SweInstance = z.looseObject({
   // evolve's additions (the built-in suite sets them; upstream rows do not have them)
   difficulty: z.enum(['easy', 'medium', 'hard']).optional(),
   tags: z.array(z.string()).optional(),
+  /** The whole test command, run as it is in /testbed (nothing appended); its log must suit the row's parser. */
   test_command: z.string().optional(),
+  /** A parser name from tasks/parsers (default: the repository's, else pytest). */
+  log_parser: z
+    .string()
+    .refine((name) => parserNames().includes(name), {
+      error: (iss) => `unknown log parser ${JSON.stringify(iss.input)} (known: ${parserNames().join(', ')})`,
+    })
+    .optional(),
   visible_test_command: z.string().optional(),
 });
 export type SweInstance = z.infer<typeof SweInstance>;
 
-/** Where an instance's environment and repository come from, beyond what the row says (evolve.json `environments`). */
+/**
+ * Where an instance's environment and repository come from beyond what the row says: evolve.json `swebench`
+ * (lineage/config.ts). Keys of `environments` are "repo@version" or "repo".
+ */
 export interface SweSources {
-  /** Local path or clone URL of the repository, by upstream repo name ("django/django"). */
+  /** Local path (or clone URL, with network) of the repository, by upstream repo name ("django/django"). */
   repos?: Record<string, string>;
-  /** Environment by "repo@version" or "repo": an image tag or Dockerfile text, and the test command. */
+  /** An image tag, or a Dockerfile (text) built with the repository at base_commit in its context as `repo/`. */
   environments?: Record<string, { image?: string; dockerfile?: string; testCommand?: string }>;
 }
 
@@ -66,10 +79,8 @@ export function instanceToTask(
   builtinRepoDir?: string,
 ): Task {
   const env = sources.environments?.[`${row.repo}@${row.version ?? ''}`] ?? sources.environments?.[row.repo];
-  const testCommand =
-    row.test_command ??
-    env?.testCommand ??
-    `python3 -m pytest -rA -p no:cacheprovider ${patchFiles(row.test_patch).join(' ')}`;
+  const spec = sweSpec(row.repo, row.version);
+  const testCommand = row.test_command ?? env?.testCommand ?? sweTestCommand(spec, row.test_patch);
   const environment = row.image
     ? { image: row.image }
     : env?.image
@@ -99,7 +110,7 @@ export function instanceToTask(
       kind: 'swebench',
       testPatch: row.test_patch,
       testCommand,
-      logParser: 'pytest',
+      logParser: row.log_parser ?? spec.parser,
       failToPass: row.FAIL_TO_PASS,
       passToPass: row.PASS_TO_PASS,
     },

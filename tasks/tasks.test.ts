@@ -67,8 +67,9 @@ describe('SWE-bench instances', () => {
     expect(task.grader).toMatchObject({
       kind: 'swebench',
       failToPass: ['tests/test_x.py::test_a'],
-      testCommand: 'python3 -m pytest -rA -p no:cacheprovider tests/test_x.py',
+      logParser: 'pytest-v2',
     });
+    expect((task.grader as { testCommand: string }).testCommand.split('\n').at(-1)).toBe('pytest -rA tests/test_x.py');
     expect(task.upstream).toMatchObject({
       base_commit: 'd16bfe05',
       version: '4.3',
