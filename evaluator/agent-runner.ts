@@ -1,14 +1,27 @@
-import { pathToFileURL } from 'node:url';
-import { runAgent } from '../agent/loop.js';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createModel, type CreateModelOptions } from '../agent/models/registry.js';
 import type { Model } from '../agent/models/types.js';
 import { TrajectoryWriter } from '../agent/trajectory.js';
 import { agentView } from '../tasks/schema.js';
-import { Budget, type BudgetLimits, createGateway, type ModelPrice } from './gateway/index.js';
+import { type AgentBundle, bundleAgent } from './agent-process/bundle.js';
+import { runConfinedAgent } from './agent-process/host.js';
+import {
+  Budget,
+  type BudgetLimits,
+  createGateway,
+  createRedactor,
+  type ModelPrice,
+  secretsFromEnv,
+} from './gateway/index.js';
 import type { AgentRunOutcome, RunDeps } from './run-one.js';
 
 // The agent side of a run: the genome's model from the registry, wrapped in the gateway (per-run budget, the
-// evaluation's shared budget, prices, redaction), then the agent loop on the task's agent view only.
+// evaluation's shared budget, prices, redaction), then the agent loop on the task's agent view only, in its own
+// confined process (agent-process/): no key, no task folder, no database, no Docker socket within its reach.
+
+/** The evolve installation whose agent/ runs unless a code variant's source is given. */
+export const INSTALLED_AGENT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface AgentRunnerOptions {
   /** Per-run limits (evolve.json budgets.run*); the genome's own budgets apply inside the loop as well. */
@@ -21,36 +34,51 @@ export interface AgentRunnerOptions {
   modelOptions?: CreateModelOptions;
   /** Builds the model instead of the registry (tests: a ScriptedModel). */
   createModel?: (name: string) => Promise<Model> | Model;
-  /** A code variant's `<worktree>/agent/loop.ts`: its runAgent runs instead of this installation's (self-repair hook). */
+  /** The folder holding the agent/ to run (a code variant's worktree); default this installation. */
+  agentSource?: string;
+  /** Same, named by its loop file (`<worktree>/agent/loop.ts`); kept for callers that name the module. */
   agentModule?: string;
+  /** More strings to redact from every record, beyond the environment's keys. */
+  secrets?: string[];
 }
 
 export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent'] {
+  const source =
+    options.agentSource ?? (options.agentModule ? resolve(dirname(options.agentModule), '..') : INSTALLED_AGENT);
+  // One bundle per runner (one evaluation of one agent source), made on the first run.
+  let bundle: Promise<AgentBundle> | undefined;
+  const redact = createRedactor([
+    ...secretsFromEnv(process.env),
+    ...secretsFromEnv(options.modelOptions?.env ?? {}),
+    ...(options.secrets ?? []),
+  ]);
   return async ({ genome, task, sandbox, trajectoryPath, signal }): Promise<AgentRunOutcome> => {
+    bundle ??= bundleAgent(source);
+    bundle.catch(() => (bundle = undefined));
     const name = options.model ?? genome.model;
     const inner = options.createModel ? await options.createModel(name) : await createModel(name, options.modelOptions);
     const runBudget = new Budget(`run ${task.id}`, options.runLimits ?? {});
-    // The gateway writes the (redacted) model_call records into the trajectory; the loop writes none of its own,
-    // so no unredacted request or response ever reaches the file.
-    const trajectory = new TrajectoryWriter(trajectoryPath);
+    // Every event is redacted on its way to the file: the gateway's model_call records, and whatever the agent
+    // sends (an echoed key in a tool_call, a provider's message in an error or run_end).
+    const writer = new TrajectoryWriter(trajectoryPath);
+    const trajectory = { write: (event: Parameters<TrajectoryWriter['write']>[0]) => writer.write(redact(event)) };
     const model = createGateway(inner, {
       prices: options.prices,
       budgets: [runBudget, ...(options.shared ?? [])],
       sink: (event) => trajectory.write(event),
       defaultPurpose: 'agent',
+      secrets: [...secretsFromEnv(options.modelOptions?.env ?? {}), ...(options.secrets ?? [])],
     });
     try {
-      const run: typeof runAgent = options.agentModule
-        ? ((await import(pathToFileURL(options.agentModule).href)) as { runAgent: typeof runAgent }).runAgent
-        : runAgent;
-      const result = await run({
+      const result = await runConfinedAgent({
+        bundle: await bundle,
         genome: name === genome.model ? genome : { ...genome, model: name },
         task: agentView(task),
         sandbox,
         model,
         trajectory,
+        redact,
         signal,
-        recordModelCalls: false,
       });
       const spent = model.spent;
       return {
@@ -64,7 +92,7 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
         steps: result.steps,
       };
     } finally {
-      trajectory.close();
+      writer.close();
     }
   };
 }
