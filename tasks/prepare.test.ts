@@ -61,6 +61,76 @@ describe('PreparedWorkspaces', () => {
   });
 });
 
+// Task folders are data: a repository in one may carry hooks, an fsmonitor and filters that would run as root on
+// the host, with evolve's keys in their environment. Preparing it must run none of them.
+describe('host preparation runs nothing from the task', () => {
+  const hostile = (root: string, marker: string) => {
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { env: { PATH: process.env.PATH } });
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(root, 'a.txt'), 'one\n');
+    writeFileSync(join(root, '.gitattributes'), '* filter=evil\n');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'one');
+    const hook = `#!/bin/sh\necho "$0 $(env | grep -c KEY)" >> ${marker}\ncat\n`;
+    for (const name of ['pre-commit', 'post-commit', 'commit-msg', 'post-checkout', 'pre-auto-gc', 'fsmonitor']) {
+      writeFileSync(join(root, '.git', 'hooks', name), hook, { mode: 0o755 });
+    }
+    git('config', 'core.fsmonitor', join(root, '.git', 'hooks', 'fsmonitor'));
+    git('config', 'filter.evil.clean', join(root, '.git', 'hooks', 'fsmonitor'));
+    git('config', 'filter.evil.smudge', join(root, '.git', 'hooks', 'fsmonitor'));
+    writeFileSync(join(root, 'b.txt'), 'new file, so add and commit have work\n');
+  };
+  const sandboxSeeing = (seen: string[]) =>
+    ({
+      copyIn: async (dir: string) => {
+        seen.push(execFileSync('git', ['-C', dir, 'config', '--list', '--local'], { encoding: 'utf8' }));
+      },
+    }) as never;
+
+  it('a folder workspace whose .git has hooks, core.fsmonitor and a filter: none of them runs', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'evolve-hostile-'));
+    const marker = join(mkdtempSync(join(tmpdir(), 'evolve-marker-')), 'ran');
+    hostile(root, marker);
+    const task = Task.parse({
+      id: 'hostile-dir',
+      suite: 't',
+      kind: 'terminal-bench',
+      statement: 's',
+      environment: { image: 'img:1', workdir: '/app' },
+      workspace: { kind: 'dir', path: root },
+      grader: { kind: 'terminal-bench', testsDir: root, testScript: 'true', mode: 'pytest' },
+    });
+    const seen: string[] = [];
+    process.env.EVOLVE_TEST_API_KEY = 'sk-hook-should-never-see-this-0123';
+    try {
+      await prepareWorkspace(task, sandboxSeeing(seen));
+    } finally {
+      delete process.env.EVOLVE_TEST_API_KEY;
+    }
+    expect(existsSync(marker)).toBe(false);
+    // The copy keeps no trace of the task's config: nothing could run later in the sandbox's git either.
+    expect(seen[0]).not.toMatch(/fsmonitor|filter\.evil/);
+  });
+
+  it('a git workspace cloned from a repository with hooks and core.fsmonitor: none of them runs', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'evolve-hostile-'));
+    const marker = join(mkdtempSync(join(tmpdir(), 'evolve-marker-')), 'ran');
+    hostile(root, marker);
+    const base = execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const task = Task.parse({
+      id: 'hostile-git',
+      suite: 't',
+      kind: 'swebench',
+      statement: 's',
+      environment: { image: 'img:1' },
+      workspace: { kind: 'git', repo: root, baseCommit: base },
+      grader: { kind: 'swebench', testPatch: '', testCommand: 'true', failToPass: [], passToPass: [] },
+    });
+    await prepareWorkspace(task, sandboxSeeing([]));
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
 // Workspaces are made ready on the host once per process and copied in; what the agent finds must be what
 // committing in the sandbox used to give: the same base sha, a clean tree it owns, and no way back to the future.
 describeDocker('workspace preparation in Docker', () => {

@@ -36,28 +36,60 @@ async function run(sandbox: Sandbox, script: string, what: string): Promise<void
 }
 
 /**
- * Host git commands in one shell (`g` is git with no user or system config, so a host's autocrlf, hooks or signing
- * cannot change the base). One spawn per workspace, not one per command, and never a synchronous one: a spawn from
- * a large node process is costly, and a synchronous one would stall every other run of the evaluation meanwhile.
+ * Host git commands in one shell. Task data is data: `g` is git with no user or system config, hooks and
+ * fsmonitor off (a task's own .git/config cannot turn them back on: -c wins), and the environment is only what git
+ * needs, none of evolve's (no key reaches a command a task could name). One spawn per workspace, not one per
+ * command, and never a synchronous one: a spawn from a large node process is costly, and a synchronous one would
+ * stall every other run of the evaluation meanwhile.
  */
 function hostGit(dir: string, script: string, vars: Record<string, string> = {}): Promise<void> {
   const env = {
-    ...process.env,
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: dir,
+    LANG: 'C.UTF-8',
     ...COMMIT_ENV,
     ...vars,
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_TERMINAL_PROMPT: '0',
+    GIT_ATTR_NOSYSTEM: '1',
   };
   // No reflogs: a base commit needs none, and each is a few more files for every sandbox to create.
-  const g =
-    'g() { git -c user.name=evolve -c user.email=evolve@localhost -c commit.gpgsign=false -c init.defaultBranch=main -c core.logAllRefUpdates=false "$@"; }';
+  const g = `g() { git ${SAFE_GIT.join(' ')} -c user.name=evolve -c user.email=evolve@localhost -c commit.gpgsign=false -c init.defaultBranch=main -c core.logAllRefUpdates=false "$@"; }`;
   return new Promise((resolve, reject) => {
     execFile('sh', ['-c', `set -e\n${g}\n${script}`], { cwd: dir, env, maxBuffer: 16 << 20 }, (error, _out, stderr) =>
       error ? reject(Object.assign(error, { stderr })) : resolve(),
     );
   });
 }
+
+/** Options for every git command run on the host over a task's files: nothing in the repository runs. */
+export const SAFE_GIT = [
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'core.untrackedCache=false',
+  '-c',
+  'protocol.allow=never',
+  '-c',
+  'protocol.file.allow=always',
+];
+
+/**
+ * A copied repository's own config, cut to what says how to read it (format version, extensions): a filter,
+ * a pager, an fsmonitor or an include set there would run or read on the host. Its hooks go too.
+ */
+const SANITIZE_COPY = [
+  'if [ -e .git ] && [ ! -d .git ]; then echo ".git is not a folder (a gitdir link leaves the task)" >&2; exit 1; fi',
+  'if [ -d .git ]; then',
+  '  keep=$(git config --file .git/config --get-regexp "^(core\\.repositoryformatversion|extensions\\.)" || true)',
+  '  : > .git/config',
+  '  printf "%s\\n" "$keep" | while read -r k v; do if [ -n "$k" ]; then git config --file .git/config "$k" "$v"; fi; done',
+  '  rm -rf .git/hooks .git/info/attributes',
+  'fi',
+].join('\n');
 
 /** A fresh temporary folder filled by `fill`, removed again if filling fails. */
 async function filledTemp(prefix: string, fill: (dir: string) => Promise<void>): Promise<string> {
@@ -79,6 +111,7 @@ const committedCopy = (path: string) =>
     await hostGit(
       dir,
       [
+        SANITIZE_COPY,
         '[ -d .git ] || g init -q --template=',
         'g add -A',
         'g commit -q --allow-empty -m base',
@@ -94,7 +127,7 @@ const cloneAtBase = (repo: string, baseCommit: string) =>
     hostGit(
       dir,
       [
-        'g clone -q --no-hardlinks "$REPO" .',
+        'g clone -q --no-hardlinks --template= "$REPO" .',
         'g checkout -q -B main "$BASE"',
         "refs=$(g for-each-ref --format='%(refname)')",
         'for ref in $refs; do [ "$ref" = refs/heads/main ] || g update-ref -d "$ref"; done',

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { assertNoEscapingLinks } from './links.js';
 import { TaskLoadError } from './errors.js';
 import type { Task } from './schema.js';
 import { instanceToTask, readSweInstances, type SweSources } from './swebench.js';
@@ -37,6 +38,8 @@ function tasksInFolder(dir: string, suite: string, sources: SweSources): Task[] 
   for (const name of readdirSync(dir).sort()) {
     const sub = join(dir, name);
     if (!statSync(sub).isDirectory()) continue;
+    if (isTerminalBenchTask(sub) || existsSync(join(sub, 'instance.json')) || existsSync(join(sub, 'task.json')))
+      assertNoEscapingLinks(sub, name);
     if (isTerminalBenchTask(sub)) tasks.push(loadTerminalBenchTask(sub, suite));
     else if (existsSync(join(sub, 'instance.json')) || existsSync(join(sub, 'task.json'))) {
       for (const { row, dir: folder } of readSweInstances(sub)) {
@@ -75,7 +78,7 @@ export function loadSuite(
   const sources = options.sources ?? {};
   const tasks = statSync(path).isDirectory()
     ? isTerminalBenchTask(path)
-      ? [loadTerminalBenchTask(path, name)]
+      ? (assertNoEscapingLinks(path, name), [loadTerminalBenchTask(path, name)])
       : tasksInFolder(path, name, sources)
     : readSweInstances(path).map(({ row }) => instanceToTask(row, name, sources));
   const ids = new Set<string>();
