@@ -53,7 +53,7 @@ export interface RunDeps {
     signal: AbortSignal;
   }): Promise<AgentRunOutcome>;
   /** How the task's environment becomes a sandbox; default: its image tag or its Dockerfile through the image cache. */
-  sandboxSpec?(task: Task, labels: Record<string, string>): SandboxSpec;
+  sandboxSpec?(task: Task, labels: Record<string, string>): SandboxSpec | Promise<SandboxSpec>;
 }
 
 export function defaultSandboxSpec(task: Task, labels: Record<string, string>): SandboxSpec {
@@ -81,6 +81,11 @@ export function infraErrorOf(error: unknown, stage: string): InfraError {
   return { kind, message: `${stage}: ${e?.message ?? String(error)}` };
 }
 
+function reportOf(error: unknown): Record<string, unknown> | undefined {
+  const report = (error as { report?: unknown } | undefined)?.report;
+  return report && typeof report === 'object' ? (report as Record<string, unknown>) : undefined;
+}
+
 export function runDir(runsDir: string, job: Pick<RunJob, 'experimentId' | 'task' | 'repeat' | 'attempt'>): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
   return join(runsDir, safe(job.experimentId), safe(job.task.id), `r${job.repeat}-a${job.attempt}`);
@@ -106,11 +111,13 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
     const dir = runDir(deps.runsDir, job);
     mkdirSync(dir, { recursive: true });
     const base: Pick<RunResult, 'durationMs'> & Partial<RunResult> = { durationMs: 0 };
-    const fail = (infraError: InfraError, exitReason: string | null = null): RunResult => ({
+    const fail = (infraError: InfraError, exitReason: string | null = null, error?: unknown): RunResult => ({
       ...base,
       outcome: null,
       exitReason,
       infraError,
+      // What a grader saw before it gave up (e.g. a verifier log with no reward): kept for whoever looks into it.
+      ...(reportOf(error) ? { report: reportOf(error) } : {}),
       durationMs: Date.now() - t0,
     });
     deps.warmWorkspace?.(job.task);
@@ -123,7 +130,7 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
     const grader = deps.gradeInPlace?.(job.task)
       ? undefined
       : (async () => {
-          const box = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'grader' }));
+          const box = await deps.provider.create(await specOf(job.task, { ...job.labels, 'evolve.role': 'grader' }));
           graderStage = 'grade: prepare workspace';
           try {
             await deps.prepareWorkspace(job.task, box);
@@ -142,7 +149,7 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
         base.exitReason = 'submitted';
         patch = known;
       } else {
-        sandbox = await deps.provider.create(specOf(job.task, { ...job.labels, 'evolve.role': 'agent' }));
+        sandbox = await deps.provider.create(await specOf(job.task, { ...job.labels, 'evolve.role': 'agent' }));
         stage = 'prepare workspace';
         await deps.prepareWorkspace(job.task, sandbox);
         if (job.actor.kind === 'genome') {
@@ -198,7 +205,7 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
       }
     } catch (error) {
       await dropGrader();
-      return fail(infraErrorOf(error, stage), base.exitReason ?? null);
+      return fail(infraErrorOf(error, stage), base.exitReason ?? null, error);
     } finally {
       // The agent's container is killed (graded in place, after its tests ran in it) before any hidden test goes into
       // the grader's container, a separate one it cannot reach.
@@ -221,7 +228,7 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
         durationMs: Date.now() - t0,
       };
     } catch (error) {
-      return fail(infraErrorOf(error, box ? stage : graderStage), base.exitReason ?? null);
+      return fail(infraErrorOf(error, box ? stage : graderStage), base.exitReason ?? null, error);
     } finally {
       letGo(box);
     }

@@ -1,33 +1,29 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Task } from '../tasks/schema.js';
-import { pythonEnvRecipe } from './images/python-env.js';
+import type { BaseChoice, BaseChooser } from './images/base-choice.js';
+import { findBase, type ImagesConfig, standInRecipe } from './images/stand-ins.js';
 import type { ImageRecipe, SandboxSpec } from './sandbox/types.js';
 
-// How a task's environment becomes an image. Base images that cannot be pulled here map to local recipes (the
-// documented table below; extend it for your own tasks); a task Dockerfile then builds on that recipe, with its
-// build context taken from the task folder minus hidden tests and solutions.
+// How a task's environment becomes an image. The base image its Dockerfile starts FROM is used as it is when the
+// engine has it or can pull it, else its local stand-in (evolve.json images.bases on top of the shipped defaults,
+// see images/stand-ins.ts); the task Dockerfile then builds on that, with its build context taken from the task
+// folder minus hidden tests and solutions.
 
-export const LOCAL_BASES: Array<{ pattern: RegExp; recipe: () => ImageRecipe; why: string }> = [
-  {
-    pattern: /^evolve\/python-env(:.*)?$/,
-    recipe: pythonEnvRecipe,
-    why: 'the built-in suite names the python environment by this alias',
-  },
-  {
-    pattern: /^ghcr\.io\/laude-institute\/t-bench\/python-3-1\d/,
-    recipe: pythonEnvRecipe,
-    why: 'Terminal-Bench python base images',
-  },
-  {
-    pattern: /^python:3(\.\d+)?(-slim)?(-bookworm)?$/,
-    recipe: pythonEnvRecipe,
-    why: 'official python images: Debian bookworm with python3',
-  },
-];
+/** The first FROM line: its image, the flags before it and the stage name after it. */
+const FROM_LINE = /^\s*FROM\s+((?:--\S+\s+)*)(\S+)(.*)$/im;
 
-function localBase(image: string): ImageRecipe | undefined {
-  return LOCAL_BASES.find((b) => b.pattern.test(image))?.recipe();
+export function baseImageOf(task: Task): string | undefined {
+  const env = task.environment;
+  return env.dockerfile ? FROM_LINE.exec(env.dockerfile)?.[2] : env.image;
+}
+
+/** The choice made without asking the engine: the mapped stand-in, or the image as named. */
+export function offlineChoice(from: string, images?: Partial<ImagesConfig> & { root?: string }): BaseChoice {
+  const mapping = findBase(from, images?.bases);
+  return mapping
+    ? { from, used: 'stand-in', mapping, recipe: standInRecipe(mapping, images?.root) }
+    : { from, used: 'as-named' };
 }
 
 function contextFiles(dir: string, exclude: string[]): Record<string, Uint8Array> {
@@ -45,20 +41,23 @@ function contextFiles(dir: string, exclude: string[]): Record<string, Uint8Array
   return files;
 }
 
-/** The task's image: an existing tag, or a recipe built (once) through the image cache. */
-export function taskImage(task: Task): string | ImageRecipe {
+/** The task's image: an existing tag, or a recipe built (once) through the image cache, on the chosen base. */
+export function taskImage(task: Task, choice?: BaseChoice): string | ImageRecipe {
   const env = task.environment;
+  const from = baseImageOf(task);
+  const base = choice ?? (from ? offlineChoice(from) : undefined);
+  const parent = base?.used === 'stand-in' ? base.recipe : undefined;
   if (!env.dockerfile) {
     if (!env.image)
       throw Object.assign(new Error(`task ${task.id} names neither an image nor a Dockerfile`), {
         kind: 'image_missing',
       });
-    return localBase(env.image) ?? env.image;
+    return parent ?? env.image;
   }
-  const from = /^\s*FROM\s+(\S+)/im.exec(env.dockerfile)?.[1];
-  const parent = from ? localBase(from) : undefined;
   const dockerfile = parent
-    ? env.dockerfile.replace(/^\s*FROM\s+\S+.*$/im, 'ARG PARENT_IMAGE\nFROM $PARENT_IMAGE')
+    ? env.dockerfile.replace(FROM_LINE, (_all, flags: string, _image: string, rest: string) =>
+        ['ARG PARENT_IMAGE', `FROM ${flags}$PARENT_IMAGE${rest}`].join('\n'),
+      )
     : env.dockerfile;
   const files: Record<string, string | Uint8Array> = {
     ...(env.contextDir ? contextFiles(env.contextDir, [...(env.contextExclude ?? []), 'Dockerfile']) : {}),
@@ -67,12 +66,48 @@ export function taskImage(task: Task): string | ImageRecipe {
   return { name: `task-${task.id}`, dockerfile, files, ...(parent ? { parent } : {}) };
 }
 
-export function taskSandboxSpec(task: Task, labels: Record<string, string>): SandboxSpec {
+/**
+ * Who the agent works as: the task's or suite's setting, else root for Terminal-Bench and Harbor tasks (as their
+ * harnesses run it) and the unprivileged `agent` for SWE-bench ones.
+ */
+export function agentUserOf(task: Task): string {
+  return task.environment.agentUser ?? (task.kind === 'terminal-bench' ? 'root' : 'agent');
+}
+
+export function taskSandboxSpec(task: Task, labels: Record<string, string>, choice?: BaseChoice): SandboxSpec {
   return {
-    image: taskImage(task),
+    image: taskImage(task, choice),
     workdir: task.environment.workdir,
     network: task.environment.network,
-    user: 'agent',
+    user: agentUserOf(task),
     labels,
   };
+}
+
+/** What a run records about its environment: the agent's user and how the base image was had. */
+export function environmentRecord(task: Task, choice?: BaseChoice): Record<string, unknown> {
+  return {
+    agent_user: agentUserOf(task),
+    ...(choice
+      ? {
+          base_image: {
+            from: choice.from,
+            used: choice.used,
+            ...(choice.mapping ? { stand_in: choice.mapping.recipe, pattern: choice.mapping.pattern } : {}),
+            ...(choice.pullError ? { pull_error: choice.pullError } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The sandbox spec with the base chosen through the engine (pulled when it can be; the stand-in when not). */
+export async function chosenSandboxSpec(
+  task: Task,
+  labels: Record<string, string>,
+  chooser: BaseChooser,
+): Promise<{ spec: SandboxSpec; choice?: BaseChoice }> {
+  const from = baseImageOf(task);
+  const choice = from ? await chooser.choose(from) : undefined;
+  return { spec: taskSandboxSpec(task, labels, choice), ...(choice ? { choice } : {}) };
 }

@@ -8,7 +8,9 @@ import { makeRunOne } from './run-one.js';
 import { DockerProvider } from './sandbox/docker.js';
 import { LocalProvider } from './sandbox/local.js';
 import { reapLeftovers } from './sandbox/reaper.js';
-import { taskSandboxSpec } from './task-image.js';
+import { BaseChooser } from './images/base-choice.js';
+import type { ImagesConfig } from './images/stand-ins.js';
+import { baseImageOf, chosenSandboxSpec, environmentRecord, taskSandboxSpec } from './task-image.js';
 
 // The real modules behind a run: a sandbox provider (docker or local), the tasks' workspace preparation,
 // grading and solvers, and the agent through the gateway. Tests and benchmarks may inject their own runOne.
@@ -19,6 +21,8 @@ export interface WiringOptions {
   agent?: AgentRunnerOptions;
   /** Label every container carries, so the reaper only touches this workspace's leftovers. */
   workspace?: string;
+  /** evolve.json `images` (base image -> local stand-in, pull policy); `root` resolves Dockerfile recipe paths. */
+  images?: Partial<ImagesConfig> & { root?: string };
 }
 
 export interface Wiring {
@@ -34,19 +38,35 @@ export type { SolverName };
 export async function wireRuns(options: WiringOptions): Promise<Wiring> {
   const provider = options.sandbox === 'docker' ? new DockerProvider() : new LocalProvider();
   const prepared = new PreparedWorkspaces();
+  const chooser =
+    options.sandbox === 'docker'
+      ? new BaseChooser({
+          bases: options.images?.bases ?? {},
+          pull: options.images?.pull ?? 'auto',
+          ...(options.images?.root ? { root: options.images.root } : {}),
+        })
+      : undefined;
   const runOne = makeRunOne({
     provider,
     runsDir: options.runsDir,
     prepareWorkspace: (task, sandbox) => prepareWorkspace(task, sandbox, prepared),
     warmWorkspace: (task) => warmWorkspace(task, prepared),
-    grade: (task, sandbox, patch) => gradeTask(task, sandbox, patch),
+    // Every graded run records how its environment was had: the agent's user, the base image pulled or stood in for.
+    grade: async (task, sandbox, patch) => {
+      const graded = await gradeTask(task, sandbox, patch);
+      const from = chooser && baseImageOf(task);
+      const environment = environmentRecord(task, from ? await chooser.choose(from) : undefined);
+      return { ...graded, report: { ...graded.report, environment } };
+    },
     gradeInPlace: (task) => gradingMode(task) === 'in-place',
     solve: (solver, task, sandbox) => solve(solver, task, sandbox),
     knownPatch,
     runAgent: agentRunner(options.agent),
     // Every container names its workspace, so the reaper can clear exactly this workspace's leftovers.
-    sandboxSpec: (task, labels) =>
-      taskSandboxSpec(task, options.workspace ? { ...labels, workspace: options.workspace } : labels),
+    sandboxSpec: async (task, labels) => {
+      const all = options.workspace ? { ...labels, workspace: options.workspace } : labels;
+      return chooser ? (await chosenSandboxSpec(task, all, chooser)).spec : taskSandboxSpec(task, all);
+    },
   });
   return {
     runOne,

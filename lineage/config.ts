@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ImagesConfig } from '../evaluator/images/stand-ins.js';
+import { SuiteEntry } from '../tasks/suite.js';
 import { RULES } from './promote.js';
 import { PROPOSERS } from './proposers.js';
 import { SELECTORS } from './select.js';
@@ -69,7 +71,12 @@ export const Config = z.strictObject({
       mutableSurface: z.array(z.string()).default(['agent/policies/**', 'agent/prompts/**']),
     })
     .prefault({}),
-  /** Extra suites: name -> path of a SWE-bench instance file or a Terminal-Bench checkout. */
-  suites: z.record(z.string(), z.string()).default({}),
+  /**
+   * Extra suites: name -> path of a SWE-bench instance file, a Terminal-Bench checkout or a Harbor dataset folder;
+   * or { path, agentUser?, agentTimeoutSec?, testTimeoutSec? } to run its tasks under those settings.
+   */
+  suites: z.record(z.string(), SuiteEntry).default({}),
+  /** Base images: pattern -> local stand-in recipe (a name or a Dockerfile path), and whether to try a pull first. */
+  images: ImagesConfig,
 });
 export type Config = z.infer<typeof Config>;

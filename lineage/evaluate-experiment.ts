@@ -110,6 +110,7 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
       sandbox,
       runsDir: ws.paths.runs,
       workspace: ws.paths.root,
+      images: { ...config.images, root: ws.paths.root },
       agent: {
         prices: config.models.prices,
         runLimits: {
@@ -209,6 +210,7 @@ export async function runAgentOnce(
       sandbox: options.sandbox ?? ws.config.defaults.sandbox,
       runsDir: join(ws.paths.runs, 'adhoc'),
       workspace: ws.paths.root,
+      images: { ...ws.config.images, root: ws.paths.root },
       agent: { prices: ws.config.models.prices },
     }));
   try {

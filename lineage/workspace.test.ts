@@ -50,6 +50,25 @@ describe('workspace', () => {
     expect(error?.message).toMatch(/colour/);
   });
 
+  it('takes suites with settings and base-image mappings, and names a bad one by its path', () => {
+    const file = join(tmp(), 'evolve.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        suites: { tb: { path: 'tb/tasks', agentUser: 'agent', testTimeoutSec: 30 }, swe: 'lite.jsonl' },
+        images: { bases: { 'python:3.12*': 'recipes/py.Dockerfile' }, pull: 'never' },
+      }),
+    );
+    const config = loadConfig(file);
+    expect(config.suites.tb).toEqual({ path: 'tb/tasks', agentUser: 'agent', testTimeoutSec: 30 });
+    expect(config.images).toEqual({ bases: { 'python:3.12*': 'recipes/py.Dockerfile' }, pull: 'never' });
+    writeFileSync(
+      file,
+      JSON.stringify({ suites: { tb: { path: 'x', verifierTimeout: 3 } }, images: { pull: 'maybe' } }),
+    );
+    expect(() => loadConfig(file)).toThrow(/suites\.tb[\s\S]*images\.pull|images\.pull[\s\S]*suites\.tb/);
+  });
+
   it('reports a config that is not JSON', () => {
     const file = join(tmp(), 'evolve.json');
     writeFileSync(file, '{ "version": 1,');

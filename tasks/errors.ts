@@ -19,6 +19,8 @@ export class GradingError extends Error {
   constructor(
     readonly kind: 'no_test_output' | 'test_patch_failed' | 'grader_failed',
     message: string,
+    /** What the grader saw (the test log's tail among it), kept on the run as its report. */
+    readonly report?: Record<string, unknown>,
   ) {
     super(message);
   }

@@ -4,7 +4,7 @@ import { GradingError } from './errors.js';
 import { failed, getParser, passed, type StatusMap } from './parsers/index.js';
 import type { Task } from './schema.js';
 import { patchFiles } from './swebench.js';
-import { REWARD_FILE } from './terminal-bench.js';
+import { REWARD_FILE, REWARD_JSON, TESTS_DIR } from './terminal-bench.js';
 
 // Grading from hidden tests the agent never saw. SWE-bench: strip test-file edits from the model patch, apply it
 // (git apply, then fuzzier fallbacks, as upstream), apply the test patch, run the tests between markers, parse
@@ -162,37 +162,78 @@ async function gradeSwe(
   return { resolved: report.resolved, report: { ...report } };
 }
 
+/** The last bytes of a test log kept in a report, so a harness that never produced a verdict can be read later. */
+const LOG_TAIL_BYTES = 64 << 10;
+const tail = (log: string) => (log.length > LOG_TAIL_BYTES ? log.slice(-LOG_TAIL_BYTES) : log);
+
+/** Harbor's reward: reward.json (its `reward`, or its one number) wins over reward.txt; undefined when neither says. */
+async function readReward(sandbox: Sandbox): Promise<{ reward?: number; rewards?: Record<string, number> }> {
+  const json = await sandbox.readFile(REWARD_JSON).catch(() => undefined);
+  if (json !== undefined && json.trim()) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      return {};
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    const rewards = Object.fromEntries(
+      Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number'),
+    );
+    const values = Object.values(rewards);
+    const reward = rewards.reward ?? (values.length === 1 ? values[0] : undefined);
+    if (reward !== undefined) return { reward, rewards };
+  }
+  const text = (await sandbox.readFile(REWARD_FILE).catch(() => '')).trim();
+  const reward = text ? Number(text) : Number.NaN;
+  return Number.isFinite(reward) ? { reward } : {};
+}
+
+/**
+ * Terminal-Bench grading as its harnesses do it, in the state the agent left. v1: tests/ and run-tests.sh copied to
+ * /tests, `bash /tests/run-tests.sh` run as root from the image's WORKDIR with TEST_DIR=/tests, its output parsed.
+ * Harbor: tests/ copied to /tests, `bash /tests/test.sh` run likewise, the verdict read from /logs/verifier.
+ */
 async function gradeTerminalBench(
   task: Task & { grader: { kind: 'terminal-bench' } },
   sandbox: Sandbox,
 ): Promise<GradeResult> {
   const g = task.grader;
-  await sandbox.copyIn(g.testsDir, '/tests');
-  await sandbox.writeFile('/tmp/evolve-run-tests.sh', g.testScript);
+  const harbor = g.mode === 'reward';
+  await sandbox.copyIn(g.testsDir, TESTS_DIR);
+  if (!harbor) await sandbox.writeFile(`${TESTS_DIR}/run-tests.sh`, g.testScript);
   const r = await sandbox.exec(
-    `mkdir -p ${REWARD_FILE.slice(0, REWARD_FILE.lastIndexOf('/'))}; bash /tmp/evolve-run-tests.sh`,
+    `rm -f ${REWARD_FILE} ${REWARD_JSON}; mkdir -p /logs/verifier /logs/agent; bash ${TESTS_DIR}/${harbor ? 'test.sh' : 'run-tests.sh'}`,
     {
       cwd: task.environment.workdir,
+      env: { TEST_DIR: TESTS_DIR },
       user: 'root',
       timeoutMs: task.limits.testTimeoutSec * 1000,
       outputCapBytes: 16 << 20,
     },
   );
-  if (r.timedOut) return { resolved: false, report: { task_id: task.id, resolved: false, timed_out: true } };
-  if (g.mode === 'reward') {
-    const reward = Number.parseFloat((await sandbox.readFile(REWARD_FILE).catch(() => '')).trim());
-    if (Number.isNaN(reward))
+  if (r.timedOut)
+    return {
+      resolved: false,
+      report: { task_id: task.id, resolved: false, timed_out: true, test_timeout_sec: task.limits.testTimeoutSec },
+    };
+  if (harbor) {
+    const { reward, rewards } = await readReward(sandbox);
+    if (reward === undefined)
       throw new GradingError(
         'no_test_output',
-        `${task.id}: tests/test.sh wrote no reward to ${REWARD_FILE}: ${r.output.trim().slice(-400)}`,
+        `${task.id}: tests/test.sh wrote no reward to ${REWARD_JSON} or ${REWARD_FILE} (exit ${r.exitCode}); the verifier never ran to the end`,
+        { task_id: task.id, resolved: null, test_exit_code: r.exitCode, verifier_log: tail(r.output) },
       );
-    return { resolved: reward >= 1, report: { task_id: task.id, resolved: reward >= 1, reward } };
+    const resolved = reward >= 1;
+    return { resolved, report: { task_id: task.id, resolved, reward, ...(rewards ? { rewards } : {}) } };
   }
   const map = getParser(g.logParser)(r.output);
   if (map.size === 0)
     throw new GradingError(
       'no_test_output',
       `${task.id}: the tests printed no results (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`,
+      { task_id: task.id, resolved: null, test_exit_code: r.exitCode, test_log: tail(r.output) },
     );
   const results = Object.fromEntries(map);
   const resolved = [...map.values()].every((s) => s === 'PASSED' || s === 'XFAIL');

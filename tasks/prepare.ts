@@ -27,8 +27,8 @@ function commitBaseScript(): string {
   ].join('\n');
 }
 
-async function run(sandbox: Sandbox, script: string, what: string): Promise<void> {
-  const r = await sandbox.exec(script, { timeoutMs: 120_000 });
+async function run(sandbox: Sandbox, script: string, what: string, user?: string): Promise<void> {
+  const r = await sandbox.exec(script, { timeoutMs: 120_000, ...(user ? { user } : {}) });
   if (r.exitCode !== 0)
     throw Object.assign(new Error(`${what} failed (exit ${r.exitCode}): ${r.output.trim().slice(-600)}`), {
       kind: 'prepare_failed',
@@ -244,10 +244,17 @@ export async function prepareWorkspace(task: Task, sandbox: Sandbox, cache?: Pre
     await copyPrepared(task, sandbox, source.key, source.make, cache);
   } else {
     // The image holds the workspace. A folder that is already a repository (a git task) is left exactly as built.
+    // Committed as root, so files of any mode (unreadable to the sandbox user, say) go in; the repository is then
+    // handed to the sandbox user, so an unprivileged agent can still commit and the diff still runs.
     await run(
       sandbox,
-      `mkdir -p '${workdir}' && cd '${workdir}' && if [ -d .git ]; then exit 0; fi\n${commitBaseScript()}`,
+      [
+        `mkdir -p '${workdir}' && cd '${workdir}' && if [ -d .git ]; then exit 0; fi`,
+        commitBaseScript(),
+        `owner=$(stat -c %u:%g .); [ "$owner" = 0:0 ] || chown -R "$owner" .git`,
+      ].join('\n'),
       `preparing ${task.id}`,
+      'root',
     );
   }
 }

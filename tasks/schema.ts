@@ -20,6 +20,12 @@ export const Environment = z.strictObject({
   contextExclude: z.array(z.string()).optional(),
   workdir: z.string().default('/testbed'),
   network: z.boolean().default(false),
+  /**
+   * The user the agent works as. Unset: root for Terminal-Bench and Harbor tasks (their harnesses run the agent as
+   * the image's user, root unless it says otherwise), `agent` for SWE-bench ones. Set by the task (Harbor's
+   * [agent] user, a Dockerfile USER) or by the suite in evolve.json.
+   */
+  agentUser: z.string().min(1).optional(),
 });
 
 /** How the workspace is put in place before the agent starts. */
@@ -56,7 +62,12 @@ export const Grader = z.discriminatedUnion('kind', [
 
 export const GoldSolution = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('patch'), patch: z.string() }),
-  z.strictObject({ kind: z.literal('script'), script: z.string() }),
+  z.strictObject({
+    kind: z.literal('script'),
+    script: z.string(),
+    /** Host folder put at /solution before the script runs (Harbor's solution/, whose solve.sh may read its files). */
+    dir: z.string().optional(),
+  }),
 ]);
 
 export const Task = z.strictObject({

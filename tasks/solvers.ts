@@ -1,5 +1,6 @@
 import type { Sandbox } from '../evaluator/sandbox/types.js';
 import type { Task } from './schema.js';
+import { SOLUTION_DIR } from './terminal-bench.js';
 
 // Reference solvers for validating a suite: `oracle` applies the gold patch or runs the solution script (the task
 // must then resolve); `null` does nothing (the task must then fail).
@@ -33,12 +34,21 @@ export async function solve(solver: SolverName, task: Task, sandbox: Sandbox): P
       });
     return;
   }
-  await sandbox.writeFile('/tmp/evolve-solution.sh', gold.script);
-  const r = await sandbox.exec('bash /tmp/evolve-solution.sh; status=$?; rm -f /tmp/evolve-solution.sh; exit $status', {
+  // Harbor's oracle: solution/ at /solution, solve.sh run from there (it may read its sibling files). v1: the script.
+  const script = gold.dir ? `${SOLUTION_DIR}/solve.sh` : '/tmp/evolve-solution.sh';
+  if (gold.dir) await sandbox.copyIn(gold.dir, SOLUTION_DIR);
+  else await sandbox.writeFile(script, gold.script);
+  const r = await sandbox.exec(`bash ${script}; status=$?; rm -f /tmp/evolve-solution.sh; exit $status`, {
     cwd: workdir,
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
     user: 'root',
     timeoutMs: task.limits.agentTimeoutSec * 1000,
   });
+  if (r.timedOut)
+    throw Object.assign(
+      new Error(`${task.id}: the solution script timed out after ${task.limits.agentTimeoutSec} s (the agent timeout)`),
+      { kind: 'timeout' },
+    );
   if (r.exitCode !== 0)
     throw Object.assign(
       new Error(`${task.id}: the solution script failed (exit ${r.exitCode}): ${r.output.trim().slice(-400)}`),

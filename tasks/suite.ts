@@ -20,6 +20,35 @@ export const SuiteMeta = z.strictObject({
   subsets: z.record(z.string(), z.array(z.string())).default({}),
 });
 
+/** How a suite's tasks run, whatever the tasks say: set per suite in evolve.json, or by a command's flags. */
+export const SuiteSettings = z.strictObject({
+  /** The user agents work as (e.g. "agent" for an unprivileged agent where the harness would use root). */
+  agentUser: z.string().min(1).optional(),
+  /** Replace every task's agent timeout (task.yaml max_agent_timeout_sec, task.toml [agent] timeout_sec). */
+  agentTimeoutSec: z.number().positive().optional(),
+  /** Replace every task's test/verifier timeout (max_test_timeout_sec, [verifier] timeout_sec). */
+  testTimeoutSec: z.number().positive().optional(),
+});
+export type SuiteSettings = z.infer<typeof SuiteSettings>;
+
+/** evolve.json `suites` entry: a path, or a path with settings. */
+export const SuiteEntry = z.union([z.string().min(1), SuiteSettings.extend({ path: z.string().min(1) })]);
+export type SuiteEntry = z.infer<typeof SuiteEntry>;
+
+/** The tasks with the settings applied (the settings become part of each task, so runs under them are told apart). */
+export function applySuiteSettings(tasks: Task[], settings: SuiteSettings): Task[] {
+  const { agentUser, agentTimeoutSec, testTimeoutSec } = settings;
+  if (!agentUser && !agentTimeoutSec && !testTimeoutSec) return tasks;
+  return tasks.map((t) => ({
+    ...t,
+    environment: agentUser ? { ...t.environment, agentUser } : t.environment,
+    limits: {
+      agentTimeoutSec: agentTimeoutSec ?? t.limits.agentTimeoutSec,
+      testTimeoutSec: testTimeoutSec ?? t.limits.testTimeoutSec,
+    },
+  }));
+}
+
 export interface Suite {
   name: string;
   source: string;
@@ -54,13 +83,21 @@ function tasksInFolder(dir: string, suite: string, sources: SweSources): Task[] 
 /** Loads `builtin`, a name from evolve.json `suites`, or a path (.jsonl/.json instances, or a folder of task folders). */
 export function loadSuite(
   nameOrPath: string,
-  options: { suites?: Record<string, string>; sources?: SweSources; base?: string } = {},
+  options: {
+    suites?: Record<string, SuiteEntry>;
+    sources?: SweSources;
+    base?: string;
+    /** Applied over the suite's own settings from `suites` (a command's flags). */
+    settings?: SuiteSettings;
+  } = {},
 ): Suite {
+  const entry = options.suites?.[nameOrPath];
+  const { path: entryPath, ...entrySettings } = typeof entry === 'string' ? { path: entry } : (entry ?? { path: '' });
   const path =
     nameOrPath === 'builtin'
       ? BUILTIN_DIR
-      : options.suites?.[nameOrPath]
-        ? resolve(options.base ?? '.', options.suites[nameOrPath]!)
+      : entryPath
+        ? resolve(options.base ?? '.', entryPath)
         : resolve(options.base ?? '.', nameOrPath);
   if (!existsSync(path)) {
     throw Object.assign(new Error(`no suite "${nameOrPath}": ${path} does not exist`), {
@@ -68,7 +105,7 @@ export function loadSuite(
     });
   }
   const name =
-    options.suites?.[nameOrPath] || nameOrPath === 'builtin'
+    entryPath || nameOrPath === 'builtin'
       ? nameOrPath
       : path
           .split('/')
@@ -76,11 +113,12 @@ export function loadSuite(
           .at(-1)!
           .replace(/\.(jsonl|json)$/, '');
   const sources = options.sources ?? {};
-  const tasks = statSync(path).isDirectory()
+  const loaded = statSync(path).isDirectory()
     ? isTerminalBenchTask(path)
       ? (assertNoEscapingLinks(path, name), [loadTerminalBenchTask(path, name)])
       : tasksInFolder(path, name, sources)
     : readSweInstances(path).map(({ row }) => instanceToTask(row, name, sources));
+  const tasks = applySuiteSettings(applySuiteSettings(loaded, entrySettings), options.settings ?? {});
   const ids = new Set<string>();
   for (const t of tasks) {
     if (ids.has(t.id)) throw new TaskLoadError(path, t.id, 'instance_id', 'the same task id appears twice');

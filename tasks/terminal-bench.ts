@@ -6,9 +6,11 @@ import { z } from 'zod';
 import { TaskLoadError } from './errors.js';
 import { type Task, Task as TaskSchema } from './schema.js';
 
-// Terminal-Bench task folders. Old layout: task.yaml, Dockerfile, run-tests.sh, tests/, solution.sh.
-// New layout: instruction.md, task.toml, environment/Dockerfile, tests/test.sh (writes a reward file), solution/solve.sh.
-// Tests and solutions are left out of the image's build context; tests are copied in only after the agent is done.
+// Terminal-Bench task folders. Old layout (Terminal-Bench v1): task.yaml, Dockerfile, run-tests.sh, tests/,
+// solution.sh. New layout (Harbor): instruction.md, task.toml, environment/Dockerfile, tests/test.sh (writes a reward
+// file), solution/solve.sh. Tests and solutions are left out of the image's build context; tests are copied in only
+// after the agent is done. As in both harnesses, the agent works as the image's user (root unless the Dockerfile, the
+// compose file or task.toml names another) in the image's WORKDIR.
 
 const TaskYaml = z.looseObject({
   instruction: z.string().min(1),
@@ -29,12 +31,57 @@ const TaskToml = z.looseObject({
       tags: z.array(z.string()).optional(),
     })
     .optional(),
-  agent: z.looseObject({ timeout_sec: z.number().positive().optional() }).optional(),
+  agent: z
+    .looseObject({ timeout_sec: z.number().positive().optional(), user: z.union([z.string(), z.number()]).optional() })
+    .optional(),
   verifier: z.looseObject({ timeout_sec: z.number().positive().optional() }).optional(),
+  environment: z.looseObject({ docker_image: z.string().min(1).optional() }).optional(),
 });
 
-/** Where the new layout's tests/test.sh writes its verdict. */
+/** Harbor's default verifier timeout (task.toml [verifier] timeout_sec). */
+const HARBOR_VERIFIER_TIMEOUT_SEC = 600;
+
+/** The WORKDIR and USER the image ends with, as far as its Dockerfile says (a base image may set them too). */
+export function dockerfileFacts(dockerfile: string): { workdir?: string; user?: string } {
+  const last = (word: string) => {
+    const all = [...dockerfile.matchAll(new RegExp(`^\\s*${word}\\s+(\\S+)`, 'gim'))];
+    return all.at(-1)?.[1]?.replace(/^["']|["']$/g, '');
+  };
+  const workdir = last('WORKDIR');
+  const user = last('USER')?.split(':')[0];
+  return {
+    ...(workdir?.startsWith('/') ? { workdir } : {}),
+    ...(user && user !== 'root' && user !== '0' ? { user } : {}),
+  };
+}
+
+/** The user a v1 task's docker-compose.yaml runs its client container as, if it names one. */
+function composeUser(dir: string): string | undefined {
+  const file = join(dir, 'docker-compose.yaml');
+  if (!existsSync(file)) return undefined;
+  try {
+    const doc = parseYaml(readFileSync(file, 'utf8')) as { services?: Record<string, { user?: unknown }> };
+    const user = doc?.services?.client?.user;
+    return user === undefined || user === null ? undefined : String(user).split(':')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the agent works and as whom: the image's WORKDIR (else /app, the Terminal-Bench bases' own) and user. */
+function agentPlace(dockerfile: string, user: string | undefined): { workdir: string; agentUser?: string } {
+  const facts = dockerfileFacts(dockerfile);
+  const who = user ?? facts.user;
+  return { workdir: facts.workdir ?? '/app', ...(who && who !== 'root' && who !== '0' ? { agentUser: who } : {}) };
+}
+
+/** Where Harbor's tests/test.sh writes its verdict: reward.json (numbers by name) wins over reward.txt (one number). */
 export const REWARD_FILE = '/logs/verifier/reward.txt';
+export const REWARD_JSON = '/logs/verifier/reward.json';
+/** Where both harnesses put the hidden tests (Terminal-Bench v1 also puts run-tests.sh there, and sets TEST_DIR). */
+export const TESTS_DIR = '/tests';
+/** Where Harbor's oracle puts solution/ before running solve.sh. */
+export const SOLUTION_DIR = '/solution';
 const HIDDEN = ['tests', 'solution.sh', 'run-tests.sh', 'solution'];
 
 function parseWith<S extends z.ZodTypeAny>(schema: S, raw: unknown, file: string): z.infer<S> {
@@ -66,6 +113,7 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
       throw new TaskLoadError(file, undefined, undefined, `not valid YAML (${(e as Error).message})`);
     }
     const y = parseWith(TaskYaml, raw, file);
+    const dockerfile = readText(join(dir, 'Dockerfile'));
     return TaskSchema.parse({
       id,
       suite,
@@ -74,10 +122,10 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
       difficulty: y.difficulty,
       tags: withCategory(y.tags, y.category),
       environment: {
-        dockerfile: readText(join(dir, 'Dockerfile')),
+        dockerfile,
         contextDir: dir,
         contextExclude: HIDDEN,
-        workdir: '/app',
+        ...agentPlace(dockerfile, composeUser(dir)),
         network: false,
       },
       workspace: { kind: 'image' },
@@ -104,6 +152,8 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
   }
   const t = parseWith(TaskToml, raw, file);
   const envDir = join(dir, 'environment');
+  const dockerfile = readText(join(envDir, 'Dockerfile'));
+  const tomlUser = t.agent?.user === undefined ? undefined : String(t.agent.user);
   return TaskSchema.parse({
     id,
     suite,
@@ -112,14 +162,18 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
     difficulty: t.metadata?.difficulty ?? 'medium',
     tags: withCategory(t.metadata?.tags ?? [], t.metadata?.category),
     environment: {
-      dockerfile: readText(join(envDir, 'Dockerfile')),
+      // A prebuilt image named in task.toml is used as it is; else the Dockerfile is built.
+      ...(t.environment?.docker_image ? { image: t.environment.docker_image } : { dockerfile }),
       contextDir: envDir,
       contextExclude: HIDDEN,
-      workdir: '/app',
+      ...agentPlace(dockerfile, tomlUser),
       network: false,
     },
     workspace: { kind: 'image' },
-    limits: { agentTimeoutSec: t.agent?.timeout_sec ?? 900, testTimeoutSec: t.verifier?.timeout_sec ?? 180 },
+    limits: {
+      agentTimeoutSec: t.agent?.timeout_sec ?? 900,
+      testTimeoutSec: t.verifier?.timeout_sec ?? HARBOR_VERIFIER_TIMEOUT_SEC,
+    },
     grader: {
       kind: 'terminal-bench',
       testsDir: join(dir, 'tests'),
@@ -128,7 +182,13 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
       logParser: 'pytest',
     },
     ...(existsSync(join(dir, 'solution', 'solve.sh'))
-      ? { gold: { kind: 'script', script: readFileSync(join(dir, 'solution', 'solve.sh'), 'utf8') } }
+      ? {
+          gold: {
+            kind: 'script',
+            script: readFileSync(join(dir, 'solution', 'solve.sh'), 'utf8'),
+            dir: join(dir, 'solution'),
+          },
+        }
       : {}),
     upstream: t,
   });

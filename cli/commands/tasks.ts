@@ -1,14 +1,25 @@
 import type { Command } from 'commander';
-import { validateTasks } from '../../evaluator/validate.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runDir } from '../../evaluator/run-one.js';
+import { type TaskValidation, validateTasks } from '../../evaluator/validate.js';
 import { wireRuns } from '../../evaluator/wiring.js';
-import { loadWorkspaceSuite } from '../../lineage/suites.js';
+import type { Config } from '../../lineage/config.js';
 import { findWorkspaceRoot, loadConfig, workspacePaths } from '../../lineage/workspace.js';
 import { agentView } from '../../tasks/schema.js';
-import { loadSuite, selectTasks, type Suite } from '../../tasks/suite.js';
+import { loadSuite, type Suite, type SuiteSettings, selectTasks } from '../../tasks/suite.js';
 import { formatTable, printJson, UsageError } from '../output.js';
 
+interface SuiteContext {
+  suite: Suite;
+  /** The workspace, when the command runs inside one. */
+  root?: string;
+  config?: Config;
+}
+
 /** Suites resolve through the workspace config when there is one; `builtin` and paths work anywhere. */
-function suiteFor(cmd: Command, name: string): Suite {
+function suiteContext(cmd: Command, name: string, settings: SuiteSettings = {}): SuiteContext {
   const explicit = cmd.optsWithGlobals<{ workspace?: string }>().workspace;
   let root: string | undefined;
   try {
@@ -16,9 +27,25 @@ function suiteFor(cmd: Command, name: string): Suite {
   } catch (error) {
     if (explicit) throw error;
   }
-  if (!root) return loadSuite(name);
+  if (!root) return { suite: loadSuite(name, { settings }) };
   const paths = workspacePaths(root);
-  return loadWorkspaceSuite({ config: loadConfig(paths.config), paths }, name);
+  const config = loadConfig(paths.config);
+  return { suite: loadSuite(name, { suites: config.suites, base: paths.root, settings }), root: paths.root, config };
+}
+
+const suiteFor = (cmd: Command, name: string): Suite => suiteContext(cmd, name).suite;
+
+/** A positive number of seconds from a flag, or a usage error naming the flag. */
+const seconds = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${v}: expected a positive number of seconds`);
+  return n;
+};
+
+/** One line per task as it finishes: what each solver got, and why a task is invalid. */
+function validationLine(v: TaskValidation): string {
+  const head = `${v.ok ? 'ok  ' : 'FAIL'} ${v.taskId}  (oracle ${v.oracle}, null ${v.null})`;
+  return v.ok ? head : `${head}: ${v.problems.join('; ')}`;
 }
 
 export function registerTasks(program: Command): void {
@@ -88,35 +115,60 @@ export function registerTasks(program: Command): void {
     .option('--subset <name|N>', 'only a named subset, or a sample of N tasks')
     .option('--concurrency <n>', 'parallel tasks', (v) => Number.parseInt(v, 10))
     .option('--sandbox <kind>', 'docker or local', 'docker')
+    .option('--agent-timeout <sec>', "replace every task's agent (and oracle) timeout", seconds('--agent-timeout'))
+    .option('--test-timeout <sec>', "replace every task's test / verifier timeout", seconds('--test-timeout'))
+    .option('--agent-user <user>', "the user the solvers work as (default: the task's, root for Terminal-Bench)")
     .option('--json', 'print as JSON')
     .action(
       async (
         name: string,
-        opts: { subset?: string; concurrency?: number; sandbox: string; json?: boolean },
+        opts: {
+          subset?: string;
+          concurrency?: number;
+          sandbox: string;
+          agentTimeout?: number;
+          testTimeout?: number;
+          agentUser?: string;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         if (opts.sandbox !== 'docker' && opts.sandbox !== 'local')
           throw new UsageError(`--sandbox ${opts.sandbox}: expected docker or local`);
-        const suite = suiteFor(cmd, name);
+        const { suite, root, config } = suiteContext(cmd, name, {
+          ...(opts.agentTimeout ? { agentTimeoutSec: opts.agentTimeout } : {}),
+          ...(opts.testTimeout ? { testTimeoutSec: opts.testTimeout } : {}),
+          ...(opts.agentUser ? { agentUser: opts.agentUser } : {}),
+        });
         const list = selectTasks(suite, opts.subset ? { subset: opts.subset } : {});
-        const { mkdtempSync } = await import('node:fs');
-        const { tmpdir } = await import('node:os');
-        const { join } = await import('node:path');
+        // Kept for reading afterwards: under the workspace's runs/ when there is one, else in the temp folder.
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        const runsDir = root
+          ? join(root, 'runs', 'validate', `${suite.name}-${stamp}`)
+          : mkdtempSync(join(tmpdir(), 'evolve-validate-'));
+        mkdirSync(runsDir, { recursive: true });
+        const say = (line: string) => process.stderr.write(`${line}\n`);
+        if (!opts.json) say(`validating ${list.length} tasks of ${suite.name}; runs kept in ${runsDir}`);
         const wiring = await wireRuns({
           sandbox: opts.sandbox,
-          runsDir: mkdtempSync(join(tmpdir(), 'evolve-validate-')),
+          runsDir,
+          ...(root ? { workspace: root } : {}),
+          ...(config ? { images: { ...config.images, root: root! } } : {}),
         });
         const results = await validateTasks(list, wiring.runOne, {
           ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-          onResult: (v) =>
-            !opts.json &&
-            process.stderr.write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.taskId}${v.ok ? '' : `: ${v.problems.join('; ')}`}\n`),
+          onResult: (v) => !opts.json && say(validationLine(v)),
+          onRun: (_task, job, result) => {
+            const dir = runDir(runsDir, job);
+            mkdirSync(dir, { recursive: true });
+            writeFileSync(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+          },
         }).finally(() => wiring.dispose?.());
         const bad = results.filter((r) => !r.ok);
-        if (opts.json) printJson({ suite: suite.name, tasks: results.length, failed: bad.length, results });
+        if (opts.json) printJson({ suite: suite.name, runsDir, tasks: results.length, failed: bad.length, results });
         else
           process.stdout.write(
-            `${results.length - bad.length}/${results.length} tasks valid in ${suite.name}${bad.length ? `; invalid: ${bad.map((b) => b.taskId).join(', ')}` : ''}\n`,
+            `${results.length - bad.length}/${results.length} tasks valid in ${suite.name}${bad.length ? `; invalid: ${bad.map((b) => b.taskId).join(', ')}` : ''}\nruns: ${runsDir}\n`,
           );
         if (bad.length) process.exitCode = 1;
       },

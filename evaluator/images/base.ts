@@ -57,7 +57,7 @@ async function ensureBase(options: BaseImageOptions, tag: string): Promise<strin
   if (!options.noPull) {
     say(`${tag} is not here; pulling ${PULL_IMAGE}`);
     try {
-      await pull(docker, PULL_IMAGE);
+      await pullImage(docker, PULL_IMAGE);
       await docker.getImage(PULL_IMAGE).tag(splitTag(tag));
       return tag;
     } catch (error) {
@@ -75,7 +75,8 @@ async function ensureBase(options: BaseImageOptions, tag: string): Promise<strin
   return tag;
 }
 
-async function pull(docker: Docker, image: string): Promise<void> {
+/** Pulls `image`, giving up after PULL_TIMEOUT_MS. */
+export async function pullImage(docker: Docker, image: string): Promise<void> {
   const stream = await docker.pull(image);
   const timer = setTimeout(
     () => (stream as { destroy?: (e: Error) => void }).destroy?.(new Error('pull timed out')),

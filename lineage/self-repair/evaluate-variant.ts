@@ -48,6 +48,7 @@ export function variantWiring(ws: Workspace, sandbox: 'docker' | 'local', worktr
     sandbox,
     runsDir: ws.paths.runs,
     workspace: ws.paths.root,
+    images: { ...ws.config.images, root: ws.paths.root },
     agent: {
       prices: ws.config.models.prices,
       runLimits: { dollars: b.runDollars, tokens: b.runTokens, calls: b.runCalls },
