@@ -113,6 +113,18 @@ function wiring(dir: string, wins: Set<string>) {
 }
 
 describe('evaluateExperiment', () => {
+  it('runs every task under the settings given (agent user, timeouts) and records them on the evaluation', async () => {
+    const w = await workspace();
+    const fake = wiring(w.paths.runs, new Set());
+    const settings = { agentUser: 'agent', agentTimeoutSec: 42, testTimeoutSec: 7 };
+    await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', solver: 'oracle', wiring: fake, settings });
+    expect(fake.jobs.map((j) => [j.task.environment.agentUser, j.task.limits])).toEqual(
+      ids.map(() => ['agent', { agentTimeoutSec: 42, testTimeoutSec: 7 }]),
+    );
+    const row = await w.db.selectFrom('evaluations').select('config').executeTakeFirstOrThrow();
+    expect(JSON.parse(row.config as string)).toMatchObject({ settings });
+  });
+
   it('evaluates the genome on the suite, writes the score back, and exports every format', async () => {
     const w = await workspace();
     const fake = wiring(w.paths.runs, new Set(['s__a-1', 's__b-1', 's__c-1']));

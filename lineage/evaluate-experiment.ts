@@ -16,6 +16,7 @@ import { now } from './db/open.js';
 import { signFailures } from './failures/cluster.js';
 import { kyselyRunStore } from './run-store.js';
 import { refreshSuite } from './suites.js';
+import { applySuiteSettings, type SuiteSettings } from '../tasks/suite.js';
 import type { Workspace } from './workspace.js';
 
 // `evolve eval`: load the experiment and its tasks from the workspace, run evaluate() on the database
@@ -42,6 +43,8 @@ export interface EvaluateExperimentOptions {
   wiring?: Wiring;
   /** Replaces reading the workspace's task table. */
   loadTasks?: (suite: string, split: 'train' | 'heldout') => Promise<Task[]>;
+  /** Run every task under these (flags over the suite's evolve.json settings): agent user, timeouts. */
+  settings?: SuiteSettings;
 }
 
 export async function loadTasksFromDb(db: Db, suite: string, split: 'train' | 'heldout'): Promise<Task[]> {
@@ -92,6 +95,7 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
       'Check --suite and --split; `evolve status` lists the suites the workspace knows.',
     );
   if (options.subset !== undefined) tasks = tasks.slice(0, options.subset);
+  if (options.settings) tasks = applySuiteSettings(tasks, options.settings);
 
   let genome: Genome | undefined;
   if (!options.solver) {
@@ -148,7 +152,12 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
       onProgress: options.onProgress,
       suiteId: suite,
       split,
-      record: { sandbox, model: genome?.model ?? null, subset: options.subset ?? null },
+      record: {
+        sandbox,
+        model: genome?.model ?? null,
+        subset: options.subset ?? null,
+        ...(options.settings ? { settings: options.settings } : {}),
+      },
     });
     if (genome && result.status === 'done' && result.summary.runs > 0) {
       // The experiment's score is its train-split score: parent selection and proposers read it, and no proposer may

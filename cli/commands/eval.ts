@@ -93,6 +93,9 @@ export function registerEval(program: Command): void {
       positiveInt('--screen'),
     )
     .option('--margin <x>', 'allowed shortfall below the parent for --screen (default 0)', Number)
+    .option('--agent-timeout <sec>', "replace every task's agent timeout", positiveNumber('--agent-timeout'))
+    .option('--test-timeout <sec>', "replace every task's test / verifier timeout", positiveNumber('--test-timeout'))
+    .option('--agent-user <user>', "the user the agent works as (default: the task's; root for Terminal-Bench)")
     .option('--json', 'print the result as JSON')
     .action(async (experimentId: string, opts: Record<string, unknown>, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
@@ -117,6 +120,15 @@ export function registerEval(program: Command): void {
               opts.screen === undefined
                 ? undefined
                 : { tasks: opts.screen as number, margin: (opts.margin as number | undefined) ?? 0 },
+            ...(opts.agentTimeout || opts.testTimeout || opts.agentUser
+              ? {
+                  settings: {
+                    ...(opts.agentTimeout ? { agentTimeoutSec: opts.agentTimeout as number } : {}),
+                    ...(opts.testTimeout ? { testTimeoutSec: opts.testTimeout as number } : {}),
+                    ...(opts.agentUser ? { agentUser: opts.agentUser as string } : {}),
+                  },
+                }
+              : {}),
             signal,
             onProgress: opts.json ? undefined : progressReporter(process.stderr),
           });
