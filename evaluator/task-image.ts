@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { SAFE_GIT } from '../tasks/prepare.js';
 import type { Task } from '../tasks/schema.js';
 import type { BaseChoice, BaseChooser } from './images/base-choice.js';
 import { findBase, type ImagesConfig, standInRecipe } from './images/stand-ins.js';
@@ -41,6 +43,31 @@ function contextFiles(dir: string, exclude: string[]): Record<string, Uint8Array
   return files;
 }
 
+let lastSnapshot: { key: string; tar: Uint8Array } | undefined;
+
+/**
+ * The repository's files at a commit, as a tar (a SWE-bench recipe's `repo.tar`). Kept for the last one asked: a
+ * task's agent and grader sandboxes ask for the same one in turn.
+ */
+function repoSnapshot(repo: string, commit: string): Uint8Array {
+  const key = `${repo}\0${commit}`;
+  if (lastSnapshot?.key === key) return lastSnapshot.tar;
+  try {
+    const tar = execFileSync('git', [...SAFE_GIT, '-C', repo, 'archive', '--format=tar', commit], {
+      maxBuffer: 2 << 30,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    lastSnapshot = { key, tar };
+    return tar;
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim();
+    throw Object.assign(new Error(`cannot take ${repo} at ${commit} for the image's repo.tar: ${stderr.slice(-400)}`), {
+      kind: 'image_missing',
+    });
+  }
+}
+
 /** The task's image: an existing tag, or a recipe built (once) through the image cache, on the chosen base. */
 export function taskImage(task: Task, choice?: BaseChoice): string | ImageRecipe {
   const env = task.environment;
@@ -62,6 +89,7 @@ export function taskImage(task: Task, choice?: BaseChoice): string | ImageRecipe
   const files: Record<string, string | Uint8Array> = {
     ...(env.contextDir ? contextFiles(env.contextDir, [...(env.contextExclude ?? []), 'Dockerfile']) : {}),
     ...env.files,
+    ...(env.repoSnapshot ? { 'repo.tar': repoSnapshot(env.repoSnapshot.repo, env.repoSnapshot.commit) } : {}),
   };
   return { name: `task-${task.id}`, dockerfile, files, ...(parent ? { parent } : {}) };
 }
@@ -80,6 +108,11 @@ export function taskSandboxSpec(task: Task, labels: Record<string, string>, choi
     workdir: task.environment.workdir,
     network: task.environment.network,
     user: agentUserOf(task),
+    ...(task.environment.missingImageHelp
+      ? {
+          missingImageHelp: `${choice?.pullError ? `Pulling it failed (${choice.pullError}). ` : ''}${task.environment.missingImageHelp}`,
+        }
+      : {}),
     labels,
   };
 }

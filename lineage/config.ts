@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ImagesConfig } from '../evaluator/images/stand-ins.js';
 import { SuiteEntry } from '../tasks/suite.js';
+import { SweConfig } from '../tasks/swebench-env.js';
 import { RULES } from './promote.js';
 import { PROPOSERS } from './proposers.js';
 import { SELECTORS } from './select.js';
@@ -78,5 +79,7 @@ export const Config = z.strictObject({
   suites: z.record(z.string(), SuiteEntry).default({}),
   /** Base images: pattern -> local stand-in recipe (a name or a Dockerfile path), and whether to try a pull first. */
   images: ImagesConfig,
+  /** SWE-bench environments beyond the upstream instance images: repo -> local clone, "repo@version" -> image/recipe. */
+  swebench: SweConfig,
 });
 export type Config = z.infer<typeof Config>;

@@ -1,4 +1,5 @@
 import { loadSuite, type Suite } from '../tasks/suite.js';
+import { sweSources } from '../tasks/swebench-env.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
 import type { Workspace } from './workspace.js';
@@ -7,7 +8,11 @@ import type { Workspace } from './workspace.js';
 // failure breakdowns read the same task ids, tags and split. Idempotent: run before each evaluation.
 
 export function loadWorkspaceSuite(ws: Pick<Workspace, 'config' | 'paths'>, name: string): Suite {
-  return loadSuite(name, { suites: ws.config.suites, base: ws.paths.root });
+  return loadSuite(name, {
+    suites: ws.config.suites,
+    base: ws.paths.root,
+    sources: sweSources(ws.config.swebench, ws.paths.root),
+  });
 }
 
 export async function syncSuite(db: Db, suite: Suite): Promise<{ tasks: number }> {

@@ -18,6 +18,10 @@ export const Environment = z.strictObject({
   contextDir: z.string().optional(),
   /** Context paths the image must never hold (hidden tests, solutions): left out of the build context. */
   contextExclude: z.array(z.string()).optional(),
+  /** For a Dockerfile: the build context also holds repo.tar, the repository's files at this commit. */
+  repoSnapshot: z.strictObject({ repo: z.string(), commit: z.string() }).optional(),
+  /** What to tell the user when the image is neither here nor pullable (how else to give an environment). */
+  missingImageHelp: z.string().optional(),
   workdir: z.string().default('/testbed'),
   network: z.boolean().default(false),
   /**

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { TaskLoadError } from './errors.js';
 import { parserNames } from './parsers/index.js';
 import { type Task, Task as TaskSchema } from './schema.js';
+import { missingImageHelp, type SweSources } from './swebench-env.js';
 import { sweSpec, sweTestCommand } from './swebench-specs.js';
+
+export type { SweSources } from './swebench-env.js';
 
 // SWE-bench instances in the upstream formats (.jsonl, a .json list, or one instance folder) with the upstream
 // field names, and the built-in suite's folders (instance.json + repo/ + gold.patch + test.patch).
@@ -52,17 +55,6 @@ export const SweInstance = z.looseObject({
 });
 export type SweInstance = z.infer<typeof SweInstance>;
 
-/**
- * Where an instance's environment and repository come from beyond what the row says: evolve.json `swebench`
- * (lineage/config.ts). Keys of `environments` are "repo@version" or "repo".
- */
-export interface SweSources {
-  /** Local path (or clone URL, with network) of the repository, by upstream repo name ("django/django"). */
-  repos?: Record<string, string>;
-  /** An image tag, or a Dockerfile (text) built with the repository at base_commit in its context as `repo/`. */
-  environments?: Record<string, { image?: string; dockerfile?: string; testCommand?: string }>;
-}
-
 export function upstreamImageName(instanceId: string): string {
   return `swebench/sweb.eval.x86_64.${instanceId.replace(/__/g, '_1776_')}`.toLowerCase();
 }
@@ -81,16 +73,22 @@ export function instanceToTask(
   const env = sources.environments?.[`${row.repo}@${row.version ?? ''}`] ?? sources.environments?.[row.repo];
   const spec = sweSpec(row.repo, row.version);
   const testCommand = row.test_command ?? env?.testCommand ?? sweTestCommand(spec, row.test_patch);
+  // The row's image, else evolve.json's environment for the repo (an image, or a recipe built with the repository
+  // at base_commit), else the built-in suite's, else upstream's instance image (pulled when absent).
+  const repo = sources.repos?.[row.repo];
+  const upstreamImage = upstreamImageName(row.instance_id);
   const environment = row.image
     ? { image: row.image }
     : env?.image
       ? { image: env.image }
       : env?.dockerfile
-        ? { dockerfile: env.dockerfile }
+        ? {
+            dockerfile: env.dockerfile,
+            ...(repo && row.base_commit ? { repoSnapshot: { repo, commit: row.base_commit } } : {}),
+          }
         : builtinRepoDir
           ? { image: 'evolve/python-env' }
-          : { image: upstreamImageName(row.instance_id) };
-  const repo = sources.repos?.[row.repo];
+          : { image: upstreamImage, missingImageHelp: missingImageHelp(row) };
   const workspace = builtinRepoDir
     ? { kind: 'dir' as const, path: builtinRepoDir }
     : repo && row.base_commit
@@ -110,7 +108,7 @@ export function instanceToTask(
       kind: 'swebench',
       testPatch: row.test_patch,
       testCommand,
-      logParser: row.log_parser ?? spec.parser,
+      logParser: row.log_parser ?? env?.logParser ?? spec.parser,
       failToPass: row.FAIL_TO_PASS,
       passToPass: row.PASS_TO_PASS,
     },

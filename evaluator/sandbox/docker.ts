@@ -141,12 +141,12 @@ export class DockerProvider implements SandboxProvider {
   private async resolveImage(spec: SandboxSpec): Promise<string> {
     const wanted = typeof spec.image === 'string' ? spec.image : imageTag(spec.image);
     if (this.knownImages.has(wanted)) return wanted;
-    const tag = await this.findImage(spec.image);
+    const tag = await this.findImage(spec.image, spec.missingImageHelp);
     this.knownImages.add(tag);
     return tag;
   }
 
-  private async findImage(image: SandboxSpec['image']): Promise<string> {
+  private async findImage(image: SandboxSpec['image'], help?: string): Promise<string> {
     const onProgress = this.options.onBuildProgress;
     if (typeof image !== 'string') return ensureImage(image, { docker: this.docker, onProgress });
     if (image === BASE_IMAGE) return ensureBaseImage({ docker: this.docker, onProgress });
@@ -154,7 +154,11 @@ export class DockerProvider implements SandboxProvider {
       await this.docker.getImage(image).inspect();
       return image;
     } catch (error) {
-      throw fromDockerError(error, `looking up image ${image}`);
+      const failure = fromDockerError(error, `looking up image ${image}`);
+      // The task knows how else an environment can be given (a SWE-bench row's image, an evolve.json recipe).
+      if (failure.kind === 'image_missing' && help)
+        throw new SandboxError('image_missing', `image ${image} is not here. ${help}`, help);
+      throw failure;
     }
   }
 }

@@ -69,6 +69,8 @@ export interface SandboxSpec {
   limits?: Partial<SandboxLimits>;
   /** Default user for exec; falls back to root when the image lacks it. */
   user?: string;
+  /** Said when the image is neither here nor pullable: how else the user can give an environment. */
+  missingImageHelp?: string;
   /** Recorded on the container so the reaper can find leftovers: workspace, run id, ... */
   labels?: Record<string, string>;
 }
