@@ -5,18 +5,15 @@ import { gradeTask, gradingMode } from '../tasks/grade.js';
 import { PreparedWorkspaces, prepareWorkspace, warmWorkspace } from '../tasks/prepare.js';
 import { knownPatch, solve } from '../tasks/solvers.js';
 import { makeRunOne } from './run-one.js';
-import { DockerProvider } from './sandbox/docker.js';
-import { LocalProvider } from './sandbox/local.js';
-import { reapLeftovers } from './sandbox/reaper.js';
-import { BaseChooser } from './images/base-choice.js';
+import { type SandboxKind, sandboxProvider } from './sandbox/providers.js';
 import type { ImagesConfig } from './images/stand-ins.js';
 import { baseImageOf, chosenSandboxSpec, environmentRecord, taskSandboxSpec } from './task-image.js';
 
-// The real modules behind a run: a sandbox provider (docker or local), the tasks' workspace preparation,
+// The real modules behind a run: a sandbox provider (./sandbox/providers.ts), the tasks' workspace preparation,
 // grading and solvers, and the agent through the gateway. Tests and benchmarks may inject their own runOne.
 
 export interface WiringOptions {
-  sandbox: 'docker' | 'local';
+  sandbox: SandboxKind;
   runsDir: string;
   agent?: AgentRunnerOptions;
   /** Label every container carries, so the reaper only touches this workspace's leftovers. */
@@ -36,16 +33,11 @@ export interface Wiring {
 export type { SolverName };
 
 export async function wireRuns(options: WiringOptions): Promise<Wiring> {
-  const provider = options.sandbox === 'docker' ? new DockerProvider() : new LocalProvider();
+  const entry = sandboxProvider(options.sandbox);
+  const reap = entry.reap;
+  const provider = entry.create();
   const prepared = new PreparedWorkspaces();
-  const chooser =
-    options.sandbox === 'docker'
-      ? new BaseChooser({
-          bases: options.images?.bases ?? {},
-          pull: options.images?.pull ?? 'auto',
-          ...(options.images?.root ? { root: options.images.root } : {}),
-        })
-      : undefined;
+  const chooser = entry.baseChooser?.(options.images ?? {});
   const runOne = makeRunOne({
     provider,
     runsDir: options.runsDir,
@@ -74,8 +66,6 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
       await runOne.settle();
       await prepared.clear();
     },
-    ...(options.sandbox === 'docker'
-      ? { reap: () => reapLeftovers(options.workspace ? { workspace: options.workspace } : {}) }
-      : {}),
+    ...(reap ? { reap: () => reap(options.workspace) } : {}),
   };
 }

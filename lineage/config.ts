@@ -1,3 +1,4 @@
+import { SANDBOX_KINDS } from '../evaluator/sandbox/providers.js';
 import { z } from 'zod';
 import { ImagesConfig } from '../evaluator/images/stand-ins.js';
 import { SuiteEntry } from '../tasks/suite.js';
@@ -29,7 +30,7 @@ export const Config = z.strictObject({
       repeats: z.number().int().positive().default(1),
       /** Parallel runs; default derives from cores and memory. */
       concurrency: z.number().int().positive().optional(),
-      sandbox: z.enum(['docker', 'local']).default('docker'),
+      sandbox: z.enum(SANDBOX_KINDS).default('docker'),
     })
     .prefault({}),
   models: z

@@ -1,3 +1,4 @@
+import type { SandboxKind } from '../evaluator/sandbox/providers.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Genome } from '../agent/genome.js';
@@ -30,7 +31,7 @@ export interface EvaluateExperimentOptions {
   split?: 'train' | 'heldout';
   repeats?: number;
   concurrency?: number;
-  sandbox?: 'docker' | 'local';
+  sandbox?: SandboxKind;
   solver?: SolverName;
   /** Overrides the genome's model. */
   model?: string;
@@ -195,7 +196,7 @@ export interface AgentRunOnceOptions {
   /** A genome JSON file, a folder holding genome.json, or an experiment id. */
   genome: string;
   model?: string;
-  sandbox?: 'docker' | 'local';
+  sandbox?: SandboxKind;
   signal?: AbortSignal;
   wiring?: Wiring;
   loadTask?: (taskId: string) => Promise<Task | undefined>;

@@ -31,7 +31,8 @@ export function wallBetween(from: string, to: string): string | undefined {
   if (!rule) return undefined;
   if (rule(to)) return undefined;
   if (a === 'tui') return `tui/ reads lineage through ${TUI_PORT} only`;
-  if (a === 'agent' || a === 'tasks') return `${a}/ may import only the Sandbox types (${SANDBOX_TYPES}) from evaluator/`;
+  if (a === 'agent' || a === 'tasks')
+    return `${a}/ may import only the Sandbox types (${SANDBOX_TYPES}) from evaluator/`;
   return `${a}/ may not import ${b}/`;
 }
 

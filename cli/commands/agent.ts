@@ -1,3 +1,4 @@
+import { SANDBOX_KINDS, type SandboxKind } from '../../evaluator/sandbox/providers.js';
 import type { Command } from 'commander';
 import { runAgentOnce } from '../../lineage/evaluate-experiment.js';
 import { printJson } from '../output.js';
@@ -17,11 +18,11 @@ export function registerAgent(program: Command): void {
       'a genome JSON file (or folder with genome.json), or an experiment id',
     )
     .option('--model <name>', "override the genome's model")
-    .option('--sandbox <kind>', 'docker or local', oneOf('--sandbox', ['docker', 'local'] as const))
+    .option('--sandbox <kind>', 'docker or local', oneOf('--sandbox', SANDBOX_KINDS))
     .option('--json', 'print the result as JSON')
     .action(
       async (
-        opts: { task: string; genome: string; model?: string; sandbox?: 'docker' | 'local'; json?: boolean },
+        opts: { task: string; genome: string; model?: string; sandbox?: SandboxKind; json?: boolean },
         cmd: Command,
       ) => {
         await withWorkspace(cmd, async (ws) => {

@@ -1,3 +1,4 @@
+import { SANDBOX_KINDS, type SandboxKind } from '../../evaluator/sandbox/providers.js';
 import type { Command } from 'commander';
 import type { EvaluateResult } from '../../evaluator/evaluate.js';
 import { progressReporter } from '../../evaluator/progress.js';
@@ -77,7 +78,7 @@ export function registerEval(program: Command): void {
     .option('--split <split>', 'train or heldout', oneOf('--split', ['train', 'heldout'] as const))
     .option('--repeats <k>', 'runs per task', positiveInt('--repeats'))
     .option('--concurrency <c>', 'runs in parallel (default: from cores and memory)', positiveInt('--concurrency'))
-    .option('--sandbox <kind>', 'docker or local', oneOf('--sandbox', ['docker', 'local'] as const))
+    .option('--sandbox <kind>', 'docker or local', oneOf('--sandbox', SANDBOX_KINDS))
     .option(
       '--solver <name>',
       'evaluate a fixed solver instead of the genome: oracle or null',
@@ -108,7 +109,7 @@ export function registerEval(program: Command): void {
             split: opts.split as 'train' | 'heldout' | undefined,
             repeats: opts.repeats as number | undefined,
             concurrency: opts.concurrency as number | undefined,
-            sandbox: opts.sandbox as 'docker' | 'local' | undefined,
+            sandbox: opts.sandbox as SandboxKind | undefined,
             solver: opts.solver as 'oracle' | 'null' | undefined,
             model: opts.model as string | undefined,
             budget: {

@@ -1,3 +1,4 @@
+import { SANDBOX_KINDS, type SandboxKind } from '../../evaluator/sandbox/providers.js';
 import type { Command } from 'commander';
 import { progressReporter } from '../../evaluator/progress.js';
 import { readContext, renderContext } from '../../lineage/context.js';
@@ -44,7 +45,7 @@ interface GenFlags {
   subset?: number;
   repeats?: number;
   concurrency?: number;
-  sandbox?: 'docker' | 'local';
+  sandbox?: SandboxKind;
   budget?: string;
   json?: boolean;
 }
@@ -71,7 +72,7 @@ function withGenerationFlags(cmd: Command): Command {
     .option('--subset <n>', 'only the first N tasks of the split', int('--subset'))
     .option('--repeats <k>', 'runs per task', int('--repeats'))
     .option('--concurrency <c>', 'parallel runs', int('--concurrency'))
-    .option('--sandbox <kind>', 'docker or local (local isolates nothing)', oneOf('--sandbox', ['docker', 'local']))
+    .option('--sandbox <kind>', 'docker or local (local isolates nothing)', oneOf('--sandbox', SANDBOX_KINDS))
     .option('--budget <dollars>', 'stop starting runs once this much is spent')
     .option('--json', 'print the result as JSON');
 }

@@ -1,3 +1,5 @@
+import { SANDBOX_KINDS, type SandboxKind } from '../../evaluator/sandbox/providers.js';
+import { oneOf } from './eval.js';
 import type { Command } from 'commander';
 import { selfRepair } from '../../lineage/self-repair/self-repair.js';
 import { printJson, UsageError } from '../output.js';
@@ -30,19 +32,21 @@ export function registerSelfRepair(program: Command): void {
       '--context-only',
       'context-layer learning: change only instructions and skills under agent/prompts/, no code',
     )
-    .option('--sandbox <kind>', 'docker or local (local isolates nothing)')
+    .option(
+      '--sandbox <kind>',
+      `${SANDBOX_KINDS.join(' or ')} (local isolates nothing)`,
+      oneOf('--sandbox', SANDBOX_KINDS),
+    )
     .option('--suite <s>', 'suite for the evaluation (default: evolve.json defaults.suite)')
     .option('--subset <n>', 'evaluate on only the first N tasks of the split')
     .option('--no-evaluate', 'stop after the gates')
     .option('--json', 'print the result as JSON')
     .action(async (f: Flags, cmd: Command) => {
-      if (f.sandbox && f.sandbox !== 'docker' && f.sandbox !== 'local')
-        throw new UsageError(`--sandbox ${f.sandbox}: expected docker or local`);
       const subset = f.subset === undefined ? undefined : Number(f.subset);
       if (subset !== undefined && !(Number.isInteger(subset) && subset > 0))
         throw new UsageError(`--subset ${f.subset}: expected a whole number of at least 1`);
       await withWorkspace(cmd, async (ws) => {
-        const sandbox = f.sandbox as 'docker' | 'local' | undefined;
+        const sandbox = f.sandbox as SandboxKind | undefined;
         const r = await selfRepair(ws, {
           experimentId: f.experiment,
           ...(f.cluster ? { clusterId: f.cluster } : {}),

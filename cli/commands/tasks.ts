@@ -1,3 +1,5 @@
+import { oneOf } from './eval.js';
+import { SANDBOX_KINDS, type SandboxKind } from '../../evaluator/sandbox/providers.js';
 import type { Command } from 'commander';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,7 +116,7 @@ export function registerTasks(program: Command): void {
     .description('run the oracle and null solvers on every task: the oracle must resolve it, the null solver must not')
     .option('--subset <name|N>', 'only a named subset, or a sample of N tasks')
     .option('--concurrency <n>', 'parallel tasks', (v) => Number.parseInt(v, 10))
-    .option('--sandbox <kind>', 'docker or local', 'docker')
+    .option('--sandbox <kind>', SANDBOX_KINDS.join(' or '), oneOf('--sandbox', SANDBOX_KINDS), 'docker')
     .option('--agent-timeout <sec>', "replace every task's agent (and oracle) timeout", seconds('--agent-timeout'))
     .option('--test-timeout <sec>', "replace every task's test / verifier timeout", seconds('--test-timeout'))
     .option('--agent-user <user>', "the user the solvers work as (default: the task's, root for Terminal-Bench)")
@@ -125,7 +127,7 @@ export function registerTasks(program: Command): void {
         opts: {
           subset?: string;
           concurrency?: number;
-          sandbox: string;
+          sandbox: SandboxKind;
           agentTimeout?: number;
           testTimeout?: number;
           agentUser?: string;
@@ -133,8 +135,6 @@ export function registerTasks(program: Command): void {
         },
         cmd: Command,
       ) => {
-        if (opts.sandbox !== 'docker' && opts.sandbox !== 'local')
-          throw new UsageError(`--sandbox ${opts.sandbox}: expected docker or local`);
         const { suite, root, config } = suiteContext(cmd, name, {
           ...(opts.agentTimeout ? { agentTimeoutSec: opts.agentTimeout } : {}),
           ...(opts.testTimeout ? { testTimeoutSec: opts.testTimeout } : {}),

@@ -76,7 +76,8 @@ export interface SandboxSpec {
 }
 
 export interface SandboxProvider {
-  readonly name: 'docker' | 'local';
+  /** Its key in ./providers.ts. */
+  readonly name: string;
   create(spec: SandboxSpec): Promise<Sandbox>;
 }
 

@@ -1,3 +1,4 @@
+import type { SandboxKind } from '../../evaluator/sandbox/providers.js';
 import { join } from 'node:path';
 import { pairedComparison, taskScores } from '../../evaluator/stats/index.js';
 import { wireRuns, type Wiring } from '../../evaluator/wiring.js';
@@ -18,7 +19,7 @@ export interface VariantEvalOptions {
   clusterTasks: string[];
   suite?: string;
   split?: 'train' | 'heldout';
-  sandbox?: 'docker' | 'local';
+  sandbox?: SandboxKind;
   subset?: number;
   repeats?: number;
   concurrency?: number;
@@ -42,7 +43,7 @@ export interface VariantEvalResult {
 }
 
 /** The real wiring, with the agent loop imported from the variant's worktree (evaluator/agent-runner `agentModule`). */
-export function variantWiring(ws: Workspace, sandbox: 'docker' | 'local', worktree: string): Promise<Wiring> {
+export function variantWiring(ws: Workspace, sandbox: SandboxKind, worktree: string): Promise<Wiring> {
   const b = ws.config.budgets;
   return wireRuns({
     sandbox,

@@ -1,3 +1,4 @@
+import { type SandboxKind, sandboxProvider } from '../../evaluator/sandbox/providers.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ export interface RepairRunOptions {
   model?: string;
   statement: string;
   taskId: string;
-  sandbox: 'docker' | 'local';
+  sandbox: SandboxKind;
   trajectoryPath: string;
   /** For the `scripted` model (tests). */
   script?: ScriptedEntry[];
@@ -80,7 +81,7 @@ const BASE_SCRIPT = [
 ].join(' && ');
 
 export async function runRepairAgent(o: RepairRunOptions): Promise<RepairRunResult> {
-  const provider = o.provider ?? (o.sandbox === 'docker' ? new DockerProvider() : new LocalProvider());
+  const provider = o.provider ?? sandboxProvider(o.sandbox).create();
   const src = exportBranch(o.repo, o.branch);
   const model = o.model ?? o.genome.model;
   const genome = { ...o.genome, model };

@@ -1,3 +1,4 @@
+import type { SandboxKind } from '../../evaluator/sandbox/providers.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { genomeHash } from '../../agent/genome.js';
@@ -31,7 +32,7 @@ export interface SelfRepairOptions {
   authorId?: string;
   /** Context-layer learning: the repair may change only instructions and skills under agent/prompts/. */
   contextOnly?: boolean;
-  sandbox?: 'docker' | 'local';
+  sandbox?: SandboxKind;
   /** Agent tests the gate runs (default: the agent's whole test folder). */
   tests?: string[];
   /** Skip evaluation (gate only). */
