@@ -45,3 +45,51 @@ export function scrubbedEnv(extra: Record<string, string> = {}): Record<string, 
     ...extra,
   };
 }
+
+/**
+ * A command run in a root of its own (for the gate's typecheck and tests of a code variant, which need child
+ * processes and workers the permission model would have to allow): private mount, pid and network namespaces
+ * (unshare), a fresh tmpfs root holding only the system folders (read-only), `readOnly` and `writable` folders at
+ * their own paths, a private /proc and /tmp; then chroot and the unprivileged uid with no capability (setpriv),
+ * and the scrubbed environment. Nothing else of the host (workspace, task folders, database, Docker socket, other
+ * runs) exists in there, and there is no network. Needs root; without it the command runs as is with the
+ * scrubbed environment only (`confined: false`).
+ */
+export function jailedCommand(
+  command: string[],
+  folders: { readOnly: string[]; writable: string[]; cwd: string },
+): { file: string; args: string[]; env: Record<string, string>; confined: boolean } {
+  const env = scrubbedEnv({ HOME: '/tmp', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' });
+  if (!(typeof process.getuid === 'function' && process.getuid() === 0))
+    return { file: command[0]!, args: command.slice(1), env, confined: false };
+  const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const bind = (dir: string, ro: boolean) =>
+    [
+      `mkdir -p "$R"${q(dir)}`,
+      `mount --rbind ${q(dir)} "$R"${q(dir)}`,
+      ...(ro ? [`mount -o remount,bind,ro "$R"${q(dir)}`] : []),
+    ].join('\n');
+  const script = [
+    'set -e',
+    'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+    // The new root is mounted over /mnt in the private namespace: the host's /mnt is untouched and nothing is left.
+    'R=/mnt; [ -d "$R" ] || R=$(mktemp -d /tmp/evolve-jail-XXXXXX)',
+    'mount -t tmpfs -o size=1g,mode=755 evolve-jail "$R"',
+    'for d in /usr /bin /sbin /lib /lib32 /lib64 /libx32 /etc; do',
+    '  if [ -L "$d" ]; then ln -s "$(readlink "$d")" "$R$d";',
+    '  elif [ -d "$d" ]; then mkdir -p "$R$d"; mount --rbind "$d" "$R$d"; mount -o remount,bind,ro "$R$d"; fi',
+    'done',
+    'mkdir -p "$R/dev" "$R/tmp" "$R/proc" && chmod 1777 "$R/tmp"',
+    'for n in null zero random urandom; do touch "$R/dev/$n"; mount --bind "/dev/$n" "$R/dev/$n"; done',
+    'mount -t proc proc "$R/proc"',
+    ...folders.readOnly.map((d) => bind(d, true)),
+    ...folders.writable.map((d) => bind(d, false)),
+    `cd "$R" && exec chroot "$R" setpriv --reuid=${UNPRIVILEGED.uid} --regid=${UNPRIVILEGED.gid} --clear-groups --inh-caps=-all --bounding-set=-all sh -c ${q(`cd ${q(folders.cwd)} && exec "$@"`)} jailed ${command.map(q).join(' ')}`,
+  ].join('\n');
+  return {
+    file: 'unshare',
+    args: ['--mount', '--net', '--pid', '--fork', '--kill-child', '--propagation', 'private', 'sh', '-c', script],
+    env,
+    confined: true,
+  };
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AgentRepo, ensureAgentRepo } from './agent-repo.js';
 import { gateCodeVariant } from './gate.js';
-import { checkSurface, globToRegExp, patchedPaths } from './surface.js';
+import { checkSurface, globToRegExp, patchedPaths, patchFlags } from './surface.js';
 
 const SURFACE = ['agent/policies/**', 'agent/prompts/**'];
 
@@ -132,7 +132,7 @@ describe('code variant gates', () => {
     });
     expect(r).toMatchObject({ ok: false, stage: 'typecheck' });
     expect(!r.ok && r.log).toMatch(/broken\.ts.*TS2322/s);
-  });
+  }, 600_000);
 
   it("rejects a patch that breaks the agent's own tests", async () => {
     const test = "import { expect, it } from 'vitest';\nit('still holds', () => expect(1 + 1).toBe(3));\n";
@@ -149,7 +149,50 @@ describe('code variant gates', () => {
     });
     expect(r).toMatchObject({ ok: false, stage: 'tests' });
     expect(!r.ok && r.log).toMatch(/still holds/);
-  });
+  }, 600_000);
+
+  it("runs the variant's tests jailed: its reads of a key, the database, a hidden test and the Docker socket fail", async () => {
+    const db = join(root, 'evolve.db');
+    writeFileSync(db, 'DB-CONTENT');
+    const hidden = join(root, 'suites', 'x', 'tests', 'test_hidden.py');
+    execFileSync('mkdir', ['-p', join(hidden, '..')]);
+    writeFileSync(hidden, 'HIDDEN-EXPECTED');
+    const probe = [
+      "import { readFileSync } from 'node:fs';",
+      "import { connect } from 'node:net';",
+      "import { expect, it } from 'vitest';",
+      "const read = (p: string) => { try { return 'READ ' + readFileSync(p, 'utf8'); } catch (e) { return 'denied ' + (e as { code?: string }).code; } };",
+      "it('probes', async () => {",
+      "  const docker = await new Promise<string>((r) => { const s = connect('/var/run/docker.sock'); s.on('connect', () => (s.destroy(), r('CONNECTED'))); s.on('error', (e) => r('denied ' + (e as { code?: string }).code)); });",
+      `  const seen = { key: process.env.EVOLVE_TEST_API_KEY ?? 'absent', db: read(${JSON.stringify(db)}), hidden: read(${JSON.stringify(hidden)}), docker, uid: process.getuid?.() };`,
+      "  expect(JSON.stringify(seen)).toBe('report');",
+      '});',
+      '',
+    ].join('\n');
+    process.env.EVOLVE_TEST_API_KEY = 'sk-gate-must-not-see-0123456789';
+    let r: Awaited<ReturnType<typeof gateCodeVariant>>;
+    try {
+      r = await gateCodeVariant({
+        repo,
+        workspaceRoot: root,
+        parentBranch: 'exp-01',
+        branch: 'exp-01-j',
+        patch: edit('agent/policies/probe.test.ts', null, probe),
+        surface: SURFACE,
+        message: 'x',
+        tests: ['agent/policies/probe.test.ts'],
+      });
+    } finally {
+      delete process.env.EVOLVE_TEST_API_KEY;
+    }
+    expect(r).toMatchObject({ ok: false, stage: 'tests' });
+    const log = r.ok ? '' : r.log.replace(/\\"/g, '"');
+    expect(log).toMatch(/"key":"absent"/);
+    expect(log).toMatch(/"db":"denied ENOENT"/);
+    expect(log).toMatch(/"hidden":"denied ENOENT"/);
+    expect(log).toMatch(/"docker":"denied ENOENT"/);
+    expect(log).toMatch(/"uid":65534/);
+  }, 900_000);
 
   it('accepts a prompt edit: a branch from the parent with one commit, evaluated from its worktree', async () => {
     const patch = edit(promptFile, prompt, `${prompt}\nAlways run the tests before you submit.\n`);
@@ -170,5 +213,55 @@ describe('code variant gates', () => {
       execFileSync('git', ['-C', repo.dir, 'rev-list', '--count', 'exp-01..exp-01-e'], { encoding: 'utf8' }).trim(),
     ).toBe('1');
     expect(branches()).toEqual(['exp-01', 'exp-01-e']);
+  }, 600_000);
+});
+
+describe('flags gate', () => {
+  it('a patch that edits, deletes or renames an existing test, or adds a symbolic link, is flagged; a new test is not', () => {
+    const edit = [
+      'diff --git a/agent/policies/registry.test.ts b/agent/policies/registry.test.ts',
+      'index 1..2 100644',
+      '--- a/agent/policies/registry.test.ts',
+      '+++ b/agent/policies/registry.test.ts',
+      '@@ -1 +1 @@',
+      '-expect(1).toBe(1)',
+      '+expect(1).toBe(1) // weakened',
+    ].join('\n');
+    expect(patchFlags(edit)).toEqual(['the patch changes a test file: agent/policies/registry.test.ts']);
+    const deletion = [
+      'diff --git a/agent/loop.test.ts b/agent/loop.test.ts',
+      'deleted file mode 100644',
+      '--- a/agent/loop.test.ts',
+      '+++ /dev/null',
+    ].join('\n');
+    expect(patchFlags(deletion)).toEqual(['the patch deletes a test file: agent/loop.test.ts']);
+    expect(patchFlags('--- agent/tools/tools.test.ts\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n')).toEqual([
+      'the patch deletes a test file: agent/tools/tools.test.ts',
+    ]);
+    const rename = [
+      'diff --git a/agent/policies/policies.test.ts b/agent/policies/policies.skip.ts',
+      'similarity index 100%',
+      'rename from agent/policies/policies.test.ts',
+      'rename to agent/policies/policies.skip.ts',
+    ].join('\n');
+    expect(patchFlags(rename)).toEqual(['the patch changes a test file: agent/policies/policies.test.ts']);
+    const link = [
+      'diff --git a/agent/prompts/leak.md b/agent/prompts/leak.md',
+      'new file mode 120000',
+      '--- /dev/null',
+      '+++ b/agent/prompts/leak.md',
+      '@@ -0,0 +1 @@',
+      '+/work/ws/evolve.db',
+    ].join('\n');
+    expect(patchFlags(link)).toEqual(['the patch creates a symbolic link: agent/prompts/leak.md']);
+    const added = [
+      'diff --git a/agent/policies/guard.test.ts b/agent/policies/guard.test.ts',
+      'new file mode 100644',
+      '--- /dev/null',
+      '+++ b/agent/policies/guard.test.ts',
+      '@@ -0,0 +1 @@',
+      "+it('holds', () => {});",
+    ].join('\n');
+    expect(patchFlags(added)).toEqual([]);
   });
 });

@@ -1,15 +1,16 @@
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { type AgentRepo, commitAll, ensureWorktree, EVOLVE_ROOT, removeWorktree } from './agent-repo.js';
-import { checkSurface } from './surface.js';
+import { jailedCommand, scrubbedEnv, UNPRIVILEGED } from '../../evaluator/agent-process/confine.js';
+import { checkSurface, patchFlags } from './surface.js';
 
 // The gates a code variant passes before any task runs: the patch stays inside the mutable surface, applies
 // cleanly to the parent's branch, typechecks, and keeps the agent's own unit tests green. The first gate that
 // fails rejects the variant; its branch and worktree are removed and the reason is returned for the record.
 
-export type GateStage = 'surface' | 'apply' | 'typecheck' | 'tests';
+export type GateStage = 'surface' | 'flags' | 'apply' | 'typecheck' | 'tests';
 
 export type GateResult =
   | { ok: true; branch: string; worktree: string; commit: string; files: string[] }
@@ -33,13 +34,48 @@ interface Proc {
   output: string;
 }
 
+/** git on the host (applying the patch): the plain command with none of evolve's environment. */
 function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<Proc> {
+  return spawnCapped(
+    cmd,
+    args,
+    cwd,
+    scrubbedEnv({ GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' }),
+    timeoutMs,
+  );
+}
+
+/**
+ * The variant's own code (its typecheck plugins, its tests) runs jailed (evaluator/agent-process/confine.ts): a
+ * throwaway copy of the worktree writable, the installed packages read-only, nothing else of the host, no
+ * network, no key, as nobody. A test that rewrites its own files changes only the copy.
+ */
+async function runJailed(command: string[], worktree: string, timeoutMs: number): Promise<Proc> {
+  const copy = mkdtempSync(join(tmpdir(), 'evolve-gate-copy-'));
+  const packages = realpathSync(join(EVOLVE_ROOT, 'node_modules'));
+  try {
+    cpSync(worktree, copy, { recursive: true, filter: (src) => !/[/\\](node_modules|\.git)$/.test(src) });
+    symlinkSync(packages, join(copy, 'node_modules'), 'dir');
+    const jail = jailedCommand(
+      command.map((a) => a.replaceAll(worktree, copy)),
+      { readOnly: [packages], writable: [copy], cwd: copy },
+    );
+    if (jail.confined) execFileSync('chown', ['-R', '-h', `${UNPRIVILEGED.uid}:${UNPRIVILEGED.gid}`, copy]);
+    return await spawnCapped(jail.file, jail.args, copy, jail.env, timeoutMs);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function spawnCapped(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<Proc> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
-      detached: true,
-    });
+    const child = spawn(cmd, args, { cwd, env, detached: true });
     let output = '';
     const keep = (d: Buffer) => {
       output = (output + d.toString()).slice(-20_000); // the tail is what explains a failure
@@ -70,6 +106,8 @@ export async function gateCodeVariant(o: GateOptions): Promise<GateResult> {
         : `the patch touches files outside the mutable surface (${o.surface.join(', ')}): ${surface.outside.join(', ')}`;
     return { ok: false, stage: 'surface', reason, log: '' };
   }
+  const flags = patchFlags(o.patch);
+  if (flags.length) return { ok: false, stage: 'flags', reason: flags.join('; '), log: '' };
   await o.repo.git.raw(['branch', '-f', o.branch, o.parentBranch]);
   const worktree = await ensureWorktree(o.repo, o.workspaceRoot, o.branch);
   const reject = async (stage: GateStage, reason: string, log: string): Promise<GateResult> => {
@@ -83,16 +121,25 @@ export async function gateCodeVariant(o: GateOptions): Promise<GateResult> {
   const applied = await run('git', ['apply', '--whitespace=nowarn', patchFile], worktree, 60_000);
   if (applied.code !== 0) return reject('apply', 'the patch does not apply to the parent branch', applied.output);
   const commit = await commitAll((await import('simple-git')).simpleGit({ baseDir: worktree }), o.message);
-  const tsc = await run(
-    process.execPath,
-    [join(EVOLVE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', join(worktree, 'tsconfig.json')],
+  const packages = realpathSync(join(EVOLVE_ROOT, 'node_modules'));
+  const tsc = await runJailed(
+    [process.execPath, join(packages, 'typescript', 'bin', 'tsc'), '--noEmit', '-p', join(worktree, 'tsconfig.json')],
     worktree,
     timeout,
   );
   if (tsc.code !== 0) return reject('typecheck', 'the patched agent does not typecheck', tsc.output);
-  const tests = await run(
-    process.execPath,
-    [join(EVOLVE_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', worktree, ...(o.tests ?? ['agent/'])],
+  const tests = await runJailed(
+    // The runner config loader reads vitest.config.ts without writing a bundled copy into node_modules (read-only).
+    [
+      process.execPath,
+      join(packages, 'vitest', 'vitest.mjs'),
+      'run',
+      '--configLoader',
+      'runner',
+      '--root',
+      worktree,
+      ...(o.tests ?? ['agent/']),
+    ],
     worktree,
     timeout,
   );

@@ -49,3 +49,34 @@ export function checkSurface(patch: string, surface: string[]): SurfaceCheck {
   );
   return { ok: paths.length > 0 && outside.length === 0, paths, outside };
 }
+
+/** Test files: the agent's own tests are the gate's evidence, so a variant may add tests but never weaken one. */
+const TEST_FILE = /(^|\/)[^/]*\.test\.tsx?$|(^|\/)(testing|fixtures)\//;
+
+/**
+ * What a patch does that no variant may, whatever its surface: edit, rename or delete an existing test file (a
+ * patch deleting the agent's own tests would pass every gate), or create a symbolic link (which could point the
+ * agent's files at the database or a task folder). Each is a reason that rejects the variant.
+ */
+export function patchFlags(patch: string): string[] {
+  const reasons: string[] = [];
+  const files = patch.split(/^(?=diff --git )/m).filter((f) => f.startsWith('diff --git '));
+  for (const file of files) {
+    const m = file.match(/^diff --git a\/(.+?) b\/(.+)$/m);
+    if (!m) continue;
+    const [, from, to] = m as unknown as [string, string, string];
+    const created = /^new file mode /m.test(file);
+    if (!created && (TEST_FILE.test(from) || TEST_FILE.test(to)))
+      reasons.push(`the patch ${/^deleted file mode /m.test(file) ? 'deletes' : 'changes'} a test file: ${from}`);
+    if (/^(new file mode|new mode) 120000/m.test(file)) reasons.push(`the patch creates a symbolic link: ${to}`);
+  }
+  // Plain unified diffs (no git header) too: an old side that exists and is a test file.
+  const lines = patch.split('\n');
+  lines.forEach((line, i) => {
+    const old = line.match(/^--- (?:a\/)?(.+?)(?:\t.*)?$/);
+    const next = lines[i + 1]?.match(/^\+\+\+ (?:b\/)?(.+?)(?:\t.*)?$/);
+    if (!old || !next || old[1] === '/dev/null' || !TEST_FILE.test(old[1]!)) return;
+    reasons.push(`the patch ${next[1] === '/dev/null' ? 'deletes' : 'changes'} a test file: ${old[1]}`);
+  });
+  return [...new Set(reasons)];
+}
