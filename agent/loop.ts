@@ -36,6 +36,8 @@ export interface RunAgentOptions {
   maxTokensPerCall?: number;
   /** Write a model_call event per call (default). Pass false when the model is a gateway writing to the same sink. */
   recordModelCalls?: boolean;
+  /** Sampling seed passed on every agent call (the evaluator gives the repeat index), so repeats differ. */
+  seed?: number;
 }
 
 export interface AgentResult {
@@ -106,6 +108,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
     genomeHash: genomeHash(genome),
     tools: [...toolsById.keys()],
     ...prompt,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
 
   let callSeq = 0;
@@ -161,7 +164,14 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       const step = services.step();
       await policies.planning.beforeStep(services);
       const messages: Message[] = await policies.memory.buildContext(history, services);
-      const response = await callModel('agent', { system: services.system, messages, tools: toolDefs, maxTokens });
+      const response = await callModel('agent', {
+        system: services.system,
+        messages,
+        tools: toolDefs,
+        maxTokens,
+        steps: { current: step, limit: genome.budgets.steps },
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+      });
       const assistant = {
         role: 'assistant' as const,
         content: response.content.length > 0 ? response.content : [{ type: 'text' as const, text: '(empty reply)' }],

@@ -31,6 +31,8 @@ export const TrajectoryEvent = z.discriminatedUnion('type', [
     tools: z.array(z.string()),
     system: z.string(),
     instance: z.string(),
+    /** The run's sampling seed (its repeat index), when the evaluator gave one. */
+    seed: z.number().int().optional(),
   }),
   /** `seq` here is the call number within the run's gateway; `step` is set when the loop wrote it. */
   ModelCallEventSchema.extend({ ts: z.number().optional(), step: z.number().int().optional() }),

@@ -52,7 +52,7 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
     ...secretsFromEnv(options.modelOptions?.env ?? {}),
     ...(options.secrets ?? []),
   ]);
-  return async ({ genome, task, sandbox, trajectoryPath, signal }): Promise<AgentRunOutcome> => {
+  return async ({ genome, task, sandbox, trajectoryPath, signal, repeat }): Promise<AgentRunOutcome> => {
     bundle ??= bundleAgent(source);
     bundle.catch(() => (bundle = undefined));
     const name = options.model ?? genome.model;
@@ -79,6 +79,7 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
         trajectory,
         redact,
         signal,
+        ...(repeat === undefined ? {} : { seed: repeat }),
       });
       const spent = model.spent;
       return {

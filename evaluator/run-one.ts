@@ -51,6 +51,8 @@ export interface RunDeps {
     sandbox: Sandbox;
     trajectoryPath: string;
     signal: AbortSignal;
+    /** The run's repeat index: the agent's sampling seed, so repeats of a stochastic agent differ. */
+    repeat?: number;
   }): Promise<AgentRunOutcome>;
   /** How the task's environment becomes a sandbox; default: its image tag or its Dockerfile through the image cache. */
   sandboxSpec?(task: Task, labels: Record<string, string>): SandboxSpec | Promise<SandboxSpec>;
@@ -161,6 +163,7 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
             sandbox,
             trajectoryPath,
             signal,
+            repeat: job.repeat,
           });
           Object.assign(base, {
             exitReason: out.exitReason,

@@ -27,8 +27,11 @@ function tools(names: string[]): ToolDefinition[] {
   return names.map((name) => ({ name, description: name, inputSchema: { type: 'object' } }));
 }
 
-function request(names: string[], messages: Message[]): ModelRequest {
-  return { system: 'You are a coding agent.', messages, tools: tools(names), maxTokens: 1024, purpose: 'agent' };
+/** The detailed prompt's hint: check the change (repro and visible tests) before submitting. */
+const SYSTEM = 'You are a coding agent. Check the change: rerun your reproduction and the visible tests.';
+
+function request(names: string[], messages: Message[], system = SYSTEM): ModelRequest {
+  return { system, messages, tools: tools(names), maxTokens: 1024, purpose: 'agent' };
 }
 
 function callOf(response: ModelResponse): ToolCallPart {
@@ -130,7 +133,7 @@ describe('offline model: one step at a time', () => {
     expect((await c.step('3 passed in 0.01s\n[exit code 0]')).name).toBe('submit');
   });
 
-  it('reverts a candidate that does not help (together with the next try when bash is there)', async () => {
+  it('with the editor, reverts a candidate that does not help in its own str_replace, then tries the next', async () => {
     const c = await conversation(EDITOR, STATEMENT.replace('(len(values) + 1)', ''));
     await c.step(REPRO_BUGGY);
     await c.step('./calc/stats.py:3:def mean(values):\n[exit code 0]');
@@ -145,16 +148,20 @@ describe('offline model: one step at a time', () => {
     expect(first.name).toBe('str_replace');
     expect((first.input as { new_str: string }).new_str).toContain('if len(values) <= limit:');
     await c.step('Edited.');
-    const second = await c.step(REPRO_BUGGY); // no better: revert line 4 and try the next line in one bash step
-    expect(second.name).toBe('bash');
-    const command = (second.input as { command: string }).command;
-    expect(command).toContain('python3 - <<');
-    expect(command).toContain('if len(values) < limit:'); // the revert
-    expect(command).toContain('return sum(values) / (len(values))'); // the next candidate
-    expect(command).toMatch(/&& PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro_\w+\.py/);
+    const second = await c.step(REPRO_BUGGY); // no better: revert line 4 first
+    expect(second.name).toBe('str_replace');
+    expect(second.input).toMatchObject({
+      old_str: expect.stringContaining('if len(values) <= limit:'),
+      new_str: expect.stringContaining('if len(values) < limit:'),
+    });
+    const third = await c.step('Edited.');
+    expect(third.name).toBe('str_replace');
+    // The next candidate, anchored on the file as the revert left it.
+    expect((third.input as { old_str: string }).old_str).not.toContain('if len(values) <= limit:');
+    expect(third.input).not.toEqual(first.input);
   });
 
-  it('with bash only it views with awk and edits through a python3 script that also re-runs the repro', async () => {
+  it('with bash only it views with awk and edits with sed in the same command that re-runs the repro', async () => {
     const c = await conversation(BASH_ONLY);
     const grep = await c.step(REPRO_BUGGY);
     expect((grep.input as { command: string }).command).toContain('grep -rnIE');
@@ -164,7 +171,7 @@ describe('offline model: one step at a time', () => {
     expect(edit.name).toBe('bash');
     const command = (edit.input as { command: string }).command;
     expect(command).toMatch(
-      /^python3 - <<'EVOLVE_EDIT' && PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro_\w+\.py/,
+      /^sed -i '0,\/    return total \\\/ \(len\(values\) \+ 1\)\/s\/\/.*' 'calc\/stats.py' && echo EDIT_OK; PYTHONDONTWRITEBYTECODE=1 python3 \/tmp\/evolve_repro_\w+\.py/,
     );
     const next = await c.step(`EDIT_OK\n${REPRO_FIXED}`);
     expect((next.input as { command: string }).command).toContain('pytest'); // visible tests, then submit

@@ -8,7 +8,8 @@ import type { Model } from './types.js';
 import { ModelError } from './types.js';
 
 // One string picks the model (see README "## Models"):
-//   anthropic/<model>   openai/<model>   openai-compatible/<model>@<baseURL>   offline   scripted   replay:<trajectory.jsonl>
+//   anthropic/<model>   openai/<model>   openai-compatible/<model>@<baseURL>   offline[?candidates=N&seed=S]
+//   scripted   replay:<trajectory.jsonl>
 
 const modelId = z.string().min(1, 'the model id after "/" is empty').regex(/^\S+$/, 'the model id contains spaces');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'the base URL after "@" must be an http(s) URL' });
@@ -17,7 +18,7 @@ export const ModelName = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('anthropic'), model: modelId }),
   z.object({ provider: z.literal('openai'), model: modelId }),
   z.object({ provider: z.literal('openai-compatible'), model: modelId, baseURL: httpUrl }),
-  z.object({ provider: z.literal('offline') }),
+  z.object({ provider: z.literal('offline'), params: z.record(z.string(), z.number()).optional() }),
   z.object({ provider: z.literal('scripted') }),
   z.object({ provider: z.literal('replay'), path: z.string().min(1, 'the trajectory path after "replay:" is empty') }),
 ]);
@@ -34,7 +35,9 @@ export class ModelNameError extends Error {
 export function parseModelName(name: string): ModelName {
   const text = name.trim();
   let raw: Record<string, string>;
-  if (text === 'offline' || text === 'scripted') raw = { provider: text };
+  if (text === 'offline' || text.startsWith('offline?'))
+    return { provider: 'offline', ...offlineParams(name, text.slice('offline?'.length)) };
+  if (text === 'scripted') raw = { provider: text };
   else if (text.startsWith('replay:')) raw = { provider: 'replay', path: text.slice('replay:'.length) };
   else {
     const slash = text.indexOf('/');
@@ -63,6 +66,43 @@ export function parseModelName(name: string): ModelName {
   throw new ModelNameError(
     `model "${name}": ${issue?.message ?? 'invalid'}${part === 'model' || part === 'baseURL' ? ` (got "${raw[part]}")` : ''}`,
   );
+}
+
+/** The offline model's own knobs a genome can set in its model name (`offline?candidates=8&seed=3`). */
+export const OFFLINE_PARAMS = {
+  candidates: 'edits tried in one function before moving to the next (depth against breadth)',
+  seed: 'orders equally ranked candidate edits; each repeat adds its index',
+} as const;
+
+function offlineParams(name: string, query: string): { params?: Record<string, number> } {
+  if (query === '' || query === 'offline') return {};
+  const params: Record<string, number> = {};
+  for (const pair of query.split('&')) {
+    const [key = '', value = ''] = pair.split('=');
+    if (!(key in OFFLINE_PARAMS))
+      throw new ModelNameError(
+        `model "${name}": offline has no parameter "${key}" (known: ${Object.keys(OFFLINE_PARAMS).join(', ')})`,
+      );
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < (key === 'seed' ? 0 : 1))
+      throw new ModelNameError(
+        `model "${name}": offline parameter ${key} must be a ${key === 'seed' ? 'non-negative' : 'positive'} integer (got "${value}")`,
+      );
+    params[key] = n;
+  }
+  return { params };
+}
+
+/** The model name with offline params set (other models are returned unchanged). */
+export function withOfflineParams(name: string, params: Record<string, number>): string {
+  const parsed = parseModelName(name);
+  if (parsed.provider !== 'offline') return name;
+  const merged = { ...parsed.params, ...params };
+  const query = Object.keys(merged)
+    .sort()
+    .map((k) => `${k}=${merged[k]}`)
+    .join('&');
+  return query ? `offline?${query}` : 'offline';
 }
 
 export interface CreateModelOptions {
@@ -128,7 +168,7 @@ export async function createModel(name: string, options: CreateModelOptions = {}
         }),
       );
     case 'offline':
-      return createOffline(options.offline);
+      return createOffline({ ...options.offline, ...parsed.params });
     case 'scripted':
       return new ScriptedModel(options.script ?? []);
     case 'replay':

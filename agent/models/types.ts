@@ -43,6 +43,10 @@ export interface ModelRequest {
   stop?: string[];
   /** Opaque tag recorded by the gateway, e.g. "agent", "summarize", "proposer". */
   purpose?: string;
+  /** Where the run stands against its step budget (agent calls): this call's step, 1-based, and the budget. */
+  steps?: { current: number; limit: number };
+  /** A per-run sampling seed (the evaluator's repeat index); models that sample may use it, others ignore it. */
+  seed?: number;
 }
 
 export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'other';

@@ -97,6 +97,7 @@ export function serveAgent(runAgent: typeof RunAgent, ModelError: ModelErrorClas
         trajectory: { write: (event: TrajectoryEventInput) => send({ t: 'event', event }) },
         signal: abort.signal,
         recordModelCalls: false,
+        ...(s.seed === undefined ? {} : { seed: s.seed }),
       });
       last({ t: 'done', result: { exitReason: result.exitReason, usage: { ...result.usage }, steps: result.steps } });
     } catch (error) {

@@ -25,6 +25,8 @@ export interface ConfinedRunOptions {
   /** After a cancellation, how long the agent has to write its run_end before it is killed. */
   graceMs?: number;
   memoryMb?: number;
+  /** The run's sampling seed (its repeat index), passed to the agent loop. */
+  seed?: number;
 }
 
 export interface ConfinedResult {
@@ -93,6 +95,7 @@ export function runConfinedAgent(o: ConfinedRunOptions): Promise<ConfinedResult>
             task: o.task,
             sandbox: { id: o.sandbox.id, workdir: o.sandbox.workdir },
             model: { provider: o.model.provider, modelId: o.model.modelId },
+            ...(o.seed === undefined ? {} : { seed: o.seed }),
           });
           break;
         case 'event':

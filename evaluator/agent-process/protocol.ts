@@ -38,6 +38,8 @@ export type ToAgent =
       task: RunAgentOptions['task'];
       sandbox: { id: string; workdir: string };
       model: { provider: string; modelId: string };
+      /** The run's sampling seed (its repeat index). */
+      seed?: number;
     }
   | { t: 'reply'; id: number; value?: unknown; error?: WireError }
   | { t: 'abort' };

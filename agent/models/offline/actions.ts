@@ -17,11 +17,12 @@ const PY = 'PYTHONDONTWRITEBYTECODE=1 python3';
 const VISIBLE_TESTS =
   'PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -q -p no:cacheprovider 2>&1 | tail -n 15';
 
+// The whole output is read: what a long run shows depends on the tool's output cap (cut in the middle).
 export function reproCommand(kind: ReproKind, statement: Statement): string {
-  if (kind === 'script') return `${PY} ${reproPath(statement)} 2>&1 | tail -n 80`;
+  if (kind === 'script') return `${PY} ${reproPath(statement)} 2>&1`;
   if (kind === 'command' && statement.testCommand)
-    return `PYTHONDONTWRITEBYTECODE=1 timeout 600 ${statement.testCommand} 2>&1 | tail -n 80`;
-  return `PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -x -q -p no:cacheprovider 2>&1 | tail -n 80`;
+    return `PYTHONDONTWRITEBYTECODE=1 timeout 600 ${statement.testCommand} 2>&1`;
+  return `PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -x -q -p no:cacheprovider 2>&1`;
 }
 
 /** The known text from `line - before` to `line + after`, as one string, for a unique str_replace anchor. */
@@ -32,29 +33,16 @@ function anchor(state: State, op: EditOp, text: string): string {
   return [prev, text, next].filter((l): l is string => l !== undefined).join('\n');
 }
 
-/** A python3 script that applies each replacement only if its anchor occurs exactly once. */
-function pythonEdit(state: State, ops: EditOp[]): string {
-  // Each op's anchor is computed against the file as the earlier ops leave it.
-  const pairs: Array<[string, string, string]> = [];
-  const shadow = new Map(state.files);
-  for (const op of ops) {
-    const view: State = { ...state, files: shadow };
-    pairs.push([op.path, anchor(view, op, op.old), anchor(view, op, op.new)]);
-    const lines = new Map(shadow.get(op.path) ?? []);
-    lines.set(op.line, op.new);
-    shadow.set(op.path, lines);
-  }
-  return [
-    `python3 - <<'EVOLVE_EDIT'`,
-    'import json, sys',
-    `for path, old, new in json.loads(${JSON.stringify(JSON.stringify(pairs))}):`,
-    '    text = open(path, encoding="utf-8").read()',
-    '    if text.count(old) != 1:',
-    '        print("EDIT_FAILED: anchor found %d times in %s" % (text.count(old), path)); sys.exit(3)',
-    '    open(path, "w", encoding="utf-8").write(text.replace(old, new, 1))',
-    'print("EDIT_OK")',
-    'EVOLVE_EDIT',
-  ].join('\n');
+/**
+ * Edits through bash the way a hurried shell user writes them: `sed -i '0,/OLD/s//NEW/' FILE`, with only the
+ * delimiter escaped. Lines holding regex characters (`[`, `*`, a backslash) then fail to match, silently, and an `&`
+ * in the new text pastes the match back in: the botches an editor tool avoids.
+ */
+function sedEdit(ops: EditOp[]): string {
+  const pattern = (t: string) => t.replace(/\//g, '\\/');
+  const replacement = (t: string) => t.replace(/\//g, '\\/').replace(/\n/g, '\\n');
+  const cmds = ops.map((op) => `sed -i ${q(`0,/${pattern(op.old)}/s//${replacement(op.new)}/`)} ${q(op.path)}`);
+  return `${cmds.join(' && ')} && echo EDIT_OK`;
 }
 
 export function toCall(intent: Intent, state: State, statement: Statement, tools: Set<string>): Call | undefined {
@@ -84,17 +72,15 @@ export function toCall(intent: Intent, state: State, statement: Statement, tools
       return bash(`awk 'NR>=${intent.start} && NR<=${intent.end} {printf "%6d\\t%s\\n", NR, $0}' ${q(intent.path)}`);
     case 'edit': {
       const op = intent.ops[0];
-      if (tools.has('str_replace') && op && intent.ops.length === 1 && !intent.withRun) {
+      if (tools.has('str_replace') && op && intent.ops.length === 1) {
         return {
           name: 'str_replace',
           input: { path: op.path, old_str: anchor(state, op, op.old), new_str: anchor(state, op, op.new) },
         };
       }
       if (!tools.has('bash')) return undefined;
-      const run = intent.withRun && state.reproKind ? ` && ${reproCommand(state.reproKind, statement)}` : '';
-      return bash(
-        pythonEdit(state, intent.ops).replace(/^python3 - <<'EVOLVE_EDIT'/, `python3 - <<'EVOLVE_EDIT'${run}`),
-      );
+      const run = intent.withRun && state.reproKind ? `; ${reproCommand(state.reproKind, statement)}` : '';
+      return bash(`${sedEdit(intent.ops)}${run}`);
     }
     case 'tests':
       return tools.has('bash') ? bash(VISIBLE_TESTS) : { name: 'run_tests', input: {} };

@@ -177,6 +177,7 @@ function step(
       }
       applyOps(state, intent.ops);
       if (intent.revert && state.rejected?.key === intent.revert) state.rejected = undefined;
+      if (intent.revert && state.pending?.key === intent.revert) state.pending = undefined;
       if (intent.cand) {
         const op = intent.candOp ?? intent.ops.at(-1);
         if (op) state.pending = { key: intent.cand, op };

@@ -6,11 +6,23 @@ import type { Statement } from './statement.js';
 // Decides the next step from the rebuilt state: reproduce, localise, view, try one candidate edit at a time
 // (reverting what does not help), check the visible tests, submit.
 
+/** What shapes the search: the model's own params, the budget the loop reports, and what the context says. */
 export interface PlanOptions {
-  maxCandidates: number;
-  /** The step budget the model assumes (it cannot see the genome's): it wraps up just before it. */
+  /** Candidate edits tried in one function before moving on to the next (depth against breadth). */
+  candidates: number;
+  /** The run's step budget and the steps already taken (as the loop reports them on each request). */
   maxSteps: number;
+  stepsUsed: number;
+  /** 0: candidates top to bottom; otherwise a seeded order among equally ranked ones. */
   seed: number;
+  /** The model wrote a plan (planning policy): the likeliest edits everywhere before rarer ones anywhere. */
+  breadth: boolean;
+  /** The prompt says to check the change before submitting: run the visible tests once the repro passes. */
+  checkTests: boolean;
+  /** A grep tool, or a prompt that shows grepping: also search the helpers the suspect functions call. */
+  searchHelpers: boolean;
+  /** The prompt says to read the whole traceback: every project frame is a suspect, not only the deepest. */
+  allFrames: boolean;
 }
 
 export interface Decision {
@@ -73,6 +85,19 @@ function candidatesFor(
   opts: PlanOptions,
   maxPriority: number,
 ): Candidate[] | 'view' {
+  const all = rankedCandidates(state, target, fromTrace, opts);
+  if (all === 'view') return all;
+  // The depth limit: a function whose `candidates` edits were all tried is given up.
+  if (all.filter((c) => state.tried.has(c.key)).length >= opts.candidates) return [];
+  return all.filter((c) => !state.tried.has(c.key) && c.priority <= maxPriority);
+}
+
+function rankedCandidates(
+  state: State,
+  target: Frame,
+  fromTrace: boolean,
+  opts: PlanOptions,
+): Array<Candidate & { priority: number }> | 'view' {
   const lines = state.files.get(target.path);
   const fn = lines && lines.has(target.line) ? enclosingFunction(lines, target.line) : undefined;
   if (!lines || !fn) return 'view';
@@ -83,16 +108,16 @@ function candidatesFor(
   const scopeNames = scopeNamesOf([fn.start, ...fn.body].map(text));
   // Mutating a kept line back to what it was would only undo progress.
   const undone = new Set(state.kept.map((k) => `${k.cand.op.path}:${k.cand.op.line}:${k.cand.op.old}`));
-  const ranked: Array<Candidate & { rank: number[] }> = [];
+  const ranked: Array<Candidate & { rank: number[]; priority: number }> = [];
   for (const n of fn.body) {
     const onTarget = fromTrace && n === target.line;
     for (const m of mutateLine(text(n), { scopeNames, noneGuard: onTarget && state.noneError })) {
       // Short keys: they are carried in notes and summaries, which have a size limit.
       const key = `${n}.${tieKey(0, `${target.path}:${n}:${m.text}`).toString(36)}`;
-      if (state.tried.has(key) || m.priority > maxPriority || undone.has(`${target.path}:${n}:${m.text}`)) continue;
+      if (undone.has(`${target.path}:${n}:${m.text}`)) continue;
       // The failing line from a traceback first; then by mutation priority, then top to bottom.
       const rank = [onTarget ? 0 : 1, m.priority, opts.seed ? tieKey(opts.seed, key) : n, ranked.length];
-      ranked.push({ key, op: { path: target.path, line: n, old: text(n), new: m.text }, rank });
+      ranked.push({ key, op: { path: target.path, line: n, old: text(n), new: m.text }, rank, priority: m.priority });
     }
   }
   ranked.sort((a, b) => a.rank.reduce((d, x, i) => d || x - (b.rank[i] ?? 0), 0));
@@ -156,22 +181,26 @@ function firstCandidate(
   return undefined;
 }
 
-/** Apply `next`, undoing the rejected candidate in the same step when the tools allow it. */
+/**
+ * Apply `next`. With an editor (str_replace) every edit is its own call and the run another: reliable but
+ * slow. With bash alone one command reverts the last candidate, applies the next with sed and runs the
+ * reproduction: three times the tries per step, but sed botches lines it cannot quote (actions.ts).
+ */
 function tryCandidate(state: State, next: Candidate, tools: Set<string>): Decision {
   const r = state.rejected;
   const sameLine = r !== undefined && r.op.path === next.op.path && r.op.line === next.op.line;
   const undo = r ? { ...r.op, old: r.op.new, new: r.op.old } : undefined;
-  if (r && undo && !sameLine && !tools.has('bash'))
+  const editor = tools.has('str_replace');
+  if (r && undo && !sameLine && editor)
     return { intent: { a: 'edit', ops: [undo], revert: r.key }, note: 'reverting the last candidate' };
   const ops = r && undo ? (sameLine ? [{ ...next.op, old: r.op.new }] : [undo, next.op]) : [next.op];
-  const withRun = !tools.has('str_replace') || ops.length > 1;
   const intent: Intent = {
     a: 'edit',
     ops,
     cand: next.key,
     candOp: next.op,
     ...(r ? { revert: r.key } : {}),
-    ...(withRun ? { withRun } : {}),
+    ...(editor ? {} : { withRun: true }),
   };
   return {
     intent,
@@ -179,11 +208,18 @@ function tryCandidate(state: State, next: Candidate, tools: Set<string>): Decisi
   };
 }
 
+function revert(state: State, note: string): Decision | undefined {
+  const r = state.rejected ?? state.pending;
+  if (!r) return undefined;
+  return { intent: { a: 'edit', ops: [{ ...r.op, old: r.op.new, new: r.op.old }], revert: r.key }, note };
+}
+
 export function decide(state: State, statement: Statement, tools: Set<string>, opts: PlanOptions): Decision {
-  const left = opts.maxSteps - state.steps;
-  // Out of (assumed) budget: submit, unless a candidate that did not help still has to be undone first.
-  if (left <= 1 && !state.rejected)
-    return { intent: { a: 'submit' }, note: 'step budget nearly used: submitting what I have' };
+  const left = opts.maxSteps - opts.stepsUsed;
+  // The last steps: never leave a candidate that did not help (or was never checked) in the workspace.
+  if (left <= 2 && (state.rejected || (left <= 1 && state.pending)))
+    return revert(state, 'step budget nearly used: undoing the last candidate') as Decision;
+  if (left <= 1) return { intent: { a: 'submit' }, note: 'step budget nearly used: submitting what I have' };
   const kind = reproKindFor(statement, tools);
   if (!kind) return { intent: { a: 'submit' }, note: 'no way to run code with these tools: submitting' };
   const can = (...names: string[]) => names.some((n) => tools.has(n));
@@ -194,16 +230,17 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
   if (state.fixed && !state.rejected) {
     if (state.kept.length === 0)
       return { intent: { a: 'submit' }, note: 'the reproduction already passes: nothing to fix that I can see' };
-    if (!state.testsChecked && left >= 2)
+    if (opts.checkTests && !state.testsChecked && left >= 2)
       return { intent: { a: 'tests' }, note: 'reproduction passes: checking the visible tests' };
-    return { intent: { a: 'submit' }, note: 'reproduction passes and the visible tests hold: submitting' };
+    return { intent: { a: 'submit' }, note: 'reproduction passes: submitting' };
   }
+  const frames = opts.allFrames ? state.frames : state.frames.slice(0, 1);
   const targets: Array<{ frame: Frame; trace: boolean }> = [
-    ...state.frames.map((frame) => ({ frame, trace: true })),
+    ...frames.map((frame) => ({ frame, trace: true })),
     ...state.defs.map((frame) => ({ frame, trace: false })),
   ];
   const unsearched = can('bash', 'grep') ? statement.names.filter((n) => !state.searched.has(n)).slice(0, 6) : [];
-  if (state.frames.length === 0 && unsearched.length > 0)
+  if (frames.length === 0 && unsearched.length > 0)
     return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
   // With a notes tool, every few candidates the tried list goes into the notes, which outlive the window.
   const uncarried = [...state.tried].filter((k) => !state.carried.has(k));
@@ -213,18 +250,20 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
       note: `noting the ${state.tried.size} candidates tried so far`,
     };
   }
-  // Room for one more try: apply (+ run when editing with str_replace), a revert, and the submit.
-  const perTry = tools.has('str_replace') ? 2 : 1;
-  const budgetLeft = state.tried.size < opts.maxCandidates && left >= perTry + 2;
-  // Likely mutations everywhere first (the named functions, then the helpers they call), exotic ones last.
-  for (const maxPriority of budgetLeft ? [LIKELY, Infinity] : []) {
+  // Room for one more try: (a revert,) the edit and its run with the editor, one command with bash; then submit.
+  const perTry = tools.has('str_replace') ? (state.rejected ? 3 : 2) : 1;
+  const budgetLeft = left >= perTry + 1;
+  // With a plan: the likeliest edits in every suspect function first, rarer ones last. Without: each suspect
+  // function in turn, every edit it allows (up to `candidates`), then the next.
+  const tiers = opts.breadth ? [LIKELY, Infinity] : [Infinity];
+  for (const maxPriority of budgetLeft ? tiers : []) {
     const found = firstCandidate(state, targets, maxPriority, opts);
     if (found && 'intent' in found) return found;
     if (found) return tryCandidate(state, found, tools);
     if (unsearched.length > 0)
       return { intent: { a: 'locate', names: unsearched }, note: `looking for ${unsearched.join(', ')}` };
     // One level only: helpers of the failing frames and of the functions the statement names.
-    const callees = !can('bash', 'grep')
+    const callees = !opts.searchHelpers
       ? []
       : calleesToSearch(
           state,
@@ -233,16 +272,9 @@ export function decide(state: State, statement: Statement, tools: Set<string>, o
     if (callees.length > 0)
       return { intent: { a: 'locate', names: callees }, note: `searching the helpers it calls: ${callees.join(', ')}` };
   }
-  if (state.rejected)
-    return {
-      intent: {
-        a: 'edit',
-        ops: [{ ...state.rejected.op, old: state.rejected.op.new, new: state.rejected.op.old }],
-        revert: state.rejected.key,
-      },
-      note: 'reverting the last candidate',
-    };
-  if (state.kept.length > 0 && !state.testsChecked && left >= 2)
+  const undo = revert(state, 'reverting the last candidate');
+  if (undo) return undo;
+  if (opts.checkTests && state.kept.length > 0 && !state.testsChecked && left >= 2)
     return { intent: { a: 'tests' }, note: 'partial improvement kept: checking the visible tests' };
   return {
     intent: { a: 'submit' },
