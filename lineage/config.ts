@@ -67,6 +67,10 @@ export const Config = z.strictObject({
       /** Adaptive evidence: when the best child looks better but is inconclusive, up to this many extra rounds run it
        * and the champion at double the repeats each, then the rule decides on the pooled runs (0 = off). */
       evidenceRounds: z.number().int().nonnegative().default(2),
+      /** Held-out confirmation (a one-sided superiority test on the whole held-out split): its level, and repeats per
+       * held-out task when the model is stochastic (a deterministic one runs 1). */
+      heldoutAlpha: z.number().gt(0).lt(1).default(0.05),
+      heldoutRepeats: z.number().int().positive().default(2),
       /** Keep every Nth child regardless of the rule (0 = never). */
       exploreEvery: z.number().int().nonnegative().default(0),
       /** Paths a code variant may change. */

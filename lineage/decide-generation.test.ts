@@ -22,6 +22,65 @@ afterEach(async () => {
   ws = undefined;
 });
 
+/** Done runs of `id` on `taskIds`, resolved where `resolved(task, repeat)` says, in a new evaluation on `split`. */
+async function addRuns(
+  w: Workspace,
+  id: string,
+  split: 'train' | 'heldout',
+  taskIds: string[],
+  repeats: number,
+  resolved: (task: string, repeat: number) => boolean,
+  cost = 0.01,
+) {
+  const { id: evaluationId } = await w.db
+    .insertInto('evaluations')
+    .values({
+      experiment_id: id,
+      suite_id: 'mini',
+      split,
+      stage: 'full',
+      task_ids: JSON.stringify(taskIds),
+      repeats,
+      status: 'done',
+      config: '{}',
+      created_at: now(),
+      finished_at: now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const taskId of taskIds)
+    for (let repeat = 0; repeat < repeats; repeat++)
+      await w.db
+        .insertInto('runs')
+        .values({
+          evaluation_id: evaluationId,
+          experiment_id: id,
+          task_id: taskId,
+          repeat,
+          status: 'done',
+          outcome: resolved(taskId, repeat) ? 'resolved' : 'unresolved',
+          exit_reason: 'submitted',
+          infra_error: null,
+          attempts: 1,
+          input_tokens: 100,
+          output_tokens: 10,
+          cache_read_tokens: null,
+          cache_write_tokens: null,
+          cost_usd: cost,
+          duration_ms: 1000,
+          steps: 3,
+          trajectory_path: null,
+          patch_path: null,
+          report: null,
+          failure_signature: null,
+          cluster_id: null,
+          worker: null,
+          started_at: now(),
+          finished_at: now(),
+        })
+        .execute();
+}
+
 /** exp-01 (unresolved on both tasks) and three children: a resolves both cheaply, b resolves both dearly, c resolves none. */
 async function generation(): Promise<Workspace> {
   const w = await repairWorkspace();
@@ -150,10 +209,11 @@ describe('decideGeneration', () => {
 
   it('keeps every Nth child of the lineage as explore whatever the rule said (a constraint still discards), and shows it in the folder and the export', async () => {
     ws = await generation();
+    // (mean: on two tasks no paired test can reach 2.5%, and this is about explore, not the test.)
     const r = await decideGeneration(ws.db, {
       champion: 'exp-01',
       children: ['exp-01-a', 'exp-01-b', 'exp-01-c'],
-      rule: 'paired-significant',
+      rule: 'mean',
       margin: 0,
       maxCostPerTask: 0.5,
       exploreEvery: 3,
@@ -211,5 +271,69 @@ describe('decideGeneration', () => {
         .nodes.filter((n: { explore: boolean }) => n.explore)
         .map((n: { id: string }) => n.id),
     ).toEqual(['exp-01-c']);
+  });
+
+  it('confirms on held-out with a superiority test: a winner whose held-out difference is 0 or negative is not promoted', async () => {
+    const HELD = Array.from({ length: 8 }, (_, i) => `mini__held-${i}`);
+    for (const [label, winnerSolves, promoted] of [
+      ['tie', 0, false],
+      ['worse', -1, false],
+      ['better', 6, true],
+    ] as const) {
+      ws = await generation();
+      const spec = await ws.db.selectFrom('tasks').select('spec').limit(1).executeTakeFirstOrThrow();
+      for (const id of HELD)
+        await ws.db
+          .insertInto('tasks')
+          .values({
+            id,
+            suite_id: 'mini',
+            kind: 'swebench',
+            difficulty: 'easy',
+            tags: '[]',
+            split: 'heldout',
+            spec: JSON.stringify({ ...JSON.parse(spec.spec), id }),
+          })
+          .execute();
+      const asked: Array<[string[], number]> = [];
+      const lines: string[] = [];
+      const r = await decideGeneration(ws.db, {
+        champion: 'exp-01',
+        children: ['exp-01-a', 'exp-01-c'],
+        rule: 'mean',
+        margin: 0,
+        exploreEvery: 0,
+        split: 'train',
+        heldoutRepeats: 2,
+        confirmOnHeldout: async (ids, repeats) => {
+          asked.push([ids, repeats]);
+          // The champion resolves the first held-out task (so "worse" can lose it); the winner as the case says.
+          await addRuns(ws!, 'exp-01', 'heldout', HELD, repeats, (t) => t === HELD[0]);
+          await addRuns(ws!, ids[1]!, 'heldout', HELD, repeats, (t) =>
+            winnerSolves < 0 ? false : winnerSolves === 0 ? t === HELD[0] : HELD.indexOf(t) <= winnerSolves,
+          );
+        },
+        log: (l) => lines.push(l),
+      });
+      expect(asked, label).toEqual([[['exp-01', 'exp-01-a'], 2]]);
+      expect(r.promoted, label).toBe(promoted ? 'exp-01-a' : null);
+      expect(r.heldout, label).toMatchObject({ criterion: 'superiority', n: 8, repeats: 2, alpha: 0.05 });
+      expect(r.heldout!.verdict, label).toBe(promoted ? 'confirmed' : 'failed');
+      expect(r.reason, label).toMatch(promoted ? /held-out confirmed: .* <= 0\.05 \(superiority\)/ : /held-out failed/);
+      const d = await ws.db
+        .selectFrom('decisions')
+        .select(['action', 'details'])
+        .where('experiment_id', '=', 'exp-01-a')
+        .orderBy('id')
+        .execute();
+      expect(
+        d.map((x) => x.action),
+        label,
+      ).toEqual(promoted ? ['promote'] : ['confirm_failed', 'keep']);
+      expect(JSON.parse(d[0]!.details).heldout.verdict, label).toBe(promoted ? 'confirmed' : 'failed');
+      if (promoted) expect(JSON.parse(d[0]!.details).heldout.test.p).toBeCloseTo(1 / 64, 12);
+      await ws.close();
+      ws = undefined;
+    }
   });
 });

@@ -1,8 +1,16 @@
-import { pairedComparison, type PairedComparison, taskScores } from '../evaluator/stats/index.js';
+import { pairedComparison, type PairedComparison, type TaskScore, taskScores } from '../evaluator/stats/index.js';
 import type { Db } from './db/open.js';
 import { getExperiment, recordDecision } from './experiments.js';
-import { needsMoreEvidence } from './more-evidence.js';
-import { type Candidate, decide, type DecideOptions, isExploreChild, type RuleName, type Verdict } from './promote.js';
+import { lookAlpha, needsMoreEvidence } from './more-evidence.js';
+import {
+  ALPHA,
+  type Candidate,
+  decide,
+  type DecideOptions,
+  isExploreChild,
+  type RuleName,
+  type Verdict,
+} from './promote.js';
 
 // The end of a generation: compare each child with the champion paired by task, record whether its hypothesis
 // held and what was learned, apply the constraints and the rule, confirm a winner on the held-out split, keep
@@ -30,10 +38,17 @@ export interface DecideGenerationOptions {
   /** Keep every Nth child of the lineage regardless of the rule (0 = never). */
   exploreEvery: number;
   split: 'train' | 'heldout';
-  /** Runs the champion and the winner on the held-out split; absent = no confirmation. */
-  confirmOnHeldout?: (ids: string[]) => Promise<void>;
+  /** Runs the champion and the winner on the whole held-out split at `repeats`; absent = no confirmation. */
+  confirmOnHeldout?: (ids: string[], repeats: number) => Promise<void>;
+  /** Repeats per held-out task (default 1; more where the model is stochastic). */
+  heldoutRepeats?: number;
+  /** The held-out superiority test's one-sided level (default HELDOUT_ALPHA). */
+  heldoutAlpha?: number;
   /** Adaptive evidence (lineage/more-evidence.ts): absent or rounds 0 = decide on the generation's runs alone. */
   moreEvidence?: { rounds: number; baseRepeats: number; run: (ids: string[], repeats: number) => Promise<void> };
+  /** The model is known to be deterministic (declared, or its repeats were identical): no extra rounds, one repeat on
+   * held-out. */
+  deterministic?: boolean;
   log: (line: string) => void;
 }
 
@@ -49,6 +64,8 @@ export interface EvidenceRecord {
   stopped: string;
   /** A round whose runs did not all finish (a budget, errors); the rule decided on the runs there were. */
   unfinishedRound: number | null;
+  /** The default rule's level at each look (the first decision, then each extra round): the alpha spending. */
+  alphaByLook: number[];
 }
 
 async function runsOf(db: Db, id: string, split: 'train' | 'heldout') {
@@ -90,26 +107,74 @@ async function perRun(db: Db, id: string, taskIds: string[]): Promise<{ cost?: n
   };
 }
 
+/** The child's own hypothesis, judged by the paired test at the unadjusted level (the promotion itself is Holm-adjusted
+ * across the generation's children). */
 export function verdictOf(vs: PairedComparison): {
   verdict: 'confirmed' | 'refuted' | 'inconclusive';
   learned: string;
 } {
   const p = (x: number) => `${(100 * x).toFixed(1)} points`;
   if (vs.n === 0) return { verdict: 'inconclusive', learned: 'No shared tasks with the champion to compare on.' };
-  if (vs.lo > 0)
+  const test = `${vs.test.description}; one-sided p = ${vs.test.p.toPrecision(2)} better, ${vs.test.pWorse.toPrecision(2)} worse; bootstrap interval ${p(vs.lo)} to ${p(vs.hi)}`;
+  if (vs.test.p <= ALPHA)
     return {
       verdict: 'confirmed',
-      learned: `Better than the champion by ${p(vs.diff)} on ${vs.n} shared tasks (interval ${p(vs.lo)} to ${p(vs.hi)}).`,
+      learned: `Better than the champion by ${p(vs.diff)} on ${vs.n} shared tasks (${test}).`,
     };
-  if (vs.hi < 0)
+  if (vs.test.pWorse <= ALPHA)
     return {
       verdict: 'refuted',
-      learned: `Worse than the champion by ${p(-vs.diff)} on ${vs.n} shared tasks (interval ${p(vs.lo)} to ${p(vs.hi)}).`,
+      learned: `Worse than the champion by ${p(-vs.diff)} on ${vs.n} shared tasks (${test}).`,
     };
   return {
     verdict: 'inconclusive',
-    learned: `Difference ${p(vs.diff)} on ${vs.n} shared tasks is within noise (interval ${p(vs.lo)} to ${p(vs.hi)}).`,
+    learned: `Difference ${p(vs.diff)} on ${vs.n} shared tasks is within noise (${test}).`,
   };
+}
+
+/** Held-out confirmation as a test: the winner against the champion on the whole held-out split. */
+export interface HeldoutRecord {
+  criterion: 'superiority';
+  n: number;
+  repeats: number;
+  meanA: number;
+  meanB: number;
+  diff: number;
+  lo: number;
+  hi: number;
+  test: PairedComparison['test'];
+  alpha: number;
+  verdict: 'confirmed' | 'failed';
+}
+
+// The held-out criterion is superiority (one-sided paired test, H0: held-out difference <= 0, at HELDOUT_ALPHA), not
+// non-inferiority. Why: the train test keeps a generation's false-promotion rate at ALPHA, but a lineage runs many
+// generations, and a non-inferiority check passes most no-better winners (about 60% in the null simulation), so 30
+// generations would still promote noise most of the time. An independent superiority test on tasks no proposer saw
+// multiplies the two levels: at most ALPHA x HELDOUT_ALPHA = 0.125% of generations promote a no-better child, under
+// 4% of 30-generation lineages. The price is power: held-out must show the gain too (README: what it can detect).
+export const HELDOUT_ALPHA = 0.05;
+
+export function heldoutVerdict(held: PairedComparison, repeats: number, alpha = HELDOUT_ALPHA): HeldoutRecord {
+  return {
+    criterion: 'superiority',
+    n: held.n,
+    repeats,
+    meanA: held.meanA,
+    meanB: held.meanB,
+    diff: held.diff,
+    lo: held.lo,
+    hi: held.hi,
+    test: held.test,
+    alpha,
+    verdict: held.n > 0 && held.diff > 0 && held.test.p <= alpha ? 'confirmed' : 'failed',
+  };
+}
+
+export function describeHeldout(h: HeldoutRecord): string {
+  const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const pts = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+  return `held-out ${h.verdict}: ${pc(h.meanB)} vs champion ${pc(h.meanA)} on ${h.n} tasks x ${h.repeats} repeat${h.repeats === 1 ? '' : 's'}, difference ${pts(h.diff)} points [bootstrap ${pts(h.lo)}, ${pts(h.hi)}], ${h.test.description}: one-sided p = ${h.test.p.toPrecision(2)} ${h.verdict === 'confirmed' ? '<=' : 'not <='} ${h.alpha} (superiority)`;
 }
 
 /** 1-based position of each child among every child in the lineage, oldest first (the explore counter). */
@@ -128,16 +193,20 @@ interface Compared {
   candidates: Candidate[];
   /** Fewest finished repeats of each child on a shared task. */
   repeats: Map<string, number>;
+  /** Child and champion both ran each shared task at least twice with the same outcome every time. */
+  identical: Map<string, boolean>;
 }
 
 async function compareChildren(db: Db, o: DecideGenerationOptions): Promise<Compared> {
   const base = await runsOf(db, o.champion, o.split);
   const candidates: Candidate[] = [];
   const repeats = new Map<string, number>();
+  const identical = new Map<string, boolean>();
   for (const id of o.children) {
     const mine = await runsOf(db, id, o.split);
-    const vs = pairedComparison(base, mine, { seed: 1 });
+    const vs = pairedComparison(base, mine, { seed: 1, margin: o.margin });
     repeats.set(id, vs.tasks.length ? Math.min(...vs.tasks.map((t) => mine.get(t)!.n)) : 0);
+    identical.set(id, repeatsIdentical(base, mine, vs.tasks));
     const child = await perRun(db, id, vs.tasks);
     const champ = await perRun(db, o.champion, vs.tasks);
     candidates.push({
@@ -151,19 +220,31 @@ async function compareChildren(db: Db, o: DecideGenerationOptions): Promise<Comp
       },
     });
   }
-  return { candidates, repeats };
+  return { candidates, repeats, identical };
+}
+
+/** Determinism seen in the runs: both sides ran every shared task at least twice and no task's outcome ever varied. */
+export function repeatsIdentical(a: Map<string, TaskScore>, b: Map<string, TaskScore>, tasks: string[]): boolean {
+  const constant = (s: TaskScore) => s.n >= 2 && (s.resolved === 0 || s.resolved === s.n);
+  return tasks.length > 0 && tasks.every((t) => constant(a.get(t)!) && constant(b.get(t)!));
 }
 
 /** Decide under the rule; while the best child is inconclusive but looks better, run it and the champion for more
- * repeats (at most moreEvidence.rounds rounds) and decide again on the pooled runs. */
+ * repeats (at most moreEvidence.rounds rounds) and decide again on the pooled runs, each look at its alpha spend. */
 async function decideWithEvidence(
   db: Db,
   o: DecideGenerationOptions,
 ): Promise<{ candidates: Candidate[]; verdict: Verdict; evidence: EvidenceRecord }> {
-  const ruleSays = (cs: Candidate[]) =>
-    decide(o.rule, cs, o.margin, o.maxCostPerTask, { ...(o.tolerance ? { tolerance: o.tolerance } : {}) });
-  let { candidates, repeats } = await compareChildren(db, o);
-  let verdict = ruleSays(candidates);
+  const more = o.moreEvidence;
+  const rounds = more && !o.deterministic ? more.rounds : 0;
+  const ruleSays = (cs: Candidate[], look: number, only?: string) =>
+    decide(o.rule, cs, o.margin, o.maxCostPerTask, {
+      ...(o.tolerance ? { tolerance: o.tolerance } : {}),
+      alpha: lookAlpha(look, rounds),
+      ...(only ? { only } : {}),
+    });
+  let { candidates, repeats, identical } = await compareChildren(db, o);
+  let verdict = ruleSays(candidates, 0);
   const evidence: EvidenceRecord = {
     rounds: 0,
     child: null,
@@ -171,8 +252,8 @@ async function decideWithEvidence(
     why: [],
     stopped: 'adaptive evidence is off',
     unfinishedRound: null,
+    alphaByLook: Array.from({ length: rounds + 1 }, (_, k) => lookAlpha(k, rounds)),
   };
-  const more = o.moreEvidence;
   if (!more) return { candidates, verdict, evidence };
   for (;;) {
     const call = needsMoreEvidence({
@@ -181,22 +262,25 @@ async function decideWithEvidence(
       repeats,
       margin: o.margin,
       baseRepeats: more.baseRepeats,
-      maxRounds: more.rounds,
+      maxRounds: rounds,
+      deterministic: o.deterministic === true || identical.get(verdict.best ?? '') === true,
     });
     if (!call.more) {
       Object.assign(evidence, {
         rounds: call.roundsRun,
         child: call.child,
         repeats: call.child ? (repeats.get(call.child) ?? null) : null,
-        stopped: call.reason,
+        stopped: o.deterministic
+          ? `the model is deterministic (its repeats are identical): no extra rounds; ${call.reason}`
+          : call.reason,
       });
       break;
     }
     o.log(`more evidence: ${call.reason}`);
     evidence.why.push(call.reason);
     await more.run([o.champion, call.child], call.repeats);
-    ({ candidates, repeats } = await compareChildren(db, o));
-    verdict = ruleSays(candidates);
+    ({ candidates, repeats, identical } = await compareChildren(db, o));
+    verdict = ruleSays(candidates, call.round, call.child);
     // Runs that did not finish (a budget, errors) leave the round short: decide on what there is rather than loop.
     if ((repeats.get(call.child) ?? 0) < call.repeats) {
       Object.assign(evidence, {
@@ -216,7 +300,13 @@ async function decideWithEvidence(
 export async function decideGeneration(
   db: Db,
   o: DecideGenerationOptions,
-): Promise<{ rows: ChildRow[]; promoted: string | null; reason: string; evidence: EvidenceRecord }> {
+): Promise<{
+  rows: ChildRow[];
+  promoted: string | null;
+  reason: string;
+  evidence: EvidenceRecord;
+  heldout: HeldoutRecord | null;
+}> {
   const { candidates, verdict, evidence } = await decideWithEvidence(db, o);
   const rows: ChildRow[] = [];
   for (const { id, vs } of candidates) {
@@ -240,24 +330,28 @@ export async function decideGeneration(
       ? ` (after ${evidence.rounds} extra evidence round${evidence.rounds === 1 ? '' : 's'}: ${evidence.child} and the champion at ${evidence.repeats} repeats per task)`
       : '';
   let reason = `${verdict.reason}${after}${evidence.unfinishedRound !== null ? `; ${evidence.stopped}` : ''}`;
+  let heldout: HeldoutRecord | null = null;
   if (verdict.winner && o.confirmOnHeldout && o.split === 'train') {
-    o.log(`confirming ${verdict.winner} on the held-out split`);
-    await o.confirmOnHeldout([o.champion, verdict.winner]);
+    const heldRepeats = o.heldoutRepeats ?? 1;
+    o.log(`confirming ${verdict.winner} on the held-out split (${heldRepeats} repeat${heldRepeats === 1 ? '' : 's'})`);
+    await o.confirmOnHeldout([o.champion, verdict.winner], heldRepeats);
     const held = pairedComparison(
       await runsOf(db, o.champion, 'heldout'),
       await runsOf(db, verdict.winner, 'heldout'),
       { seed: 1 },
     );
-    if (held.n > 0 && held.diff < 0) {
+    heldout = heldoutVerdict(held, heldRepeats, o.heldoutAlpha);
+    o.log(describeHeldout(heldout));
+    reason = `${reason}; ${describeHeldout(heldout)}`;
+    if (heldout.verdict === 'failed') {
       await recordDecision(db, {
         experimentId: verdict.winner,
         action: 'confirm_failed',
         rule: o.rule,
         actor: 'rule',
-        reason: `held-out: ${(100 * held.meanB).toFixed(1)}% vs champion ${(100 * held.meanA).toFixed(1)}% on ${held.n} tasks`,
-        details: held,
+        reason: describeHeldout(heldout),
+        details: { ...held, heldout },
       });
-      reason = `${reason}; held-out confirmation failed`;
     } else promoted = verdict.winner;
   } else promoted = verdict.winner;
 
@@ -270,7 +364,11 @@ export async function decideGeneration(
       costPerTask: details.costPerTask ?? null,
       tokensPerTask: details.tokensPerTask ?? null,
       champion: details.champion,
+      ...(verdict.tests.find((t) => t.id === row.id)
+        ? { decisionTest: verdict.tests.find((t) => t.id === row.id) }
+        : {}),
       ...(row.id === verdict.best && o.moreEvidence ? { evidence } : {}),
+      ...(row.id === verdict.winner && heldout ? { heldout } : {}),
     };
     const ruleSaid = row.id === promoted ? 'promote' : discarded.has(row.id) ? 'discard' : row.decision;
     const ordinal = ordinals.get(row.id) ?? 0;
@@ -327,5 +425,5 @@ export async function decideGeneration(
       });
     }
   }
-  return { rows, promoted, reason, evidence };
+  return { rows, promoted, reason, evidence, heldout };
 }

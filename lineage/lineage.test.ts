@@ -112,15 +112,43 @@ describe('promotion rules', () => {
     seed: 1,
   });
   const weak = pairedComparison(champ, scores({ t1: 1, t2: 0, t3: 1, t4: 0, t5: 0, t6: 1, t7: 0, t8: 0 }), { seed: 1 });
-  it('paired-significant promotes only when the paired interval clears zero (or the margin)', () => {
+  it('paired-significant promotes only when the one-sided test passes at 2.5%, Holm-adjusted across the children', () => {
     expect(decide('paired-significant', [{ id: 'w', vs: weak, costPerTask: 0 }]).winner).toBeNull();
+    // 5 of 5 discordant tasks won: p = 1/32 > 0.025, so not even alone (its bootstrap interval is above 0).
+    expect(strong.lo).toBeGreaterThan(0);
+    expect(decide('paired-significant', [{ id: 's', vs: strong, costPerTask: 0 }]).winner).toBeNull();
+    const big = (n: number, wins: number) =>
+      pairedComparison(
+        scores(Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, 0]))),
+        scores(Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, i < wins ? 1 : 0]))),
+        { seed: 1 },
+      );
+    // 7-0 (p = 1/128) passes alone and Holm-adjusted over two children (2/128 <= 0.025).
+    const verdict = decide('paired-significant', [
+      { id: 'w', vs: big(20, 1), costPerTask: 0 },
+      { id: 's', vs: big(20, 7), costPerTask: 0 },
+    ]);
+    expect(verdict.winner).toBe('s');
+    const s7 = verdict.tests.find((t) => t.id === 's')!;
+    expect([s7.p, s7.pAdjusted, s7.family]).toEqual([expect.closeTo(1 / 128, 12), expect.closeTo(2 / 128, 12), 2]);
+    expect(verdict.reason).toMatch(/exact sign test.*p = 0.0078, Holm-adjusted over 2 children 0.016, level 0.025/);
+    // 6-0 (p = 1/64) passes alone but not Holm-adjusted over three children (3/64 > 0.025).
+    expect(decide('paired-significant', [{ id: 's', vs: big(20, 6), costPerTask: 0 }]).winner).toBe('s');
     expect(
       decide('paired-significant', [
-        { id: 'w', vs: weak, costPerTask: 0 },
-        { id: 's', vs: strong, costPerTask: 0 },
+        { id: 's', vs: big(20, 6), costPerTask: 0 },
+        { id: 'x', vs: big(20, 0), costPerTask: 0 },
+        { id: 'y', vs: big(20, 0), costPerTask: 0 },
       ]).winner,
-    ).toBe('s');
-    expect(decide('paired-significant', [{ id: 's', vs: strong, costPerTask: 0 }], 0.9).winner).toBeNull();
+    ).toBeNull();
+    // A margin is part of the test's null hypothesis: a comparison tested at another margin is refused.
+    expect(() => decide('paired-significant', [{ id: 's', vs: big(20, 7), costPerTask: 0 }], 0.9)).toThrow(/margin/);
+    const atMargin = pairedComparison(
+      scores(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`t${i}`, 0]))),
+      scores(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`t${i}`, i < 7 ? 1 : 0]))),
+      { seed: 1, margin: 0.9 },
+    );
+    expect(decide('paired-significant', [{ id: 's', vs: atMargin, costPerTask: 0 }], 0.9).winner).toBeNull();
   });
   it('mean promotes on any positive difference; ties go to the cheaper child; a cost bound excludes', () => {
     expect(decide('mean', [{ id: 'w', vs: weak, costPerTask: 0 }]).winner).toBe('w');

@@ -24,6 +24,20 @@ const vs = (diff: number, lo: number, hi: number, n = 20): PairedComparison => (
   confidence: 0.95,
   iterations: 2000,
   seed: 1,
+  // The test's p follows the interval here: clear of zero -> 0.001, else 0.5.
+  test: {
+    test: 'permutation',
+    description: 'a test',
+    statistic: 0,
+    wins: 0,
+    losses: 0,
+    ties: n,
+    n,
+    margin: 0,
+    p: lo > 0 ? 0.001 : 0.5,
+    pWorse: hi < 0 ? 0.001 : 0.5,
+    exact: true,
+  },
 });
 const cand = (id: string, diff: number, lo: number, hi: number, extra: Partial<Candidate> = {}): Candidate => ({
   id,
@@ -36,6 +50,8 @@ function input(
   o: { rule?: RuleName; maxRounds?: number; baseRepeats?: number; margin?: number } = {},
 ): EvidenceInput {
   const margin = o.margin ?? 0;
+  // The hand-made tests sit at the margin the rule asks (decide refuses a comparison tested at another).
+  candidates = candidates.map((c) => ({ ...c, vs: { ...c.vs, test: { ...c.vs.test, margin } } }));
   return {
     verdict: decide(o.rule ?? 'paired-significant', candidates, margin),
     candidates,
@@ -136,14 +152,37 @@ afterEach(async () => {
   ws = undefined;
 });
 
-/** exp-01 never resolves; its child resolves the first task always and the second from repeat `secondFrom` on. */
-function scripted(dir: string, secondFrom: number, calls: string[]) {
+/** Ten train tasks: the fixture's two and eight more like them. */
+const TASKS = [...TASK_IDS, ...Array.from({ length: 8 }, (_, i) => `mini__slug-${i + 3}`)];
+async function tenTasks(): Promise<Workspace> {
+  const w = await repairWorkspace();
+  const spec = await w.db.selectFrom('tasks').select('spec').where('id', '=', TASK_IDS[0]!).executeTakeFirstOrThrow();
+  for (const id of TASKS.slice(2))
+    await w.db
+      .insertInto('tasks')
+      .values({
+        id,
+        suite_id: 'mini',
+        kind: 'swebench',
+        difficulty: 'easy',
+        tags: '["multi-file"]',
+        split: 'train',
+        spec: JSON.stringify({ ...JSON.parse(spec.spec), id }),
+      })
+      .execute();
+  return w;
+}
+
+/** exp-01 never resolves; its child resolves the first `always` tasks in every repeat, and the next `later` tasks from
+ * repeat 1 on (so its repeats differ: the model is not deterministic). */
+function scripted(dir: string, always: number, later: number, calls: string[]) {
   return {
     runOne: async (job: RunJob): Promise<RunResult> => {
       calls.push(`${job.experimentId} ${job.task.id} r${job.repeat}`);
       const patchPath = join(dir, `${job.experimentId}-${job.task.id}-${job.repeat}.diff`);
       writeFileSync(patchPath, 'diff\n');
-      const resolved = job.experimentId !== 'exp-01' && (job.task.id === TASK_IDS[0] || job.repeat >= secondFrom);
+      const i = TASKS.indexOf(job.task.id);
+      const resolved = job.experimentId !== 'exp-01' && (i < always || (i < always + later && job.repeat >= 1));
       return {
         outcome: resolved ? 'resolved' : 'unresolved',
         exitReason: 'submitted',
@@ -167,19 +206,20 @@ const runsOf = async (w: Workspace, id: string) =>
       .orderBy('repeat')
       .execute()
   ).map((r) => `${r.task_id} r${r.repeat}`);
+const sorted = (xs: string[]) => [...xs].sort();
 
 describe('nextGeneration with adaptive evidence', () => {
   it('runs the champion and the inconclusive child for two extra rounds, never repeating a finished run, and records it', async () => {
-    ws = await repairWorkspace();
+    ws = await tenTasks();
     const calls: string[] = [];
     const lines: string[] = [];
-    // The child resolves one of the two tasks in every repeat: +50 points, but with two tasks the interval reaches 0.
+    // The child resolves one task always and a second from repeat 1 on: +10 then +15 points, never significant.
     const r = await nextGeneration(ws, {
       children: 1,
       confirm: false,
       seed: 3,
       log: (l) => lines.push(l),
-      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, Infinity, calls) },
+      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 1, 1, calls) },
     });
     expect(r.promoted).toBeNull();
     expect(r.evidence).toMatchObject({
@@ -192,14 +232,18 @@ describe('nextGeneration with adaptive evidence', () => {
       expect.stringMatching(/round 1 of 2 .* to 2 repeats/),
       expect.stringMatching(/round 2 of 2 .* to 4 repeats/),
     ]);
+    // The level is spent over the three looks and adds up to 2.5%.
+    expect(r.evidence.alphaByLook).toHaveLength(3);
+    expect(r.evidence.alphaByLook.reduce((s, x) => s + x, 0)).toBeCloseTo(0.025, 12);
     expect(lines.filter((l) => l.startsWith('more evidence:'))).toHaveLength(2);
     expect(r.reason).toMatch(/after 2 extra evidence rounds: exp-01-a and the champion at 4 repeats per task/);
-    // The champion's repeat 0 was already done (the fixture), so only repeats 1-3 ran for it.
-    expect(calls.filter((c) => c.startsWith('exp-01 ')).sort()).toEqual(
-      TASK_IDS.flatMap((t) => [1, 2, 3].map((k) => `exp-01 ${t} r${k}`)).sort(),
+    expect(r.reason).toMatch(/permutation test .* one-sided p = 0\.25/);
+    // The champion's repeat 0 was already done on the fixture's two tasks, so only the rest ran for it.
+    expect(sorted(calls.filter((c) => c.startsWith('exp-01 ')))).toEqual(
+      sorted(TASKS.flatMap((t, i) => [0, 1, 2, 3].filter((k) => i >= 2 || k > 0).map((k) => `exp-01 ${t} r${k}`))),
     );
     for (const id of ['exp-01', 'exp-01-a'])
-      expect(await runsOf(ws, id)).toEqual(TASK_IDS.flatMap((t) => [0, 1, 2, 3].map((k) => `${t} r${k}`)));
+      expect(await runsOf(ws, id)).toEqual(sorted(TASKS).flatMap((t) => [0, 1, 2, 3].map((k) => `${t} r${k}`)));
     expect((await generationConfig(ws)).evidence).toEqual(r.evidence);
     const decision = await ws.db
       .selectFrom('decisions')
@@ -207,40 +251,62 @@ describe('nextGeneration with adaptive evidence', () => {
       .where('experiment_id', '=', 'exp-01-a')
       .executeTakeFirstOrThrow();
     expect(decision.action).toBe('keep');
-    expect(JSON.parse(decision.details).evidence).toEqual(r.evidence);
+    const details = JSON.parse(decision.details);
+    expect(details.evidence).toEqual(r.evidence);
+    expect(details.decisionTest).toMatchObject({ test: 'permutation', family: 1 });
+    expect(details.decisionTest.p).toBeCloseTo(0.25, 12);
   });
 
-  it('promotes a child the extra evidence shows better, and with lineage.evidenceRounds 0 decides on the first runs alone', async () => {
-    ws = await repairWorkspace();
+  it('stops the rounds once the repeats show the model is deterministic', async () => {
+    ws = await tenTasks();
     const r = await nextGeneration(ws, {
       children: 1,
       confirm: false,
       seed: 3,
-      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 1, []) },
+      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 3, 0, []) },
+    });
+    expect(r.promoted).toBeNull();
+    expect(r.evidence.rounds).toBe(1);
+    expect(r.evidence.stopped).toMatch(/repeats are identical \(deterministic\): more repeats would change nothing/);
+  });
+
+  it("promotes a child the extra evidence shows better at that round's spend; with lineage.evidenceRounds 0 the whole level goes to one look", async () => {
+    ws = await tenTasks();
+    // 6 of 10 tasks always, 2 more from repeat 1: 6-0 (p = 1/64) misses the first look's 0.89%; at 2 repeats 8 tasks
+    // are better (p = 1/256) and pass round 1's 0.66%.
+    const r = await nextGeneration(ws, {
+      children: 1,
+      confirm: false,
+      seed: 3,
+      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 6, 2, []) },
     });
     expect([r.promoted, r.evidence.rounds, r.evidence.repeats]).toEqual(['exp-01-a', 1, 2]);
     expect(r.reason).toMatch(
-      /paired 95% interval above 0\.0% \(after 1 extra evidence round: exp-01-a and the champion at 2 repeats per task\)/,
+      /one-sided p = 0\.0039, level 0\.0066 \(after 1 extra evidence round: exp-01-a and the champion at 2 repeats per task\)/,
     );
     await ws.close();
 
-    ws = await repairWorkspace();
+    ws = await tenTasks();
     ws.config.lineage.evidenceRounds = 0;
     const calls: string[] = [];
     const off = await nextGeneration(ws, {
       children: 1,
       confirm: false,
       seed: 3,
-      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 1, calls) },
+      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 6, 2, calls) },
     });
-    expect([off.promoted, off.evidence.rounds]).toEqual([null, 0]);
-    expect(off.evidence.stopped).toMatch(/lineage\.evidenceRounds is 0/);
-    expect(calls).toEqual(TASK_IDS.map((t) => `exp-01-a ${t} r0`));
+    expect([off.promoted, off.evidence.rounds]).toEqual(['exp-01-a', 0]);
+    expect(off.reason).toMatch(
+      /exact sign test .* 6 won, 0 lost, H0 difference <= 0\.0%: one-sided p = 0\.016, level 0\.025/,
+    );
+    expect(sorted(calls.filter((c) => c.startsWith('exp-01-a ')))).toEqual(
+      sorted(TASKS.map((t) => `exp-01-a ${t} r0`)),
+    );
   });
 
   it('decides on the runs there are when an extra round does not finish, and says so', async () => {
-    ws = await repairWorkspace();
-    const fine = scripted(ws.paths.runs, Infinity, []);
+    ws = await tenTasks();
+    const fine = scripted(ws.paths.runs, 1, 1, []);
     const failing = {
       runOne: async (job: RunJob) => {
         if (job.experimentId === 'exp-01-a' && job.repeat > 0) throw new Error('engine gone');

@@ -1,11 +1,21 @@
-import type { Candidate, Verdict } from './promote.js';
+import { spendAtLook } from '../evaluator/stats/index.js';
+import { ALPHA, type Candidate, type Verdict } from './promote.js';
 
 // Adaptive evidence: when the rule's best child looks better than the champion but the paired interval still
 // includes the margin, one generation's repeats cannot tell them apart, and deciding now either throws away a real
 // improvement or (under a laxer rule) promotes noise. So the champion and that one child, and only they, run more
 // repeats on the same tasks, and the rule decides again on the pooled runs. Round k brings both to
 // baseRepeats x 2^k repeats per task (the interval narrows by about 1/sqrt(2) a round); after lineage.evidenceRounds
-// rounds the rule's answer stands. Pure, so decideGeneration and bench/search ask the same question.
+// rounds the rule's answer stands. Looking again at growing data is sequential testing, so the default rule's level is
+// spent over the looks (lookAlpha: Lan-DeMets Pocock-type spending, each look tested at its own share), and the
+// generation as a whole keeps it. Rounds are not spent where they cannot change the answer: a deterministic model (its
+// repeats identical), or too few tasks for the test to ever reach the last look's level. Pure, so decideGeneration and
+// bench/search ask the same question.
+
+/** The level the default rule tests at on look `look` (0 = the generation's first decision) of `maxRounds` rounds. */
+export function lookAlpha(look: number, maxRounds: number, alpha = ALPHA): number {
+  return spendAtLook(alpha, look, Math.max(0, maxRounds));
+}
 
 export interface EvidenceInput {
   /** The rule's verdict on the evidence so far. */
@@ -18,6 +28,11 @@ export interface EvidenceInput {
   baseRepeats: number;
   /** lineage.evidenceRounds: how many extra rounds a generation may run (0 = never). */
   maxRounds: number;
+  /** The child's and the champion's repeats were identical on every task (or the model says it is deterministic):
+   * more repeats would reproduce the same outcomes. */
+  deterministic?: boolean;
+  /** The generation's level (default ALPHA), spent over the looks. */
+  alpha?: number;
 }
 
 export type EvidenceCall =
@@ -55,12 +70,25 @@ export function needsMoreEvidence(i: EvidenceInput): EvidenceCall {
   const interval = `${pts(diff)} points [${pts(lo)}, ${pts(hi)}]`;
   if (!(diff > i.margin)) return stop(`the best child ${best.id} does not look better (${interval})`);
   // A child already clear of the margin that still failed the rule failed on something else (cost): repeats will not help.
-  if (lo > i.margin) return stop(`${best.id} is clear of the margin but failed the rule on something other than noise`);
+  // (The default rule is its test: a bootstrap interval clear of the margin says nothing there.)
+  if (lo > i.margin && i.verdict.tests.length === 0)
+    return stop(`${best.id} is clear of the margin but failed the rule on something other than noise`);
   // Extra rounds go to one child a generation: if they moved the lead elsewhere, the rule's answer stands.
   if (focus && focus !== best.id)
     return stop(`extra evidence on ${focus} moved the lead to ${best.id}; extra rounds go to one child a generation`);
   if (i.maxRounds <= 0)
     return stop(`${best.id} looks better (${interval}) but is inconclusive; lineage.evidenceRounds is 0`);
+  if (i.deterministic)
+    return stop(
+      `${best.id} looks better (${interval}) but is inconclusive, and its and the champion's repeats are identical (deterministic): more repeats would change nothing`,
+    );
+  // The paired test's smallest possible p-value is 2^-(tasks that differ); with the tasks both ran it cannot get
+  // below that, however many repeats.
+  const lastLevel = lookAlpha(i.maxRounds, i.maxRounds, i.alpha);
+  if (best.vs.test && 2 ** -best.vs.n > lastLevel)
+    return stop(
+      `${best.id} looks better (${interval}) but with ${best.vs.n} shared tasks the paired test can never reach the last round's level ${lastLevel.toPrecision(2)}: more repeats would not decide it`,
+    );
   if (done >= i.maxRounds)
     return stop(
       `${best.id} is still inconclusive (${interval}) after ${done} extra round${done === 1 ? '' : 's'} (lineage.evidenceRounds ${i.maxRounds})`,

@@ -2,7 +2,7 @@ import { Genome, genomeHash } from '../agent/genome.js';
 import type { ScriptedEntry } from '../agent/models/scripted.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
-import { type ChildRow, decideGeneration, type EvidenceRecord } from './decide-generation.js';
+import { type ChildRow, decideGeneration, type EvidenceRecord, type HeldoutRecord } from './decide-generation.js';
 import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-experiment.js';
 import { championId, childrenOf, getExperiment, insertChild, parseGenome } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
@@ -57,6 +57,8 @@ export interface GenerationResult {
   reason: string;
   /** What adaptive evidence did (also in the generation row's config). */
   evidence: EvidenceRecord;
+  /** The held-out confirmation test of the rule's winner (also on its decision row); null when none ran. */
+  heldout: HeldoutRecord | null;
 }
 
 async function nodeStats(db: Db): Promise<NodeStats[]> {
@@ -250,8 +252,12 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     await evaluateExperiment(ws, { ...evalOpts, experimentId: id });
   }
 
+  // Determinism seen in the champion's own runs (every train task run at least twice, never a different outcome):
+  // extra rounds and held-out repeats would reproduce the same outcomes, so none are spent.
+  const deterministic = await repeatsAreIdentical(db, champion);
+  if (deterministic) log(`${champion}'s repeats are identical on every task: treating the model as deterministic`);
   // Compare each child with the champion, paired by task, record what was learned, and decide under the rule.
-  const { rows, promoted, reason, evidence } = await decideGeneration(db, {
+  const { rows, promoted, reason, evidence, heldout } = await decideGeneration(db, {
     champion,
     children: gcfg.children,
     rule: cfg.rule,
@@ -267,10 +273,16 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
         for (const id of ids) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, repeats });
       },
     },
+    deterministic,
+    heldoutAlpha: config.lineage.heldoutAlpha,
+    heldoutRepeats: deterministic ? 1 : config.lineage.heldoutRepeats,
     ...((o.confirm ?? true)
       ? {
-          confirmOnHeldout: async (ids: string[]) => {
-            for (const id of ids) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, split: 'heldout' });
+          // The whole held-out split, whatever --subset the train evaluation used: confirmation needs its power.
+          confirmOnHeldout: async (ids: string[], repeats: number) => {
+            const { subset: _trainSubset, ...whole } = evalOpts;
+            for (const id of ids)
+              await evaluateExperiment(ws, { ...whole, experimentId: id, split: 'heldout', repeats });
           },
         }
       : {}),
@@ -295,5 +307,23 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     promoted,
     reason,
     evidence,
+    heldout,
   };
+}
+
+/** Has `id` run every train task it ran at least twice, with the same outcome each time? */
+async function repeatsAreIdentical(db: Db, id: string): Promise<boolean> {
+  const train = new Set(
+    (await db.selectFrom('tasks').select('id').where('split', '=', 'train').execute()).map((t) => t.id),
+  );
+  const rows = await db
+    .selectFrom('runs')
+    .select(['task_id', 'outcome'])
+    .where('experiment_id', '=', id)
+    .where('status', '=', 'done')
+    .execute();
+  const byTask = new Map<string, string[]>();
+  for (const r of rows)
+    if (train.has(r.task_id)) byTask.set(r.task_id, [...(byTask.get(r.task_id) ?? []), r.outcome ?? '']);
+  return byTask.size > 0 && [...byTask.values()].every((o) => o.length >= 2 && o.every((x) => x === o[0]));
 }

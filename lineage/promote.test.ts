@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type PairedComparison, wilson } from '../evaluator/stats/index.js';
+import { type PairedComparison, type PairedTest, wilson } from '../evaluator/stats/index.js';
 import { loadConfig } from './workspace.js';
 import {
   type Candidate,
@@ -14,9 +14,31 @@ import {
   wilsonLowerBound,
 } from './promote.js';
 
+const fakeTest = (p: number, n: number): PairedTest => ({
+  test: 'permutation',
+  description: 'a test',
+  statistic: 0,
+  wins: 0,
+  losses: 0,
+  ties: n,
+  n,
+  margin: 0,
+  p,
+  pWorse: 1,
+  exact: true,
+});
+
 // Each rule's formula on hand-built comparisons (numbers worked out by hand / a calculator, not by the code under test).
 
-const vs = (o: { meanA: number; meanB: number; n: number; lo?: number; hi?: number }): PairedComparison => ({
+/** A comparison whose test p-value is given (default: 0.001 when the interval's low end is above 0, else 0.5). */
+const vs = (o: {
+  meanA: number;
+  meanB: number;
+  n: number;
+  lo?: number;
+  hi?: number;
+  p?: number;
+}): PairedComparison => ({
   tasks: Array.from({ length: o.n }, (_, i) => `t${i}`),
   n: o.n,
   meanA: o.meanA,
@@ -27,16 +49,23 @@ const vs = (o: { meanA: number; meanB: number; n: number; lo?: number; hi?: numb
   confidence: 0.95,
   iterations: 2000,
   seed: 1,
+  test: fakeTest(o.p ?? ((o.lo ?? o.meanB - o.meanA - 0.1) > 0 ? 0.001 : 0.5), o.n),
 });
 const cand = (
   id: string,
   diff: number,
-  extra: Partial<Candidate> & { lo?: number; n?: number; meanA?: number } = {},
+  extra: Partial<Candidate> & { lo?: number; n?: number; meanA?: number; p?: number } = {},
 ): Candidate => {
   const meanA = extra.meanA ?? 0.5;
   return {
     id,
-    vs: vs({ meanA, meanB: meanA + diff, n: extra.n ?? 10, ...(extra.lo !== undefined ? { lo: extra.lo } : {}) }),
+    vs: vs({
+      meanA,
+      meanB: meanA + diff,
+      n: extra.n ?? 10,
+      ...(extra.lo !== undefined ? { lo: extra.lo } : {}),
+      ...(extra.p !== undefined ? { p: extra.p } : {}),
+    }),
     costPerTask: extra.costPerTask ?? 0,
     ...(extra.tokensPerTask !== undefined ? { tokensPerTask: extra.tokensPerTask } : {}),
     ...(extra.champion ? { champion: extra.champion } : {}),
@@ -44,11 +73,23 @@ const cand = (
 };
 
 describe('paired-significant and mean', () => {
-  const a = cand('a', 0.2, { lo: 0.05 });
-  const b = cand('b', 0.4, { lo: -0.1 });
-  it('paired-significant takes the highest interval low end, and needs it above the margin', () => {
+  const a = cand('a', 0.2, { lo: 0.05, p: 0.004 });
+  const b = cand('b', 0.4, { lo: -0.1, p: 0.2 });
+  it('paired-significant takes the smallest Holm-adjusted p and needs it at or below the level', () => {
     expect(decide('paired-significant', [a, b]).winner).toBe('a');
-    expect(decide('paired-significant', [a, b], 0.1).winner).toBeNull();
+    expect(decide('paired-significant', [a, b], 0, undefined, { alpha: 0.005 }).winner).toBeNull();
+    // Holm over 2: 0.004 * 2 = 0.008.
+    expect(decide('paired-significant', [a, b]).tests.find((t) => t.id === 'a')?.pAdjusted).toBeCloseTo(0.008, 12);
+    // An evidence round tests its one child alone at that round's spend.
+    expect(decide('paired-significant', [a, b], 0, undefined, { alpha: 0.005, only: 'a' }).winner).toBe('a');
+  });
+  it('ranking follows the evidence: a tie on the rule key goes to the larger mean difference before cost', () => {
+    const small = cand('small', 0.031, { p: 1, costPerTask: 0.01 });
+    const large = cand('large', 0.094, { p: 1, costPerTask: 0.02 });
+    const v = decide('paired-significant', [small, large]);
+    expect(v.winner).toBeNull();
+    expect(v.best).toBe('large');
+    expect(decide('lower-bound', [cand('x', 0, { costPerTask: 0 }), cand('y', 0, { costPerTask: 1 })]).best).toBe('x');
   });
   it('mean takes the highest difference, and needs it above the margin', () => {
     expect(decide('mean', [a, b]).winner).toBe('b');

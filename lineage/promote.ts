@@ -1,11 +1,15 @@
-import { type PairedComparison, Z95 } from '../evaluator/stats/index.js';
+import { holmAdjust, type PairedComparison, Z95 } from '../evaluator/stats/index.js';
 
 // Promotion rules: which child, if any, replaces the champion. A promotion is a statistical claim, so the default
-// asks for the paired interval (child minus champion, same tasks) to clear zero, or a stated margin. Every rule
-// compares on the tasks child and champion both ran; constraints discard a child before any rule sees it; ties
-// between children go to the cheaper one. The formulas (p = resolve rate on the n shared tasks, cost and tokens
-// per run on those tasks):
-//   paired-significant  promote the child with the highest paired-interval low end if lo > margin
+// is a one-sided test of "child better than champion by more than the margin" (the exact sign test on one binary
+// outcome per task, else a paired permutation test with the task as the unit: evaluator/stats/tests.ts), with Holm's
+// correction across the generation's children so that the generation as a whole keeps the level. Every rule
+// compares on the tasks child and champion both ran; constraints discard a child before any rule sees it; ties on a
+// rule's key go to the larger mean paired difference (the child that looked best), then to the cheaper one. The
+// formulas (p = resolve rate on the n shared tasks, cost and tokens per run on those tasks):
+//   paired-significant  promote the child with the smallest Holm-adjusted p if it is <= alpha (default one-sided
+//                       0.025, the level of a two-sided 95% interval; lower on an extra evidence round, see
+//                       lineage/more-evidence.ts); the family is every comparable child of the generation
 //   mean                promote the child with the highest diff = p_child - p_champion if diff > margin
 //   lower-bound         rank by L(p_child, n), the child's Wilson 95% lower bound with the task as the unit;
 //                       promote if L(p_child, n) > L(p_champion, n) + margin (on equal n and margin 0 this is
@@ -31,9 +35,29 @@ export interface Candidate {
   champion?: { costPerTask?: number; tokensPerTask?: number };
 }
 
+/** One-sided level of the default rule's test for a whole generation (Holm across its children, spent over its looks). */
+export const ALPHA = 0.025;
+
 export interface DecideOptions {
   /** Differences in cost (dollars per run) and tokens (per run) up to these count as equal. Default 0. */
   tolerance?: { cost?: number; tokens?: number };
+  /** paired-significant: the level this look tests at (default ALPHA; an evidence round passes its spend). */
+  alpha?: number;
+  /** paired-significant on an extra evidence round: only this child is tested (a family of one at that look's spend). */
+  only?: string;
+}
+
+/** The test behind a child's verdict, as decision rows and summaries show it. */
+export interface ChildTest {
+  id: string;
+  test: string;
+  description: string;
+  statistic: number;
+  p: number;
+  /** Holm-adjusted over the family tested at this look (equals p for a family of one). */
+  pAdjusted: number;
+  family: number;
+  alpha: number;
 }
 
 export interface Verdict {
@@ -43,6 +67,8 @@ export interface Verdict {
   reason: string;
   /** Children a constraint removed before the rule looked at them, with the reason. */
   discarded: Array<{ id: string; reason: string }>;
+  /** paired-significant: each tested child's test, p and Holm-adjusted p at this look. */
+  tests: ChildTest[];
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -93,18 +119,26 @@ export function paretoDominates(c: Candidate, margin: number, o: DecideOptions =
   return (c.vs.diff > margin && !costUp) || (costDown && c.vs.diff >= 0);
 }
 
-interface RuleSpec {
-  /** Higher is better; ties go to the cheaper child. */
-  key(c: Candidate): number;
-  pass(c: Candidate, margin: number, o: DecideOptions): boolean;
-  test(margin: number, best: Candidate, o: DecideOptions): string;
+/** What a rule sees besides the child: the options, and paired-significant's Holm-adjusted p-values at this look. */
+interface Ctx extends DecideOptions {
+  adjusted: Map<string, number>;
 }
+
+interface RuleSpec {
+  /** Higher is better; ties go to the larger mean difference, then the cheaper child. */
+  key(c: Candidate, o: Ctx): number;
+  pass(c: Candidate, margin: number, o: Ctx): boolean;
+  test(margin: number, best: Candidate, o: Ctx): string;
+}
+
+const fmtP = (p: number) => (p < 0.0001 ? p.toExponential(1) : p.toPrecision(2));
 
 const SPECS: Record<RuleName, RuleSpec> = {
   'paired-significant': {
-    key: (c) => c.vs.lo,
-    pass: (c, m) => c.vs.lo > m,
-    test: (m, b) => `paired ${Math.round(100 * b.vs.confidence)}% interval above ${pct(m)}`,
+    key: (c, o) => -(o.adjusted.get(c.id) ?? 1),
+    pass: (c, _m, o) => (o.adjusted.get(c.id) ?? 1) <= (o.alpha ?? ALPHA),
+    test: (m, b, o) =>
+      `${b.vs.test.description}, H0 difference <= ${pct(m)}: one-sided p = ${fmtP(b.vs.test.p)}${o.adjusted.size > 1 ? `, Holm-adjusted over ${o.adjusted.size} children ${fmtP(o.adjusted.get(b.id) ?? 1)}` : ''}, level ${fmtP(o.alpha ?? ALPHA)}`,
   },
   mean: { key: (c) => c.vs.diff, pass: (c, m) => c.vs.diff > m, test: (m) => `mean difference > ${pct(m)}` },
   'lower-bound': {
@@ -146,7 +180,7 @@ function applyConstraints(
   return { kept, discarded };
 }
 
-function rank(rule: RuleName, cs: Candidate[], margin: number, o: DecideOptions): Candidate[] {
+function rank(rule: RuleName, cs: Candidate[], margin: number, o: Ctx): Candidate[] {
   const spec = SPECS[rule];
   // A rule-passing child outranks a failing one (pareto: a cheaper equal child beats a dearer better one), so adding
   // a child can never block a promotion another child would have won.
@@ -158,7 +192,9 @@ function rank(rule: RuleName, cs: Candidate[], margin: number, o: DecideOptions)
       (a, b) => passFirst(a, b) || b.vs.diff - a.vs.diff || byCost(a, b) || tokens(a) - tokens(b) || 0,
     );
   }
-  return [...cs].sort((a, b) => passFirst(a, b) || spec.key(b) - spec.key(a) || byCost(a, b));
+  return [...cs].sort(
+    (a, b) => passFirst(a, b) || spec.key(b, o) - spec.key(a, o) || b.vs.diff - a.vs.diff || byCost(a, b),
+  );
 }
 
 export function decide(
@@ -178,13 +214,37 @@ export function decide(
       best: null,
       reason: 'no child was comparable with the champion (no shared tasks, or over the cost bound)',
       discarded,
+      tests: [],
     };
-  const best = rank(rule, allowed, margin, options)[0]!;
-  const text = `${best.id}: ${pct(best.vs.meanB)} vs ${pct(best.vs.meanA)} on ${best.vs.n} shared tasks, difference ${pct(best.vs.diff)} [${pct(best.vs.lo)}, ${pct(best.vs.hi)}]`;
-  const test = spec.test(margin, best, options);
-  return spec.pass(best, margin, options)
-    ? { winner: best.id, best: best.id, reason: `${text}: ${test}`, discarded }
-    : { winner: null, best: best.id, reason: `best was ${text}; not promoted (${test} required)`, discarded };
+  const ctx: Ctx = { ...options, adjusted: new Map() };
+  const tests: ChildTest[] = [];
+  if (rule === 'paired-significant') {
+    for (const c of allowed)
+      if (c.vs.test.margin !== margin)
+        throw new Error(`decide: ${c.id} was tested at margin ${c.vs.test.margin}, the rule asks ${margin}`);
+    // The family: every comparable child, or on an extra evidence round the one child that round is about.
+    const family = options.only ? allowed.filter((c) => c.id === options.only) : allowed;
+    const adjusted = holmAdjust(family.map((c) => c.vs.test.p));
+    family.forEach((c, i) => {
+      ctx.adjusted.set(c.id, adjusted[i]!);
+      tests.push({
+        id: c.id,
+        test: c.vs.test.test,
+        description: c.vs.test.description,
+        statistic: c.vs.test.statistic,
+        p: c.vs.test.p,
+        pAdjusted: adjusted[i]!,
+        family: family.length,
+        alpha: options.alpha ?? ALPHA,
+      });
+    });
+  }
+  const best = rank(rule, allowed, margin, ctx)[0]!;
+  const text = `${best.id}: ${pct(best.vs.meanB)} vs ${pct(best.vs.meanA)} on ${best.vs.n} shared tasks, difference ${pct(best.vs.diff)} [bootstrap ${pct(best.vs.lo)}, ${pct(best.vs.hi)}]`;
+  const test = spec.test(margin, best, ctx);
+  return spec.pass(best, margin, ctx)
+    ? { winner: best.id, best: best.id, reason: `${text}: ${test}`, discarded, tests }
+    : { winner: null, best: best.id, reason: `best was ${text}; not promoted (${test} required)`, discarded, tests };
 }
 
 /** The explore option: with every = N > 0, the Nth, 2Nth, ... child of the lineage (1-based) is kept regardless of the rule. */

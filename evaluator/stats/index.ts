@@ -1,4 +1,4 @@
-export { Z95, logChoose, passAtK, wilson, type Interval } from './interval.js';
+export { Z95, logChoose, passAtK, wilson, wilsonRate, type Interval } from './interval.js';
 export {
   mcnemarExact,
   pairedComparison,
@@ -9,3 +9,13 @@ export {
 } from './paired.js';
 export { noiseFloor, type NoiseFloor } from './noise.js';
 export { summarize, taskScores, type RunOutcome, type Summary, type TaskScore } from './summary.js';
+export {
+  binomialUpperTail,
+  holmAdjust,
+  pairedTest,
+  signFlipTest,
+  signTest,
+  spendAtLook,
+  type PairedTest,
+  type TestName,
+} from './tests.js';

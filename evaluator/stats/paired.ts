@@ -1,19 +1,11 @@
 import { logChoose } from './interval.js';
+import { seededRandom } from './seeded.js';
 import { type TaskScore } from './summary.js';
+import { type PairedTest, pairedTest } from './tests.js';
+
+export { seededRandom };
 
 // Comparing two experiments: only on the tasks both ran, paired by task, so task difficulty cancels out.
-
-/** Small seeded PRNG (mulberry32), so a reported bootstrap interval can be reproduced exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface PairedComparison {
   /** Tasks both experiments ran, sorted. */
@@ -30,12 +22,16 @@ export interface PairedComparison {
   seed: number;
   /** Exact McNemar on single-repeat outcomes (present only when every common task has one run on each side). */
   mcnemar?: McNemar;
+  /** The one-sided test of "B better than A by more than the margin" that matches the data (stats/tests.ts). */
+  test: PairedTest;
 }
 
 export interface PairedOptions {
   seed?: number;
   iterations?: number;
   confidence?: number;
+  /** The margin the test's null hypothesis sits at (B - A <= margin). Default 0. */
+  margin?: number;
 }
 
 /**
@@ -66,6 +62,7 @@ export function pairedComparison(
       confidence,
       iterations,
       seed,
+      test: pairedTest(a, b, options.margin ?? 0),
     };
   }
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -91,6 +88,7 @@ export function pairedComparison(
     confidence,
     iterations,
     seed,
+    test: pairedTest(a, b, options.margin ?? 0),
   };
   if (tasks.every((t) => a.get(t)!.n === 1 && b.get(t)!.n === 1)) {
     let onlyA = 0;

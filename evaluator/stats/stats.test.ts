@@ -7,6 +7,7 @@ import {
   summarize,
   taskScores,
   wilson,
+  wilsonRate,
   type RunOutcome,
 } from './index.js';
 
@@ -67,7 +68,9 @@ describe('summaries', () => {
     expect(s.resolveRate).toBeCloseTo(0.5, 12);
     expect(s.passAtK[1]).toBeCloseTo(0.5, 12);
     expect(s.passAtK[2]).toBeCloseTo(2 / 3, 12);
-    expect(s.interval.lo).toBeCloseTo(wilson(3, 6).lo, 12);
+    // The task is the unit: 1.5 of 3 tasks, not 3 of 6 runs.
+    expect(s.interval.lo).toBeCloseTo(wilsonRate(0.5, 3).lo, 12);
+    expect(s.interval.lo).toBeLessThan(wilson(3, 6).lo);
     expect(s.meanCostPerTask).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { passAtK, wilson, type Interval } from './interval.js';
+import { type Interval, passAtK, wilsonRate } from './interval.js';
 
 // Per-experiment scores from run outcomes: mean over repeats per task, then the resolve rate over tasks.
 
@@ -36,7 +36,7 @@ export interface Summary {
   runs: number;
   /** Mean over tasks of the per-task mean over repeats. */
   resolveRate: number;
-  /** Wilson 95% interval on all runs pooled (equals the per-task view when repeats are equal). */
+  /** Wilson 95% interval on the resolve rate with the task as the unit (repeats do not narrow it). */
   interval: Interval;
   /** pass@k averaged over tasks, for k = 1 .. the smallest repeat count. */
   passAtK: Record<number, number>;
@@ -47,7 +47,6 @@ export interface Summary {
 
 export function summarize(runs: RunOutcome[]): Summary {
   const scores = [...taskScores(runs).values()];
-  const resolved = runs.filter((r) => r.resolved).length;
   const kMax = scores.length ? Math.min(...scores.map((s) => s.n)) : 0;
   const pass: Record<number, number> = {};
   for (let k = 1; k <= kMax; k++) pass[k] = scores.reduce((s, t) => s + passAtK(t.n, t.resolved, k), 0) / scores.length;
@@ -58,11 +57,12 @@ export function summarize(runs: RunOutcome[]): Summary {
     return known.reduce((s, v) => s + v, 0) / known.length;
   };
   const seconds = perTask((r) => r.durationMs);
+  const rate = scores.length ? scores.reduce((s, t) => s + t.mean, 0) / scores.length : Number.NaN;
   return {
     tasks: scores.length,
     runs: runs.length,
-    resolveRate: scores.length ? scores.reduce((s, t) => s + t.mean, 0) / scores.length : Number.NaN,
-    interval: wilson(resolved, runs.length),
+    resolveRate: rate,
+    interval: wilsonRate(rate, scores.length),
     passAtK: pass,
     meanTokensPerTask: perTask((r) => r.tokens),
     meanCostPerTask: perTask((r) => r.costUsd),
