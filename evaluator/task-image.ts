@@ -54,7 +54,7 @@ function repoSnapshot(repo: string, commit: string): Uint8Array {
   if (lastSnapshot?.key === key) return lastSnapshot.tar;
   try {
     const tar = execFileSync('git', [...SAFE_GIT, '-C', repo, 'archive', '--format=tar', commit], {
-      maxBuffer: 2 << 30,
+      maxBuffer: 2 ** 31,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,13 +3,16 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { BaseChooser } from '../evaluator/images/base-choice.js';
 import { DockerProvider } from '../evaluator/sandbox/docker.js';
-import { taskSandboxSpec } from '../evaluator/task-image.js';
+import { chosenSandboxSpec, taskSandboxSpec } from '../evaluator/task-image.js';
 import { describeDocker } from '../test/docker.js';
 import { gradeTask } from './grade.js';
 import { prepareWorkspace } from './prepare.js';
 import type { Task } from './schema.js';
 import { loadSuite } from './suite.js';
+import { instanceToTask, SweInstance } from './swebench.js';
+import { SweConfig, sweSources } from './swebench-env.js';
 
 // One tiny repository per runner family, each printing its runner's real output format, graded in Docker through
 // the registry's command and parser for its repository: the gold patch resolves, the empty patch does not.
@@ -239,4 +242,70 @@ describeDocker('SWE-bench runner families graded in Docker through the registry'
     },
     300_000,
   );
+
+  it('an evolve.json recipe builds the environment from the repository at base_commit; gold resolves, empty does not', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'evolve-calc-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' });
+    write(repo, { ...BUGGY, 'conftest.py': '', 'tests/test_calc.py': PYTEST_TESTS(false) });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    const baseCommit = git('rev-parse', 'HEAD').trim();
+    write(repo, FIXED);
+    const gold = git('diff');
+    git('commit', '-qam', 'the fix, after base_commit: never in the image or the workspace');
+    write(repo, { 'tests/test_calc.py': PYTEST_TESTS(true) });
+    const testPatch = git('diff');
+    git('checkout', '-q', '--', '.');
+    const config = SweConfig.parse({
+      repos: { 'acme/calc': repo },
+      environments: {
+        'acme/calc@1.0': {
+          // the recipe sees the repository at base_commit (the bug, not the fix) in repo.tar
+          dockerfile: 'FROM evolve/python-env\nADD repo.tar /testbed/\nRUN grep -q "a - b" /testbed/calc/__init__.py\n',
+        },
+      },
+    });
+    const row = SweInstance.parse({
+      instance_id: 'acme__calc-1',
+      repo: 'acme/calc',
+      version: '1.0',
+      base_commit: baseCommit,
+      patch: gold,
+      test_patch: testPatch,
+      problem_statement: 'add() subtracts',
+      FAIL_TO_PASS: ['tests/test_calc.py::test_add'],
+      PASS_TO_PASS: ['tests/test_calc.py::test_sub'],
+    });
+    const task = instanceToTask(row, 'mine', sweSources(config, root));
+    expect(task.environment.repoSnapshot).toEqual({ repo, commit: baseCommit });
+    expect((await graded(task, gold)).report).toMatchObject({ resolved: true });
+    expect((await graded(task, '')).report).toMatchObject({
+      resolved: false,
+      tests_status: { FAIL_TO_PASS: { failure: ['tests/test_calc.py::test_add'] } },
+    });
+    execFileSync('rm', ['-rf', repo]);
+  }, 600_000);
+
+  it("an upstream image that is neither here nor pullable fails naming the image, the pull's error and the two ways", async () => {
+    const task = instanceToTask(
+      SweInstance.parse({
+        instance_id: 'psf__requests-99999',
+        repo: 'psf/requests',
+        version: '2.4',
+        test_patch: 'diff --git a/test_requests.py b/test_requests.py\n',
+        problem_statement: 'x',
+        FAIL_TO_PASS: ['t'],
+      }),
+      'lite',
+    );
+    const { spec } = await chosenSandboxSpec(task, { role: 'test' }, new BaseChooser({ bases: {}, pull: 'auto' }));
+    await expect(provider.create(spec)).rejects.toMatchObject({
+      kind: 'image_missing',
+      message: expect.stringMatching(
+        /^image swebench\/sweb\.eval\.x86_64\.psf_1776_requests-99999 is not here\. Pulling it failed \(.+\)\. .*Give the row an "image".*"environments": \{"psf\/requests@2\.4": \{"dockerfile"/,
+      ),
+    });
+  }, 300_000);
 });
