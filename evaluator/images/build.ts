@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import * as tar from 'tar-stream';
 import { collect } from '../sandbox/archive.js';
+import { defaultCpus } from '../sandbox/limits.js';
 import { fromDockerError, SandboxError } from '../sandbox/errors.js';
 import type { ImageRecipe } from '../sandbox/types.js';
 import { BASE_IMAGE, ensureBaseImage, imageExists } from './base.js';
@@ -68,6 +69,12 @@ export async function buildImage(recipe: ImageRecipe, options: BuildOptions = {}
       buildargs: parentTag ? { PARENT_IMAGE: parentTag } : {},
       rm: true,
       forcerm: true,
+      // A build is a task's code running on the engine: bounded like a sandbox, and offline unless it installs.
+      memory: BUILD_MEMORY_MB * 1024 * 1024,
+      memswap: BUILD_MEMORY_MB * 1024 * 1024,
+      cpuperiod: 100_000,
+      cpuquota: Math.round(defaultCpus() * 100_000),
+      networkmode: needsNetwork(recipe.dockerfile) ? 'default' : 'none',
     });
   } catch (error) {
     throw fromDockerError(error, `building ${tag}`);
@@ -76,6 +83,22 @@ export async function buildImage(recipe: ImageRecipe, options: BuildOptions = {}
   if (!(await imageExists(docker, tag)))
     throw new SandboxError('build_failed', `building ${tag} reported success but the image is missing`);
   return tag;
+}
+
+const BUILD_MEMORY_MB = 4096;
+
+/** Commands that fetch packages or sources: a recipe running one of them is built with the network, others without. */
+const FETCHES =
+  /\b(apt-get|apt|aptitude|apk|yum|dnf|microdnf|zypper|pip|pip3|pipx|uv|poetry|conda|mamba|micromamba|npm|npx|yarn|pnpm|bun|gem|bundle|cargo|rustup|go|curl|wget|git|svn|hg)\b/;
+
+/** Whether a Dockerfile needs the network to build: a RUN that fetches (see FETCHES) or an ADD of a URL. */
+export function needsNetwork(dockerfile: string): boolean {
+  const instructions = dockerfile.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  return instructions.some((line) => {
+    const m = /^\s*(RUN|ADD)\s+(.*)$/i.exec(line);
+    if (!m) return false;
+    return m[1]!.toUpperCase() === 'ADD' ? /\b(https?|git):\/\//i.test(m[2]!) : FETCHES.test(m[2]!);
+  });
 }
 
 function buildContext(recipe: ImageRecipe): Promise<Buffer> {

@@ -10,13 +10,33 @@ import { diffScript } from './diff-script.js';
 import { CHANNEL_CONFIG, channelCommand, ContainerChannel } from './channel.js';
 import { dockerExec, type DockerExecRequest, killMarked } from './docker-exec.js';
 import { fromDockerError, SandboxError } from './errors.js';
+import { defaultCpus } from './limits.js';
 import { cappedText, DEFAULT_OUTPUT_CAP } from './output.js';
 import type { ExecOptions, ExecResult, Sandbox, SandboxLimits, SandboxProvider, SandboxSpec } from './types.js';
 
 // Docker provider: one fresh container per sandbox, the workspace copied in by tar (never bind-mounted), limits on
 // memory, CPUs and processes, no network unless the spec asks, labelled so the reaper can find leftovers.
 
-export const DEFAULT_LIMITS: SandboxLimits = { memoryMb: 4096, cpus: 2, pids: 512 };
+/** Default limits. diskMb bounds the container's writable layer where the storage driver can (see diskQuota). */
+export const DEFAULT_LIMITS: SandboxLimits = { memoryMb: 4096, cpus: defaultCpus(), pids: 512, diskMb: 10_240 };
+
+/**
+ * Whether the engine can bound a container's writable layer (HostConfig.StorageOpt size): overlay2 only on an xfs
+ * backing filesystem mounted with pquota, and btrfs, zfs, devicemapper. Elsewhere (overlay2 on ext4, the usual
+ * case) the engine refuses the option, so it is left out and the layer is bounded by the disk only: a run that
+ * fills it ends as a disk_full infrastructure error.
+ */
+export async function diskQuotaSupported(docker: Docker): Promise<boolean> {
+  try {
+    const info = (await docker.info()) as { Driver?: string; DriverStatus?: Array<[string, string]> };
+    const backing = info.DriverStatus?.find(([k]) => k === 'Backing Filesystem')?.[1];
+    if (info.Driver === 'overlay2') return backing === 'xfs';
+    return ['btrfs', 'zfs', 'devicemapper', 'windowsfilter'].includes(info.Driver ?? '');
+  } catch {
+    return false;
+  }
+}
+export { defaultCpus };
 export const LABEL_PREFIX = 'evolve.';
 /** `pid@host` of the process that created the container; the reaper removes it once that process is gone. */
 export const OWNER_LABEL = 'evolve.owner';
@@ -46,6 +66,8 @@ export class DockerProvider implements SandboxProvider {
    * image_missing and is forgotten then; create() then looks it up (or builds it) again.
    */
   private readonly knownImages = new Set<string>();
+  /** Asked of the engine once per provider; false after the engine refuses a size (xfs without pquota). */
+  private diskQuota: Promise<boolean> | undefined;
 
   constructor(private readonly options: DockerProviderOptions = {}) {
     this.docker = options.docker ?? new Docker();
@@ -69,9 +91,11 @@ export class DockerProvider implements SandboxProvider {
     for (const [k, v] of Object.entries(spec.labels ?? {}))
       labels[k.startsWith(LABEL_PREFIX) ? k : LABEL_PREFIX + k] = v;
     const user = spec.user ?? this.options.user ?? 'agent';
+    this.diskQuota ??= diskQuotaSupported(this.docker);
+    const quota = limits.diskMb && (await this.diskQuota) ? { StorageOpt: { size: `${limits.diskMb}M` } } : {};
     let container: Docker.Container;
-    try {
-      container = await this.docker.createContainer({
+    const create = (storage: object) =>
+      this.docker.createContainer({
         Image: image,
         Cmd: channelCommand(user, spec.workdir),
         ...CHANNEL_CONFIG,
@@ -88,7 +112,14 @@ export class DockerProvider implements SandboxProvider {
           PidsLimit: limits.pids,
           SecurityOpt: ['no-new-privileges'],
           LogConfig: { Type: 'none', Config: {} }, // the main process speaks the channel; nothing to keep
+          ...storage,
         },
+      });
+    try {
+      container = await create(quota).catch((error: unknown) => {
+        if (!('StorageOpt' in quota) || !/storage-opt/i.test(String((error as Error).message))) throw error;
+        this.diskQuota = Promise.resolve(false); // e.g. xfs without pquota: go on without a size
+        return create({});
       });
     } catch (error) {
       const failure = fromDockerError(error, `creating a container from ${image}`);

@@ -59,6 +59,8 @@ export interface SandboxLimits {
   memoryMb: number;
   cpus: number;
   pids: number;
+  /** Writable layer size, where the engine's storage driver can bound it (DockerProvider says where). */
+  diskMb?: number;
 }
 
 export interface SandboxSpec {
