@@ -5,6 +5,7 @@ import type { Task } from '../tasks/schema.js';
 import type { Sandbox, SandboxProvider, SandboxSpec } from './sandbox/types.js';
 import type { RunJob, RunOneFn, SolverName } from './job.js';
 import type { InfraError, RunResult } from './store.js';
+import { redactSecrets } from './gateway/redact.js';
 
 // One (genome | solver, task, repeat): a fresh sandbox -> workspace -> agent (or solver) -> diff -> dispose ->
 // grade the diff in a second fresh sandbox (made ready meanwhile), so the agent's container never holds the hidden
@@ -108,7 +109,9 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
       .finally(() => going.delete(gone));
     going.add(gone);
   };
-  const runOne: RunOneFn = async (job, signal) => {
+  // Whatever a run records (an error's message, the grader's report) is redacted before it reaches the store.
+  const runOne: RunOneFn = async (job, signal) => redactSecrets(await runUnredacted(job, signal));
+  const runUnredacted: RunOneFn = async (job, signal) => {
     const t0 = Date.now();
     const dir = runDir(deps.runsDir, job);
     mkdirSync(dir, { recursive: true });
@@ -191,7 +194,7 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
           .catch((error: unknown) => (deps.gradeInPlace?.(job.task) ? '' : Promise.reject(error)));
       }
       base.patchPath = join(dir, 'patch.diff');
-      writeFileSync(base.patchPath, patch);
+      writeFileSync(base.patchPath, redactSecrets(patch)); // the record; grading uses the patch itself
       if (!grader) {
         // The agent has stopped; only now are the hidden tests copied in, into the state it left.
         if (signal.aborted)

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../evaluator/gateway/redact.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -96,11 +97,14 @@ export async function openWorkspace(root: string): Promise<Workspace> {
   return { paths, config, db, close: () => db.destroy() };
 }
 
-/** Writes a file atomically (temp file + rename) so a crash never leaves it half written. */
+/**
+ * Writes a file atomically (temp file + rename) so a crash never leaves it half written; redacted (keys by value
+ * and by pattern), as everything evolve writes into a workspace is.
+ */
 export function writeFileAtomic(file: string, content: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
+  writeFileSync(tmp, redactSecrets(content));
   renameSync(tmp, file);
 }
 

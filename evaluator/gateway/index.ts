@@ -2,7 +2,7 @@
 export { createGateway, ModelGateway, type GatewayOptions, type ModelCallSink } from './gateway.js';
 export { Budget, budgetLimitsFromConfig, type BudgetLimits, type BudgetOptions, type Spend } from './budget.js';
 export { builtinPrices, costOf, findPrice, ModelPrice } from './prices.js';
-export { createRedactor, redactedMarker, secretsFromEnv } from './redact.js';
+export { createRedactor, redactedMarker, redactSecrets, secretsFromEnv } from './redact.js';
 export type { ModelCallEvent } from '../../agent/models/call-record.js';
 export {
   generationBudget,

@@ -45,3 +45,11 @@ export function createRedactor(secrets: string[]): Redactor {
   };
   return <T>(value: T) => walk(value) as T;
 }
+
+/**
+ * Redacts by the values of the environment's secret variables (read now, so a key set later is covered) and by the
+ * key patterns: for everything evolve writes outside the gateway (run results, patches, folders, exports).
+ */
+export function redactSecrets<T>(value: T, env: Record<string, string | undefined> = process.env): T {
+  return createRedactor(secretsFromEnv(env))(value);
+}
