@@ -206,7 +206,7 @@ async function gradeTerminalBench(
     `rm -f ${REWARD_FILE} ${REWARD_JSON}; mkdir -p /logs/verifier /logs/agent; bash ${TESTS_DIR}/${harbor ? 'test.sh' : 'run-tests.sh'}`,
     {
       cwd: task.environment.workdir,
-      env: { TEST_DIR: TESTS_DIR },
+      env: { ...g.env, TEST_DIR: TESTS_DIR },
       user: 'root',
       timeoutMs: task.limits.testTimeoutSec * 1000,
       outputCapBytes: 16 << 20,

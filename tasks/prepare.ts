@@ -249,6 +249,12 @@ export async function prepareWorkspace(task: Task, sandbox: Sandbox, cache?: Pre
     await run(
       sandbox,
       [
+        // Harbor's environments always have its log folders (mounted, writable by anyone).
+        ...(task.grader.kind === 'terminal-bench' && task.grader.mode === 'reward'
+          ? [
+              'mkdir -p /logs/agent /logs/verifier /logs/artifacts && chmod 777 /logs/agent /logs/verifier /logs/artifacts',
+            ]
+          : []),
         `mkdir -p '${workdir}' && cd '${workdir}' && if [ -d .git ]; then exit 0; fi`,
         commitBaseScript(),
         `owner=$(stat -c %u:%g .); [ "$owner" = 0:0 ] || chown -R "$owner" .git`,

@@ -43,6 +43,10 @@ describe('published task layouts', () => {
     expect(harbor.gold).toMatchObject({ kind: 'script', dir: join(FIXTURES, 'harbor-solution-dir', 'solution') });
     expect(harbor.grader).toMatchObject({ kind: 'terminal-bench', mode: 'reward' });
     expect(harbor.environment.contextDir).toBe(join(FIXTURES, 'harbor-solution-dir', 'environment'));
+    // [verifier] and [solution] env: literal values only (a ${VAR} would be filled from the host upstream).
+    expect(harbor.grader).toMatchObject({ env: { EXPECTED_SUM: '42' } });
+    expect(harbor.gold).toMatchObject({ env: { SUM_FILE: '/app/sum.txt' } });
+    expect(harbor.grader.kind === 'terminal-bench' && harbor.grader.env).not.toHaveProperty('JUDGE_API_KEY');
   });
 
   it("applies per-suite settings from evolve.json, and a command's settings over those", () => {

@@ -61,6 +61,8 @@ export const Grader = z.discriminatedUnion('kind', [
     /** `pytest` (old layout: parse results) or `reward` (new layout: read the reward file). */
     mode: z.enum(['pytest', 'reward']),
     logParser: z.string().default('pytest'),
+    /** Variables the tests run with (Harbor's [verifier] env). */
+    env: z.record(z.string(), z.string()).optional(),
   }),
 ]);
 
@@ -71,6 +73,8 @@ export const GoldSolution = z.discriminatedUnion('kind', [
     script: z.string(),
     /** Host folder put at /solution before the script runs (Harbor's solution/, whose solve.sh may read its files). */
     dir: z.string().optional(),
+    /** Variables the script runs with (Harbor's [solution] env). */
+    env: z.record(z.string(), z.string()).optional(),
   }),
 ]);
 

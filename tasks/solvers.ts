@@ -36,11 +36,14 @@ export async function solve(solver: SolverName, task: Task, sandbox: Sandbox): P
   }
   // Harbor's oracle: solution/ at /solution, solve.sh run from there (it may read its sibling files). v1: the script.
   const script = gold.dir ? `${SOLUTION_DIR}/solve.sh` : '/tmp/evolve-solution.sh';
-  if (gold.dir) await sandbox.copyIn(gold.dir, SOLUTION_DIR);
-  else await sandbox.writeFile(script, gold.script);
+  if (gold.dir) {
+    await sandbox.copyIn(gold.dir, SOLUTION_DIR);
+    // Harbor's oracle logs to /logs/agent, which its environments always have.
+    await sandbox.exec('mkdir -p /logs/agent /logs/verifier', { user: 'root', timeoutMs: 30_000 });
+  } else await sandbox.writeFile(script, gold.script);
   const r = await sandbox.exec(`bash ${script}; status=$?; rm -f /tmp/evolve-solution.sh; exit $status`, {
     cwd: workdir,
-    env: { DEBIAN_FRONTEND: 'noninteractive' },
+    env: { DEBIAN_FRONTEND: 'noninteractive', ...gold.env },
     user: 'root',
     timeoutMs: task.limits.agentTimeoutSec * 1000,
   });

@@ -34,9 +34,21 @@ const TaskToml = z.looseObject({
   agent: z
     .looseObject({ timeout_sec: z.number().positive().optional(), user: z.union([z.string(), z.number()]).optional() })
     .optional(),
-  verifier: z.looseObject({ timeout_sec: z.number().positive().optional() }).optional(),
+  verifier: z
+    .looseObject({ timeout_sec: z.number().positive().optional(), env: z.record(z.string(), z.string()).optional() })
+    .optional(),
+  solution: z.looseObject({ env: z.record(z.string(), z.string()).optional() }).optional(),
   environment: z.looseObject({ docker_image: z.string().min(1).optional() }).optional(),
 });
+
+/**
+ * A task.toml env table's literal values. Upstream fills `${VAR}` from the host's environment; evolve never hands
+ * host variables (keys among them) to a task's container, so those entries are left out.
+ */
+function literalEnv(env: Record<string, string> | undefined): Record<string, string> | undefined {
+  const kept = Object.entries(env ?? {}).filter(([k, v]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && !v.includes('${'));
+  return kept.length ? Object.fromEntries(kept) : undefined;
+}
 
 /** Harbor's default verifier timeout (task.toml [verifier] timeout_sec). */
 const HARBOR_VERIFIER_TIMEOUT_SEC = 600;
@@ -180,6 +192,7 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
       testScript: readText(join(dir, 'tests', 'test.sh')),
       mode: 'reward',
       logParser: 'pytest',
+      ...(literalEnv(t.verifier?.env) ? { env: literalEnv(t.verifier?.env) } : {}),
     },
     ...(existsSync(join(dir, 'solution', 'solve.sh'))
       ? {
@@ -187,6 +200,7 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
             kind: 'script',
             script: readFileSync(join(dir, 'solution', 'solve.sh'), 'utf8'),
             dir: join(dir, 'solution'),
+            ...(literalEnv(t.solution?.env) ? { env: literalEnv(t.solution?.env) } : {}),
           },
         }
       : {}),
