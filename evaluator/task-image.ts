@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SAFE_GIT } from '../tasks/prepare.js';
+import { assertNoEscapingLinks } from '../tasks/links.js';
 import type { Task } from '../tasks/schema.js';
 import type { BaseChoice, BaseChooser } from './images/base-choice.js';
 import { findBase, type ImagesConfig, standInRecipe } from './images/stand-ins.js';
@@ -87,7 +88,11 @@ export function taskImage(task: Task, choice?: BaseChoice): string | ImageRecipe
       )
     : env.dockerfile;
   const files: Record<string, string | Uint8Array> = {
-    ...(env.contextDir ? contextFiles(env.contextDir, [...(env.contextExclude ?? []), 'Dockerfile']) : {}),
+    // A link out of the folder is refused at suite load; checked again here for tasks that came another way.
+    ...(env.contextDir
+      ? (assertNoEscapingLinks(env.contextDir, task.id),
+        contextFiles(env.contextDir, [...(env.contextExclude ?? []), 'Dockerfile']))
+      : {}),
     ...env.files,
     ...(env.repoSnapshot ? { 'repo.tar': repoSnapshot(env.repoSnapshot.repo, env.repoSnapshot.commit) } : {}),
   };
