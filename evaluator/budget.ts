@@ -30,3 +30,33 @@ export function budgetExceeded(budget: GlobalBudget | undefined, spent: Spend): 
 export function defaultConcurrency(cores = availableParallelism(), memBytes = totalmem()): number {
   return Math.max(1, Math.min(cores, Math.floor(memBytes / (2 * 1024 ** 3))));
 }
+
+/**
+ * Spend shared by several evaluations (a generation's `budgets.generationDollars`, a command's `--budget`), checked
+ * before each run starts and charged with each run's cost. `spent` may start above zero (a resumed generation, the
+ * proposer's calls).
+ */
+export class SpendLimit {
+  dollars = 0;
+  tokens = 0;
+  constructor(
+    /** Shown in the reason, e.g. "generation 4 (budgets.generationDollars)" or "--budget". */
+    readonly name: string,
+    readonly limits: { dollars?: number; tokens?: number },
+  ) {}
+
+  charge(dollars: number | undefined, tokens: number | undefined): void {
+    this.dollars += dollars ?? 0;
+    this.tokens += tokens ?? 0;
+  }
+
+  /** Why no further run may start, or undefined. */
+  exceeded(): { stop: BudgetStop; reason: string } | undefined {
+    const { dollars, tokens } = this.limits;
+    if (dollars !== undefined && this.dollars >= dollars)
+      return { stop: 'budget_dollars', reason: `${this.name}: $${this.dollars.toFixed(4)} of $${dollars} spent` };
+    if (tokens !== undefined && this.tokens >= tokens)
+      return { stop: 'budget_tokens', reason: `${this.name}: ${this.tokens} of ${tokens} tokens used` };
+    return undefined;
+  }
+}

@@ -1,6 +1,6 @@
 import type { Genome } from '../agent/genome.js';
 import type { Task } from '../tasks/schema.js';
-import { defaultConcurrency, type GlobalBudget, type Spend } from './budget.js';
+import { defaultConcurrency, type GlobalBudget, type Spend, type SpendLimit } from './budget.js';
 import type { Actor, RunOneFn, SolverName } from './job.js';
 import { type PoolEvent, runPool, type StopReason } from './pool.js';
 import { emptyCounts, type ProgressSnapshot } from './progress.js';
@@ -23,6 +23,8 @@ export interface EvaluateOptions {
   runOne: RunOneFn;
   concurrency?: number;
   budget?: GlobalBudget;
+  /** Limits shared across evaluations (a generation's, a command's), checked before each run starts. */
+  limits?: SpendLimit[];
   stages?: StagePlan;
   signal?: AbortSignal;
   onProgress?: (snapshot: ProgressSnapshot) => void;
@@ -162,6 +164,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       runOne: options.runOne,
       concurrency,
       budget: options.budget,
+      limits: options.limits,
       maxConsecutiveInfraErrors: options.maxConsecutiveInfraErrors ?? 5,
       onInterrupt: options.onInterrupt ?? 'cancel',
       signal: options.signal,

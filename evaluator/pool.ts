@@ -1,5 +1,5 @@
 import type { Task } from '../tasks/schema.js';
-import { type BudgetStop, budgetExceeded, type GlobalBudget, type Spend } from './budget.js';
+import { type BudgetStop, budgetExceeded, type GlobalBudget, type Spend, type SpendLimit } from './budget.js';
 import type { Actor, RunOneFn } from './job.js';
 import type { RunResult, RunStatus, RunStore, StoredRun } from './store.js';
 import { isStaleWorker } from './worker.js';
@@ -25,6 +25,8 @@ export interface PoolContext {
   runOne: RunOneFn;
   concurrency: number;
   budget?: GlobalBudget;
+  /** Limits shared with other evaluations (a generation's, a command's): checked before each run, charged after. */
+  limits?: SpendLimit[];
   /** Stop after this many infrastructure errors in a row (default 5). */
   maxConsecutiveInfraErrors: number;
   /** `cancel` aborts runs in flight on interrupt and records them cancelled; `finish` lets them complete. */
@@ -90,7 +92,9 @@ export async function runPool(ctx: PoolContext): Promise<StopReason | undefined>
     }
     ctx.spend.dollars += result.costUsd ?? 0;
     ctx.spend.tokens += (result.inputTokens ?? 0) + (result.outputTokens ?? 0);
-    await ctx.store.complete(run.id, ctx.worker, status, result);
+    for (const l of ctx.limits ?? []) l.charge(result.costUsd, (result.inputTokens ?? 0) + (result.outputTokens ?? 0));
+    // A run cut short by an interrupt goes back to pending: nothing of it counts, and the next invocation redoes it.
+    await ctx.store.complete(run.id, ctx.worker, status === 'cancelled' ? 'pending' : status, result);
     ctx.onFinish?.({ run, status, result });
   };
 
@@ -98,6 +102,10 @@ export async function runPool(ctx: PoolContext): Promise<StopReason | undefined>
     if (ctx.signal?.aborted) return 'interrupted';
     if (consecutiveInfra >= ctx.maxConsecutiveInfraErrors) return 'infra_errors';
     ctx.spend.elapsedMs = Date.now() - ctx.startedAt;
+    for (const l of ctx.limits ?? []) {
+      const over = l.exceeded();
+      if (over) return over.stop;
+    }
     return budgetExceeded(ctx.budget, ctx.spend);
   };
 

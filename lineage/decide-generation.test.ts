@@ -171,7 +171,7 @@ describe('decideGeneration', () => {
     expect(r.rows.map((x) => [x.id, x.decision])).toEqual([
       ['exp-01-a', 'promote'],
       ['exp-01-b', 'discard'],
-      ['exp-01-c', 'keep'],
+      ['exp-01-c', 'not promoted'],
     ]);
     expect(await decisionsOf(ws)).toEqual([
       ['exp-01-a', 'promote', expect.stringMatching(/mean difference > 0\.0%/)],
@@ -202,7 +202,7 @@ describe('decideGeneration', () => {
     expect(r.rows.map((x) => [x.id, x.decision])).toEqual([
       ['exp-01-a', 'discard'],
       ['exp-01-b', 'discard'],
-      ['exp-01-c', 'keep'],
+      ['exp-01-c', 'not promoted'],
     ]);
     expect((await decisionsOf(ws))[0]).toEqual(['exp-01-a', 'retire', expect.stringMatching(/cost is unknown/)]);
   });

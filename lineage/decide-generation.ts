@@ -24,7 +24,7 @@ export interface ChildRow {
   hi: number | null;
   delta: number | null;
   costUsd: number | null;
-  /** promote, keep, retire, discard (over a constraint) or explore (kept regardless of the rule). */
+  /** promote, not promoted, retire, discard (over a constraint) or explore (kept regardless of the rule). */
   decision: string;
 }
 
@@ -50,6 +50,8 @@ export interface DecideGenerationOptions {
    * held-out. */
   deterministic?: boolean;
   log: (line: string) => void;
+  /** The generation deciding: its decisions are recorded once however often it is resumed (recordDecision). */
+  generation?: number;
 }
 
 /** What adaptive evidence did in a generation: kept in the generation config and the best child's decision. */
@@ -308,6 +310,7 @@ export async function decideGeneration(
   heldout: HeldoutRecord | null;
 }> {
   const { candidates, verdict, evidence } = await decideWithEvidence(db, o);
+  const gen = o.generation !== undefined ? { generation: o.generation } : {};
   const rows: ChildRow[] = [];
   for (const { id, vs } of candidates) {
     const e = await getExperiment(db, id);
@@ -321,7 +324,7 @@ export async function decideGeneration(
       hi: e.score_hi,
       delta: vs.n ? vs.diff : null,
       costUsd: e.cost_usd,
-      decision: said === 'refuted' ? 'retire' : 'keep',
+      decision: said === 'refuted' ? 'retire' : 'not promoted',
     });
   }
   let promoted: string | null = null;
@@ -351,8 +354,21 @@ export async function decideGeneration(
         actor: 'rule',
         reason: describeHeldout(heldout),
         details: { ...held, heldout },
+        ...gen,
       });
-    } else promoted = verdict.winner;
+    } else {
+      // A pass leaves its trace too: the held-out test the promotion rests on.
+      await recordDecision(db, {
+        experimentId: verdict.winner,
+        action: 'confirm',
+        rule: o.rule,
+        actor: 'rule',
+        reason: describeHeldout(heldout),
+        details: { ...held, heldout },
+        ...gen,
+      });
+      promoted = verdict.winner;
+    }
   } else promoted = verdict.winner;
 
   const ordinals = o.exploreEvery > 0 ? await childOrdinals(db) : new Map<string, number>();
@@ -383,6 +399,7 @@ export async function decideGeneration(
         actor: 'rule',
         reason: `explore: child ${ordinal} of the lineage, kept regardless of the rule (lineage.exploreEvery ${o.exploreEvery}); the rule said ${ruleSaid}`,
         details: { ...numbers, ordinal, ruleSaid },
+        ...gen,
       });
     } else if (ruleSaid === 'promote') {
       row.decision = 'promote';
@@ -393,6 +410,7 @@ export async function decideGeneration(
         actor: 'rule',
         reason,
         details: numbers,
+        ...gen,
       });
     } else if (ruleSaid === 'discard') {
       row.decision = 'discard';
@@ -403,6 +421,7 @@ export async function decideGeneration(
         actor: 'rule',
         reason: discarded.get(row.id)!,
         details: numbers,
+        ...gen,
       });
     } else if (ruleSaid === 'retire') {
       await recordDecision(db, {
@@ -412,6 +431,7 @@ export async function decideGeneration(
         actor: 'rule',
         reason: 'refuted: worse than the champion on the shared tasks',
         details: numbers,
+        ...gen,
       });
     } else {
       await recordDecision(db, {
@@ -422,6 +442,7 @@ export async function decideGeneration(
         reason:
           verdict.winner === row.id ? reason : `not the best child, or not better by the rule (${verdict.reason})`,
         details: numbers,
+        ...gen,
       });
     }
   }

@@ -2,7 +2,7 @@ import type { SandboxKind } from '../evaluator/sandbox/providers.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Genome } from '../agent/genome.js';
-import type { GlobalBudget } from '../evaluator/budget.js';
+import type { GlobalBudget, SpendLimit } from '../evaluator/budget.js';
 import { evaluate, EvaluateError, type EvaluateResult } from '../evaluator/evaluate.js';
 import type { SolverName } from '../evaluator/job.js';
 import type { ProgressSnapshot } from '../evaluator/progress.js';
@@ -36,6 +36,8 @@ export interface EvaluateExperimentOptions {
   /** Overrides the genome's model. */
   model?: string;
   budget?: GlobalBudget;
+  /** Limits shared with other evaluations: the generation's budget, the command's --budget. */
+  limits?: SpendLimit[];
   /** Screen on the first N tasks; the rest only if the score is at least the parent's on them minus `margin`. */
   screen?: { tasks: number; margin: number };
   signal?: AbortSignal;
@@ -148,6 +150,7 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
       reap: wiring.reap,
       concurrency: options.concurrency ?? config.defaults.concurrency,
       budget: options.budget,
+      limits: options.limits,
       stages,
       signal: options.signal,
       onProgress: options.onProgress,
@@ -221,7 +224,15 @@ export async function runAgentOnce(
       runsDir: join(ws.paths.runs, 'adhoc'),
       workspace: ws.paths.root,
       images: { ...ws.config.images, root: ws.paths.root },
-      agent: { prices: ws.config.models.prices },
+      // The per-run limits hold here as in every evaluation (evolve.json budgets.run*).
+      agent: {
+        prices: ws.config.models.prices,
+        runLimits: {
+          dollars: ws.config.budgets.runDollars,
+          tokens: ws.config.budgets.runTokens,
+          calls: ws.config.budgets.runCalls,
+        },
+      },
     }));
   try {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');

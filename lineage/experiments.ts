@@ -120,18 +120,46 @@ export async function setStatus(db: Db, id: string, status: ExperimentStatus): P
     .execute();
 }
 
+export type DecisionAction =
+  | 'promote'
+  | 'keep'
+  | 'retire'
+  | 'reject'
+  | 'explore'
+  | 'confirm'
+  | 'confirm_failed'
+  | 'fail';
+
+/**
+ * Records a decision (and its effect on the champion and the experiment's status) in one transaction. A rule's
+ * decision within a generation is recorded once: with `generation`, a second call for the same experiment and step
+ * (the held-out check, or the decision itself) returns the first one's id and changes nothing, so a generation
+ * resumed after a kill, or decided by two processes, never records twice.
+ */
 export async function recordDecision(
   db: Db,
   d: {
     experimentId: string;
-    action: 'promote' | 'keep' | 'retire' | 'reject' | 'explore' | 'confirm' | 'confirm_failed' | 'fail';
+    action: DecisionAction;
     rule: string;
     actor: 'rule' | 'person' | 'system';
     reason: string;
     details?: unknown;
+    generation?: number;
   },
 ): Promise<number> {
+  const step = d.action === 'confirm' || d.action === 'confirm_failed' ? 'confirm' : 'decide';
   return db.transaction().execute(async (trx) => {
+    if (d.generation !== undefined) {
+      const prior = await trx
+        .selectFrom('decisions')
+        .select('id')
+        .where('generation_id', '=', d.generation)
+        .where('experiment_id', '=', d.experimentId)
+        .where('step', '=', step)
+        .executeTakeFirst();
+      if (prior) return prior.id;
+    }
     const { id } = await trx
       .insertInto('decisions')
       .values({
@@ -141,6 +169,8 @@ export async function recordDecision(
         actor: d.actor,
         reason: d.reason,
         details: JSON.stringify(d.details ?? {}),
+        generation_id: d.generation ?? null,
+        step: d.generation !== undefined ? step : null,
         created_at: now(),
       })
       .returning('id')

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ScriptedEntry } from '../agent/models/scripted.js';
 import { parseModelName } from '../agent/models/registry.js';
 import { openRunGateway } from '../evaluator/gateway/index.js';
+import { type LineagePurpose, recordModelSpend } from './spend.js';
 import type { Workspace } from './workspace.js';
 
 // One model call that must answer with JSON of a known shape, for the lineage's own model users (the `model`
@@ -25,6 +26,8 @@ export interface AskJsonOptions<S extends z.ZodType> {
   /** For the `scripted` model (tests). */
   script?: ScriptedEntry[];
   env?: Record<string, string | undefined>;
+  /** Whose spend this is (stored in model_calls, apart from runs' spend): default purpose `proposer`. */
+  meter?: { purpose?: LineagePurpose; generation?: number; experiment?: string };
 }
 
 export interface AskJsonResult<T> {
@@ -61,12 +64,26 @@ export async function askForJson<S extends z.ZodType>(
     ...(o.script ? { script: o.script } : {}),
     ...(o.env ? { env: o.env } : {}),
   });
-  const response = await model.generate({
-    purpose: 'proposer',
-    system: o.system,
-    messages: [{ role: 'user', content: o.prompt }],
-    tools: [],
-    maxTokens: o.maxTokens ?? 2048,
-  });
+  const purpose = o.meter?.purpose ?? 'proposer';
+  let response;
+  try {
+    response = await model.generate({
+      purpose,
+      system: o.system,
+      messages: [{ role: 'user', content: o.prompt }],
+      tools: [],
+      maxTokens: o.maxTokens ?? 2048,
+    });
+  } finally {
+    // Stored whether or not the call succeeded: a failed call may still have been paid for.
+    await recordModelSpend(ws.db, {
+      purpose,
+      label: o.runLabel,
+      model: o.model,
+      spend: model.spent,
+      ...(o.meter?.generation !== undefined ? { generation: o.meter.generation } : {}),
+      ...(o.meter?.experiment !== undefined ? { experiment: o.meter.experiment } : {}),
+    });
+  }
   return parseJsonReply(response.content.map((p) => (p.type === 'text' ? p.text : '')).join(''), o.schema);
 }

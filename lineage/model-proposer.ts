@@ -23,6 +23,8 @@ export interface ModelProposerContext {
   /** Genome hashes already tried from this parent. */
   tried: Set<string>;
   seed: number;
+  /** The generation asking: the proposer's spend is stored against it. */
+  generation?: number;
 }
 
 export interface ModelProposerOptions {
@@ -160,6 +162,11 @@ export async function modelProposals(
       system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.',
       prompt: prompt(text, genome, ctx.k),
       schema: ProposalReply,
+      meter: {
+        purpose: 'proposer',
+        experiment: ctx.parent.id,
+        ...(ctx.generation !== undefined ? { generation: ctx.generation } : {}),
+      },
       ...(o.script ? { script: o.script } : {}),
       ...(o.env ? { env: o.env } : {}),
     });

@@ -1,21 +1,36 @@
 import { Genome, genomeHash } from '../agent/genome.js';
 import type { ScriptedEntry } from '../agent/models/scripted.js';
+import { SpendLimit } from '../evaluator/budget.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
 import { type ChildRow, decideGeneration, type EvidenceRecord, type HeldoutRecord } from './decide-generation.js';
 import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-experiment.js';
 import { championId, childrenOf, getExperiment, insertChild, parseGenome } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
+import { acquireGenerationLock } from './generation-lock.js';
 import { modelProposals } from './model-proposer.js';
 import type { RuleName } from './promote.js';
 import { oneChangeCandidates, propose, type Proposal, type ProposerName } from './proposers.js';
 import { type NodeStats, selectOpenParent, type Selector } from './select.js';
+import { readSpend, totalDollars } from './spend.js';
 import type { Experiment } from './db/schema.js';
 import type { Workspace } from './workspace.js';
 
 // One generation: select a parent, propose K one-change children, evaluate parent and children on the same tasks,
 // compare each child with the champion (paired by task), promote under the rule (confirmed on the held-out split),
-// and write every folder. The generation row records its children, so a killed generation resumes where it stopped.
+// and write every folder. A generation is a transaction: one at a time per workspace (a lock file naming its holder);
+// the row records its champion and each child as it is inserted, so a killed generation resumes with the same
+// children and baseline; folders are rewritten on resume; decisions are recorded once per generation however often
+// it is resumed; an interrupt stops it between runs, leaving it to be resumed.
+
+/** Thrown when a signal (Ctrl-C, SIGTERM) stopped a generation: it stays `running`, and the next call resumes it. */
+export class GenerationInterrupted extends Error {
+  override readonly name = 'GenerationInterrupted';
+  readonly hint = 'Run the same command again to resume this generation where it stopped.';
+  constructor(readonly generation: number) {
+    super(`generation ${generation} interrupted; in-flight runs were put back to pending`);
+  }
+}
 
 export type { ChildRow } from './decide-generation.js';
 
@@ -36,6 +51,12 @@ export interface GenerationOptions {
   confirm?: boolean;
   eval?: Omit<EvaluateExperimentOptions, 'experimentId' | 'split'>;
   log?: (line: string) => void;
+  /** Stops starting runs and leaves the generation to be resumed (GenerationInterrupted). */
+  signal?: AbortSignal;
+  /** The workspace's generation lock: fail at once naming the holder (default), or wait for it. */
+  lock?: { wait?: boolean; command?: string };
+  /** A limit shared beyond this generation (the command's --budget): checked before each run, charged after. */
+  commandBudget?: SpendLimit;
   /** Self-authoring hook (lineage/self-repair/author.ts): writes the children instead of the fixed proposer. */
   author?: (ctx: {
     parent: Experiment;
@@ -43,6 +64,7 @@ export interface GenerationOptions {
     k: number;
     tried: Set<string>;
     seed: number;
+    generation: number;
   }) => Promise<{ proposals: Proposal[]; proposer: string; authoredBy: string | null; note: string | null }>;
 }
 
@@ -59,6 +81,21 @@ export interface GenerationResult {
   evidence: EvidenceRecord;
   /** The held-out confirmation test of the rule's winner (also on its decision row); null when none ran. */
   heldout: HeldoutRecord | null;
+  /** Why the generation stopped starting runs (a budget), also in the generation row's config; null when it did not. */
+  budgetStop: string | null;
+  /** Dollars this generation spent: the agent's runs and the proposer/author, apart. */
+  spent: { runs: number; lineage: number };
+}
+
+interface GenerationConfig {
+  children: string[];
+  /** The champion the children are compared with, fixed when the generation starts (so a resume after a promotion
+   * still compares with the same baseline). */
+  champion?: string;
+  /** Every child is proposed and recorded. */
+  proposed?: boolean;
+  budgetStop?: string;
+  [k: string]: unknown;
 }
 
 async function nodeStats(db: Db): Promise<NodeStats[]> {
@@ -123,6 +160,32 @@ async function untriedVariants(db: Db): Promise<(id: string) => boolean> {
 }
 
 export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): Promise<GenerationResult> {
+  const release = await acquireGenerationLock(ws.paths.root, {
+    ...o.lock,
+    ...(o.log ? { log: o.log } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  try {
+    return await generation(ws, o);
+  } finally {
+    release();
+  }
+}
+
+async function updateConfig(db: Db, id: number, patch: Partial<GenerationConfig>): Promise<GenerationConfig> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('generations').select('config').where('id', '=', id).executeTakeFirstOrThrow();
+    const next = { ...(JSON.parse(row.config) as GenerationConfig), ...patch };
+    await trx
+      .updateTable('generations')
+      .set({ config: JSON.stringify(next) })
+      .where('id', '=', id)
+      .execute();
+    return next;
+  });
+}
+
+async function generation(ws: Workspace, o: GenerationOptions): Promise<GenerationResult> {
   const { db, config } = ws;
   const log = o.log ?? (() => {});
   const cfg = {
@@ -132,8 +195,8 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     rule: o.rule ?? config.lineage.rule,
     margin: o.margin ?? config.lineage.margin,
   };
-  const champion = await championId(db);
-  if (!champion)
+  const currentChampion = await championId(db);
+  if (!currentChampion)
     throw Object.assign(new Error('this workspace has no champion to grow from'), {
       hint: 'Run `evolve init` to seed exp-01.',
     });
@@ -146,13 +209,18 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (gen) log(`resuming generation ${gen.id} from ${gen.parent_id}`);
-  else {
+  if (gen) {
+    log(`resuming generation ${gen.id} from ${gen.parent_id}`);
+    // A resumed generation keeps the settings it started with.
+    const stored = JSON.parse(gen.config) as Partial<typeof cfg>;
+    for (const key of ['children', 'proposer', 'select', 'rule', 'margin'] as const)
+      if (stored[key] !== undefined) Object.assign(cfg, { [key]: stored[key] });
+  } else {
     const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const pick = selectOpenParent(cfg.select, await nodeStats(db), champion, seed, await untriedVariants(db));
+    const pick = selectOpenParent(cfg.select, await nodeStats(db), currentChampion, seed, await untriedVariants(db));
     if (pick.fallback)
       log(
-        `${cfg.select === 'champion' ? `champion ${champion}` : 'the selected parent'} has no untried one-change variant left; growing from ${pick.id}, the best-scoring experiment that has`,
+        `${cfg.select === 'champion' ? `champion ${currentChampion}` : 'the selected parent'} has no untried one-change variant left; growing from ${pick.id}, the best-scoring experiment that has`,
       );
     const parentId = pick.id;
     const last = await db.selectFrom('generations').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
@@ -166,6 +234,7 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
       status: 'running' as const,
       config: JSON.stringify({
         ...cfg,
+        champion: currentChampion,
         children: [] as string[],
         eval: {
           suite: o.eval?.suite ?? config.defaults.suite,
@@ -179,77 +248,106 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     await db.insertInto('generations').values(row).execute();
     gen = row;
   }
-  const gcfg = JSON.parse(gen.config) as { children: string[] };
+  let gcfg = JSON.parse(gen.config) as GenerationConfig;
+  const genId = gen.id;
+  const champion = gcfg.champion ?? currentChampion;
   const parent = await getExperiment(db, gen.parent_id);
   const evalOpts = { ...o.eval, split: config.defaults.split };
 
-  // Children: proposed once, recorded on the generation row before anything runs.
-  if (gcfg.children.length === 0) {
+  // Children: each recorded on the generation row as it is inserted (a child inserted just before a kill is found by
+  // its generation number), proposed until the generation has its K, then marked proposed.
+  const mine = (await childrenOf(db, parent.id)).filter((c) => c.generation === genId).map((c) => c.id);
+  const known = [...new Set([...gcfg.children, ...mine])];
+  if (known.length !== gcfg.children.length) gcfg = await updateConfig(db, genId, { children: known });
+  if (!gcfg.proposed) {
+    const k = Math.max(0, cfg.children - gcfg.children.length);
+    if (gcfg.children.length) log(`generation ${genId} already has ${gcfg.children.join(', ')}; proposing ${k} more`);
     const tried = new Set((await childrenOf(db, parent.id)).map((c) => c.genome_hash));
     tried.add(genomeHash(parseGenome(parent)));
-    const ctx = { parent, champion, k: cfg.children, tried, seed: gen.seed ?? 1 };
+    const ctx = { parent, champion, k, tried, seed: gen.seed ?? 1, generation: genId };
     const authored: {
       proposals: Proposal[];
       proposer: string;
       authoredBy: string | null;
       note: string | null;
       rejected?: string[];
-    } = o.author
-      ? await o.author(ctx)
-      : cfg.proposer === 'model'
-        ? await modelProposals(ws, ctx, { model: o.proposerModel ?? config.lineage.proposerModel, ...o.modelProposer })
-        : {
-            proposals: propose(cfg.proposer, parseGenome(parent), { k: cfg.children, tried, seed: ctx.seed }),
-            proposer: cfg.proposer,
-            authoredBy: null,
-            note: null,
-          };
+    } =
+      k === 0
+        ? { proposals: [], proposer: cfg.proposer, authoredBy: null, note: null }
+        : o.author
+          ? await o.author(ctx)
+          : cfg.proposer === 'model'
+            ? await modelProposals(ws, ctx, {
+                model: o.proposerModel ?? config.lineage.proposerModel,
+                ...o.modelProposer,
+              })
+            : {
+                proposals: propose(cfg.proposer, parseGenome(parent), { k, tried, seed: ctx.seed }),
+                proposer: cfg.proposer,
+                authoredBy: null,
+                note: null,
+              };
     if (authored.note) log(authored.note);
     const proposals = authored.proposals;
-    if (proposals.length === 0) log(`every one-change variant of ${parent.id} has been tried; nothing to propose`);
+    if (proposals.length === 0 && gcfg.children.length === 0)
+      log(`every one-change variant of ${parent.id} has been tried; nothing to propose`);
     for (const p of proposals) {
       const child = await insertChild(db, {
         parent,
         genome: p.genome,
         hypothesis: p.hypothesis,
         proposer: authored.proposer,
-        generation: parent.generation + 1,
+        generation: genId,
         ...(gen.seed !== null ? { seed: gen.seed } : {}),
         ...(authored.authoredBy ? { authoredBy: authored.authoredBy } : {}),
       });
-      gcfg.children.push(child.id);
-      await writeExperimentFolder(db, ws.paths.experiments, child.id);
+      gcfg = await updateConfig(db, genId, { children: [...gcfg.children, child.id] });
       log(`proposed ${child.id}: ${child.change_summary}`);
     }
-    await db
-      .updateTable('generations')
-      .set({
-        config: JSON.stringify({
-          ...JSON.parse(gen.config),
-          children: gcfg.children,
-          ...(o.author
-            ? { author: { requested: 'champion', proposer: authored.proposer, note: authored.note } }
-            : cfg.proposer === 'model'
-              ? {
-                  modelProposer: {
-                    proposer: authored.proposer,
-                    note: authored.note,
-                    rejected: authored.rejected ?? [],
-                  },
-                }
-              : {}),
-        }),
-      })
-      .where('id', '=', gen.id)
-      .execute();
+    gcfg = await updateConfig(db, genId, {
+      proposed: true,
+      ...(o.author
+        ? { author: { requested: 'champion', proposer: authored.proposer, note: authored.note } }
+        : cfg.proposer === 'model'
+          ? {
+              modelProposer: {
+                proposer: authored.proposer,
+                note: authored.note,
+                rejected: authored.rejected ?? [],
+              },
+            }
+          : {}),
+    });
   }
+  // Folders follow the rows: (re)written here, so a failure while writing them is repaired by the next resume.
+  for (const id of gcfg.children) await writeExperimentFolder(db, ws.paths.experiments, id);
+
+  // Budgets that hold across the generation's evaluations: its own (budgets.generationDollars, counting what it has
+  // spent so far, the proposer's calls included) and the command's.
+  const genLimit = new SpendLimit(`generation ${genId} (budgets.generationDollars)`, {
+    ...(config.budgets.generationDollars !== undefined ? { dollars: config.budgets.generationDollars } : {}),
+    ...(config.budgets.generationTokens !== undefined ? { tokens: config.budgets.generationTokens } : {}),
+  });
+  const already = await readSpend(db, { generation: genId });
+  genLimit.charge(totalDollars(already), already.runs.tokens);
+  const limits = [genLimit, ...(o.commandBudget ? [o.commandBudget] : [])];
+  const overBudget = () => limits.map((l) => l.exceeded()?.reason).find((r) => r !== undefined);
+  const evaluateOne = async (opts: Omit<EvaluateExperimentOptions, 'limits' | 'signal'>) => {
+    await evaluateExperiment(ws, { ...opts, limits, ...(o.signal ? { signal: o.signal } : {}) });
+    if (o.signal?.aborted) throw new GenerationInterrupted(genId);
+  };
 
   // Evaluate champion, parent and children on the same tasks (finished runs are never repeated).
   for (const id of [...new Set([champion, parent.id]), ...gcfg.children]) {
     const e = await getExperiment(db, id);
     if (e.status === 'rejected' || e.status === 'failed') continue;
+    const over = overBudget();
+    if (over) {
+      log(`not evaluating ${id}: ${over}`);
+      continue;
+    }
     log(`evaluating ${id}`);
-    await evaluateExperiment(ws, { ...evalOpts, experimentId: id });
+    await evaluateOne({ ...evalOpts, experimentId: id });
   }
 
   // Determinism seen in the champion's own runs (every train task run at least twice, never a different outcome):
@@ -266,11 +364,12 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     tolerance: config.lineage.tolerance,
     exploreEvery: config.lineage.exploreEvery,
     split: evalOpts.split,
+    generation: genId,
     moreEvidence: {
       rounds: o.evidenceRounds ?? config.lineage.evidenceRounds,
       baseRepeats: evalOpts.repeats ?? config.defaults.repeats,
       run: async (ids, repeats) => {
-        for (const id of ids) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, repeats });
+        for (const id of ids) await evaluateOne({ ...evalOpts, experimentId: id, repeats });
       },
     },
     deterministic,
@@ -281,8 +380,7 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
           // The whole held-out split, whatever --subset the train evaluation used: confirmation needs its power.
           confirmOnHeldout: async (ids: string[], repeats: number) => {
             const { subset: _trainSubset, ...whole } = evalOpts;
-            for (const id of ids)
-              await evaluateExperiment(ws, { ...whole, experimentId: id, split: 'heldout', repeats });
+            for (const id of ids) await evaluateOne({ ...whole, experimentId: id, split: 'heldout', repeats });
           },
         }
       : {}),
@@ -290,16 +388,21 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
   });
   for (const id of new Set([champion, parent.id, ...gcfg.children]))
     await writeExperimentFolder(db, ws.paths.experiments, id);
-  const done = await db.selectFrom('generations').select('config').where('id', '=', gen.id).executeTakeFirstOrThrow();
-  await db
-    .updateTable('generations')
-    .set({ status: 'done', finished_at: now(), config: JSON.stringify({ ...JSON.parse(done.config), evidence }) })
-    .where('id', '=', gen.id)
-    .execute();
+  // Why runs stopped starting, if a budget stopped them (the generation decided on the runs there were).
+  const budgetStop = overBudget() ?? null;
+  if (budgetStop) log(`budget: ${budgetStop}; no further runs were started`);
+  const spent = await readSpend(db, { generation: genId });
+  const lineageDollars = totalDollars(spent) - spent.runs.dollars;
+  await updateConfig(db, genId, {
+    evidence,
+    ...(budgetStop ? { budgetStop } : {}),
+    spent: { runs: spent.runs.dollars, lineage: spent.lineage },
+  });
+  await db.updateTable('generations').set({ status: 'done', finished_at: now() }).where('id', '=', genId).execute();
   const base = await getExperiment(db, champion);
   const baseline = { id: champion, score: base.score, lo: base.score_lo, hi: base.score_hi, costUsd: base.cost_usd };
   return {
-    generation: gen.id,
+    generation: genId,
     parent: parent.id,
     baseline,
     champion: promoted ?? champion,
@@ -308,6 +411,8 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
     reason,
     evidence,
     heldout,
+    budgetStop,
+    spent: { runs: spent.runs.dollars, lineage: lineageDollars },
   };
 }
 

@@ -5,6 +5,10 @@ import { ScriptedModel, say, toolCall } from '../../agent/models/scripted.js';
 import { startFakeServer, type FakeServer } from '../../agent/models/testing/fake-server.js';
 import { anthropicReply, firstRequest, openaiReply, secondRequest } from '../../agent/models/testing/wire.js';
 import { ModelError } from '../../agent/models/types.js';
+import { runAgent } from '../../agent/loop.js';
+import { testGenome, testTask } from '../../agent/testing/fixtures.js';
+import { TempDirSandbox } from '../../agent/testing/temp-sandbox.js';
+import { MemoryTrajectory } from '../../agent/trajectory.js';
 import { Budget, budgetLimitsFromConfig } from './budget.js';
 import { generationBudget, openRunGateway } from './for-run.js';
 import { createGateway } from './gateway.js';
@@ -140,6 +144,34 @@ describe('gateway', () => {
       calls: 50,
     });
     expect(budgetLimitsFromConfig({ runDollars: 2, generationTokens: 9 }, 'generation')).toEqual({ tokens: 9 });
+  });
+});
+
+describe("the genome's own dollar budget", () => {
+  it('fires through the gateway: the response carries its cost, so the loop stops at cost_limit', async () => {
+    const sandbox = await TempDirSandbox.create({ 'a.py': 'x = 1\n' });
+    try {
+      // 100 input + 20 output tokens a call at $1000/$1000 per million: $0.12 a call against a $0.30 genome budget.
+      const gateway = createGateway(
+        new ScriptedModel(Array.from({ length: 10 }, () => toolCall('bash', { command: 'true' }))),
+        {
+          prices: { 'scripted/scripted': { input: 1000, output: 1000 } },
+          env: {},
+        },
+      );
+      const result = await runAgent({
+        genome: testGenome({ budgets: { steps: 30, dollars: 0.3, wallClockSec: 600 } }),
+        task: testTask(sandbox.workdir),
+        sandbox,
+        model: gateway,
+        trajectory: new MemoryTrajectory(),
+      });
+      expect(result.exitReason).toBe('cost_limit');
+      expect(result.usage.modelCalls).toBe(3);
+      expect(result.usage.costUsd).toBeCloseTo(0.36);
+    } finally {
+      await sandbox.dispose();
+    }
   });
 });
 

@@ -88,7 +88,8 @@ export class ModelGateway implements Model {
     const costUsd = costOf(response.usage, this.price);
     this.charge(purpose, response.usage, costUsd);
     record({ response, costUsd });
-    return response;
+    // The loop checks the genome's own dollar budget from this (agent/usage-meter.ts responseCost).
+    return costUsd === undefined ? response : Object.assign({}, response, { costUsd });
   }
 
   /** Total spend of this gateway across purposes. */

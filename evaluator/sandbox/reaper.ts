@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
-import { OWNER_LABEL } from './docker.js';
+import { OWNER_LABEL, ownerTag } from './docker.js';
 import { fromDockerError } from './errors.js';
 
 // Removes containers and volumes that evolve created for a process that no longer exists (a crashed or killed
@@ -10,6 +10,8 @@ export interface ReapOptions {
   docker?: Docker;
   /** Only leftovers of this workspace (label evolve.workspace). */
   workspace?: string;
+  /** This process's own containers too (an interrupted command clearing up before it exits). */
+  own?: boolean;
 }
 
 export interface ReapReport {
@@ -32,10 +34,11 @@ export async function reapLeftovers(options: ReapOptions = {}): Promise<ReapRepo
   const docker = options.docker ?? new Docker();
   const labels = [OWNER_LABEL, ...(options.workspace ? [`evolve.workspace=${options.workspace}`] : [])];
   const report: ReapReport = { containers: [], volumes: [] };
+  const reapable = (owner: string | undefined) => ownerIsGone(owner) || (options.own === true && owner === ownerTag());
   try {
     const containers = await docker.listContainers({ all: true, filters: { label: labels } });
     for (const c of containers) {
-      if (!ownerIsGone(c.Labels[OWNER_LABEL])) continue;
+      if (!reapable(c.Labels[OWNER_LABEL])) continue;
       await docker
         .getContainer(c.Id)
         .remove({ force: true, v: true })
@@ -46,7 +49,7 @@ export async function reapLeftovers(options: ReapOptions = {}): Promise<ReapRepo
     }
     const { Volumes } = await docker.listVolumes({ filters: { label: labels } });
     for (const v of Volumes ?? []) {
-      if (!ownerIsGone(v.Labels?.[OWNER_LABEL])) continue;
+      if (!reapable(v.Labels?.[OWNER_LABEL])) continue;
       await docker
         .getVolume(v.Name)
         .remove()

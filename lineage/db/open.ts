@@ -55,7 +55,12 @@ export async function migrate(db: Kysely<any>, file = 'database'): Promise<void>
       'Upgrade evolve (git pull && npm install) before opening this workspace; nothing was changed.',
     );
   }
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Unordered: migration numbers are reserved per change, so one may land after a higher number was applied.
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -153,6 +153,26 @@ export const DecisionRow = z.object({
   reason: z.string(),
   /** JSON: the numbers behind the decision. */
   details: z.string(),
+  /** The generation whose rule made it (null for a person's decision or one from before migration 0004). */
+  generation_id: z.number().int().nullable(),
+  /** `decide` or `confirm` (the held-out check): one of each per experiment and generation. */
+  step: z.string().nullable(),
+  created_at: isoTime,
+});
+
+/** Spend of the lineage's own model users (proposers, authors, self-repair, summaries), apart from runs' spend. */
+export const ModelCallRow = z.object({
+  id: z.number().int(),
+  generation_id: z.number().int().nullable(),
+  experiment_id: z.string().nullable(),
+  /** proposer, author, self-repair, summary */
+  purpose: z.string(),
+  label: z.string(),
+  model: z.string(),
+  calls: z.number().int(),
+  tokens: z.number().int(),
+  /** Null when a call had no price. */
+  cost_usd: z.number().nullable(),
   created_at: isoTime,
 });
 
@@ -176,6 +196,7 @@ export interface Database {
   failure_clusters: Row<typeof FailureClusterRow>;
   decisions: WithGeneratedId<Row<typeof DecisionRow>>;
   champions: WithGeneratedId<Row<typeof ChampionRow>>;
+  model_calls: WithGeneratedId<Row<typeof ModelCallRow>>;
 }
 
 export type Experiment = Selectable<Database['experiments']>;

@@ -20,6 +20,8 @@ export interface AuthorContext {
   /** Genome hashes already tried from this parent. */
   tried: Set<string>;
   seed: number;
+  /** The generation asking: the author's spend is stored against it. */
+  generation?: number;
 }
 
 export interface Authored {
@@ -35,6 +37,8 @@ export interface Authored {
 export interface AuthorOptions {
   /** For the `scripted` model (tests). */
   script?: ScriptedEntry[];
+  /** Keys and base URLs for the champion's model (default process.env); tests. */
+  env?: Record<string, string | undefined>;
   log?: (line: string) => void;
 }
 
@@ -78,14 +82,28 @@ export async function authorProposals(ws: Workspace, ctx: AuthorContext, o: Auth
   if (candidates.length === 0)
     return { proposals: [], proposer: `author:${champion.id}`, authoredBy: champion.id, note: null };
   const clusters = (await readClusters(ws.db, ctx.parent.id)).slice(0, 5).map((c) => `${c.label} (${c.count} runs)`);
-  const reply = await askForJson(ws, {
-    model,
-    runLabel: `author ${champion.id}`,
-    system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.',
-    prompt: prompt(ctx.parent, genome, candidates, clusters, ctx.k),
-    schema: Reply,
-    ...(o.script ? { script: o.script } : {}),
-  });
+  let reply;
+  try {
+    reply = await askForJson(ws, {
+      model,
+      runLabel: `author ${champion.id}`,
+      system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.',
+      prompt: prompt(ctx.parent, genome, candidates, clusters, ctx.k),
+      schema: Reply,
+      meter: {
+        purpose: 'author',
+        experiment: champion.id,
+        ...(ctx.generation !== undefined ? { generation: ctx.generation } : {}),
+      },
+      ...(o.script ? { script: o.script } : {}),
+      ...(o.env ? { env: o.env } : {}),
+    });
+  } catch (error) {
+    // Unreachable, no key, a refusal: the generation goes on with the systematic proposer, as documented.
+    return systematic(
+      `self-authoring: champion ${champion.id}'s model "${model}" is not usable (${(error as Error).message}); fell back to the systematic proposer`,
+    );
+  }
   const rejected = [...reply.rejected];
   const chosen: Proposal[] = [];
   for (const c of reply.data?.children ?? []) {
