@@ -232,7 +232,7 @@ describe('decideGeneration', () => {
       'exp-01-c',
       'explore',
       expect.stringMatching(
-        /explore: child 3 of the lineage, kept regardless of the rule \(lineage\.exploreEvery 3\); the rule said keep/,
+        /explore: child 3 of the lineage, kept regardless of the rule \(lineage\.exploreEvery 3\); the rule said not promoted/,
       ),
     ]);
     expect((await getExperiment(ws.db, 'exp-01-c')).status).toBe('proposed');

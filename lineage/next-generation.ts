@@ -212,9 +212,11 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
   if (gen) {
     log(`resuming generation ${gen.id} from ${gen.parent_id}`);
     // A resumed generation keeps the settings it started with.
-    const stored = JSON.parse(gen.config) as Partial<typeof cfg>;
-    for (const key of ['children', 'proposer', 'select', 'rule', 'margin'] as const)
+    // (`children` in the config is the list of children; the number asked for is `childrenWanted`.)
+    const stored = JSON.parse(gen.config) as Partial<typeof cfg> & { childrenWanted?: number };
+    for (const key of ['proposer', 'select', 'rule', 'margin'] as const)
       if (stored[key] !== undefined) Object.assign(cfg, { [key]: stored[key] });
+    if (typeof stored.childrenWanted === 'number') cfg.children = stored.childrenWanted;
   } else {
     const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
     const pick = selectOpenParent(cfg.select, await nodeStats(db), currentChampion, seed, await untriedVariants(db));
@@ -235,6 +237,7 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
       config: JSON.stringify({
         ...cfg,
         champion: currentChampion,
+        childrenWanted: cfg.children,
         children: [] as string[],
         eval: {
           suite: o.eval?.suite ?? config.defaults.suite,
@@ -256,7 +259,9 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
 
   // Children: each recorded on the generation row as it is inserted (a child inserted just before a kill is found by
   // its generation number), proposed until the generation has its K, then marked proposed.
-  const mine = (await childrenOf(db, parent.id)).filter((c) => c.generation === genId).map((c) => c.id);
+  const mine = (await childrenOf(db, parent.id))
+    .filter((c) => c.generation === genId && c.created_at >= gen.started_at)
+    .map((c) => c.id);
   const known = [...new Set([...gcfg.children, ...mine])];
   if (known.length !== gcfg.children.length) gcfg = await updateConfig(db, genId, { children: known });
   if (!gcfg.proposed) {

@@ -272,7 +272,7 @@ describe('evaluate with the database RunStore', () => {
     expect(r.calls).toHaveLength(6);
   });
 
-  it('on interrupt starts nothing new, records in-flight runs as cancelled, and redoes them on resume', async () => {
+  it('on interrupt starts nothing new, puts in-flight runs back to pending, and redoes them on resume', async () => {
     const { db } = await freshDb();
     await addExperiment(db, 'exp-01');
     const store = kyselyRunStore(db);
@@ -293,7 +293,8 @@ describe('evaluate with the database RunStore', () => {
     });
     expect([res.status, res.stopReason]).toEqual(['stopped', 'interrupted']);
     expect(r.calls.length).toBeLessThanOrEqual(2);
-    expect(res.runs.filter((x) => x.status === 'cancelled')).toHaveLength(r.calls.length);
+    // Nothing is left running or half-counted: the interrupted runs are pending again, with no worker.
+    expect(res.runs.map((x) => [x.status, x.worker])).toEqual(res.runs.map(() => ['pending', null]));
     const ev = await db.selectFrom('evaluations').selectAll().executeTakeFirstOrThrow();
     expect([ev.status, JSON.parse(ev.config).result.stopReason]).toEqual(['stopped', 'interrupted']);
     const done = await evaluate({ experimentId: 'exp-01', solver: 'oracle', tasks, store, runOne: runner().runOne });

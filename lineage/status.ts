@@ -1,12 +1,17 @@
 import { sql } from 'kysely';
 import type { Db } from './db/open.js';
 import { ExperimentStatus, RunStatus } from './db/schema.js';
+import { isStaleWorker } from '../evaluator/worker.js';
+import { readSpend, type SpendSummary } from './spend.js';
 
 export interface WorkspaceStatus {
   experiments: Record<string, number>;
   champion: { id: string; score: number | null; since: string } | null;
   lastGeneration: { id: number; parent: string; status: string; startedAt: string } | null;
+  /** By status; `interrupted` counts rows left `running` by a process that is gone (the next command resumes them). */
   runs: Record<string, number>;
+  /** Dollars spent: the agent's runs apart from the lineage's own model users (proposers, authors, self-repair). */
+  spend: SpendSummary;
 }
 
 export async function workspaceStatus(db: Db): Promise<WorkspaceStatus> {
@@ -22,9 +27,20 @@ export async function workspaceStatus(db: Db): Promise<WorkspaceStatus> {
   for (const row of await db
     .selectFrom('runs')
     .select(['status', sql<number>`count(*)`.as('n')])
+    .where('status', '!=', 'running')
     .groupBy('status')
     .execute()) {
     runs[row.status] = Number(row.n);
+  }
+  // A row marked running is only running while its process lives: a killed command's rows are interrupted.
+  runs.interrupted = 0;
+  for (const r of await db
+    .selectFrom('runs')
+    .select(['worker', 'started_at'])
+    .where('status', '=', 'running')
+    .execute()) {
+    if (isStaleWorker(r.worker, r.started_at)) runs.interrupted++;
+    else runs.running = (runs.running ?? 0) + 1;
   }
   const champ = await db
     .selectFrom('champions')
@@ -39,5 +55,6 @@ export async function workspaceStatus(db: Db): Promise<WorkspaceStatus> {
     champion: champ ?? null,
     lastGeneration: gen ? { id: gen.id, parent: gen.parent_id, status: gen.status, startedAt: gen.started_at } : null,
     runs,
+    spend: await readSpend(db),
   };
 }

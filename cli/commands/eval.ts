@@ -4,6 +4,7 @@ import type { EvaluateResult } from '../../evaluator/evaluate.js';
 import { progressReporter } from '../../evaluator/progress.js';
 import { evaluateExperiment } from '../../lineage/evaluate-experiment.js';
 import { printJson, UsageError } from '../output.js';
+import { type Interrupt, onInterrupt } from '../interrupt.js';
 import { withWorkspace } from '../workspace.js';
 
 export function positiveInt(flag: string) {
@@ -31,19 +32,9 @@ export function oneOf<T extends string>(flag: string, values: readonly T[]) {
   };
 }
 
-/** Ctrl-C once: stop starting runs and cancel the ones in flight cleanly. Twice: leave at once (resume repairs it). */
-export function interruptSignal(): { signal: AbortSignal; release: () => void } {
-  const ctl = new AbortController();
-  const onSigint = () => {
-    if (ctl.signal.aborted) process.exit(130);
-    process.stderr.write(
-      '\nInterrupted: cancelling runs in flight (Ctrl-C again to quit now; `evolve eval` again resumes).\n',
-    );
-    ctl.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  return { signal: ctl.signal, release: () => (process.off('SIGINT', onSigint), process.off('SIGTERM', onSigint)) };
+/** Ctrl-C or SIGTERM once: stop starting runs and cancel the ones in flight cleanly. Twice: leave at once. */
+export function interruptSignal(): Interrupt {
+  return onInterrupt({ resume: 'Running the same command again resumes.' });
 }
 
 export function describeResult(experimentId: string, r: EvaluateResult): string {

@@ -4,7 +4,8 @@ import { progressReporter } from '../../evaluator/progress.js';
 import { readContext, renderContext } from '../../lineage/context.js';
 import { getExperiment, recordDecision } from '../../lineage/experiments.js';
 import { writeExperimentFolder } from '../../lineage/folders.js';
-import { type GenerationResult, nextGeneration } from '../../lineage/next-generation.js';
+import { SpendLimit } from '../../evaluator/budget.js';
+import { GenerationInterrupted, type GenerationResult, nextGeneration } from '../../lineage/next-generation.js';
 import { RULES, type RuleName } from '../../lineage/promote.js';
 import { PROPOSERS, type ProposerName } from '../../lineage/proposers.js';
 import { readTree } from '../../lineage/read.js';
@@ -12,6 +13,7 @@ import { renderTree } from '../../lineage/tree-text.js';
 import { SELECTORS, type Selector } from '../../lineage/select.js';
 import { type AuthorContext, authorProposals } from '../../lineage/self-repair/author.js';
 import { formatTable, printJson, UsageError } from '../output.js';
+import { onInterrupt, removeOwnContainers } from '../interrupt.js';
 import { withWorkspace } from '../workspace.js';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
@@ -47,6 +49,7 @@ interface GenFlags {
   concurrency?: number;
   sandbox?: SandboxKind;
   budget?: string;
+  wait?: boolean;
   json?: boolean;
 }
 
@@ -73,16 +76,26 @@ function withGenerationFlags(cmd: Command): Command {
     .option('--repeats <k>', 'runs per task', int('--repeats'))
     .option('--concurrency <c>', 'parallel runs', int('--concurrency'))
     .option('--sandbox <kind>', 'docker or local (local isolates nothing)', oneOf('--sandbox', SANDBOX_KINDS))
-    .option('--budget <dollars>', 'stop starting runs once this much is spent')
+    .option(
+      '--budget <dollars>',
+      'stop starting runs once this command has spent this much (all its generations, proposer calls included)',
+    )
+    .option('--wait', 'if another generation holds this workspace, wait for it instead of stopping')
     .option('--json', 'print the result as JSON');
 }
 
-function options(f: GenFlags, log: (l: string) => void) {
+/** The command's --budget: one limit for everything the command runs, however many generations. */
+function commandBudget(f: GenFlags): SpendLimit | undefined {
+  if (f.budget === undefined) return undefined;
+  const dollars = Number(f.budget);
+  if (!(dollars > 0)) throw new UsageError(`--budget ${f.budget}: expected dollars above 0`);
+  return new SpendLimit('--budget', { dollars });
+}
+
+function options(f: GenFlags, log: (l: string) => void, command: string) {
   const margin = f.margin === undefined ? undefined : Number(f.margin);
   if (margin !== undefined && !Number.isFinite(margin))
     throw new UsageError(`--margin ${f.margin}: expected a number such as 0.05`);
-  const budget = f.budget === undefined ? undefined : Number(f.budget);
-  if (budget !== undefined && !(budget > 0)) throw new UsageError(`--budget ${f.budget}: expected dollars above 0`);
   return {
     ...(f.children ? { children: f.children } : {}),
     ...(f.proposer ? { proposer: f.proposer as ProposerName } : {}),
@@ -92,13 +105,13 @@ function options(f: GenFlags, log: (l: string) => void) {
     ...(margin !== undefined ? { margin } : {}),
     ...(f.evidenceRounds !== undefined ? { evidenceRounds: f.evidenceRounds } : {}),
     ...(f.seed ? { seed: f.seed } : {}),
+    lock: { wait: f.wait === true, command: `evolve ${command}` },
     eval: {
       ...(f.suite ? { suite: f.suite } : {}),
       ...(f.subset ? { subset: f.subset } : {}),
       ...(f.repeats ? { repeats: f.repeats } : {}),
       ...(f.concurrency ? { concurrency: f.concurrency } : {}),
       ...(f.sandbox ? { sandbox: f.sandbox } : {}),
-      ...(budget ? { budget: { dollars: budget } } : {}),
       // One line per finished run when output is not a terminal, so a long generation is never silent.
       onProgress: f.json ? undefined : progressReporter(process.stderr),
     },
@@ -106,7 +119,25 @@ function options(f: GenFlags, log: (l: string) => void) {
   };
 }
 
-function printGeneration(r: GenerationResult): void {
+/** Runs a generation command with Ctrl-C/SIGTERM handled: an interrupted generation exits 130 with its containers
+ * removed and is resumed by the next call. */
+async function interruptible(fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const { signal, release } = onInterrupt({ resume: 'Running the same command again resumes the generation.' });
+  try {
+    await fn(signal);
+  } catch (error) {
+    if (!(error instanceof GenerationInterrupted)) throw error;
+    const removed = await removeOwnContainers();
+    process.stderr.write(
+      `${error.message}${removed ? `; removed ${removed} container${removed === 1 ? '' : 's'}` : ''}. ${error.hint}\n`,
+    );
+    process.exitCode = 130;
+  } finally {
+    release();
+  }
+}
+
+function printGeneration(r: GenerationResult, of?: { k: number; n: number }): void {
   const score = (c: { score: number | null; lo: number | null; hi: number | null }) =>
     c.score === null ? '–' : `${pct(c.score)} [${pct(c.lo)}, ${pct(c.hi)}]`;
   const cost = (x: number | null) => (x === null ? '–' : `$${x.toFixed(4)}`);
@@ -121,8 +152,12 @@ function printGeneration(r: GenerationResult): void {
       c.decision,
     ]),
   ];
+  const spent =
+    r.spent.runs || r.spent.lineage
+      ? `spent: $${r.spent.runs.toFixed(4)} on runs, $${r.spent.lineage.toFixed(4)} on proposing\n`
+      : '';
   process.stdout.write(
-    `\nGeneration ${r.generation} from ${r.parent}\n${formatTable(['experiment', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\nchampion: ${r.champion}\n`,
+    `\n${of ? `Generation ${r.generation} (${of.k} of ${of.n} in this run)` : `Generation ${r.generation}`} from ${r.parent}\n${formatTable(['experiment', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\n${r.budgetStop ? `budget: ${r.budgetStop}; no further runs were started\n` : ''}${spent}champion: ${r.champion}\n`,
   );
 }
 
@@ -151,12 +186,20 @@ export function registerLineage(program: Command): void {
               return a;
             }
           : undefined;
-        const r = await nextGeneration(ws, { ...options(f, log), ...(author ? { author } : {}) });
-        if (f.json) printJson(f.author ? { ...r, author: authorNote } : r);
-        else {
-          if (authorNote) process.stdout.write(`${authorNote}\n`);
-          printGeneration(r);
-        }
+        await interruptible(async (signal) => {
+          const budget = commandBudget(f);
+          const r = await nextGeneration(ws, {
+            ...options(f, log, 'next-generation'),
+            ...(author ? { author } : {}),
+            ...(budget ? { commandBudget: budget } : {}),
+            signal,
+          });
+          if (f.json) printJson(f.author ? { ...r, author: authorNote } : r);
+          else {
+            if (authorNote) process.stdout.write(`${authorNote}\n`);
+            printGeneration(r);
+          }
+        });
       });
     });
 
@@ -171,26 +214,36 @@ export function registerLineage(program: Command): void {
     .option('--patience <n>', 'stop after this many generations without a promotion', int('--patience'))
     .action(async (f: GenFlags & { generations: number; patience?: number }, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
-        const results: GenerationResult[] = [];
-        let flat = 0;
-        for (let g = 0; g < f.generations; g++) {
-          const r = await nextGeneration(ws, {
-            ...options(f, (l) => process.stderr.write(`${l}\n`)),
-            ...(f.seed ? { seed: f.seed + g } : {}),
-          });
-          results.push(r);
-          if (!f.json) printGeneration(r);
-          flat = r.promoted ? 0 : flat + 1;
-          if (r.rows.length === 0 || (f.patience && flat >= f.patience)) {
-            process.stderr.write(
-              r.rows.length === 0
-                ? 'stopping: nothing left to propose\n'
-                : `stopping: no promotion in ${flat} generations (plateau)\n`,
-            );
-            break;
+        await interruptible(async (signal) => {
+          const results: GenerationResult[] = [];
+          const budget = commandBudget(f);
+          const log = (l: string) => process.stderr.write(`${l}\n`);
+          let flat = 0;
+          for (let g = 0; g < f.generations; g++) {
+            log(`generation ${g + 1} of ${f.generations}`);
+            const r = await nextGeneration(ws, {
+              ...options(f, log, 'run'),
+              ...(f.seed ? { seed: f.seed + g } : {}),
+              ...(budget ? { commandBudget: budget } : {}),
+              signal,
+            });
+            results.push(r);
+            if (!f.json) printGeneration(r, { k: g + 1, n: f.generations });
+            flat = r.promoted ? 0 : flat + 1;
+            const spent = budget?.exceeded();
+            if (r.rows.length === 0 || (f.patience && flat >= f.patience) || spent) {
+              log(
+                spent
+                  ? `stopping: ${spent.reason}`
+                  : r.rows.length === 0
+                    ? 'stopping: nothing left to propose'
+                    : `stopping: no promotion in ${flat} generations (plateau)`,
+              );
+              break;
+            }
           }
-        }
-        if (f.json) printJson(results);
+          if (f.json) printJson(results);
+        });
       });
     });
 

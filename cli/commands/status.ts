@@ -1,7 +1,19 @@
 import type { Command } from 'commander';
+import type { SpendSummary } from '../../lineage/spend.js';
 import { workspaceStatus } from '../../lineage/status.js';
 import { printJson } from '../output.js';
 import { withWorkspace } from '../workspace.js';
+
+const usd = (x: number) => `$${x.toFixed(4)}`;
+
+/** Runs (the agent under test) and the lineage's own model users, apart; unpriced calls are said, never $0. */
+export function spendLine(s: SpendSummary): string {
+  const runs = `runs ${usd(s.runs.dollars)}${s.runs.unpriced ? ` (+${s.runs.unpriced} unpriced)` : ''}`;
+  const own = Object.entries(s.lineage).map(
+    ([purpose, p]) => `${purpose} ${usd(p.dollars)}${p.unpriced ? ` (+${p.unpriced} unpriced calls)` : ''}`,
+  );
+  return [runs, ...own].join(', ');
+}
 
 export function registerStatus(program: Command): void {
   program
@@ -23,7 +35,8 @@ export function registerStatus(program: Command): void {
             `experiments  ${counts(s.experiments)}`,
             `champion     ${s.champion ? `${s.champion.id} (${s.champion.score === null ? 'not yet scored' : `score ${s.champion.score.toFixed(3)}`}, since ${s.champion.since})` : 'none yet'}`,
             `generation   ${s.lastGeneration ? `#${s.lastGeneration.id} from ${s.lastGeneration.parent}, ${s.lastGeneration.status}` : 'none yet'}`,
-            `runs         ${counts(s.runs)}`,
+            `runs         ${counts(s.runs)}${s.runs.interrupted ? ' (interrupted: left running by a process that is gone; the next command resumes them)' : ''}`,
+            `spend        ${spendLine(s.spend)}`,
           ].join('\n') + '\n',
         );
       });

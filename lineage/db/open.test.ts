@@ -20,6 +20,7 @@ describe('openDatabase', () => {
       'experiments',
       'failure_clusters',
       'generations',
+      'model_calls',
       'runs',
       'suites',
       'tasks',
