@@ -356,19 +356,7 @@ export async function decideGeneration(
         details: { ...held, heldout },
         ...gen,
       });
-    } else {
-      // A pass leaves its trace too: the held-out test the promotion rests on.
-      await recordDecision(db, {
-        experimentId: verdict.winner,
-        action: 'confirm',
-        rule: o.rule,
-        actor: 'rule',
-        reason: describeHeldout(heldout),
-        details: { ...held, heldout },
-        ...gen,
-      });
-      promoted = verdict.winner;
-    }
+    } else promoted = verdict.winner;
   } else promoted = verdict.winner;
 
   const ordinals = o.exploreEvery > 0 ? await childOrdinals(db) : new Map<string, number>();
