@@ -7,6 +7,7 @@ import { registerFailures } from './commands/failures.js';
 import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerLineage } from './commands/lineage.js';
+import { registerNoise } from './commands/noise.js';
 import { registerSelfRepair } from './commands/self-repair.js';
 import { registerStatus } from './commands/status.js';
 import { registerTasks } from './commands/tasks.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     registerTui,
     registerFailures,
     registerEval,
+    registerNoise,
     registerExport,
     registerAgent,
     registerTasks,

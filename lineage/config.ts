@@ -71,6 +71,8 @@ export const Config = z.strictObject({
        * held-out task when the model is stochastic (a deterministic one runs 1). */
       heldoutAlpha: z.number().gt(0).lt(1).default(0.05),
       heldoutRepeats: z.number().int().positive().default(2),
+      /** Offer first the changes that looked better (kept siblings' changes on the parent, pairs of kept children). */
+      combine: z.boolean().default(false),
       /** Keep every Nth child regardless of the rule (0 = never). */
       exploreEvery: z.number().int().nonnegative().default(0),
       /** Paths a code variant may change. */

@@ -66,14 +66,16 @@ export interface NewChild {
   generation: number;
   seed?: number;
   authoredBy?: string;
+  /** 2 for a combination of two children that each looked better (lineage/combine.ts); otherwise one change. */
+  maxChanges?: 1 | 2;
 }
 
 /** Inserts a child with the next free letter, in one transaction so concurrent proposers never share an id. */
 export async function insertChild(db: Db, c: NewChild): Promise<Experiment> {
   const changes = diffGenomes(parseGenome(c.parent), c.genome);
-  if (changes.length !== 1)
+  if (changes.length < 1 || changes.length > (c.maxChanges ?? 1))
     throw new Error(
-      `a child must change exactly one thing; this one changes ${changes.length}: ${changes.map((x) => x.text).join('; ')}`,
+      `a child must change exactly ${c.maxChanges === 2 ? 'one or two things (a combination)' : 'one thing'}; this one changes ${changes.length}: ${changes.map((x) => x.text).join('; ')}`,
     );
   return db.transaction().execute(async (trx) => {
     const taken = new Set(
@@ -89,8 +91,12 @@ export async function insertChild(db: Db, c: NewChild): Promise<Experiment> {
       generation: c.generation,
       genome: JSON.stringify(c.genome),
       genome_hash: genomeHash(c.genome),
-      change: JSON.stringify({ kind: 'genome', ...changes[0] }),
-      change_summary: changes[0]!.text,
+      change: JSON.stringify({
+        kind: 'genome',
+        ...changes[0],
+        ...(changes.length > 1 ? { also: changes.slice(1) } : {}),
+      }),
+      change_summary: changes.map((x) => x.text).join('; '),
       hypothesis: c.hypothesis,
       status: 'proposed' as const,
       proposer: c.proposer,

@@ -8,6 +8,7 @@ import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-e
 import { championId, childrenOf, getExperiment, insertChild, parseGenome } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import { acquireGenerationLock } from './generation-lock.js';
+import { combinedProposals } from './combine.js';
 import { modelProposals } from './model-proposer.js';
 import type { RuleName } from './promote.js';
 import { oneChangeCandidates, propose, type Proposal, type ProposerName } from './proposers.js';
@@ -45,6 +46,8 @@ export interface GenerationOptions {
   /** The `model` proposer's script (for the `scripted` model) and environment (keys, base URLs); tests. */
   modelProposer?: { script?: ScriptedEntry[]; env?: Record<string, string | undefined> };
   seed?: number;
+  /** Offer combinations of what looked better before the fixed proposer's children (default: lineage.combine). */
+  combine?: boolean;
   /** Extra evidence rounds for an inconclusive best child (default: evolve.json lineage.evidenceRounds; 0 = off). */
   evidenceRounds?: number;
   /** Confirm a train-split promotion on the held-out split before the champion changes (default on). */
@@ -138,6 +141,25 @@ export function nodeStatsOf(
       successes: total.get(e.id)?.s ?? 0,
       failures: total.get(e.id)?.f ?? 0,
     }));
+}
+
+/** The systematic or random proposer's children, after the combinations of what looked better when asked for. */
+async function fixedProposals(
+  db: Db,
+  parent: Experiment,
+  proposer: Exclude<ProposerName, 'model'>,
+  ctx: { k: number; tried: Set<string>; seed: number },
+  combine: boolean,
+): Promise<{ proposals: Proposal[]; proposer: string; authoredBy: null; note: string | null }> {
+  const combined = combine ? (await combinedProposals(db, parent, ctx.tried)).slice(0, ctx.k) : [];
+  const tried = new Set([...ctx.tried, ...combined.map((p) => genomeHash(p.genome))]);
+  const rest = propose(proposer, parseGenome(parent), { k: ctx.k - combined.length, tried, seed: ctx.seed });
+  return {
+    proposals: [...combined, ...rest],
+    proposer: combined.length > 0 ? `${proposer}+combine` : proposer,
+    authoredBy: null,
+    note: combined.length > 0 ? `combining what looked better: ${combined.length} of ${ctx.k} children` : null,
+  };
 }
 
 /** Whether an experiment still has a one-change variant none of its children tried (memoised per call). */
@@ -286,12 +308,7 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
                 model: o.proposerModel ?? config.lineage.proposerModel,
                 ...o.modelProposer,
               })
-            : {
-                proposals: propose(cfg.proposer, parseGenome(parent), { k, tried, seed: ctx.seed }),
-                proposer: cfg.proposer,
-                authoredBy: null,
-                note: null,
-              };
+            : await fixedProposals(db, parent, cfg.proposer, { ...ctx, k }, o.combine ?? config.lineage.combine);
     if (authored.note) log(authored.note);
     const proposals = authored.proposals;
     if (proposals.length === 0 && gcfg.children.length === 0)
@@ -300,6 +317,7 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
       const child = await insertChild(db, {
         parent,
         genome: p.genome,
+        ...(p.combined ? { maxChanges: 2 } : {}),
         hypothesis: p.hypothesis,
         proposer: authored.proposer,
         generation: genId,

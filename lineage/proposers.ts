@@ -11,6 +11,8 @@ import { seededRandom } from '../evaluator/stats/index.js';
 export interface Proposal {
   genome: Genome;
   hypothesis: string;
+  /** Two changes at once (lineage/combine.ts): allowed only for combinations of children that looked better. */
+  combined?: boolean;
 }
 
 /** Every genome one step from the parent: another policy in a slot (its defaults), or a parameter step of the current one. */

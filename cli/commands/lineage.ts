@@ -42,6 +42,7 @@ interface GenFlags {
   rule?: string;
   margin?: string;
   evidenceRounds?: number;
+  combine?: boolean;
   seed?: number;
   suite?: string;
   subset?: number;
@@ -69,6 +70,10 @@ function withGenerationFlags(cmd: Command): Command {
       '--evidence-rounds <n>',
       'extra rounds (2x, 4x, ... repeats) for an inconclusive best child and the champion (default: evolve.json lineage.evidenceRounds; 0 = off)',
       count('--evidence-rounds'),
+    )
+    .option(
+      '--combine',
+      "offer first what looked better: kept siblings' changes on the parent, pairs of kept children (default: evolve.json lineage.combine)",
     )
     .option('--seed <n>', 'seed for selection and the random proposer', int('--seed'))
     .option('--suite <s>', 'suite to evaluate on (default: evolve.json defaults.suite)')
@@ -104,6 +109,7 @@ function options(f: GenFlags, log: (l: string) => void, command: string) {
     ...(f.rule ? { rule: f.rule as RuleName } : {}),
     ...(margin !== undefined ? { margin } : {}),
     ...(f.evidenceRounds !== undefined ? { evidenceRounds: f.evidenceRounds } : {}),
+    ...(f.combine ? { combine: true } : {}),
     ...(f.seed ? { seed: f.seed } : {}),
     lock: { wait: f.wait === true, command: `evolve ${command}` },
     eval: {
