@@ -23,6 +23,7 @@ describe('where a SWE-bench instance gets its environment', () => {
     expect(task.workspace).toEqual({ kind: 'image' });
     expect(task.environment.missingImageHelp).toContain('Give the row an "image"');
     expect(task.environment.missingImageHelp).toContain('"environments": {"psf/requests@2.4": {"dockerfile"');
+    expect(task.limits.testTimeoutSec).toBe(1800); // upstream's run_evaluation --timeout
   });
 
   it("the row's image wins over evolve.json; evolve.json's over upstream's", () => {

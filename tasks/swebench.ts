@@ -55,6 +55,9 @@ export const SweInstance = z.looseObject({
 });
 export type SweInstance = z.infer<typeof SweInstance>;
 
+/** Upstream's run_evaluation --timeout default. */
+export const UPSTREAM_TEST_TIMEOUT_SEC = 1800;
+
 export function upstreamImageName(instanceId: string): string {
   return `swebench/sweb.eval.x86_64.${instanceId.replace(/__/g, '_1776_')}`.toLowerCase();
 }
@@ -104,6 +107,9 @@ export function instanceToTask(
     environment: { ...environment, workdir: '/testbed', network: false },
     workspace,
     ...(row.visible_test_command ? { visibleTestCommand: row.visible_test_command } : {}),
+    // Upstream's harness gives an instance's tests 30 minutes (run_evaluation --timeout 1800): a whole Django or
+    // SymPy test module after a re-install can take many. The built-in suite's small packages keep the default.
+    ...(builtinRepoDir ? {} : { limits: { agentTimeoutSec: 900, testTimeoutSec: UPSTREAM_TEST_TIMEOUT_SEC } }),
     grader: {
       kind: 'swebench',
       testPatch: row.test_patch,
