@@ -221,4 +221,76 @@ describe('runOne', () => {
     const lost = await makeRunOne(gaveUp.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
     expect([lost.outcome, lost.exitReason, lost.infraError]).toEqual(['unresolved', 'step_limit', undefined]);
   });
+
+  it('grades an in-place task in a fresh sandbox of the frozen agent sandbox, with its changes as evidence', async () => {
+    const changes = [{ path: '/app/pytest.py', kind: 'added' as const }];
+    const evidence: unknown[] = [];
+    const { deps, log } = fakes({
+      gradeInPlace: () => true,
+      grade: async (_t, sb, patch, _s, ev) => (
+        log.push(`grade ${sb.id} ${patch.length}`), evidence.push(ev), { resolved: false, report: {} }
+      ),
+    });
+    const create = deps.provider.create.bind(deps.provider);
+    deps.provider = {
+      ...deps.provider,
+      create: async (spec) => {
+        const sb = await create(spec);
+        log.push(`image ${sb.id} ${typeof spec.image === 'string' ? spec.image : 'recipe'}`);
+        return {
+          ...sb,
+          diff: async () => (log.push(`diff ${sb.id}`), 'diff --git a/y b/y\n'),
+          freeze: async () => (
+            log.push(`freeze ${sb.id}`),
+            { image: 'sha256:snap', changes, release: async () => void log.push('release sha256:snap') }
+          ),
+        };
+      },
+    };
+    const runOne = makeRunOne(deps);
+    const r = await runOne(job({ kind: 'genome', genome }), new AbortController().signal);
+    await runOne.settle();
+    expect(log).toEqual([
+      'create sb1:agent',
+      'image sb1:agent img:1',
+      'prepare sb1:agent',
+      'agent sb1:agent',
+      'freeze sb1:agent', // every agent process stopped; never a diff or a test in its sandbox
+      'create sb2:grader',
+      'image sb2:grader sha256:snap',
+      'diff sb2:grader',
+      'grade sb2:grader 19',
+      'dispose sb2:grader',
+      'release sha256:snap', // only once no sandbox runs from it
+    ]);
+    expect(evidence).toEqual([{ changes }]);
+    expect(r).toMatchObject({ outcome: 'unresolved', exitReason: 'submitted' });
+    expect(readFileSync(r.patchPath!, 'utf8')).toBe('diff --git a/y b/y\n');
+  });
+
+  it("counts an agent's grading that printed no results as unresolved, unless the oracle's prints none either", async () => {
+    const silent = Object.assign(new Error('the tests printed no results (exit 3)'), { kind: 'no_test_output' });
+    const { deps, log } = fakes({
+      grade: async (_t, sb) => {
+        log.push(`grade ${sb.id}`);
+        throw silent;
+      },
+    });
+    let oracleSilent = false;
+    deps.grade = async (_t, sb, patch) => {
+      log.push(`grade ${sb.id}`);
+      if (patch === 'gold' && !oracleSilent) return { resolved: true, report: {} };
+      throw silent;
+    };
+    deps.knownPatch = (name) => (name === 'oracle' ? 'gold' : undefined);
+    const agentRun = await makeRunOne(deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect(agentRun).toMatchObject({ outcome: 'unresolved', report: { no_test_output: true } });
+    expect(agentRun.infraError).toBeUndefined();
+    oracleSilent = true;
+    const broken = await makeRunOne(deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([broken.outcome, broken.infraError?.kind]).toEqual([null, 'no_test_output']);
+    // A solver's silent grading stays an infra error: suite validation reports the task.
+    const oracle = await makeRunOne(deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
+    expect(oracle.infraError?.kind).toBe('no_test_output');
+  });
 });

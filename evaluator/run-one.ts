@@ -2,14 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Genome } from '../agent/genome.js';
 import type { Task } from '../tasks/schema.js';
-import type { Sandbox, SandboxProvider, SandboxSpec } from './sandbox/types.js';
+import type { FsChange, Sandbox, SandboxProvider, SandboxSpec, Snapshot } from './sandbox/types.js';
 import type { RunJob, RunOneFn, SolverName } from './job.js';
 import type { InfraError, RunResult } from './store.js';
 import { redactSecrets } from './gateway/redact.js';
 
 // One (genome | solver, task, repeat): a fresh sandbox -> workspace -> agent (or solver) -> diff -> dispose ->
 // grade the diff in a second fresh sandbox (made ready meanwhile), so the agent's container never holds the hidden
-// tests. A solver whose patch is known beforehand (see RunDeps.knownPatch) skips straight to the grading.
+// tests. A solver whose patch is known beforehand (see RunDeps.knownPatch) skips straight to the grading. A task
+// graded on the state the agent left (Terminal-Bench) is graded in a fresh sandbox of the agent's frozen filesystem
+// (Sandbox.freeze), so no process the agent started is alive while its tests run.
 // Anything that goes wrong in the machinery is an infra error, kept apart from what the agent did.
 
 export interface AgentRunOutcome {
@@ -28,6 +30,12 @@ export interface GradeOutcome {
   report: unknown;
 }
 
+/** What the grader learns about the run besides its patch. */
+export interface GradeEvidence {
+  /** Paths the agent's sandbox changed against its image (in-place tasks graded from a snapshot). */
+  changes?: FsChange[];
+}
+
 /** The pieces a run is made of. The defaults wire the real modules (wiring.ts); tests inject their own. */
 export interface RunDeps {
   provider: SandboxProvider;
@@ -37,7 +45,13 @@ export interface RunDeps {
   /** Starts prepareWorkspace's host-side work for a task, to overlap the container starts; failures surface there. */
   warmWorkspace?(task: Task): void;
   /** Applies the patch in a fresh, prepared sandbox and runs the hidden tests. Throws on no/unparseable test log. */
-  grade(task: Task, sandbox: Sandbox, patch: string, signal: AbortSignal): Promise<GradeOutcome>;
+  grade(
+    task: Task,
+    sandbox: Sandbox,
+    patch: string,
+    signal: AbortSignal,
+    evidence?: GradeEvidence,
+  ): Promise<GradeOutcome>;
   solve(solver: SolverName, task: Task, sandbox: Sandbox, signal: AbortSignal): Promise<void>;
   /**
    * A solver's patch when it is known without running anything (the gold patch, or none). A freshly graded run of
@@ -100,14 +114,101 @@ export type RunOneWithSettle = RunOneFn & { settle(): Promise<void> };
 export function makeRunOne(deps: RunDeps): RunOneWithSettle {
   const specOf = deps.sandboxSpec ?? defaultSandboxSpec;
   const going = new Set<Promise<void>>();
-  /** Kills a sandbox without waiting for the engine to confirm; settle() waits for every one. */
-  const letGo = (box: Sandbox | undefined) => {
-    if (!box) return;
-    const gone: Promise<void> = box
-      .dispose()
+  /** Kills a sandbox without waiting for the engine to confirm (then removes its snapshot); settle() waits for all. */
+  const letGo = (box: Sandbox | undefined, snapshot?: Snapshot) => {
+    if (!box && !snapshot) return;
+    const gone: Promise<void> = Promise.resolve(box?.dispose())
       .catch(() => undefined)
+      .then(() => snapshot?.release())
       .finally(() => going.delete(gone));
     going.add(gone);
+  };
+  /** Per task: does the oracle's own grading print no results (the task is broken, not the agent's run)? */
+  const oracleSilent = new Map<string, Promise<boolean>>();
+  /**
+   * A grading that printed no results counts as unresolved for an agent (a fake test runner that exits early must
+   * not turn a failure into an infra error, retried and left out of the score), unless the oracle's grading of the
+   * same task prints none either: then the task is broken and the run stays an infra error. Solvers keep the infra
+   * error (suite validation reports the task).
+   */
+  const silentGrading = async (
+    error: unknown,
+    job: RunJob,
+    signal: AbortSignal,
+    base: Partial<RunResult>,
+    t0: number,
+  ): Promise<RunResult | undefined> => {
+    if ((error as { kind?: unknown })?.kind !== 'no_test_output' || job.actor.kind !== 'genome') return undefined;
+    const key = `${job.task.suite}/${job.task.id}`;
+    let silent = oracleSilent.get(key);
+    if (!silent) {
+      silent = runOne(
+        {
+          ...job,
+          runId: -Math.abs(job.runId),
+          experimentId: `${job.experimentId}-oracle-check`,
+          actor: { kind: 'solver', solver: 'oracle' },
+        },
+        signal,
+      ).then((r) => r.infraError?.kind === 'no_test_output');
+      oracleSilent.set(key, silent);
+    }
+    if (await silent) return undefined;
+    const message = (error as Error).message;
+    return {
+      ...base,
+      outcome: 'unresolved',
+      exitReason: base.exitReason ?? null,
+      report: { task_id: job.task.id, resolved: false, no_test_output: true, message },
+      durationMs: Date.now() - t0,
+    };
+  };
+  /**
+   * Grades an in-place task in a fresh sandbox of the agent's frozen filesystem: the diff is read there (for the
+   * record), then the hidden tests go in and run, with what the agent changed outside the diff as evidence.
+   */
+  const gradeSnapshot = async (
+    job: RunJob,
+    snapshot: Snapshot,
+    signal: AbortSignal,
+    base: Pick<RunResult, 'durationMs'> & Partial<RunResult>,
+    dir: string,
+    t0: number,
+  ): Promise<RunResult> => {
+    let box: Sandbox | undefined;
+    let stage = 'grade: create sandbox';
+    try {
+      const spec = await specOf(job.task, { ...job.labels, 'evolve.role': 'grader' });
+      box = await deps.provider.create({ ...spec, image: snapshot.image });
+      stage = 'diff';
+      const patch = await box.diff().catch(() => '');
+      base.patchPath = join(dir, 'patch.diff');
+      writeFileSync(base.patchPath, patch);
+      if (signal.aborted)
+        return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
+      stage = 'grade';
+      const graded = await deps.grade(job.task, box, patch, signal, { changes: snapshot.changes });
+      return {
+        ...base,
+        exitReason: base.exitReason ?? null,
+        outcome: graded.resolved ? 'resolved' : 'unresolved',
+        report: graded.report,
+        durationMs: Date.now() - t0,
+      };
+    } catch (error) {
+      const silent = await silentGrading(error, job, signal, base, t0);
+      if (silent) return silent;
+      return {
+        ...base,
+        outcome: null,
+        exitReason: base.exitReason ?? null,
+        infraError: infraErrorOf(error, stage),
+        ...(reportOf(error) ? { report: reportOf(error) } : {}),
+        durationMs: Date.now() - t0,
+      };
+    } finally {
+      letGo(box, snapshot);
+    }
   };
   // Whatever a run records (an error's message, the grader's report) is redacted before it reaches the store.
   const runOne: RunOneFn = async (job, signal) => redactSecrets(await runUnredacted(job, signal));
@@ -188,6 +289,14 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
           await deps.solve(job.actor.solver, job.task, sandbox, signal);
           base.exitReason = 'submitted';
         }
+        if (!grader && sandbox.freeze) {
+          if (signal.aborted)
+            return { ...base, outcome: null, exitReason: base.exitReason ?? 'cancelled', durationMs: Date.now() - t0 };
+          stage = 'grade: snapshot';
+          const frozen = sandbox.freeze();
+          sandbox = undefined; // frozen and killed, or failed and killed
+          return await gradeSnapshot(job, await frozen, signal, base, dir, t0);
+        }
         stage = 'diff';
         patch = await sandbox
           .diff()
@@ -211,6 +320,10 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
       }
     } catch (error) {
       await dropGrader();
+      if (stage === 'grade') {
+        const silent = await silentGrading(error, job, signal, base, t0);
+        if (silent) return silent;
+      }
       return fail(infraErrorOf(error, stage), base.exitReason ?? null, error);
     } finally {
       // The agent's container is killed (graded in place, after its tests ran in it) before any hidden test goes into
@@ -234,6 +347,8 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
         durationMs: Date.now() - t0,
       };
     } catch (error) {
+      const silent = box && stage === 'grade' ? await silentGrading(error, job, signal, base, t0) : undefined;
+      if (silent) return silent;
       return fail(infraErrorOf(error, box ? stage : graderStage), base.exitReason ?? null, error);
     } finally {
       letGo(box);

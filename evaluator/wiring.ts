@@ -20,6 +20,8 @@ export interface WiringOptions {
   workspace?: string;
   /** evolve.json `images` (base image -> local stand-in, pull policy); `root` resolves Dockerfile recipe paths. */
   images?: Partial<ImagesConfig> & { root?: string };
+  /** evolve.json `grading`: whether a run flagged for tampering counts as unresolved (default true). */
+  grading?: { flaggedRunsUnresolved?: boolean };
 }
 
 export interface Wiring {
@@ -44,8 +46,8 @@ export async function wireRuns(options: WiringOptions): Promise<Wiring> {
     prepareWorkspace: (task, sandbox) => prepareWorkspace(task, sandbox, prepared),
     warmWorkspace: (task) => warmWorkspace(task, prepared),
     // Every graded run records how its environment was had: the agent's user, the base image pulled or stood in for.
-    grade: async (task, sandbox, patch) => {
-      const graded = await gradeTask(task, sandbox, patch);
+    grade: async (task, sandbox, patch, _signal, evidence) => {
+      const graded = await gradeTask(task, sandbox, patch, { ...evidence, ...options.grading });
       const from = chooser && baseImageOf(task);
       const environment = environmentRecord(task, from ? await chooser.choose(from) : undefined);
       return { ...graded, report: { ...graded.report, environment } };

@@ -88,5 +88,12 @@ export const Config = z.strictObject({
   images: ImagesConfig,
   /** SWE-bench environments beyond the upstream instance images: repo -> local clone, "repo@version" -> image/recipe. */
   swebench: SweConfig,
+  grading: z
+    .strictObject({
+      /** A run flagged for tampering with its grader (shadowing files, rewritten tests, a replaced interpreter) counts
+       * as unresolved for every rule; false keeps the tests' verdict (the flag stays on the run and experiment). */
+      flaggedRunsUnresolved: z.boolean().default(true),
+    })
+    .prefault({}),
 });
 export type Config = z.infer<typeof Config>;

@@ -118,6 +118,7 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
       runsDir: ws.paths.runs,
       workspace: ws.paths.root,
       images: { ...config.images, root: ws.paths.root },
+      grading: config.grading,
       agent: {
         prices: config.models.prices,
         runLimits: {
@@ -224,6 +225,7 @@ export async function runAgentOnce(
       runsDir: join(ws.paths.runs, 'adhoc'),
       workspace: ws.paths.root,
       images: { ...ws.config.images, root: ws.paths.root },
+      grading: ws.config.grading,
       // The per-run limits hold here as in every evaluation (evolve.json budgets.run*).
       agent: {
         prices: ws.config.models.prices,

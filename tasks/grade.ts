@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Sandbox } from '../evaluator/sandbox/types.js';
+import type { FsChange, Sandbox } from '../evaluator/sandbox/types.js';
 import { GradingError } from './errors.js';
 import { failed, getParser, passed, type StatusMap } from './parsers/index.js';
 import type { Task } from './schema.js';
 import { patchFiles } from './swebench.js';
+import { flagsFromChanges, flagsFromPatch } from './tamper.js';
 import { REWARD_FILE, REWARD_JSON, TESTS_DIR } from './terminal-bench.js';
 
 // Grading from hidden tests the agent never saw. SWE-bench: strip test-file edits from the model patch, apply it
@@ -36,6 +37,13 @@ export interface SweReport {
 export interface GradeResult {
   resolved: boolean;
   report: Record<string, unknown>;
+}
+
+export interface GradeOptions {
+  /** What the agent's sandbox changed against its image (Terminal-Bench graded from a snapshot; see tamper.ts). */
+  changes?: FsChange[];
+  /** false: a run flagged for tampering keeps the tests' verdict (evolve.json grading.flaggedRunsUnresolved). */
+  flaggedRunsUnresolved?: boolean;
 }
 
 /** Splits a unified diff into per-file chunks and drops those touching test files. */
@@ -202,6 +210,7 @@ async function gradeTerminalBench(
   const harbor = g.mode === 'reward';
   await sandbox.copyIn(g.testsDir, TESTS_DIR);
   if (!harbor) await sandbox.writeFile(`${TESTS_DIR}/run-tests.sh`, g.testScript);
+  await sealTests(sandbox, TESTS_DIR);
   const r = await sandbox.exec(
     `rm -f ${REWARD_FILE} ${REWARD_JSON}; mkdir -p /logs/verifier /logs/agent; bash ${TESTS_DIR}/${harbor ? 'test.sh' : 'run-tests.sh'}`,
     {
@@ -242,14 +251,63 @@ async function gradeTerminalBench(
 
 /**
  * Grades a finished run. SWE-bench tasks are graded in a fresh, prepared sandbox from the patch alone.
- * Terminal-Bench tasks are graded in the sandbox the agent left (its state is the answer); the patch is unused.
+ * Terminal-Bench tasks are graded on the state the agent left (a fresh sandbox of its frozen filesystem); the patch
+ * is unused. Either way, what the agent did to the grader (tamper.ts) is flagged in the report as `grading_flags`,
+ * and a flagged run is unresolved unless options.flaggedRunsUnresolved is false (`resolved_by_tests` keeps the
+ * tests' own verdict).
  */
-export async function gradeTask(task: Task, sandbox: Sandbox, patch: string): Promise<GradeResult> {
-  if (task.grader.kind === 'swebench') return gradeSwe(task as Task & { grader: { kind: 'swebench' } }, sandbox, patch);
-  return gradeTerminalBench(task as Task & { grader: { kind: 'terminal-bench' } }, sandbox);
+export async function gradeTask(
+  task: Task,
+  sandbox: Sandbox,
+  patch: string,
+  options: GradeOptions = {},
+): Promise<GradeResult> {
+  const swe = task.grader.kind === 'swebench';
+  const flags = swe
+    ? flagsFromPatch(stripTestFiles(patch, (task.grader as { testPatch: string }).testPatch).patch)
+    : flagsFromChanges(options.changes ?? [], { testsDir: TESTS_DIR, rewardFile: REWARD_FILE });
+  let graded: GradeResult;
+  try {
+    if (swe) graded = await gradeSwe(task as Task & { grader: { kind: 'swebench' } }, sandbox, patch);
+    else {
+      await clearHidden(sandbox);
+      graded = await gradeTerminalBench(task as Task & { grader: { kind: 'terminal-bench' } }, sandbox);
+    }
+  } catch (error) {
+    // A flagged run whose tests printed nothing (a fake runner exiting early) is unresolved, never an infra error.
+    if (!(flags.length && error instanceof GradingError && error.kind === 'no_test_output')) throw error;
+    graded = { resolved: false, report: { task_id: task.id, resolved: false, no_test_output: true } };
+  }
+  if (flags.length === 0) return graded;
+  const resolved = graded.resolved && options.flaggedRunsUnresolved === false;
+  return {
+    resolved,
+    report: { ...graded.report, resolved, resolved_by_tests: graded.resolved, grading_flags: flags },
+  };
 }
 
-/** Where a task is graded: 'fresh' (a new sandbox + the patch) or 'in-place' (the agent's own sandbox, after it). */
+/** Whatever the agent left where the hidden tests and the verdict go is removed before they are put there. */
+async function clearHidden(sandbox: Sandbox): Promise<void> {
+  const dirs = [TESTS_DIR, REWARD_FILE.slice(0, REWARD_FILE.lastIndexOf('/'))];
+  const r = await sandbox.exec(`rm -rf ${dirs.join(' ')}`, { cwd: '/', user: 'root', timeoutMs: 60_000 });
+  if (r.exitCode !== 0)
+    throw new GradingError('grader_failed', `cannot clear ${dirs.join(' and ')} before grading: ${r.output.trim()}`);
+}
+
+/** The hidden tests belong to root and nobody may write them (the sandbox user included). */
+async function sealTests(sandbox: Sandbox, dir: string): Promise<void> {
+  const r = await sandbox.exec(`chown -R 0:0 ${dir} && chmod -R a-w,a+rX ${dir}`, {
+    cwd: '/',
+    user: 'root',
+    timeoutMs: 60_000,
+  });
+  if (r.exitCode !== 0) throw new GradingError('grader_failed', `cannot seal ${dir}: ${r.output.trim()}`);
+}
+
+/**
+ * Where a task is graded: 'fresh' (a new sandbox + the patch) or 'in-place' (the state the agent left: a fresh
+ * sandbox of its frozen filesystem where the provider can freeze one, else its own sandbox once it stopped).
+ */
 export function gradingMode(task: Task): 'fresh' | 'in-place' {
   return task.kind === 'terminal-bench' ? 'in-place' : 'fresh';
 }

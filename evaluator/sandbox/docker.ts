@@ -12,7 +12,16 @@ import { dockerExec, type DockerExecRequest, killMarked } from './docker-exec.js
 import { fromDockerError, SandboxError } from './errors.js';
 import { defaultCpus } from './limits.js';
 import { cappedText, DEFAULT_OUTPUT_CAP } from './output.js';
-import type { ExecOptions, ExecResult, Sandbox, SandboxLimits, SandboxProvider, SandboxSpec } from './types.js';
+import type {
+  ExecOptions,
+  ExecResult,
+  FsChange,
+  Sandbox,
+  SandboxLimits,
+  SandboxProvider,
+  SandboxSpec,
+  Snapshot,
+} from './types.js';
 
 // Docker provider: one fresh container per sandbox, the workspace copied in by tar (never bind-mounted), limits on
 // memory, CPUs and processes, no network unless the spec asks, labelled so the reaper can find leftovers.
@@ -41,6 +50,12 @@ export const LABEL_PREFIX = 'evolve.';
 /** `pid@host` of the process that created the container; the reaper removes it once that process is gone. */
 export const OWNER_LABEL = 'evolve.owner';
 export const SANDBOX_LABEL = 'evolve.sandbox';
+/** On images made by DockerSandbox.freeze (they also keep the container's owner label, for the reaper). */
+export const SNAPSHOT_LABEL = 'evolve.snapshot';
+/** The engine's change kinds (GET /containers/{id}/changes). */
+const CHANGE_KINDS: FsChange['kind'][] = ['changed', 'added', 'deleted'];
+/** Added by the engine itself (HostConfig.Init), not by anything that ran in the container. */
+const ENGINE_PATHS = new Set(['/usr/sbin/docker-init']);
 const DIFF_CAP = 64 << 20;
 const DIFF_TIMEOUT_MS = 120_000;
 /** Bound on the container's start-up lines; a built-in workdir's `chown -R` comes first. */
@@ -161,7 +176,7 @@ export class DockerProvider implements SandboxProvider {
       if (channel.adoptFailed)
         throw new SandboxError('io', `cannot give ${spec.workdir} to ${user} as the container started`);
       const account = { name: reported.uid === 0 ? 'root' : user, ...reported };
-      return new DockerSandbox(container, spec.workdir, account, channel);
+      return new DockerSandbox(container, spec.workdir, account, channel, this.docker);
     } catch (error) {
       await container.remove({ force: true, v: true }).catch(() => undefined);
       throw error instanceof SandboxError ? error : fromDockerError(error, 'starting the container');
@@ -194,6 +209,36 @@ export class DockerProvider implements SandboxProvider {
   }
 }
 
+/**
+ * Pauses a container, trying again while the freezer fails: processes that fork as fast as they can (a fork bomb
+ * at the pids limit) can make one attempt give up ("unable to freeze").
+ */
+async function pauseHard(container: Docker.Container): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await container.pause();
+      return;
+    } catch (error) {
+      if (attempt >= 10 || (error as { statusCode?: number }).statusCode !== 500) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** Removes a snapshot image, waiting (a few seconds at most) for the sandboxes made from it to be removed. */
+async function removeSnapshot(docker: Docker, image: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      await docker.getImage(image).remove({ force: true });
+      return;
+    } catch (error) {
+      const code = (error as { statusCode?: number }).statusCode;
+      if (code !== 409) return; // gone already (404), or nothing a retry would change
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 interface Account extends Owner {
   name: string;
   home: string;
@@ -212,6 +257,8 @@ export class DockerSandbox implements Sandbox {
     readonly workdir: string,
     private readonly owner: Account,
     private readonly channel?: ContainerChannel,
+    /** The engine, for the images freeze() makes. */
+    private readonly docker?: Docker,
   ) {
     this.id = container.id;
     this.user = owner.name;
@@ -374,6 +421,34 @@ export class DockerSandbox implements Sandbox {
     await this.container.kill().catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 404 && error.statusCode !== 409) throw fromDockerError(error, 'removing the container');
     });
+  }
+
+  /**
+   * Pauses the container (the freezer stops every process at once, background ones included), asks the engine what
+   * changed against the image, commits the filesystem as an untagged image and kills the container. A process the
+   * agent left can then neither write after the snapshot nor run while it is graded.
+   */
+  async freeze(): Promise<Snapshot> {
+    if (this.disposed) throw new SandboxError('container_gone', 'the sandbox was already disposed');
+    this.disposed = true;
+    try {
+      await pauseHard(this.container);
+      this.channel?.close();
+      const raw = ((await this.container.changes()) ?? []) as Array<{ Path: string; Kind: number }>;
+      const changes = raw
+        .filter((c) => !ENGINE_PATHS.has(c.Path))
+        .map((c) => ({ path: c.Path, kind: CHANGE_KINDS[c.Kind] ?? 'changed' }));
+      const { Id } = (await this.container.commit({ pause: false, changes: `LABEL ${SNAPSHOT_LABEL}=1` })) as {
+        Id: string;
+      };
+      const docker = this.docker;
+      return { image: Id, changes, release: () => (docker ? removeSnapshot(docker, Id) : Promise.resolve()) };
+    } catch (error) {
+      throw error instanceof SandboxError ? error : fromDockerError(error, 'freezing the sandbox');
+    } finally {
+      this.channel?.close();
+      await this.container.kill().catch(() => undefined); // paused or not; AutoRemove then deletes it
+    }
   }
 
   /** Directories an upload into `dir` should create as the sandbox user: the workdir and the chain below it. */

@@ -41,6 +41,28 @@ export interface Sandbox {
   /** Diff of the workdir (tracked and untracked files) against BASE_REF, or HEAD when it is absent. */
   diff(): Promise<string>;
   dispose(): Promise<void>;
+  /**
+   * Stops every process in the sandbox at one instant and keeps its filesystem as an image; the sandbox is gone
+   * afterwards. Grading from a fresh sandbox of that image leaves nothing the agent started alive to interfere.
+   * Absent where the provider cannot do it (local).
+   */
+  freeze?(): Promise<Snapshot>;
+}
+
+/** One path the sandbox changed against the image it started from, as the engine reports it. */
+export interface FsChange {
+  path: string;
+  kind: 'changed' | 'added' | 'deleted';
+}
+
+/** A frozen sandbox's filesystem. */
+export interface Snapshot {
+  /** An image a fresh sandbox can start from (SandboxSpec.image). */
+  image: string;
+  /** What the sandbox changed against its image before it was frozen. */
+  changes: FsChange[];
+  /** Removes the image once no sandbox runs from it; never throws. */
+  release(): Promise<void>;
 }
 
 /** An image described by a base and build steps; named by a content hash so equal recipes build once. */

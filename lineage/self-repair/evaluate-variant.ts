@@ -50,6 +50,7 @@ export function variantWiring(ws: Workspace, sandbox: SandboxKind, worktree: str
     runsDir: ws.paths.runs,
     workspace: ws.paths.root,
     images: { ...ws.config.images, root: ws.paths.root },
+    grading: ws.config.grading,
     agent: {
       prices: ws.config.models.prices,
       runLimits: { dollars: b.runDollars, tokens: b.runTokens, calls: b.runCalls },
