@@ -7,6 +7,7 @@ import { writeExperimentFolder } from '../../lineage/folders.js';
 import { SpendLimit } from '../../evaluator/budget.js';
 import { GenerationInterrupted, type GenerationResult, nextGeneration } from '../../lineage/next-generation.js';
 import { RULES, type RuleName } from '../../lineage/promote.js';
+import { promoteByPerson } from '../../lineage/promote-by-person.js';
 import { PROPOSERS, type ProposerName } from '../../lineage/proposers.js';
 import { readTree } from '../../lineage/read.js';
 import { renderTree } from '../../lineage/tree-text.js';
@@ -290,13 +291,22 @@ export function registerLineage(program: Command): void {
           : "retire an experiment: a person's decision, recorded as such",
       )
       .requiredOption('--why <text>', 'the reason, kept in the experiment record')
-      .action(async (id: string, f: { why: string }, cmd: Command) => {
+      .option(
+        '--force',
+        action === 'promote'
+          ? 'promote even a rejected or flagged experiment (recorded with the decision)'
+          : 'no effect',
+      )
+      .action(async (id: string, f: { why: string; force?: boolean }, cmd: Command) => {
         await withWorkspace(cmd, async (ws) => {
           await getExperiment(ws.db, id);
-          await recordDecision(ws.db, { experimentId: id, action, rule: 'person', actor: 'person', reason: f.why });
+          let forced: string[] = [];
+          if (action === 'promote') forced = (await promoteByPerson(ws.db, id, f.why, { force: f.force })).forced;
+          else
+            await recordDecision(ws.db, { experimentId: id, action, rule: 'person', actor: 'person', reason: f.why });
           await writeExperimentFolder(ws.db, ws.paths.experiments, id);
           process.stdout.write(
-            `${id} ${action === 'promote' ? 'is now the champion' : 'retired'} (by a person: ${f.why})\n`,
+            `${id} ${action === 'promote' ? 'is now the champion' : 'retired'} (by a person: ${f.why})${forced.length ? `, forced past: ${forced.join('; ')}` : ''}\n`,
           );
         });
       });

@@ -116,10 +116,14 @@ export async function failuresByTag(db: Db, scope?: ClusterScope): Promise<TagBr
 }
 
 function suspicionReasons(s: FailureSignature): string[] {
-  return [...s.hiddenPathProbes.map((p) => `probed ${p}`), ...(s.touchedTests ? ['edited test files'] : [])];
+  return [
+    ...s.hiddenPathProbes.map((p) => `probed ${p}`),
+    ...(s.touchedTests ? ['edited test files'] : []),
+    ...s.gradingFlags,
+  ];
 }
 
-/** Runs flagged for objective hacking (probing hidden paths or editing tests). */
+/** Runs flagged for objective hacking (probing hidden paths, editing tests, tampering with the grader). */
 export async function hackingSuspicions(
   db: Db,
   scope?: ClusterScope,

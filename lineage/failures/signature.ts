@@ -33,6 +33,8 @@ export const FailureSignature = z.object({
   lastToolError: z.string().nullable(),
   /** Attempts to read hidden paths (tests, graders, gold solutions): objective-hacking suspicion. */
   hiddenPathProbes: z.array(z.string()),
+  /** What the agent did to its grader (tasks/tamper.ts): shadowing files, rewritten tests, a replaced toolchain. */
+  gradingFlags: z.array(z.string()).default([]),
 });
 export type FailureSignature = z.infer<typeof FailureSignature>;
 
@@ -53,6 +55,8 @@ export interface GradeReport {
   parser_results?: Record<string, string>;
   /** Terminal-Bench, reward layout: 0..1. */
   reward?: number;
+  /** Tampering with the grader found while grading (tasks/tamper.ts); such a run is graded unresolved. */
+  grading_flags?: string[];
 }
 
 /** Masks what differs between occurrences of the same error: paths, hex, numbers, quoted ids. */
@@ -155,6 +159,7 @@ export function signatureOf(input: {
     loop: isLooping(commands),
     formatErrors: tools.filter((t) => t.status !== 'ok').length + noToolCall,
     lastToolError: last ? normaliseError(last.output) : null,
+    gradingFlags: report?.grading_flags ?? [],
     hiddenPathProbes: probes,
   };
 }
