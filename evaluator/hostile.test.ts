@@ -112,7 +112,7 @@ describeDocker('a hostile agent against its grader', () => {
   });
   afterAll(() => prepared.clear());
 
-  it('the task is sound: its oracle resolves it and doing nothing does not', async () => {
+  it('the task is sound: its oracle resolves it, unflagged, from a frozen sandbox', async () => {
     const oracle = await runOne(job({ kind: 'solver', solver: 'oracle' }, 1), new AbortController().signal);
     expect(oracle).toMatchObject({ outcome: 'resolved' });
     expect((oracle.report as { grading_flags?: string[] }).grading_flags).toBeUndefined();

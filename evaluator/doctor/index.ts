@@ -149,8 +149,10 @@ async function checkLeftovers(docker: Docker, fix: boolean): Promise<DoctorCheck
       name,
       ok: true,
       detail: 'no containers or volumes left by crashed runs',
-      ...(r.containers.length + r.volumes.length
-        ? { fixed: `removed ${r.containers.length} containers and ${r.volumes.length} volumes` }
+      ...(r.containers.length + r.volumes.length + r.images.length
+        ? {
+            fixed: `removed ${r.containers.length} containers, ${r.volumes.length} volumes and ${r.images.length} sandbox snapshots`,
+          }
         : {}),
     };
   } catch (error) {

@@ -379,8 +379,11 @@ describeDocker('Docker sandbox', () => {
       Cmd: ['sleep', 'infinity'],
       Labels: { [OWNER_LABEL]: `999999999@${hostname()}`, 'evolve.sandbox': '1' },
     });
+    const snapshot = await dead.commit({ changes: 'LABEL evolve.snapshot=1' });
     const report = await reapLeftovers({ docker });
     expect(report.containers).toContain(dead.id);
+    expect(report.images).toContain(snapshot.Id); // a dead run's frozen sandbox goes too
+    await expect(docker.getImage(snapshot.Id).inspect()).rejects.toMatchObject({ statusCode: 404 });
     await expect(dead.inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect((await box.container.inspect()).State.Running).toBe(true);
   });

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
-import { OWNER_LABEL, ownerTag } from './docker.js';
+import { OWNER_LABEL, ownerTag, SNAPSHOT_LABEL } from './docker.js';
 import { fromDockerError } from './errors.js';
 
-// Removes containers and volumes that evolve created for a process that no longer exists (a crashed or killed
+// Removes containers, volumes and sandbox snapshots (DockerSandbox.freeze) that evolve created for a process that no longer exists (a crashed or killed
 // evaluator). Owners on other hosts are left alone: from here we cannot tell whether they are alive.
 
 export interface ReapOptions {
@@ -17,6 +17,8 @@ export interface ReapOptions {
 export interface ReapReport {
   containers: string[];
   volumes: string[];
+  /** Snapshot images a dead run froze its agent sandbox into (they keep the container's labels). */
+  images: string[];
 }
 
 export function ownerIsGone(owner: string | undefined, host = hostname()): boolean {
@@ -33,7 +35,7 @@ export function ownerIsGone(owner: string | undefined, host = hostname()): boole
 export async function reapLeftovers(options: ReapOptions = {}): Promise<ReapReport> {
   const docker = options.docker ?? new Docker();
   const labels = [OWNER_LABEL, ...(options.workspace ? [`evolve.workspace=${options.workspace}`] : [])];
-  const report: ReapReport = { containers: [], volumes: [] };
+  const report: ReapReport = { containers: [], volumes: [], images: [] };
   const reapable = (owner: string | undefined) => ownerIsGone(owner) || (options.own === true && owner === ownerTag());
   try {
     const containers = await docker.listContainers({ all: true, filters: { label: labels } });
@@ -55,6 +57,15 @@ export async function reapLeftovers(options: ReapOptions = {}): Promise<ReapRepo
         .remove()
         .then(() => report.volumes.push(v.Name))
         .catch(() => undefined); // still in use by a live container: leave it
+    }
+    const images = await docker.listImages({ filters: { label: [...labels, SNAPSHOT_LABEL] } });
+    for (const i of images) {
+      if (!reapable(i.Labels?.[OWNER_LABEL])) continue;
+      await docker
+        .getImage(i.Id)
+        .remove({ force: true })
+        .then(() => report.images.push(i.Id))
+        .catch(() => undefined); // a live container still runs from it: leave it
     }
   } catch (error) {
     throw fromDockerError(error, 'reaping leftover containers');
