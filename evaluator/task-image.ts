@@ -108,6 +108,13 @@ export function agentUserOf(task: Task): string {
 }
 
 export function taskSandboxSpec(task: Task, labels: Record<string, string>, choice?: BaseChoice): SandboxSpec {
+  if (task.environment.services?.length)
+    throw Object.assign(
+      new Error(
+        `task ${task.id} needs the docker-compose services ${task.environment.services.join(', ')} besides its own container; evolve runs one container per task and does not start them`,
+      ),
+      { kind: 'unsupported_services' },
+    );
   return {
     image: taskImage(task, choice),
     workdir: task.environment.workdir,

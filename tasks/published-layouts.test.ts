@@ -31,7 +31,13 @@ describe('published task layouts', () => {
       join(dir, 'harbor', 'task.toml'),
       '[agent]\nuser = "builder"\n[environment]\ndocker_image = "example.org/prebuilt:1"\n',
     );
+    cpSync(join(FIXTURES, 'tb-test-dir-setup'), join(dir, 'sidecar'), { recursive: true });
+    writeFileSync(
+      join(dir, 'sidecar', 'docker-compose.yaml'),
+      'services:\n  client:\n    build: {dockerfile: Dockerfile}\n    user: "1000:1000"\n  redis:\n    image: redis:7\n',
+    );
     const loaded = new Map(loadSuite(dir).tasks.map((t) => [t.id, t]));
+    expect(loaded.get('sidecar')?.environment).toMatchObject({ agentUser: '1000', services: ['redis'] });
     expect(loaded.get('v1')?.environment).toMatchObject({ workdir: '/work', agentUser: 'runner' });
     expect(loaded.get('harbor')?.environment).toMatchObject({ agentUser: 'builder', image: 'example.org/prebuilt:1' });
     expect(loaded.get('harbor')?.environment.dockerfile).toBeUndefined();

@@ -30,6 +30,8 @@ export const Environment = z.strictObject({
    * [agent] user, a Dockerfile USER) or by the suite in evolve.json.
    */
   agentUser: z.string().min(1).optional(),
+  /** Containers besides the agent's that the task's docker-compose.yaml starts (evolve does not start them). */
+  services: z.array(z.string()).optional(),
 });
 
 /** How the workspace is put in place before the agent starts. */

@@ -67,16 +67,20 @@ export function dockerfileFacts(dockerfile: string): { workdir?: string; user?: 
   };
 }
 
-/** The user a v1 task's docker-compose.yaml runs its client container as, if it names one. */
-function composeUser(dir: string): string | undefined {
+/** What a v1 task's docker-compose.yaml says: the user its client container runs as, and its other services. */
+function composeFacts(dir: string): { user?: string; services?: string[] } {
   const file = join(dir, 'docker-compose.yaml');
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file)) return {};
   try {
     const doc = parseYaml(readFileSync(file, 'utf8')) as { services?: Record<string, { user?: unknown }> };
     const user = doc?.services?.client?.user;
-    return user === undefined || user === null ? undefined : String(user).split(':')[0];
+    const others = Object.keys(doc?.services ?? {}).filter((name) => name !== 'client');
+    return {
+      ...(user === undefined || user === null ? {} : { user: String(user).split(':')[0] }),
+      ...(others.length ? { services: others } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -126,6 +130,7 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
     }
     const y = parseWith(TaskYaml, raw, file);
     const dockerfile = readText(join(dir, 'Dockerfile'));
+    const compose = composeFacts(dir);
     return TaskSchema.parse({
       id,
       suite,
@@ -137,7 +142,8 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
         dockerfile,
         contextDir: dir,
         contextExclude: HIDDEN,
-        ...agentPlace(dockerfile, composeUser(dir)),
+        ...agentPlace(dockerfile, compose.user),
+        ...(compose.services ? { services: compose.services } : {}),
         network: false,
       },
       workspace: { kind: 'image' },

@@ -2,7 +2,20 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadSuite } from '../../tasks/suite.js';
+import { taskSandboxSpec } from '../task-image.js';
 import { findBase, ImagesConfig, standInRecipe } from './stand-ins.js';
+
+describe('task sandboxes', () => {
+  it('a task needing docker-compose services besides its own container is refused with the reason', () => {
+    const [task] = loadSuite(
+      join(import.meta.dirname, '..', '..', 'tasks', 'fixtures', 'published', 'tb-root-only'),
+    ).tasks;
+    expect(taskSandboxSpec(task!, {}).user).toBe('root');
+    const sidecar = { ...task!, environment: { ...task!.environment, services: ['redis'] } };
+    expect(() => taskSandboxSpec(sidecar, {})).toThrow(/needs the docker-compose services redis/);
+  });
+});
 
 describe('base image stand-ins', () => {
   it('map the published Terminal-Bench bases in any tag form, and nothing else', () => {
