@@ -13,6 +13,15 @@ export function resolveInWorkdir(ctx: ToolContext, path: string): string {
   return posix.resolve(ctx.task.workdir, path);
 }
 
+/**
+ * A path for a shell command: relative to the workdir (every command's cwd) when inside it, so a sandbox that maps
+ * its declared workdir elsewhere (the local one) finds the same file the file API does. Quoted.
+ */
+export function shellPath(ctx: ToolContext, path: string): string {
+  const rel = posix.relative(ctx.task.workdir, path);
+  return shellQuote(rel === '' ? '.' : !rel.startsWith('..') && !posix.isAbsolute(rel) ? `./${rel}` : path);
+}
+
 export interface CommandLimits {
   timeoutSec: number;
   maxOutputChars: number;

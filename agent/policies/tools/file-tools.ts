@@ -1,23 +1,14 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { defineTool, type Tool, type ToolContext, type ToolResult } from '../../tools/define.js';
-import { resolveInWorkdir, runCommand, shellQuote, type CommandLimits } from '../../tools/shell.js';
+import { resolveInWorkdir, runCommand, shellPath, shellQuote, type CommandLimits } from '../../tools/shell.js';
 import { truncateMiddle } from '../../tools/truncate.js';
 
 // The editor tools (after SWE-agent's str_replace_editor, split into one tool per command so each has a
 // small schema). Paths are relative to the workdir unless absolute.
 
-/**
- * A path for a shell command: relative to the workdir (the command's cwd) when inside it, so a sandbox that maps
- * its declared workdir elsewhere (the local one) finds the same file the file API does.
- */
-function inShell(ctx: ToolContext, path: string): string {
-  const rel = posix.relative(ctx.task.workdir, path);
-  return shellQuote(rel === '' ? '.' : !rel.startsWith('..') && !posix.isAbsolute(rel) ? `./${rel}` : path);
-}
-
 async function pathKind(ctx: ToolContext, path: string, limits: CommandLimits): Promise<'file' | 'dir' | 'missing'> {
-  const p = inShell(ctx, path);
+  const p = shellPath(ctx, path);
   const probe = await runCommand(
     ctx,
     `if [ -d ${p} ]; then echo dir; elif [ -f ${p} ]; then echo file; else echo missing; fi`,
@@ -58,7 +49,7 @@ export function fileTools(limits: CommandLimits): Tool[] {
       if (kind === 'dir') {
         const listing = await runCommand(
           ctx,
-          `find ${inShell(ctx, path)} -maxdepth 2 -not -path '*/.git' -not -path '*/.git/*' -not -path '*/__pycache__*' | sort`,
+          `find ${shellPath(ctx, path)} -maxdepth 2 -not -path '*/.git' -not -path '*/.git/*' -not -path '*/__pycache__*' | sort`,
           limits,
         );
         const cut = truncateMiddle(listing.output, limits.maxOutputChars);

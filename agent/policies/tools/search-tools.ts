@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, type Tool } from '../../tools/define.js';
-import { resolveInWorkdir, runCommand, shellQuote, type CommandLimits } from '../../tools/shell.js';
+import { resolveInWorkdir, runCommand, shellPath, shellQuote, type CommandLimits } from '../../tools/shell.js';
 import { truncateMiddle } from '../../tools/truncate.js';
 
 // find and grep with bounded output: at most `maxMatches` lines, then a count of what was left out.
@@ -27,7 +27,7 @@ export function searchTools(limits: CommandLimits, maxMatches: number): Tool[] {
     async execute(args, ctx) {
       const dir = resolveInWorkdir(ctx, args.path ?? '.');
       const found = await bounded(
-        `find ${shellQuote(dir)} ${EXCLUDED} -name ${shellQuote(args.pattern)} 2>&1 | sort`,
+        `find ${shellPath(ctx, dir)} ${EXCLUDED} -name ${shellQuote(args.pattern)} 2>&1 | sort`,
         ctx,
       );
       return {
@@ -48,7 +48,7 @@ export function searchTools(limits: CommandLimits, maxMatches: number): Tool[] {
     async execute(args, ctx) {
       const target = resolveInWorkdir(ctx, args.path ?? '.');
       const include = args.include ? ` --include=${shellQuote(args.include)}` : '';
-      const command = `grep -rnIE --exclude-dir=.git --exclude-dir=node_modules --exclude-dir=__pycache__${include} -e ${shellQuote(args.pattern)} ${shellQuote(target)}`;
+      const command = `grep -rnIE --exclude-dir=.git --exclude-dir=node_modules --exclude-dir=__pycache__${include} -e ${shellQuote(args.pattern)} ${shellPath(ctx, target)}`;
       const found = await bounded(command, ctx);
       return {
         output: found.lines.length === 0 ? `No matches for ${args.pattern}.` : found.text,
