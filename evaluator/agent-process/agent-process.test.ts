@@ -163,3 +163,45 @@ describe('a code variant runs confined', () => {
     expect(spawnSync('grep', ['-rl', KEY, ws], { encoding: 'utf8' }).stdout).toBe('');
   });
 });
+
+describe('the agent process ends with its run', () => {
+  it('a cancelled run stops a model call in flight and ends with its run_end written', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'evolve-ws-'));
+    const hanging = {
+      provider: 'test',
+      modelId: 'hang',
+      generate: (_r: unknown, o?: { signal?: AbortSignal }) =>
+        new Promise<never>((_, reject) =>
+          o?.signal?.addEventListener('abort', () => reject(new ModelError('timeout', 'aborted'))),
+        ),
+    };
+    const stop = new AbortController();
+    let abortedAt = 0;
+    const hangingGenerate = hanging.generate;
+    // Cancel once the call is in flight (after the bundle and the process start, however long they take here).
+    hanging.generate = (r, o) => {
+      setTimeout(() => ((abortedAt = Date.now()), stop.abort()), 100);
+      return hangingGenerate(r, o);
+    };
+    const out = await agentRunner({ createModel: () => hanging })({
+      genome,
+      task,
+      sandbox: new InstantSandbox(),
+      trajectoryPath: join(ws, 't.jsonl'),
+      signal: stop.signal,
+    });
+    expect(out.exitReason).toBe('time_limit');
+    expect(Date.now() - abortedAt).toBeLessThan(5_000); // ended by the cancel, not by the kill after 10 s of grace
+    expect(readTrajectory(join(ws, 't.jsonl')).at(-1)?.type).toBe('run_end');
+  });
+
+  it('a variant that throws at import fails its run with the error, not the evaluator', async () => {
+    const source = variant({
+      'agent/policies/memory/full.ts': `throw new Error('boom at import');\n${readFileSync(join(INSTALLED_AGENT, 'agent/policies/memory/full.ts'), 'utf8')}`,
+    });
+    const ws = mkdtempSync(join(tmpdir(), 'evolve-ws-'));
+    await expect(run(source, new ScriptedModel([toolCall('submit', {})]), join(ws, 't.jsonl'))).rejects.toThrow(
+      /agent process ended \(exit 1\) before its result: [\s\S]*boom at import/,
+    );
+  });
+});
