@@ -167,6 +167,31 @@ describeDocker('SWE-bench runner families graded in Docker through the registry'
     // A template beside the test (django-12915): it must not become a runner label.
     { 'tests/calc_tests/tests.py': DJANGO_TESTS(true), 'tests/templates/calc.html': '<p>{{ sum }}</p>\n' },
   );
+  // A patch that makes its FAIL_TO_PASS test skip itself (here: once add() works): upstream would count it resolved
+  // (a skipped test leaves its ratio), evolve does not (the one deliberate difference).
+  instance(
+    root,
+    {
+      instance_id: 'django__django-2',
+      repo: 'django/django',
+      version: '4.2',
+      FAIL_TO_PASS: ['test_add (calc_tests.tests.CalcTests.test_add)'],
+      PASS_TO_PASS: ['test_sub (calc_tests.tests.CalcTests.test_sub)'],
+    },
+    {
+      ...BUGGY,
+      'tests/runtests.py': DJANGO_RUNTESTS,
+      'tests/calc_tests/__init__.py': '',
+      'tests/calc_tests/tests.py': DJANGO_TESTS(false),
+    },
+    FIXED,
+    {
+      'tests/calc_tests/tests.py': DJANGO_TESTS(true).replace(
+        '    def test_add(self):',
+        "    @unittest.skipIf(add(1, 2) == 3, 'skips once fixed')\n    def test_add(self):",
+      ),
+    },
+  );
   instance(
     root,
     {
@@ -242,6 +267,16 @@ describeDocker('SWE-bench runner families graded in Docker through the registry'
     },
     300_000,
   );
+
+  it('a FAIL_TO_PASS test that the patch makes skip is not passing: unresolved (upstream would count it resolved)', async () => {
+    const task = suite.tasks.find((t) => t.id === 'django__django-2')!;
+    const r = await graded(task, task.gold?.kind === 'patch' ? task.gold.patch : '');
+    expect(r.report).toMatchObject({
+      resolved: false,
+      patch_successfully_applied: true,
+      tests_status: { FAIL_TO_PASS: { success: [], failure: [] }, PASS_TO_PASS: { failure: [] } },
+    });
+  }, 300_000);
 
   it('an evolve.json recipe builds the environment from the repository at base_commit; gold resolves, empty does not', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'evolve-calc-'));
