@@ -83,3 +83,19 @@ describe('evolve CLI', () => {
     expect(r.err).not.toMatch(/at .*\.ts:\d+/); // a user error, not a stack trace
   });
 });
+
+describe('evolve policies', () => {
+  it('lists every slot, each registered policy, and its params with types and defaults', async () => {
+    const r = await runCli(['policies'], tmp());
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^planning\n {2}none: /);
+    expect(r.out).toMatch(/\n {2}window: .*\n {6}turns \(integer\) default 8\n/);
+    for (const slot of ['tools', 'memory', 'prompt']) expect(r.out).toMatch(new RegExp(`\\n${slot}\\n`));
+    const json = JSON.parse((await runCli(['policies', '--json'], tmp())).out) as Array<{
+      slot: string;
+      policies: Array<{ name: string; params: Array<{ name: string }> }>;
+    }>;
+    expect(json.map((s) => s.slot)).toEqual(['planning', 'tools', 'memory', 'prompt']);
+    expect(json[2]!.policies.find((p) => p.name === 'window')!.params.map((p) => p.name)).toEqual(['turns']);
+  });
+});

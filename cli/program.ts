@@ -8,6 +8,7 @@ import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerLineage } from './commands/lineage.js';
 import { registerNoise } from './commands/noise.js';
+import { registerPolicies } from './commands/policies.js';
 import { registerSelfRepair } from './commands/self-repair.js';
 import { registerStatus } from './commands/status.js';
 import { registerTasks } from './commands/tasks.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     registerNoise,
     registerExport,
     registerAgent,
+    registerPolicies,
     registerTasks,
     registerSelfRepair,
   ])
