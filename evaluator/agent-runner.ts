@@ -43,18 +43,23 @@ export interface AgentRunnerOptions {
 }
 
 export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent'] {
-  const source =
+  const fallback =
     options.agentSource ?? (options.agentModule ? resolve(dirname(options.agentModule), '..') : INSTALLED_AGENT);
-  // One bundle per runner (one evaluation of one agent source), made on the first run.
-  let bundle: Promise<AgentBundle> | undefined;
+  // One bundle per agent source, made on its first run. Which source is the job's data (a code variant's `code`).
+  const bundles = new Map<string, Promise<AgentBundle>>();
   const redact = createRedactor([
     ...secretsFromEnv(process.env),
     ...secretsFromEnv(options.modelOptions?.env ?? {}),
     ...(options.secrets ?? []),
   ]);
-  return async ({ genome, task, sandbox, trajectoryPath, signal, repeat }): Promise<AgentRunOutcome> => {
-    bundle ??= bundleAgent(source);
-    bundle.catch(() => (bundle = undefined));
+  return async ({ genome, code, task, sandbox, trajectoryPath, signal, repeat }): Promise<AgentRunOutcome> => {
+    const source = code?.dir ?? fallback;
+    let bundle = bundles.get(source);
+    if (!bundle) {
+      bundle = bundleAgent(source);
+      bundles.set(source, bundle);
+      bundle.catch(() => bundles.delete(source));
+    }
     const name = options.model ?? genome.model;
     const inner = options.createModel ? await options.createModel(name) : await createModel(name, options.modelOptions);
     const runBudget = new Budget(`run ${task.id}`, options.runLimits ?? {});

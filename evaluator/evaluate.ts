@@ -1,20 +1,26 @@
-import type { Genome } from '../agent/genome.js';
+import { type Genome, genomeHash } from '../agent/genome.js';
+import { taskContentId } from '../tasks/content-id.js';
 import type { Task } from '../tasks/schema.js';
 import { defaultConcurrency, type GlobalBudget, type Spend, type SpendLimit } from './budget.js';
-import type { Actor, RunOneFn, SolverName } from './job.js';
+import type { Actor, AgentCode, RunOneFn, SolverName } from './job.js';
 import { type PoolEvent, runPool, type StopReason } from './pool.js';
 import { emptyCounts, type ProgressSnapshot } from './progress.js';
 import { type GateResult, gateStage, type StagePlan, splitStages } from './stages.js';
 import { summarize, type Summary } from './stats/index.js';
-import type { EvaluationStatus, RunKey, RunStore, StoredRun } from './store.js';
+import type { EvaluationStatus, RunKey, RunOwner, RunStore, StoredRun } from './store.js';
 import { isStaleWorker, workerId } from './worker.js';
 
-// evaluate(): one row per (experiment, task, repeat), moved pending -> running -> done|error by a pool of runs.
-// Safe to call again after any crash: done rows are kept, rows of dead workers are redone, leftovers reaped.
+// evaluate(): one row per run key (who ran: experiment, actor, genome, code; on what: suite, task content, repeat),
+// moved pending -> running -> done|error by a pool of runs. Safe to call again after any crash: done rows with the
+// same key are kept, rows of dead workers are redone, leftovers reaped. Nothing is reused across keys.
 
 export interface EvaluateOptions {
   experimentId: string;
   genome?: Genome;
+  /** A code variant's agent source; absent: this installation's agent. */
+  code?: AgentCode;
+  /** The actor's name in the run key when a genome runs: `agent` (default) or e.g. `model:<name>` for an override. */
+  actorName?: string;
   solver?: SolverName;
   tasks: Task[];
   repeats?: number;
@@ -71,11 +77,22 @@ export class EvaluateError extends Error {
   }
 }
 
-export function keysFor(taskIds: string[], repeats: number): RunKey[] {
-  // Repeat-major, so every task gets its first run before any gets a second.
+/** Run keys for these tasks (ids of `tasks`), repeat-major, so every task gets its first run before any a second. */
+export function keysFor(taskIds: string[], repeats: number, tasks: Map<string, Task>): RunKey[] {
   const keys: RunKey[] = [];
-  for (let repeat = 0; repeat < repeats; repeat++) for (const taskId of taskIds) keys.push({ taskId, repeat });
+  const refs = new Map(
+    taskIds.map((id) => [id, { suiteId: tasks.get(id)!.suite, content: taskContentId(tasks.get(id)!) }]),
+  );
+  for (let repeat = 0; repeat < repeats; repeat++)
+    for (const taskId of taskIds) keys.push({ ...refs.get(taskId)!, taskId, repeat });
   return keys;
+}
+
+/** Who a run is by, for its key. */
+export function ownerOf(experimentId: string, actor: Actor, actorName = 'agent'): RunOwner {
+  return actor.kind === 'solver'
+    ? { experimentId, actor: actor.solver, genomeHash: '', code: '' }
+    : { experimentId, actor: actorName, genomeHash: genomeHash(actor.genome), code: actor.code?.commit ?? 'installed' };
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
@@ -90,13 +107,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     );
   const worker = options.worker ?? workerId();
   const { store, experimentId } = options;
+  const owner = ownerOf(experimentId, actor, options.actorName);
   const plan = splitStages([...tasks.keys()], options.stages);
   const startedAt = Date.now();
-  const allKeys = keysFor([...tasks.keys()], repeats);
+  const allKeys = keysFor([...tasks.keys()], repeats, tasks);
 
   await store.resetStale(experimentId, { isStale: (w, at) => isStaleWorker(w, at), retryErrors: true });
   await options.reap?.();
-  const before = await store.list(experimentId, allKeys);
+  const before = await store.list(owner, allKeys);
   // Spend already recorded for these runs counts against the budget, so a resumed evaluation does not pay twice.
   const spend: Spend = {
     dollars: before.reduce((s, r) => s + (r.costUsd ?? 0), 0),
@@ -132,16 +150,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       skippedStages.push(stage.name);
       continue;
     }
-    const keys = keysFor(stage.taskIds, repeats);
+    const keys = keysFor(stage.taskIds, repeats, tasks);
     const evaluationId = await store.openEvaluation({
-      experimentId,
+      owner,
       suiteId: options.suiteId ?? options.tasks[0]?.suite ?? 'unknown',
       split: options.split ?? 'train',
       stage: stage.name,
       taskIds: stage.taskIds,
       repeats,
       config: {
-        actor: actor.kind === 'genome' ? { genome: actor.genome } : { solver: actor.solver },
+        actor:
+          actor.kind === 'genome'
+            ? { genome: actor.genome, name: owner.actor, code: actor.code?.commit ?? 'installed' }
+            : { solver: actor.solver },
         concurrency,
         budget: options.budget ?? null,
         maxConsecutiveInfraErrors: options.maxConsecutiveInfraErrors ?? 5,
@@ -151,13 +172,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         ...options.record,
       },
     });
-    await store.ensureRuns(evaluationId, experimentId, keys);
+    await store.ensureRuns(evaluationId, owner, keys);
     scheduled = [...scheduled, ...stage.taskIds];
     emit({ type: 'stage', stage: stage.name });
     const stop = await runPool({
       store,
       evaluationId,
       experimentId,
+      owner,
       worker,
       actor,
       tasks,
@@ -198,7 +220,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       stopReason = stop;
       status = outcome.status = stop === 'infra_errors' ? 'failed' : 'stopped';
     } else if (index < plan.length - 1 && options.stages) {
-      const runs = await store.list(experimentId, keysFor(scheduled, repeats));
+      const runs = await store.list(owner, keysFor(scheduled, repeats, tasks));
       outcome.gate = await gateStage(options.stages, scheduled, runs);
       if (!outcome.gate.passed) skippedStages.push(...plan.slice(index + 1).map((s) => s.name));
     }
@@ -210,7 +232,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     if (outcome.gate && !outcome.gate.passed) break;
   }
 
-  const runs = await store.list(experimentId, keysFor(scheduled, repeats));
+  const runs = await store.list(owner, keysFor(scheduled, repeats, tasks));
   const done = runs.filter((r) => r.status === 'done');
   emit({ type: 'end', status, stopReason });
   return {
@@ -240,7 +262,8 @@ function resolveActor(options: EvaluateOptions): Actor {
       'both a genome and a solver were given',
       'Evaluate either a genome (an experiment) or a fixed solver (--solver), not both.',
     );
-  if (options.genome) return { kind: 'genome', genome: options.genome };
+  if (options.genome)
+    return { kind: 'genome', genome: options.genome, ...(options.code ? { code: options.code } : {}) };
   if (options.solver) return { kind: 'solver', solver: options.solver };
   throw new EvaluateError(
     'nothing to evaluate: no genome and no solver',

@@ -6,7 +6,14 @@ import type { RunResult } from './store.js';
 
 export type SolverName = 'oracle' | 'null';
 
-export type Actor = { kind: 'genome'; genome: Genome } | { kind: 'solver'; solver: SolverName };
+/** Where a code variant's agent comes from: its source folder (a worktree of its branch) at `commit`. */
+export interface AgentCode {
+  dir: string;
+  commit: string;
+}
+
+/** A genome runs on this installation's agent unless `code` names a code variant's source. */
+export type Actor = { kind: 'genome'; genome: Genome; code?: AgentCode } | { kind: 'solver'; solver: SolverName };
 
 export interface RunJob {
   runId: number;

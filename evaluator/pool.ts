@@ -1,7 +1,7 @@
 import type { Task } from '../tasks/schema.js';
 import { type BudgetStop, budgetExceeded, type GlobalBudget, type Spend, type SpendLimit } from './budget.js';
 import type { Actor, RunOneFn } from './job.js';
-import type { RunResult, RunStatus, RunStore, StoredRun } from './store.js';
+import type { RunOwner, RunResult, RunStatus, RunStore, StoredRun } from './store.js';
 import { isStaleWorker } from './worker.js';
 
 // Runs the pending rows of one evaluation with at most `concurrency` in flight. Each run is claimed from the
@@ -19,6 +19,7 @@ export interface PoolContext {
   store: RunStore;
   evaluationId: number;
   experimentId: string;
+  owner: RunOwner;
   worker: string;
   actor: Actor;
   tasks: Map<string, Task>;
@@ -134,7 +135,7 @@ export async function runPool(ctx: PoolContext): Promise<StopReason | undefined>
         continue;
       }
       // Nothing pending here: are rows of this evaluation still held by another worker?
-      const held = (await ctx.store.list(ctx.experimentId)).filter(
+      const held = (await ctx.store.list(ctx.owner)).filter(
         (r) => r.evaluationId === ctx.evaluationId && r.status === 'running',
       );
       if (held.length === 0) break;

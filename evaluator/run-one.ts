@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Genome } from '../agent/genome.js';
 import type { Task } from '../tasks/schema.js';
 import type { FsChange, Sandbox, SandboxProvider, SandboxSpec, Snapshot } from './sandbox/types.js';
-import type { RunJob, RunOneFn, SolverName } from './job.js';
+import type { AgentCode, RunJob, RunOneFn, SolverName } from './job.js';
 import type { InfraError, RunResult } from './store.js';
 import { redactSecrets } from './gateway/redact.js';
 
@@ -62,6 +62,8 @@ export interface RunDeps {
   gradeInPlace?(task: Task): boolean;
   runAgent(args: {
     genome: Genome;
+    /** A code variant's source to run the agent from; absent: this installation's agent. */
+    code?: AgentCode;
     task: Task;
     sandbox: Sandbox;
     trajectoryPath: string;
@@ -263,6 +265,7 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
           const trajectoryPath = join(dir, 'trajectory.jsonl');
           const out = await deps.runAgent({
             genome: job.actor.genome,
+            ...(job.actor.code ? { code: job.actor.code } : {}),
             task: job.task,
             sandbox,
             trajectoryPath,

@@ -5,8 +5,25 @@
 export type RunStatus = 'pending' | 'running' | 'done' | 'error' | 'cancelled';
 export type EvaluationStatus = 'running' | 'done' | 'stopped' | 'failed';
 
+/**
+ * Who ran: the experiment, the actor and the genome and code it ran from. With a RunKey (suite, task, content id,
+ * repeat) this is a run's identity; a run is reused only on an exact match of both.
+ */
+export interface RunOwner {
+  experimentId: string;
+  /** `agent` (the experiment's own genome), `model:<name>` (that genome, model overridden), or a solver's name. */
+  actor: string;
+  /** The genome that ran; empty for a solver. */
+  genomeHash: string;
+  /** The agent's code: `installed` (this evolve) or a code variant's commit; empty for a solver. */
+  code: string;
+}
+
 export interface RunKey {
+  suiteId: string;
   taskId: string;
+  /** The task's content id (tasks/content-id.ts). */
+  content: string;
   repeat: number;
 }
 
@@ -34,10 +51,9 @@ export interface RunResult {
   report?: unknown;
 }
 
-export interface StoredRun extends RunKey {
+export interface StoredRun extends RunKey, RunOwner {
   id: number;
   evaluationId: number;
-  experimentId: string;
   status: RunStatus;
   outcome: 'resolved' | 'unresolved' | null;
   exitReason: string | null;
@@ -57,7 +73,7 @@ export interface StoredRun extends RunKey {
 }
 
 export interface EvaluationSpec {
-  experimentId: string;
+  owner: RunOwner;
   suiteId: string;
   split: string;
   stage: string;
@@ -75,21 +91,21 @@ export interface StaleCheck {
 }
 
 export interface RunStore {
-  /** Creates the evaluation row, or reopens the unfinished one for the same experiment, stage and task set (resume). */
+  /** Creates the evaluation row, or reopens the unfinished one for the same owner, stage and task set (resume). */
   openEvaluation(spec: EvaluationSpec): Promise<number>;
   /** Sets the final status and merges `extra` into the recorded config (stop reason, stage gate, spend). */
   finishEvaluation(evaluationId: number, status: EvaluationStatus, extra: Record<string, unknown>): Promise<void>;
   /**
    * Makes sure a row exists for each key: missing ones are inserted as pending; rows not yet done from an
-   * earlier evaluation of the same experiment are adopted by this one. Done rows are left untouched.
+   * earlier evaluation by the same owner are adopted by this one. Done rows are left untouched.
    */
-  ensureRuns(evaluationId: number, experimentId: string, keys: RunKey[]): Promise<void>;
+  ensureRuns(evaluationId: number, owner: RunOwner, keys: RunKey[]): Promise<void>;
   /** Puts rows of the experiment left `running` by dead workers (and cancelled/error rows) back to pending. */
   resetStale(experimentId: string, check: StaleCheck): Promise<number>;
   /** Atomically takes one pending run of the evaluation and marks it running for `worker`. */
   claim(evaluationId: number, worker: string): Promise<StoredRun | undefined>;
   /** Records an attempt. `pending` puts the run back for a retry; the result is still stored for the record. */
   complete(runId: number, worker: string, status: Exclude<RunStatus, 'running'>, result: RunResult): Promise<void>;
-  /** Every run of the experiment on the given keys (any evaluation), in key order. */
-  list(experimentId: string, keys?: RunKey[]): Promise<StoredRun[]>;
+  /** Every run by this owner on the given keys (any evaluation), in key order. */
+  list(owner: RunOwner, keys?: RunKey[]): Promise<StoredRun[]>;
 }

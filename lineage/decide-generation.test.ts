@@ -121,6 +121,7 @@ async function generation(): Promise<Workspace> {
         .values({
           evaluation_id: evaluationId,
           experiment_id: kid.id,
+          suite_id: 'mini',
           task_id: taskId,
           repeat: 0,
           status: 'done',

@@ -70,33 +70,36 @@ export interface EvidenceRecord {
   alphaByLook: number[];
 }
 
+/** `suite/task`: runs pair by task within its suite (two suites may share a task id). */
+const taskKey = (r: { suite_id: string; task_id: string }) => `${r.suite_id}/${r.task_id}`;
+
+/** The experiment's own finished agent runs on the split's tasks (the task's split in its own suite). */
 async function runsOf(db: Db, id: string, split: 'train' | 'heldout') {
-  const tasks = new Set(
-    (await db.selectFrom('tasks').select('id').where('split', '=', split).execute()).map((t) => t.id),
-  );
   const rows = await db
     .selectFrom('runs')
-    .select(['task_id', 'repeat', 'outcome'])
-    .where('experiment_id', '=', id)
-    .where('status', '=', 'done')
+    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
+    .select(['runs.suite_id', 'runs.task_id', 'runs.repeat', 'runs.outcome'])
+    .where('runs.experiment_id', '=', id)
+    .where('runs.actor', '=', 'agent')
+    .where('runs.status', '=', 'done')
+    .where('tasks.split', '=', split)
     .execute();
-  return taskScores(
-    rows
-      .filter((r) => tasks.has(r.task_id))
-      .map((r) => ({ taskId: r.task_id, repeat: r.repeat, resolved: r.outcome === 'resolved' })),
-  );
+  return taskScores(rows.map((r) => ({ taskId: taskKey(r), repeat: r.repeat, resolved: r.outcome === 'resolved' })));
 }
 
-/** Dollars and tokens per finished run of `id` on these tasks; tokens undefined when no run reported any. */
-async function perRun(db: Db, id: string, taskIds: string[]): Promise<{ cost?: number; tokens?: number }> {
-  if (taskIds.length === 0) return {};
-  const rows = await db
-    .selectFrom('runs')
-    .select(['cost_usd', 'input_tokens', 'output_tokens'])
-    .where('experiment_id', '=', id)
-    .where('status', '=', 'done')
-    .where('task_id', 'in', taskIds)
-    .execute();
+/** Dollars and tokens per finished run of `id` on these tasks (`suite/task`); tokens undefined when no run reported any. */
+async function perRun(db: Db, id: string, taskKeys: string[]): Promise<{ cost?: number; tokens?: number }> {
+  if (taskKeys.length === 0) return {};
+  const wanted = new Set(taskKeys);
+  const rows = (
+    await db
+      .selectFrom('runs')
+      .select(['suite_id', 'task_id', 'cost_usd', 'input_tokens', 'output_tokens'])
+      .where('experiment_id', '=', id)
+      .where('actor', '=', 'agent')
+      .where('status', '=', 'done')
+      .execute()
+  ).filter((r) => wanted.has(taskKey(r)));
   const n = Math.max(1, rows.length);
   const known = rows.filter((r) => r.input_tokens !== null || r.output_tokens !== null);
   // A run with no price (a model missing from the price table) makes the cost unknown, never $0.

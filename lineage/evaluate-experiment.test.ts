@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { genomeHash, Genome } from '../agent/genome.js';
 import type { RunJob } from '../evaluator/job.js';
 import type { RunResult } from '../evaluator/store.js';
+import { taskContentId } from '../tasks/content-id.js';
 import { Task } from '../tasks/schema.js';
 import { now } from './db/open.js';
 import { evaluateExperiment, runAgentOnce } from './evaluate-experiment.js';
@@ -48,6 +49,7 @@ async function workspace(): Promise<Workspace> {
       .values({
         id,
         suite_id: 'mini',
+        content_id: taskContentId(task(id)),
         kind: 'swebench',
         difficulty: 'easy',
         tags: '[]',
@@ -224,6 +226,72 @@ describe('evaluateExperiment', () => {
     await expect(evaluateExperiment(w, { experimentId: 'exp-01', suite: 'nope', wiring: fake })).rejects.toThrow(
       /no suite "nope": .*does not exist/,
     );
+  });
+
+  it('--solver oracle then the genome: the genome runs and reports its own score; null after oracle reuses nothing', async () => {
+    const w = await workspace();
+    // The fake resolves every task for the oracle, none for null, and only s__a-1 for the genome.
+    const fake = {
+      jobs: [] as RunJob[],
+      runOne: async (job: RunJob): Promise<RunResult> => {
+        fake.jobs.push(job);
+        const resolved = job.actor.kind === 'solver' ? job.actor.solver === 'oracle' : job.task.id === 's__a-1';
+        return { outcome: resolved ? 'resolved' : 'unresolved', exitReason: 'submitted', durationMs: 1 };
+      },
+    };
+    const oracle = await evaluateExperiment(w, {
+      experimentId: 'exp-01',
+      suite: 'mini',
+      solver: 'oracle',
+      wiring: fake,
+    });
+    expect([oracle.summary.resolveRate, oracle.actor, oracle.scored]).toEqual([1, 'oracle', false]);
+    const none = await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', solver: 'null', wiring: fake });
+    expect([none.summary.resolveRate, none.runs.length]).toEqual([0, 4]);
+    const own = await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', wiring: fake });
+    expect([own.summary.resolveRate, own.actor, own.scored]).toEqual([0.25, 'agent', true]);
+    expect(fake.jobs.map((j) => (j.actor.kind === 'solver' ? j.actor.solver : 'genome'))).toEqual([
+      ...Array(4).fill('oracle'),
+      ...Array(4).fill('null'),
+      ...Array(4).fill('genome'),
+    ]);
+    const exp = await w.db
+      .selectFrom('experiments')
+      .select(['score', 'status'])
+      .where('id', '=', 'exp-01')
+      .executeTakeFirstOrThrow();
+    expect(exp).toEqual({ score: 0.25, status: 'evaluated' });
+    // Evaluating again reuses the genome's own runs only.
+    const again = await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', wiring: fake });
+    expect([again.summary.resolveRate, fake.jobs.length]).toEqual([0.25, 12]);
+  });
+
+  it('--model X runs under its own key and never overwrites the stored score', async () => {
+    const w = await workspace();
+    await evaluateExperiment(w, {
+      experimentId: 'exp-01',
+      suite: 'mini',
+      wiring: wiring(w.paths.runs, new Set(['s__a-1', 's__b-1'])),
+    });
+    const fake = wiring(w.paths.runs, new Set());
+    const other = await evaluateExperiment(w, {
+      experimentId: 'exp-01',
+      suite: 'mini',
+      model: 'scripted',
+      wiring: fake,
+    });
+    expect([other.summary.resolveRate, other.actor, other.scored, fake.jobs.length]).toEqual([
+      0,
+      'model:scripted',
+      false,
+      4,
+    ]);
+    const exp = await w.db
+      .selectFrom('experiments')
+      .select(['score', 'cost_usd'])
+      .where('id', '=', 'exp-01')
+      .executeTakeFirstOrThrow();
+    expect(exp).toEqual({ score: 0.5, cost_usd: 1 });
   });
 
   it('agent run: a genome file or an experiment id, one graded run, no evaluation rows', async () => {

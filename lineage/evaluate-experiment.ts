@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Genome } from '../agent/genome.js';
 import type { GlobalBudget, SpendLimit } from '../evaluator/budget.js';
 import { evaluate, EvaluateError, type EvaluateResult } from '../evaluator/evaluate.js';
-import type { SolverName } from '../evaluator/job.js';
+import type { AgentCode, SolverName } from '../evaluator/job.js';
 import type { ProgressSnapshot } from '../evaluator/progress.js';
 import type { StagePlan } from '../evaluator/stages.js';
 import type { RunResult } from '../evaluator/store.js';
@@ -12,23 +12,28 @@ import { workerId } from '../evaluator/worker.js';
 import { summarize } from '../evaluator/stats/index.js';
 import { wireRuns, type Wiring } from '../evaluator/wiring.js';
 import { Task } from '../tasks/schema.js';
+import { agentSourceOf } from './code-variant/agent-source.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
 import { signFailures } from './failures/cluster.js';
 import { kyselyRunStore } from './run-store.js';
 import { refreshSuite } from './suites.js';
 import { applySuiteSettings, type SuiteSettings } from '../tasks/suite.js';
+import { resolveTask } from './task-ref.js';
 import type { Workspace } from './workspace.js';
 
 // `evolve eval`: load the experiment and its tasks from the workspace, run evaluate() on the database
-// RunStore, and write the score back on the experiment row.
+// RunStore from the experiment's own agent source, and write the score back on the experiment row. A fixed solver
+// (--solver) or a model override (--model) is reported and kept under its own run key, never as the score.
+
+export type SplitName = 'train' | 'heldout' | 'all';
 
 export interface EvaluateExperimentOptions {
   experimentId: string;
   suite?: string;
   /** Only the first N tasks of the split (task ids in order). */
   subset?: number;
-  split?: 'train' | 'heldout';
+  split?: SplitName;
   repeats?: number;
   concurrency?: number;
   sandbox?: SandboxKind;
@@ -45,38 +50,54 @@ export interface EvaluateExperimentOptions {
   /** Replaces the real sandbox/grader wiring (tests, benchmarks). */
   wiring?: Wiring;
   /** Replaces reading the workspace's task table. */
-  loadTasks?: (suite: string, split: 'train' | 'heldout') => Promise<Task[]>;
+  loadTasks?: (suite: string, split: SplitName) => Promise<Task[]>;
   /** Run every task under these (flags over the suite's evolve.json settings): agent user, timeouts. */
   settings?: SuiteSettings;
 }
 
-export async function loadTasksFromDb(db: Db, suite: string, split: 'train' | 'heldout'): Promise<Task[]> {
-  const rows = await db
-    .selectFrom('tasks')
-    .select(['id', 'spec'])
-    .where('suite_id', '=', suite)
-    .where('split', '=', split)
-    .orderBy('id')
-    .execute();
+export async function loadTasksFromDb(db: Db, suite: string, split: SplitName): Promise<Task[]> {
+  let q = db.selectFrom('tasks').select(['id', 'spec']).where('suite_id', '=', suite);
+  if (split !== 'all') q = q.where('split', '=', split);
+  const rows = await q.orderBy('id').execute();
   return rows.map((r) => Task.parse(JSON.parse(r.spec)));
 }
 
-/** Mean resolve rate of `experimentId` on exactly these tasks, or undefined when it has no finished run there. */
-export async function scoreOn(db: Db, experimentId: string, taskIds: string[]): Promise<number | undefined> {
+/**
+ * Mean resolve rate of `experimentId`'s own agent runs on exactly these tasks of the suite, or undefined when it has
+ * no finished run there.
+ */
+export async function scoreOn(
+  db: Db,
+  experimentId: string,
+  taskIds: string[],
+  suite?: string,
+): Promise<number | undefined> {
   if (taskIds.length === 0) return undefined;
-  const rows = await db
+  let q = db
     .selectFrom('runs')
     .select(['task_id', 'repeat', 'outcome'])
     .where('experiment_id', '=', experimentId)
+    .where('actor', '=', 'agent')
     .where('status', '=', 'done')
-    .where('task_id', 'in', taskIds)
-    .execute();
+    .where('task_id', 'in', taskIds);
+  if (suite !== undefined) q = q.where('suite_id', '=', suite);
+  const rows = await q.execute();
   if (rows.length === 0) return undefined;
   return summarize(rows.map((r) => ({ taskId: r.task_id, repeat: r.repeat, resolved: r.outcome === 'resolved' })))
     .resolveRate;
 }
 
-export async function evaluateExperiment(ws: Workspace, options: EvaluateExperimentOptions): Promise<EvaluateResult> {
+export interface EvaluateExperimentResult extends EvaluateResult {
+  /** Who ran: `agent` (the experiment's own genome and code), `model:<name>`, or a solver. */
+  actor: string;
+  /** Whether these runs are the experiment's score (only its own agent's train-split runs are). */
+  scored: boolean;
+}
+
+export async function evaluateExperiment(
+  ws: Workspace,
+  options: EvaluateExperimentOptions,
+): Promise<EvaluateExperimentResult> {
   const { db, config } = ws;
   const experiment = await db
     .selectFrom('experiments')
@@ -95,12 +116,15 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
   if (tasks.length === 0)
     throw new EvaluateError(
       `suite ${suite} has no ${split} tasks in this workspace`,
-      'Check --suite and --split; `evolve status` lists the suites the workspace knows.',
+      "Check --suite and --split; `evolve tasks list --suite NAME` lists a suite's tasks and their split.",
     );
   if (options.subset !== undefined) tasks = tasks.slice(0, options.subset);
   if (options.settings) tasks = applySuiteSettings(tasks, options.settings);
 
   let genome: Genome | undefined;
+  let code: AgentCode | undefined;
+  // The experiment's own agent, unless a solver or another model stands in: only that run is its score.
+  let actorName = 'agent';
   if (!options.solver) {
     const parsed = Genome.safeParse(JSON.parse(experiment.genome));
     if (!parsed.success)
@@ -108,8 +132,11 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
         `experiment ${experiment.id} has an invalid genome: ${parsed.error.issues[0]?.message}`,
         'Fix the genome file in its experiment folder, or pass --solver to evaluate a fixed solver.',
       );
+    if (options.model && options.model !== parsed.data.model) actorName = `model:${options.model}`;
     genome = options.model ? { ...parsed.data, model: options.model } : parsed.data;
+    code = await agentSourceOf(ws, experiment.id);
   }
+  const own = genome !== undefined && actorName === 'agent';
   const sandbox = options.sandbox ?? config.defaults.sandbox;
   const wiring =
     options.wiring ??
@@ -134,16 +161,16 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
     ? {
         stages: [{ name: 'screen', tasks: options.screen.tasks }, { name: 'rest' }],
         gate: { margin: options.screen.margin },
-        reference: parentId ? (ids) => scoreOn(db, parentId, ids) : undefined,
+        reference: parentId ? (ids) => scoreOn(db, parentId, ids, suite) : undefined,
       }
     : undefined;
 
-  if (!options.solver && experiment.status === 'proposed')
+  if (own && experiment.status === 'proposed')
     await db.updateTable('experiments').set({ status: 'evaluating' }).where('id', '=', experiment.id).execute();
   try {
     const result = await evaluate({
       experimentId: experiment.id,
-      ...(genome ? { genome } : { solver: options.solver }),
+      ...(genome ? { genome, actorName, ...(code ? { code } : {}) } : { solver: options.solver }),
       tasks,
       repeats: options.repeats ?? config.defaults.repeats,
       store: kyselyRunStore(db),
@@ -164,7 +191,8 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
         ...(options.settings ? { settings: options.settings } : {}),
       },
     });
-    if (genome && result.status === 'done' && result.summary.runs > 0) {
+    const scored = own && split === 'train';
+    if (own && result.status === 'done' && result.summary.runs > 0) {
       // The experiment's score is its train-split score: parent selection and proposers read it, and no proposer may
       // see the held-out split. A held-out evaluation (promotion confirmation) stays in its own evaluation row.
       if (split === 'train') {
@@ -189,14 +217,16 @@ export async function evaluateExperiment(ws: Workspace, options: EvaluateExperim
       // Clusters and hacking flags are ready for the folder, proposers and self-repair as soon as the runs are in.
       await signFailures(db, [experiment.id]);
     }
-    return result;
+    return { ...result, actor: options.solver ?? actorName, scored };
   } finally {
     await wiring.dispose?.();
   }
 }
 
 export interface AgentRunOnceOptions {
+  /** `suite/task`, or a bare task id (unique across the suites the workspace knows, or within `suite`). */
   taskId: string;
+  suite?: string;
   /** A genome JSON file, a folder holding genome.json, or an experiment id. */
   genome: string;
   model?: string;
@@ -210,13 +240,15 @@ export interface AgentRunOnceOptions {
 export async function runAgentOnce(
   ws: Workspace,
   options: AgentRunOnceOptions,
-): Promise<RunResult & { taskId: string; genomeSource: string }> {
-  const genome = await resolveGenome(ws, options.genome, options.model);
-  const task = await (options.loadTask ? options.loadTask(options.taskId) : loadTaskFromDb(ws.db, options.taskId));
+): Promise<RunResult & { taskId: string; suite: string; genomeSource: string; code: string }> {
+  const { genome, code } = await resolveGenome(ws, options.genome, options.model);
+  const task = options.loadTask
+    ? await options.loadTask(options.taskId)
+    : await resolveTask(ws, options.taskId, options.suite);
   if (!task)
     throw new EvaluateError(
       `no task ${options.taskId} in this workspace`,
-      'Task ids look like textkit__textkit-2; `evolve status` lists the suites.',
+      "Address a task as SUITE/TASK; `evolve tasks list --suite NAME` lists a suite's tasks.",
     );
   const wiring =
     options.wiring ??
@@ -246,24 +278,31 @@ export async function runAgentOnce(
         task,
         repeat: 0,
         attempt: 1,
-        actor: { kind: 'genome', genome },
+        actor: { kind: 'genome', genome, ...(code ? { code } : {}) },
         labels: { 'evolve.workspace': ws.paths.root, 'evolve.worker': workerId() },
       },
       options.signal ?? new AbortController().signal,
     );
-    return { ...result, taskId: task.id, genomeSource: options.genome };
+    return {
+      ...result,
+      taskId: task.id,
+      suite: task.suite,
+      genomeSource: options.genome,
+      code: code?.commit ?? 'installed',
+    };
   } finally {
     await wiring.dispose?.();
   }
 }
 
-async function loadTaskFromDb(db: Db, taskId: string): Promise<Task | undefined> {
-  const row = await db.selectFrom('tasks').select('spec').where('id', '=', taskId).executeTakeFirst();
-  return row ? Task.parse(JSON.parse(row.spec)) : undefined;
-}
-
-async function resolveGenome(ws: Workspace, source: string, model?: string): Promise<Genome> {
+/** A genome from a file or folder (run on the installed agent), or an experiment's genome with its own code. */
+async function resolveGenome(
+  ws: Workspace,
+  source: string,
+  model?: string,
+): Promise<{ genome: Genome; code?: AgentCode }> {
   let raw: unknown;
+  let code: AgentCode | undefined;
   const file = existsSync(source) && statSync(source).isDirectory() ? join(source, 'genome.json') : source;
   if (existsSync(file)) raw = JSON.parse(readFileSync(file, 'utf8'));
   else {
@@ -274,6 +313,7 @@ async function resolveGenome(ws: Workspace, source: string, model?: string): Pro
         'Pass a genome JSON file (e.g. experiments/exp-01/genome.json) or an experiment id.',
       );
     raw = JSON.parse(row.genome);
+    code = await agentSourceOf(ws, source);
   }
   const parsed = Genome.safeParse(raw);
   if (!parsed.success)
@@ -281,5 +321,5 @@ async function resolveGenome(ws: Workspace, source: string, model?: string): Pro
       `--genome ${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       'Fix the genome; experiments/exp-01/genome.json is a valid example.',
     );
-  return model ? { ...parsed.data, model } : parsed.data;
+  return { genome: model ? { ...parsed.data, model } : parsed.data, ...(code ? { code } : {}) };
 }

@@ -11,7 +11,7 @@ import {
 } from '../evaluator/export.js';
 import { summarize } from '../evaluator/stats/index.js';
 import type { StoredRun } from '../evaluator/store.js';
-import { kyselyRunStore } from './run-store.js';
+import { agentRunsOf } from './run-store.js';
 import { type Workspace, writeFileAtomic } from './workspace.js';
 
 // `evolve export`: the workspace's experiments and runs in formats other tools read (see evaluator/export.ts).
@@ -43,7 +43,6 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
   let query = db.selectFrom('experiments').selectAll().orderBy('id');
   if (options.experimentIds?.length) query = query.where('id', 'in', options.experimentIds);
   const experiments = await query.execute();
-  const store = kyselyRunStore(db);
   const rows: ExperimentExport[] = [];
   const written: string[] = [];
   const write = (name: string, content: string) => {
@@ -53,7 +52,7 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
   };
 
   for (const exp of experiments) {
-    const runs = await store.list(exp.id);
+    const runs = await agentRunsOf(db, exp.id);
     const done = runs.filter((r) => r.status === 'done');
     const evaluations = await db
       .selectFrom('evaluations')

@@ -16,7 +16,12 @@ export async function writeExperimentFolder(db: Db, experimentsDir: string, id: 
     .where('experiment_id', '=', id)
     .orderBy('id')
     .execute();
-  const runs = await db.selectFrom('runs').select(['status', 'outcome']).where('experiment_id', '=', id).execute();
+  const runs = await db
+    .selectFrom('runs')
+    .select(['status', 'outcome'])
+    .where('experiment_id', '=', id)
+    .where('actor', '=', 'agent')
+    .execute();
   const genome = JSON.parse(e.genome) as { model?: string };
   const flags = JSON.parse(e.flags) as string[];
   const dir = join(experimentsDir, id);

@@ -109,6 +109,7 @@ async function nodeStats(db: Db): Promise<NodeStats[]> {
     .innerJoin('evaluations', 'evaluations.id', 'runs.evaluation_id')
     .select(['runs.experiment_id', 'runs.outcome'])
     .where('runs.status', '=', 'done')
+    .where('runs.actor', '=', 'agent')
     .where('evaluations.split', '=', 'train')
     .execute();
   return nodeStatsOf(exps, runs);

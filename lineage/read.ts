@@ -127,6 +127,8 @@ async function readRunCells(db: Db, experimentId: string): Promise<RunCell[]> {
       'output_tokens',
     ])
     .where('experiment_id', '=', experimentId)
+    // The experiment's own runs; a solver's or model override's runs are not its cells.
+    .where('actor', '=', 'agent')
     .orderBy('task_id')
     .orderBy('repeat')
     .execute();

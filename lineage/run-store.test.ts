@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { evaluate } from '../evaluator/evaluate.js';
+import { evaluate, keysFor, ownerOf } from '../evaluator/evaluate.js';
 import type { RunJob } from '../evaluator/job.js';
 import type { RunResult } from '../evaluator/store.js';
 import { Task } from '../tasks/schema.js';
 import { type Db, now, openDatabase } from './db/open.js';
+import { baselineGenome } from './experiments.js';
 import { kyselyRunStore } from './run-store.js';
 
 // evaluate() on a real SQLite file (fresh per test) with a fake runner, so the bookkeeping is tested fast.
@@ -128,12 +129,64 @@ describe('evaluate with the database RunStore', () => {
     });
   });
 
+  it('reuses a run only on its exact key: another solver, genome, code or suite of a same-named task runs afresh', async () => {
+    const { db } = await freshDb();
+    await addExperiment(db, 'exp-01');
+    const store = kyselyRunStore(db);
+    const calls: string[] = [];
+    const once = async (o: Partial<Parameters<typeof evaluate>[0]>, label: string, list = tasks) => {
+      const r = runner();
+      await evaluate({ experimentId: 'exp-01', tasks: list, store, runOne: r.runOne, concurrency: 1, ...o });
+      calls.push(`${label}:${r.calls.length}`);
+    };
+    const genome = { ...baselineGenome(), model: 'scripted' };
+    await once({ solver: 'oracle' }, 'oracle');
+    await once({ solver: 'oracle' }, 'oracle again');
+    await once({ solver: 'null' }, 'null');
+    await once({ genome }, 'agent');
+    await once({ genome, actorName: 'model:other' }, 'model override');
+    await once({ genome, code: { dir: '/nowhere', commit: 'abc123' } }, 'code variant');
+    await once({ genome }, 'agent again');
+    // Suite `other` has tasks of the same ids (and the same content): still not the `test` suite's runs.
+    await once(
+      { genome },
+      'other suite',
+      ['t1', 't2', 't3'].map((id) => ({ ...task(id), suite: 'other' })),
+    );
+    expect(calls).toEqual([
+      'oracle:3',
+      'oracle again:0',
+      'null:3',
+      'agent:3',
+      'model override:3',
+      'code variant:3',
+      'agent again:0',
+      'other suite:3',
+    ]);
+    const keys = await db
+      .selectFrom('runs')
+      .select(['actor', 'code', 'suite_id'])
+      .where('task_id', '=', 't1')
+      .orderBy('id')
+      .execute();
+    expect(keys.map((k) => `${k.actor}|${k.code}|${k.suite_id}`)).toEqual([
+      'oracle||test',
+      'null||test',
+      'agent|installed|test',
+      'model:other|installed|test',
+      'agent|abc123|test',
+      'agent|installed|other',
+    ]);
+  });
+
   it('resumes: done rows are never redone, rows of a dead worker are reset and redone', async () => {
     const { db } = await freshDb();
     await addExperiment(db, 'exp-01');
     const store = kyselyRunStore(db);
+    // The key evaluate() gives the oracle's runs of these tasks.
+    const owner = ownerOf('exp-01', { kind: 'solver', solver: 'oracle' });
     const evalId = await store.openEvaluation({
-      experimentId: 'exp-01',
+      owner,
       suiteId: 'test',
       split: 'train',
       stage: 'full',
@@ -141,11 +194,7 @@ describe('evaluate with the database RunStore', () => {
       repeats: 1,
       config: {},
     });
-    await store.ensureRuns(evalId, 'exp-01', [
-      { taskId: 't1', repeat: 0 },
-      { taskId: 't2', repeat: 0 },
-      { taskId: 't3', repeat: 0 },
-    ]);
+    await store.ensureRuns(evalId, owner, keysFor(['t1', 't2', 't3'], 1, new Map(tasks.map((t) => [t.id, t]))));
     await db
       .updateTable('runs')
       .set({ status: 'done', outcome: 'resolved', worker: '1@elsewhere' })

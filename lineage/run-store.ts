@@ -3,6 +3,7 @@ import type {
   EvaluationSpec,
   EvaluationStatus,
   RunKey,
+  RunOwner,
   RunResult,
   RunStatus,
   RunStore,
@@ -34,14 +35,28 @@ async function immediate<T>(db: Db, fn: (trx: Kysely<Database>) => Promise<T>): 
   });
 }
 
-const keyOf = (k: RunKey) => `${k.taskId}\u0000${k.repeat}`;
+const keyOf = (k: RunKey) => `${k.suiteId}\u0000${k.taskId}\u0000${k.content}\u0000${k.repeat}`;
+
+/** Restricts a runs query to one owner's rows. */
+function ownedBy<Q extends { where: (...args: any[]) => Q }>(q: Q, owner: RunOwner): Q {
+  return q
+    .where('experiment_id', '=', owner.experimentId)
+    .where('actor', '=', owner.actor)
+    .where('genome_hash', '=', owner.genomeHash)
+    .where('code', '=', owner.code);
+}
 
 function toStored(r: Run): StoredRun {
   return {
     id: r.id,
     evaluationId: r.evaluation_id,
     experimentId: r.experiment_id,
+    actor: r.actor,
+    genomeHash: r.genome_hash,
+    code: r.code,
+    suiteId: r.suite_id,
     taskId: r.task_id,
+    content: r.task_content,
     repeat: r.repeat,
     status: r.status,
     outcome: r.outcome,
@@ -68,10 +83,8 @@ export function kyselyRunStore(db: Db): RunStore {
       const taskIds = JSON.stringify(spec.taskIds);
       const config = JSON.stringify(spec.config);
       return immediate(db, async (trx) => {
-        const open = await trx
-          .selectFrom('evaluations')
-          .select('id')
-          .where('experiment_id', '=', spec.experimentId)
+        const open = await ownedBy(trx.selectFrom('evaluations').select('id'), spec.owner)
+          .where('suite_id', '=', spec.suiteId)
           .where('stage', '=', spec.stage)
           .where('task_ids', '=', taskIds)
           .where('repeats', '=', spec.repeats)
@@ -89,7 +102,10 @@ export function kyselyRunStore(db: Db): RunStore {
         const row = await trx
           .insertInto('evaluations')
           .values({
-            experiment_id: spec.experimentId,
+            experiment_id: spec.owner.experimentId,
+            actor: spec.owner.actor,
+            genome_hash: spec.owner.genomeHash,
+            code: spec.owner.code,
             suite_id: spec.suiteId,
             split: spec.split,
             stage: spec.stage,
@@ -126,26 +142,43 @@ export function kyselyRunStore(db: Db): RunStore {
       });
     },
 
-    async ensureRuns(evaluationId: number, experimentId: string, keys: RunKey[]): Promise<void> {
+    async ensureRuns(evaluationId: number, owner: RunOwner, keys: RunKey[]): Promise<void> {
       await immediate(db, async (trx) => {
         for (const k of keys) {
           await trx
             .insertInto('runs')
             .values({
               evaluation_id: evaluationId,
-              experiment_id: experimentId,
+              experiment_id: owner.experimentId,
+              actor: owner.actor,
+              genome_hash: owner.genomeHash,
+              code: owner.code,
+              suite_id: k.suiteId,
               task_id: k.taskId,
+              task_content: k.content,
               repeat: k.repeat,
               status: 'pending',
               attempts: 0,
             })
-            .onConflict((oc) => oc.columns(['experiment_id', 'task_id', 'repeat']).doNothing())
+            .onConflict((oc) =>
+              oc
+                .columns([
+                  'experiment_id',
+                  'actor',
+                  'genome_hash',
+                  'code',
+                  'suite_id',
+                  'task_id',
+                  'task_content',
+                  'repeat',
+                ])
+                .doNothing(),
+            )
             .execute();
-          await trx
-            .updateTable('runs')
-            .set({ evaluation_id: evaluationId })
-            .where('experiment_id', '=', experimentId)
+          await ownedBy(trx.updateTable('runs').set({ evaluation_id: evaluationId }), owner)
+            .where('suite_id', '=', k.suiteId)
             .where('task_id', '=', k.taskId)
+            .where('task_content', '=', k.content)
             .where('repeat', '=', k.repeat)
             .where('status', 'in', ['pending', 'cancelled', 'error'])
             .execute();
@@ -235,17 +268,32 @@ export function kyselyRunStore(db: Db): RunStore {
         .execute();
     },
 
-    async list(experimentId: string, keys?: RunKey[]): Promise<StoredRun[]> {
-      const rows = await db
-        .selectFrom('runs')
-        .selectAll()
-        .where('experiment_id', '=', experimentId)
+    async list(owner: RunOwner, keys?: RunKey[]): Promise<StoredRun[]> {
+      const rows = await ownedBy(db.selectFrom('runs').selectAll(), owner)
         .orderBy('repeat')
         .orderBy('task_id')
         .execute();
       if (!keys) return rows.map(toStored);
       const wanted = new Set(keys.map(keyOf));
-      return rows.filter((r) => wanted.has(keyOf({ taskId: r.task_id, repeat: r.repeat }))).map(toStored);
+      return rows
+        .filter((r) =>
+          wanted.has(keyOf({ suiteId: r.suite_id, taskId: r.task_id, content: r.task_content, repeat: r.repeat })),
+        )
+        .map(toStored);
     },
   };
+}
+
+/** The experiment's own runs (actor `agent`: its genome, not a solver or a model override), in key order. */
+export async function agentRunsOf(db: Db, experimentId: string): Promise<StoredRun[]> {
+  const rows = await db
+    .selectFrom('runs')
+    .selectAll()
+    .where('experiment_id', '=', experimentId)
+    .where('actor', '=', 'agent')
+    .orderBy('repeat')
+    .orderBy('suite_id')
+    .orderBy('task_id')
+    .execute();
+  return rows.map(toStored);
 }

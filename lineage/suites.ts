@@ -1,3 +1,4 @@
+import { taskContentId } from '../tasks/content-id.js';
 import { loadSuite, type Suite } from '../tasks/suite.js';
 import { sweSources } from '../tasks/swebench-env.js';
 import type { Db } from './db/open.js';
@@ -32,6 +33,7 @@ export async function syncSuite(db: Db, suite: Suite): Promise<{ tasks: number }
     for (const task of suite.tasks) {
       const row = {
         suite_id: suite.name,
+        content_id: taskContentId(task),
         kind: task.kind,
         difficulty: task.difficulty,
         tags: JSON.stringify(task.tags),
@@ -41,7 +43,7 @@ export async function syncSuite(db: Db, suite: Suite): Promise<{ tasks: number }
       await trx
         .insertInto('tasks')
         .values({ id: task.id, ...row })
-        .onConflict((oc) => oc.column('id').doUpdateSet(row))
+        .onConflict((oc) => oc.columns(['suite_id', 'id']).doUpdateSet(row))
         .execute();
     }
   });

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { assertNoEscapingLinks } from './links.js';
+import { taskContentId } from './content-id.js';
 import { TaskLoadError } from './errors.js';
 import type { Task } from './schema.js';
 import { instanceToTask, readSweInstances, type SweSources } from './swebench.js';
@@ -57,9 +58,16 @@ export interface Suite {
   subsets: Record<string, string[]>;
 }
 
-/** A deterministic ~25% held-out share by id hash, used when the suite ships no split of its own. */
-export function hashSplit(suite: string, id: string): 'train' | 'heldout' {
-  return createHash('sha256').update(`${suite}\0${id}`).digest()[0]! < 64 ? 'heldout' : 'train';
+/**
+ * A deterministic ~25% held-out share by a hash of the task's content id, used when the suite ships no split of its
+ * own: the same task lands on the same side whatever the suite is called or where its files are.
+ */
+export function hashSplit(task: Task): 'train' | 'heldout' {
+  return createHash('sha256')
+    .update(`split\0${taskContentId(task)}`)
+    .digest()[0]! < 64
+    ? 'heldout'
+    : 'train';
 }
 
 function tasksInFolder(dir: string, suite: string, sources: SweSources): Task[] {
@@ -142,9 +150,7 @@ export function loadSuite(
     if (unknown.length)
       throw new TaskLoadError(metaFile, `subset ${subset}`, 'subsets', `unknown task ids: ${unknown.join(', ')}`);
   }
-  const heldout = new Set(
-    meta.split?.heldout ?? tasks.filter((t) => hashSplit(name, t.id) === 'heldout').map((t) => t.id),
-  );
+  const heldout = new Set(meta.split?.heldout ?? tasks.filter((t) => hashSplit(t) === 'heldout').map((t) => t.id));
   return { name, source: path, tasks, heldout, subsets: meta.subsets };
 }
 

@@ -12,7 +12,8 @@ export function registerAgent(program: Command): void {
     .description(
       'run one agent on one task in a sandbox, grade it, and print outcome, exit reason, cost and trajectory',
     )
-    .requiredOption('--task <id>', 'task id')
+    .requiredOption('--task <id>', 'SUITE/TASK, or a task id that only one suite has')
+    .option('--suite <name>', "the suite the task is in (default: found among the workspace's suites)")
     .requiredOption(
       '--genome <file|experiment>',
       'a genome JSON file (or folder with genome.json), or an experiment id',
@@ -22,7 +23,14 @@ export function registerAgent(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       async (
-        opts: { task: string; genome: string; model?: string; sandbox?: SandboxKind; json?: boolean },
+        opts: {
+          task: string;
+          suite?: string;
+          genome: string;
+          model?: string;
+          sandbox?: SandboxKind;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         await withWorkspace(cmd, async (ws) => {
@@ -30,6 +38,7 @@ export function registerAgent(program: Command): void {
           try {
             const r = await runAgentOnce(ws, {
               taskId: opts.task,
+              ...(opts.suite ? { suite: opts.suite } : {}),
               genome: opts.genome,
               model: opts.model,
               sandbox: opts.sandbox,
@@ -38,7 +47,8 @@ export function registerAgent(program: Command): void {
             if (opts.json) return printJson(r);
             process.stdout.write(
               [
-                `task         ${r.taskId}`,
+                `task         ${r.suite}/${r.taskId}`,
+                `agent code   ${r.code === 'installed' ? 'installed' : `code variant at ${r.code.slice(0, 12)}`}`,
                 `outcome      ${r.outcome ?? 'none (infrastructure error)'}`,
                 `exit reason  ${r.exitReason ?? '-'}`,
                 ...(r.infraError ? [`infra error  ${r.infraError.kind}: ${r.infraError.message}`] : []),

@@ -66,7 +66,11 @@ export function registerEval(program: Command): void {
     .description('run an experiment (or a fixed solver) on a task set; resumes where a previous run stopped')
     .option('--suite <name>', 'task suite (default: evolve.json defaults.suite)')
     .option('--subset <n>', 'only the first N tasks', positiveInt('--subset'))
-    .option('--split <split>', 'train or heldout', oneOf('--split', ['train', 'heldout'] as const))
+    .option(
+      '--split <split>',
+      "train, heldout or all (only train is the experiment's score)",
+      oneOf('--split', ['train', 'heldout', 'all'] as const),
+    )
     .option('--repeats <k>', 'runs per task', positiveInt('--repeats'))
     .option('--concurrency <c>', 'runs in parallel (default: from cores and memory)', positiveInt('--concurrency'))
     .option('--sandbox <kind>', 'docker or local', oneOf('--sandbox', SANDBOX_KINDS))
@@ -97,7 +101,7 @@ export function registerEval(program: Command): void {
             experimentId,
             suite: opts.suite as string | undefined,
             subset: opts.subset as number | undefined,
-            split: opts.split as 'train' | 'heldout' | undefined,
+            split: opts.split as 'train' | 'heldout' | 'all' | undefined,
             repeats: opts.repeats as number | undefined,
             concurrency: opts.concurrency as number | undefined,
             sandbox: opts.sandbox as SandboxKind | undefined,
@@ -125,7 +129,13 @@ export function registerEval(program: Command): void {
             onProgress: opts.json ? undefined : progressReporter(process.stderr),
           });
           if (opts.json) printJson({ experiment: experimentId, ...result });
-          else process.stdout.write(describeResult(experimentId, result));
+          else {
+            process.stdout.write(describeResult(experimentId, result));
+            if (result.actor !== 'agent')
+              process.stdout.write(
+                `  not stored as ${experimentId}'s score: these are runs of ${result.actor.startsWith('model:') ? `its genome with model ${result.actor.slice(6)}` : `the ${result.actor} solver`}, kept apart from its own\n`,
+              );
+          }
           process.exitCode = result.stopReason === 'interrupted' ? 130 : result.status === 'failed' ? 1 : 0;
         } finally {
           release();

@@ -76,8 +76,11 @@ export const SuiteRow = z.object({
 });
 
 export const TaskRow = z.object({
+  /** The task's id within its suite (the table's key is suite_id + id). */
   id: z.string(),
   suite_id: z.string(),
+  /** tasks/content-id.ts: what the task is, without host paths or the suite's name. */
+  content_id: z.string(),
   kind: z.string(),
   difficulty: z.string(),
   /** JSON list of tags. */
@@ -96,6 +99,10 @@ export const EvaluationRow = z.object({
   /** JSON list of task ids. */
   task_ids: z.string(),
   repeats: z.number().int(),
+  /** What ran (see RunRow). */
+  actor: z.string(),
+  genome_hash: z.string(),
+  code: z.string(),
   status: z.enum(['running', 'done', 'stopped', 'failed']),
   /** JSON: concurrency, budgets, thresholds, model, sandbox, code version. */
   config: z.string(),
@@ -107,7 +114,19 @@ export const RunRow = z.object({
   id: z.number().int(),
   evaluation_id: z.number().int(),
   experiment_id: z.string(),
+  /**
+   * What ran, the run's key with the experiment, suite, task, content id and repeat: `agent` (the experiment's own
+   * genome), `model:<name>` (its genome with the model overridden), or a solver (`oracle`, `null`). Only `agent` runs
+   * are the experiment's score.
+   */
+  actor: z.string(),
+  /** The genome that ran (empty for solvers). */
+  genome_hash: z.string(),
+  /** The agent's code: `installed` (this evolve), a code variant's commit, or `unknown` (runs from before 0003). */
+  code: z.string(),
+  suite_id: z.string(),
   task_id: z.string(),
+  task_content: z.string(),
   repeat: z.number().int(),
   status: RunStatus,
   outcome: RunOutcome.nullable(),
@@ -185,14 +204,17 @@ export const ChampionRow = z.object({
 
 type Row<S extends z.ZodTypeAny> = z.infer<S>;
 type WithGeneratedId<T extends { id: number }> = Omit<T, 'id'> & { id: Generated<number> };
+/** Columns with a default in the table (optional on insert). */
+type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]: Generated<T[P]> };
+type RunKeyDefaults = 'actor' | 'genome_hash' | 'code';
 
 export interface Database {
   experiments: Row<typeof ExperimentRow>;
   generations: Row<typeof GenerationRow>;
   suites: Row<typeof SuiteRow>;
   tasks: Row<typeof TaskRow>;
-  evaluations: WithGeneratedId<Row<typeof EvaluationRow>>;
-  runs: WithGeneratedId<Row<typeof RunRow>>;
+  evaluations: WithDefaults<WithGeneratedId<Row<typeof EvaluationRow>>, RunKeyDefaults>;
+  runs: WithDefaults<WithGeneratedId<Row<typeof RunRow>>, RunKeyDefaults | 'suite_id' | 'task_content'>;
   failure_clusters: Row<typeof FailureClusterRow>;
   decisions: WithGeneratedId<Row<typeof DecisionRow>>;
   champions: WithGeneratedId<Row<typeof ChampionRow>>;

@@ -26,6 +26,8 @@ export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ 
       'evaluations.split',
     ])
     .where('runs.status', '=', 'done')
+    // Only the experiments' own agent runs: a solver's or a model override's failures are not the experiment's.
+    .where('runs.actor', '=', 'agent')
     .where('runs.failure_signature', 'is', null);
   if (experimentIds?.length) query = query.where('runs.experiment_id', 'in', experimentIds);
   const runs = await query.orderBy('runs.id').execute();
@@ -93,9 +95,10 @@ export async function failuresByTag(db: Db, scope?: ClusterScope): Promise<TagBr
   if (ids?.length === 0) return [];
   let query = db
     .selectFrom('runs')
-    .innerJoin('tasks', 'tasks.id', 'runs.task_id')
+    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
     .select(['runs.outcome', 'tasks.tags'])
-    .where('runs.status', '=', 'done');
+    .where('runs.status', '=', 'done')
+    .where('runs.actor', '=', 'agent');
   if (ids) query = query.where('runs.experiment_id', 'in', ids);
   const rows = await query.execute();
   const overall = rows.filter((r) => r.outcome !== 'resolved').length / Math.max(1, rows.length);

@@ -285,6 +285,7 @@ describe('clustering runs in the database', () => {
         .values({
           id: task,
           suite_id: 'builtin',
+          content_id: task,
           kind: 'swebench',
           difficulty: 'easy',
           tags: JSON.stringify(tags),
@@ -339,7 +340,15 @@ describe('clustering runs in the database', () => {
       for (const r of rows) {
         await db
           .insertInto('runs')
-          .values({ evaluation_id: evaluation, experiment_id: exp, repeat: 0, status: 'done', attempts: 1, ...r })
+          .values({
+            evaluation_id: evaluation,
+            experiment_id: exp,
+            suite_id: 'builtin',
+            repeat: 0,
+            status: 'done',
+            attempts: 1,
+            ...r,
+          })
           .execute();
       }
     }

@@ -38,6 +38,7 @@ const runsOf = (db: Db, id: string): Promise<RunRow[]> =>
     .selectFrom('runs')
     .select(['task_id', 'outcome', 'cluster_id'])
     .where('experiment_id', '=', id)
+    .where('actor', '=', 'agent')
     .where('status', '=', 'done')
     .execute();
 

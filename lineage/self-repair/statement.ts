@@ -99,6 +99,7 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
     .selectFrom('runs')
     .select(['outcome'])
     .where('experiment_id', '=', o.experimentId)
+    .where('actor', '=', 'agent')
     .where('status', '=', 'done')
     .execute();
   const tasks = new Map<string, Task>();

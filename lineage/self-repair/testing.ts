@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { genomeHash } from '../../agent/genome.js';
 import type { TrajectoryEvent } from '../../agent/trajectory.js';
+import { taskContentId } from '../../tasks/content-id.js';
 import { Task } from '../../tasks/schema.js';
 import { now } from '../db/open.js';
 import { baselineGenome, seedRoot } from '../experiments.js';
@@ -78,6 +80,7 @@ export async function repairWorkspace(): Promise<Workspace> {
       .values({
         id,
         suite_id: 'mini',
+        content_id: taskContentId(fixtureTask(id)),
         kind: 'swebench',
         difficulty: 'easy',
         tags: '["multi-file"]',
@@ -136,7 +139,11 @@ export async function repairWorkspace(): Promise<Workspace> {
       .values({
         evaluation_id: evaluationId,
         experiment_id: 'exp-01',
+        // The key exp-01's own evaluation would give these runs, so they are reused, not run again.
+        genome_hash: genomeHash({ ...baselineGenome(), model: 'scripted' }),
+        suite_id: 'mini',
         task_id: taskId,
+        task_content: taskContentId(fixtureTask(taskId)),
         repeat: 0,
         status: 'done',
         outcome: 'unresolved',

@@ -1,11 +1,13 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_clusters_covering_index_train_only.js';
+import * as m0003 from './0003_runs_keyed_by_what_ran.js';
 import * as m0004 from './0004_generation_transactions_and_spend.js';
 
 // Ordered list of every released migration. Append only.
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_clusters_covering_index_train_only': m0002,
+  '0003_runs_keyed_by_what_ran': m0003,
   '0004_generation_transactions_and_spend': m0004,
 };
