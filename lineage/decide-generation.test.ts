@@ -55,6 +55,7 @@ async function addRuns(
         .values({
           evaluation_id: evaluationId,
           experiment_id: id,
+          suite_id: 'mini',
           task_id: taskId,
           repeat,
           status: 'done',
@@ -289,6 +290,7 @@ describe('decideGeneration', () => {
           .values({
             id,
             suite_id: 'mini',
+            content_id: id,
             kind: 'swebench',
             difficulty: 'easy',
             tags: '[]',

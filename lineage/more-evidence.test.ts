@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunJob } from '../evaluator/job.js';
+import { taskContentId } from '../tasks/content-id.js';
+import { Task } from '../tasks/schema.js';
 import type { PairedComparison } from '../evaluator/stats/index.js';
 import type { RunResult } from '../evaluator/store.js';
 import { type EvidenceInput, needsMoreEvidence, roundsRun } from './more-evidence.js';
@@ -163,6 +165,7 @@ async function tenTasks(): Promise<Workspace> {
       .values({
         id,
         suite_id: 'mini',
+        content_id: taskContentId(Task.parse({ ...JSON.parse(spec.spec), id })),
         kind: 'swebench',
         difficulty: 'easy',
         tags: '["multi-file"]',

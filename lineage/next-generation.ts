@@ -442,17 +442,20 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
 
 /** Has `id` run every train task it ran at least twice, with the same outcome each time? */
 async function repeatsAreIdentical(db: Db, id: string): Promise<boolean> {
-  const train = new Set(
-    (await db.selectFrom('tasks').select('id').where('split', '=', 'train').execute()).map((t) => t.id),
-  );
+  // The experiment's own agent runs on train tasks, by task within its suite.
   const rows = await db
     .selectFrom('runs')
-    .select(['task_id', 'outcome'])
-    .where('experiment_id', '=', id)
-    .where('status', '=', 'done')
+    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
+    .select(['runs.suite_id', 'runs.task_id', 'runs.outcome'])
+    .where('runs.experiment_id', '=', id)
+    .where('runs.actor', '=', 'agent')
+    .where('runs.status', '=', 'done')
+    .where('tasks.split', '=', 'train')
     .execute();
   const byTask = new Map<string, string[]>();
-  for (const r of rows)
-    if (train.has(r.task_id)) byTask.set(r.task_id, [...(byTask.get(r.task_id) ?? []), r.outcome ?? '']);
+  for (const r of rows) {
+    const key = `${r.suite_id}/${r.task_id}`;
+    byTask.set(key, [...(byTask.get(key) ?? []), r.outcome ?? '']);
+  }
   return byTask.size > 0 && [...byTask.values()].every((o) => o.length >= 2 && o.every((x) => x === o[0]));
 }
