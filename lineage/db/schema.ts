@@ -212,7 +212,7 @@ export interface Database {
   experiments: Row<typeof ExperimentRow>;
   generations: Row<typeof GenerationRow>;
   suites: Row<typeof SuiteRow>;
-  tasks: Row<typeof TaskRow>;
+  tasks: WithDefaults<Row<typeof TaskRow>, 'content_id'>;
   evaluations: WithDefaults<WithGeneratedId<Row<typeof EvaluationRow>>, RunKeyDefaults>;
   runs: WithDefaults<WithGeneratedId<Row<typeof RunRow>>, RunKeyDefaults | 'suite_id' | 'task_content'>;
   failure_clusters: Row<typeof FailureClusterRow>;

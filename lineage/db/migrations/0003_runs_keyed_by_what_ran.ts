@@ -92,7 +92,7 @@ async function migrate(db: Kysely<any>): Promise<void> {
     .createTable('tasks')
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('suite_id', 'text', (c) => c.notNull().references('suites.id'))
-    .addColumn('content_id', 'text', (c) => c.notNull())
+    .addColumn('content_id', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('difficulty', 'text', (c) => c.notNull())
     .addColumn('tags', 'text', (c) => c.notNull())
