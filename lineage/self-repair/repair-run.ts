@@ -9,8 +9,6 @@ import type { ScriptedEntry } from '../../agent/models/scripted.js';
 import { TrajectoryWriter } from '../../agent/trajectory.js';
 import { pythonEnvRecipe } from '../../evaluator/images/index.js';
 import { openRunGateway } from '../../evaluator/gateway/index.js';
-import { DockerProvider } from '../../evaluator/sandbox/docker.js';
-import { LocalProvider } from '../../evaluator/sandbox/local.js';
 import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
 import type { AgentRepo } from '../code-variant/agent-repo.js';
 import type { Db } from '../db/open.js';
