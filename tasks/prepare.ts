@@ -249,11 +249,9 @@ export async function prepareWorkspace(task: Task, sandbox: Sandbox, cache?: Pre
     await run(
       sandbox,
       [
-        // Harbor's environments always have its log folders (mounted, writable by anyone).
+        // Harbor's environments have its agent log folders from the start; /logs/verifier is the grader's to make.
         ...(task.grader.kind === 'terminal-bench' && task.grader.mode === 'reward'
-          ? [
-              'mkdir -p /logs/agent /logs/verifier /logs/artifacts && chmod 777 /logs/agent /logs/verifier /logs/artifacts',
-            ]
+          ? ['mkdir -p /logs/agent /logs/artifacts && chmod 777 /logs/agent /logs/artifacts']
           : []),
         `mkdir -p '${workdir}' && cd '${workdir}' && if [ -d .git ]; then exit 0; fi`,
         commitBaseScript(),

@@ -39,7 +39,7 @@ export async function solve(solver: SolverName, task: Task, sandbox: Sandbox): P
   if (gold.dir) {
     await sandbox.copyIn(gold.dir, SOLUTION_DIR);
     // Harbor's oracle logs to /logs/agent, which its environments always have.
-    await sandbox.exec('mkdir -p /logs/agent /logs/verifier', { user: 'root', timeoutMs: 30_000 });
+    await sandbox.exec('mkdir -p /logs/agent', { user: 'root', timeoutMs: 30_000 });
   } else await sandbox.writeFile(script, gold.script);
   const r = await sandbox.exec(`bash ${script}; status=$?; rm -f /tmp/evolve-solution.sh; exit $status`, {
     cwd: workdir,
