@@ -65,12 +65,17 @@ function ruleExists(rule: string): boolean {
   return accepts(rule) && (!accepts('no-such-rule') || rule === 'paired-significant' || rule === 'mean');
 }
 
+/** The failure modes issue 18 asks about: a null landscape (every child equal to the champion: any promotion is a
+ * false one), a deterministic agent, 5% of runs lost to infrastructure errors, and the oracle limit (decisions on the
+ * true scores, same proposals). */
+type Regime = 'null' | 'deterministic' | 'infra' | 'oracle';
 interface Combo {
   select: Selector;
   rule: RuleName;
   evidenceRounds: number;
   /** Headline rows also run to the long horizon. */
   long: boolean;
+  regime?: Regime;
 }
 const combos: Combo[] = [
   { select: 'champion', rule: 'paired-significant', evidenceRounds: EVIDENCE, long: true },
@@ -85,29 +90,36 @@ const combos: Combo[] = [
 for (const rule of ['lower-bound', 'pareto', 'lexicographic'])
   if (ruleExists(rule))
     combos.push({ select: 'champion', rule: rule as RuleName, evidenceRounds: EVIDENCE, long: false });
+for (const regime of ['null', 'deterministic', 'infra', 'oracle'] as const)
+  for (const [select, rule] of [
+    ['champion', 'paired-significant'],
+    ['score-child', 'mean'],
+  ] as const)
+    if (regime !== 'oracle' || select === 'champion')
+      combos.push({ select, rule, evidenceRounds: EVIDENCE, long: regime !== 'null', regime });
 const nameOf = (c: Combo) =>
-  `${c.select} + ${c.rule}${c.evidenceRounds === 0 && EVIDENCE > 0 ? ', no extra evidence' : ''}`;
+  `${c.regime ? `[${c.regime}] ` : ''}${c.regime === 'oracle' ? `${c.select} + true scores` : `${c.select} + ${c.rule}`}${c.evidenceRounds === 0 && EVIDENCE > 0 ? ', no extra evidence' : ''}`;
 
 /** Runs every combination on the seeds `from, from + step, ...`: one slice per child process. */
 function runSlice(from: number, step: number): SearchOutcome[][] {
   const out = combos.map(() => [] as SearchOutcome[]);
   for (let seed = from; seed <= SEEDS; seed += step) {
-    const land = makeLandscape({
-      seed,
-      trainTasks: num('tasks'),
-      heldoutTasks: num('heldout'),
-      distance: num('distance'),
-    });
+    const shape = { seed, trainTasks: num('tasks'), heldoutTasks: num('heldout'), distance: num('distance') };
+    const land = makeLandscape(shape);
+    const nullLand = makeLandscape({ ...shape, null: true });
     combos.forEach((c, i) =>
       out[i]!.push(
         runSearch(
-          land,
+          c.regime === 'null' ? nullLand : land,
           {
             ...settings,
             select: c.select,
             rule: c.rule,
             evidenceRounds: c.evidenceRounds,
             horizon: c.long ? HORIZON : settings.generations,
+            ...(c.regime === 'deterministic' ? { deterministic: true } : {}),
+            ...(c.regime === 'infra' ? { infraErrorRate: 0.05 } : {}),
+            ...(c.regime === 'oracle' ? { oracle: true } : {}),
           },
           seed,
         ),
@@ -157,7 +169,9 @@ const slices = await Promise.all(
       }),
   ),
 );
-const results = combos.map((c, i) => ({ ...c, runs: slices.flatMap((slice) => slice[i]!) }));
+const allResults = combos.map((c, i) => ({ ...c, runs: slices.flatMap((slice) => slice[i]!) }));
+// The main tables compare strategies on the default landscape; the failure modes get their own table below.
+const results = allResults.filter((r) => !r.regime);
 const seconds = (performance.now() - started) / 1000;
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
@@ -177,7 +191,7 @@ const censored = (runs: SearchOutcome[], tau: number) => ({
   reachedPct: (100 * runs.filter((x) => within(x.evalsToBest, tau)).length) / runs.length,
   restrictedMean: mean(runs.map((x) => (within(x.evalsToBest, tau) ? x.evalsToBest! : tau))),
 });
-const rows = results.map((r) => {
+const rowOf = (r: (typeof allResults)[number]) => {
   const by30 = r.runs.map((x) =>
     x.generationToBest !== null && x.generationToBest <= settings.generations ? x.evalsToBest : null,
   );
@@ -204,6 +218,9 @@ const rows = results.map((r) => {
     promotionsPerRun: mean(r.runs.map((x) => x.promotions)),
     worsePromotionPct:
       (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) / (r.runs.length * settings.generations),
+    noBetterPromotionPct:
+      (100 * r.runs.reduce((s, x) => s + x.noBetterPromotions, 0)) / (r.runs.length * settings.generations),
+    noBetterLineagePct: (100 * r.runs.filter((x) => x.noBetterPromotions > 0).length) / r.runs.length,
     worseOfPromotionsPct:
       (100 * r.runs.reduce((s, x) => s + x.worsePromotions, 0)) /
       Math.max(
@@ -215,8 +232,12 @@ const rows = results.map((r) => {
     evidenceRoundsPerRun: mean(r.runs.map((x) => x.evidenceRounds)),
     finalTrue: mean(r.runs.map((x) => x.finalTrue)),
     gapToBest: mean(r.runs.map((x) => x.bestTrue - x.finalTrue)),
+    regime: r.regime ?? null,
+    reachedByHorizonAnyPct: (100 * r.runs.filter((x) => x.evalsToBest !== null).length) / r.runs.length,
   };
-});
+};
+const rows = results.map(rowOf);
+const failureRows = allResults.filter((r) => r.regime).map(rowOf);
 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'never');
 const pctOf = (x: number) => `${f(x)}%`;
@@ -245,6 +266,8 @@ table(
     ['evals/run', 10, (r) => f(r.meanEvals, 0)],
     ['promos', 7, (r) => f(r.promotionsPerRun, 2)],
     ['worse/gen', 10, (r) => pctOf(r.worsePromotionPct)],
+    ['no-better/gen', 14, (r) => pctOf(r.noBetterPromotionPct)],
+    [`lineages`, 9, (r) => pctOf(r.noBetterLineagePct)],
     ['worse/promo', 12, (r) => pctOf(r.worseOfPromotionsPct)],
     ['more-ev gens', 13, (r) => pctOf(r.evidenceGenerationsPct)],
     ['final true', 11, (r) => pctOf(100 * r.finalTrue)],
@@ -268,6 +291,34 @@ table(
     ['stuck: better nbrs all tried', 29, (r) => pctOf(r.long!.betterTriedPct)],
   ],
   rows.filter((r) => r.long),
+);
+
+console.log(
+  `\nfailure modes (same seeds): null = every child equal to the champion; deterministic = outcomes fixed per genome and task; infra = 5% of runs lost; oracle = decisions on the true scores. no-better/gen and lineages over the first ${settings.generations} generations; best = reached the best genome by g${HORIZON} (null: n/a)`,
+);
+table(
+  [
+    ['regime: select + rule', 48, (r) => r.name],
+    ['no-better/gen', 14, (r) => pctOf(r.noBetterPromotionPct)],
+    [`lineages`, 9, (r) => pctOf(r.noBetterLineagePct)],
+    ['worse/gen', 10, (r) => pctOf(r.worsePromotionPct)],
+    ['promos', 7, (r) => f(r.promotionsPerRun, 2)],
+    [`best by g${HORIZON}`, 12, (r) => (r.regime === 'null' ? 'n/a' : pctOf(r.reachedByHorizonAnyPct))],
+    ['evals/run', 10, (r) => f(r.meanEvals, 0)],
+  ],
+  failureRows,
+);
+const nullDefault = failureRows.find((r) => r.regime === 'null' && r.rule === 'paired-significant')!;
+const nullOk = nullDefault.noBetterPromotionPct <= 2.5 && nullDefault.noBetterLineagePct <= 5;
+console.log(
+  `target null (default: no-better promotions in <= 2.5% of generations and <= 5% of ${settings.generations}-generation lineages: ${pctOf(nullDefault.noBetterPromotionPct)}, ${pctOf(nullDefault.noBetterLineagePct)}): ${nullOk ? 'met' : 'MISSED'}`,
+);
+
+const reachDefault = rows[0]!.long!.reachedByHorizonPct;
+const reachDgm = rows[1]!.long!.reachedByHorizonPct;
+const reachOk = reachDefault >= 50 && reachDefault >= 2 * reachDgm;
+console.log(
+  `target reach (default finds the best genome in >= 50% of seeds by g${HORIZON}, and >= 2x score-child + mean: ${pctOf(reachDefault)} vs ${pctOf(reachDgm)}; oracle limit ${pctOf(failureRows.find((r) => r.regime === 'oracle')!.reachedByHorizonAnyPct)}): ${reachOk ? 'met' : 'MISSED'}`,
 );
 
 const def = rows[0]!;
@@ -307,7 +358,10 @@ console.log(
       seconds: Number(seconds.toFixed(1)),
       budgets: { at30: tau30, long: tauLong },
       rows,
+      failureModes: failureRows,
       targets: {
+        nullCalibrated: nullOk,
+        reach: reachOk,
         fewerEvaluationsAsStated: fewerAsStated,
         fewerEvaluationsCensored: fewerCensored,
         worseUnder5Pct: safe,

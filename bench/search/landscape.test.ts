@@ -89,3 +89,36 @@ describe('bench/search landscape', () => {
     expect(on.evals).toBeGreaterThan(off.evals);
   });
 });
+
+describe('bench/search null setting (every child equal to the champion), through the product decision functions', () => {
+  it('at the defaults promotes a no-better child in at most 2.5% of generations and in at most 5% of 30-generation lineages', () => {
+    const seeds = 40;
+    let noBetter = 0;
+    let lineages = 0;
+    let generations = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const land = makeLandscape({ seed: 1000 + seed, trainTasks: 20, heldoutTasks: 10, null: true });
+      const o = runSearch(
+        land,
+        {
+          select: 'champion',
+          rule: 'paired-significant',
+          margin: 0,
+          children: 3,
+          repeats: 1,
+          generations: 30,
+          horizon: 30,
+          evidenceRounds: 2,
+        },
+        1000 + seed,
+      );
+      // In the null setting every promotion is of a no-better child.
+      expect(o.noBetterPromotions).toBe(o.promotions);
+      noBetter += o.noBetterPromotions;
+      generations += 30;
+      if (o.noBetterPromotions > 0) lineages++;
+    }
+    expect(noBetter / generations).toBeLessThanOrEqual(0.025);
+    expect(lineages / seeds).toBeLessThanOrEqual(0.05);
+  }, 120_000);
+});

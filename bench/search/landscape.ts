@@ -25,6 +25,8 @@ export interface LandscapeOptions {
   heldoutTasks?: number;
   /** Distinct parts (slots, or budgets.steps) the target changes from the root. */
   distance?: number;
+  /** null: every genome has the root's solve probabilities (no child is ever better: any promotion is a false one). */
+  null?: boolean;
 }
 
 export interface Landscape {
@@ -121,7 +123,8 @@ export function makeLandscape(o: LandscapeOptions): Landscape {
   function probabilities(g: Genome): Float64Array {
     const known = byObject.get(g);
     if (known) return known;
-    const h = genomeHash(g);
+    const h = o.null ? genomeHash(root) : genomeHash(g);
+    if (o.null) g = root;
     let p = cache.get(h);
     if (!p) {
       const keys = POLICY_SLOTS.map((s) => [s, choiceKey(g, s)] as const);

@@ -2,8 +2,8 @@ import { type Genome, genomeHash } from '../../agent/genome.js';
 import { pairedComparison, type RunOutcome, taskScores } from '../../evaluator/stats/index.js';
 import type { ExperimentStatus } from '../../lineage/db/schema.js';
 import { childId } from '../../lineage/experiments.js';
-import { verdictOf } from '../../lineage/decide-generation.js';
-import { needsMoreEvidence } from '../../lineage/more-evidence.js';
+import { heldoutVerdict, repeatsIdentical, verdictOf } from '../../lineage/decide-generation.js';
+import { lookAlpha, needsMoreEvidence } from '../../lineage/more-evidence.js';
 import { nodeStatsOf } from '../../lineage/next-generation.js';
 import { type Candidate, decide, type RuleName } from '../../lineage/promote.js';
 import { oneChangeCandidates, type Proposal, propose } from '../../lineage/proposers.js';
@@ -26,6 +26,14 @@ export interface SearchSettings {
   horizon: number;
   /** lineage.evidenceRounds (0 = adaptive evidence off). */
   evidenceRounds: number;
+  /** Repeats per held-out task on confirmation (lineage.heldoutRepeats; 1 when deterministic). Default 2. */
+  heldoutRepeats?: number;
+  /** The agent is deterministic: a genome solves a task in every repeat or in none. */
+  deterministic?: boolean;
+  /** Share of runs lost to infrastructure errors (never graded: the pairing uses the tasks both sides have). */
+  infraErrorRate?: number;
+  /** The oracle limit: promote the truly best child when it is truly better than the champion (no noise at all). */
+  oracle?: boolean;
 }
 
 export interface SearchOutcome {
@@ -45,6 +53,8 @@ export interface SearchOutcome {
   promotions: number;
   /** Generations whose promotion replaced the champion with a genome of lower true mean solve rate. */
   worsePromotions: number;
+  /** Generations whose promotion replaced the champion with a genome of no higher true mean solve rate (equal or worse). */
+  noBetterPromotions: number;
   finalTrue: number;
   /** At the horizon, not at the best: the champion has truly better one-change neighbours and every one of them was
    * already tried from it (and not promoted), so the proposer will not offer them again. */
@@ -116,9 +126,20 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       land.tasks.forEach((t, i) => {
         if (t.split !== split) return;
         for (let r = e.repeats[split]; r < repeats; r++) {
-          const u = hash32(`${runSeed} ${h} ${e.occurrence[split]} ${t.id} ${r}`) / 4294967296;
-          e.runs[split].push({ taskId: t.id, repeat: r, resolved: u < p[i]! });
+          // Deterministic: one draw per task for the whole lineage, so a genome's repeats agree and a child differs
+          // from its parent only where the change moved the task's solve probability across that draw.
+          const u =
+            hash32(s.deterministic ? `${runSeed} ${t.id}` : `${runSeed} ${h} ${e.occurrence[split]} ${t.id} ${r}`) /
+            4294967296;
           evals++;
+          if (
+            s.infraErrorRate &&
+            hash32(`infra ${runSeed} ${h} ${e.occurrence[split]} ${t.id} ${r}`) / 4294967296 < s.infraErrorRate
+          ) {
+            e.cost += land.costPerRun(e.genome);
+            continue;
+          }
+          e.runs[split].push({ taskId: t.id, repeat: r, resolved: u < p[i]! });
           e.cost += land.costPerRun(e.genome);
         }
       });
@@ -141,16 +162,24 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
   let generationToHalfGap: number | null = null;
   let promotions = 0;
   let worsePromotions = 0;
+  let noBetterPromotions = 0;
   let evidenceGenerations = 0;
   let evidenceRounds = 0;
   let snapshot: Pick<
     SearchOutcome,
-    'evals' | 'promotions' | 'worsePromotions' | 'finalTrue' | 'evidenceGenerations' | 'evidenceRounds'
+    | 'evals'
+    | 'promotions'
+    | 'worsePromotions'
+    | 'noBetterPromotions'
+    | 'finalTrue'
+    | 'evidenceGenerations'
+    | 'evidenceRounds'
   > | null = null;
   const takeSnapshot = () => ({
     evals,
     promotions,
     worsePromotions,
+    noBetterPromotions,
     finalTrue: land.trueScore(exps.get(champion)!.genome),
     evidenceGenerations,
     evidenceRounds,
@@ -186,58 +215,70 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       const base = taskScores(exps.get(champion)!.runs.train);
       return children.map((c) => ({
         id: c.id,
-        vs: pairedComparison(base, taskScores(c.runs.train), { seed: 1 }),
+        vs: pairedComparison(base, taskScores(c.runs.train), { seed: 1, margin: s.margin }),
         costPerTask: costPerRun(c),
         champion: { costPerTask: costPerRun(exps.get(champion)!) },
       }));
     };
+    // decideGeneration's flow: the rule at each look's alpha spend (the later looks test the one focused child), and
+    // adaptive evidence asked through the same function, stopped by repeats that show a deterministic model.
+    const rounds = s.evidenceRounds;
+    const ruleAt = (cs: Candidate[], look: number, only?: string) =>
+      decide(s.rule, cs, s.margin, undefined, { alpha: lookAlpha(look, rounds), ...(only ? { only } : {}) });
     let candidates = compare();
-    let verdict = decide(s.rule, candidates, s.margin);
-    // decideGeneration's adaptive evidence, asked through the same function: more repeats for the champion and the
-    // one inconclusive child that looks better, then the rule again on the pooled runs.
-    for (
-      let more = needsMoreEvidence({
-        verdict,
-        candidates,
-        repeats: new Map(children.map((c) => [c.id, c.repeats.train])),
-        margin: s.margin,
-        baseRepeats: s.repeats,
-        maxRounds: s.evidenceRounds,
-      });
-      more.more;
-    ) {
+    let verdict = ruleAt(candidates, 0);
+    const identical = (id: string | null) =>
+      id !== null &&
+      repeatsIdentical(
+        taskScores(exps.get(champion)!.runs.train),
+        taskScores(exps.get(id)!.runs.train),
+        candidates.find((c) => c.id === id)?.vs.tasks ?? [],
+      );
+    const evidenceInput = () => ({
+      verdict,
+      candidates,
+      repeats: new Map(children.map((c) => [c.id, c.repeats.train])),
+      margin: s.margin,
+      baseRepeats: s.repeats,
+      maxRounds: rounds,
+      deterministic: identical(verdict.best),
+    });
+    for (let more = needsMoreEvidence(evidenceInput()); more.more && !s.oracle; ) {
       if (g <= s.generations) {
         if (more.round === 1) evidenceGenerations++;
         evidenceRounds++;
       }
       for (const id of [champion, more.child]) evaluate(exps.get(id)!, 'train', more.repeats);
       candidates = compare();
-      verdict = decide(s.rule, candidates, s.margin);
-      more = needsMoreEvidence({
-        verdict,
-        candidates,
-        repeats: new Map(children.map((c) => [c.id, c.repeats.train])),
-        margin: s.margin,
-        baseRepeats: s.repeats,
-        maxRounds: s.evidenceRounds,
-      });
+      verdict = ruleAt(candidates, more.round, more.child);
+      more = needsMoreEvidence(evidenceInput());
     }
     let promoted: string | null = null;
-    if (verdict.winner) {
-      for (const id of [champion, verdict.winner]) evaluate(exps.get(id)!, 'heldout');
+    if (s.oracle) {
+      // The oracle limit: the same proposals, decided on true scores.
+      const truth = (id: string) => land.trueScore(exps.get(id)!.genome);
+      const best = [...children].sort((a, b) => truth(b.id) - truth(a.id))[0]!;
+      if (truth(best.id) > truth(champion) + 1e-12) promoted = best.id;
+    } else if (verdict.winner) {
+      // decideGeneration's confirmation: a superiority test on the whole held-out split.
+      const heldRepeats = s.deterministic ? 1 : (s.heldoutRepeats ?? 2);
+      for (const id of [champion, verdict.winner]) evaluate(exps.get(id)!, 'heldout', heldRepeats);
       const held = pairedComparison(
         taskScores(exps.get(champion)!.runs.heldout),
         taskScores(exps.get(verdict.winner)!.runs.heldout),
         { seed: 1 },
       );
-      // decideGeneration's confirmation: the winner fails only by scoring below the champion on held-out tasks.
-      if (!(held.n > 0 && held.diff < 0)) promoted = verdict.winner;
+      if (heldoutVerdict(held, heldRepeats).verdict === 'confirmed') promoted = verdict.winner;
     }
     for (const c of candidates)
       if (c.id !== promoted && verdictOf(c.vs).verdict === 'refuted') exps.get(c.id)!.status = 'retired';
     if (promoted) {
       promotions++;
-      if (land.trueScore(exps.get(promoted)!.genome) < land.trueScore(exps.get(champion)!.genome)) worsePromotions++;
+      const [now, was] = [land.trueScore(exps.get(promoted)!.genome), land.trueScore(exps.get(champion)!.genome)];
+      if (g <= s.generations) {
+        if (now < was - 1e-12) worsePromotions++;
+        if (now <= was + 1e-12) noBetterPromotions++;
+      }
       exps.get(promoted)!.status = 'promoted';
       champion = promoted;
       if (evalsToBest === null && isBest(champion)) [evalsToBest, generationToBest] = [evals, g];
