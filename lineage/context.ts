@@ -1,4 +1,6 @@
 import { canonicalJson } from '../agent/genome.js';
+import { minTasksToDetect, spendAtLook } from '../evaluator/stats/index.js';
+import { Config } from './config.js';
 import type { Db } from './db/open.js';
 import { championId, childrenOf, getExperiment } from './experiments.js';
 
@@ -53,10 +55,47 @@ export interface LineageContext {
   inconclusive: string[];
   /** Failure clusters over the parent and its children, most widespread first. */
   clusters: ContextCluster[];
+  /** What the decisions can detect on the parent's suite (absent before it has been evaluated). */
+  power?: DecisionPower;
+}
+
+/** The smallest gains the promotion test and the held-out confirmation can ever confirm on this suite's splits. */
+export interface DecisionPower {
+  suite: string;
+  train: { tasks: number; level: number; minTasks: number };
+  heldout: { tasks: number; level: number; minTasks: number };
+}
+
+type LineageSettings = Pick<Config['lineage'], 'children' | 'evidenceRounds' | 'heldoutAlpha'>;
+
+async function decisionPower(db: Db, id: string, cfg: LineageSettings): Promise<DecisionPower | undefined> {
+  const ev = await db
+    .selectFrom('evaluations')
+    .select('suite_id')
+    .where('experiment_id', '=', id)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!ev) return undefined;
+  const count = async (split: 'train' | 'heldout') =>
+    (await db.selectFrom('tasks').select('id').where('suite_id', '=', ev.suite_id).where('split', '=', split).execute())
+      .length;
+  // The first look's share of 2.5% (alpha spending over the evidence rounds), Holm over the children: the level the
+  // best child must reach when nothing else did.
+  const level = spendAtLook(0.025, 0, cfg.evidenceRounds) / Math.max(1, cfg.children);
+  return {
+    suite: ev.suite_id,
+    train: { tasks: await count('train'), level, minTasks: minTasksToDetect(level) },
+    heldout: { tasks: await count('heldout'), level: cfg.heldoutAlpha, minTasks: minTasksToDetect(cfg.heldoutAlpha) },
+  };
 }
 
 /** The context of `id`, or of the champion when no id is given. */
-export async function readContext(db: Db, id?: string): Promise<LineageContext> {
+export async function readContext(
+  db: Db,
+  id?: string,
+  lineage: LineageSettings = Config.parse({}).lineage,
+): Promise<LineageContext> {
   const champion = await championId(db);
   const parentId = id ?? champion;
   if (!parentId)
@@ -92,7 +131,9 @@ export async function readContext(db: Db, id?: string): Promise<LineageContext> 
     decision: latest.get(k.id) ?? null,
   }));
   const by = (v: TriedChild['verdict']) => tried.filter((t) => t.verdict === v).map((t) => `${t.change} (${t.id})`);
+  const power = await decisionPower(db, p.id, lineage);
   return {
+    ...(power ? { power } : {}),
     parent: {
       id: p.id,
       generation: p.generation,
@@ -175,5 +216,16 @@ export function renderContext(c: LineageContext): string {
     lines.push(
       `- ${k.label}: ${k.runs} run${k.runs === 1 ? '' : 's'} on ${k.tasks} task${k.tasks === 1 ? '' : 's'}, in ${k.experiments} experiment${k.experiments === 1 ? '' : 's'}${k.recurring ? ' (recurring)' : ''}`,
     );
+  if (c.power) {
+    const { suite, train, heldout } = c.power;
+    const gain = (k: number, n: number) =>
+      k > n
+        ? `${k} tasks, more than the ${n} there are (no gain can be confirmed)`
+        : `${k} of ${n} tasks (+${((100 * k) / n).toFixed(0)} points)`;
+    lines.push(
+      '',
+      `Decision power on ${suite}: a child is promoted only when the paired test reaches one-sided p <= ${train.level.toPrecision(2)} (2.5% spent over the evidence rounds, Holm over the children), which on the train split takes at least ${gain(train.minTasks, train.tasks)} gained with none lost; held-out confirmation (superiority, one-sided ${heldout.level}) needs at least ${gain(heldout.minTasks, heldout.tasks)} gained with none lost. Smaller real gains are not detectable here.`,
+    );
+  }
   return lines.join('\n');
 }

@@ -276,7 +276,7 @@ export function registerLineage(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (id: string | undefined, f: { json?: boolean }, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
-        const context = await readContext(ws.db, id);
+        const context = await readContext(ws.db, id, ws.config.lineage);
         if (f.json) printJson(context);
         else process.stdout.write(`${renderContext(context)}\n`);
       });

@@ -12,6 +12,7 @@ export { summarize, taskScores, type RunOutcome, type Summary, type TaskScore } 
 export {
   binomialUpperTail,
   holmAdjust,
+  minTasksToDetect,
   pairedTest,
   signFlipTest,
   signTest,

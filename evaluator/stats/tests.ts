@@ -171,3 +171,9 @@ export function spendAtLook(alpha: number, look: number, rounds: number): number
   const cumulative = (k: number) => (k < 0 ? 0 : alpha * Math.log(1 + (Math.E - 1) * 2 ** (k - rounds)));
   return cumulative(look) - cumulative(look - 1);
 }
+
+/** The fewest tasks a candidate must gain, with none lost, before the exact one-sided paired test can reach `alpha`
+ * (its smallest p on k differing tasks is 2^-k): the smallest effect a decision at that level can ever detect. */
+export function minTasksToDetect(alpha: number): number {
+  return Math.max(1, Math.ceil(Math.log2(1 / alpha) - 1e-12));
+}

@@ -1,0 +1,30 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { minTasksToDetect } from '../evaluator/stats/index.js';
+import { readContext, renderContext } from './context.js';
+import { repairWorkspace } from './self-repair/testing.js';
+import type { Workspace } from './workspace.js';
+
+let ws: Workspace | undefined;
+afterEach(async () => {
+  await ws?.close();
+  ws = undefined;
+});
+
+describe('evolve context states what the decisions can detect', () => {
+  it('the fewest tasks a gain needs: 2^-k <= alpha', () => {
+    expect([0.05, 0.025, 0.0089 / 3, 0.5].map(minTasksToDetect)).toEqual([5, 6, 9, 1]);
+  });
+
+  it("prints the train test's and the held-out test's smallest detectable gain on the parent's suite", async () => {
+    ws = await repairWorkspace();
+    const c = await readContext(ws.db, 'exp-01', ws.config.lineage);
+    expect(c.power).toMatchObject({
+      suite: 'mini',
+      train: { tasks: 2, minTasks: 9 },
+      heldout: { tasks: 0, level: 0.05 },
+    });
+    expect(renderContext(c)).toMatch(
+      /Decision power on mini: .* p <= 0\.0030 .* takes at least 9 tasks, more than the 2 there are \(no gain can be confirmed\) .* held-out confirmation \(superiority, one-sided 0\.05\) needs at least 5 tasks, more than the 0 there are/,
+    );
+  });
+});
