@@ -115,7 +115,13 @@ describe('createModel', () => {
         sink: (e) => lines.push(JSON.stringify(e), JSON.stringify({ type: 'tool_call', name: 'read_file' })),
       },
     );
-    const original = [await recorded.generate(firstRequest()), await recorded.generate(secondRequest('c1'))];
+    // The model's responses, without the cost the gateway annotates them with (a replay is priced by its own gateway).
+    const original = [await recorded.generate(firstRequest()), await recorded.generate(secondRequest('c1'))].map(
+      (response) => {
+        const { costUsd: _, ...model } = response as typeof response & { costUsd?: number };
+        return model;
+      },
+    );
     writeFileSync(path, `${lines.join('\n')}\n`);
 
     const replay = await createModel(`replay:${path}`);
