@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Three projects, chosen by what a test file needs: `docker` (a real engine, through test/docker.ts), `e2e` (the
-// real `evolve` binary), `unit` (neither: runs in seconds with `npm run test:unit`).
+// real `evolve` binary, or a first line `// vitest project: e2e` for whole-agent runs), `unit` (the rest: seconds).
 const root = import.meta.dirname;
 const skip = new Set(['node_modules', '.git', 'suites', 'fixtures']);
 
@@ -19,7 +19,7 @@ function testFiles(dir: string): string[] {
 const kind = (file: string): 'docker' | 'e2e' | 'unit' => {
   const text = readFileSync(join(root, file), 'utf8');
   if (/describeDocker|test\/docker\.js/.test(text)) return 'docker';
-  if (/bin\.mjs/.test(text)) return 'e2e';
+  if (/bin\.mjs|^\/\/ vitest project: e2e/m.test(text)) return 'e2e';
   return 'unit';
 };
 const files = testFiles(root);

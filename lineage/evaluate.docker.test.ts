@@ -80,7 +80,9 @@ describeDocker('evolve eval in separate processes', () => {
     await firstFinishedRun(first);
     first.child.kill('SIGINT');
     expect(await first.exit, first.stderr()).toBe(130);
-    expect(first.stderr()).toMatch(/Interrupted: no new runs start; runs in flight are cancelled and put back to pending/);
+    expect(first.stderr()).toMatch(
+      /Interrupted: no new runs start; runs in flight are cancelled and put back to pending/,
+    );
     expect(first.stderr()).toMatch(/stopped \(interrupted\)/);
     const ws = await openWorkspace(root);
     try {

@@ -1,3 +1,4 @@
+// vitest project: e2e (runs whole agents or a whole typecheck: minutes, not seconds)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
