@@ -50,13 +50,14 @@ describe('exports', () => {
   const exp: ExperimentExport = {
     id: 'exp-02',
     commit: 'abc1234',
-    status: 'keep',
+    status: 'kept',
     description: 'memory: full -> window\t(n=8)',
     resolveRate: 0.5,
     ciLo: 0.2,
     ciHi: 0.8,
     tasks: 4,
     runs: 4,
+    heldout: { resolveRate: 0.25, ciLo: 0.05, ciHi: 0.7, tasks: 4, runs: 4 },
     costUsd: 1.5,
     tokens: 1200,
     wallSeconds: 90,
@@ -66,7 +67,17 @@ describe('exports', () => {
   it('results.tsv has the autoresearch columns, one line per experiment, no stray tabs', () => {
     const tsv = resultsTsv([
       exp,
-      { ...exp, id: 'exp-03', status: 'crash', resolveRate: null, ciLo: null, ciHi: null, costUsd: null, tokens: null },
+      {
+        ...exp,
+        id: 'exp-03',
+        status: 'crash',
+        resolveRate: null,
+        ciLo: null,
+        ciHi: null,
+        heldout: null,
+        costUsd: null,
+        tokens: null,
+      },
     ]);
     const lines = tsv
       .trimEnd()
@@ -77,6 +88,7 @@ describe('exports', () => {
       'resolve_rate',
       'ci_lo',
       'ci_hi',
+      'heldout_resolve_rate',
       'cost_usd',
       'tokens',
       'status',
@@ -87,23 +99,31 @@ describe('exports', () => {
       '0.500000',
       '0.200000',
       '0.800000',
+      '0.250000',
       '1.5000',
       '1200',
-      'keep',
+      'kept',
       'exp-02: memory: full -> window (n=8)',
     ]);
-    expect(lines[2]?.slice(1, 7)).toEqual(['', '', '', '', '', 'crash']);
+    expect(lines[2]?.slice(1, 8)).toEqual(['', '', '', '', '', '', 'crash']);
     expect(JSON.parse(experimentsJsonl([exp]))).toMatchObject({
       id: 'exp-02',
       metrics: { resolve_rate: 0.5 },
+      heldout: { resolve_rate: 0.25, tasks: 4 },
       diff_size: 2,
       wall_time_s: 90,
       tokens: 1200,
     });
   });
-  it('maps lineage facts to keep/discard/crash/timeout/explore', () => {
-    expect(exportStatus({ experimentStatus: 'promoted' })).toBe('keep');
-    expect(exportStatus({ experimentStatus: 'retired', decision: 'retire' })).toBe('discard');
+  it('exports statuses as the lineage has them: the champion is champion, a child not promoted is kept', () => {
+    expect(exportStatus({ experimentStatus: 'evaluated', isChampion: true, wasChampion: true })).toBe('champion');
+    expect(exportStatus({ experimentStatus: 'promoted', wasChampion: true })).toBe('promoted');
+    expect(exportStatus({ experimentStatus: 'evaluated', decision: 'keep' })).toBe('kept');
+    expect(exportStatus({ experimentStatus: 'rejected', decision: 'reject' })).toBe('discarded');
+    expect(exportStatus({ experimentStatus: 'evaluated', decision: 'confirm_failed' })).toBe('discarded');
+    expect(exportStatus({ experimentStatus: 'evaluated' })).toBe('pending');
+    expect(exportStatus({ experimentStatus: 'retired', decision: 'retire', decidedBy: 'person' })).toBe('retired');
+    expect(exportStatus({ experimentStatus: 'retired', decision: 'retire', decidedBy: 'rule' })).toBe('discarded');
     expect(exportStatus({ experimentStatus: 'failed' })).toBe('crash');
     expect(exportStatus({ experimentStatus: 'evaluated', stopReason: 'budget_time' })).toBe('timeout');
     expect(exportStatus({ experimentStatus: 'evaluated', decision: 'explore' })).toBe('explore');

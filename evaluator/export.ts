@@ -3,7 +3,17 @@ import type { StoredRun } from './store.js';
 // Formats other tools read: autoresearch's results.tsv, experiments.jsonl, SWE-bench predictions.jsonl and the
 // SWE-bench harness's final report. Pure functions over plain data; the caller loads rows and patches.
 
-export type ExportStatus = 'keep' | 'discard' | 'crash' | 'timeout' | 'explore';
+/** An experiment's standing as the lineage has it (plus crash/timeout for runs that never finished). */
+export type ExportStatus =
+  | 'champion'
+  | 'promoted'
+  | 'kept'
+  | 'explore'
+  | 'discarded'
+  | 'retired'
+  | 'crash'
+  | 'timeout'
+  | 'pending';
 
 export interface ExperimentExport {
   id: string;
@@ -11,11 +21,13 @@ export interface ExperimentExport {
   commit: string;
   status: ExportStatus;
   description: string;
+  /** Train split only; held-out runs are reported apart, never pooled into the score. */
   resolveRate: number | null;
   ciLo: number | null;
   ciHi: number | null;
   tasks: number;
   runs: number;
+  heldout: { resolveRate: number; ciLo: number; ciHi: number; tasks: number; runs: number } | null;
   costUsd: number | null;
   tokens: number | null;
   wallSeconds: number | null;
@@ -25,25 +37,30 @@ export interface ExperimentExport {
 }
 
 /**
- * The row status autoresearch uses, from lineage facts: the latest decision wins; a failed experiment is a crash;
- * an evaluation stopped on the wall-clock budget is a timeout.
+ * The status as the lineage has it: the current champion; promoted (once champion); kept (a child decided on but not
+ * promoted); explore; discarded (rejected or failed held-out confirmation); retired by a person; crash (failed) and
+ * timeout (stopped on the wall-clock budget) for experiments whose evaluation never finished; pending when undecided.
  */
 export function exportStatus(facts: {
   experimentStatus: string;
   decision?: string | null;
+  /** Who made the latest decision: a rule's retire is a discard, a person's is a retirement. */
+  decidedBy?: string | null;
   stopReason?: string | null;
+  isChampion?: boolean;
+  wasChampion?: boolean;
 }): ExportStatus {
+  if (facts.isChampion) return 'champion';
+  if (facts.decision === 'retire' && facts.decidedBy === 'person') return 'retired';
+  if (facts.wasChampion || facts.experimentStatus === 'promoted' || facts.decision === 'promote') return 'promoted';
   if (facts.experimentStatus === 'failed' || facts.decision === 'fail') return 'crash';
   if (facts.stopReason === 'budget_time') return 'timeout';
   if (facts.decision === 'explore') return 'explore';
-  if (
-    facts.experimentStatus === 'promoted' ||
-    facts.decision === 'promote' ||
-    facts.decision === 'keep' ||
-    facts.decision === 'confirm'
-  )
-    return 'keep';
-  return 'discard';
+  if (facts.decision === 'keep') return 'kept';
+  if (['reject', 'retire', 'confirm_failed'].includes(facts.decision ?? '') || facts.experimentStatus === 'rejected')
+    return 'discarded';
+  if (facts.experimentStatus === 'retired') return 'retired';
+  return facts.decision ? 'kept' : 'pending';
 }
 
 const num = (v: number | null, digits: number) => (v === null || Number.isNaN(v) ? '' : v.toFixed(digits));
@@ -51,13 +68,24 @@ const num = (v: number | null, digits: number) => (v === null || Number.isNaN(v)
 const cell = (s: string) => s.replace(/[\t\r\n]+/g, ' ').trim();
 
 export function resultsTsv(rows: ExperimentExport[]): string {
-  const header = ['commit', 'resolve_rate', 'ci_lo', 'ci_hi', 'cost_usd', 'tokens', 'status', 'description'];
+  const header = [
+    'commit',
+    'resolve_rate',
+    'ci_lo',
+    'ci_hi',
+    'heldout_resolve_rate',
+    'cost_usd',
+    'tokens',
+    'status',
+    'description',
+  ];
   const lines = rows.map((r) =>
     [
       cell(r.commit),
       num(r.resolveRate, 6),
       num(r.ciLo, 6),
       num(r.ciHi, 6),
+      num(r.heldout?.resolveRate ?? null, 6),
       num(r.costUsd, 4),
       r.tokens === null ? '' : String(r.tokens),
       r.status,
@@ -77,6 +105,15 @@ export function experimentsJsonl(rows: ExperimentExport[]): string {
         status: r.status,
         description: r.description,
         metrics: { resolve_rate: r.resolveRate, ci_lo: r.ciLo, ci_hi: r.ciHi, tasks: r.tasks, runs: r.runs },
+        heldout: r.heldout
+          ? {
+              resolve_rate: r.heldout.resolveRate,
+              ci_lo: r.heldout.ciLo,
+              ci_hi: r.heldout.ciHi,
+              tasks: r.heldout.tasks,
+              runs: r.heldout.runs,
+            }
+          : null,
         diff_size: r.diffSize,
         wall_time_s: r.wallSeconds,
         tokens: r.tokens,

@@ -251,7 +251,7 @@ describe('decideGeneration', () => {
         .map((l) => JSON.parse(l) as { id: string; status: string })
         .map((e) => [e.id, e.status]),
     );
-    expect(statuses).toMatchObject({ 'exp-01-b': 'discard', 'exp-01-c': 'explore' });
+    expect(statuses).toMatchObject({ 'exp-01-b': 'discarded', 'exp-01-c': 'explore' });
     // `evolve tree` (the real binary) marks the explore child and no other.
     const tree = spawnSync(
       process.execPath,

@@ -127,6 +127,36 @@ describe('evaluateExperiment', () => {
     expect(JSON.parse(row.config as string)).toMatchObject({ settings });
   });
 
+  it('exports the champion as champion, train and held-out apart, predictions for SWE-bench tasks only, a manifest', async () => {
+    const w = await workspace();
+    const fake = wiring(w.paths.runs, new Set(['s__a-1', 's__b-1', 's__c-1']));
+    await evaluateExperiment(w, { experimentId: 'exp-01', suite: 'mini', wiring: fake });
+    await w.db.insertInto('champions').values({ experiment_id: 'exp-01', decision_id: null, since: now() }).execute();
+    // After the runs: d is a held-out task, c a Terminal-Bench one.
+    await w.db.updateTable('tasks').set({ split: 'heldout' }).where('id', '=', 's__d-1').execute();
+    await w.db.updateTable('tasks').set({ kind: 'terminal-bench' }).where('id', '=', 's__c-1').execute();
+    const out = join(w.paths.root, 'export');
+    await exportExperiments(w, { outDir: out });
+    const [root] = readFileSync(join(out, 'experiments.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(root).toMatchObject({
+      id: 'exp-01',
+      status: 'champion',
+      metrics: { resolve_rate: 1, tasks: 3, runs: 3 },
+      heldout: { resolve_rate: 0, tasks: 1, runs: 1 },
+    });
+    const preds = readFileSync(join(out, 'predictions', 'exp-01.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).instance_id);
+    expect(preds).toEqual(['s__a-1', 's__b-1', 's__d-1']);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.evolve.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(manifest).toMatchObject({ workspace: w.paths.root, experiments: 2, config: w.config });
+  });
+
   it('evaluates the genome on the suite, writes the score back, and exports every format', async () => {
     const w = await workspace();
     const fake = wiring(w.paths.runs, new Set(['s__a-1', 's__b-1', 's__c-1']));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../evaluator/export.js';
 import { summarize } from '../evaluator/stats/index.js';
 import type { StoredRun } from '../evaluator/store.js';
+import { championId } from './experiments.js';
 import { agentRunsOf } from './run-store.js';
 import { type Workspace, writeFileAtomic } from './workspace.js';
 
@@ -20,6 +22,27 @@ export interface ExportOptions {
   outDir: string;
   /** Default: every experiment. */
   experimentIds?: string[];
+}
+
+/** What produced this export: the evolve checkout's commit and the workspace's config, so a reviewer can rerun it. */
+function manifest(ws: Workspace, experiments: number) {
+  const checkout = join(import.meta.dirname, '..');
+  const git = (args: string[]) =>
+    spawnSync('git', ['-C', checkout, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  const head = git(['rev-parse', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']);
+  return {
+    evolve: {
+      commit: head.status === 0 ? head.stdout.trim() : null,
+      dirty: dirty.status === 0 ? dirty.stdout.trim() !== '' : null,
+    },
+    exportedAt: new Date().toISOString(),
+    workspace: ws.paths.root,
+    config: ws.config,
+    experiments,
+    score: 'resolve_rate and ci_lo/ci_hi are over train-split tasks (task as the unit); heldout is reported apart',
+    predictions: 'SWE-bench-format tasks only',
+  };
 }
 
 const readPatch = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
@@ -43,6 +66,16 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
   let query = db.selectFrom('experiments').selectAll().orderBy('id');
   if (options.experimentIds?.length) query = query.where('id', 'in', options.experimentIds);
   const experiments = await query.execute();
+  // Which split and kind each task is, within its own suite: the score is train only, predictions SWE-bench only.
+  const taskRows = await db.selectFrom('tasks').select(['suite_id', 'id', 'split', 'kind']).execute();
+  const taskOf = new Map(taskRows.map((t) => [`${t.suite_id}/${t.id}`, t]));
+  const splitOf = (r: StoredRun) => taskOf.get(`${r.suiteId}/${r.taskId}`)?.split ?? 'train';
+  // A run whose task row is unknown (inserted by hand) is kept: only a task known to be another format is left out.
+  const isSwe = (r: StoredRun) => (taskOf.get(`${r.suiteId}/${r.taskId}`)?.kind ?? 'swebench') === 'swebench';
+  const champion = await championId(db);
+  const everChampion = new Set(
+    (await db.selectFrom('champions').select('experiment_id').execute()).map((c) => c.experiment_id),
+  );
   const rows: ExperimentExport[] = [];
   const written: string[] = [];
   const write = (name: string, content: string) => {
@@ -62,7 +95,7 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
       .execute();
     const decision = await db
       .selectFrom('decisions')
-      .select('action')
+      .select(['action', 'actor'])
       .where('experiment_id', '=', exp.id)
       .orderBy('id', 'desc')
       .limit(1)
@@ -71,9 +104,14 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
     const stopReason = last
       ? ((JSON.parse(last.config) as { result?: { stopReason?: string | null } }).result?.stopReason ?? null)
       : null;
-    const summary = done.length
-      ? summarize(done.map((r) => ({ taskId: r.taskId, repeat: r.repeat, resolved: r.outcome === 'resolved' })))
-      : undefined;
+    const score = (list: StoredRun[]) =>
+      list.length
+        ? summarize(list.map((r) => ({ taskId: r.taskId, repeat: r.repeat, resolved: r.outcome === 'resolved' })))
+        : undefined;
+    const train = done.filter((r) => splitOf(r) === 'train');
+    const heldoutRuns = done.filter((r) => splitOf(r) === 'heldout');
+    const summary = score(train);
+    const heldout = score(heldoutRuns);
     const sum = (pick: (r: StoredRun) => number | null) =>
       runs.some((r) => pick(r) !== null) ? runs.reduce((s, r) => s + (pick(r) ?? 0), 0) : null;
     const wallMs = evaluations.reduce(
@@ -83,13 +121,29 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
     rows.push({
       id: exp.id,
       commit: exp.branch ?? exp.id,
-      status: exportStatus({ experimentStatus: exp.status, decision: decision?.action ?? null, stopReason }),
+      status: exportStatus({
+        experimentStatus: exp.status,
+        decision: decision?.action ?? null,
+        decidedBy: decision?.actor ?? null,
+        stopReason,
+        isChampion: exp.id === champion,
+        wasChampion: everChampion.has(exp.id),
+      }),
       description: exp.change_summary,
       resolveRate: summary?.resolveRate ?? null,
       ciLo: summary?.interval.lo ?? null,
       ciHi: summary?.interval.hi ?? null,
       tasks: summary?.tasks ?? 0,
-      runs: done.length,
+      runs: train.length,
+      heldout: heldout
+        ? {
+            resolveRate: heldout.resolveRate,
+            ciLo: heldout.interval.lo,
+            ciHi: heldout.interval.hi,
+            tasks: heldout.tasks,
+            runs: heldoutRuns.length,
+          }
+        : null,
       costUsd: sum((r) => r.costUsd),
       tokens: sum((r) =>
         r.inputTokens === null && r.outputTokens === null ? null : (r.inputTokens ?? 0) + (r.outputTokens ?? 0),
@@ -98,8 +152,9 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
       diffSize: diffSize(exp.change),
       parentId: exp.parent_id,
     });
-    if (done.length)
-      write(join('predictions', `${exp.id}.jsonl`), predictionsJsonl(predictions(runs, `evolve/${exp.id}`, readPatch)));
+    const swe = runs.filter(isSwe);
+    if (swe.some((r) => r.status === 'done'))
+      write(join('predictions', `${exp.id}.jsonl`), predictionsJsonl(predictions(swe, `evolve/${exp.id}`, readPatch)));
     for (const ev of evaluations) {
       const taskIds = JSON.parse(ev.task_ids) as string[];
       const evRuns = runs.filter((r) => taskIds.includes(r.taskId));
@@ -111,5 +166,6 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
   }
   write('results.tsv', resultsTsv(rows));
   write('experiments.jsonl', experimentsJsonl(rows));
+  write('manifest.json', `${JSON.stringify(manifest(ws, rows.length), null, 2)}\n`);
   return written;
 }
