@@ -1,10 +1,11 @@
 import { Genome, genomeHash } from '../agent/genome.js';
 import type { ScriptedEntry } from '../agent/models/scripted.js';
-import { SpendLimit } from '../evaluator/budget.js';
+import type { SpendLimit } from '../evaluator/budget.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
-import { type ChildRow, decideGeneration, type EvidenceRecord, type HeldoutRecord } from './decide-generation.js';
-import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-experiment.js';
+import type { ChildRow, EvidenceRecord, HeldoutRecord } from './decide-generation.js';
+import { evaluateAndDecide } from './evaluate-and-decide.js';
+import type { EvaluateExperimentOptions } from './evaluate-experiment.js';
 import { championId, childrenOf, getExperiment, insertChild, parseGenome } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import { acquireGenerationLock } from './generation-lock.js';
@@ -13,7 +14,6 @@ import { modelProposals } from './model-proposer.js';
 import type { RuleName } from './promote.js';
 import { oneChangeCandidates, propose, type Proposal, type ProposerName } from './proposers.js';
 import { type NodeStats, selectOpenParent, type Selector } from './select.js';
-import { readSpend, totalDollars } from './spend.js';
 import type { Experiment } from './db/schema.js';
 import type { Workspace } from './workspace.js';
 
@@ -24,15 +24,7 @@ import type { Workspace } from './workspace.js';
 // children and baseline; folders are rewritten on resume; decisions are recorded once per generation however often
 // it is resumed; an interrupt stops it between runs, leaving it to be resumed.
 
-/** Thrown when a signal (Ctrl-C, SIGTERM) stopped a generation: it stays `running`, and the next call resumes it. */
-export class GenerationInterrupted extends Error {
-  override readonly name = 'GenerationInterrupted';
-  readonly hint = 'Run the same command again to resume this generation where it stopped.';
-  constructor(readonly generation: number) {
-    super(`generation ${generation} interrupted; in-flight runs were put back to pending`);
-  }
-}
-
+export { GenerationInterrupted } from './evaluate-and-decide.js';
 export type { ChildRow } from './decide-generation.js';
 
 export interface GenerationOptions {
@@ -346,83 +338,21 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
   // Folders follow the rows: (re)written here, so a failure while writing them is repaired by the next resume.
   for (const id of gcfg.children) await writeExperimentFolder(db, ws.paths.experiments, id);
 
-  // Budgets that hold across the generation's evaluations: its own (budgets.generationDollars, counting what it has
-  // spent so far, the proposer's calls included) and the command's.
-  const genLimit = new SpendLimit(`generation ${genId} (budgets.generationDollars)`, {
-    ...(config.budgets.generationDollars !== undefined ? { dollars: config.budgets.generationDollars } : {}),
-    ...(config.budgets.generationTokens !== undefined ? { tokens: config.budgets.generationTokens } : {}),
-  });
-  const already = await readSpend(db, { generation: genId });
-  genLimit.charge(totalDollars(already), already.runs.tokens);
-  const limits = [genLimit, ...(o.commandBudget ? [o.commandBudget] : [])];
-  const overBudget = () => limits.map((l) => l.exceeded()?.reason).find((r) => r !== undefined);
-  const evaluateOne = async (opts: Omit<EvaluateExperimentOptions, 'limits' | 'signal'>) => {
-    await evaluateExperiment(ws, { ...opts, limits, ...(o.signal ? { signal: o.signal } : {}) });
-    if (o.signal?.aborted) throw new GenerationInterrupted(genId);
-  };
-
-  // Evaluate champion, parent and children on the same tasks (finished runs are never repeated).
-  for (const id of [...new Set([champion, parent.id]), ...gcfg.children]) {
-    const e = await getExperiment(db, id);
-    if (e.status === 'rejected' || e.status === 'failed') continue;
-    const over = overBudget();
-    if (over) {
-      log(`not evaluating ${id}: ${over}`);
-      continue;
-    }
-    log(`evaluating ${id}`);
-    await evaluateOne({ ...evalOpts, experimentId: id });
-  }
-
-  // Determinism seen in the champion's own runs (every train task run at least twice, never a different outcome):
-  // extra rounds and held-out repeats would reproduce the same outcomes, so none are spent.
-  const deterministic = await repeatsAreIdentical(db, champion);
-  if (deterministic) log(`${champion}'s repeats are identical on every task: treating the model as deterministic`);
-  // Compare each child with the champion, paired by task, record what was learned, and decide under the rule.
-  const { rows, promoted, reason, evidence, heldout } = await decideGeneration(db, {
+  const decided = await evaluateAndDecide(ws, {
+    generation: genId,
     champion,
+    parent: parent.id,
     children: gcfg.children,
     rule: cfg.rule,
     margin: cfg.margin,
-    ...(config.lineage.maxCostPerTask !== undefined ? { maxCostPerTask: config.lineage.maxCostPerTask } : {}),
-    tolerance: config.lineage.tolerance,
-    exploreEvery: config.lineage.exploreEvery,
-    split: evalOpts.split,
-    generation: genId,
-    moreEvidence: {
-      rounds: o.evidenceRounds ?? config.lineage.evidenceRounds,
-      baseRepeats: evalOpts.repeats ?? config.defaults.repeats,
-      run: async (ids, repeats) => {
-        for (const id of ids) await evaluateOne({ ...evalOpts, experimentId: id, repeats });
-      },
-    },
-    deterministic,
-    heldoutAlpha: config.lineage.heldoutAlpha,
-    heldoutRepeats: deterministic ? 1 : config.lineage.heldoutRepeats,
-    ...((o.confirm ?? true)
-      ? {
-          // The whole held-out split, whatever --subset the train evaluation used: confirmation needs its power.
-          confirmOnHeldout: async (ids: string[], repeats: number) => {
-            const { subset: _trainSubset, ...whole } = evalOpts;
-            for (const id of ids) await evaluateOne({ ...whole, experimentId: id, split: 'heldout', repeats });
-          },
-        }
-      : {}),
+    eval: evalOpts,
+    ...(o.evidenceRounds !== undefined ? { evidenceRounds: o.evidenceRounds } : {}),
+    ...(o.confirm !== undefined ? { confirm: o.confirm } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.commandBudget ? { commandBudget: o.commandBudget } : {}),
     log,
   });
-  for (const id of new Set([champion, parent.id, ...gcfg.children]))
-    await writeExperimentFolder(db, ws.paths.experiments, id);
-  // Why runs stopped starting, if a budget stopped them (the generation decided on the runs there were).
-  const budgetStop = overBudget() ?? null;
-  if (budgetStop) log(`budget: ${budgetStop}; no further runs were started`);
-  const spent = await readSpend(db, { generation: genId });
-  const lineageDollars = totalDollars(spent) - spent.runs.dollars;
-  await updateConfig(db, genId, {
-    evidence,
-    ...(budgetStop ? { budgetStop } : {}),
-    spent: { runs: spent.runs.dollars, lineage: spent.lineage },
-  });
-  await db.updateTable('generations').set({ status: 'done', finished_at: now() }).where('id', '=', genId).execute();
+  const { rows, promoted, reason, evidence, heldout, budgetStop, spent } = decided;
   const base = await getExperiment(db, champion);
   const baseline = { id: champion, score: base.score, lo: base.score_lo, hi: base.score_hi, costUsd: base.cost_usd };
   return {
@@ -436,26 +366,6 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     evidence,
     heldout,
     budgetStop,
-    spent: { runs: spent.runs.dollars, lineage: lineageDollars },
+    spent,
   };
-}
-
-/** Has `id` run every train task it ran at least twice, with the same outcome each time? */
-async function repeatsAreIdentical(db: Db, id: string): Promise<boolean> {
-  // The experiment's own agent runs on train tasks, by task within its suite.
-  const rows = await db
-    .selectFrom('runs')
-    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
-    .select(['runs.suite_id', 'runs.task_id', 'runs.outcome'])
-    .where('runs.experiment_id', '=', id)
-    .where('runs.actor', '=', 'agent')
-    .where('runs.status', '=', 'done')
-    .where('tasks.split', '=', 'train')
-    .execute();
-  const byTask = new Map<string, string[]>();
-  for (const r of rows) {
-    const key = `${r.suite_id}/${r.task_id}`;
-    byTask.set(key, [...(byTask.get(key) ?? []), r.outcome ?? '']);
-  }
-  return byTask.size > 0 && [...byTask.values()].every((o) => o.length >= 2 && o.every((x) => x === o[0]));
 }

@@ -1,0 +1,178 @@
+import { SpendLimit } from '../evaluator/budget.js';
+import type { Db } from './db/open.js';
+import { now } from './db/open.js';
+import { type ChildRow, decideGeneration, type EvidenceRecord, type HeldoutRecord } from './decide-generation.js';
+import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-experiment.js';
+import { getExperiment } from './experiments.js';
+import { writeExperimentFolder } from './folders.js';
+import type { RuleName } from './promote.js';
+import { readSpend, totalDollars } from './spend.js';
+import type { Workspace } from './workspace.js';
+
+// The second half of every generation, whoever wrote its children (a proposer, an author, self-repair): evaluate the
+// champion, the parent and the children on the same tasks within the generation's and the command's budgets, decide
+// through decideGeneration (the rule, evidence rounds, held-out confirmation), write the folders, and close the
+// generation row. One path, so a code variant is decided exactly as a config child is.
+
+/** Thrown when a signal (Ctrl-C, SIGTERM) stopped a generation: it stays `running`, and the next call resumes it. */
+export class GenerationInterrupted extends Error {
+  override readonly name = 'GenerationInterrupted';
+  readonly hint = 'Run the same command again to resume this generation where it stopped.';
+  constructor(readonly generation: number) {
+    super(`generation ${generation} interrupted; in-flight runs were put back to pending`);
+  }
+}
+
+export interface EvaluateAndDecideOptions {
+  generation: number;
+  /** The champion the children are compared with (fixed when the generation started). */
+  champion: string;
+  parent: string;
+  children: string[];
+  rule: RuleName;
+  margin: number;
+  /** Evaluation settings shared by every experiment of the generation (suite, subset, repeats, wiring...). */
+  eval: Omit<EvaluateExperimentOptions, 'experimentId' | 'limits' | 'signal'>;
+  /** More for one experiment's train evaluation (self-repair screens its variant on the cluster's tasks first). */
+  evalFor?: (id: string) => Partial<EvaluateExperimentOptions> | undefined;
+  /** Extra evidence rounds for an inconclusive best child (default: evolve.json lineage.evidenceRounds). */
+  evidenceRounds?: number;
+  /** Confirm a train-split promotion on the held-out split (default on). */
+  confirm?: boolean;
+  signal?: AbortSignal;
+  commandBudget?: SpendLimit;
+  log: (line: string) => void;
+}
+
+export interface DecidedGeneration {
+  rows: ChildRow[];
+  promoted: string | null;
+  reason: string;
+  evidence: EvidenceRecord;
+  heldout: HeldoutRecord | null;
+  budgetStop: string | null;
+  spent: { runs: number; lineage: number };
+}
+
+async function updateGenerationConfig(db: Db, id: number, patch: Record<string, unknown>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('generations').select('config').where('id', '=', id).executeTakeFirstOrThrow();
+    await trx
+      .updateTable('generations')
+      .set({ config: JSON.stringify({ ...JSON.parse(row.config), ...patch }) })
+      .where('id', '=', id)
+      .execute();
+  });
+}
+
+export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptions): Promise<DecidedGeneration> {
+  const { db, config } = ws;
+  const { generation: genId, champion, log } = o;
+  // Budgets that hold across the generation's evaluations: its own (budgets.generationDollars, counting what it has
+  // spent so far, the proposer's, author's or self-repair's calls included) and the command's.
+  const genLimit = new SpendLimit(`generation ${genId} (budgets.generationDollars)`, {
+    ...(config.budgets.generationDollars !== undefined ? { dollars: config.budgets.generationDollars } : {}),
+    ...(config.budgets.generationTokens !== undefined ? { tokens: config.budgets.generationTokens } : {}),
+  });
+  const already = await readSpend(db, { generation: genId });
+  genLimit.charge(totalDollars(already), already.runs.tokens);
+  const limits = [genLimit, ...(o.commandBudget ? [o.commandBudget] : [])];
+  const overBudget = () => limits.map((l) => l.exceeded()?.reason).find((r) => r !== undefined);
+  const evaluateOne = async (opts: Omit<EvaluateExperimentOptions, 'limits' | 'signal'>) => {
+    await evaluateExperiment(ws, { ...opts, limits, ...(o.signal ? { signal: o.signal } : {}) });
+    if (o.signal?.aborted) throw new GenerationInterrupted(genId);
+  };
+  const evalOpts = { ...o.eval, split: o.eval.split ?? config.defaults.split };
+
+  // Evaluate champion, parent and children on the same tasks (finished runs are never repeated).
+  for (const id of [...new Set([champion, o.parent]), ...o.children]) {
+    const e = await getExperiment(db, id);
+    if (e.status === 'rejected' || e.status === 'failed') continue;
+    const over = overBudget();
+    if (over) {
+      log(`not evaluating ${id}: ${over}`);
+      continue;
+    }
+    log(`evaluating ${id}`);
+    await evaluateOne({ ...evalOpts, ...o.evalFor?.(id), experimentId: id });
+  }
+
+  // Determinism seen in the champion's own runs (every train task run at least twice, never a different outcome):
+  // extra rounds and held-out repeats would reproduce the same outcomes, so none are spent.
+  const deterministic = await repeatsAreIdentical(db, champion);
+  if (deterministic) log(`${champion}'s repeats are identical on every task: treating the model as deterministic`);
+  // Compare each child with the champion, paired by task, record what was learned, and decide under the rule.
+  const { rows, promoted, reason, evidence, heldout } = await decideGeneration(db, {
+    champion,
+    children: o.children,
+    rule: o.rule,
+    margin: o.margin,
+    ...(config.lineage.maxCostPerTask !== undefined ? { maxCostPerTask: config.lineage.maxCostPerTask } : {}),
+    tolerance: config.lineage.tolerance,
+    exploreEvery: config.lineage.exploreEvery,
+    split: evalOpts.split === 'heldout' ? 'heldout' : 'train',
+    generation: genId,
+    moreEvidence: {
+      rounds: o.evidenceRounds ?? config.lineage.evidenceRounds,
+      baseRepeats: evalOpts.repeats ?? config.defaults.repeats,
+      run: async (ids, repeats) => {
+        for (const id of ids) await evaluateOne({ ...evalOpts, experimentId: id, repeats });
+      },
+    },
+    deterministic,
+    heldoutAlpha: config.lineage.heldoutAlpha,
+    heldoutRepeats: deterministic ? 1 : config.lineage.heldoutRepeats,
+    ...((o.confirm ?? true)
+      ? {
+          // The whole held-out split, whatever --subset the train evaluation used: confirmation needs its power.
+          confirmOnHeldout: async (ids: string[], repeats: number) => {
+            const { subset: _trainSubset, ...whole } = evalOpts;
+            for (const id of ids) await evaluateOne({ ...whole, experimentId: id, split: 'heldout', repeats });
+          },
+        }
+      : {}),
+    log,
+  });
+  for (const id of new Set([champion, o.parent, ...o.children]))
+    await writeExperimentFolder(db, ws.paths.experiments, id);
+  // Why runs stopped starting, if a budget stopped them (the generation decided on the runs there were).
+  const budgetStop = overBudget() ?? null;
+  if (budgetStop) log(`budget: ${budgetStop}; no further runs were started`);
+  const spent = await readSpend(db, { generation: genId });
+  const lineageDollars = totalDollars(spent) - spent.runs.dollars;
+  await updateGenerationConfig(db, genId, {
+    evidence,
+    ...(budgetStop ? { budgetStop } : {}),
+    spent: { runs: spent.runs.dollars, lineage: spent.lineage },
+  });
+  await db.updateTable('generations').set({ status: 'done', finished_at: now() }).where('id', '=', genId).execute();
+  return {
+    rows,
+    promoted,
+    reason,
+    evidence,
+    heldout,
+    budgetStop,
+    spent: { runs: spent.runs.dollars, lineage: lineageDollars },
+  };
+}
+
+/** Has `id` run every train task it ran at least twice, with the same outcome each time? */
+async function repeatsAreIdentical(db: Db, id: string): Promise<boolean> {
+  // The experiment's own agent runs on train tasks, by task within its suite.
+  const rows = await db
+    .selectFrom('runs')
+    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
+    .select(['runs.suite_id', 'runs.task_id', 'runs.outcome'])
+    .where('runs.experiment_id', '=', id)
+    .where('runs.actor', '=', 'agent')
+    .where('runs.status', '=', 'done')
+    .where('tasks.split', '=', 'train')
+    .execute();
+  const byTask = new Map<string, string[]>();
+  for (const r of rows) {
+    const key = `${r.suite_id}/${r.task_id}`;
+    byTask.set(key, [...(byTask.get(key) ?? []), r.outcome ?? '']);
+  }
+  return byTask.size > 0 && [...byTask.values()].every((o) => o.length >= 2 && o.every((x) => x === o[0]));
+}
