@@ -3,7 +3,7 @@ import type { FsChange, Sandbox } from '../evaluator/sandbox/types.js';
 import { GradingError } from './errors.js';
 import { failed, getParser, passed, type StatusMap } from './parsers/index.js';
 import type { Task } from './schema.js';
-import { patchFiles } from './swebench.js';
+import { keepFiles, patchPaths } from './patch.js';
 import { flagsFromChanges, flagsFromPatch } from './tamper.js';
 import { REWARD_FILE, REWARD_JSON, TESTS_DIR } from './terminal-bench.js';
 
@@ -46,19 +46,12 @@ export interface GradeOptions {
   flaggedRunsUnresolved?: boolean;
 }
 
-/** Splits a unified diff into per-file chunks and drops those touching test files. */
+/** The model patch without the files that are tests (the test patch's own, or named like tests), and which those were. */
 export function stripTestFiles(patch: string, testPatch: string): { patch: string; touched: string[] } {
-  const hidden = new Set(patchFiles(testPatch));
-  const chunks = patch.split(/^(?=diff --git )/m).filter((c) => c.trim());
-  const touched: string[] = [];
-  const kept = chunks.filter((chunk) => {
-    const file = /^diff --git a\/(\S+) b\/(\S+)/.exec(chunk);
-    const paths = file ? [file[1]!, file[2]!] : [];
-    const isTest = paths.some((p) => hidden.has(p) || TEST_PATH.test(p));
-    if (isTest) touched.push(paths[1] ?? paths[0]!);
-    return !isTest;
-  });
-  return { patch: kept.join(''), touched };
+  const hidden = new Set(patchPaths(testPatch));
+  const isTest = (p: string | undefined) => p !== undefined && (hidden.has(p) || TEST_PATH.test(p));
+  const kept = keepFiles(patch, (f) => isTest(f.from) || isTest(f.to));
+  return { patch: kept.patch, touched: kept.dropped.map((f) => (f.to ?? f.from)!) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { changedFiles } from './patch.js';
+
 // How the SWE-bench harness tests each repository: the test command (its test files appended), the log parser,
 // and what its evaluation script runs before the tests in the upstream images (locale exports, the re-install).
 // Keyed by repository and version as upstream's tables are; one entry to add a repository.
@@ -245,8 +247,9 @@ const NON_TEST_EXTS = ['.json', '.png', 'csv', '.txt', '.md', '.jpg', '.jpeg', '
  * fails the whole run.
  */
 export function testDirectives(testPatch: string, style: 'paths' | 'django'): string[] {
-  const files = [...testPatch.matchAll(/^diff --git a\/.* b\/(.*)$/gm)].map((m) => m[1]!.trim());
-  const tests = [...new Set(files)].filter((f) => !NON_TEST_EXTS.some((ext) => f.endsWith(ext)) && f.endsWith('.py'));
+  const tests = changedFiles(testPatch).filter(
+    (f) => !NON_TEST_EXTS.some((ext) => f.endsWith(ext)) && f.endsWith('.py'),
+  );
   if (style === 'paths') return tests;
   return tests.map((f) =>
     f

@@ -62,11 +62,6 @@ export function upstreamImageName(instanceId: string): string {
   return `swebench/sweb.eval.x86_64.${instanceId.replace(/__/g, '_1776_')}`.toLowerCase();
 }
 
-/** Test files a patch touches: they form the default test command, and the agent's edits to them are stripped. */
-export function patchFiles(patch: string): string[] {
-  return [...new Set([...patch.matchAll(/^diff --git a\/(\S+) b\//gm)].map((m) => m[1]!))];
-}
-
 export function instanceToTask(
   row: SweInstance,
   suite: string,

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { FsChange } from '../evaluator/sandbox/types.js';
+import { filePatches } from './patch.js';
 
 // What an agent did to the grader rather than to its task. A file that Python or pytest picks up ahead of the real
 // thing (a `pytest.py` on the path, a `conftest.py` or ini file pytest reads, `sitecustomize.py`, a `.pth` line),
@@ -75,9 +76,8 @@ export function flagsFromChanges(changes: FsChange[], options: TamperOptions = {
 /** Flags for the files a SWE-bench model patch adds (after test files were stripped) that shadow the test runner. */
 export function flagsFromPatch(patch: string): string[] {
   const flags: string[] = [];
-  for (const chunk of patch.split(/^(?=diff --git )/m)) {
-    const file = /^diff --git a\/(\S+) b\/(\S+)/.exec(chunk)?.[2];
-    if (!file || !/^new file mode/m.test(chunk)) continue;
+  for (const { to: file, created } of filePatches(patch)) {
+    if (!file || !created) continue;
     const name = posix.basename(file);
     if (SHADOW_NAMES.has(name) || SHADOW_PACKAGE.test(file) || name.endsWith('.pth'))
       flags.push(`shadowing file: ${file} added`);

@@ -1,37 +1,12 @@
+import { minimatch } from 'minimatch';
+import { filePatches, patchPaths } from '../../tasks/patch.js';
+
 // The mutable surface: the paths a code variant may change. Everything else (evaluator, graders, hidden tests,
 // lineage, this very check) is outside it, and a patch touching it is rejected before anything runs.
 
-/** `**` matches any number of path segments, `*` anything within one segment, `?` one character. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/** Every path a unified diff touches (old and new names, so a rename out of the surface is caught too). */
-export function patchedPaths(patch: string): string[] {
-  const paths = new Set<string>();
-  for (const line of patch.split('\n')) {
-    const git = line.match(/^diff --git a\/(.+?) b\/(.+)$/);
-    if (git) {
-      paths.add(git[1]!);
-      paths.add(git[2]!);
-      continue;
-    }
-    const side = line.match(/^(?:---|\+\+\+) (?:[ab]\/)?(.+?)(?:\t.*)?$/);
-    if (side && side[1] !== '/dev/null') paths.add(side[1]!);
-    const rename = line.match(/^rename (?:from|to) (.+)$/);
-    if (rename) paths.add(rename[1]!);
-  }
-  return [...paths].sort();
+/** Whether a repository path is one of the surface's globs (minimatch: `**` any depth, `*` one segment, braces). */
+export function inSurface(path: string, surface: string[]): boolean {
+  return surface.some((glob) => minimatch(path, glob, { dot: true }));
 }
 
 export interface SurfaceCheck {
@@ -41,12 +16,10 @@ export interface SurfaceCheck {
 }
 
 export function checkSurface(patch: string, surface: string[]): SurfaceCheck {
-  const globs = surface.map(globToRegExp);
-  const paths = patchedPaths(patch);
+  // Old and new names, so a rename out of the surface is caught too.
+  const paths = patchPaths(patch);
   // `..` could climb out of an allowed folder; absolute paths never belong to the repository.
-  const outside = paths.filter(
-    (p) => p.startsWith('/') || p.split('/').includes('..') || !globs.some((g) => g.test(p)),
-  );
+  const outside = paths.filter((p) => p.startsWith('/') || p.split('/').includes('..') || !inSurface(p, surface));
   return { ok: paths.length > 0 && outside.length === 0, paths, outside };
 }
 
@@ -60,23 +33,11 @@ const TEST_FILE = /(^|\/)[^/]*\.test\.tsx?$|(^|\/)(testing|fixtures)\//;
  */
 export function patchFlags(patch: string): string[] {
   const reasons: string[] = [];
-  const files = patch.split(/^(?=diff --git )/m).filter((f) => f.startsWith('diff --git '));
-  for (const file of files) {
-    const m = file.match(/^diff --git a\/(.+?) b\/(.+)$/m);
-    if (!m) continue;
-    const [, from, to] = m as unknown as [string, string, string];
-    const created = /^new file mode /m.test(file);
-    if (!created && (TEST_FILE.test(from) || TEST_FILE.test(to)))
-      reasons.push(`the patch ${/^deleted file mode /m.test(file) ? 'deletes' : 'changes'} a test file: ${from}`);
-    if (/^(new file mode|new mode) 120000/m.test(file)) reasons.push(`the patch creates a symbolic link: ${to}`);
+  for (const f of filePatches(patch)) {
+    const old = f.from;
+    if (old !== undefined && (TEST_FILE.test(old) || (f.to !== undefined && TEST_FILE.test(f.to))))
+      reasons.push(`the patch ${f.deleted ? 'deletes' : 'changes'} a test file: ${old}`);
+    if (f.symlink) reasons.push(`the patch creates a symbolic link: ${f.to}`);
   }
-  // Plain unified diffs (no git header) too: an old side that exists and is a test file.
-  const lines = patch.split('\n');
-  lines.forEach((line, i) => {
-    const old = line.match(/^--- (?:a\/)?(.+?)(?:\t.*)?$/);
-    const next = lines[i + 1]?.match(/^\+\+\+ (?:b\/)?(.+?)(?:\t.*)?$/);
-    if (!old || !next || old[1] === '/dev/null' || !TEST_FILE.test(old[1]!)) return;
-    reasons.push(`the patch ${next[1] === '/dev/null' ? 'deletes' : 'changes'} a test file: ${old[1]}`);
-  });
   return [...new Set(reasons)];
 }

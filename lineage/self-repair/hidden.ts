@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Task } from '../../tasks/schema.js';
-import { patchedPaths } from '../code-variant/surface.js';
+import { patchPaths } from '../../tasks/patch.js';
 
 // What the agent never saw, collected only to be masked out of a self-repair statement (a second guard: the
 // statement is built from the agent's own record, which should not hold any of it in the first place).
@@ -38,7 +38,7 @@ export function hiddenStrings(task: Task, reportTests: string[] = []): string[] 
   // Test patches: their files and lines are hidden. Gold patches: only the added lines (the files and removed lines
   // are the repository's own code, which the agent sees).
   const addPatch = (patch: string, paths: boolean, lines: RegExp) => {
-    if (paths) for (const p of patchedPaths(patch)) out.add(p);
+    if (paths) for (const p of patchPaths(patch)) out.add(p);
     for (const line of patch.split('\n'))
       if (lines.test(line) && line.slice(1).trim().length >= 12) out.add(line.slice(1).trim());
   };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { genomeHash } from '../../agent/genome.js';
 import type { ScriptedEntry } from '../../agent/models/scripted.js';
 import { readTrajectory } from '../../agent/trajectory.js';
+import { changedFiles } from '../../tasks/patch.js';
 import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
 import { ensureAgentRepo } from '../code-variant/agent-repo.js';
 import { gateCodeVariant, type GateStage } from '../code-variant/gate.js';
@@ -126,10 +127,10 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
   await db
     .updateTable('experiments')
     .set({
-      change: JSON.stringify({ ...JSON.parse(placeholder.change), files: patchFiles(run.diff) }),
+      change: JSON.stringify({ ...JSON.parse(placeholder.change), files: changedFiles(run.diff) }),
       change_summary: placeholder.change_summary.replace(
         /: no files changed$/,
-        `: ${patchFiles(run.diff).join(', ') || 'no files changed'}`,
+        `: ${changedFiles(run.diff).join(', ') || 'no files changed'}`,
       ),
     })
     .where('id', '=', id)
@@ -207,10 +208,6 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
     `${JSON.stringify({ ...result, statementFile: 'repair-statement.md', patchFile: 'change.patch' }, null, 2)}\n`,
   );
   return result;
-}
-
-function patchFiles(diff: string): string[] {
-  return [...new Set([...diff.matchAll(/^diff --git a\/(.+?) b\/(.+)$/gm)].map((m) => m[2]!))];
 }
 
 /** A skill the patch adds takes effect only once the variant's genome lists it (context-layer learning). */

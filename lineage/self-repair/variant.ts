@@ -1,6 +1,7 @@
 import { type Genome, genomeHash } from '../../agent/genome.js';
 import { listPolicies } from '../../agent/policies/registry.js';
-import { globToRegExp, patchedPaths } from '../code-variant/surface.js';
+import { filePatches, patchPaths } from '../../tasks/patch.js';
+import { inSurface } from '../code-variant/surface.js';
 import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
 import type { Experiment } from '../db/schema.js';
@@ -47,7 +48,7 @@ export async function insertCodeVariant(db: Db, v: NewCodeVariant): Promise<Expe
     let n = 1;
     while (taken.has(repairId(v.parent.id, n))) n++;
     const id = repairId(v.parent.id, n);
-    const files = patchedPaths(v.patch);
+    const files = patchPaths(v.patch);
     const change: CodeChange = {
       kind: 'code',
       ...(v.layer ? { layer: v.layer } : {}),
@@ -100,7 +101,7 @@ const GUARDED = [
 
 /** Flags for a patch that touches tests, graders or evaluator files. */
 export function patchFlags(patch: string): string[] {
-  const hit = patchedPaths(patch).filter((p) => GUARDED.some((r) => r.test(p)));
+  const hit = patchPaths(patch).filter((p) => GUARDED.some((r) => r.test(p)));
   return hit.length ? [`patch touches tests/graders/evaluator: ${hit.join(', ')}`] : [];
 }
 
@@ -108,7 +109,7 @@ const PROMPTS = 'agent/prompts/**';
 
 /** The surface of a context-layer repair: agent/prompts/ only, which the configured surface must allow. */
 export function contextSurface(surface: string[]): string[] {
-  if (!surface.map(globToRegExp).some((g) => g.test('agent/prompts/skills/x.md'))) {
+  if (!inSurface('agent/prompts/skills/x.md', surface)) {
     throw Object.assign(
       new Error(`--context-only: the mutable surface (${surface.join(', ')}) does not include agent/prompts/`),
       { hint: 'Add "agent/prompts/**" to lineage.mutableSurface in evolve.json, or repair without --context-only.' },
@@ -120,9 +121,9 @@ export function contextSurface(surface: string[]): string[] {
 /** Skill files a patch creates (agent/prompts/skills/<name>.md), by name. */
 export function addedSkills(patch: string): string[] {
   const out: string[] = [];
-  for (const chunk of patch.split(/^(?=diff --git )/m)) {
-    const m = chunk.match(/^diff --git a\/\S+ b\/agent\/prompts\/skills\/([A-Za-z0-9_-]+)\.md\n/);
-    if (m && m[1] !== 'README' && /^(new file mode|--- \/dev\/null)/m.test(chunk)) out.push(m[1]!);
+  for (const f of filePatches(patch)) {
+    const m = f.created ? f.to?.match(/^agent\/prompts\/skills\/([A-Za-z0-9_-]+)\.md$/) : undefined;
+    if (m && m[1] !== 'README') out.push(m[1]!);
   }
   return out;
 }
