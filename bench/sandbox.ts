@@ -10,13 +10,14 @@ import Docker from 'dockerode';
 import { buildImage, ensureImageDetailed } from '../evaluator/images/build.js';
 import { pythonEnvRecipe } from '../evaluator/images/python-env.js';
 import { DockerProvider } from '../evaluator/sandbox/docker.js';
+import { BASE_REF } from '../evaluator/sandbox/types.js';
 
 const argRuns = process.argv.indexOf('--runs');
 const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 10;
 const COMMAND =
   'cd /testbed 2>/dev/null || mkdir -p /testbed && cd /testbed; python3 -c "print(sum(range(1000)))" > out.txt; cat out.txt';
 
-/** A small git workspace like a prepared task's (tasks/prepare.ts): 40 source files, one commit packed, refs/evolve/base. */
+/** A small git workspace like a prepared task's (tasks/prepare.ts): 40 source files, one commit packed, BASE_REF. */
 function makeWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'evolve-bench-ws-'));
   mkdirSync(join(dir, 'src'));
@@ -28,7 +29,7 @@ function makeWorkspace(): string {
   git('add', '-A');
   git('commit', '-qm', 'base');
   git('repack', '-a', '-d', '-q', '-n');
-  git('update-ref', 'refs/evolve/base', 'HEAD');
+  git('update-ref', BASE_REF, 'HEAD');
   return dir;
 }
 
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
   // For context: one `docker run --rm -i` doing the same work (workspace in by tar on stdin, command, git diff).
   const bareSameWorkRun = () => {
     const t = performance.now();
-    const script = `mkdir -p /testbed && cd /testbed && tar -x && (${COMMAND}) && git -c safe.directory='*' add -A && git -c safe.directory='*' diff --cached --binary refs/evolve/base`;
+    const script = `mkdir -p /testbed && cd /testbed && tar -x && (${COMMAND}) && git -c safe.directory='*' add -A && git -c safe.directory='*' diff --cached --binary ${BASE_REF}`;
     const r = spawnSync('docker', ['run', '--rm', '-i', '--network', 'none', image, 'bash', '-c', script], {
       input: workspaceTar,
       encoding: 'utf8',

@@ -1,3 +1,4 @@
+import { gradingOutcome } from '../tasks/outcome.js';
 import type { Task } from '../tasks/schema.js';
 import type { RunJob, RunOneFn } from './job.js';
 import type { RunResult } from './store.js';
@@ -18,14 +19,10 @@ export interface TaskValidation {
 
 /** Null "passes" when a SWE-bench task's FAIL_TO_PASS tests already pass with no change, or a Terminal-Bench task resolves. */
 function nullPassed(result: Awaited<ReturnType<RunOneFn>>): boolean {
-  if (result.outcome === 'resolved') return true;
-  const f2p = (result.report as { tests_status?: { FAIL_TO_PASS?: { success: string[] } } } | undefined)?.tests_status
-    ?.FAIL_TO_PASS;
-  return (f2p?.success.length ?? 0) > 0;
+  return result.outcome === 'resolved' || gradingOutcome(result.report).anyFixPasses;
 }
 
-const testsTimedOut = (r: Awaited<ReturnType<RunOneFn>>) =>
-  (r.report as { timed_out?: unknown } | undefined)?.timed_out === true;
+const testsTimedOut = (r: Awaited<ReturnType<RunOneFn>>) => gradingOutcome(r.report).testTimeout;
 
 export async function validateTasks(
   tasks: Task[],

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Sandbox } from '../evaluator/sandbox/types.js';
+import { BASE_REF, type Sandbox } from '../evaluator/sandbox/types.js';
 import type { Task } from './schema.js';
 
 // Puts a task's workspace in place, as the SWE-bench harness does: the repository at base_commit with no remote and
@@ -12,7 +12,6 @@ import type { Task } from './schema.js';
 // ready on the host (base commit, ref), once per evaluation with a PreparedWorkspaces, and then only copied in: one
 // upload per sandbox.
 
-const BASE_REF = 'refs/evolve/base';
 const FIXED_DATE = '2026-01-01T00:00:00Z';
 const COMMIT_ENV = { GIT_AUTHOR_DATE: FIXED_DATE, GIT_COMMITTER_DATE: FIXED_DATE };
 

@@ -12,15 +12,16 @@ import { dockerExec, type DockerExecRequest, killMarked } from './docker-exec.js
 import { fromDockerError, SandboxError } from './errors.js';
 import { defaultCpus } from './limits.js';
 import { cappedText, DEFAULT_OUTPUT_CAP } from './output.js';
-import type {
-  ExecOptions,
-  ExecResult,
-  FsChange,
-  Sandbox,
-  SandboxLimits,
-  SandboxProvider,
-  SandboxSpec,
-  Snapshot,
+import {
+  BASE_REF,
+  type ExecOptions,
+  type ExecResult,
+  type FsChange,
+  type Sandbox,
+  type SandboxLimits,
+  type SandboxProvider,
+  type SandboxSpec,
+  type Snapshot,
 } from './types.js';
 
 // Docker provider: one fresh container per sandbox, the workspace copied in by tar (never bind-mounted), limits on
@@ -401,7 +402,7 @@ export class DockerSandbox implements Sandbox {
       throw new SandboxError(
         'io',
         `computing the workspace diff failed (exit ${r.exitCode}): ${r.output.slice(-2000)}`,
-        'The workdir must be a git repository with a commit (workspace preparation creates refs/evolve/base).',
+        `The workdir must be a git repository with a commit (workspace preparation creates ${BASE_REF}).`,
       );
     if (r.truncated)
       throw new SandboxError(

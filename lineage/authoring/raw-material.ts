@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readTrajectory } from '../../agent/trajectory.js';
 import { Task } from '../../tasks/schema.js';
 import type { Db } from '../db/open.js';
-import { hiddenStrings, mask, reportTestNames } from '../self-repair/hidden.js';
+import { hiddenStrings, mask, reportTestNames } from '../../tasks/hidden.js';
 
 // The raw material an author (the champion writing code children, or a model proposer) may grep and read: full
 // trajectories of failed and passed train-split runs, each run's task statement and own diff, grader outputs with

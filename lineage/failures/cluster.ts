@@ -5,7 +5,8 @@ import { now } from '../db/open.js';
 import { type ClusterScope, scopeExperiments } from '../read.js';
 import { addFlags, runFlag } from './flags.js';
 import { type PolicyPointer, tagPointer } from './pointers.js';
-import { clusterId, clusterKey, clusterLabel, FailureSignature, type GradeReport, signatureOf } from './signature.js';
+import { type GradeReport, readReport } from '../../tasks/outcome.js';
+import { clusterId, clusterKey, clusterLabel, FailureSignature, signatureOf } from './signature.js';
 
 // Signs every finished run that has no signature yet and files the unresolved ones under their cluster. Resolved
 // runs are signed too, so a run that *passed* by probing hidden paths is still flagged, on the run and on its
@@ -33,7 +34,7 @@ export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ 
   const runs = await query.orderBy('runs.id').execute();
   for (const run of runs) {
     const events = run.trajectory_path && existsSync(run.trajectory_path) ? safeRead(run.trajectory_path) : [];
-    const report = run.report ? (JSON.parse(run.report) as GradeReport) : null;
+    const report: GradeReport | null = readReport(run.report);
     const signature = signatureOf({ exitReason: run.exit_reason, report, events });
     const reasons = suspicionReasons(signature);
     if (reasons.length)

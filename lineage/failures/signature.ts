@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { TrajectoryEvent } from '../../agent/trajectory.js';
+import { hiddenPathIn } from '../../tasks/hidden.js';
+import { type GradeReport, gradingOutcome } from '../../tasks/outcome.js';
 
 // A failure signature: what a run that did not resolve its task recorded, reduced to the facts that say *how* it
 // failed. Built only from the run's own record (exit reason, the agent's tool calls, and pass/fail outcomes of the
@@ -38,27 +40,6 @@ export const FailureSignature = z.object({
 });
 export type FailureSignature = z.infer<typeof FailureSignature>;
 
-/** The upstream SWE-bench per-instance report fields signatures read (plus our touched-tests flag). */
-export interface GradeReport {
-  patch_is_None?: boolean;
-  patch_exists?: boolean;
-  patch_successfully_applied?: boolean;
-  resolved?: boolean;
-  touched_test_files?: string[] | boolean;
-  tests_status?: {
-    FAIL_TO_PASS?: { success: string[]; failure: string[] };
-    PASS_TO_PASS?: { success: string[]; failure: string[] };
-  };
-  /** The hidden tests timed out (SWE-bench and Terminal-Bench reports). */
-  timed_out?: boolean;
-  /** Terminal-Bench, pytest layout: status per hidden test. */
-  parser_results?: Record<string, string>;
-  /** Terminal-Bench, reward layout: 0..1. */
-  reward?: number;
-  /** Tampering with the grader found while grading (tasks/tamper.ts); such a run is graded unresolved. */
-  grading_flags?: string[];
-}
-
 /** Masks what differs between occurrences of the same error: paths, hex, numbers, quoted ids. */
 export function normaliseError(text: string): string {
   const line =
@@ -83,11 +64,6 @@ export function normaliseError(text: string): string {
     .slice(0, 160);
 }
 
-// Paths the agent has no business reading: hidden tests are copied in only after it finishes, and graders and
-// gold solutions never enter its sandbox. Reaching for them is logged as a suspicion, not proof.
-const HIDDEN_PATH =
-  /(^|[\s'"=/])(\/tests\b|\/logs\/verifier|gold\.patch|test\.patch|solution\.sh|solve\.sh|run-tests\.sh|FAIL_TO_PASS|PASS_TO_PASS|\.evolve-grader)/;
-
 /** The same command 3+ times in a row, or two commands alternating three times (A B A B A B). */
 export function isLooping(commands: string[]): boolean {
   let same = 1;
@@ -100,24 +76,6 @@ export function isLooping(commands: string[]): boolean {
   return false;
 }
 
-/** Hidden-test outcome: SWE-bench's FAIL_TO_PASS lists, else Terminal-Bench's per-test results or reward. */
-function fixState(report: GradeReport | null): { partialFix: boolean; noFix: boolean } {
-  const f2p = report?.tests_status?.FAIL_TO_PASS;
-  if (f2p)
-    return {
-      partialFix: f2p.success.length > 0 && f2p.failure.length > 0,
-      noFix: f2p.failure.length > 0 && f2p.success.length === 0,
-    };
-  if (report?.parser_results) {
-    const states = Object.values(report.parser_results);
-    const passed = states.filter((x) => x === 'PASSED' || x === 'XFAIL').length;
-    return { partialFix: passed > 0 && passed < states.length, noFix: states.length > 0 && passed === 0 };
-  }
-  if (typeof report?.reward === 'number')
-    return { partialFix: report.reward > 0 && report.reward < 1, noFix: report.reward <= 0 };
-  return { partialFix: false, noFix: false };
-}
-
 export function signatureOf(input: {
   exitReason: string | null;
   report: GradeReport | null;
@@ -128,11 +86,8 @@ export function signatureOf(input: {
   const commands = tools.map((t) => JSON.stringify(t.args));
   const failed = tools.filter((t) => t.status !== 'ok' || t.timedOut || (t.exitCode !== undefined && t.exitCode !== 0));
   const last = failed.at(-1);
-  const p2p = report?.tests_status?.PASS_TO_PASS;
-  const touched = report?.touched_test_files;
-  const probes = [
-    ...new Set(commands.map((c) => c.match(HIDDEN_PATH)?.[2]).filter((p): p is string => Boolean(p))),
-  ].sort();
+  const outcome = gradingOutcome(report);
+  const probes = [...new Set(commands.map(hiddenPathIn).filter((p): p is string => p !== undefined))].sort();
   // A reply with no tool call is recorded as an `error` event of phase `format`, not as a tool call.
   const noToolCall = events.filter((e) => e.type === 'error' && e.phase === 'format').length;
   const overflow =
@@ -144,22 +99,18 @@ export function signatureOf(input: {
     );
   return {
     exitReason: input.exitReason ?? 'unknown',
-    patch:
-      !report || report.patch_is_None || report.patch_exists === false
-        ? 'empty'
-        : report.patch_successfully_applied === false
-          ? 'not_applied'
-          : 'applied',
-    touchedTests: Array.isArray(touched) ? touched.length > 0 : Boolean(touched),
-    brokePassing: (p2p?.failure.length ?? 0) > 0,
-    ...fixState(report),
+    patch: outcome.patch,
+    touchedTests: outcome.touchedTests,
+    brokePassing: outcome.brokePassing,
+    partialFix: outcome.partialFix,
+    noFix: outcome.noFix,
     toolTimeout: tools.some((t) => t.timedOut === true),
-    testTimeout: report?.timed_out === true,
+    testTimeout: outcome.testTimeout,
     contextOverflow: overflow,
     loop: isLooping(commands),
     formatErrors: tools.filter((t) => t.status !== 'ok').length + noToolCall,
     lastToolError: last ? normaliseError(last.output) : null,
-    gradingFlags: report?.grading_flags ?? [],
+    gradingFlags: outcome.gradingFlags,
     hiddenPathProbes: probes,
   };
 }

@@ -9,14 +9,14 @@ import type { ScriptedEntry } from '../../agent/models/scripted.js';
 import { TrajectoryWriter } from '../../agent/trajectory.js';
 import { pythonEnvRecipe } from '../../evaluator/images/index.js';
 import { openRunGateway } from '../../evaluator/gateway/index.js';
-import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
+import { BASE_REF, type SandboxProvider } from '../../evaluator/sandbox/types.js';
 import type { AgentRepo } from '../code-variant/agent-repo.js';
 import type { Db } from '../db/open.js';
 import type { Workspace } from '../workspace.js';
 
 // The repair run: a coding agent (by default the experiment's own genome) works on the agent's source, copied into
 // a fresh sandbox from the experiment's branch of the workspace's agent repository and committed as the base
-// (refs/evolve/base), so sandbox.diff() is exactly what it changed. Every model call goes through the gateway and
+// (BASE_REF), so sandbox.diff() is exactly what it changed. Every model call goes through the gateway and
 // lands in the repair trajectory; the agent never sees the host's files or keys.
 
 export const REPAIR_WORKDIR = '/agent-src';
@@ -75,7 +75,7 @@ const BASE_SCRIPT = [
   'git init -q',
   'git add -A',
   'git -c user.name=evolve -c user.email=evolve@localhost -c commit.gpgsign=false commit -q -m base',
-  'git update-ref refs/evolve/base HEAD',
+  `git update-ref ${BASE_REF} HEAD`,
 ].join(' && ');
 
 export async function runRepairAgent(o: RepairRunOptions): Promise<RepairRunResult> {

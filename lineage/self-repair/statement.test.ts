@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { baselineGenome } from '../experiments.js';
 import { Task } from '../../tasks/schema.js';
 import type { Workspace } from '../workspace.js';
-import { hiddenStrings, mask } from './hidden.js';
+import { hiddenStrings, mask } from '../../tasks/hidden.js';
 import { buildRepairStatement } from './statement.js';
 import { fixtureTask, HIDDEN_TESTS, repairWorkspace, TASK_IDS, TEST_PATCH } from './testing.js';
 import { addedSkills, contextSurface, enableSkills, patchFlags, repairId } from './variant.js';

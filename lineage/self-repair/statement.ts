@@ -5,7 +5,7 @@ import type { Db } from '../db/open.js';
 import { signFailures } from '../failures/cluster.js';
 import { clusterLabel, FailureSignature } from '../failures/signature.js';
 import { readClusters } from '../read.js';
-import { hiddenStrings, mask, reportTestNames } from './hidden.js';
+import { hiddenStrings, mask, reportTestNames } from '../../tasks/hidden.js';
 
 // The self-repair statement: what goes wrong in one failure cluster, how often, and excerpts of the affected runs
 // as the agent saw them (its task, its tool calls and their outputs), plus the rules of the repair. Built only

@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Task } from '../../tasks/schema.js';
-import { patchPaths } from '../../tasks/patch.js';
+import { gradingOutcome } from './outcome.js';
+import { patchPaths } from './patch.js';
+import type { Task } from './schema.js';
 
-// What the agent never saw, collected only to be masked out of a self-repair statement (a second guard: the
-// statement is built from the agent's own record, which should not hold any of it in the first place).
+// What the agent never saw, collected only to be masked out of what a proposer, an author or self-repair reads (a
+// second guard: that is built from the agent's own record, which should not hold any of it in the first place).
 
 const HIDDEN = '[hidden]';
 
@@ -65,19 +66,17 @@ export function mask(text: string, hidden: string[]): string {
   return out;
 }
 
-/** Test names a grading report mentions (SWE-bench tests_status, Terminal-Bench parser_results), used only to mask them. */
+/** Test names a grading report mentions (any harness's layout), used only to mask them. */
 export function reportTestNames(report: string | null): string[] {
-  if (!report) return [];
-  try {
-    const r = JSON.parse(report) as {
-      tests_status?: Record<string, { success?: string[]; failure?: string[] }>;
-      parser_results?: Record<string, string>;
-    };
-    return [
-      ...Object.values(r.tests_status ?? {}).flatMap((v) => [...(v.success ?? []), ...(v.failure ?? [])]),
-      ...Object.keys(r.parser_results ?? {}),
-    ];
-  } catch {
-    return [];
-  }
+  return gradingOutcome(report).testNames;
+}
+
+// Paths the agent has no business reading: hidden tests are copied in only after it finishes, and graders and
+// gold solutions never enter its sandbox. Reaching for them is logged as a suspicion, not proof.
+const HIDDEN_PATH =
+  /(^|[\s'"=/])(\/tests\b|\/logs\/verifier|gold\.patch|test\.patch|solution\.sh|solve\.sh|run-tests\.sh|FAIL_TO_PASS|PASS_TO_PASS|\.evolve-grader)/;
+
+/** The hidden path (or grader word) a command reaches for, if any. */
+export function hiddenPathIn(command: string): string | undefined {
+  return command.match(HIDDEN_PATH)?.[2];
 }
