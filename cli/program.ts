@@ -11,6 +11,7 @@ import { registerNoise } from './commands/noise.js';
 import { registerPolicies } from './commands/policies.js';
 import { registerSelfRepair } from './commands/self-repair.js';
 import { registerStatus } from './commands/status.js';
+import { registerStudy } from './commands/study.js';
 import { registerTasks } from './commands/tasks.js';
 import { registerTui } from './commands/tui.js';
 import { reportError } from './output.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     registerPolicies,
     registerTasks,
     registerSelfRepair,
+    registerStudy,
   ])
     register(program);
   for (const cmd of program.commands) cmd.exitOverride();

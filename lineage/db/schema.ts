@@ -202,6 +202,31 @@ export const ChampionRow = z.object({
   since: isoTime,
 });
 
+/** A study (lineage/study): conditions x replicates x generations, as `evolve study create` wrote it. */
+export const StudyRow = z.object({
+  name: z.string(),
+  /** JSON: lineage/study/condition.ts StudyConfig. */
+  config: z.string(),
+  created_at: isoTime,
+});
+
+/** One replicate of a study's condition: an independent lineage in a workspace of its own. */
+export const StudyReplicateRow = z.object({
+  study: z.string(),
+  condition: z.string(),
+  /** 1-based. */
+  replicate: z.number().int(),
+  seed: z.number().int(),
+  /** Its workspace folder, relative to this workspace's root. */
+  path: z.string(),
+  status: z.enum(['pending', 'running', 'done']),
+  generations_done: z.number().int(),
+  /** Why it stopped before its generations: a budget, nothing left to propose. */
+  stop_reason: z.string().nullable(),
+  started_at: isoTime.nullable(),
+  finished_at: isoTime.nullable(),
+});
+
 type Row<S extends z.ZodTypeAny> = z.infer<S>;
 type WithGeneratedId<T extends { id: number }> = Omit<T, 'id'> & { id: Generated<number> };
 /** Columns with a default in the table (optional on insert). */
@@ -219,6 +244,8 @@ export interface Database {
   decisions: WithGeneratedId<Row<typeof DecisionRow>>;
   champions: WithGeneratedId<Row<typeof ChampionRow>>;
   model_calls: WithGeneratedId<Row<typeof ModelCallRow>>;
+  studies: Row<typeof StudyRow>;
+  study_replicates: WithDefaults<Row<typeof StudyReplicateRow>, 'generations_done'>;
 }
 
 export type Experiment = Selectable<Database['experiments']>;
