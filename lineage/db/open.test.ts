@@ -22,6 +22,8 @@ describe('openDatabase', () => {
       'generations',
       'model_calls',
       'runs',
+      'studies',
+      'study_replicates',
       'suites',
       'tasks',
     ]);
