@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgent } from './commands/agent.js';
+import { registerCompare } from './commands/compare.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     registerFailures,
     registerEval,
     registerNoise,
+    registerCompare,
     registerExport,
     registerAgent,
     registerPolicies,

@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/testing/run-cli.js';
+import { now } from './db/open.js';
+import { baselineGenome, getExperiment, insertChild } from './experiments.js';
+import { repairWorkspace } from './self-repair/testing.js';
+import type { Workspace } from './workspace.js';
+
+// `evolve compare A B --split heldout --no-run` on a real workspace: the paired interval and the exact test printed
+// from the finished held-out runs, repeats pooled per task, train runs left out.
+
+let ws: Workspace | undefined;
+afterEach(async () => {
+  await ws?.close();
+  ws = undefined;
+});
+
+const HELD = Array.from({ length: 8 }, (_, i) => `mini__held-${i + 1}`);
+
+async function addRuns(
+  w: Workspace,
+  id: string,
+  split: 'train' | 'heldout',
+  tasks: string[],
+  repeats: number,
+  resolved: (t: string, r: number) => boolean,
+) {
+  const { id: evaluationId } = await w.db
+    .insertInto('evaluations')
+    .values({
+      experiment_id: id,
+      suite_id: 'mini',
+      split,
+      stage: 'full',
+      task_ids: JSON.stringify(tasks),
+      repeats,
+      status: 'done',
+      config: '{}',
+      created_at: now(),
+      finished_at: now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const task_id of tasks)
+    for (let repeat = 0; repeat < repeats; repeat++)
+      await w.db
+        .insertInto('runs')
+        .values({
+          evaluation_id: evaluationId,
+          experiment_id: id,
+          suite_id: 'mini',
+          task_id,
+          repeat,
+          status: 'done',
+          outcome: resolved(task_id, repeat) ? 'resolved' : 'unresolved',
+          exit_reason: 'submitted',
+          infra_error: null,
+          attempts: 1,
+          input_tokens: null,
+          output_tokens: null,
+          cache_read_tokens: null,
+          cache_write_tokens: null,
+          cost_usd: 0,
+          duration_ms: 1000,
+          steps: 3,
+          trajectory_path: null,
+          patch_path: null,
+          report: null,
+          failure_signature: null,
+          cluster_id: null,
+          worker: null,
+          started_at: now(),
+          finished_at: now(),
+        })
+        .execute();
+}
+
+async function workspace(): Promise<{ w: Workspace; child: string }> {
+  const w = await repairWorkspace();
+  for (const id of HELD)
+    await w.db
+      .insertInto('tasks')
+      .values({
+        id,
+        suite_id: 'mini',
+        content_id: id,
+        kind: 'swebench',
+        difficulty: 'easy',
+        tags: '[]',
+        split: 'heldout',
+        spec: '{}',
+      })
+      .execute();
+  const root = await getExperiment(w.db, 'exp-01');
+  const kid = await insertChild(w.db, {
+    parent: root,
+    genome: { ...baselineGenome(), model: 'scripted', budgets: { ...baselineGenome().budgets, steps: 45 } },
+    hypothesis: 'more steps',
+    proposer: 'systematic',
+    generation: 1,
+  });
+  return { w, child: kid.id };
+}
+
+describe('evolve compare', () => {
+  it('prints the paired held-out interval above zero when B wins tasks A loses, repeats pooled per task', async () => {
+    const { w, child } = await workspace();
+    ws = w;
+    // exp-01 resolves held-1 only; the child held-1..6, held-7 in one repeat of two; neither held-8.
+    await addRuns(w, 'exp-01', 'heldout', HELD, 2, (t) => t === 'mini__held-1');
+    await addRuns(
+      w,
+      child,
+      'heldout',
+      HELD,
+      2,
+      (t, r) => Number(t.split('-').pop()) <= 6 || (t === 'mini__held-7' && r === 0),
+    );
+    // Train runs where the child loses everything: they must not enter a held-out comparison.
+    await addRuns(w, child, 'train', ['mini__slug-1', 'mini__slug-2'], 1, () => false);
+    const r = await runCli(['compare', 'exp-01', child, '--split', 'heldout', '--no-run'], w.paths.root);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`${child} vs exp-01 on the heldout split: 8 shared tasks x 2 repeats`);
+    expect(r.out).toMatch(/exp-01\s+12\.5%/);
+    expect(r.out).toMatch(new RegExp(`${child}\\s+81\\.3%`));
+    expect(r.out).toContain('difference   +68.8 points');
+    expect(r.out).toContain('6 better, 0 worse, 2 the same');
+    const [, lo] = /paired 95% interval \[([+-][\d.]+), ([+-][\d.]+)\]/.exec(r.out) ?? [];
+    expect(Number(lo)).toBeGreaterThan(0);
+    expect(r.out).toContain(`verdict      ${child} is better: the interval is above zero`);
+    const json = await runCli(['compare', 'exp-01', child, '--no-run', '--json'], w.paths.root);
+    const report = JSON.parse(json.out) as {
+      split: string;
+      verdict: string;
+      comparison: { n: number; test: { p: number } };
+    };
+    expect(report).toMatchObject({ split: 'heldout', verdict: 'B better', comparison: { n: 8 } });
+    expect(report.comparison.test.p).toBeLessThan(0.05);
+  });
+
+  it('says there is no clear difference when the interval contains zero, and names a missing experiment', async () => {
+    const { w, child } = await workspace();
+    ws = w;
+    await addRuns(w, 'exp-01', 'heldout', HELD, 1, (t) => t === 'mini__held-1');
+    await addRuns(w, child, 'heldout', HELD, 1, (t) => t === 'mini__held-2');
+    const r = await runCli(['compare', 'exp-01', child, '--no-run'], w.paths.root);
+    expect(r.out).toContain('1 better, 1 worse, 6 the same');
+    expect(r.out).toContain('no clear difference: the interval contains zero');
+    const missing = await runCli(['compare', 'exp-01', 'exp-99', '--no-run'], w.paths.root);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('no experiment exp-99');
+  });
+});

@@ -1,0 +1,81 @@
+import { type PairedComparison, pairedComparison, taskScores } from '../evaluator/stats/index.js';
+import { type EvaluateExperimentOptions, evaluateExperiment } from './evaluate-experiment.js';
+import { getExperiment } from './experiments.js';
+import type { Workspace } from './workspace.js';
+
+// `evolve compare A B --split heldout`: B against A on one split, paired by task, the task as the unit. Both are
+// evaluated there first (finished runs are reused, so after a generation's held-out confirmation nothing runs again);
+// every finished agent run of each on the split's tasks counts, so repeats a confirmation ran are pooled per task.
+
+export interface CompareOptions
+  extends Omit<EvaluateExperimentOptions, 'experimentId' | 'split' | 'screen' | 'solver' | 'model'> {
+  a: string;
+  b: string;
+  split: 'train' | 'heldout';
+  /** false: compare the finished runs there are and start none. */
+  run?: boolean;
+}
+
+export interface CompareReport {
+  a: string;
+  b: string;
+  split: 'train' | 'heldout';
+  /** Fewest finished runs per shared task on either side. */
+  repeats: number;
+  comparison: PairedComparison;
+  /** The paired 95% bootstrap interval on B - A lies wholly above (below) zero. */
+  verdict: 'B better' | 'B worse' | 'no clear difference';
+}
+
+/** Each experiment's own finished agent runs on the split's tasks, per `suite/task`. */
+async function scoresOn(ws: Workspace, id: string, split: 'train' | 'heldout') {
+  const rows = await ws.db
+    .selectFrom('runs')
+    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
+    .select(['runs.suite_id', 'runs.task_id', 'runs.repeat', 'runs.outcome'])
+    .where('runs.experiment_id', '=', id)
+    .where('runs.actor', '=', 'agent')
+    .where('runs.status', '=', 'done')
+    .where('tasks.split', '=', split)
+    .execute();
+  return taskScores(
+    rows.map((r) => ({ taskId: `${r.suite_id}/${r.task_id}`, repeat: r.repeat, resolved: r.outcome === 'resolved' })),
+  );
+}
+
+export async function compareExperiments(ws: Workspace, o: CompareOptions): Promise<CompareReport> {
+  const { a, b, split, run = true, ...evalOpts } = o;
+  for (const id of [a, b]) await getExperiment(ws.db, id);
+  if (run) for (const id of [a, b]) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, split });
+  const [sa, sb] = [await scoresOn(ws, a, split), await scoresOn(ws, b, split)];
+  const comparison = pairedComparison(sa, sb, { seed: 1 });
+  const repeats = comparison.tasks.length
+    ? Math.min(...comparison.tasks.flatMap((t) => [sa.get(t)!.n, sb.get(t)!.n]))
+    : 0;
+  const verdict =
+    comparison.n > 0 && comparison.lo > 0
+      ? 'B better'
+      : comparison.n > 0 && comparison.hi < 0
+        ? 'B worse'
+        : 'no clear difference';
+  return { a, b, split, repeats, comparison, verdict };
+}
+
+const pts = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export function describeComparison(r: CompareReport): string {
+  const c = r.comparison;
+  if (c.n === 0) return `${r.b} vs ${r.a} on the ${r.split} split: no task has finished runs of both\n`;
+  const t = c.test;
+  return [
+    `${r.b} vs ${r.a} on the ${r.split} split: ${c.n} shared tasks x ${r.repeats} repeat${r.repeats === 1 ? '' : 's'} (the task is the unit)`,
+    `  ${r.a.padEnd(12)} ${pc(c.meanA)}`,
+    `  ${r.b.padEnd(12)} ${pc(c.meanB)}`,
+    `  difference   ${pts(c.diff)} points, paired 95% interval [${pts(c.lo)}, ${pts(c.hi)}] (bootstrap over tasks)`,
+    `  tasks        ${t.wins} better, ${t.losses} worse, ${t.ties} the same`,
+    `  test         ${t.description}: one-sided p = ${t.p.toPrecision(2)} better, ${t.pWorse.toPrecision(2)} worse`,
+    `  verdict      ${r.verdict === 'B better' ? `${r.b} is better: the interval is above zero` : r.verdict === 'B worse' ? `${r.b} is worse: the interval is below zero` : 'no clear difference: the interval contains zero'}`,
+    '',
+  ].join('\n');
+}
