@@ -1,3 +1,4 @@
+import { ModelPrice } from '../agent/models/price.js';
 import { SANDBOX_KINDS } from '../evaluator/sandbox/providers.js';
 import { z } from 'zod';
 import { ImagesConfig } from '../evaluator/images/stand-ins.js';
@@ -13,13 +14,7 @@ import { SELECTORS } from './select.js';
 const oneOf = <T extends readonly [string, ...string[]]>(names: T, what: string) =>
   z.enum(names, { error: (iss) => `${JSON.stringify(iss.input)} is not a known ${what} (known: ${names.join(', ')})` });
 
-export const ModelPrice = z.strictObject({
-  /** Dollars per million tokens. */
-  input: z.number().nonnegative(),
-  output: z.number().nonnegative(),
-  cacheRead: z.number().nonnegative().optional(),
-  cacheWrite: z.number().nonnegative().optional(),
-});
+export { ModelPrice };
 
 export const Config = z.strictObject({
   version: z.literal(1).default(1),

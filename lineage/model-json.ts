@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { ScriptedEntry } from '../agent/models/scripted.js';
-import { parseModelName } from '../agent/models/registry.js';
 import { openRunGateway } from '../evaluator/gateway/index.js';
 import { type LineagePurpose, recordModelSpend } from './spend.js';
 import type { Workspace } from './workspace.js';
@@ -9,11 +8,8 @@ import type { Workspace } from './workspace.js';
 // proposer, self-authoring). It goes through the gateway with purpose `proposer`, so the spend is metered apart
 // from the agent's. A reply that is not JSON or does not fit the schema comes back as reasons, not as a throw.
 
-/** Models that cannot write proposals: `offline` repairs Python code by search, `replay` replays a recorded run. */
-export function canWriteProposals(model: string): boolean {
-  const p = parseModelName(model).provider;
-  return p !== 'offline' && p !== 'replay';
-}
+/** Whether a model can write proposals (its provider says: not a search strategy, not a replay). */
+export { canWriteProposals } from '../agent/models/registry.js';
 
 export interface AskJsonOptions<S extends z.ZodType> {
   model: string;

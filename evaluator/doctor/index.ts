@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { MODEL_PROVIDERS } from '../../agent/models/providers/index.js';
 import { BASE_IMAGE, ensureBaseImage, imageExists } from '../images/base.js';
 import { reapLeftovers } from '../sandbox/reaper.js';
 import { aptInstall, canFixHere, hasCommand, manualEngineSteps, probeEngine, startDockerd } from './engine.js';
@@ -32,7 +33,8 @@ export interface DoctorOptions {
   extraChecks?: Array<() => Promise<DoctorCheck>>;
 }
 
-export const MODEL_KEYS = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OPENAI_COMPATIBLE_API_KEY'] as const;
+/** Every model provider's key variable. */
+export const MODEL_KEYS = MODEL_PROVIDERS.flatMap((p) => (p.keyVariable ? [p.keyVariable] : []));
 const MIN_NODE = [20, 19];
 
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {

@@ -13,6 +13,8 @@ import { Budget, budgetLimitsFromConfig } from './budget.js';
 import { generationBudget, openRunGateway } from './for-run.js';
 import { createGateway } from './gateway.js';
 import { costOf, findPrice } from './prices.js';
+import { MODEL_PROVIDERS } from '../../agent/models/providers/index.js';
+import { MODEL_KEYS } from '../doctor/index.js';
 
 async function failure(promise: Promise<unknown>): Promise<ModelError> {
   const error = await promise.then(
@@ -276,5 +278,16 @@ describe('openRunGateway', () => {
     await runs[1]!.model.generate(firstRequest());
     expect(generation.spent).toMatchObject({ calls: 2, tokens: 240 });
     expect(generation.spent.dollars).toBeCloseTo(0.00024, 12);
+  });
+});
+
+describe('prices come from the model providers', () => {
+  it('every listed price of every provider is found under <provider>/<model>, and free providers cost nothing', () => {
+    for (const p of MODEL_PROVIDERS) {
+      if (p.prices === 'free') expect(findPrice(`${p.name}/anything`)).toMatchObject({ input: 0, output: 0 });
+      else for (const [id, price] of Object.entries(p.prices)) expect(findPrice(`${p.name}/${id}`)).toEqual(price);
+    }
+    expect(MODEL_KEYS).toEqual(MODEL_PROVIDERS.flatMap((p) => (p.keyVariable ? [p.keyVariable] : [])));
+    expect(MODEL_KEYS).toContain('ANTHROPIC_API_KEY');
   });
 });
