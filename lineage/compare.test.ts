@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/testing/run-cli.js';
-import { now } from './db/open.js';
 import { baselineGenome, getExperiment, insertChild } from './experiments.js';
 import { repairWorkspace } from './self-repair/testing.js';
+import { addRuns, addTasks } from './testing/add-runs.js';
 import type { Workspace } from './workspace.js';
 
 // `evolve compare A B --split heldout --no-run` on a real workspace: the paired interval and the exact test printed
@@ -16,80 +16,9 @@ afterEach(async () => {
 
 const HELD = Array.from({ length: 8 }, (_, i) => `mini__held-${i + 1}`);
 
-async function addRuns(
-  w: Workspace,
-  id: string,
-  split: 'train' | 'heldout',
-  tasks: string[],
-  repeats: number,
-  resolved: (t: string, r: number) => boolean,
-) {
-  const { id: evaluationId } = await w.db
-    .insertInto('evaluations')
-    .values({
-      experiment_id: id,
-      suite_id: 'mini',
-      split,
-      stage: 'full',
-      task_ids: JSON.stringify(tasks),
-      repeats,
-      status: 'done',
-      config: '{}',
-      created_at: now(),
-      finished_at: now(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const task_id of tasks)
-    for (let repeat = 0; repeat < repeats; repeat++)
-      await w.db
-        .insertInto('runs')
-        .values({
-          evaluation_id: evaluationId,
-          experiment_id: id,
-          suite_id: 'mini',
-          task_id,
-          repeat,
-          status: 'done',
-          outcome: resolved(task_id, repeat) ? 'resolved' : 'unresolved',
-          exit_reason: 'submitted',
-          infra_error: null,
-          attempts: 1,
-          input_tokens: null,
-          output_tokens: null,
-          cache_read_tokens: null,
-          cache_write_tokens: null,
-          cost_usd: 0,
-          duration_ms: 1000,
-          steps: 3,
-          trajectory_path: null,
-          patch_path: null,
-          report: null,
-          failure_signature: null,
-          cluster_id: null,
-          worker: null,
-          started_at: now(),
-          finished_at: now(),
-        })
-        .execute();
-}
-
 async function workspace(): Promise<{ w: Workspace; child: string }> {
   const w = await repairWorkspace();
-  for (const id of HELD)
-    await w.db
-      .insertInto('tasks')
-      .values({
-        id,
-        suite_id: 'mini',
-        content_id: id,
-        kind: 'swebench',
-        difficulty: 'easy',
-        tags: '[]',
-        split: 'heldout',
-        spec: '{}',
-      })
-      .execute();
+  await addTasks(w, HELD, 'heldout');
   const root = await getExperiment(w.db, 'exp-01');
   const kid = await insertChild(w.db, {
     parent: root,

@@ -2,6 +2,7 @@ import { pairedComparison, type PairedComparison, type TaskScore, taskScores } f
 import type { Db } from './db/open.js';
 import { getExperiment, recordDecision } from './experiments.js';
 import { lookAlpha, needsMoreEvidence } from './more-evidence.js';
+import { describeNoiseMargin, noiseMargin } from './noise-margin.js';
 import {
   ALPHA,
   type Candidate,
@@ -364,9 +365,15 @@ export async function decideGeneration(
 
   const ordinals = o.exploreEvery > 0 ? await childOrdinals(db) : new Map<string, number>();
   const discarded = new Map(verdict.discarded.map((d) => [d.id, d.reason]));
+  // The champion's A/A spread on the compared tasks, beside each child's difference (shown, not decided on).
+  const noise = await noiseMargin(db, o.champion, [...new Set(candidates.flatMap((c) => c.vs.tasks))]);
+  const best = candidates.find((c) => c.id === (verdict.winner ?? verdict.best));
+  if (best) reason = `${reason}; ${describeNoiseMargin(noise, best.vs.n ? best.vs.diff : null)}`;
   for (const row of rows) {
     const details = candidates.find((c) => c.id === row.id)!;
+    const aa = describeNoiseMargin(noise, details.vs.n ? details.vs.diff : null);
     const numbers = {
+      noise: { ...noise, said: aa },
       ...details.vs,
       costPerTask: details.costPerTask ?? null,
       tokensPerTask: details.tokensPerTask ?? null,
@@ -420,7 +427,7 @@ export async function decideGeneration(
         action: 'retire',
         rule: o.rule,
         actor: 'rule',
-        reason: 'refuted: worse than the champion on the shared tasks',
+        reason: `refuted: worse than the champion on the shared tasks; ${aa}`,
         details: numbers,
         ...gen,
       });
@@ -431,7 +438,9 @@ export async function decideGeneration(
         rule: o.rule,
         actor: 'rule',
         reason:
-          verdict.winner === row.id ? reason : `not the best child, or not better by the rule (${verdict.reason})`,
+          verdict.winner === row.id
+            ? reason
+            : `not the best child, or not better by the rule (${verdict.reason}); ${aa}`,
         details: numbers,
         ...gen,
       });
