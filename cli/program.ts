@@ -10,6 +10,7 @@ import { registerInit } from './commands/init.js';
 import { registerLineage } from './commands/lineage.js';
 import { registerNoise } from './commands/noise.js';
 import { registerPolicies } from './commands/policies.js';
+import { registerReport } from './commands/report.js';
 import { registerSelfRepair } from './commands/self-repair.js';
 import { registerStatus } from './commands/status.js';
 import { registerStudy } from './commands/study.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
     registerTasks,
     registerSelfRepair,
     registerStudy,
+    registerReport,
   ])
     register(program);
   for (const cmd of program.commands) cmd.exitOverride();

@@ -26,6 +26,7 @@ const unit = (s: string) => createHash('sha256').update(s).digest().readUInt32BE
 
 /** The scripted landscape; `calls` records every run started, as `experiment task#repeat`. */
 export function scriptedLandscape(calls: string[] = [], o: { delayMs?: number; costUsd?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'evolve-study-patches-'));
   return {
     runOne: async (job: RunJob): Promise<RunResult> => {
       if (job.actor.kind !== 'genome') throw new Error('the study landscape scripts genomes only');
@@ -34,7 +35,7 @@ export function scriptedLandscape(calls: string[] = [], o: { delayMs?: number; c
       if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
       const quality = job.experimentId === 'exp-01' ? 0.3 : 0.15 + 0.8 * unit(h);
       const resolved = unit(`${h}/${job.task.id}`) < quality;
-      const patchPath = join(tmpdir(), `evolve-study-${h.slice(0, 8)}-${job.task.id}-${job.repeat}.diff`);
+      const patchPath = join(dir, `${h.slice(0, 8)}-${job.task.id}-${job.repeat}.diff`);
       writeFileSync(patchPath, 'diff\n');
       return {
         outcome: resolved ? 'resolved' : 'unresolved',
