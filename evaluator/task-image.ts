@@ -1,3 +1,4 @@
+import { graderFor } from '../tasks/graders/index.js';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -104,7 +105,7 @@ export function taskImage(task: Task, choice?: BaseChoice): string | ImageRecipe
  * harnesses run it) and the unprivileged `agent` for SWE-bench ones.
  */
 export function agentUserOf(task: Task): string {
-  return task.environment.agentUser ?? (task.kind === 'terminal-bench' ? 'root' : 'agent');
+  return task.environment.agentUser ?? graderFor(task).agentUser;
 }
 
 export function taskSandboxSpec(task: Task, labels: Record<string, string>, choice?: BaseChoice): SandboxSpec {
