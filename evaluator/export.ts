@@ -34,6 +34,8 @@ export interface ExperimentExport {
   /** Lines changed by the experiment's change (genome diff or code patch). */
   diffSize: number;
   parentId: string | null;
+  /** Who wrote it (a person, a proposer, an agent at a commit with its model) and the group a split by author uses. */
+  author?: { text: string; group: string };
 }
 
 /**
@@ -101,6 +103,7 @@ export function experimentsJsonl(rows: ExperimentExport[]): string {
       JSON.stringify({
         id: r.id,
         parent: r.parentId,
+        ...(r.author ? { author: r.author.text, author_group: r.author.group } : {}),
         commit: r.commit,
         status: r.status,
         description: r.description,

@@ -42,6 +42,10 @@ export const Config = z.strictObject({
       generationDollars: z.number().positive().optional(),
       generationTokens: z.number().int().positive().optional(),
       generationCalls: z.number().int().positive().optional(),
+      /** The champion's authoring of code children, per generation (all its authoring runs together). */
+      authorDollars: z.number().positive().optional(),
+      authorTokens: z.number().int().positive().optional(),
+      authorCalls: z.number().int().positive().optional(),
     })
     .prefault({}),
   lineage: z

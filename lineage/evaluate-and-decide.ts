@@ -102,9 +102,13 @@ export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptio
   const deterministic = await repeatsAreIdentical(db, champion);
   if (deterministic) log(`${champion}'s repeats are identical on every task: treating the model as deterministic`);
   // Compare each child with the champion, paired by task, record what was learned, and decide under the rule.
+  // Children rejected at a gate or whose authoring failed never ran: their decision is already recorded.
+  const runnable: string[] = [];
+  for (const id of o.children)
+    if (!['rejected', 'failed'].includes((await getExperiment(db, id)).status)) runnable.push(id);
   const { rows, promoted, reason, evidence, heldout } = await decideGeneration(db, {
     champion,
-    children: o.children,
+    children: runnable,
     rule: o.rule,
     margin: o.margin,
     ...(config.lineage.maxCostPerTask !== undefined ? { maxCostPerTask: config.lineage.maxCostPerTask } : {}),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffGenomes } from '../agent/genome-diff.js';
 import { Genome, genomeHash } from '../agent/genome.js';
+import { type Authorship, proposerAuthorship } from './authorship.js';
 import { EVOLVE_ROOT } from './code-variant/agent-repo.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
@@ -66,6 +67,8 @@ export interface NewChild {
   generation: number;
   seed?: number;
   authoredBy?: string;
+  /** Who wrote it (default: the proposer named by `proposer`). */
+  authorship?: Authorship;
   /** 2 for a combination of two children that each looked better (lineage/combine.ts); otherwise one change. */
   maxChanges?: 1 | 2;
 }
@@ -101,6 +104,7 @@ export async function insertChild(db: Db, c: NewChild): Promise<Experiment> {
       status: 'proposed' as const,
       proposer: c.proposer,
       authored_by: c.authoredBy ?? null,
+      authorship: JSON.stringify(c.authorship ?? proposerAuthorship(c.proposer)),
       branch: null,
       seed: c.seed ?? null,
       verdict: null,
@@ -219,6 +223,7 @@ export async function seedRoot(db: Db, genome: Genome = baselineGenome()): Promi
         status: 'proposed',
         proposer: null,
         authored_by: null,
+        authorship: JSON.stringify({ kind: 'person', via: 'evolve init' } satisfies Authorship),
         branch: 'exp-01',
         seed: null,
         verdict: null,

@@ -1,3 +1,4 @@
+import { authorGroup, authorshipOf, describeAuthorship } from './authorship.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,6 +152,7 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
       wallSeconds: evaluations.length ? wallMs / 1000 : null,
       diffSize: diffSize(exp.change),
       parentId: exp.parent_id,
+      author: { text: describeAuthorship(authorshipOf(exp)), group: authorGroup(authorshipOf(exp)) },
     });
     const swe = runs.filter(isSwe);
     if (swe.some((r) => r.status === 'done'))

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { authorshipOf, describeAuthorship } from './authorship.js';
 import type { Db } from './db/open.js';
 import { writeFileAtomic } from './workspace.js';
 
@@ -30,6 +31,7 @@ export async function writeExperimentFolder(db: Db, experimentsDir: string, id: 
     '',
     `- parent: ${e.parent_id ?? '(root)'}; generation ${e.generation}; status **${e.status}**${decisions.some((d) => d.action === 'explore') ? ' (explore: kept regardless of the rule)' : ''}${e.authored_by ? `; authored by ${e.authored_by}` : ''}`,
     `- proposer: ${e.proposer ?? 'person'}${e.seed !== null ? ` (seed ${e.seed})` : ''}`,
+    `- written by: ${describeAuthorship(authorshipOf(e))}`,
     ...(flags.length ? [`- FLAGGED: ${flags.join('; ')}`] : []),
     '',
     '## Hypothesis',

@@ -10,12 +10,14 @@ import { championId, childrenOf, getExperiment, insertChild, parseGenome } from 
 import { writeExperimentFolder } from './folders.js';
 import { acquireGenerationLock } from './generation-lock.js';
 import { combinedProposals } from './combine.js';
+import { failUnfinishedAuthoring } from './authoring/code-children.js';
 import { modelProposals } from './model-proposer.js';
 import type { RuleName } from './promote.js';
 import { oneChangeCandidates, propose, type Proposal, type ProposerName } from './proposers.js';
 import { type NodeStats, selectOpenParent, type Selector } from './select.js';
 import type { Experiment } from './db/schema.js';
 import type { Workspace } from './workspace.js';
+import type { Authorship } from './authorship.js';
 
 // One generation: select a parent, propose K one-change children, evaluate parent and children on the same tasks,
 // compare each child with the champion (paired by task), promote under the rule (confirmed on the held-out split),
@@ -60,7 +62,20 @@ export interface GenerationOptions {
     tried: Set<string>;
     seed: number;
     generation: number;
-  }) => Promise<{ proposals: Proposal[]; proposer: string; authoredBy: string | null; note: string | null }>;
+  }) => Promise<AuthoredChildren>;
+}
+
+/** What a proposer or author hands back: genome proposals to insert, and code children it inserted itself. */
+export interface AuthoredChildren {
+  proposals: Proposal[];
+  proposer: string;
+  authoredBy: string | null;
+  note: string | null;
+  /** Code children already written for this generation (lineage/authoring): gated, rejected or failed. */
+  children?: string[];
+  rejected?: string[];
+  /** Who wrote the proposals (default: the proposer named by `proposer`). */
+  authorship?: Authorship;
 }
 
 export interface GenerationResult {
@@ -285,13 +300,7 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     const tried = new Set((await childrenOf(db, parent.id)).map((c) => c.genome_hash));
     tried.add(genomeHash(parseGenome(parent)));
     const ctx = { parent, champion, k, tried, seed: gen.seed ?? 1, generation: genId };
-    const authored: {
-      proposals: Proposal[];
-      proposer: string;
-      authoredBy: string | null;
-      note: string | null;
-      rejected?: string[];
-    } =
+    const authored: AuthoredChildren =
       k === 0
         ? { proposals: [], proposer: cfg.proposer, authoredBy: null, note: null }
         : o.author
@@ -304,6 +313,8 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
             : await fixedProposals(db, parent, cfg.proposer, { ...ctx, k }, o.combine ?? config.lineage.combine);
     if (authored.note) log(authored.note);
     const proposals = authored.proposals;
+    const written = (authored.children ?? []).filter((id) => !gcfg.children.includes(id));
+    if (written.length) gcfg = await updateConfig(db, genId, { children: [...gcfg.children, ...written] });
     if (proposals.length === 0 && gcfg.children.length === 0)
       log(`every one-change variant of ${parent.id} has been tried; nothing to propose`);
     for (const p of proposals) {
@@ -316,6 +327,7 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
         generation: genId,
         ...(gen.seed !== null ? { seed: gen.seed } : {}),
         ...(authored.authoredBy ? { authoredBy: authored.authoredBy } : {}),
+        ...(authored.authorship ? { authorship: authored.authorship } : {}),
       });
       gcfg = await updateConfig(db, genId, { children: [...gcfg.children, child.id] });
       log(`proposed ${child.id}: ${child.change_summary}`);
@@ -335,6 +347,9 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
           : {}),
     });
   }
+  // A code child whose authoring a kill cut short has no code of its own to run: it fails rather than run its parent's.
+  const cut = await failUnfinishedAuthoring(db, gcfg.children, genId);
+  if (cut.length) log(`authoring of ${cut.join(', ')} was interrupted before the gates: marked failed`);
   // Folders follow the rows: (re)written here, so a failure while writing them is repaired by the next resume.
   for (const id of gcfg.children) await writeExperimentFolder(db, ws.paths.experiments, id);
 

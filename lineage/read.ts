@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { authorshipOf, describeAuthorship } from './authorship.js';
 import type { Db } from './db/open.js';
 
 // The read API the TUI (and any other viewer) uses: plain queries, no writes. Every function reads only the
@@ -16,6 +17,8 @@ export interface TreeNode {
   costUsd: number | null;
   authoredBy: string | null;
   proposer: string | null;
+  /** Who wrote it, in one line (lineage/authorship.ts). */
+  author: string;
   /** Kept regardless of the rule (lineage.exploreEvery): its decisions hold an `explore` row. */
   explore: boolean;
 }
@@ -40,6 +43,7 @@ export async function readTree(db: Db): Promise<LineageTree> {
       'cost_usd',
       'authored_by',
       'proposer',
+      'authorship',
     ])
     .orderBy('id')
     .execute();
@@ -60,6 +64,7 @@ export async function readTree(db: Db): Promise<LineageTree> {
       scoreHi: r.score_hi,
       costUsd: r.cost_usd,
       authoredBy: r.authored_by,
+      author: describeAuthorship(authorshipOf(r)),
       proposer: r.proposer,
       explore: explore.has(r.id),
     })),
@@ -104,6 +109,8 @@ export interface ExperimentDetail {
   verdict: string | null;
   learned: string | null;
   authoredBy: string | null;
+  /** Who wrote it, in one line (lineage/authorship.ts). */
+  author: string;
   flags: string[];
   runs: RunCell[];
   parentRuns: RunCell[];
@@ -174,6 +181,7 @@ export async function readExperiment(db: Db, id: string): Promise<ExperimentDeta
     verdict: row.verdict,
     learned: row.learned,
     authoredBy: row.authored_by,
+    author: describeAuthorship(authorshipOf(row)),
     flags: JSON.parse(row.flags) as string[],
     runs,
     parentRuns,

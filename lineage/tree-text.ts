@@ -1,7 +1,7 @@
 import type { LineageTree } from './read.js';
 
 // `evolve tree` as plain text: one indented line per experiment with its score, interval, status and change;
-// ★ marks the champion, "(explore)" a child kept regardless of the rule, and an author a self-authored child.
+// ★ marks the champion, "(explore)" a child kept regardless of the rule; [by …] says who wrote each experiment.
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 
@@ -13,7 +13,7 @@ export function renderTree(tree: LineageTree): string {
     for (const n of kids.get(parent) ?? []) {
       const interval = n.scoreLo !== null ? ` [${pct(n.scoreLo)}, ${pct(n.scoreHi)}]` : '';
       out.push(
-        `${'  '.repeat(depth)}${n.id === tree.championId ? '★ ' : '  '}${n.id}  ${pct(n.score)}${interval}  ${n.status}${n.explore ? ' (explore)' : ''}  ${n.change}${n.authoredBy ? `  (authored by ${n.authoredBy})` : ''}`,
+        `${'  '.repeat(depth)}${n.id === tree.championId ? '★ ' : '  '}${n.id}  ${pct(n.score)}${interval}  ${n.status}${n.explore ? ' (explore)' : ''}  ${n.change}  [by ${n.author}]`,
       );
       walk(n.id, depth + 1);
     }

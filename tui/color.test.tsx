@@ -21,6 +21,7 @@ const node = (id: string, parentId: string | null, score: number, status: string
   costUsd: 0.1,
   authoredBy: null,
   proposer: 'systematic',
+  author: 'proposer systematic',
   explore: false,
 });
 const tree: LineageTree = {

@@ -14,6 +14,7 @@ const node = (id: string, parentId: string | null, over: Partial<TreeNode> = {})
   costUsd: null,
   authoredBy: null,
   proposer: null,
+  author: 'person',
   explore: false,
   ...over,
 });

@@ -12,7 +12,9 @@ import { PROPOSERS, type ProposerName } from '../../lineage/proposers.js';
 import { readTree } from '../../lineage/read.js';
 import { renderTree } from '../../lineage/tree-text.js';
 import { SELECTORS, type Selector } from '../../lineage/select.js';
-import { type AuthorContext, authorProposals } from '../../lineage/self-repair/author.js';
+import type { AuthorContext } from '../../lineage/self-repair/author.js';
+import { type AuthorMode, authorChildren } from '../../lineage/authoring/author-children.js';
+import type { Workspace } from '../../lineage/workspace.js';
 import { formatTable, printJson, UsageError } from '../output.js';
 import { onInterrupt, removeOwnContainers } from '../interrupt.js';
 import { withWorkspace } from '../workspace.js';
@@ -53,6 +55,8 @@ interface GenFlags {
   budget?: string;
   wait?: boolean;
   json?: boolean;
+  author?: 'champion';
+  authorMode?: AuthorMode;
 }
 
 function withGenerationFlags(cmd: Command): Command {
@@ -87,7 +91,33 @@ function withGenerationFlags(cmd: Command): Command {
       'stop starting runs once this command has spent this much (all its generations, proposer calls included)',
     )
     .option('--wait', 'if another generation holds this workspace, wait for it instead of stopping')
+    .option(
+      '--author <who>',
+      'champion: the champion writes the children (as code by default; falls back to genome children, then systematic)',
+      oneOf('--author', ['champion']),
+    )
+    .option(
+      '--author-mode <m>',
+      'code: the champion agent edits its own source (confined, gated); genome: its model picks one-change genome children',
+      oneOf('--author-mode', ['code', 'genome']),
+    )
     .option('--json', 'print the result as JSON');
+}
+
+/** Self-authoring (lineage/authoring): the hook nextGeneration calls, and the last note it wrote (who wrote what). */
+function authorHook(ws: Workspace, f: GenFlags, log: (l: string) => void, signal: AbortSignal) {
+  if (!f.author) return { author: undefined, note: () => null };
+  let note: string | null = null;
+  const author = async (ctx: AuthorContext & { generation: number }) => {
+    const a = await authorChildren(ws, ctx, {
+      mode: f.authorMode ?? 'code',
+      code: { ...(f.sandbox ? { sandbox: f.sandbox } : {}), signal, log },
+      log,
+    });
+    note = a.note;
+    return a;
+  };
+  return { author, note: () => note };
 }
 
 /** The command's --budget: one limit for everything the command runs, however many generations. */
@@ -175,40 +205,27 @@ export function registerLineage(program: Command): void {
       .description(
         'select a parent, propose one-change children, evaluate them on the same tasks, promote on evidence',
       ),
-  )
-    .option(
-      '--author <who>',
-      'champion: the champion genome writes the children (self-authoring; falls back to systematic when its model cannot author)',
-      oneOf('--author', ['champion']),
-    )
-    .action(async (f: GenFlags & { author?: 'champion' }, cmd: Command) => {
-      await withWorkspace(cmd, async (ws) => {
-        // Self-authoring (lineage/self-repair/author.ts): the note says who wrote the children, or why it fell back.
-        let authorNote: string | null = null;
-        const log = (l: string) => process.stderr.write(`${l}\n`);
-        const author = f.author
-          ? async (ctx: AuthorContext) => {
-              const a = await authorProposals(ws, ctx, { log });
-              authorNote = a.note;
-              return a;
-            }
-          : undefined;
-        await interruptible(async (signal) => {
-          const budget = commandBudget(f);
-          const r = await nextGeneration(ws, {
-            ...options(f, log, 'next-generation'),
-            ...(author ? { author } : {}),
-            ...(budget ? { commandBudget: budget } : {}),
-            signal,
-          });
-          if (f.json) printJson(f.author ? { ...r, author: authorNote } : r);
-          else {
-            if (authorNote) process.stdout.write(`${authorNote}\n`);
-            printGeneration(r);
-          }
+  ).action(async (f: GenFlags, cmd: Command) => {
+    await withWorkspace(cmd, async (ws) => {
+      const log = (l: string) => process.stderr.write(`${l}\n`);
+      await interruptible(async (signal) => {
+        // Self-authoring: the note says who wrote the children, or why it fell back.
+        const { author, note } = authorHook(ws, f, log, signal);
+        const budget = commandBudget(f);
+        const r = await nextGeneration(ws, {
+          ...options(f, log, 'next-generation'),
+          ...(author ? { author } : {}),
+          ...(budget ? { commandBudget: budget } : {}),
+          signal,
         });
+        if (f.json) printJson(f.author ? { ...r, author: note() } : r);
+        else {
+          if (note()) process.stdout.write(`${note()}\n`);
+          printGeneration(r);
+        }
       });
     });
+  });
 
   withGenerationFlags(
     program
@@ -226,15 +243,18 @@ export function registerLineage(program: Command): void {
           const budget = commandBudget(f);
           const log = (l: string) => process.stderr.write(`${l}\n`);
           let flat = 0;
+          const { author, note } = authorHook(ws, f, log, signal);
           for (let g = 0; g < f.generations; g++) {
             log(`generation ${g + 1} of ${f.generations}`);
             const r = await nextGeneration(ws, {
               ...options(f, log, 'run'),
+              ...(author ? { author } : {}),
               ...(f.seed ? { seed: f.seed + g } : {}),
               ...(budget ? { commandBudget: budget } : {}),
               signal,
             });
             results.push(r);
+            if (!f.json && note()) process.stdout.write(`${note()}\n`);
             if (!f.json) printGeneration(r, { k: g + 1, n: f.generations });
             flat = r.promoted ? 0 : flat + 1;
             const spent = budget?.exceeded();

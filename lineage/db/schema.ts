@@ -38,6 +38,8 @@ export const ExperimentRow = z.object({
   status: ExperimentStatus,
   proposer: z.string().nullable(),
   authored_by: z.string().nullable(),
+  /** JSON Authorship (lineage/authorship.ts): who wrote it; null on rows from before migration 0008. */
+  authorship: z.string().nullable(),
   branch: z.string().nullable(),
   seed: z.number().int().nullable(),
   verdict: z.enum(['confirmed', 'refuted', 'inconclusive']).nullable(),
@@ -234,7 +236,7 @@ type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]: Generated<T[P
 type RunKeyDefaults = 'actor' | 'genome_hash' | 'code';
 
 export interface Database {
-  experiments: Row<typeof ExperimentRow>;
+  experiments: WithDefaults<Row<typeof ExperimentRow>, 'authorship'>;
   generations: Row<typeof GenerationRow>;
   suites: Row<typeof SuiteRow>;
   tasks: WithDefaults<Row<typeof TaskRow>, 'content_id'>;

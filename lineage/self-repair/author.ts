@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { canonicalJson, type Genome, genomeHash } from '../../agent/genome.js';
 import type { ScriptedEntry } from '../../agent/models/scripted.js';
+import type { Authorship } from '../authorship.js';
+import { agentSourceOf } from '../code-variant/agent-source.js';
 import type { Experiment } from '../db/schema.js';
 import { getExperiment, parseGenome } from '../experiments.js';
 import { askForJson, canWriteProposals } from '../model-json.js';
@@ -32,6 +34,8 @@ export interface Authored {
   authoredBy: string | null;
   /** What happened, for the output and the generation's config (fallbacks, rejected choices). */
   note: string | null;
+  /** The champion at its commit with its model, when it wrote them. */
+  authorship?: Authorship;
 }
 
 export interface AuthorOptions {
@@ -122,6 +126,14 @@ export async function authorProposals(ws: Workspace, ctx: AuthorContext, o: Auth
     proposals: chosen,
     proposer: `author:${champion.id}`,
     authoredBy: champion.id,
+    authorship: {
+      kind: 'agent',
+      experiment: champion.id,
+      role: 'champion',
+      commit: (await agentSourceOf(ws, champion.id))?.commit ?? 'installed',
+      model,
+      writes: 'genome',
+    },
     note: rejected.length
       ? `self-authoring by ${champion.id}: rejected ${rejected.join('; ')}`
       : `self-authoring: children written by champion ${champion.id} (${model})`,

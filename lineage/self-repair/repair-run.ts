@@ -64,7 +64,7 @@ export async function codeBranchOf(db: Db, id: string): Promise<string> {
 }
 
 /** The tree of `branch` in a fresh host folder (git archive: tracked files only, no .git). */
-function exportBranch(repo: AgentRepo, branch: string): string {
+export function exportBranch(repo: AgentRepo, branch: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'evolve-repair-src-'));
   const tar = execFileSync('git', ['-C', repo.dir, 'archive', '--format=tar', branch], { maxBuffer: 256 << 20 });
   execFileSync('tar', ['-x', '-C', dir], { input: tar });

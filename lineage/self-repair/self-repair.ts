@@ -7,6 +7,7 @@ import { readTrajectory } from '../../agent/trajectory.js';
 import { changedFiles } from '../../tasks/patch.js';
 import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
 import { ensureAgentRepo } from '../code-variant/agent-repo.js';
+import { agentSourceOf } from '../code-variant/agent-source.js';
 import { gateCodeVariant, type GateStage } from '../code-variant/gate.js';
 import type { Db } from '../db/open.js';
 import { getExperiment, parseGenome, recordDecision } from '../experiments.js';
@@ -82,6 +83,14 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
     cluster: { id: statement.clusterId, label: statement.label },
     hypothesis,
     authoredBy: author.id,
+    authorship: {
+      kind: 'agent',
+      experiment: author.id,
+      role: 'self-repair',
+      commit: (await agentSourceOf(ws, author.id))?.commit ?? 'installed',
+      model: o.model ?? parseGenome(author).model,
+      writes: 'code',
+    },
     layer,
     patch: '',
   });
@@ -211,7 +220,7 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
 }
 
 /** A skill the patch adds takes effect only once the variant's genome lists it (context-layer learning). */
-async function enableAddedSkills(db: Db, id: string, diff: string, log: (line: string) => void): Promise<void> {
+export async function enableAddedSkills(db: Db, id: string, diff: string, log: (line: string) => void): Promise<void> {
   const row = await getExperiment(db, id);
   const skills = addedSkills(diff);
   const genome = parseGenome(row);

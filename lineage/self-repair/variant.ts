@@ -5,6 +5,7 @@ import { inSurface } from '../code-variant/surface.js';
 import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
 import type { Experiment } from '../db/schema.js';
+import type { Authorship } from '../authorship.js';
 
 // Code-variant children made by self-repair: ids `exp-23-r1`, `exp-23-r2`, … (the letters stay with one-change
 // genome children), one row per repair with change kind `code`, and the objective-hacking flags a patch earns.
@@ -20,7 +21,8 @@ export interface CodeChange {
   layer?: 'code' | 'context';
   branch: string;
   parentBranch: string;
-  cluster: string;
+  /** The failure cluster a self-repair worked on (absent for a champion's authored child). */
+  cluster?: string;
   files: string[];
   patch: 'change.patch';
 }
@@ -28,9 +30,13 @@ export interface CodeChange {
 export interface NewCodeVariant {
   parent: Experiment;
   parentBranch: string;
-  cluster: { id: string; label: string };
+  cluster?: { id: string; label: string };
+  /** What wrote it, for the summary (default: `self-repair of <cluster>`). */
+  origin?: string;
   hypothesis: string;
   authoredBy: string;
+  /** Who wrote it: the authoring agent at its commit, with its model. */
+  authorship?: Authorship;
   layer?: 'code' | 'context';
   proposer?: string;
   generation?: number;
@@ -54,7 +60,7 @@ export async function insertCodeVariant(db: Db, v: NewCodeVariant): Promise<Expe
       ...(v.layer ? { layer: v.layer } : {}),
       branch: id,
       parentBranch: v.parentBranch,
-      cluster: v.cluster.id,
+      ...(v.cluster ? { cluster: v.cluster.id } : {}),
       files,
       patch: 'change.patch',
     };
@@ -66,11 +72,12 @@ export async function insertCodeVariant(db: Db, v: NewCodeVariant): Promise<Expe
       genome: v.parent.genome,
       genome_hash: genomeHash(genome),
       change: JSON.stringify(change),
-      change_summary: `code patch (self-repair of ${v.cluster.id}: ${v.cluster.label}): ${files.length ? files.join(', ') : 'no files changed'}`,
+      change_summary: `code patch (${v.origin ?? `self-repair of ${v.cluster?.id}: ${v.cluster?.label}`}): ${files.length ? files.join(', ') : 'no files changed'}`,
       hypothesis: v.hypothesis,
       status: 'proposed',
       proposer: v.proposer ?? 'self-repair',
       authored_by: v.authoredBy,
+      authorship: v.authorship ? JSON.stringify(v.authorship) : null,
       branch: null,
       seed: null,
       verdict: null,

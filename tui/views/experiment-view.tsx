@@ -54,6 +54,7 @@ export function ExperimentView({ detail: d, scroll, width, height, color }: Expe
   const header = [
     `${d.id}  (generation ${d.generation}, ${d.status}${d.parentId ? `, child of ${d.parentId}` : ''}${d.authoredBy ? `, authored by ${d.authoredBy}` : ''})`,
     `change:     ${d.change}`,
+    `written by: ${d.author}`,
     ...wrapText(d.hypothesis, Math.max(20, width - 12), 2).map(
       (l, i) => `${i === 0 ? 'hypothesis:' : '           '} ${l}`,
     ),

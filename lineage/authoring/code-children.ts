@@ -1,0 +1,318 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CreateModelOptions } from '../../agent/models/registry.js';
+import { readTrajectory } from '../../agent/trajectory.js';
+import { changedFiles } from '../../tasks/patch.js';
+import { Budget, type Spend } from '../../evaluator/gateway/index.js';
+import type { SandboxKind } from '../../evaluator/sandbox/providers.js';
+import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
+import { ensureAgentRepo } from '../code-variant/agent-repo.js';
+import { agentSourceOf } from '../code-variant/agent-source.js';
+import { gateCodeVariant } from '../code-variant/gate.js';
+import type { Db } from '../db/open.js';
+import type { Experiment } from '../db/schema.js';
+import { getExperiment, parseGenome, recordDecision, setStatus } from '../experiments.js';
+import { addFlags } from '../failures/flags.js';
+import { signatureOf } from '../failures/signature.js';
+import { writeExperimentFolder } from '../folders.js';
+import { canWriteProposals } from '../model-json.js';
+import { enableAddedSkills } from '../self-repair/self-repair.js';
+import { codeBranchOf } from '../self-repair/repair-run.js';
+import { insertCodeVariant, patchFlags } from '../self-repair/variant.js';
+import { readSpend, recordModelSpend, totalDollars } from '../spend.js';
+import { writeFileAtomic, type Workspace } from '../workspace.js';
+import { runAuthor } from './author-run.js';
+import { buildRawMaterial } from './raw-material.js';
+import { buildAuthorStatement } from './statement.js';
+
+// Code children authored by the champion (`next-generation --author champion`): for each of the K children, the
+// champion agent (its code, its model, confined) changes a checkout of the parent's agent source from a statement
+// built from the lineage and the raw-material folder. Its diff becomes a code child `exp-NN-rK` that passes the
+// self-repair gates (surface, flags, apply, typecheck, the agent's own tests); a child that passes gets its branch and
+// is evaluated with its own code and decided by the generation's rule like every child. A child whose author failed,
+// did not submit or ran out of budget is marked failed; a rejected one is flagged and never runs a task.
+
+export interface CodeAuthorContext {
+  parent: Experiment;
+  champion: string;
+  k: number;
+  generation: number;
+}
+
+export interface CodeAuthorOptions {
+  sandbox?: SandboxKind;
+  provider?: SandboxProvider;
+  /** Agent tests the gate runs (default: the agent's whole test folder). */
+  tests?: string[];
+  /** Keys and base URLs for the champion's model (default process.env); the `scripted` model's script. */
+  modelOptions?: Pick<CreateModelOptions, 'env' | 'script'>;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+export interface CodeAuthored {
+  /** Every child row written (accepted, rejected or failed), in order. */
+  children: string[];
+  /** Children that passed the gates: evaluated with their own code. */
+  accepted: string[];
+  /** Why each other child has no code to run. */
+  notRun: Array<{ id: string; status: 'rejected' | 'failed'; reason: string }>;
+  /** Recorded on the generation and printed. */
+  note: string;
+  /** The authoring or generation budget that stopped the authoring, if one did. */
+  budgetStop: string | null;
+}
+
+/** Why the champion cannot author code children at all (its model cannot write code), or null. */
+export function cannotAuthorCode(model: string): string | null {
+  return canWriteProposals(model) ? null : `its model "${model}" cannot author code`;
+}
+
+/** Authoring limits: budgets.author* for this generation's authoring, and what is left of budgets.generation*. */
+async function authoringBudgets(ws: Workspace, champion: string, generation: number): Promise<Budget[]> {
+  const b = ws.config.budgets;
+  const authoring = new Budget(`authoring by ${champion} in generation ${generation} (budgets.author*)`, {
+    ...(b.authorDollars !== undefined ? { dollars: b.authorDollars } : {}),
+    ...(b.authorTokens !== undefined ? { tokens: b.authorTokens } : {}),
+    ...(b.authorCalls !== undefined ? { calls: b.authorCalls } : {}),
+  });
+  const already = await readSpend(ws.db, { generation });
+  const gen = new Budget(`generation ${generation} (budgets.generationDollars)`, {
+    ...(b.generationDollars !== undefined ? { dollars: Math.max(0, b.generationDollars - totalDollars(already)) } : {}),
+  });
+  return [authoring, gen];
+}
+
+async function fail(db: Db, id: string, generation: number, reason: string): Promise<void> {
+  await db
+    .updateTable('experiments')
+    .set({ learned: `Not evaluated: ${reason}` })
+    .where('id', '=', id)
+    .execute();
+  await setStatus(db, id, 'failed');
+  await recordDecision(db, { experimentId: id, action: 'fail', rule: 'author', actor: 'system', reason, generation });
+}
+
+export async function authorCodeChildren(
+  ws: Workspace,
+  ctx: CodeAuthorContext,
+  o: CodeAuthorOptions = {},
+): Promise<CodeAuthored> {
+  const { db, config } = ws;
+  const log = o.log ?? (() => {});
+  const champion = await getExperiment(db, ctx.champion);
+  const genome = parseGenome(champion);
+  const code = await agentSourceOf(ws, champion.id);
+  const repo = await ensureAgentRepo(ws.paths.root);
+  const parentBranch = await codeBranchOf(db, ctx.parent.id);
+  const surface = config.lineage.mutableSurface;
+  const rawDir = join(ws.paths.root, 'authoring', `generation-${ctx.generation}`, 'raw-material');
+  const raw = await buildRawMaterial(db, rawDir, {
+    experiments: [...new Set([ctx.parent.id, champion.id])],
+    experimentsDir: ws.paths.experiments,
+  });
+  log(
+    `authoring: ${champion.id} (${genome.model}) writes ${ctx.k} code child(ren) of ${ctx.parent.id}; raw material: ${raw.runs} runs, ${raw.children} earlier children`,
+  );
+  const budgets = await authoringBudgets(ws, champion.id, ctx.generation);
+  const overBudget = () => budgets.map((b) => b.exceeded()).find((r) => r !== undefined);
+  const out: CodeAuthored = { children: [], accepted: [], notRun: [], note: '', budgetStop: null };
+  const siblings: string[] = [];
+  const at = code ? `${champion.id} at ${code.commit.slice(0, 12)}` : `${champion.id} (installed code)`;
+
+  for (let i = 0; i < ctx.k; i++) {
+    const over = overBudget();
+    if (over) {
+      log(`authoring: stopped before child ${i + 1} of ${ctx.k}: ${over}`);
+      out.budgetStop = over;
+      break;
+    }
+    const statement = await buildAuthorStatement(db, {
+      parentId: ctx.parent.id,
+      championId: champion.id,
+      surface,
+      siblings,
+      index: i + 1,
+      of: ctx.k,
+    });
+    const row = await insertCodeVariant(db, {
+      parent: ctx.parent,
+      parentBranch,
+      origin: `authored by champion ${champion.id}`,
+      hypothesis: `(being written by ${champion.id})`,
+      authoredBy: champion.id,
+      authorship: {
+        kind: 'agent',
+        experiment: champion.id,
+        role: 'champion',
+        commit: code?.commit ?? 'installed',
+        model: genome.model,
+        writes: 'code',
+      },
+      proposer: `author:${champion.id}`,
+      generation: ctx.generation,
+      patch: '',
+    });
+    const id = row.id;
+    out.children.push(id);
+    const folder = join(ws.paths.experiments, id);
+    writeFileAtomic(join(folder, 'author-statement.md'), statement);
+    const trajectory = join(folder, 'author-trajectory.jsonl');
+    log(`${id}: ${at} authors a change to ${ctx.parent.id} (branch ${parentBranch})`);
+
+    let run;
+    let spend: Spend | undefined;
+    try {
+      run = await runAuthor({
+        ws,
+        repo,
+        branch: parentBranch,
+        genome,
+        ...(code ? { code } : {}),
+        statement,
+        rawDir,
+        taskId: `author-${id}`,
+        sandbox: o.sandbox ?? config.defaults.sandbox,
+        ...(o.provider ? { provider: o.provider } : {}),
+        trajectoryPath: trajectory,
+        budgets,
+        ...(o.modelOptions ? { modelOptions: o.modelOptions } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      spend = run.spend;
+    } catch (error) {
+      spend = (error as { spend?: Spend }).spend;
+      const reason = `the authoring run failed: ${(error as Error).message}`;
+      await fail(db, id, ctx.generation, reason);
+      out.notRun.push({ id, status: 'failed', reason });
+    } finally {
+      if (spend)
+        await recordModelSpend(db, {
+          purpose: 'author',
+          label: `author ${id}`,
+          model: genome.model,
+          spend,
+          generation: ctx.generation,
+          experiment: champion.id,
+        });
+    }
+    if (run)
+      await settle(ws, { id, run, champion: champion.id, parentBranch, surface, trajectory, ctx, o, out, overBudget });
+    const done = await getExperiment(db, id);
+    siblings.push(`${id}: ${done.change_summary} (${done.status}); hypothesis: ${done.hypothesis}`);
+    await writeExperimentFolder(db, ws.paths.experiments, id);
+    // An author whose model or machinery fails would fail the same way for every child: stop here.
+    if (!run || run.exitReason === 'model_error') {
+      out.note = `authoring stopped after ${id}: ${run ? 'the model failed' : 'the authoring run failed'}`;
+      break;
+    }
+  }
+  const failed = out.notRun.map((n) => `${n.id} ${n.status}: ${n.reason}`);
+  out.note = [
+    `self-authoring: ${champion.id} (${genome.model}) wrote ${out.children.length} code child(ren) of ${ctx.parent.id}; ${out.accepted.length} passed the gates${out.accepted.length ? ` (${out.accepted.join(', ')})` : ''}`,
+    ...(failed.length ? [failed.join('; ')] : []),
+    ...(out.note ? [out.note] : []),
+    ...(out.budgetStop ? [`authoring budget: ${out.budgetStop}`] : []),
+  ].join('; ');
+  return out;
+}
+
+interface Settle {
+  id: string;
+  run: Awaited<ReturnType<typeof runAuthor>>;
+  champion: string;
+  parentBranch: string;
+  surface: string[];
+  trajectory: string;
+  ctx: CodeAuthorContext;
+  o: CodeAuthorOptions;
+  out: CodeAuthored;
+  overBudget: () => string | undefined;
+}
+
+/** The authoring run's diff: recorded, flagged, gated; the child gets its branch or is rejected/failed with a reason. */
+async function settle(ws: Workspace, s: Settle): Promise<void> {
+  const { db } = ws;
+  const { id, run, ctx, out } = s;
+  const log = s.o.log ?? (() => {});
+  const folder = join(ws.paths.experiments, id);
+  writeFileAtomic(join(folder, 'change.patch'), run.diff);
+  const files = changedFiles(run.diff);
+  const row = await getExperiment(db, id);
+  await db
+    .updateTable('experiments')
+    .set({
+      change: JSON.stringify({ ...JSON.parse(row.change), files }),
+      change_summary: row.change_summary.replace(/: no files changed$/, `: ${files.join(', ') || 'no files changed'}`),
+      hypothesis:
+        run.hypothesis ||
+        `A change to the agent's source written by ${s.champion} (it stated no hypothesis): ${files.join(', ') || 'no files'}.`,
+    })
+    .where('id', '=', id)
+    .execute();
+  log(`${id}: authoring run ${run.exitReason} after ${run.steps} steps; ${files.length} file(s) changed`);
+  // The author's own record: what it tried to read (hidden paths) is a flag like a patch touching tests.
+  const probes = existsSync(s.trajectory)
+    ? signatureOf({ exitReason: run.exitReason, report: null, events: readTrajectory(s.trajectory) }).hiddenPathProbes
+    : [];
+  await addFlags(db, id, [...patchFlags(run.diff), ...probes.map((p) => `authoring run probed hidden path ${p}`)]);
+  const over = s.overBudget();
+  if (over) out.budgetStop = over;
+  if (run.exitReason !== 'submitted' || (over && !run.diff)) {
+    const reason = over
+      ? `the author ran out of budget (${over}) before submitting`
+      : `the author did not submit (${run.exitReason})`;
+    await fail(db, id, ctx.generation, reason);
+    out.notRun.push({ id, status: 'failed', reason });
+    return;
+  }
+  const gate = await gateCodeVariant({
+    repo: await ensureAgentRepo(ws.paths.root),
+    workspaceRoot: ws.paths.root,
+    parentBranch: s.parentBranch,
+    branch: id,
+    patch: run.diff,
+    surface: s.surface,
+    message: `${id}: authored by ${s.champion}`,
+    ...(s.o.tests ? { tests: s.o.tests } : {}),
+  });
+  if (!gate.ok) {
+    log(`${id}: rejected at the ${gate.stage} gate: ${gate.reason}`);
+    await db
+      .updateTable('experiments')
+      .set({ learned: `Rejected before any task ran (${gate.stage}): ${gate.reason}` })
+      .where('id', '=', id)
+      .execute();
+    await setStatus(db, id, 'rejected');
+    await recordDecision(db, {
+      experimentId: id,
+      action: 'reject',
+      rule: `gate:${gate.stage}`,
+      actor: 'system',
+      reason: gate.reason,
+      details: { stage: gate.stage, log: gate.log },
+      generation: ctx.generation,
+    });
+    out.notRun.push({ id, status: 'rejected', reason: `${gate.stage} gate: ${gate.reason}` });
+    return;
+  }
+  await db.updateTable('experiments').set({ branch: gate.branch }).where('id', '=', id).execute();
+  await enableAddedSkills(db, id, run.diff, log);
+  out.accepted.push(id);
+}
+
+/**
+ * Code children of `generation` whose authoring never finished (a kill between the row and its gate): no branch, so
+ * nothing to run with their code. Marked failed, so a resumed generation never evaluates them with the parent's code.
+ */
+export async function failUnfinishedAuthoring(db: Db, ids: string[], generation: number): Promise<string[]> {
+  const stale: string[] = [];
+  for (const id of ids) {
+    const e = await getExperiment(db, id);
+    if (e.status === 'proposed' && e.branch === null && (JSON.parse(e.change) as { kind?: string }).kind === 'code') {
+      await fail(db, id, generation, 'its authoring was interrupted before the gates');
+      stale.push(id);
+    }
+  }
+  return stale;
+}
