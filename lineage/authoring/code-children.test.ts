@@ -214,4 +214,68 @@ describe('the champion authors code children', () => {
     expect(gen.children).toEqual(['exp-01-r1', 'exp-01-r2', 'exp-01-r3']);
     expect(gen.author.note).toMatch(/wrote 3 code child\(ren\) of exp-01; 1 passed the gates/);
   }, 900_000);
+
+  it('an author out of budget stops, its child fails, and the systematic proposer fills the generation', async () => {
+    ws = await championOnServer();
+    const w = ws;
+    w.config.budgets.authorCalls = 1;
+    server.reply(call('bash', { command: 'ls .raw-material' }), call('submit', {}));
+    const lines: string[] = [];
+    const r = await nextGeneration(w, {
+      children: 2,
+      confirm: false,
+      seed: 1,
+      log: (l) => lines.push(l),
+      eval: { suite: 'mini', wiring: wiring(w.paths.runs) },
+      author: (ctx) => authorChildren(w, ctx, { code: { provider: quiet, modelOptions: { env: {} } } }),
+    });
+    // The second call was refused by the budget before it reached the model.
+    expect(server.requests).toHaveLength(1);
+    const kids = await w.db
+      .selectFrom('experiments')
+      .select(['id', 'status', 'proposer'])
+      .where('parent_id', '=', 'exp-01')
+      .orderBy('id')
+      .execute();
+    expect(kids.map((k) => [k.id, k.status, k.proposer])).toEqual([
+      ['exp-01-a', expect.any(String), 'systematic'],
+      ['exp-01-b', expect.any(String), 'systematic'],
+      ['exp-01-r1', 'failed', 'author:exp-01'],
+    ]);
+    expect(r.rows.map((x) => x.id)).toEqual(['exp-01-a', 'exp-01-b']);
+    const fail = await w.db
+      .selectFrom('decisions')
+      .select(['action', 'reason'])
+      .where('experiment_id', '=', 'exp-01-r1')
+      .executeTakeFirstOrThrow();
+    expect(fail).toEqual({ action: 'fail', reason: expect.stringMatching(/ran out of budget .*1 of 1 calls used/) });
+    const gen = JSON.parse((await w.db.selectFrom('generations').select('config').executeTakeFirstOrThrow()).config);
+    expect(gen.children).toEqual(['exp-01-r1', 'exp-01-a', 'exp-01-b']);
+    expect(gen.author.note).toMatch(/authoring budget: .*1 of 1 calls used.*fell back to the systematic proposer/);
+    expect((await readSpend(w.db, { generation: 1 })).lineage.author).toMatchObject({ calls: 1, tokens: 930 });
+  }, 300_000);
+
+  it('a champion whose model cannot write code picks genome children, or the systematic proposer does', async () => {
+    ws = await championOnServer();
+    const w = ws;
+    const genome = { ...baselineGenome(), model: 'offline' };
+    await w.db
+      .updateTable('experiments')
+      .set({ genome: JSON.stringify(genome), genome_hash: genomeHash(genome) })
+      .where('id', '=', 'exp-01')
+      .execute();
+    const r = await nextGeneration(w, {
+      children: 1,
+      confirm: false,
+      seed: 1,
+      eval: { suite: 'mini', wiring: wiring(w.paths.runs) },
+      author: (ctx) => authorChildren(w, ctx, { code: { provider: quiet } }),
+    });
+    expect(r.rows.map((x) => x.id)).toEqual(['exp-01-a']);
+    const gen = JSON.parse((await w.db.selectFrom('generations').select('config').executeTakeFirstOrThrow()).config);
+    expect(gen.author.note).toMatch(
+      /writes no code children: its model "offline" cannot author code; .*cannot author proposals; fell back to the systematic proposer/,
+    );
+    expect(server.requests).toHaveLength(0);
+  }, 300_000);
 });
