@@ -3,6 +3,7 @@ import type { Db } from './db/open.js';
 import { ExperimentStatus, RunStatus } from './db/schema.js';
 import { isStaleWorker } from '../evaluator/worker.js';
 import { readSpend, type SpendSummary } from './spend.js';
+import { championHistory, sparkline } from './champion-history.js';
 
 export interface WorkspaceStatus {
   experiments: Record<string, number>;
@@ -12,6 +13,8 @@ export interface WorkspaceStatus {
   runs: Record<string, number>;
   /** Dollars spent: the agent's runs apart from the lineage's own model users (proposers, authors, self-repair). */
   spend: SpendSummary;
+  /** The champion's score at the end of each generation (0: the root), and as a sparkline. */
+  byGeneration: { scores: Array<number | null>; sparkline: string };
 }
 
 export async function workspaceStatus(db: Db): Promise<WorkspaceStatus> {
@@ -56,5 +59,11 @@ export async function workspaceStatus(db: Db): Promise<WorkspaceStatus> {
     lastGeneration: gen ? { id: gen.id, parent: gen.parent_id, status: gen.status, startedAt: gen.started_at } : null,
     runs,
     spend: await readSpend(db),
+    byGeneration: await scoresByGeneration(db),
   };
+}
+
+export async function scoresByGeneration(db: Db): Promise<{ scores: Array<number | null>; sparkline: string }> {
+  const scores = (await championHistory(db)).map((h) => h.score);
+  return { scores, sparkline: sparkline(scores) };
 }

@@ -10,6 +10,8 @@ import { RULES, type RuleName } from '../../lineage/promote.js';
 import { promoteByPerson } from '../../lineage/promote-by-person.js';
 import { PROPOSERS, type ProposerName } from '../../lineage/proposers.js';
 import { readTree } from '../../lineage/read.js';
+import { scoresByGeneration } from '../../lineage/status.js';
+import { byGenerationLine } from './status.js';
 import { renderTree } from '../../lineage/tree-text.js';
 import { SELECTORS, type Selector } from '../../lineage/select.js';
 import type { AuthorContext } from '../../lineage/self-repair/author.js';
@@ -283,8 +285,11 @@ export function registerLineage(program: Command): void {
     .action(async (f: { json?: boolean }, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
         const tree = await readTree(ws.db);
-        if (f.json) return printJson(tree);
-        process.stdout.write(`${renderTree(tree)}\n`);
+        const by = await scoresByGeneration(ws.db);
+        if (f.json) return printJson({ ...tree, byGeneration: by.scores });
+        process.stdout.write(
+          `champion by generation: ${byGenerationLine(by.scores, by.sparkline)}\n${renderTree(tree)}\n`,
+        );
       });
     });
 

@@ -15,6 +15,14 @@ export function spendLine(s: SpendSummary): string {
   return [runs, ...own].join(', ');
 }
 
+/** `▃▃▅▆ 37.5% -> 62.5% over 3 generations`: the champion's score by generation (0: the root). */
+export function byGenerationLine(scores: Array<number | null>, spark: string): string {
+  const known = scores.filter((x): x is number => x !== null);
+  if (scores.length <= 1 || known.length === 0) return 'no generation yet';
+  const p = (x: number) => `${(100 * x).toFixed(1)}%`;
+  return `${spark}  ${p(known[0]!)} -> ${p(known.at(-1)!)} over ${scores.length - 1} generation${scores.length === 2 ? '' : 's'}`;
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
@@ -37,6 +45,7 @@ export function registerStatus(program: Command): void {
             `generation   ${s.lastGeneration ? `#${s.lastGeneration.id} from ${s.lastGeneration.parent}, ${s.lastGeneration.status}` : 'none yet'}`,
             `runs         ${counts(s.runs)}${s.runs.interrupted ? ' (interrupted: left running by a process that is gone; the next command resumes them)' : ''}`,
             `spend        ${spendLine(s.spend)}`,
+            `by generation ${byGenerationLine(s.byGeneration.scores, s.byGeneration.sparkline)}`,
           ].join('\n') + '\n',
         );
       });

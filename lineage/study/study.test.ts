@@ -102,6 +102,15 @@ describe('studies', () => {
     // Only the runs in flight when the signal came were started again (they went back to pending, unfinished).
     expect(inFlightAtAbort).toBeGreaterThan(0);
     expect(calls.length).toBe(rows + inFlightAtAbort);
+    // A replicate is a workspace: status and tree there show the champion's score by generation as a sparkline.
+    const r1 = status.replicates[0]!;
+    const st = await runCli(['status'], join(ws.paths.root, r1.path));
+    expect(st.out).toMatch(/by generation [▁-█]{3} {2}\d+\.\d% -> \d+\.\d% over 2 generations/);
+    expect(st.out).toContain(r1.sparkline);
+    const tree = await runCli(['tree'], join(ws.paths.root, r1.path));
+    expect(tree.out.split('\n')[0]).toMatch(/^champion by generation: [▁-█]{3} /);
+    const studyOut = await runCli(['study', 'status', 'cmp'], ws.paths.root);
+    expect(studyOut.out).toMatch(/random +r1 +1007 +done +2\/2 +exp-\S+ +\d+\.\d% +[▁-█]{3}/);
     // Paired replicates: the systematic proposer is the same in every replicate; the random one depends on the seed.
     const firstChildren = async (path: string) => {
       const rws = await openWorkspace(join(ws!.paths.root, path));
