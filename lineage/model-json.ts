@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ScriptedEntry } from '../agent/models/scripted.js';
+import type { Message, ToolCallPart, ToolDefinition } from '../agent/models/types.js';
 import { openRunGateway } from '../evaluator/gateway/index.js';
 import { type LineagePurpose, recordModelSpend } from './spend.js';
 import type { Workspace } from './workspace.js';
@@ -24,6 +25,8 @@ export interface AskJsonOptions<S extends z.ZodType> {
   env?: Record<string, string | undefined>;
   /** Whose spend this is (stored in model_calls, apart from runs' spend): default purpose `proposer`. */
   meter?: { purpose?: LineagePurpose; generation?: number; experiment?: string };
+  /** Read-only tools the model may call before it answers (the raw material), at most `maxCalls` turns of them. */
+  tools?: { definitions: ToolDefinition[]; run(name: string, input: unknown): string; maxCalls?: number };
 }
 
 export interface AskJsonResult<T> {
@@ -62,14 +65,27 @@ export async function askForJson<S extends z.ZodType>(
   });
   const purpose = o.meter?.purpose ?? 'proposer';
   let response;
+  const messages: Message[] = [{ role: 'user', content: o.prompt }];
+  const maxCalls = o.tools ? (o.tools.maxCalls ?? 12) : 0;
   try {
-    response = await model.generate({
-      purpose,
-      system: o.system,
-      messages: [{ role: 'user', content: o.prompt }],
-      tools: [],
-      maxTokens: o.maxTokens ?? 2048,
-    });
+    for (let turn = 0; ; turn++) {
+      // The last turn offers no tools: the model must answer.
+      const tools = turn < maxCalls ? (o.tools?.definitions ?? []) : [];
+      response = await model.generate({
+        purpose,
+        system: o.system,
+        messages,
+        tools,
+        maxTokens: o.maxTokens ?? 2048,
+      });
+      const calls = response.content.filter((p): p is ToolCallPart => p.type === 'tool_call');
+      if (!o.tools || tools.length === 0 || calls.length === 0) break;
+      messages.push({ role: 'assistant', content: response.content });
+      messages.push({
+        role: 'user',
+        content: calls.map((c) => ({ type: 'tool_result', toolCallId: c.id, content: o.tools!.run(c.name, c.input) })),
+      });
+    }
   } finally {
     // Stored whether or not the call succeeded: a failed call may still have been paid for.
     await recordModelSpend(ws.db, {

@@ -292,4 +292,49 @@ describe('model proposer', () => {
       await server.close();
     }
   });
+
+  it('reads the raw material through its tools (trajectories, masked grading reports) before it answers', async () => {
+    ws = await triedWorkspace();
+    const server = await startFakeServer();
+    try {
+      server.reply(
+        openaiReply.toolCall('c1', 'raw_grep', JSON.stringify({ pattern: 'AssertionError' })),
+        openaiReply.toolCall(
+          'c2',
+          'raw_read',
+          JSON.stringify({ path: 'runs/exp-01/mini__mini__slug-1__r0-failed/grader.json' }),
+        ),
+        openaiReply.toolCall('c3', 'raw_read', JSON.stringify({ path: '../../etc/passwd' })),
+        openaiReply.text(
+          reply([{ slot: 'budgets', params: { steps: 60 }, hypothesis: 'More steps let it rerun the failing test.' }]),
+        ),
+      );
+      const r = await modelProposals(
+        ws,
+        { ...(await ctxOf(ws, 1)), generation: 1 },
+        {
+          model: `openai-compatible/proposer-1@${server.url}/v1`,
+          env: {},
+        },
+      );
+      expect(r.proposals.map((p) => p.genome.budgets.steps)).toEqual([60]);
+      expect(server.requests).toHaveLength(4);
+      const first = server.requests[0]!.body as { tools: Array<{ function: { name: string } }> };
+      expect(first.tools.map((t) => t.function.name)).toEqual(['raw_list', 'raw_read', 'raw_grep']);
+      const results = (server.requests[3]!.body as { messages: Array<{ role: string; content: string }> }).messages
+        .filter((m) => m.role === 'tool')
+        .map((m) => m.content);
+      // The grep found the agent's own test output in a trajectory; the report reads with its names masked.
+      expect(results[0]).toMatch(/runs\/exp-01\/mini__mini__slug-1__r0-failed\/trajectory\.jsonl:1: .*AssertionError/);
+      expect(results[1]).toMatch(/"failure": \[\s*"\[hidden\]"\s*\]/);
+      expect(results[2]).toMatch(/outside the raw-material folder/);
+      const sent = JSON.stringify(server.requests.map((q) => q.body));
+      for (const secret of [...HIDDEN_TESTS, 'SECRET-EXPECTED', 'GOLD-ONLY']) expect(sent).not.toContain(secret);
+      expect(GOLD_PATCH).toContain('GOLD-ONLY');
+      const spend = await ws.db.selectFrom('model_calls').select(['purpose', 'calls']).execute();
+      expect(spend).toEqual([{ purpose: 'proposer', calls: 4 }]);
+    } finally {
+      await server.close();
+    }
+  });
 });

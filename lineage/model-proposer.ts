@@ -3,6 +3,7 @@ import { diffGenomes, formatChoice } from '../agent/genome-diff.js';
 import { Budgets, canonicalJson, type Genome, genomeHash, POLICY_SLOTS } from '../agent/genome.js';
 import type { ScriptedEntry } from '../agent/models/scripted.js';
 import { listPolicies, resolvePolicies } from '../agent/policies/registry.js';
+import { proposerRawMaterial, RAW_TOOLS_HINT } from './authoring/raw-tools.js';
 import { readContext, renderContext } from './context.js';
 import type { Experiment } from './db/schema.js';
 import { childrenOf, parseGenome } from './experiments.js';
@@ -125,6 +126,8 @@ function prompt(contextText: string, parent: Genome, k: number): string {
     '',
     ...menu(parent),
     '',
+    RAW_TOOLS_HINT,
+    '',
     `Propose ${k} different changes, none of them already tried from this parent, each with a testable hypothesis (what it should fix and why, given the failures and what was learned).`,
     'Reply with JSON only: {"proposals":[{"slot":"memory","policy":"window","params":{"turns":8},"hypothesis":"..."},{"slot":"budgets","params":{"steps":60},"hypothesis":"..."}]}',
   ].join('\n');
@@ -156,9 +159,12 @@ export async function modelProposals(
   const text = renderContext(await readContext(ws.db, ctx.parent.id));
   let reply;
   try {
+    // The raw material, as read-only tools: the proposer reads trajectories, not only the summary above.
+    const raw = await proposerRawMaterial(ws, ctx.parent.id, ctx.generation);
     reply = await askForJson(ws, {
       model: o.model,
       runLabel: `proposer for ${ctx.parent.id}`,
+      tools: raw,
       system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.',
       prompt: prompt(text, genome, ctx.k),
       schema: ProposalReply,

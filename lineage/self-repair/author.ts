@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalJson, type Genome, genomeHash } from '../../agent/genome.js';
 import type { ScriptedEntry } from '../../agent/models/scripted.js';
 import type { Authorship } from '../authorship.js';
+import { proposerRawMaterial, RAW_TOOLS_HINT } from '../authoring/raw-tools.js';
 import { agentSourceOf } from '../code-variant/agent-source.js';
 import type { Experiment } from '../db/schema.js';
 import { getExperiment, parseGenome } from '../experiments.js';
@@ -62,6 +63,8 @@ function prompt(parent: Experiment, genome: Genome, candidates: Proposal[], clus
     'Each candidate below changes exactly one thing:',
     ...candidates.map((c, i) => `${i}. ${c.hypothesis}`),
     '',
+    RAW_TOOLS_HINT,
+    '',
     `Pick ${k} different candidates most likely to raise the resolve rate and write, for each, a testable hypothesis.`,
     'Reply with JSON only: {"children":[{"candidate":<number>,"hypothesis":"<why this change helps, what it should fix>"}]}',
   ].join('\n');
@@ -88,9 +91,12 @@ export async function authorProposals(ws: Workspace, ctx: AuthorContext, o: Auth
   const clusters = (await readClusters(ws.db, ctx.parent.id)).slice(0, 5).map((c) => `${c.label} (${c.count} runs)`);
   let reply;
   try {
+    // The raw material, as read-only tools, as every model proposer gets it.
+    const raw = await proposerRawMaterial(ws, ctx.parent.id, ctx.generation);
     reply = await askForJson(ws, {
       model,
       runLabel: `author ${champion.id}`,
+      tools: raw,
       system: 'You design one-change experiments for an agent-evolution system. Reply with JSON only.',
       prompt: prompt(ctx.parent, genome, candidates, clusters, ctx.k),
       schema: Reply,
