@@ -66,6 +66,12 @@ export const Config = z.strictObject({
       /** Adaptive evidence: when the best child looks better but is inconclusive, up to this many extra rounds run it
        * and the champion at double the repeats each, then the rule decides on the pooled runs (0 = off). */
       evidenceRounds: z.number().int().nonnegative().default(2),
+      /** Evidence pooled across generations: a child's looks (its first, then one per doubling of its repeats, in its
+       * generation or later ones) go up to this many doublings; the level of its generation is spent over them. */
+      maxLooks: z.number().int().nonnegative().default(6),
+      /** How many open children (inconclusive, looked better, against the same champion) a generation re-offers one
+       * look higher, their runs kept, before proposing new ones (0 = a child is decided in its own generation only). */
+      reoffer: z.number().int().nonnegative().default(2),
       /** Held-out confirmation (a one-sided superiority test on the whole held-out split): its level, and repeats per
        * held-out task when the model is stochastic (a deterministic one runs 1). */
       heldoutAlpha: z.number().gt(0).lt(1).default(0.05),

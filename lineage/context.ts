@@ -62,11 +62,13 @@ export interface LineageContext {
 /** The smallest gains the promotion test and the held-out confirmation can ever confirm on this suite's splits. */
 export interface DecisionPower {
   suite: string;
-  train: { tasks: number; level: number; minTasks: number };
+  /** level/minTasks: the first look; lastLevel/lastMinTasks: the last look of a child's ladder (pooled evidence). */
+  train: { tasks: number; level: number; minTasks: number; lastLevel: number; lastMinTasks: number; looks: number };
   heldout: { tasks: number; level: number; minTasks: number };
 }
 
-type LineageSettings = Pick<Config['lineage'], 'children' | 'evidenceRounds' | 'heldoutAlpha'>;
+type LineageSettings = Pick<Config['lineage'], 'children' | 'evidenceRounds' | 'heldoutAlpha'> &
+  Partial<Pick<Config['lineage'], 'maxLooks' | 'reoffer'>>;
 
 async function decisionPower(db: Db, id: string, cfg: LineageSettings): Promise<DecisionPower | undefined> {
   const ev = await db
@@ -80,12 +82,21 @@ async function decisionPower(db: Db, id: string, cfg: LineageSettings): Promise<
   const count = async (split: 'train' | 'heldout') =>
     (await db.selectFrom('tasks').select('id').where('suite_id', '=', ev.suite_id).where('split', '=', split).execute())
       .length;
-  // The first look's share of 2.5% (alpha spending over the evidence rounds), Holm over the children: the level the
-  // best child must reach when nothing else did.
-  const level = spendAtLook(0.025, 0, cfg.evidenceRounds) / Math.max(1, cfg.children);
+  // A child's share of 2.5% (1/children of it) spent over its looks: the evidence rounds, or with pooled evidence
+  // (lineage.reoffer) lineage.maxLooks doublings of its repeats across generations. The first and last looks' levels.
+  const looks = (cfg.reoffer ?? 0) > 0 ? Math.max(cfg.maxLooks ?? 0, cfg.evidenceRounds) : cfg.evidenceRounds;
+  const level = spendAtLook(0.025, 0, looks) / Math.max(1, cfg.children);
+  const lastLevel = spendAtLook(0.025, looks, looks) / Math.max(1, cfg.children);
   return {
     suite: ev.suite_id,
-    train: { tasks: await count('train'), level, minTasks: minTasksToDetect(level) },
+    train: {
+      tasks: await count('train'),
+      level,
+      minTasks: minTasksToDetect(level),
+      lastLevel,
+      lastMinTasks: minTasksToDetect(lastLevel),
+      looks,
+    },
     heldout: { tasks: await count('heldout'), level: cfg.heldoutAlpha, minTasks: minTasksToDetect(cfg.heldoutAlpha) },
   };
 }
@@ -224,7 +235,7 @@ export function renderContext(c: LineageContext): string {
         : `${k} of ${n} tasks (+${((100 * k) / n).toFixed(0)} points)`;
     lines.push(
       '',
-      `Decision power on ${suite}: a child is promoted only when the paired test reaches one-sided p <= ${train.level.toPrecision(2)} (2.5% spent over the evidence rounds, Holm over the children), which on the train split takes at least ${gain(train.minTasks, train.tasks)} gained with none lost; held-out confirmation (superiority, one-sided ${heldout.level}) needs at least ${gain(heldout.minTasks, heldout.tasks)} gained with none lost. Smaller real gains are not detectable here.`,
+      `Decision power on ${suite}: a child is promoted only when the paired test reaches one-sided p <= ${train.level.toPrecision(2)} at its first look (its share of 2.5%, spent over ${train.looks + 1} looks as its repeats double), which on the train split takes at least ${gain(train.minTasks, train.tasks)} gained with none lost${train.looks > 0 ? `, and p <= ${train.lastLevel.toPrecision(2)} at its last look: at least ${gain(train.lastMinTasks, train.tasks)}` : ''}; held-out confirmation (superiority, one-sided ${heldout.level}) needs at least ${gain(heldout.minTasks, heldout.tasks)} gained with none lost. Smaller real gains are not detectable here.`,
     );
   }
   return lines.join('\n');

@@ -1,7 +1,7 @@
 import { pairedComparison, type PairedComparison, type TaskScore, taskScores } from '../evaluator/stats/index.js';
 import type { Db } from './db/open.js';
 import { getExperiment, recordDecision } from './experiments.js';
-import { lookAlpha, needsMoreEvidence } from './more-evidence.js';
+import { childLevel, lookAlpha, needsMoreEvidence, roundsRun } from './more-evidence.js';
 import { describeNoiseMargin, noiseMargin } from './noise-margin.js';
 import {
   ALPHA,
@@ -50,6 +50,17 @@ export interface DecideGenerationOptions {
   /** The model is known to be deterministic (declared, or its repeats were identical): no extra rounds, one repeat on
    * held-out. */
   deterministic?: boolean;
+  /** Evidence pooled across generations (lineage/pooled-evidence.ts): each child is tested at its own level, its share
+   * of its own generation's level at its look (childLevel over looks 0..maxLooks), and held-out confirmation has looks
+   * too (its repeats double each time, at least the winner's train repeats; its level spent over them). Absent: the
+   * children share each look's level (Holm), and the held-out test has one look. */
+  pool?: {
+    maxLooks: number;
+    /** New children in each child's own generation. */
+    family: ReadonlyMap<string, number>;
+    /** Repeats each child had when this generation began. */
+    startRepeats: ReadonlyMap<string, number>;
+  };
   log: (line: string) => void;
   /** The generation deciding: its decisions are recorded once however often it is resumed (recordDecision). */
   generation?: number;
@@ -229,6 +240,10 @@ async function compareChildren(db: Db, o: DecideGenerationOptions): Promise<Comp
   return { candidates, repeats, identical };
 }
 
+/** Fewest finished repeats on any task (0 when none ran). */
+const minRepeats = (scores: Map<string, TaskScore>) =>
+  scores.size ? Math.min(...[...scores.values()].map((t) => t.n)) : 0;
+
 /** Determinism seen in the runs: both sides ran every shared task at least twice and no task's outcome ever varied. */
 export function repeatsIdentical(a: Map<string, TaskScore>, b: Map<string, TaskScore>, tasks: string[]): boolean {
   const constant = (s: TaskScore) => s.n >= 2 && (s.resolved === 0 || s.resolved === s.n);
@@ -240,16 +255,29 @@ export function repeatsIdentical(a: Map<string, TaskScore>, b: Map<string, TaskS
 async function decideWithEvidence(
   db: Db,
   o: DecideGenerationOptions,
-): Promise<{ candidates: Candidate[]; verdict: Verdict; evidence: EvidenceRecord }> {
+): Promise<{
+  candidates: Candidate[];
+  verdict: Verdict;
+  evidence: EvidenceRecord;
+  repeats: Map<string, number>;
+  /** Looks in a child's ladder (lineage.maxLooks with pooling, else this generation's rounds). */
+  ladder: number;
+}> {
   const more = o.moreEvidence;
   const rounds = more && !o.deterministic ? more.rounds : 0;
+  const pool = o.pool;
+  // A deterministic model's repeats reproduce its outcomes: its one look gets the whole level.
+  const ladder = pool && !o.deterministic ? Math.max(pool.maxLooks, rounds) : rounds;
+  const base = more?.baseRepeats ?? 1;
+  const levelAt = (id: string, look: number) => childLevel(look, ladder, pool?.family.get(id) ?? o.children.length);
+  let { candidates, repeats, identical } = await compareChildren(db, o);
   const ruleSays = (cs: Candidate[], look: number, only?: string) =>
     decide(o.rule, cs, o.margin, o.maxCostPerTask, {
       ...(o.tolerance ? { tolerance: o.tolerance } : {}),
-      alpha: lookAlpha(look, rounds),
-      ...(only ? { only } : {}),
+      ...(pool
+        ? { levels: new Map(cs.map((c) => [c.id, levelAt(c.id, roundsRun(repeats.get(c.id) ?? 0, base))])) }
+        : { alpha: lookAlpha(look, rounds), ...(only ? { only } : {}) }),
     });
-  let { candidates, repeats, identical } = await compareChildren(db, o);
   let verdict = ruleSays(candidates, 0);
   const evidence: EvidenceRecord = {
     rounds: 0,
@@ -258,9 +286,9 @@ async function decideWithEvidence(
     why: [],
     stopped: 'adaptive evidence is off',
     unfinishedRound: null,
-    alphaByLook: Array.from({ length: rounds + 1 }, (_, k) => lookAlpha(k, rounds)),
+    alphaByLook: Array.from({ length: ladder + 1 }, (_, k) => lookAlpha(k, ladder)),
   };
-  if (!more) return { candidates, verdict, evidence };
+  if (!more) return { candidates, verdict, evidence, repeats, ladder };
   for (;;) {
     const call = needsMoreEvidence({
       verdict,
@@ -270,6 +298,7 @@ async function decideWithEvidence(
       baseRepeats: more.baseRepeats,
       maxRounds: rounds,
       deterministic: o.deterministic === true || identical.get(verdict.best ?? '') === true,
+      ...(pool ? { maxLooks: ladder, startRepeats: pool.startRepeats, levelAt } : {}),
     });
     if (!call.more) {
       Object.assign(evidence, {
@@ -300,7 +329,7 @@ async function decideWithEvidence(
       break;
     }
   }
-  return { candidates, verdict, evidence };
+  return { candidates, verdict, evidence, repeats, ladder };
 }
 
 export async function decideGeneration(
@@ -313,7 +342,7 @@ export async function decideGeneration(
   evidence: EvidenceRecord;
   heldout: HeldoutRecord | null;
 }> {
-  const { candidates, verdict, evidence } = await decideWithEvidence(db, o);
+  const { candidates, verdict, evidence, repeats, ladder } = await decideWithEvidence(db, o);
   const gen = o.generation !== undefined ? { generation: o.generation } : {};
   const rows: ChildRow[] = [];
   for (const { id, vs } of candidates) {
@@ -339,7 +368,17 @@ export async function decideGeneration(
   let reason = `${verdict.reason}${after}${evidence.unfinishedRound !== null ? `; ${evidence.stopped}` : ''}`;
   let heldout: HeldoutRecord | null = null;
   if (verdict.winner && o.confirmOnHeldout && o.split === 'train') {
-    const heldRepeats = o.heldoutRepeats ?? 1;
+    const heldBase = o.heldoutRepeats ?? 1;
+    // Pooled: held-out has looks too; each doubles the winner's held-out repeats, and matches at least the train
+    // repeats it passed at; the held-out level is spent over them as the train level is.
+    const before = o.pool ? minRepeats(await runsOf(db, verdict.winner, 'heldout')) : 0;
+    const heldRepeats =
+      o.pool && !o.deterministic
+        ? Math.max(heldBase, repeats.get(verdict.winner) ?? 0, before > 0 ? 2 * before : 0)
+        : heldBase;
+    const heldAlpha = o.pool
+      ? lookAlpha(roundsRun(heldRepeats, heldBase), ladder, o.heldoutAlpha ?? HELDOUT_ALPHA)
+      : o.heldoutAlpha;
     o.log(`confirming ${verdict.winner} on the held-out split (${heldRepeats} repeat${heldRepeats === 1 ? '' : 's'})`);
     await o.confirmOnHeldout([o.champion, verdict.winner], heldRepeats);
     const held = pairedComparison(
@@ -347,7 +386,7 @@ export async function decideGeneration(
       await runsOf(db, verdict.winner, 'heldout'),
       { seed: 1 },
     );
-    heldout = heldoutVerdict(held, heldRepeats, o.heldoutAlpha);
+    heldout = heldoutVerdict(held, heldRepeats, heldAlpha);
     o.log(describeHeldout(heldout));
     reason = `${reason}; ${describeHeldout(heldout)}`;
     if (heldout.verdict === 'failed') {
@@ -382,6 +421,9 @@ export async function decideGeneration(
         ? { decisionTest: verdict.tests.find((t) => t.id === row.id) }
         : {}),
       ...(row.id === verdict.best && o.moreEvidence ? { evidence } : {}),
+      // Pooled evidence reads these back (lineage/pooled-evidence.ts): repeats per task reached, its family.
+      repeats: repeats.get(row.id) ?? null,
+      ...(o.pool ? { family: o.pool.family.get(row.id) ?? o.children.length } : {}),
       ...(row.id === verdict.winner && heldout ? { heldout } : {}),
     };
     const ruleSaid = row.id === promoted ? 'promote' : discarded.has(row.id) ? 'discard' : row.decision;

@@ -6,6 +6,7 @@ import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-e
 import { getExperiment } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import type { RuleName } from './promote.js';
+import { familySizes } from './pooled-evidence.js';
 import { readSpend, totalDollars } from './spend.js';
 import type { Workspace } from './workspace.js';
 
@@ -41,6 +42,8 @@ export interface EvaluateAndDecideOptions {
   confirm?: boolean;
   signal?: AbortSignal;
   commandBudget?: SpendLimit;
+  /** Open children re-offered by this generation (lineage/pooled-evidence.ts), each at its next look's repeats. */
+  reoffered?: Array<{ id: string; repeats: number }>;
   log: (line: string) => void;
 }
 
@@ -96,6 +99,16 @@ export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptio
     log(`evaluating ${id}`);
     await evaluateOne({ ...evalOpts, ...o.evalFor?.(id), experimentId: id });
   }
+  // Re-offered children and the champion at their next look's repeats (finished runs are kept, never repeated).
+  for (const r of o.reoffered ?? [])
+    for (const id of [champion, r.id]) {
+      const over = overBudget();
+      if (over) {
+        log(`not evaluating ${id} at ${r.repeats} repeats: ${over}`);
+        continue;
+      }
+      await evaluateOne({ ...evalOpts, experimentId: id, repeats: r.repeats });
+    }
 
   // Determinism seen in the champion's own runs (every train task run at least twice, never a different outcome):
   // extra rounds and held-out repeats would reproduce the same outcomes, so none are spent.
@@ -124,6 +137,16 @@ export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptio
       },
     },
     deterministic,
+    ...(config.lineage.reoffer > 0
+      ? {
+          pool: await poolOf(db, {
+            children: o.children,
+            reoffered: o.reoffered ?? [],
+            maxLooks: ladderOf(config, o.evidenceRounds),
+            base: evalOpts.repeats ?? config.defaults.repeats,
+          }),
+        }
+      : {}),
     heldoutAlpha: config.lineage.heldoutAlpha,
     heldoutRepeats: deterministic ? 1 : config.lineage.heldoutRepeats,
     ...((o.confirm ?? true)
@@ -161,8 +184,31 @@ export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptio
   };
 }
 
+/** A child's ladder: lineage.maxLooks doublings of its repeats, at least the rounds one generation may run. */
+export function ladderOf(config: Workspace['config'], evidenceRounds?: number): number {
+  return Math.max(config.lineage.maxLooks, evidenceRounds ?? config.lineage.evidenceRounds);
+}
+
+/** What pooled decisions need: each child's family (how many new children its own generation proposed) and its repeats
+ * when this generation began (a re-offered child starts one look up). */
+async function poolOf(
+  db: Db,
+  g: { children: string[]; reoffered: Array<{ id: string; repeats: number }>; maxLooks: number; base: number },
+) {
+  const rows = g.children.length
+    ? await db.selectFrom('experiments').select(['id', 'generation']).where('id', 'in', g.children).execute()
+    : [];
+  const sizes = await familySizes(db, [...new Set(rows.map((r) => r.generation))]);
+  const start = new Map(g.reoffered.map((r) => [r.id, r.repeats]));
+  return {
+    maxLooks: g.maxLooks,
+    family: new Map(rows.map((r) => [r.id, sizes.get(r.generation) ?? g.children.length])),
+    startRepeats: new Map(g.children.map((id) => [id, start.get(id) ?? g.base])),
+  };
+}
+
 /** Has `id` run every train task it ran at least twice, with the same outcome each time? */
-async function repeatsAreIdentical(db: Db, id: string): Promise<boolean> {
+export async function repeatsAreIdentical(db: Db, id: string): Promise<boolean> {
   // The experiment's own agent runs on train tasks, by task within its suite.
   const rows = await db
     .selectFrom('runs')

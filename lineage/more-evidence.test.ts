@@ -156,8 +156,10 @@ afterEach(async () => {
 
 /** Ten train tasks: the fixture's two and eight more like them. */
 const TASKS = [...TASK_IDS, ...Array.from({ length: 8 }, (_, i) => `mini__slug-${i + 3}`)];
-async function tenTasks(): Promise<Workspace> {
+async function tenTasks(o: { pooled?: boolean } = {}): Promise<Workspace> {
   const w = await repairWorkspace();
+  // The within-generation tests decide each child in its own generation (no re-offers, the ladder is the rounds).
+  if (!o.pooled) w.config.lineage.reoffer = 0;
   const spec = await w.db.selectFrom('tasks').select('spec').where('id', '=', TASK_IDS[0]!).executeTakeFirstOrThrow();
   for (const id of TASKS.slice(2))
     await w.db
@@ -331,5 +333,87 @@ describe('nextGeneration with adaptive evidence', () => {
       stopped: expect.stringMatching(/^round 1 did not finish \(exp-01-a has 1 of 2 repeats on some task\)/),
     });
     expect(r.reason).toMatch(/; round 1 did not finish/);
+  });
+});
+
+describe('evidence pooled across generations', () => {
+  /** exp-01 resolves the first task on odd repeats only (so its repeats differ: not deterministic); its child resolves
+   * the first `always` tasks in every repeat and the next `later` from repeat 1 on. */
+  const wiring = (dir: string, always: number, later: number, calls: string[]) => ({
+    runOne: async (job: RunJob): Promise<RunResult> => {
+      calls.push(`${job.experimentId} ${job.task.id} r${job.repeat}`);
+      const patchPath = join(dir, `${job.experimentId}-${job.task.id}-${job.repeat}.diff`);
+      writeFileSync(patchPath, 'diff\n');
+      const i = TASKS.indexOf(job.task.id);
+      const resolved =
+        job.experimentId === 'exp-01'
+          ? i === 0 && job.repeat % 2 === 1
+          : i < always || (i < always + later && job.repeat >= 1);
+      return {
+        outcome: resolved ? 'resolved' : 'unresolved',
+        exitReason: 'submitted',
+        durationMs: 10,
+        costUsd: 0,
+        patchPath,
+      };
+    },
+  });
+
+  it('re-offers an inconclusive child that looked better one look higher, keeps its runs, and promotes it at its own level', async () => {
+    ws = await tenTasks({ pooled: true });
+    Object.assign(ws.config.lineage, { evidenceRounds: 0, maxLooks: 3 });
+    const calls: string[] = [];
+    const lines: string[] = [];
+    const opts = {
+      children: 1,
+      confirm: false,
+      seed: 3,
+      log: (l: string) => lines.push(l),
+      eval: { suite: 'mini', wiring: wiring(ws.paths.runs, 6, 2, calls) },
+    };
+    // Generation 1: 6 won, 0 lost (p = 1/64) misses look 0's level (its whole share 2.5%, spent over 4 looks).
+    const first = await nextGeneration(ws, opts);
+    expect(first.promoted).toBeNull();
+    expect(first.reason).toMatch(/one-sided p = 0\.016, level 0\.0049/);
+    // Generation 2: the same experiment comes back at 2 repeats; 8 tasks now better (p = 1/256) pass look 1's level.
+    const second = await nextGeneration(ws, opts);
+    expect(lines).toContain('re-offering exp-01-a (inconclusive, looked better) at 2 repeats per task');
+    expect(second.rows.map((r) => r.id)).toEqual(['exp-01-a']);
+    expect(second.promoted).toBe('exp-01-a');
+    expect(second.reason).toMatch(/one-sided p = 0\.0039, level 0\.0041 \(its share of its generation's 0\.025/);
+    // Its first repeat ran once, in generation 1: pooled, not re-run.
+    expect(sorted(calls.filter((c) => c.startsWith('exp-01-a ')))).toEqual(
+      sorted(TASKS.flatMap((t) => [`exp-01-a ${t} r0`, `exp-01-a ${t} r1`])),
+    );
+    const decisions = await ws.db
+      .selectFrom('decisions')
+      .select(['action', 'generation_id', 'details'])
+      .where('experiment_id', '=', 'exp-01-a')
+      .orderBy('id')
+      .execute();
+    expect(decisions.map((d) => [d.action, d.generation_id])).toEqual([
+      ['keep', 1],
+      ['promote', 2],
+    ]);
+    expect(JSON.parse(decisions[1]!.details)).toMatchObject({ repeats: 2, family: 1 });
+    expect((await generationConfig(ws)).reoffered ?? null).toBeNull();
+  });
+
+  it('does not re-offer a child that did not look better, nor one compared with another champion', async () => {
+    ws = await tenTasks({ pooled: true });
+    Object.assign(ws.config.lineage, { evidenceRounds: 0, maxLooks: 3 });
+    const lines: string[] = [];
+    // The child resolves nothing: it looks worse than exp-01 (which resolves a task on odd repeats) or equal.
+    const opts = {
+      children: 1,
+      confirm: false,
+      seed: 3,
+      log: (l: string) => lines.push(l),
+      eval: { suite: 'mini', wiring: wiring(ws.paths.runs, 0, 0, []) },
+    };
+    await nextGeneration(ws, opts);
+    const second = await nextGeneration(ws, opts);
+    expect(lines.some((l) => l.startsWith('re-offering'))).toBe(false);
+    expect(second.rows.map((r) => r.id)).toEqual(['exp-01-b']);
   });
 });

@@ -17,6 +17,15 @@ export function lookAlpha(look: number, maxRounds: number, alpha = ALPHA): numbe
   return spendAtLook(alpha, look, Math.max(0, maxRounds));
 }
 
+/** A child's level at look `look` of its ladder (looks 0..maxLooks, repeats doubling each look, within a generation or
+ * across generations): its 1/familySize share of the level of the generation that proposed it, spent over its looks.
+ * Each (child, look) pair has a level fixed before any run, and the shares of one generation's children over all their
+ * looks sum to `alpha`, so by the union bound that generation's children together promote a no-better child with
+ * probability at most `alpha`, however their evidence was pooled, re-offered or selected. */
+export function childLevel(look: number, maxLooks: number, familySize: number, alpha = ALPHA): number {
+  return lookAlpha(Math.min(look, maxLooks), maxLooks, alpha) / Math.max(1, familySize);
+}
+
 export interface EvidenceInput {
   /** The rule's verdict on the evidence so far. */
   verdict: Verdict;
@@ -33,6 +42,12 @@ export interface EvidenceInput {
   deterministic?: boolean;
   /** The generation's level (default ALPHA), spent over the looks. */
   alpha?: number;
+  /** Evidence pooled across generations: a child's ladder has looks 0..maxLooks (default maxRounds), of which one
+   * generation runs at most maxRounds; `startRepeats` are the repeats each child had when this generation began (a
+   * re-offered child starts higher), and `levelAt` its level at a look (childLevel). */
+  maxLooks?: number;
+  startRepeats?: ReadonlyMap<string, number>;
+  levelAt?: (id: string, look: number) => number;
 }
 
 export type EvidenceCall =
@@ -48,16 +63,24 @@ export function roundsRun(repeats: number, baseRepeats: number): number {
   return repeats >= 2 * baseRepeats ? Math.floor(Math.log2(repeats / baseRepeats) + 1e-9) : 0;
 }
 
+/** Extra rounds a child has had in this generation (from its repeats now and when the generation began). */
+function roundsThisGeneration(i: EvidenceInput, id: string): number {
+  const start = i.startRepeats?.get(id) ?? i.baseRepeats;
+  return roundsRun(i.repeats.get(id) ?? 0, i.baseRepeats) - roundsRun(start, i.baseRepeats);
+}
+
 /** The child that already had extra rounds in this generation (only one ever does), if any. */
 function focusOf(i: EvidenceInput): string | undefined {
-  return i.candidates.find((c) => roundsRun(i.repeats.get(c.id) ?? 0, i.baseRepeats) > 0)?.id;
+  return i.candidates.find((c) => roundsThisGeneration(i, c.id) > 0)?.id;
 }
 
 /** Does this generation need more evidence before the rule's answer stands, and for which child? */
 export function needsMoreEvidence(i: EvidenceInput): EvidenceCall {
   const best = i.candidates.find((c) => c.id === i.verdict.best);
   const focus = focusOf(i);
-  const done = roundsRun(i.repeats.get(focus ?? best?.id ?? '') ?? 0, i.baseRepeats);
+  const done = roundsThisGeneration(i, focus ?? best?.id ?? '');
+  const maxLooks = i.maxLooks ?? i.maxRounds;
+  const look = roundsRun(i.repeats.get(best?.id ?? '') ?? 0, i.baseRepeats);
   const stop = (reason: string): EvidenceCall => ({
     more: false,
     roundsRun: done,
@@ -84,7 +107,7 @@ export function needsMoreEvidence(i: EvidenceInput): EvidenceCall {
     );
   // The paired test's smallest possible p-value is 2^-(tasks that differ); with the tasks both ran it cannot get
   // below that, however many repeats.
-  const lastLevel = lookAlpha(i.maxRounds, i.maxRounds, i.alpha);
+  const lastLevel = i.levelAt?.(best.id, maxLooks) ?? lookAlpha(maxLooks, maxLooks, i.alpha);
   if (best.vs.test && 2 ** -best.vs.n > lastLevel)
     return stop(
       `${best.id} looks better (${interval}) but with ${best.vs.n} shared tasks the paired test can never reach the last round's level ${lastLevel.toPrecision(2)}: more repeats would not decide it`,
@@ -93,16 +116,18 @@ export function needsMoreEvidence(i: EvidenceInput): EvidenceCall {
     return stop(
       `${best.id} is still inconclusive (${interval}) after ${done} extra round${done === 1 ? '' : 's'} (lineage.evidenceRounds ${i.maxRounds})`,
     );
+  if (look >= maxLooks)
+    return stop(`${best.id} is still inconclusive (${interval}) at the last look of its ladder (${maxLooks} extra)`);
   // Futility: the interval narrows about as 1/sqrt(repeats); if it could not clear the margin by the last round even
   // were the observed difference to hold, the rounds would be spent for nothing.
   const now = Math.max(1, i.repeats.get(best.id) ?? i.baseRepeats);
-  const last = i.baseRepeats * 2 ** i.maxRounds;
+  const last = i.baseRepeats * 2 ** maxLooks;
   if (diff - (diff - lo) * Math.sqrt(now / last) <= i.margin)
     return stop(
       `${best.id} looks better (${interval}) but even ${last} repeats would not clear the margin at this difference`,
     );
   const round = done + 1;
-  const repeats = i.baseRepeats * 2 ** round;
+  const repeats = i.baseRepeats * 2 ** (look + 1);
   return {
     more: true,
     child: best.id,

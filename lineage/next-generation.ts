@@ -4,13 +4,15 @@ import type { SpendLimit } from '../evaluator/budget.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
 import type { ChildRow, EvidenceRecord, HeldoutRecord } from './decide-generation.js';
-import { evaluateAndDecide } from './evaluate-and-decide.js';
+import { evaluateAndDecide, ladderOf, repeatsAreIdentical } from './evaluate-and-decide.js';
 import type { EvaluateExperimentOptions } from './evaluate-experiment.js';
 import { championId, childrenOf, getExperiment, insertChild, parseGenome } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import { acquireGenerationLock } from './generation-lock.js';
 import { combinedProposals } from './combine.js';
 import { failUnfinishedAuthoring } from './authoring/code-children.js';
+import { roundsRun } from './more-evidence.js';
+import { openChildren } from './pooled-evidence.js';
 import { modelProposals } from './model-proposer.js';
 import type { RuleName } from './promote.js';
 import { oneChangeCandidates, propose, type Proposal, type ProposerName } from './proposers.js';
@@ -105,6 +107,11 @@ interface GenerationConfig {
   /** Every child is proposed and recorded. */
   proposed?: boolean;
   budgetStop?: string;
+  /** Open children of the champion re-offered by this generation, each at the repeats of its next look
+   * (lineage/pooled-evidence.ts); they head `children`. */
+  reoffered?: Array<{ id: string; repeats: number }>;
+  /** New children this generation proposed: they share its level (their family). */
+  family?: number;
   [k: string]: unknown;
 }
 
@@ -280,6 +287,29 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     };
     await db.insertInto('generations').values(row).execute();
     gen = row;
+    // Pooled evidence: the most promising open children of the champion come back one look higher, before new ones.
+    const base = o.eval?.repeats ?? config.defaults.repeats;
+    // (Not for a deterministic model: its repeats reproduce the same outcomes.)
+    const open =
+      config.lineage.reoffer > 0 && !(await repeatsAreIdentical(db, currentChampion))
+        ? await openChildren(db, currentChampion, {
+            maxLooks: ladderOf(config, o.evidenceRounds),
+            baseRepeats: base,
+            margin: cfg.margin,
+          })
+        : [];
+    const reoffered = open
+      .slice(0, Math.min(config.lineage.reoffer, cfg.children))
+      .map((c) => ({ id: c.id, repeats: base * 2 ** (roundsRun(c.repeats, base) + 1) }));
+    if (reoffered.length) {
+      await updateConfig(db, row.id, { reoffered, children: reoffered.map((r) => r.id) });
+      gen = {
+        ...row,
+        config: JSON.stringify({ ...JSON.parse(row.config), reoffered, children: reoffered.map((r) => r.id) }),
+      };
+      for (const r of reoffered)
+        log(`re-offering ${r.id} (inconclusive, looked better) at ${r.repeats} repeats per task`);
+    }
   }
   let gcfg = JSON.parse(gen.config) as GenerationConfig;
   const genId = gen.id;
@@ -334,6 +364,7 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     }
     gcfg = await updateConfig(db, genId, {
       proposed: true,
+      family: Math.max(1, gcfg.children.length - (gcfg.reoffered?.length ?? 0)),
       ...(o.author
         ? { author: { requested: 'champion', proposer: authored.proposer, note: authored.note } }
         : cfg.proposer === 'model'
@@ -365,6 +396,7 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     ...(o.confirm !== undefined ? { confirm: o.confirm } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.commandBudget ? { commandBudget: o.commandBudget } : {}),
+    ...(gcfg.reoffered?.length ? { reoffered: gcfg.reoffered } : {}),
     log,
   });
   const { rows, promoted, reason, evidence, heldout, budgetStop, spent } = decided;

@@ -45,6 +45,10 @@ export interface DecideOptions {
   alpha?: number;
   /** paired-significant on an extra evidence round: only this child is tested (a family of one at that look's spend). */
   only?: string;
+  /** paired-significant with evidence pooled across generations: each child's own level at its look (its share of its
+   * generation's level, spent over its looks: lineage/more-evidence.ts childLevel). A child passes when p <= its level;
+   * the family is weighted Bonferroni (pAdjusted = p x alpha / level), which for equal shares is Holm's first step. */
+  levels?: ReadonlyMap<string, number>;
 }
 
 /** The test behind a child's verdict, as decision rows and summaries show it. */
@@ -138,7 +142,9 @@ const SPECS: Record<RuleName, RuleSpec> = {
     key: (c, o) => -(o.adjusted.get(c.id) ?? 1),
     pass: (c, _m, o) => (o.adjusted.get(c.id) ?? 1) <= (o.alpha ?? ALPHA),
     test: (m, b, o) =>
-      `${b.vs.test.description}, H0 difference <= ${pct(m)}: one-sided p = ${fmtP(b.vs.test.p)}${o.adjusted.size > 1 ? `, Holm-adjusted over ${o.adjusted.size} children ${fmtP(o.adjusted.get(b.id) ?? 1)}` : ''}, level ${fmtP(o.alpha ?? ALPHA)}`,
+      o.levels
+        ? `${b.vs.test.description}, H0 difference <= ${pct(m)}: one-sided p = ${fmtP(b.vs.test.p)}, level ${fmtP(o.levels.get(b.id) ?? 0)} (its share of its generation's ${fmtP(o.alpha ?? ALPHA)} at this look)`
+        : `${b.vs.test.description}, H0 difference <= ${pct(m)}: one-sided p = ${fmtP(b.vs.test.p)}${o.adjusted.size > 1 ? `, Holm-adjusted over ${o.adjusted.size} children ${fmtP(o.adjusted.get(b.id) ?? 1)}` : ''}, level ${fmtP(o.alpha ?? ALPHA)}`,
   },
   mean: { key: (c) => c.vs.diff, pass: (c, m) => c.vs.diff > m, test: (m) => `mean difference > ${pct(m)}` },
   'lower-bound': {
@@ -224,7 +230,11 @@ export function decide(
         throw new Error(`decide: ${c.id} was tested at margin ${c.vs.test.margin}, the rule asks ${margin}`);
     // The family: every comparable child, or on an extra evidence round the one child that round is about.
     const family = options.only ? allowed.filter((c) => c.id === options.only) : allowed;
-    const adjusted = holmAdjust(family.map((c) => c.vs.test.p));
+    const alpha = options.alpha ?? ALPHA;
+    const levelOf = (c: Candidate) => options.levels?.get(c.id) ?? 0;
+    const adjusted = options.levels
+      ? family.map((c) => (levelOf(c) > 0 ? Math.min(1, (c.vs.test.p * alpha) / levelOf(c)) : 1))
+      : holmAdjust(family.map((c) => c.vs.test.p));
     family.forEach((c, i) => {
       ctx.adjusted.set(c.id, adjusted[i]!);
       tests.push({
@@ -235,7 +245,7 @@ export function decide(
         p: c.vs.test.p,
         pAdjusted: adjusted[i]!,
         family: family.length,
-        alpha: options.alpha ?? ALPHA,
+        alpha: options.levels ? levelOf(c) : alpha,
       });
     });
   }

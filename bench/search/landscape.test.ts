@@ -109,6 +109,8 @@ describe('bench/search null setting (every child equal to the champion), through
           generations: 30,
           horizon: 30,
           evidenceRounds: 2,
+          // Evidence pooled across generations, as the product's defaults have it.
+          pool: { maxLooks: 6, reoffer: 2 },
         },
         1000 + seed,
       );

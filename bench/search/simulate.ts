@@ -2,8 +2,8 @@ import { type Genome, genomeHash } from '../../agent/genome.js';
 import { pairedComparison, type RunOutcome, taskScores } from '../../evaluator/stats/index.js';
 import type { ExperimentStatus } from '../../lineage/db/schema.js';
 import { childId } from '../../lineage/experiments.js';
-import { heldoutVerdict, repeatsIdentical, verdictOf } from '../../lineage/decide-generation.js';
-import { lookAlpha, needsMoreEvidence } from '../../lineage/more-evidence.js';
+import { HELDOUT_ALPHA, heldoutVerdict, repeatsIdentical, verdictOf } from '../../lineage/decide-generation.js';
+import { childLevel, lookAlpha, needsMoreEvidence, roundsRun } from '../../lineage/more-evidence.js';
 import { nodeStatsOf } from '../../lineage/next-generation.js';
 import { type Candidate, decide, type RuleName } from '../../lineage/promote.js';
 import { oneChangeCandidates, type Proposal, propose } from '../../lineage/proposers.js';
@@ -34,6 +34,9 @@ export interface SearchSettings {
   infraErrorRate?: number;
   /** The oracle limit: promote the truly best child when it is truly better than the champion (no noise at all). */
   oracle?: boolean;
+  /** Evidence pooled across generations (lineage.pool): a child that looked better but was inconclusive stays open
+   * against its champion and is re-offered in later generations, its runs kept, one look up its ladder each time. */
+  pool?: { maxLooks: number; reoffer: number };
 }
 
 export interface SearchOutcome {
@@ -76,6 +79,12 @@ interface SimExperiment {
   repeats: { train: number; heldout: number };
   occurrence: { train?: string; heldout?: string };
   cost: number;
+  /** Pooling: the champion it is being compared with while open (null once closed), its generation's family size,
+   * and its last test's p. */
+  openAgainst: string | null;
+  family: number;
+  lastP: number;
+  lastDiff: number;
 }
 
 const hashes = new WeakMap<Genome, string>();
@@ -105,6 +114,10 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
         repeats: { train: 0, heldout: 0 },
         occurrence: {},
         cost: 0,
+        openAgainst: null,
+        family: 1,
+        lastP: 1,
+        lastDiff: 0,
       })
       .get(id)!;
   add('exp-01', null, land.root);
@@ -199,16 +212,40 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     const kids = new Map<string, string[]>();
     for (const e of all) if (e.parent_id) kids.set(e.parent_id, [...(kids.get(e.parent_id) ?? []), e.hash]);
     const triedFrom = (id: string) => new Set([exps.get(id)!.hash, ...(kids.get(id) ?? [])]);
+    // Pooling (lineage/pooled-evidence.ts): the children still open against this champion (looked better, not
+    // refuted, looks left), most promising first.
+    const pending = s.pool
+      ? all
+          .filter((e) => e.openAgainst === champion && e.lastDiff > s.margin)
+          .filter((e) => e.repeats.train < s.repeats * 2 ** s.pool!.maxLooks)
+          .sort((a, b) => a.lastP - b.lastP)
+      : [];
     const isOpen = (id: string) =>
+      (id === champion && pending.length > 0) ||
       proposeCached(exps.get(id)!.genome, exps.get(id)!.hash, triedFrom(id), 1, 1).length > 0;
     const parent = exps.get(selectOpenParent(s.select, nodeStatsOf(all, runs), champion, seed, isOpen).id)!;
 
     const siblings = kids.get(parent.id) ?? [];
     const tried = triedFrom(parent.id);
-    const children = proposeCached(parent.genome, parent.hash, tried, s.children, seed).map((p, i) =>
+    const champRuns = taskScores(exps.get(champion)!.runs.train);
+    const reoffered = repeatsIdentical(champRuns, champRuns, [...champRuns.keys()])
+      ? []
+      : pending.slice(0, Math.min(s.pool?.reoffer ?? 0, s.children));
+    const fresh = proposeCached(parent.genome, parent.hash, tried, s.children - reoffered.length, seed).map((p, i) =>
       add(childId(parent.id, siblings.length + i), parent.id, p.genome),
     );
+    for (const c of fresh) c.family = fresh.length;
+    // Slots nothing new fills go to the rest of the open children.
+    reoffered.push(
+      ...pending.filter((e) => !reoffered.includes(e)).slice(0, s.children - reoffered.length - fresh.length),
+    );
+    const children = [...reoffered, ...fresh];
     if (children.length === 0) continue;
+    const startRepeats = new Map(children.map((c) => [c.id, c.repeats.train]));
+    for (const c of reoffered) {
+      const next = s.repeats * 2 ** (roundsRun(c.repeats.train, s.repeats) + 1);
+      for (const e of [exps.get(champion)!, c]) evaluate(e, 'train', next);
+    }
 
     for (const e of new Set([exps.get(champion)!, parent, ...children])) evaluate(e, 'train');
     const compare = (): Candidate[] => {
@@ -222,9 +259,20 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     };
     // decideGeneration's flow: the rule at each look's alpha spend (the later looks test the one focused child), and
     // adaptive evidence asked through the same function, stopped by repeats that show a deterministic model.
-    const rounds = s.evidenceRounds;
+    // The champion's own repeats identical on every task: nextGeneration treats the model as deterministic (no rounds,
+    // the whole level at the one look that can tell).
+    const champScores = taskScores(exps.get(champion)!.runs.train);
+    const seenDeterministic = repeatsIdentical(champScores, champScores, [...champScores.keys()]);
+    const rounds = seenDeterministic ? 0 : s.evidenceRounds;
+    const maxLooks = s.pool && !seenDeterministic ? Math.max(s.pool.maxLooks, rounds) : rounds;
+    const lookOf = (id: string) => roundsRun(exps.get(id)!.repeats.train, s.repeats);
+    const levelAt = (id: string, look: number) => childLevel(look, maxLooks, exps.get(id)!.family);
     const ruleAt = (cs: Candidate[], look: number, only?: string) =>
-      decide(s.rule, cs, s.margin, undefined, { alpha: lookAlpha(look, rounds), ...(only ? { only } : {}) });
+      s.pool
+        ? decide(s.rule, cs, s.margin, undefined, {
+            levels: new Map(cs.map((c) => [c.id, levelAt(c.id, lookOf(c.id))])),
+          })
+        : decide(s.rule, cs, s.margin, undefined, { alpha: lookAlpha(look, rounds), ...(only ? { only } : {}) });
     let candidates = compare();
     let verdict = ruleAt(candidates, 0);
     const identical = (id: string | null) =>
@@ -242,6 +290,7 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       baseRepeats: s.repeats,
       maxRounds: rounds,
       deterministic: identical(verdict.best),
+      ...(s.pool ? { maxLooks, startRepeats, levelAt } : {}),
     });
     for (let more = needsMoreEvidence(evidenceInput()); more.more && !s.oracle; ) {
       if (g <= s.generations) {
@@ -261,17 +310,38 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       if (truth(best.id) > truth(champion) + 1e-12) promoted = best.id;
     } else if (verdict.winner) {
       // decideGeneration's confirmation: a superiority test on the whole held-out split.
-      const heldRepeats = s.deterministic ? 1 : (s.heldoutRepeats ?? 2);
+      const heldBase = s.heldoutRepeats ?? 2;
+      const winner = exps.get(verdict.winner)!;
+      // Pooled: each held-out look doubles the repeats, and at least matches the train repeats it passed at.
+      const heldRepeats = s.deterministic
+        ? 1
+        : Math.max(
+            heldBase,
+            s.pool ? winner.repeats.train : 0,
+            s.pool && winner.repeats.heldout > 0 ? 2 * winner.repeats.heldout : 0,
+          );
       for (const id of [champion, verdict.winner]) evaluate(exps.get(id)!, 'heldout', heldRepeats);
       const held = pairedComparison(
         taskScores(exps.get(champion)!.runs.heldout),
         taskScores(exps.get(verdict.winner)!.runs.heldout),
         { seed: 1 },
       );
-      if (heldoutVerdict(held, heldRepeats).verdict === 'confirmed') promoted = verdict.winner;
+      const heldLook = roundsRun(exps.get(verdict.winner)!.repeats.heldout, s.heldoutRepeats ?? 2);
+      const heldAlpha = s.pool ? lookAlpha(heldLook, maxLooks, HELDOUT_ALPHA) : HELDOUT_ALPHA;
+      if (heldoutVerdict(held, heldRepeats, heldAlpha).verdict === 'confirmed') promoted = verdict.winner;
     }
     for (const c of candidates)
       if (c.id !== promoted && verdictOf(c.vs).verdict === 'refuted') exps.get(c.id)!.status = 'retired';
+    if (s.pool)
+      for (const c of candidates) {
+        const e = exps.get(c.id)!;
+        e.lastP = c.vs.test.p;
+        // Open while it looks better and is not decided; a held-out failure or a promotion closes it.
+        e.lastDiff = c.vs.diff;
+        const open =
+          !promoted && e.status !== 'retired' && lookOf(c.id) < maxLooks && 2 ** -c.vs.n <= levelAt(c.id, maxLooks);
+        e.openAgainst = open ? champion : null;
+      }
     if (promoted) {
       promotions++;
       const [now, was] = [land.trueScore(exps.get(promoted)!.genome), land.trueScore(exps.get(champion)!.genome)];

@@ -1,0 +1,78 @@
+import type { Db } from './db/open.js';
+import { childLevel, roundsRun } from './more-evidence.js';
+
+// Evidence pooled across generations (lineage.reoffer, lineage.maxLooks). A one-change child that looked better but
+// was inconclusive used to be tried once and never offered again, so most real improvements of a few points were
+// lost to one noisy look. Now such a child stays open against its champion: a later generation re-offers it (the same
+// experiment, its runs kept, the champion's too) one look higher, at double the repeats, before proposing new
+// children. Its level at each look is its share of its own generation's level, spent over its looks (childLevel), so
+// re-offering never spends more than that generation had. A child closes when it is promoted, refuted, no longer
+// looks better, reaches the last look, or its champion is replaced.
+
+export interface OpenChild {
+  id: string;
+  /** Its last decision's one-sided p (the most promising is re-offered first). */
+  p: number;
+  /** Finished repeats per train task it has (its next look doubles them). */
+  repeats: number;
+}
+
+interface DecideDetails {
+  diff?: number;
+  n?: number;
+  test?: { p?: number };
+  look?: number;
+  repeats?: number;
+  family?: number;
+}
+
+/** Children compared with `champion` whose latest decision kept them open, most promising first. */
+export async function openChildren(
+  db: Db,
+  champion: string,
+  o: { maxLooks: number; baseRepeats: number; margin: number },
+): Promise<OpenChild[]> {
+  const rows = await db
+    .selectFrom('decisions')
+    .innerJoin('generations', 'generations.id', 'decisions.generation_id')
+    .innerJoin('experiments', 'experiments.id', 'decisions.experiment_id')
+    .select([
+      'decisions.id',
+      'decisions.experiment_id',
+      'decisions.action',
+      'decisions.details',
+      'generations.config',
+      'experiments.status',
+    ])
+    .where('decisions.step', '=', 'decide')
+    .where('decisions.actor', '=', 'rule')
+    .orderBy('decisions.id')
+    .execute();
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) latest.set(r.experiment_id, r);
+  const out: OpenChild[] = [];
+  for (const r of latest.values()) {
+    if (r.action !== 'keep' || r.status !== 'evaluated' || r.experiment_id === champion) continue;
+    if ((JSON.parse(r.config) as { champion?: string }).champion !== champion) continue;
+    const d = JSON.parse(r.details) as DecideDetails;
+    const repeats = d.repeats ?? o.baseRepeats;
+    if (!(typeof d.diff === 'number' && d.diff > o.margin) || typeof d.n !== 'number') continue;
+    if (roundsRun(repeats, o.baseRepeats) >= o.maxLooks) continue;
+    // The exact test's smallest p on n differing tasks is 2^-n: past the last look's level, no look can decide it.
+    if (2 ** -d.n > childLevel(o.maxLooks, o.maxLooks, d.family ?? 1)) continue;
+    out.push({ id: r.experiment_id, p: d.test?.p ?? 1, repeats });
+  }
+  return out.sort((a, b) => a.p - b.p || a.id.localeCompare(b.id));
+}
+
+/** How many new children each of these generations proposed (their share of its level), by generation id. */
+export async function familySizes(db: Db, generations: number[]): Promise<Map<number, number>> {
+  if (generations.length === 0) return new Map();
+  const rows = await db.selectFrom('generations').select(['id', 'config']).where('id', 'in', generations).execute();
+  return new Map(
+    rows.map((r) => {
+      const c = JSON.parse(r.config) as { family?: number; children?: string[] };
+      return [r.id, Math.max(1, c.family ?? c.children?.length ?? 1)];
+    }),
+  );
+}
