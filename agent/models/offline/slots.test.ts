@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_SWE, runOnTask } from './suite-runs.js';
 
 // The landscape's honesty, on real built-in tasks run on the host: the offline model is never shown the hidden
-// tests or the gold patch, and genome changes move verdicts by task category (measured: the two pairs below; other
-// slots' pairs are still to be pinned, see README "The offline model").
+// tests or the gold patch, and genome changes move verdicts by task category (the tools pairs below; planning, the
+// model's params, memory and prompt in slot-verdicts.test.ts, memory on the built-in cachet-2 in
+// lineage/policies-differ.test.ts).
 
 const hasPython = (() => {
   try {
