@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { POLICY_SLOTS } from '../../agent/genome.js';
 import { pairedComparison, taskScores } from '../../evaluator/stats/index.js';
+import { authorGroup, authorshipOf } from '../authorship.js';
 import { championHistory } from '../champion-history.js';
 import type { Db } from '../db/open.js';
 import { readTree, type LineageTree } from '../read.js';
@@ -27,6 +28,8 @@ export interface ChangeOutcome {
   promoted: boolean;
   /** The promote decision's paired difference (child - champion), when promoted. */
   improvement: number | null;
+  /** Who wrote it, as a group (lineage/authorship.ts authorGroup): person, proposer:<name>, champion:code, ... */
+  author: string;
 }
 
 export interface HeldoutComparison {
@@ -111,7 +114,10 @@ export async function readReplicate(
       calls.filter((c) => c.created_at <= t).reduce((s, c) => s + (c.cost_usd ?? 0), 0),
   });
   const curve = history.map((h) => ({ generation: h.generation, score: h.score, champion: h.champion, ...upTo(h.at) }));
-  const exps = await db.selectFrom('experiments').select(['id', 'status', 'change', 'parent_id']).execute();
+  const exps = await db
+    .selectFrom('experiments')
+    .select(['id', 'status', 'change', 'parent_id', 'proposer', 'authored_by', 'authorship'])
+    .execute();
   const children = exps.filter((e) => e.parent_id !== null);
   const promotes = await db
     .selectFrom('decisions')
@@ -124,6 +130,7 @@ export async function readReplicate(
     kind: changeKind(e.change),
     promoted: diffOf.has(e.id),
     improvement: diffOf.get(e.id) ?? null,
+    author: authorGroup(authorshipOf(e)),
   }));
   const last = history.at(-1);
   const finalChampion = last?.champion ?? 'exp-01';

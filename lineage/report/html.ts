@@ -1,6 +1,15 @@
 import type { ReportData } from './data.js';
 import { boxSpec, changeSpec, heldoutSpec, layoutTree, renderSvg, scoreSpec, treeSpec } from './plots.js';
-import { type Axis, bestCurves, boxes, changeEffects, heldoutRows, METRICS, scoreBands } from './summary.js';
+import {
+  authorEffects,
+  type Axis,
+  bestCurves,
+  boxes,
+  changeEffects,
+  heldoutRows,
+  METRICS,
+  scoreBands,
+} from './summary.js';
 
 // `evolve report` as one self-contained HTML file: inline SVG figures and CSS, no script, nothing fetched. Under
 // every figure, the table it was drawn from, with intervals, so each figure can be quoted.
@@ -114,7 +123,18 @@ export async function renderReport(d: ReportData): Promise<string> {
           `${pct(c.share)} [${pct(c.lo)}, ${pct(c.hi)}]`,
           c.meanImprovement === null ? '–' : `${pts(c.meanImprovement)} points`,
         ]),
-      ),
+      ) +
+        // Who wrote the improvements: a person, each proposer, the champion authoring code or genome children.
+        `<h3>By author</h3>${table(
+          ['condition', 'author', 'children written', 'promoted', 'mean improvement'],
+          authorEffects(reps, conditions).map((a) => [
+            a.condition,
+            a.author,
+            a.written,
+            a.promoted,
+            a.meanImprovement === null ? '–' : `${pts(a.meanImprovement)} points`,
+          ]),
+        )}`,
     ),
   );
 

@@ -58,6 +58,45 @@ describe('evolve report', () => {
       expect(html).toMatch(new RegExp(`<section class="figure" id="${id}">[\\s\\S]*?<svg[\\s\\S]*?<table>`));
   });
 
+  it("splits improvements by author: each condition's children written and promoted, by who wrote them", async () => {
+    const study = await getStudy(ws.db, 'cmp');
+    const expected = new Map<string, { written: number; promoted: number }>();
+    for (const r of study.replicates) {
+      const rws = await openWorkspace(join(ws.paths.root, r.path));
+      try {
+        const kids = await rws.db
+          .selectFrom('experiments')
+          .select(['id', 'proposer'])
+          .where('parent_id', 'is not', null)
+          .execute();
+        const promoted = new Set(
+          (
+            await rws.db
+              .selectFrom('decisions')
+              .select('experiment_id')
+              .where('action', '=', 'promote')
+              .where('actor', '=', 'rule')
+              .execute()
+          ).map((d) => d.experiment_id),
+        );
+        for (const k of kids) {
+          const key = `${r.condition}/proposer:${k.proposer!.replace(/\+combine$/, '')}`;
+          const e = expected.get(key) ?? { written: 0, promoted: 0 };
+          e.written++;
+          if (promoted.has(k.id)) e.promoted++;
+          expected.set(key, e);
+        }
+      } finally {
+        await rws.close();
+      }
+    }
+    const rows = tableRows('author');
+    expect(new Map(rows.map((r) => [`${r[0]}/${r[1]}`, { written: Number(r[2]), promoted: Number(r[3]) }]))).toEqual(
+      expected,
+    );
+    expect(rows.map((r) => r[1])).toEqual(['proposer:random', 'proposer:systematic']);
+  });
+
   it("the tables' numbers equal those computed from the databases", async () => {
     const study = await getStudy(ws.db, 'cmp');
     const per: Record<string, { accepted: number[]; dollars: number[]; final: number[] }> = {};

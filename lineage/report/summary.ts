@@ -176,6 +176,37 @@ export function changeEffects(reps: ReplicateReport[], conditions: string[]): Ch
   return rows;
 }
 
+export interface AuthorRow {
+  condition: string;
+  /** lineage/authorship.ts authorGroup: person, proposer:systematic, proposer:model, champion:code, self-repair, ... */
+  author: string;
+  /** Children this author wrote across the condition's replicates, and how many of them were promoted. */
+  written: number;
+  promoted: number;
+  /** Mean paired improvement of its promoted children; null when none was. */
+  meanImprovement: number | null;
+}
+
+/** Improvements split by who wrote them, per condition. */
+export function authorEffects(reps: ReplicateReport[], conditions: string[]): AuthorRow[] {
+  const rows: AuthorRow[] = [];
+  for (const c of conditions) {
+    const changes = reps.filter((r) => r.condition === c).flatMap((r) => r.changes);
+    for (const author of [...new Set(changes.map((x) => x.author))].sort()) {
+      const mine = changes.filter((x) => x.author === author);
+      const gains = mine.filter((x) => x.improvement !== null).map((x) => x.improvement!);
+      rows.push({
+        condition: c,
+        author,
+        written: mine.length,
+        promoted: mine.filter((x) => x.promoted).length,
+        meanImprovement: gains.length ? gains.reduce((s, g) => s + g, 0) / gains.length : null,
+      });
+    }
+  }
+  return rows;
+}
+
 export interface HeldoutRow {
   condition: string;
   replicate: number;
