@@ -9,7 +9,8 @@ export interface GlobalBudget {
   wallClockSec?: number;
 }
 
-export interface Spend {
+/** What one evaluation has spent so far (its runs' dollars and tokens, its wall time), against its GlobalBudget. */
+export interface EvaluationSpend {
   dollars: number;
   tokens: number;
   /** Wall-clock time of this invocation. */
@@ -18,7 +19,7 @@ export interface Spend {
 
 export type BudgetStop = 'budget_dollars' | 'budget_tokens' | 'budget_time';
 
-export function budgetExceeded(budget: GlobalBudget | undefined, spent: Spend): BudgetStop | undefined {
+export function budgetExceeded(budget: GlobalBudget | undefined, spent: EvaluationSpend): BudgetStop | undefined {
   if (!budget) return undefined;
   if (budget.dollars !== undefined && spent.dollars >= budget.dollars) return 'budget_dollars';
   if (budget.tokens !== undefined && spent.tokens >= budget.tokens) return 'budget_tokens';

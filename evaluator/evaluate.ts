@@ -1,9 +1,9 @@
 import { type Genome, genomeHash } from '../agent/genome.js';
 import { taskContentId } from '../tasks/content-id.js';
 import type { Task } from '../tasks/schema.js';
-import { defaultConcurrency, type GlobalBudget, type Spend, type SpendLimit } from './budget.js';
+import { defaultConcurrency, type GlobalBudget, type EvaluationSpend, type SpendLimit } from './budget.js';
 import type { Actor, AgentCode, RunOneFn, SolverName } from './job.js';
-import { type PoolEvent, runPool, type StopReason } from './pool.js';
+import { type PoolEvent, runPool, type EvaluationStop } from './pool.js';
 import { emptyCounts, type ProgressSnapshot } from './progress.js';
 import { type GateResult, gateStage, type StagePlan, splitStages } from './stages.js';
 import { summarize, type Summary } from './stats/index.js';
@@ -56,7 +56,7 @@ export interface StageOutcome {
 
 export interface EvaluateResult {
   status: EvaluationStatus;
-  stopReason?: StopReason;
+  stopReason?: EvaluationStop;
   stages: StageOutcome[];
   /** Stages not run because a gate was not cleared. */
   skippedStages: string[];
@@ -64,7 +64,7 @@ export interface EvaluateResult {
   runs: StoredRun[];
   /** Scores over the done runs. */
   summary: Summary;
-  spend: Spend;
+  spend: EvaluationSpend;
 }
 
 export class EvaluateError extends Error {
@@ -115,8 +115,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   await store.resetStale(experimentId, { isStale: (w, at) => isStaleWorker(w, at), retryErrors: true });
   await options.reap?.();
   const before = await store.list(owner, allKeys);
-  // Spend already recorded for these runs counts against the budget, so a resumed evaluation does not pay twice.
-  const spend: Spend = {
+  // EvaluationSpend already recorded for these runs counts against the budget, so a resumed evaluation does not pay twice.
+  const spend: EvaluationSpend = {
     dollars: before.reduce((s, r) => s + (r.costUsd ?? 0), 0),
     tokens: before.reduce((s, r) => s + (r.inputTokens ?? 0) + (r.outputTokens ?? 0), 0),
     elapsedMs: 0,
@@ -140,7 +140,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     });
 
   const stages: StageOutcome[] = [];
-  let stopReason: StopReason | undefined;
+  let stopReason: EvaluationStop | undefined;
   let status: EvaluationStatus = 'done';
   let scheduled: string[] = [];
   const skippedStages: string[] = [];

@@ -1,5 +1,5 @@
 import type { Task } from '../tasks/schema.js';
-import { type BudgetStop, budgetExceeded, type GlobalBudget, type Spend, type SpendLimit } from './budget.js';
+import { type BudgetStop, budgetExceeded, type GlobalBudget, type EvaluationSpend, type SpendLimit } from './budget.js';
 import type { Actor, RunOneFn } from './job.js';
 import type { RunOwner, RunResult, RunStatus, RunStore, StoredRun } from './store.js';
 import { isStaleWorker } from './worker.js';
@@ -7,7 +7,8 @@ import { isStaleWorker } from './worker.js';
 // Runs the pending rows of one evaluation with at most `concurrency` in flight. Each run is claimed from the
 // store (so several processes can share the work), run with no database transaction open, then recorded.
 
-export type StopReason = BudgetStop | 'infra_errors' | 'interrupted';
+/** Why an evaluation stopped starting runs (not why a model stopped answering: that is agent/models StopReason). */
+export type EvaluationStop = BudgetStop | 'infra_errors' | 'interrupted';
 
 export interface PoolEvent {
   run: StoredRun;
@@ -33,7 +34,7 @@ export interface PoolContext {
   /** `cancel` aborts runs in flight on interrupt and records them cancelled; `finish` lets them complete. */
   onInterrupt: 'cancel' | 'finish';
   signal?: AbortSignal;
-  spend: Spend;
+  spend: EvaluationSpend;
   startedAt: number;
   labels: Record<string, string>;
   onStart?: (run: StoredRun) => void;
@@ -42,7 +43,7 @@ export interface PoolContext {
   pollMs?: number;
 }
 
-export async function runPool(ctx: PoolContext): Promise<StopReason | undefined> {
+export async function runPool(ctx: PoolContext): Promise<EvaluationStop | undefined> {
   const inflight = new Set<Promise<void>>();
   const retried = new Set<number>();
   const cancel = new AbortController();
@@ -51,7 +52,7 @@ export async function runPool(ctx: PoolContext): Promise<StopReason | undefined>
   };
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
   let consecutiveInfra = 0;
-  let stop: StopReason | undefined;
+  let stop: EvaluationStop | undefined;
   let failure: unknown;
 
   const execute = async (run: StoredRun) => {
@@ -99,7 +100,7 @@ export async function runPool(ctx: PoolContext): Promise<StopReason | undefined>
     ctx.onFinish?.({ run, status, result });
   };
 
-  const whyStop = (): StopReason | undefined => {
+  const whyStop = (): EvaluationStop | undefined => {
     if (ctx.signal?.aborted) return 'interrupted';
     if (consecutiveInfra >= ctx.maxConsecutiveInfraErrors) return 'infra_errors';
     ctx.spend.elapsedMs = Date.now() - ctx.startedAt;

@@ -18,7 +18,7 @@ import { now } from './db/open.js';
 import { signFailures } from './failures/cluster.js';
 import { kyselyRunStore } from './run-store.js';
 import { refreshSuite } from './suites.js';
-import { applySuiteSettings, type SuiteSettings } from '../tasks/suite.js';
+import { applySuiteSettings, firstTasks, type SuiteSettings } from '../tasks/suite.js';
 import { resolveTask } from './task-ref.js';
 import type { Workspace } from './workspace.js';
 
@@ -118,7 +118,7 @@ export async function evaluateExperiment(
       `suite ${suite} has no ${split} tasks in this workspace`,
       "Check --suite and --split; `evolve tasks list --suite NAME` lists a suite's tasks and their split.",
     );
-  if (options.subset !== undefined) tasks = tasks.slice(0, options.subset);
+  if (options.subset !== undefined) tasks = firstTasks(tasks, options.subset);
   if (options.settings) tasks = applySuiteSettings(tasks, options.settings);
 
   let genome: Genome | undefined;

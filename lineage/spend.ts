@@ -1,4 +1,4 @@
-import type { Spend } from '../evaluator/gateway/budget.js';
+import type { ModelSpend } from '../evaluator/gateway/budget.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
 
@@ -12,7 +12,7 @@ export interface ModelSpendRecord {
   /** e.g. "proposer for exp-01", "author exp-03". */
   label: string;
   model: string;
-  spend: Spend;
+  spend: ModelSpend;
   generation?: number;
   experiment?: string;
 }
@@ -43,7 +43,7 @@ export interface SpendSummary {
   lineage: Record<string, { dollars: number; tokens: number; calls: number; unpriced: number }>;
 }
 
-/** Spend of the whole workspace, or of one generation (its runs are those of its experiments since it started). */
+/** ModelSpend of the whole workspace, or of one generation (its runs are those of its experiments since it started). */
 export async function readSpend(db: Db, scope: { generation?: number } = {}): Promise<SpendSummary> {
   let runsQ = db
     .selectFrom('runs')

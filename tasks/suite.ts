@@ -154,30 +154,19 @@ export function loadSuite(
   return { name, source: path, tasks, heldout, subsets: meta.subsets };
 }
 
-/** Seeded shuffle (mulberry32), so a sample of N is the same on every machine for the same seed. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
 export interface Selection {
   split?: 'train' | 'heldout' | 'all';
-  /** A named subset of the suite, or a number: a seeded sample of that many tasks. */
+  /** A named subset of the suite, or a number: the first that many tasks by id (firstTasks). */
   subset?: string | number;
-  seed?: number;
   kinds?: Array<Task['kind']>;
+}
+
+/**
+ * What `--subset N` means everywhere (eval, next-generation, tasks list, validate): the first N tasks by id, in
+ * code-unit order as the database sorts them, so the tasks a command lists are the tasks an evaluation runs.
+ */
+export function firstTasks<T extends { id: string }>(tasks: T[], n: number): T[] {
+  return [...tasks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, n);
 }
 
 export function selectTasks(suite: Suite, s: Selection = {}): Task[] {
@@ -189,14 +178,12 @@ export function selectTasks(suite: Suite, s: Selection = {}): Task[] {
     const members = suite.subsets[s.subset];
     if (!members)
       throw Object.assign(new Error(`suite ${suite.name} has no subset "${s.subset}"`), {
-        hint: `Known subsets: ${Object.keys(suite.subsets).join(', ') || 'none'}; or pass a number to sample.`,
+        hint: `Known subsets: ${Object.keys(suite.subsets).join(', ') || 'none'}; or pass a number N for the first N tasks.`,
       });
     const keep = new Set(members);
     tasks = tasks.filter((t) => keep.has(t.id));
   } else if (s.subset !== undefined) {
-    tasks = shuffled(tasks, s.seed ?? 0)
-      .slice(0, Number(s.subset))
-      .sort((a, b) => a.id.localeCompare(b.id));
+    tasks = firstTasks(tasks, Number(s.subset));
   }
   return tasks;
 }

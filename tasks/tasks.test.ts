@@ -6,7 +6,8 @@ import { TaskLoadError } from './errors.js';
 import { stripTestFiles } from './grade.js';
 import { failed, getParser, passed } from './parsers/index.js';
 import { agentView } from './schema.js';
-import { loadSuite, selectTasks } from './suite.js';
+import { runCli } from '../cli/testing/run-cli.js';
+import { firstTasks, loadSuite, selectTasks } from './suite.js';
 import { instanceToTask, readSweInstances, SweInstance, upstreamImageName } from './swebench.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'evolve-tasks-'));
@@ -129,7 +130,7 @@ describe('grading helpers', () => {
 });
 
 describe('suites', () => {
-  it('loads the built-in suite with a stored split and subsets, and samples deterministically', () => {
+  it('loads the built-in suite with a stored split and subsets, and --subset N is the first N by id', () => {
     const suite = loadSuite('builtin');
     expect(suite.tasks.filter((t) => t.kind === 'swebench').length).toBeGreaterThanOrEqual(24);
     expect(suite.tasks.filter((t) => t.kind === 'terminal-bench').length).toBeGreaterThanOrEqual(8);
@@ -137,10 +138,19 @@ describe('suites', () => {
     const train = selectTasks(suite, { split: 'train' });
     const heldout = selectTasks(suite, { split: 'heldout' });
     expect(train.length + heldout.length).toBe(suite.tasks.length);
-    expect(selectTasks(suite, { subset: 5, seed: 3 }).map((t) => t.id)).toEqual(
-      selectTasks(suite, { subset: 5, seed: 3 }).map((t) => t.id),
-    );
+    // --subset N is the first N by id everywhere: what `tasks list` shows is what `eval --subset N` runs.
+    const ids = train.map((t) => t.id).sort((a, b) => (a < b ? -1 : 1));
+    expect(selectTasks(suite, { split: 'train', subset: 5 }).map((t) => t.id)).toEqual(ids.slice(0, 5));
+    expect(firstTasks([...train].reverse(), 5).map((t) => t.id)).toEqual(ids.slice(0, 5));
     expect(selectTasks(suite, { subset: 'smoke', split: 'train' })).toHaveLength(6);
+  });
+  it('evolve tasks list --subset N lists the first N tasks by id of the split, the ones eval --subset N runs', async () => {
+    const train = selectTasks(loadSuite('builtin'), { split: 'train' });
+    const r = await runCli(['tasks', 'list', '--split', 'train', '--subset', '3', '--json'], tmp());
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { tasks: Array<{ id: string }> }).tasks.map((t) => t.id)).toEqual(
+      firstTasks(train, 3).map((t) => t.id),
+    );
   });
   it('reads a Terminal-Bench task in the new layout', () => {
     const dir = join(tmp(), 'hello-task');

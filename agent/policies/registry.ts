@@ -39,7 +39,8 @@ interface SlotInstances {
 
 interface Entry<S extends PolicySlot> {
   info: PolicyInfo;
-  create(params: any, task: AgentTaskView): SlotInstances[S]; // eslint-disable-line @typescript-eslint/no-explicit-any -- params were parsed by info.params
+  /** `params` were parsed by info.params, so each policy's create takes its own params type. */
+  create(params: any, task: AgentTaskView): SlotInstances[S];
 }
 
 function entry<S extends PolicySlot>(
@@ -49,7 +50,6 @@ function entry<S extends PolicySlot>(
   mod: { params: z.ZodType; create: (p: any, task: AgentTaskView) => SlotInstances[S] },
   paramSteps: Array<Record<string, unknown>> = [],
 ): Entry<S> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const defaults = mod.params.parse({}) as Record<string, unknown>;
   return { info: { slot, name, description, params: mod.params, defaults, paramSteps }, create: mod.create };
 }

@@ -60,7 +60,7 @@ export function registerTasks(program: Command): void {
     .description('tasks of a suite with kind, difficulty, split and tags')
     .option('--suite <name>', 'builtin, a name from evolve.json "suites", or a path', 'builtin')
     .option('--split <split>', 'train, heldout or all', 'all')
-    .option('--subset <name|N>', 'a named subset, or a seeded sample of N tasks')
+    .option('--subset <name|N>', 'a named subset, or the first N tasks by id (the tasks eval --subset N runs)')
     .option('--json', 'print as JSON')
     .action((opts: { suite: string; split: string; subset?: string; json?: boolean }, cmd: Command) => {
       if (!['train', 'heldout', 'all'].includes(opts.split))
@@ -114,7 +114,7 @@ export function registerTasks(program: Command): void {
   tasks
     .command('validate <suite>')
     .description('run the oracle and null solvers on every task: the oracle must resolve it, the null solver must not')
-    .option('--subset <name|N>', 'only a named subset, or a sample of N tasks')
+    .option('--subset <name|N>', 'only a named subset, or the first N tasks by id')
     .option('--concurrency <n>', 'parallel tasks', (v) => Number.parseInt(v, 10))
     .option('--sandbox <kind>', SANDBOX_KINDS.join(' or '), oneOf('--sandbox', SANDBOX_KINDS), 'docker')
     .option('--agent-timeout <sec>', "replace every task's agent (and oracle) timeout", seconds('--agent-timeout'))

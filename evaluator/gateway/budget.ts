@@ -11,7 +11,8 @@ export interface BudgetLimits {
   calls?: number;
 }
 
-export interface Spend {
+/** What model calls cost (the gateway's meter): apart from an evaluation's total (evaluator/budget.ts EvaluationSpend). */
+export interface ModelSpend {
   calls: number;
   /** Input + output + cache read + cache write. */
   tokens: number;
@@ -20,11 +21,11 @@ export interface Spend {
   unpricedCalls: number;
 }
 
-export function emptySpend(): Spend {
+export function emptySpend(): ModelSpend {
   return { calls: 0, tokens: 0, dollars: 0, unpricedCalls: 0 };
 }
 
-export function addSpend(spend: Spend, usage: Usage | undefined, costUsd: number | undefined): void {
+export function addSpend(spend: ModelSpend, usage: Usage | undefined, costUsd: number | undefined): void {
   spend.calls += 1;
   if (usage) spend.tokens += totalTokens(usage);
   if (costUsd === undefined) spend.unpricedCalls += usage ? 1 : 0;
@@ -37,9 +38,9 @@ export interface BudgetOptions {
 }
 
 export class Budget {
-  readonly spent: Spend = emptySpend();
+  readonly spent: ModelSpend = emptySpend();
   /** Spend split by request purpose, so agent spend stays apart from proposer and grader spend. */
-  readonly byPurpose = new Map<string, Spend>();
+  readonly byPurpose = new Map<string, ModelSpend>();
 
   constructor(
     /** Shown in errors, e.g. "run exp-03-a/task-7" or "generation 4". */

@@ -8,7 +8,7 @@ import type {
   Usage,
 } from '../../agent/models/types.js';
 import { ModelError } from '../../agent/models/types.js';
-import { addSpend, emptySpend, type Budget, type Spend } from './budget.js';
+import { addSpend, emptySpend, type Budget, type ModelSpend } from './budget.js';
 import { costOf, findPrice, type ModelPrice } from './prices.js';
 import { createRedactor, secretsFromEnv, type Redactor } from './redact.js';
 
@@ -38,7 +38,7 @@ export class ModelGateway implements Model {
   readonly provider: string;
   readonly modelId: string;
   /** What this gateway's calls cost, by purpose ("agent", "summarize", "proposer", ...). */
-  readonly spendByPurpose = new Map<string, Spend>();
+  readonly spendByPurpose = new Map<string, ModelSpend>();
   private seq = 0;
   private readonly redact: Redactor;
   private readonly price: ModelPrice | undefined;
@@ -93,7 +93,7 @@ export class ModelGateway implements Model {
   }
 
   /** Total spend of this gateway across purposes. */
-  get spent(): Spend {
+  get spent(): ModelSpend {
     const total = emptySpend();
     for (const s of this.spendByPurpose.values()) {
       total.calls += s.calls;

@@ -31,7 +31,7 @@ export const ExperimentRow = z.object({
   /** Genome JSON (agent/genome.ts). */
   genome: z.string(),
   genome_hash: z.string(),
-  /** Change JSON: root, policy swap, params step, or code patch (lineage/change.ts). */
+  /** Change JSON: root, policy swap, params step, or code patch (written by lineage/experiments.ts insertChild, from agent/genome-diff.ts). */
   change: z.string(),
   change_summary: z.string(),
   hypothesis: z.string(),
