@@ -12,7 +12,7 @@ import {
   createRedactor,
   type ModelGateway,
   secretsFromEnv,
-  type Spend,
+  type ModelSpend,
 } from '../../evaluator/gateway/index.js';
 import { pythonEnvRecipe } from '../../evaluator/images/index.js';
 import type { AgentCode } from '../../evaluator/job.js';
@@ -58,7 +58,7 @@ export interface AuthorRunResult {
   hypothesis: string;
   exitReason: string;
   steps: number;
-  spend: Spend;
+  spend: ModelSpend;
 }
 
 /** git in the sandbox: the checkout is the base (refs/evolve/base); the raw material and hypothesis are excluded. */

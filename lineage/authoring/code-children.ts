@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CreateModelOptions } from '../../agent/models/registry.js';
 import { readTrajectory } from '../../agent/trajectory.js';
 import { changedFiles } from '../../tasks/patch.js';
-import { Budget, type Spend } from '../../evaluator/gateway/index.js';
+import { Budget, type ModelSpend } from '../../evaluator/gateway/index.js';
 import type { SandboxKind } from '../../evaluator/sandbox/providers.js';
 import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
 import { ensureAgentRepo } from '../code-variant/agent-repo.js';
@@ -161,7 +161,7 @@ export async function authorCodeChildren(
     log(`${id}: ${at} authors a change to ${ctx.parent.id} (branch ${parentBranch})`);
 
     let run;
-    let spend: Spend | undefined;
+    let spend: ModelSpend | undefined;
     try {
       run = await runAuthor({
         ws,
@@ -181,7 +181,7 @@ export async function authorCodeChildren(
       });
       spend = run.spend;
     } catch (error) {
-      spend = (error as { spend?: Spend }).spend;
+      spend = (error as { spend?: ModelSpend }).spend;
       const reason = `the authoring run failed: ${(error as Error).message}`;
       await fail(db, id, ctx.generation, reason);
       out.notRun.push({ id, status: 'failed', reason });
