@@ -15,6 +15,9 @@ const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const ConditionSettings = z.strictObject({
   proposer: oneOf(PROPOSERS, 'proposer').optional(),
   proposerModel: z.string().min(1).optional(),
+  /** `champion`: the champion writes the children (lineage/authoring), as code or as genome children (authorMode). */
+  author: z.enum(['champion']).optional(),
+  authorMode: z.enum(['code', 'genome']).optional(),
   select: oneOf(SELECTORS, 'parent selection strategy').optional(),
   rule: oneOf(RULES, 'promotion rule').optional(),
   margin: z.coerce.number().optional(),

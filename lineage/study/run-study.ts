@@ -1,3 +1,4 @@
+import { authorChildren } from '../authoring/author-children.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpendLimit } from '../../evaluator/budget.js';
@@ -84,6 +85,21 @@ async function runReplicate(ws: Workspace, study: Study, r: Replicate, o: StudyR
       log(`generation ${done + 1} of ${study.config.generations}`);
       const g = await nextGeneration(rws, {
         seed: r.seed + done + 1,
+        // Self-authoring conditions: the replicate's champion writes its children (code by default).
+        ...(s.author === 'champion'
+          ? {
+              author: (ctx: Parameters<typeof authorChildren>[1]) =>
+                authorChildren(rws, ctx, {
+                  mode: s.authorMode ?? 'code',
+                  code: {
+                    ...(study.config.sandbox ? { sandbox: study.config.sandbox } : {}),
+                    ...(o.signal ? { signal: o.signal } : {}),
+                    log,
+                  },
+                  log,
+                }),
+            }
+          : {}),
         eval: { ...evalOpts, ...(s.subset ? { subset: s.subset } : {}) },
         ...(budget ? { commandBudget: budget } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
