@@ -30,6 +30,13 @@ describe('evolve context', () => {
     expect(rule.err).toMatch(
       /--rule vibes: expected one of paired-significant, mean, lower-bound, pareto, lexicographic/,
     );
+    const mode = await evolve(['run', '--generations', '1', '--author', 'champion', '--author-mode', 'prose'], lab);
+    expect(mode.code).not.toBe(0);
+    expect(mode.err).toMatch(/--author-mode prose: expected one of code, genome/);
+    const who = await evolve(['next-generation', '--author', 'person'], lab);
+    expect(who.err).toMatch(/--author person: expected one of champion/);
+    // Authorship: the root was written by a person, as `evolve tree` says.
+    expect((await evolve(['tree'], lab)).out).toMatch(/exp-01 .*\[by person \(evolve init\)\]/);
     writeFileSync(join(lab, 'evolve.json'), JSON.stringify({ version: 1, lineage: { proposer: 'oracle' } }));
     const bad = await evolve(['context'], lab);
     expect(bad.code).toBe(1);

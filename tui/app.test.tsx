@@ -175,6 +175,7 @@ describe('evolve tui: experiment, failures, trajectory', () => {
     const frame = await until(lastFrame, /hypothesis:/);
     expect(frame).toMatch(/exp-01-a +\(generation 1, evaluated, child of exp-01\)/);
     expect(frame).toMatch(/hypothesis: A bounded window keeps the context focused\./);
+    expect(frame).toMatch(/written by: proposer \w+/);
     expect(frame).toMatch(/genome: +memory\.name: "full" → "window"/);
     expect(frame).toMatch(/memory\.params\.turns: – → 5/);
     expect(frame).toMatch(/cost: +\$0\.048 +tokens 18\.0k +runs 12/);
