@@ -173,7 +173,7 @@ describe('evolve report', () => {
     expect(tableRows('final champion').map((r) => r.slice(0, 5))).toEqual(held);
   });
 
-  it.runIf(hasChromium())(
+  it.runIf(hasChromium() || process.env.CI === 'true')(
     'opens in headless chromium with no console errors; every plot on the screenshot is drawn',
     () => {
       // The check can fail: a page that logs an error is caught.
