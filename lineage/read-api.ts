@@ -3,3 +3,4 @@ export { type Db, openDatabase } from './db/open.js';
 export * from './read.js';
 export * from './read-live.js';
 export * from './read-trajectory.js';
+export { readStudies, type ReplicateStatus, type StudyStatus } from './study/status.js';

@@ -146,7 +146,7 @@ describe('evolve tui: tree', () => {
     const lines = (app.lastFrame() ?? '').split('\n');
     expect(lines.every((l) => [...l].length <= 80)).toBe(true);
     expect(lines.length).toBeLessThanOrEqual(23);
-    expect(lines.at(-2)).toMatch(/^jk move .* L live$/); // the keys fit, not cut with …
+    expect(lines.at(-2)).toMatch(/^jk move .* L live  S studies$/); // the keys fit, not cut with …
     expect(lines.join('\n')).toMatch(/exp-01 .*root: baseline/);
     app.unmount();
   });

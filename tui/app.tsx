@@ -6,6 +6,7 @@ import { useTerminalSize } from './use-terminal-size.js';
 import { ExperimentView } from './views/experiment-view.js';
 import { FailuresView } from './views/failures-view.js';
 import { LiveView } from './views/live-view.js';
+import { StudiesView } from './views/studies-view.js';
 import { TrajectoryView } from './views/trajectory-view.js';
 import { TreeView } from './views/tree-view.js';
 
@@ -20,11 +21,12 @@ export interface AppProps {
 
 // Each fits 80 columns; the line under it names the command that prints the same in plain text.
 const HELP: Record<View, string> = {
-  tree: 'jk move  l/h open/close  o details  / filter  g/G c champion  f/F fails  L live',
+  tree: 'jk move  l/h open/close  o info  / filter  c champ  f/F fails  L live  S studies',
   experiment: 'jk/space/b scroll tasks  f failures  esc back  q quit',
   failures: 'jk move  enter open a representative trajectory  esc back  q quit',
   trajectory: 'jk line  space/b page  g/G ends  / search  n/N next/prev  z fold/unfold  esc  q',
   live: 'follows the database while a generation runs  esc back (reloads tree)  q quit',
+  studies: 'jk/space/b scroll  esc back  q quit',
 };
 
 const KEY_OF: Record<string, Partial<Key>> = {
@@ -49,6 +51,8 @@ function fallback(s: AppState): string {
       return `file: ${s.traj?.read.path ?? ''}`;
     case 'live':
       return 'plain text: evolve status';
+    case 'studies':
+      return `plain text: evolve study status ${s.studies?.list[0]?.name ?? 'NAME'} · evolve report NAME --out report.html`;
   }
 }
 
@@ -69,6 +73,8 @@ function useRequests(data: TuiData, s: AppState, dispatch: (a: Action) => void):
           (list) => dispatch({ type: 'clusters', seq: r.seq, scope: r.experimentId ?? 'whole lineage', list }),
           failed,
         );
+    else if (r.kind === 'studies')
+      (data.studies?.() ?? Promise.resolve([])).then((list) => dispatch({ type: 'studies', seq: r.seq, list }), failed);
     else
       data
         .trajectory(r.path)
@@ -150,6 +156,8 @@ export function App({ data, color, pollMs = 1000, now = () => new Date() }: AppP
         folded={s.traj.folded}
       />
     );
+  else if (s.view === 'studies' && s.studies)
+    body = <StudiesView studies={s.studies.list} scroll={s.studies.scroll} width={columns} height={bodyHeight} />;
   else if (s.view === 'live') {
     const last = s.live?.state.lastActivity;
     body = (

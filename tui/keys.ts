@@ -58,6 +58,17 @@ export function handleKey(s: AppState, input: string, k: K): AppState {
       return trajectoryKey(s, input, k);
     case 'live':
       return s;
+    case 'studies': {
+      const st = s.studies;
+      if (!st) return s;
+      const lines = st.list.reduce((n, x) => n + x.replicates.length + 2, 0);
+      const scroll = (to: number) => ({ ...s, studies: { ...st, scroll: clamp(to, 0, Math.max(0, lines - 1)) } });
+      if (down(input, k)) return scroll(st.scroll + 1);
+      if (up(input, k)) return scroll(st.scroll - 1);
+      if (pageDown(input, k)) return scroll(st.scroll + Math.max(1, s.height - 2));
+      if (pageUp(input, k)) return scroll(st.scroll - Math.max(1, s.height - 2));
+      return s;
+    }
   }
 }
 
@@ -72,6 +83,7 @@ function treeKey(s: AppState, input: string, k: K): AppState {
   if (pageUp(input, k)) return move(s.selected - (s.height - 1));
   if (input === '/') return { ...s, typing: 'filter' };
   if (input === 'L') return go(s, 'live');
+  if (input === 'S') return ask(s, { kind: 'studies' });
   if (input === 'F') return ask(s, { kind: 'clusters' });
   if (input === 'r') return ask(s, { kind: 'tree' }, 'reloading…');
   if (input === 'c' && s.tree?.data.championId) {

@@ -2,11 +2,14 @@ import { render } from 'ink';
 import type { Db } from '../lineage/read-api.js';
 import { readClusters, readExperiment, readTree } from '../lineage/read-api.js';
 import { readLiveState } from '../lineage/read-api.js';
-import { readTrajectoryBounded } from '../lineage/read-api.js';
+import { readStudies, readTrajectoryBounded } from '../lineage/read-api.js';
 import { App } from './app.js';
 import type { TuiData } from './data.js';
 
-export function lineageData(db: Db, options: { now?: () => Date; maxTrajectoryBytes?: number } = {}): TuiData {
+export function lineageData(
+  db: Db,
+  options: { now?: () => Date; maxTrajectoryBytes?: number; root?: string } = {},
+): TuiData {
   return {
     tree: () => readTree(db),
     experiment: (id) => readExperiment(db, id),
@@ -14,6 +17,7 @@ export function lineageData(db: Db, options: { now?: () => Date; maxTrajectoryBy
     trajectory: (path) =>
       readTrajectoryBounded(path, options.maxTrajectoryBytes ? { maxBytes: options.maxTrajectoryBytes } : {}),
     live: () => readLiveState(db, options.now?.()),
+    ...(options.root ? { studies: () => readStudies(db, options.root!) } : {}),
   };
 }
 
@@ -23,9 +27,12 @@ export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean | undefined)
 }
 
 /** Runs the TUI until the user quits. */
-export async function runTui(db: Db): Promise<void> {
-  const app = render(<App data={lineageData(db)} color={colorEnabled(process.env, process.stdout.isTTY)} />, {
-    exitOnCtrlC: true,
-  });
+export async function runTui(db: Db, root?: string): Promise<void> {
+  const app = render(
+    <App data={lineageData(db, root ? { root } : {})} color={colorEnabled(process.env, process.stdout.isTTY)} />,
+    {
+      exitOnCtrlC: true,
+    },
+  );
   await app.waitUntilExit();
 }

@@ -1,7 +1,7 @@
 import type { Key } from 'ink';
 import type { ClusterSummary, ExperimentDetail, LineageTree } from '../lineage/read-api.js';
 import type { LiveState } from '../lineage/read-api.js';
-import type { TrajectoryRead } from '../lineage/read-api.js';
+import type { StudyStatus, TrajectoryRead } from '../lineage/read-api.js';
 import { handleKey } from './keys.js';
 import { type TreeIndex, type TreeRow, filterMatches, indexTree, initialExpansion, visibleRows } from './tree-model.js';
 import { trajectoryLines } from './trajectory-model.js';
@@ -10,13 +10,14 @@ import { trajectoryLines } from './trajectory-model.js';
 // faster than frames (held keys, pastes, a test writing to stdin) each see the state the previous key left.
 // Loading is a `request` the app's effect carries out; the answer comes back as an action with the same seq.
 
-export type View = 'tree' | 'experiment' | 'failures' | 'trajectory' | 'live';
+export type View = 'tree' | 'experiment' | 'failures' | 'trajectory' | 'live' | 'studies';
 
 export type Request =
   | { kind: 'tree' }
   | { kind: 'experiment'; id: string }
   | { kind: 'clusters'; experimentId?: string }
-  | { kind: 'trajectory'; path: string; title: string };
+  | { kind: 'trajectory'; path: string; title: string }
+  | { kind: 'studies' };
 
 export interface TrajectoryState {
   title: string;
@@ -43,6 +44,7 @@ export interface AppState {
   failures: { scope: string; list: ClusterSummary[]; selected: number } | null;
   traj: TrajectoryState | null;
   live: { state: LiveState; at: string } | null;
+  studies: { list: StudyStatus[]; scroll: number } | null;
   request: (Request & { seq: number }) | null;
   seq: number;
   /** A one-line message for the footer (nothing to open, no match, loading); cleared by the next key. */
@@ -59,6 +61,7 @@ export type Action =
   | { type: 'clusters'; seq: number; scope: string; list: ClusterSummary[] }
   | { type: 'trajectory'; seq: number; title: string; read: TrajectoryRead }
   | { type: 'live'; state: LiveState; at: string }
+  | { type: 'studies'; seq: number; list: StudyStatus[] }
   | { type: 'failed'; seq: number; message: string };
 
 export function initialState(height: number): AppState {
@@ -76,6 +79,7 @@ export function initialState(height: number): AppState {
     failures: null,
     traj: null,
     live: null,
+    studies: null,
     request: { kind: 'tree', seq: 1 },
     seq: 1,
     notice: null,
@@ -140,6 +144,8 @@ export function reduce(s: AppState, a: Action): AppState {
         : { ...done, notice: 'that experiment is gone from the database' };
     case 'clusters':
       return go({ ...done, failures: { scope: a.scope, list: a.list, selected: 0 } }, 'failures');
+    case 'studies':
+      return go({ ...done, studies: { list: a.list, scroll: 0 } }, 'studies');
     case 'trajectory': {
       const folded = true;
       return go(

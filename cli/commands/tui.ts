@@ -15,6 +15,6 @@ export function registerTui(program: Command): void {
       }
       // Loaded on demand so other commands do not pay for ink and react at start-up.
       const { runTui } = await import('../../tui/run.js');
-      await withWorkspace(cmd, (ws) => runTui(ws.db));
+      await withWorkspace(cmd, (ws) => runTui(ws.db, ws.paths.root));
     });
 }

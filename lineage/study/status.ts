@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { championHistory, sparkline } from '../champion-history.js';
 import { readSpend, totalDollars } from '../spend.js';
+import type { Db } from '../db/open.js';
 import { DATABASE_FILE, openWorkspace, type Workspace } from '../workspace.js';
-import { getStudy, type Replicate } from './studies.js';
+import { getStudy, listStudies, type Replicate } from './studies.js';
 
 // `evolve study status NAME`: per condition and replicate, how far it got and where its champion stands, read from
 // the replicates' own workspaces.
@@ -32,8 +33,19 @@ export interface StudyStatus {
   replicates: ReplicateStatus[];
 }
 
-export async function studyStatus(ws: Workspace, name: string): Promise<StudyStatus> {
-  const study = await getStudy(ws.db, name);
+export function studyStatus(ws: Workspace, name: string): Promise<StudyStatus> {
+  return readStudyStatus(ws.db, ws.paths.root, name);
+}
+
+/** Every study of the workspace at `root` (the TUI's studies view). */
+export async function readStudies(db: Db, root: string): Promise<StudyStatus[]> {
+  const out: StudyStatus[] = [];
+  for (const s of await listStudies(db)) out.push(await readStudyStatus(db, root, s.name));
+  return out;
+}
+
+export async function readStudyStatus(db: Db, root: string, name: string): Promise<StudyStatus> {
+  const study = await getStudy(db, name);
   const replicates: ReplicateStatus[] = [];
   for (const r of study.replicates) {
     const base: ReplicateStatus = {
@@ -52,7 +64,7 @@ export async function studyStatus(ws: Workspace, name: string): Promise<StudySta
       runs: { done: 0, pending: 0 },
       dollars: 0,
     };
-    const dir = join(ws.paths.root, r.path);
+    const dir = join(root, r.path);
     if (!existsSync(join(dir, DATABASE_FILE))) {
       replicates.push(base);
       continue;
