@@ -37,7 +37,8 @@ export class TempDirSandbox implements Sandbox {
     return new Promise((resolve) => {
       const child = spawn('bash', ['-c', command], {
         cwd: options.cwd ?? this.workdir,
-        env: { ...process.env, ...options.env },
+        // As the real sandboxes: a minimal environment, never the host's (its keys and tokens stay out).
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.workdir, LANG: 'C.UTF-8', ...options.env },
         detached: true,
       });
       let output = '';
