@@ -1,6 +1,6 @@
 // vitest project: e2e (runs whole agents or a whole typecheck: minutes, not seconds)
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SWE, runOnTask } from './suite-runs.js';
@@ -19,19 +19,40 @@ const hasPython = (() => {
   }
 })();
 
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : [],
+  );
+}
+
 describe.skipIf(!hasPython)('offline model on built-in tasks', () => {
+  // One task per category the search reads differently: an editor fix, a quick one, a long-output traceback.
   it('never receives hidden tests or the gold patch in any request', { timeout: 1_800_000 }, async () => {
-    for (const id of ['tabular__tabular-6']) {
+    for (const id of ['tabular__tabular-6', 'cachet__cachet-2', 'ignorematch__ignorematch-3']) {
       const run = await runOnTask(id, { tools: { name: 'search', params: {} } });
       const testPatch = readFileSync(join(BUILTIN_SWE, id, 'test.patch'), 'utf8');
       const gold = readFileSync(join(BUILTIN_SWE, id, 'gold.patch'), 'utf8');
       const hiddenNames = [...testPatch.matchAll(/^\+def (test_\w+)/gm)].map((m) => m[1] as string);
       const hiddenFiles = [...testPatch.matchAll(/^\+\+\+ b\/(\S+)/gm)].map((m) => m[1] as string);
-      expect(hiddenNames.length).toBeGreaterThan(0);
+      // Lines only the hidden tests hold (asserts and calls), and the gold patch's added code.
+      const added = (patch: string) =>
+        [...patch.matchAll(/^\+(?!\+\+)(.*\S.*)$/gm)].map((m) => (m[1] ?? '').trim()).filter((l) => l.length > 16);
+      // What the agent may see anyway: the statement and the repository's files (a line also there is not hidden).
+      const visible = [
+        JSON.parse(readFileSync(join(BUILTIN_SWE, id, 'instance.json'), 'utf8')).problem_statement as string,
+        ...filesUnder(join(BUILTIN_SWE, id, 'repo')).map((f) => readFileSync(f, 'utf8')),
+      ].join('\n');
+      const hidden = (lines: string[]) => lines.filter((l) => !visible.includes(l));
+      const hiddenLines = hidden(added(testPatch).filter((l) => /^assert\b|\(/.test(l)));
+      expect(hiddenNames.length, id).toBeGreaterThan(0);
+      expect(hiddenLines.length, id).toBeGreaterThan(0);
       const seen = JSON.stringify(run.requests);
-      for (const s of [...hiddenNames, ...hiddenFiles, testPatch.slice(0, 200), gold.slice(0, 200)])
-        expect(seen).not.toContain(s);
-      expect(run.requests.length).toBeGreaterThan(3);
+      for (const s of [...hiddenNames, ...hiddenFiles, ...hiddenLines, testPatch.slice(0, 200), gold.slice(0, 200)])
+        expect(seen, `${id}: ${s}`).not.toContain(JSON.stringify(s).slice(1, -1));
+      // The fix may appear once its own edit made it; never in what it was first given.
+      const first = JSON.stringify(run.requests[0]);
+      for (const s of hidden(added(gold))) expect(first, `${id}: ${s}`).not.toContain(JSON.stringify(s).slice(1, -1));
+      expect(run.requests.length, id).toBeGreaterThan(3);
     }
   });
 
