@@ -29,6 +29,8 @@ export interface ExperimentExport {
   runs: number;
   heldout: { resolveRate: number; ciLo: number; ciHi: number; tasks: number; runs: number } | null;
   costUsd: number | null;
+  /** What the lineage's own model calls for it cost (self-repair, an author), by purpose; apart from its runs. */
+  lineageCostUsd?: Record<string, number>;
   tokens: number | null;
   wallSeconds: number | null;
   /** Lines changed by the experiment's change (genome diff or code patch). */
@@ -121,6 +123,7 @@ export function experimentsJsonl(rows: ExperimentExport[]): string {
         wall_time_s: r.wallSeconds,
         tokens: r.tokens,
         cost_usd: r.costUsd,
+        lineage_cost_usd: r.lineageCostUsd ?? {},
       }),
     )
     .map((l) => `${l}\n`)

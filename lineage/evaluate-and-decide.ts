@@ -3,7 +3,7 @@ import type { Db } from './db/open.js';
 import { now } from './db/open.js';
 import { type ChildRow, decideGeneration, type EvidenceRecord, type HeldoutRecord } from './decide-generation.js';
 import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-experiment.js';
-import { getExperiment } from './experiments.js';
+import { getExperiment, recordDecision } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import type { RuleName } from './promote.js';
 import { familySizes } from './pooled-evidence.js';
@@ -87,8 +87,17 @@ export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptio
   };
   const evalOpts = { ...o.eval, split: o.eval.split ?? config.defaults.split };
 
+  // A code child that never passed its gates (its writer was killed before them) has no code to run: it fails here
+  // rather than run its parent's code under its name.
+  for (const id of o.children) await failUngated(db, id, genId);
+  const children: string[] = [];
+  for (const id of o.children) {
+    const e = await getExperiment(db, id);
+    if (e.status !== 'rejected' && e.status !== 'failed') children.push(id);
+  }
+
   // Evaluate champion, parent and children on the same tasks (finished runs are never repeated).
-  for (const id of [...new Set([champion, o.parent]), ...o.children]) {
+  for (const id of [...new Set([champion, o.parent]), ...children]) {
     const e = await getExperiment(db, id);
     if (e.status === 'rejected' || e.status === 'failed') continue;
     const over = overBudget();
@@ -115,13 +124,9 @@ export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptio
   const deterministic = await repeatsAreIdentical(db, champion);
   if (deterministic) log(`${champion}'s repeats are identical on every task: treating the model as deterministic`);
   // Compare each child with the champion, paired by task, record what was learned, and decide under the rule.
-  // Children rejected at a gate or whose authoring failed never ran: their decision is already recorded.
-  const runnable: string[] = [];
-  for (const id of o.children)
-    if (!['rejected', 'failed'].includes((await getExperiment(db, id)).status)) runnable.push(id);
   const { rows, promoted, reason, evidence, heldout } = await decideGeneration(db, {
     champion,
-    children: runnable,
+    children,
     rule: o.rule,
     margin: o.margin,
     ...(config.lineage.maxCostPerTask !== undefined ? { maxCostPerTask: config.lineage.maxCostPerTask } : {}),
@@ -205,6 +210,15 @@ async function poolOf(
     family: new Map(rows.map((r) => [r.id, sizes.get(r.generation) ?? g.children.length])),
     startRepeats: new Map(g.children.map((id) => [id, start.get(id) ?? g.base])),
   };
+}
+
+async function failUngated(db: Db, id: string, generation: number): Promise<void> {
+  const e = await getExperiment(db, id);
+  if (e.branch !== null || e.status === 'rejected' || e.status === 'failed') return;
+  if ((JSON.parse(e.change) as { kind?: string }).kind !== 'code') return;
+  const reason = `${id} is a code variant whose code never passed its gates (its writer stopped before them): it cannot run`;
+  await db.updateTable('experiments').set({ status: 'failed', learned: reason }).where('id', '=', id).execute();
+  await recordDecision(db, { experimentId: id, action: 'fail', rule: 'gate', actor: 'system', reason, generation });
 }
 
 /** Has `id` run every train task it ran at least twice, with the same outcome each time? */

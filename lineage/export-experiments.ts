@@ -15,6 +15,7 @@ import { summarize } from '../evaluator/stats/index.js';
 import type { StoredRun } from '../evaluator/store.js';
 import { championId } from './experiments.js';
 import { agentRunsOf } from './run-store.js';
+import { readExperimentSpend, readSpend, type SpendSummary } from './spend.js';
 import { type Workspace, writeFileAtomic } from './workspace.js';
 
 // `evolve export`: the workspace's experiments and runs in formats other tools read (see evaluator/export.ts).
@@ -26,7 +27,7 @@ export interface ExportOptions {
 }
 
 /** What produced this export: the evolve checkout's commit and the workspace's config, so a reviewer can rerun it. */
-function manifest(ws: Workspace, experiments: number) {
+function manifest(ws: Workspace, experiments: number, spend: SpendSummary) {
   const checkout = join(import.meta.dirname, '..');
   const git = (args: string[]) =>
     spawnSync('git', ['-C', checkout, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
@@ -42,6 +43,9 @@ function manifest(ws: Workspace, experiments: number) {
     config: ws.config,
     experiments,
     score: 'resolve_rate and ci_lo/ci_hi are over train-split tasks (task as the unit); heldout is reported apart',
+    // The whole workspace's spend: the agent's runs, and the lineage's own model users (proposer, author,
+    // self-repair) by purpose; cost_usd per experiment is its runs', lineage_cost_usd the calls made for it.
+    spend,
     predictions: 'SWE-bench-format tasks only',
   };
 }
@@ -76,6 +80,10 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
   const champion = await championId(db);
   const everChampion = new Set(
     (await db.selectFrom('champions').select('experiment_id').execute()).map((c) => c.experiment_id),
+  );
+  const spendOf = await readExperimentSpend(
+    db,
+    experiments.map((e) => e.id),
   );
   const rows: ExperimentExport[] = [];
   const written: string[] = [];
@@ -146,6 +154,7 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
           }
         : null,
       costUsd: sum((r) => r.costUsd),
+      lineageCostUsd: spendOf.get(exp.id)?.lineageUsd ?? {},
       tokens: sum((r) =>
         r.inputTokens === null && r.outputTokens === null ? null : (r.inputTokens ?? 0) + (r.outputTokens ?? 0),
       ),
@@ -168,6 +177,6 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
   }
   write('results.tsv', resultsTsv(rows));
   write('experiments.jsonl', experimentsJsonl(rows));
-  write('manifest.json', `${JSON.stringify(manifest(ws, rows.length), null, 2)}\n`);
+  write('manifest.json', `${JSON.stringify(manifest(ws, rows.length, await readSpend(db)), null, 2)}\n`);
   return written;
 }

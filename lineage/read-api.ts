@@ -4,3 +4,4 @@ export * from './read.js';
 export * from './read-live.js';
 export * from './read-trajectory.js';
 export { readStudies, type ReplicateStatus, type StudyStatus } from './study/status.js';
+export { describeSpend, type ExperimentSpend, type SpendSummary } from './spend.js';

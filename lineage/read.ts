@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { authorshipOf, describeAuthorship } from './authorship.js';
 import type { Db } from './db/open.js';
+import { type ExperimentSpend, readExperimentSpend, readSpend, type SpendSummary } from './spend.js';
 
 // The read API the TUI (and any other viewer) uses: plain queries, no writes. Every function reads only the
 // columns it shows, so a lineage of 10,000 experiments and 1,000,000 runs stays quick to open.
@@ -21,11 +22,15 @@ export interface TreeNode {
   author: string;
   /** Kept regardless of the rule (lineage.exploreEvery): its decisions hold an `explore` row. */
   explore: boolean;
+  /** Everything spent on it: its runs and the lineage's model calls made for it (self-repair, author). */
+  spend: ExperimentSpend;
 }
 
 export interface LineageTree {
   nodes: TreeNode[];
   championId: string | null;
+  /** The workspace's whole spend: runs, and the lineage's own model users by purpose. */
+  spend: SpendSummary;
 }
 
 export async function readTree(db: Db): Promise<LineageTree> {
@@ -52,6 +57,7 @@ export async function readTree(db: Db): Promise<LineageTree> {
       (d) => d.experiment_id,
     ),
   );
+  const spend = await readExperimentSpend(db);
   return {
     nodes: rows.map((r) => ({
       id: r.id,
@@ -67,8 +73,10 @@ export async function readTree(db: Db): Promise<LineageTree> {
       author: describeAuthorship(authorshipOf(r)),
       proposer: r.proposer,
       explore: explore.has(r.id),
+      spend: spend.get(r.id) ?? { runsUsd: 0, lineageUsd: {}, unpriced: 0 },
     })),
     championId: await readChampionId(db),
+    spend: await readSpend(db),
   };
 }
 
@@ -115,6 +123,8 @@ export interface ExperimentDetail {
   runs: RunCell[];
   parentRuns: RunCell[];
   totals: { costUsd: number; tokens: number; runs: number };
+  /** Everything spent on it, the lineage's model calls for it (self-repair, author) included. */
+  spend: ExperimentSpend;
   decisions: Array<{ action: string; rule: string; actor: string; reason: string; at: string }>;
 }
 
@@ -190,6 +200,7 @@ export async function readExperiment(db: Db, id: string): Promise<ExperimentDeta
       tokens: runs.reduce((s, r) => s + (r.tokens ?? 0), 0),
       runs: runs.length,
     },
+    spend: (await readExperimentSpend(db, [id])).get(id) ?? { runsUsd: 0, lineageUsd: {}, unpriced: 0 },
     decisions: decisions.map((d) => ({
       action: d.action,
       rule: d.rule,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ModelSpend } from '../evaluator/gateway/budget.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
@@ -87,4 +88,74 @@ export async function readSpend(db: Db, scope: { generation?: number } = {}): Pr
 /** Dollars of a summary: runs plus every lineage purpose. */
 export function totalDollars(s: SpendSummary): number {
   return s.runs.dollars + Object.values(s.lineage).reduce((t, p) => t + p.dollars, 0);
+}
+
+/** What one experiment cost: its runs (every actor, every split) and the lineage's model calls made for it. */
+export interface ExperimentSpend {
+  runsUsd: number;
+  /** Proposer, author, self-repair and summary calls stored against this experiment, by purpose. */
+  lineageUsd: Record<string, number>;
+  /** Runs or calls with no price: the dollars above leave them out (shown as unknown, never as $0). */
+  unpriced: number;
+}
+
+/** Summed in SQL, one row per experiment (and purpose), so a lineage of a million runs stays quick to open. */
+export async function readExperimentSpend(db: Db, ids?: string[]): Promise<Map<string, ExperimentSpend>> {
+  const only = ids ? (ids.length ? ids : ['']) : null;
+  let runsQ = db
+    .selectFrom('runs')
+    .select((eb) => [
+      'experiment_id',
+      eb.fn.sum<number | null>('cost_usd').as('dollars'),
+      eb.fn
+        .countAll<number>()
+        .filterWhere((w) =>
+          w.and([w('cost_usd', 'is', null), w(sql`coalesce(input_tokens, 0) + coalesce(output_tokens, 0)`, '>', 0)]),
+        )
+        .as('unpriced'),
+    ])
+    .where('status', 'in', ['done', 'error'])
+    .groupBy('experiment_id');
+  let callsQ = db
+    .selectFrom('model_calls')
+    .select((eb) => [
+      'experiment_id',
+      'purpose',
+      eb.fn.sum<number | null>('cost_usd').as('dollars'),
+      eb.fn.sum<number>(sql`case when cost_usd is null then calls else 0 end`).as('unpriced'),
+    ])
+    .where('experiment_id', 'is not', null)
+    .groupBy(['experiment_id', 'purpose']);
+  if (only) {
+    runsQ = runsQ.where('experiment_id', 'in', only);
+    callsQ = callsQ.where('experiment_id', 'in', only);
+  }
+  const out = new Map<string, ExperimentSpend>();
+  const of = (id: string) => {
+    let s = out.get(id);
+    if (!s) out.set(id, (s = { runsUsd: 0, lineageUsd: {}, unpriced: 0 }));
+    return s;
+  };
+  for (const r of await runsQ.execute()) {
+    const s = of(r.experiment_id);
+    s.runsUsd += Number(r.dollars ?? 0);
+    s.unpriced += Number(r.unpriced);
+  }
+  for (const c of await callsQ.execute()) {
+    const s = of(c.experiment_id!);
+    if (c.dollars !== null) s.lineageUsd[c.purpose] = (s.lineageUsd[c.purpose] ?? 0) + Number(c.dollars);
+    s.unpriced += Number(c.unpriced);
+  }
+  return out;
+}
+
+/** `$0.0123`, `$0.0123 (runs $0.0100, self-repair $0.0023)`, with `+ unpriced` when some dollars are unknown. */
+export function describeSpend(s: ExperimentSpend | undefined): string {
+  if (!s) return '$0.0000';
+  const parts = Object.entries(s.lineageUsd);
+  const total = s.runsUsd + parts.reduce((t, [, d]) => t + d, 0);
+  const split = parts.length
+    ? ` (runs $${s.runsUsd.toFixed(4)}, ${parts.map(([p, d]) => `${p} $${d.toFixed(4)}`).join(', ')})`
+    : '';
+  return `$${total.toFixed(4)}${split}${s.unpriced ? ` + ${s.unpriced} unpriced` : ''}`;
 }

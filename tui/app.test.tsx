@@ -166,8 +166,23 @@ describe('evolve tui: experiment, failures, trajectory', () => {
         created_at: SEED_NOW.toISOString(),
       })
       .execute();
+    // What the lineage's own model calls spent writing it (an author, self-repair) is its spend too.
+    await db
+      .insertInto('model_calls')
+      .values({
+        generation_id: null,
+        experiment_id: 'exp-01-a',
+        purpose: 'self-repair',
+        label: 'self-repair exp-01-a',
+        model: 'scripted',
+        calls: 3,
+        tokens: 900,
+        cost_usd: 0.01,
+        created_at: SEED_NOW.toISOString(),
+      })
+      .execute();
     const { lastFrame, stdin, unmount } = render(<App data={data} color={false} />);
-    await until(lastFrame, /exp-01/);
+    expect(await until(lastFrame, /spent \$/)).toMatch(/spent \$\d+\.\d{4}/);
     for (const ch of '/exp-01-a\r') stdin.write(ch);
     await until(lastFrame, /filter "exp-01-a"/);
     stdin.write('j');
@@ -178,7 +193,7 @@ describe('evolve tui: experiment, failures, trajectory', () => {
     expect(frame).toMatch(/written by: proposer \w+/);
     expect(frame).toMatch(/genome: +memory\.name: "full" → "window"/);
     expect(frame).toMatch(/memory\.params\.turns: – → 5/);
-    expect(frame).toMatch(/cost: +\$0\.048 +tokens 18\.0k +runs 12/);
+    expect(frame).toMatch(/spend: +\$0\.0580 \(runs \$0\.0480, self-repair \$0\.0100\) +tokens 18\.0k +runs 12/);
     expect(frame).toMatch(/decision: +keep by rule, rule paired-significant: not better by the rule/);
     expect(frame).toMatch(/resolved \d+\/12 vs parent \d+\/12/);
     expect(frame).toMatch(/task +this +parent/);

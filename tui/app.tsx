@@ -178,6 +178,7 @@ export function App({ data, color, pollMs = 1000, now = () => new Date() }: AppP
         width={columns}
         championId={tree.championId}
         color={color}
+        spendUsd={tree.spend.runs.dollars + Object.values(tree.spend.lineage).reduce((t, p) => t + p.dollars, 0)}
       />
     );
 

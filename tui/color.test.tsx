@@ -23,6 +23,7 @@ const node = (id: string, parentId: string | null, score: number, status: string
   proposer: 'systematic',
   author: 'proposer systematic',
   explore: false,
+  spend: { runsUsd: 0.1, lineageUsd: {}, unpriced: 0 },
 });
 const tree: LineageTree = {
   nodes: [
@@ -31,6 +32,7 @@ const tree: LineageTree = {
     { ...node('exp-01-b', 'exp-01', 0.2, 'rejected'), explore: true },
   ],
   championId: 'exp-01',
+  spend: { runs: { dollars: 0.3, tokens: 0, count: 3, unpriced: 0 }, lineage: {} },
 };
 const data: TuiData = {
   tree: async () => tree,

@@ -16,6 +16,7 @@ const node = (id: string, parentId: string | null, over: Partial<TreeNode> = {})
   proposer: null,
   author: 'person',
   explore: false,
+  spend: { runsUsd: 0, lineageUsd: {}, unpriced: 0 },
   ...over,
 });
 

@@ -22,7 +22,7 @@ export function registerSelfRepair(program: Command): void {
   program
     .command('self-repair')
     .description(
-      "a coding agent (by default the experiment's own genome) repairs the agent for one failure cluster; its diff becomes a code variant exp-NN-rK, gated, evaluated in stages, promoted only by the rule",
+      "a coding agent (by default the experiment's own genome) repairs the agent for one failure cluster; its diff becomes a code variant exp-NN-rK, gated, then a generation of that one child: evaluated with its code (the cluster's tasks first) and decided as every child is (the rule, held-out confirmation)",
     )
     .requiredOption('--experiment <id>', 'the experiment whose failures are repaired (its branch is the code changed)')
     .option('--cluster <id>', 'failure cluster to repair (default: its largest; see `evolve failures ID`)')
@@ -64,7 +64,7 @@ export function registerSelfRepair(program: Command): void {
         });
         if (f.json) return printJson(r);
         const out = [
-          `${r.id}: self-repair of ${r.parent} (cluster ${r.cluster}) by ${r.authoredBy}'s genome (${r.repair.model}); repair run ${r.repair.exitReason} in ${r.repair.steps} steps`,
+          `${r.id}: self-repair of ${r.parent} (cluster ${r.cluster}) by ${r.authoredBy}'s genome (${r.repair.model}) as generation ${r.generation}; repair run ${r.repair.exitReason} in ${r.repair.steps} steps, ${r.repairCostUsd === undefined ? 'cost unknown (unpriced model)' : `$${r.repairCostUsd.toFixed(4)}`}`,
           r.gate.ok
             ? `gates passed: ${r.gate.files.join(', ')}`
             : `REJECTED at the ${r.gate.stage} gate: ${r.gate.reason} (no task was run)`,

@@ -28,13 +28,19 @@ export class AgentSourceError extends Error {
 export async function variantBranchOf(db: Db, experimentId: string): Promise<string | null> {
   let cur: string | null = experimentId;
   while (cur) {
-    const row: { branch: string | null; parent_id: string | null } | undefined = await db
+    const row: { branch: string | null; parent_id: string | null; change: string } | undefined = await db
       .selectFrom('experiments')
-      .select(['branch', 'parent_id'])
+      .select(['branch', 'parent_id', 'change'])
       .where('id', '=', cur)
       .executeTakeFirst();
     if (!row || row.parent_id === null) break;
     if (row.branch) return row.branch;
+    // A code change with no branch never passed its gates: running its ancestor's code under its name would be a lie.
+    if ((JSON.parse(row.change) as { kind?: string }).kind === 'code')
+      throw new AgentSourceError(
+        `${cur} is a code variant that has not passed its gates (no branch holds its code), so it cannot run`,
+        `Its folder (experiments/${cur}) says why; a variant rejected or interrupted before its gates is never evaluated.`,
+      );
     cur = row.parent_id;
   }
   return null;

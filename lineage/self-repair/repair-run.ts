@@ -8,10 +8,11 @@ import { runAgent } from '../../agent/loop.js';
 import type { ScriptedEntry } from '../../agent/models/scripted.js';
 import { TrajectoryWriter } from '../../agent/trajectory.js';
 import { pythonEnvRecipe } from '../../evaluator/images/index.js';
-import { openRunGateway } from '../../evaluator/gateway/index.js';
+import { type Budget, type ModelSpend, openRunGateway } from '../../evaluator/gateway/index.js';
 import { BASE_REF, type SandboxProvider } from '../../evaluator/sandbox/types.js';
 import type { AgentRepo } from '../code-variant/agent-repo.js';
 import type { Db } from '../db/open.js';
+import { recordModelSpend } from '../spend.js';
 import type { Workspace } from '../workspace.js';
 
 // The repair run: a coding agent (by default the experiment's own genome) works on the agent's source, copied into
@@ -37,6 +38,10 @@ export interface RepairRunOptions {
   script?: ScriptedEntry[];
   provider?: SandboxProvider;
   signal?: AbortSignal;
+  /** The generation's shared budget: the repair's calls count against it (budgets.generation*). */
+  generationBudget?: Budget;
+  /** Where its spend is stored (model_calls, purpose `self-repair`), whether the run succeeds or not. */
+  meter?: { generation?: number; experiment?: string };
 }
 
 export interface RepairRunResult {
@@ -44,6 +49,7 @@ export interface RepairRunResult {
   exitReason: string;
   steps: number;
   costUsd?: number;
+  spend: ModelSpend;
   model: string;
 }
 
@@ -99,33 +105,49 @@ export async function runRepairAgent(o: RepairRunOptions): Promise<RepairRunResu
         new Error(`could not commit the agent source as the repair base: ${base.output.slice(-500)}`),
         { hint: 'The sandbox needs git; with --sandbox docker run `evolve doctor --fix`.' },
       );
-    // The gateway records the (redacted) model calls into the repair trajectory; the loop records none itself.
+    // The gateway records the (redacted) model calls into the repair trajectory; the loop records none itself. It
+    // meters every call (the repairing agent's own and its policies' summaries and plans) against the run limits and
+    // the generation's budget.
     const { model: gateway } = await openRunGateway({
       model,
       config: o.ws.config,
       runLabel: `self-repair ${o.taskId}`,
       sink: (e) => trajectory.write(e),
+      ...(o.generationBudget ? { generationBudget: o.generationBudget } : {}),
       ...(o.script ? { script: o.script } : {}),
     });
-    // The sandbox's own workdir: the host path for the local provider, so the editor tools' absolute paths resolve.
-    const task = { id: o.taskId, statement: o.statement, workdir: sandbox.workdir };
-    const result = await runAgent({
-      genome,
-      task,
-      sandbox,
-      model: gateway,
-      trajectory,
-      recordModelCalls: false,
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-    const spent = gateway.spent;
-    return {
-      diff: await sandbox.diff(),
-      exitReason: result.exitReason,
-      steps: result.steps,
-      ...(spent.unpricedCalls === 0 ? { costUsd: spent.dollars } : {}),
-      model,
-    };
+    try {
+      // The sandbox's own workdir: the host path for the local provider, so the editor tools' absolute paths resolve.
+      const task = { id: o.taskId, statement: o.statement, workdir: sandbox.workdir };
+      const result = await runAgent({
+        genome,
+        task,
+        sandbox,
+        model: gateway,
+        trajectory,
+        recordModelCalls: false,
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      const spent = gateway.spent;
+      return {
+        diff: await sandbox.diff(),
+        exitReason: result.exitReason,
+        steps: result.steps,
+        ...(spent.unpricedCalls === 0 ? { costUsd: spent.dollars } : {}),
+        spend: spent,
+        model,
+      };
+    } finally {
+      // Stored whether or not the repair finished: a failed run may still have been paid for.
+      await recordModelSpend(o.ws.db, {
+        purpose: 'self-repair',
+        label: `self-repair ${o.taskId}`,
+        model,
+        spend: gateway.spent,
+        ...(o.meter?.generation !== undefined ? { generation: o.meter.generation } : {}),
+        ...(o.meter?.experiment !== undefined ? { experiment: o.meter.experiment } : {}),
+      });
+    }
   } finally {
     trajectory.close();
     await sandbox.dispose();

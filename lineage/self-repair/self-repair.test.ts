@@ -12,7 +12,8 @@ import type { Sandbox } from '../../evaluator/sandbox/types.js';
 import { failuresReport } from '../failures/report.js';
 import type { Workspace } from '../workspace.js';
 import { selfRepair } from './self-repair.js';
-import { repairWorkspace } from './testing.js';
+import { taskContentId } from '../../tasks/content-id.js';
+import { fixtureTask, repairWorkspace, TASK_IDS } from './testing.js';
 
 // Self-repair end to end: real SQLite workspace, real agent repository and gates (git, tsc, vitest in the
 // worktree), the repair agent in a real local sandbox through the gateway, and the accepted variant evaluated by the
@@ -30,9 +31,15 @@ const OLD = '6. When you are confident, call `submit`.';
 const NEW =
   '6. Before you submit, rerun the command that failed and read its last lines.\n7. When you are confident, call `submit`.';
 const quiet = new LocalProvider({ warn: () => {} });
+const neverRuns = {
+  runOne: () => {
+    throw new Error('a rejected variant must never run');
+  },
+};
 
-/** Each task: calc.py with a bug; the "hidden" grade passes when the diff fixes it. */
-function taskWiring(worktree: string, runsDir: string) {
+/** Each task: calc.py with a bug; the "hidden" grade passes when the diff fixes it. The model fixes it only when the
+ * agent's system prompt carries the repaired line, so a run shows which agent code ran: the variant's, or not. */
+function taskWiring(runsDir: string) {
   const prepare = async (_task: unknown, sb: Sandbox) => {
     await sb.writeFile('calc.py', 'def add(a, b):\n    return a - b\n');
     await sb.exec(
@@ -40,7 +47,13 @@ function taskWiring(worktree: string, runsDir: string) {
     );
   };
   const agent = () =>
-    new ScriptedModel([toolCall('bash', { command: "sed -i 's/a - b/a + b/' calc.py" }), toolCall('submit', {})]);
+    new ScriptedModel([
+      (request) =>
+        request.system.includes('rerun the command that failed')
+          ? toolCall('bash', { command: "sed -i 's/a - b/a + b/' calc.py" })
+          : toolCall('submit', {}),
+      toolCall('submit', {}),
+    ]);
   return {
     runOne: makeRunOne({
       provider: quiet,
@@ -51,19 +64,38 @@ function taskWiring(worktree: string, runsDir: string) {
         report: { resolved: patch.includes('+    return a + b') },
       }),
       solve: async () => {},
-      runAgent: agentRunner({ agentModule: join(worktree, 'agent', 'loop.ts'), createModel: agent }),
+      // No agent source here: which code runs is the job's data, resolved from the experiment's branch.
+      runAgent: agentRunner({ createModel: agent }),
       sandboxSpec: (_task, labels) => ({ image: 'none', workdir: '/testbed', labels }),
     }),
   };
 }
 
 describe('evolve self-repair', () => {
-  it('turns a scripted prompt edit into exp-01-r1: gated, evaluated from its worktree, promoted by the rule, recorded', async () => {
+  it('turns a scripted prompt edit into exp-01-r1: gated, run with its own code, decided as every child (held-out confirmation included), recorded', async () => {
     ws = await repairWorkspace();
     const w = ws;
-    // The mini suite has two tasks: no paired test can reach 2.5% on two tasks (2-0 is p = 0.25), so this test of the
-    // self-repair flow promotes under the mean rule.
+    // The mini suite has two train tasks: no paired test can reach 2.5% on two tasks (2-0 is p = 0.25), so this test of
+    // the self-repair flow promotes under the mean rule. Five held-out tasks let the confirmation's superiority test
+    // pass (5-0 is p = 0.031) only if the variant's own code runs there too.
     w.config.lineage.rule = 'mean';
+    w.config.lineage.heldoutRepeats = 1;
+    for (let i = 1; i <= 5; i++) {
+      const id = `mini__held-${i}`;
+      await w.db
+        .insertInto('tasks')
+        .values({
+          id,
+          suite_id: 'mini',
+          content_id: taskContentId(fixtureTask(id)),
+          kind: 'swebench',
+          difficulty: 'easy',
+          tags: '[]',
+          split: 'heldout',
+          spec: JSON.stringify(fixtureTask(id)),
+        })
+        .execute();
+    }
     const script = [
       toolCall('view', { path: PROMPT }),
       toolCall('str_replace', { path: PROMPT, old_str: OLD, new_str: NEW }),
@@ -75,7 +107,7 @@ describe('evolve self-repair', () => {
       script,
       provider: quiet,
       tests: ['agent/policies/registry.test.ts'],
-      eval: { wiringFor: (wt) => taskWiring(wt, w.paths.runs) },
+      eval: { wiring: taskWiring(w.paths.runs), evidenceRounds: 0 },
     });
     expect(r.gate).toMatchObject({ ok: true, files: [PROMPT] });
     expect([r.id, r.authoredBy, r.status, r.flags]).toEqual(['exp-01-r1', 'exp-01', 'promoted', []]);
@@ -83,6 +115,39 @@ describe('evolve self-repair', () => {
       ['cluster', 1, 0],
       ['suite', 1, 0],
     ]);
+    expect(r.evaluation?.decision).toBe('promote');
+    // One decision path: a generation of this one child, decided by the rule and confirmed on held-out, whose numbers
+    // are on the promotion's decision row.
+    const gen = await w.db.selectFrom('generations').selectAll().executeTakeFirstOrThrow();
+    expect([gen.id, gen.proposer, gen.status, JSON.parse(gen.config).children]).toEqual([
+      r.generation,
+      'self-repair',
+      'done',
+      ['exp-01-r1'],
+    ]);
+    const promote = await w.db
+      .selectFrom('decisions')
+      .selectAll()
+      .where('experiment_id', '=', 'exp-01-r1')
+      .executeTakeFirstOrThrow();
+    expect([promote.action, promote.rule, promote.generation_id]).toEqual(['promote', 'mean', r.generation]);
+    expect(JSON.parse(promote.details).heldout).toMatchObject({ verdict: 'confirmed', n: 5, meanA: 0, meanB: 1 });
+    expect(r.evaluation?.heldout).toMatchObject({ verdict: 'confirmed' });
+    // The repair's own model calls are metered and stored against its generation and the variant, apart from runs.
+    const calls = await w.db.selectFrom('model_calls').selectAll().execute();
+    expect(calls.map((c) => [c.purpose, c.experiment_id, c.generation_id, c.calls])).toEqual([
+      ['self-repair', 'exp-01-r1', r.generation, 3],
+    ]);
+    // The champion ran the held-out tasks with the installed agent and resolved none.
+    const held = await w.db
+      .selectFrom('runs')
+      .select(['experiment_id', 'outcome', 'code'])
+      .where('task_id', 'like', 'mini__held-%')
+      .execute();
+    expect(held.filter((x) => x.experiment_id === 'exp-01').map((x) => [x.outcome, x.code])).toEqual(
+      Array(5).fill(['unresolved', 'installed']),
+    );
+    expect(held.filter((x) => x.experiment_id === 'exp-01-r1').every((x) => x.outcome === 'resolved')).toBe(true);
 
     const row = await w.db
       .selectFrom('experiments')
@@ -100,6 +165,7 @@ describe('evolve self-repair', () => {
       .selectFrom('runs')
       .select(['trajectory_path', 'outcome'])
       .where('experiment_id', '=', 'exp-01-r1')
+      .where('task_id', 'in', TASK_IDS)
       .execute();
     expect(runs.map((x) => x.outcome)).toEqual(['resolved', 'resolved']);
     const start = readTrajectory(runs[0]!.trajectory_path!).find((e) => e.type === 'run_start');
@@ -138,11 +204,7 @@ describe('evolve self-repair', () => {
       model: 'scripted',
       script,
       provider: quiet,
-      eval: {
-        wiringFor: () => {
-          throw new Error('a rejected variant must never run');
-        },
-      },
+      eval: { wiring: neverRuns },
     });
     expect(r.gate).toMatchObject({
       ok: false,
@@ -181,11 +243,7 @@ describe('evolve self-repair', () => {
       script,
       provider: quiet,
       tests: ['agent/policies/guard.test.ts'],
-      eval: {
-        wiringFor: () => {
-          throw new Error('a rejected variant must never run');
-        },
-      },
+      eval: { wiring: neverRuns },
     });
     expect(r.gate).toMatchObject({ ok: false, stage: 'tests' });
     expect(r.status).toBe('rejected');

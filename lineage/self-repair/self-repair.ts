@@ -11,10 +11,24 @@ import { agentSourceOf } from '../code-variant/agent-source.js';
 import { gateCodeVariant, type GateStage } from '../code-variant/gate.js';
 import type { Db } from '../db/open.js';
 import { getExperiment, parseGenome, recordDecision } from '../experiments.js';
+import { loadTasksFromDb } from '../evaluate-experiment.js';
 import { signatureOf } from '../failures/signature.js';
 import { writeExperimentFolder } from '../folders.js';
 import { writeFileAtomic, type Workspace } from '../workspace.js';
-import { evaluateVariant, type VariantEvalOptions, type VariantEvalResult } from './evaluate-variant.js';
+import { generationBudget } from '../../evaluator/gateway/index.js';
+import type { Wiring } from '../../evaluator/wiring.js';
+import type { ChildRow, HeldoutRecord } from '../decide-generation.js';
+import { evaluateAndDecide } from '../evaluate-and-decide.js';
+import { championId } from '../experiments.js';
+import { acquireGenerationLock } from '../generation-lock.js';
+import {
+  addRepairChild,
+  closeRepairGeneration,
+  clusterFirst,
+  openRepairGeneration,
+  type VariantStage,
+  variantStages,
+} from './repair-generation.js';
 import { codeBranchOf, runRepairAgent } from './repair-run.js';
 import { buildRepairStatement } from './statement.js';
 import { addFlags } from '../failures/flags.js';
@@ -22,8 +36,38 @@ import { addedSkills, contextSurface, enableSkills, insertCodeVariant, patchFlag
 
 // `evolve self-repair`: statement from a failure cluster -> a coding agent (by default the experiment's own genome)
 // edits the agent's source in a sandbox -> its diff becomes a code-variant child `exp-23-rN` -> the gates (surface,
-// apply, typecheck, agent tests) -> staged evaluation from the variant's worktree -> the normal promotion rule.
-// A rejected variant never runs a task. Statement, repair trajectory, patch and verdict live in its folder.
+// apply, typecheck, agent tests) -> a generation of that one child, evaluated with its own code (the cluster's tasks
+// first) and decided by lineage/evaluate-and-decide.ts as every child is: the rule, evidence rounds and held-out
+// confirmation. A rejected variant never runs a task. Statement, repair trajectory, patch and verdict live in its
+// folder; the repair's model calls are metered, stored against the generation and held to its budget.
+
+/** How the variant's evaluation goes (the generation's settings; tests inject the wiring). */
+export interface VariantEvalOptions {
+  suite?: string;
+  sandbox?: SandboxKind;
+  subset?: number;
+  repeats?: number;
+  concurrency?: number;
+  /** How far below the parent on the cluster's tasks the variant may be and still run the rest (default 0). */
+  margin?: number;
+  /** Confirm a promotion on the held-out split (default on, as in every generation). */
+  confirm?: boolean;
+  evidenceRounds?: number;
+  /** Replaces the real sandbox/grader wiring; the variant's code still comes from its branch (job data). */
+  wiring?: Wiring;
+  signal?: AbortSignal;
+}
+
+export interface VariantEvalResult {
+  generation: number;
+  stages: VariantStage[];
+  stoppedAfterCluster: boolean;
+  /** The variant's row of the generation's decision (promote, not promoted, retire, discard, explore). */
+  decision: ChildRow['decision'];
+  reason: string;
+  heldout: HeldoutRecord | null;
+  budgetStop: string | null;
+}
 
 export interface SelfRepairOptions {
   experimentId: string;
@@ -39,7 +83,9 @@ export interface SelfRepairOptions {
   tests?: string[];
   /** Skip evaluation (gate only). */
   evaluate?: boolean;
-  eval?: Omit<VariantEvalOptions, 'experimentId' | 'parentId' | 'worktree' | 'clusterTasks' | 'log'>;
+  eval?: VariantEvalOptions;
+  /** The workspace's generation lock: fail at once naming the holder (default), or wait for it. */
+  lock?: { wait?: boolean };
   /** For the `scripted` model (tests). */
   script?: ScriptedEntry[];
   provider?: SandboxProvider;
@@ -57,9 +103,26 @@ export interface SelfRepairResult {
   status: string;
   flags: string[];
   folder: string;
+  /** The generation this repair ran as. */
+  generation: number;
+  /** Dollars of the repair's model calls (undefined when a call had no price). */
+  repairCostUsd?: number;
 }
 
 export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<SelfRepairResult> {
+  const release = await acquireGenerationLock(ws.paths.root, {
+    command: 'evolve self-repair',
+    ...(o.lock?.wait ? { wait: true } : {}),
+    ...(o.log ? { log: o.log } : {}),
+  });
+  try {
+    return await repair(ws, o);
+  } finally {
+    release();
+  }
+}
+
+async function repair(ws: Workspace, o: SelfRepairOptions): Promise<SelfRepairResult> {
   const { db, config } = ws;
   const log = o.log ?? (() => {});
   const parent = await getExperiment(db, o.experimentId);
@@ -74,6 +137,16 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
   });
   const repo = await ensureAgentRepo(ws.paths.root);
   const parentBranch = await codeBranchOf(db, parent.id);
+
+  const suite = o.eval?.suite ?? config.defaults.suite;
+  const champion = (await championId(db)) ?? parent.id;
+  const generation = await openRepairGeneration(db, parent.id, {
+    champion,
+    cluster: statement.clusterId,
+    rule: config.lineage.rule,
+    margin: config.lineage.margin,
+    eval: { suite, subset: o.eval?.subset ?? null, repeats: o.eval?.repeats ?? config.defaults.repeats },
+  });
 
   // The child row exists before the repair runs, so the trajectory lands in its folder.
   const hypothesis = `A change to the agent's mutable surface, written by ${author.id}'s genome from failure cluster ${statement.clusterId} (${statement.label}, ${statement.runIds.length} runs on ${statement.taskIds.length} tasks), fixes some of those failures without losing other tasks.`;
@@ -92,6 +165,7 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
       writes: 'code',
     },
     layer,
+    generation,
     patch: '',
   });
   const id = placeholder.id;
@@ -115,6 +189,8 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
       trajectoryPath: trajectory,
       ...(o.script ? { script: o.script } : {}),
       ...(o.provider ? { provider: o.provider } : {}),
+      generationBudget: generationBudget(config, `generation ${generation} (budgets.generationDollars)`),
+      meter: { generation, experiment: id },
     });
   } catch (error) {
     // The machinery failed under the repair agent: the child is marked failed, never left `proposed`.
@@ -127,6 +203,7 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
       reason: `repair run failed: ${(error as Error).message}`,
     });
     await writeExperimentFolder(db, ws.paths.experiments, id);
+    await closeRepairGeneration(db, generation, 'failed', `repair run failed: ${(error as Error).message}`);
     throw error;
   }
   writeFileAtomic(join(folder, 'change.patch'), run.diff);
@@ -171,6 +248,8 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
     cluster: statement.clusterId,
     flags,
     folder,
+    generation,
+    ...(run.costUsd !== undefined ? { repairCostUsd: run.costUsd } : {}),
     status: 'proposed',
     repair: { exitReason: run.exitReason, steps: run.steps, model: run.model, trajectory },
     gate: gate.ok
@@ -191,20 +270,17 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
       actor: 'system',
       reason: gate.reason,
       details: { stage: gate.stage, log: gate.log },
+      generation,
     });
+    await closeRepairGeneration(db, generation, 'done', `${id} rejected at the ${gate.stage} gate; nothing to decide`);
   } else {
     await db.updateTable('experiments').set({ branch: gate.branch }).where('id', '=', id).execute();
     await enableAddedSkills(db, id, run.diff, log);
-    if (o.evaluate !== false) {
-      // Evaluation signs the runs and adds any hacking flags to the experiment (lineage/failures/cluster.ts).
-      result.evaluation = await evaluateVariant(ws, {
-        ...o.eval,
-        experimentId: id,
-        parentId: parent.id,
-        worktree: gate.worktree,
-        clusterTasks: statement.taskIds,
-        log,
-      });
+    if (o.evaluate === false) {
+      await closeRepairGeneration(db, generation, 'done', `${id} passed its gates; evaluation was not asked for`);
+    } else {
+      await addRepairChild(db, generation, id);
+      result.evaluation = await decideVariant(ws, { o, id, parent: parent.id, champion, generation, suite, statement });
       log(`${id}: ${result.evaluation.decision}: ${result.evaluation.reason}`);
     }
   }
@@ -217,6 +293,65 @@ export async function selfRepair(ws: Workspace, o: SelfRepairOptions): Promise<S
     `${JSON.stringify({ ...result, statementFile: 'repair-statement.md', patchFile: 'change.patch' }, null, 2)}\n`,
   );
   return result;
+}
+
+/** The generation of the gated variant, evaluated with its code (cluster first) and decided as every child is. */
+async function decideVariant(
+  ws: Workspace,
+  v: {
+    o: SelfRepairOptions;
+    id: string;
+    parent: string;
+    champion: string;
+    generation: number;
+    suite: string;
+    statement: { taskIds: string[] };
+  },
+): Promise<VariantEvalResult> {
+  const { config } = ws;
+  const e = v.o.eval ?? {};
+  const log = v.o.log ?? (() => {});
+  const split = config.defaults.split;
+  const staged = await clusterFirst(ws, {
+    suite: v.suite,
+    split,
+    ...(e.subset !== undefined ? { subset: e.subset } : {}),
+    clusterTasks: v.statement.taskIds,
+    margin: e.margin ?? 0,
+  });
+  const { clusterTasks, ...variantEval } = staged;
+  log(`${v.id}: evaluating on the cluster's ${clusterTasks.length} task(s) first, then the rest if it holds up`);
+  const decided = await evaluateAndDecide(ws, {
+    generation: v.generation,
+    champion: v.champion,
+    parent: v.parent,
+    children: [v.id],
+    rule: config.lineage.rule,
+    margin: config.lineage.margin,
+    eval: {
+      suite: v.suite,
+      ...(e.subset !== undefined ? { subset: e.subset } : {}),
+      ...(e.repeats !== undefined ? { repeats: e.repeats } : {}),
+      ...(e.concurrency !== undefined ? { concurrency: e.concurrency } : {}),
+      ...(e.sandbox ? { sandbox: e.sandbox } : {}),
+      ...(e.wiring ? { wiring: e.wiring } : {}),
+    },
+    evalFor: (id) => (id === v.id ? variantEval : undefined),
+    ...(e.confirm !== undefined ? { confirm: e.confirm } : {}),
+    ...(e.evidenceRounds !== undefined ? { evidenceRounds: e.evidenceRounds } : {}),
+    ...(e.signal ? { signal: e.signal } : {}),
+    log,
+  });
+  const suiteTasks = (await loadTasksFromDb(ws.db, v.suite, split)).map((t) => t.id).slice(0, e.subset);
+  const row = decided.rows.find((r) => r.id === v.id);
+  return {
+    generation: v.generation,
+    ...(await variantStages(ws.db, { id: v.id, parent: v.parent, suite: v.suite, clusterTasks, suiteTasks })),
+    decision: row?.decision ?? 'not promoted',
+    reason: decided.reason,
+    heldout: decided.heldout,
+    budgetStop: decided.budgetStop,
+  };
 }
 
 /** A skill the patch adds takes effect only once the variant's genome lists it (context-layer learning). */

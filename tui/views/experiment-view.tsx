@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import type { ExperimentDetail, RunCell } from '../../lineage/read-api.js';
-import { compact, dollars, pct, scoreBar, truncate, wrapText } from '../format.js';
+import { describeSpend, type ExperimentDetail, type RunCell } from '../../lineage/read-api.js';
+import { compact, pct, scoreBar, truncate, wrapText } from '../format.js';
 
 export interface ExperimentViewProps {
   detail: ExperimentDetail;
@@ -59,7 +59,7 @@ export function ExperimentView({ detail: d, scroll, width, height, color }: Expe
       (l, i) => `${i === 0 ? 'hypothesis:' : '           '} ${l}`,
     ),
     `score:      ${pct(d.score, 1)}${interval} ${scoreBar(d.score, d.scoreLo, d.scoreHi)}  resolved ${resolved(d.runs)}/${finished(d.runs)}${d.parentId ? ` vs parent ${resolved(d.parentRuns)}/${finished(d.parentRuns)}` : ''}`,
-    `cost:       ${dollars(d.totals.costUsd)}   tokens ${compact(d.totals.tokens)}   runs ${d.totals.runs}`,
+    `spend:      ${describeSpend(d.spend)}   tokens ${compact(d.totals.tokens)}   runs ${d.totals.runs}`,
     ...(d.verdict ? [`verdict:    ${d.verdict}${d.learned ? ` — ${d.learned}` : ''}`] : []),
     ...(d.flags.length ? [`FLAGS:      ${d.flags.join(', ')}`] : []),
     ...(d.parentId

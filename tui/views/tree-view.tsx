@@ -10,6 +10,8 @@ export interface TreeViewProps {
   width: number;
   championId: string | null;
   color: boolean;
+  /** The workspace's total spend, shown in the legend line. */
+  spendUsd?: number;
 }
 
 const STATUS_COLOUR: Record<string, string> = {
@@ -38,7 +40,7 @@ function scoreColumns(row: TreeRow, width: number): { score: string; bar: string
 }
 
 /** The lineage as an indented, collapsible tree; only the visible window is rendered. */
-export function TreeView({ rows, selected, height, width, championId, color }: TreeViewProps) {
+export function TreeView({ rows, selected, height, width, championId, color, spendUsd }: TreeViewProps) {
   if (rows.length === 0)
     return (
       <Text>No experiments match. Run `evolve next-generation` to grow the lineage, or esc to clear a filter.</Text>
@@ -83,7 +85,7 @@ export function TreeView({ rows, selected, height, width, championId, color }: T
       })}
       <Text dimColor wrap="truncate">
         {truncate(
-          `${rows.length > listHeight ? `${start + 1}-${end} of ${rows.length}  ` : ''}★ champion ✎ authored by  bar: █▓ score ▒ interval  Δ vs parent`,
+          `${rows.length > listHeight ? `${start + 1}-${end} of ${rows.length}  ` : ''}★ champion ✎ authored by  bar: █▓ score ▒ interval  Δ vs parent${spendUsd !== undefined ? `  spent $${spendUsd.toFixed(4)}` : ''}`,
           width,
         )}
       </Text>
