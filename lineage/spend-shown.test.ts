@@ -40,8 +40,10 @@ it('tree and export show what each experiment cost, its runs and the model calls
   const tree = await runCli(['tree'], ws.paths.root);
   expect(tree.code, tree.err).toBe(0);
   const lines = tree.out.trim().split('\n');
-  expect(lines[0]).toMatch(/exp-01 .*\$0\.0450 \(runs \$0\.0400, self-repair \$0\.0050\) \+ 2 unpriced$/);
-  expect(lines.at(-1)).toBe('spend $0.0450: runs $0.0400, self-repair $0.0050, author $0.0000 (+ 2 unpriced)');
+  expect(lines.find((l) => l.includes('exp-01 '))).toMatch(
+    /exp-01 .*\$0\.0450 \(runs \$0\.0400, self-repair \$0\.0050\) \+ 2 unpriced$/,
+  );
+  expect(lines).toContain('spend $0.0450: runs $0.0400, self-repair $0.0050, author $0.0000 (+ 2 unpriced)');
 
   const out = join(ws.paths.root, 'out');
   const exp = await runCli(['export', '--out', out], ws.paths.root);
