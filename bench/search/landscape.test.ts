@@ -90,6 +90,67 @@ describe('bench/search landscape', () => {
   });
 });
 
+describe('bench/search settings', () => {
+  const neighbours = (land: ReturnType<typeof makeLandscape>) =>
+    propose('systematic', land.root, { k: 1000, tried: new Set([genomeHash(land.root)]) });
+
+  it('neutral: some one-change children score exactly as their parent does', () => {
+    let neutral = 0;
+    for (const seed of [1, 2, 3]) {
+      const land = makeLandscape({ seed, neutral: 0.4 });
+      const plain = makeLandscape({ seed });
+      for (const n of neighbours(land))
+        if (land.trueScore(n.genome) === land.trueScore(land.root)) {
+          neutral++;
+          // Without neutral changes that child moves the score.
+          expect(plain.trueScore(n.genome)).not.toBe(plain.trueScore(plain.root));
+        }
+    }
+    expect(neutral).toBeGreaterThan(3);
+  });
+
+  it('trade-offs: some changes of the best genome win on some tasks (without trade-offs none does)', () => {
+    // Without trade-offs the best genome is best on every task (the landscape test above); with them it is not.
+    let mixed = 0;
+    for (const seed of [1, 2, 3]) {
+      const land = makeLandscape({ seed, tradeoffs: 0.4 });
+      const best = land.probabilities(land.target);
+      for (const n of propose('systematic', land.target, { k: 1000, tried: new Set([genomeHash(land.target)]) })) {
+        if (land.probabilities(n.genome).some((x, t) => x > best[t]! + 1e-9)) mixed++;
+      }
+    }
+    expect(mixed).toBeGreaterThan(0);
+  });
+
+  it('held-out unlike train: drawn from two tags, and harder', () => {
+    const land = makeLandscape({ seed: 4, trainTasks: 40, heldoutTasks: 40, heldoutShift: true });
+    const held = land.tasks.filter((t) => t.split === 'heldout');
+    const train = land.tasks.filter((t) => t.split === 'train');
+    expect(new Set(held.map((t) => t.tag)).size).toBeLessThanOrEqual(2);
+    expect(new Set(train.map((t) => t.tag)).size).toBeGreaterThan(2);
+    const avg = (ts: typeof held) => ts.reduce((s, t) => s + t.base, 0) / ts.length;
+    expect(avg(held)).toBeLessThan(avg(train));
+  });
+
+  it('pooling re-offers inconclusive children that looked better, through the product decision functions', () => {
+    const settings = {
+      select: 'champion',
+      rule: 'paired-significant',
+      margin: 0,
+      children: 3,
+      repeats: 1,
+      generations: 20,
+      horizon: 20,
+      evidenceRounds: 2,
+    } as const;
+    const pooled = runSearch(makeLandscape({ seed: 3 }), { ...settings, pool: { maxLooks: 6, reoffer: 2 } }, 3);
+    const not = runSearch(makeLandscape({ seed: 3 }), settings, 3);
+    expect(pooled.reoffers).toBeGreaterThan(0);
+    expect(not.reoffers).toBe(0);
+    expect(pooled.evals).toBeGreaterThan(not.evals);
+  });
+});
+
 describe('bench/search null setting (every child equal to the champion), through the product decision functions', () => {
   it('at the defaults promotes a no-better child in at most 2.5% of generations and in at most 5% of 30-generation lineages', () => {
     const seeds = 40;

@@ -27,6 +27,12 @@ export interface LandscapeOptions {
   distance?: number;
   /** null: every genome has the root's solve probabilities (no child is ever better: any promotion is a false one). */
   null?: boolean;
+  /** Share of the choices the target does not make that change nothing (a child making one is no better). */
+  neutral?: number;
+  /** Share of those choices that trade across task tags: they help some tags and hurt others (still a loss on average). */
+  tradeoffs?: number;
+  /** Held-out tasks unlike train: drawn from two tags only and harder (their logit 0.6 lower). */
+  heldoutShift?: boolean;
 }
 
 export interface Landscape {
@@ -81,11 +87,14 @@ export function makeLandscape(o: LandscapeOptions): Landscape {
   const heldout = o.heldoutTasks ?? 10;
   for (let i = 0; i < train + heldout; i++) {
     // Difficulty spread: some tasks nearly always solved, some nearly never, as on real suites.
+    const shifted = o.heldoutShift && i >= train;
+    const tag = TAGS[Math.floor(rand() * TAGS.length)]!;
+    const base = 0.9 + 1.3 * normal(rand);
     tasks.push({
       id: `sim-${String(i).padStart(3, '0')}`,
-      tag: TAGS[Math.floor(rand() * TAGS.length)]!,
+      tag: shifted ? TAGS[tag.length % 2]! : tag,
       split: i < train ? 'train' : 'heldout',
-      base: 0.9 + 1.3 * normal(rand),
+      base: shifted ? base - 0.6 : base,
     });
   }
 
@@ -111,7 +120,15 @@ export function makeLandscape(o: LandscapeOptions): Landscape {
     // Mean about 0.45 logit (roughly 10 points of solve rate mid-range); the right policy with the wrong
     // parameters costs half as much; each tag feels it more or less (x0.25 .. x1.75).
     const size = 0.15 - 0.3 * Math.log(1 - uniform(seed, `size ${slot} ${choice.key}`) || 1e-12);
-    const tagFactor = 0.25 + 1.5 * uniform(seed, `tag ${slot} ${choice.key} ${tag}`);
+    const kind = uniform(seed, `kind ${slot} ${choice.key}`);
+    if (kind < (o.neutral ?? 0)) return 0;
+    // A trade-off helps half the tags (down to -0.75x) and hurts the others (up to 1.75x): a loss on average.
+    const tradeoff = kind < (o.neutral ?? 0) + (o.tradeoffs ?? 0);
+    const tagFactor = tradeoff
+      ? (TAGS.indexOf(tag as (typeof TAGS)[number]) + hash32(`${seed} ${slot} ${choice.key}`)) % 2
+        ? 0.25 + 1.5 * uniform(seed, `tag ${slot} ${choice.key} ${tag}`)
+        : -0.75 * uniform(seed, `tag ${slot} ${choice.key} ${tag}`)
+      : 0.25 + 1.5 * uniform(seed, `tag ${slot} ${choice.key} ${tag}`);
     return size * tagFactor * (choice.name === want.name ? 0.5 : 1);
   }
   const stepsPenalty = (steps: number, tag: string) =>

@@ -34,7 +34,9 @@ export interface SearchSettings {
   infraErrorRate?: number;
   /** The oracle limit: promote the truly best child when it is truly better than the champion (no noise at all). */
   oracle?: boolean;
-  /** Evidence pooled across generations (lineage.pool): a child that looked better but was inconclusive stays open
+  /** Go on past the horizon until this many task runs are spent (the same evaluation budget as another strategy). */
+  evalBudget?: number;
+  /** Evidence pooled across generations (lineage.reoffer, lineage.maxLooks): a child that looked better but was inconclusive stays open
    * against its champion and is re-offered in later generations, its runs kept, one look up its ladder each time. */
   pool?: { maxLooks: number; reoffer: number };
 }
@@ -53,6 +55,8 @@ export interface SearchOutcome {
   /** Generations (of the first `generations`) that ran extra evidence rounds, and the rounds they ran. */
   evidenceGenerations: number;
   evidenceRounds: number;
+  /** Open children re-offered by later generations (pooled evidence), over the whole search. */
+  reoffers: number;
   promotions: number;
   /** Generations whose promotion replaced the champion with a genome of lower true mean solve rate. */
   worsePromotions: number;
@@ -178,6 +182,7 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
   let noBetterPromotions = 0;
   let evidenceGenerations = 0;
   let evidenceRounds = 0;
+  let reoffers = 0;
   let snapshot: Pick<
     SearchOutcome,
     | 'evals'
@@ -198,7 +203,8 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     evidenceRounds,
   });
 
-  for (let g = 1; g <= Math.max(s.generations, s.horizon); g++) {
+  const last = Math.max(s.generations, s.horizon);
+  for (let g = 1; g <= last || (s.evalBudget !== undefined && evals < s.evalBudget && g <= 50 * last); g++) {
     if (g === s.generations + 1) snapshot = takeSnapshot();
     const seed = hash32(`generation ${runSeed} ${g}`) & 0x7fffffff;
     const all = [...exps.values()];
@@ -239,6 +245,7 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     reoffered.push(
       ...pending.filter((e) => !reoffered.includes(e)).slice(0, s.children - reoffered.length - fresh.length),
     );
+    reoffers += reoffered.length;
     const children = [...reoffered, ...fresh];
     if (children.length === 0) continue;
     const startRepeats = new Map(children.map((c) => [c.id, c.repeats.train]));
@@ -371,6 +378,7 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     generationToHalfGap,
     ...(snapshot ?? takeSnapshot()),
     evalsAtHorizon: evals,
+    reoffers,
     bestTrue,
     rootTrue: land.trueScore(land.root),
   };
