@@ -97,6 +97,8 @@ export interface GenerationResult {
   budgetStop: string | null;
   /** Dollars this generation spent: the agent's runs and the proposer/author, apart. */
   spent: { runs: number; lineage: number };
+  /** Children that never ran: rejected at a gate, or whose authoring failed, with their decision's reason. */
+  notRun: Array<{ id: string; status: string; reason: string }>;
 }
 
 interface GenerationConfig {
@@ -400,6 +402,18 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     log,
   });
   const { rows, promoted, reason, evidence, heldout, budgetStop, spent } = decided;
+  const notRun: GenerationResult['notRun'] = [];
+  for (const id of gcfg.children) {
+    const e = await getExperiment(db, id);
+    if (e.status !== 'rejected' && e.status !== 'failed') continue;
+    const d = await db
+      .selectFrom('decisions')
+      .select(['rule', 'reason'])
+      .where('experiment_id', '=', id)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    notRun.push({ id, status: e.status, reason: d ? `${d.rule}: ${d.reason}` : (e.learned ?? '') });
+  }
   const base = await getExperiment(db, champion);
   const baseline = { id: champion, score: base.score, lo: base.score_lo, hi: base.score_hi, costUsd: base.cost_usd };
   return {
@@ -414,5 +428,6 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     heldout,
     budgetStop,
     spent,
+    notRun,
   };
 }

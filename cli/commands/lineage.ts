@@ -196,7 +196,7 @@ function printGeneration(r: GenerationResult, of?: { k: number; n: number }): vo
       ? `spent: $${r.spent.runs.toFixed(4)} on runs, $${r.spent.lineage.toFixed(4)} on proposing\n`
       : '';
   process.stdout.write(
-    `\n${of ? `Generation ${r.generation} (${of.k} of ${of.n} in this run)` : `Generation ${r.generation}`} from ${r.parent}\n${formatTable(['experiment', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\n${r.budgetStop ? `budget: ${r.budgetStop}; no further runs were started\n` : ''}${spent}champion: ${r.champion}\n`,
+    `\n${of ? `Generation ${r.generation} (${of.k} of ${of.n} in this run)` : `Generation ${r.generation}`} from ${r.parent}\n${formatTable(['experiment', 'change', 'score [95% CI]', 'Δ vs champion', 'cost', 'decision'], rows)}\n${r.notRun.map((n) => `${n.id} ${n.status}, never ran (${n.reason})\n`).join('')}${r.promoted ? `promoted ${r.promoted}` : 'no promotion'}: ${r.reason}\n${r.budgetStop ? `budget: ${r.budgetStop}; no further runs were started\n` : ''}${spent}champion: ${r.champion}\n`,
   );
 }
 

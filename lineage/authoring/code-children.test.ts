@@ -213,6 +213,44 @@ describe('the champion authors code children', () => {
     const gen = JSON.parse((await w.db.selectFrom('generations').select('config').executeTakeFirstOrThrow()).config);
     expect(gen.children).toEqual(['exp-01-r1', 'exp-01-r2', 'exp-01-r3']);
     expect(gen.author.note).toMatch(/wrote 3 code child\(ren\) of exp-01; 1 passed the gates/);
+
+    // Generation 2: the new champion exp-01-r1 authors with ITS code (its edited prompt is the author's system
+    // prompt); its one code child leaves the surface, so it falls back to picking a genome child, which runs r1's code.
+    server.reply(
+      call('bash', { command: "sed -i '1i // x' lineage/promote.ts" }),
+      call('submit', {}),
+      openaiReply.text(
+        JSON.stringify({ children: [{ candidate: 0, hypothesis: 'One step from r1 that should help.' }] }),
+      ),
+    );
+    const r2 = await nextGeneration(w, {
+      children: 1,
+      confirm: false,
+      seed: 2,
+      eval: { suite: 'mini', wiring: wiring(w.paths.runs) },
+      author: (ctx) =>
+        authorChildren(w, ctx, { code: { provider: quiet, modelOptions: { env: {} } }, genome: { env: {} } }),
+    });
+    const authorSystem = (server.requests[10]!.body as { messages: Array<{ role: string; content: string }> })
+      .messages[0]!;
+    expect(authorSystem.content).toMatch(/rerun the command that failed/);
+    expect(r2.rows.map((x) => x.id)).toEqual(['exp-01-r1-a']);
+    expect(
+      (await w.db.selectFrom('experiments').select('status').where('id', '=', 'exp-01-r1-r1').executeTakeFirstOrThrow())
+        .status,
+    ).toBe('rejected');
+    const childRuns = await w.db
+      .selectFrom('runs')
+      .select(['code'])
+      .where('experiment_id', '=', 'exp-01-r1-a')
+      .execute();
+    // (Whether they resolve depends on the genome change picked; the code they ran is r1's.)
+    expect(childRuns.map((x) => x.code)).toEqual([commit, commit]);
+    expect(renderTree(await readTree(w.db))).toMatch(
+      new RegExp(
+        `exp-01-r1-a .*\\[by champion exp-01-r1 @ ${commit.slice(0, 10)} \\(openai-compatible/author-model@.*\\), genome\\]`,
+      ),
+    );
   }, 900_000);
 
   it('an author out of budget stops, its child fails, and the systematic proposer fills the generation', async () => {

@@ -69,6 +69,9 @@ describe('a generation killed while authoring', () => {
     expect(d).toEqual([{ action: 'fail', reason: 'its authoring was interrupted before the gates', generation_id: 1 }]);
     expect(ran).not.toContain('exp-01-r1');
     expect(r.rows.map((x) => x.id)).toEqual(['exp-01-a']);
+    expect(r.notRun).toEqual([
+      { id: 'exp-01-r1', status: 'failed', reason: 'author: its authoring was interrupted before the gates' },
+    ]);
     const gen = await w.db.selectFrom('generations').select(['status', 'config']).executeTakeFirstOrThrow();
     expect(gen.status).toBe('done');
     expect(JSON.parse(gen.config).children).toEqual(['exp-01-r1', 'exp-01-a']);
