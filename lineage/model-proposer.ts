@@ -8,6 +8,7 @@ import { readContext, renderContext } from './context.js';
 import type { Experiment } from './db/schema.js';
 import { childrenOf, parseGenome } from './experiments.js';
 import { askForJson, canWriteProposals } from './model-json.js';
+import type { LineageProposer } from './proposer-registry.js';
 import { propose, type Proposal } from './proposers.js';
 import type { Workspace } from './workspace.js';
 
@@ -218,3 +219,15 @@ export async function modelProposals(
     rejected,
   };
 }
+
+/** The `model` proposer as the registry holds it (lineage/proposer-registry.ts). */
+export const modelProposer: LineageProposer = {
+  propose: (ctx) =>
+    modelProposals(ctx.ws, ctx, {
+      model: ctx.options.proposerModel ?? ctx.ws.config.lineage.proposerModel,
+      ...ctx.options.modelProposer,
+    }),
+  record: (authored) => ({
+    modelProposer: { proposer: authored.proposer, note: authored.note, rejected: authored.rejected ?? [] },
+  }),
+};

@@ -9,13 +9,12 @@ import type { EvaluateExperimentOptions } from './evaluate-experiment.js';
 import { championId, childrenOf, getExperiment, insertChild, parseGenome } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import { acquireGenerationLock } from './generation-lock.js';
-import { combinedProposals } from './combine.js';
 import { failUnfinishedAuthoring } from './authoring/code-children.js';
 import { roundsRun } from './more-evidence.js';
 import { openChildren } from './pooled-evidence.js';
-import { modelProposals } from './model-proposer.js';
 import type { RuleName } from './promote.js';
-import { oneChangeCandidates, propose, type Proposal, type ProposerName } from './proposers.js';
+import { proposerNamed } from './proposer-registry.js';
+import { oneChangeCandidates, type Proposal, type ProposerName } from './proposers.js';
 import { type NodeStats, selectOpenParent, type Selector } from './select.js';
 import type { Experiment } from './db/schema.js';
 import type { Workspace } from './workspace.js';
@@ -158,25 +157,6 @@ export function nodeStatsOf(
       successes: total.get(e.id)?.s ?? 0,
       failures: total.get(e.id)?.f ?? 0,
     }));
-}
-
-/** The systematic or random proposer's children, after the combinations of what looked better when asked for. */
-async function fixedProposals(
-  db: Db,
-  parent: Experiment,
-  proposer: Exclude<ProposerName, 'model'>,
-  ctx: { k: number; tried: Set<string>; seed: number },
-  combine: boolean,
-): Promise<{ proposals: Proposal[]; proposer: string; authoredBy: null; note: string | null }> {
-  const combined = combine ? (await combinedProposals(db, parent, ctx.tried)).slice(0, ctx.k) : [];
-  const tried = new Set([...ctx.tried, ...combined.map((p) => genomeHash(p.genome))]);
-  const rest = propose(proposer, parseGenome(parent), { k: ctx.k - combined.length, tried, seed: ctx.seed });
-  return {
-    proposals: [...combined, ...rest],
-    proposer: combined.length > 0 ? `${proposer}+combine` : proposer,
-    authoredBy: null,
-    note: combined.length > 0 ? `combining what looked better: ${combined.length} of ${ctx.k} children` : null,
-  };
 }
 
 /** Whether an experiment still has a one-change variant none of its children tried (memoised per call). */
@@ -332,17 +312,14 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     const tried = new Set((await childrenOf(db, parent.id)).map((c) => c.genome_hash));
     tried.add(genomeHash(parseGenome(parent)));
     const ctx = { parent, champion, k, tried, seed: gen.seed ?? 1, generation: genId };
+    // The champion as author (--author) writes the children itself; otherwise the configured proposer does.
+    const proposer = o.author ? undefined : await proposerNamed(cfg.proposer);
     const authored: AuthoredChildren =
       k === 0
         ? { proposals: [], proposer: cfg.proposer, authoredBy: null, note: null }
         : o.author
           ? await o.author(ctx)
-          : cfg.proposer === 'model'
-            ? await modelProposals(ws, ctx, {
-                model: o.proposerModel ?? config.lineage.proposerModel,
-                ...o.modelProposer,
-              })
-            : await fixedProposals(db, parent, cfg.proposer, { ...ctx, k }, o.combine ?? config.lineage.combine);
+          : await proposer!.propose({ ws, ...ctx, options: o });
     if (authored.note) log(authored.note);
     const proposals = authored.proposals;
     const written = (authored.children ?? []).filter((id) => !gcfg.children.includes(id));
@@ -369,15 +346,7 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
       family: Math.max(1, gcfg.children.length - (gcfg.reoffered?.length ?? 0)),
       ...(o.author
         ? { author: { requested: 'champion', proposer: authored.proposer, note: authored.note } }
-        : cfg.proposer === 'model'
-          ? {
-              modelProposer: {
-                proposer: authored.proposer,
-                note: authored.note,
-                rejected: authored.rejected ?? [],
-              },
-            }
-          : {}),
+        : (proposer?.record?.(authored) ?? {})),
     });
   }
   // A code child whose authoring a kill cut short has no code of its own to run: it fails rather than run its parent's.

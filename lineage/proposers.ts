@@ -58,10 +58,9 @@ export interface ProposeOptions {
   seed?: number;
 }
 
-/** `model` asks a model (lineage/model-proposer.ts); the other two need none. */
-export const PROPOSERS = ['systematic', 'random', 'model'] as const;
-export type ProposerName = (typeof PROPOSERS)[number];
-export type FixedProposerName = Exclude<ProposerName, 'model'>;
+/** The proposers by name: lineage/proposer-registry.ts. These two need no model. */
+export { PROPOSERS, type ProposerName } from './proposer-registry.js';
+export type FixedProposerName = 'systematic' | 'random';
 
 export function propose(name: FixedProposerName, parent: Genome, o: ProposeOptions): Proposal[] {
   const fresh = oneChangeCandidates(parent).filter((p) => !o.tried.has(genomeHash(p.genome)));
