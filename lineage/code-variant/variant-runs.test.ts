@@ -154,3 +154,21 @@ it('as champion and parent in next-generation, its child runs its code', async (
   // The champion's own runs on these tasks are its code's: resolved.
   expect((await runsOf('exp-01-r1')).map((x) => x.outcome)).toEqual(['resolved']);
 }, 600_000);
+
+it('eval --solver oracle then eval: the oracle resolves under its own key, and the experiment keeps its own score', async () => {
+  const oracle = await runCli(['eval', 'exp-01', '--solver', 'oracle', '--json'], ws.paths.root);
+  expect(oracle.code, oracle.err).toBe(0);
+  const own = await runCli(['eval', 'exp-01', '--json'], ws.paths.root);
+  expect(own.code, own.err).toBe(0);
+  const runs = await ws.db
+    .selectFrom('runs')
+    .select(['actor', 'outcome'])
+    .where('experiment_id', '=', 'exp-01')
+    .orderBy('actor')
+    .execute();
+  expect(runs.map((r) => [r.actor, r.outcome])).toEqual([
+    ['agent', 'unresolved'],
+    ['oracle', 'resolved'],
+  ]);
+  expect((await getExperiment(ws.db, 'exp-01')).score).toBe(0);
+}, 300_000);
