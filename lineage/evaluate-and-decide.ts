@@ -1,6 +1,7 @@
 import { SpendLimit } from '../evaluator/budget.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
+import { patchGenerationConfig } from './db/repos/generations.js';
 import { type ChildRow, decideGeneration, type EvidenceRecord, type HeldoutRecord } from './decide-generation.js';
 import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-experiment.js';
 import { getExperiment, recordDecision } from './experiments.js';
@@ -58,14 +59,7 @@ export interface DecidedGeneration {
 }
 
 async function updateGenerationConfig(db: Db, id: number, patch: Record<string, unknown>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('generations').select('config').where('id', '=', id).executeTakeFirstOrThrow();
-    await trx
-      .updateTable('generations')
-      .set({ config: JSON.stringify({ ...JSON.parse(row.config), ...patch }) })
-      .where('id', '=', id)
-      .execute();
-  });
+  await patchGenerationConfig(db, id, patch);
 }
 
 export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptions): Promise<DecidedGeneration> {

@@ -3,6 +3,12 @@ import type { ScriptedEntry } from '../agent/models/scripted.js';
 import type { SpendLimit } from '../evaluator/budget.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
+import {
+  nextGenerationId,
+  patchGenerationConfig,
+  readGenerationConfig,
+  runningGeneration,
+} from './db/repos/generations.js';
 import type { ChildRow, EvidenceRecord, HeldoutRecord } from './decide-generation.js';
 import { evaluateAndDecide, ladderOf, repeatsAreIdentical } from './evaluate-and-decide.js';
 import type { EvaluateExperimentOptions } from './evaluate-experiment.js';
@@ -100,22 +106,6 @@ export interface GenerationResult {
   notRun: Array<{ id: string; status: string; reason: string }>;
 }
 
-interface GenerationConfig {
-  children: string[];
-  /** The champion the children are compared with, fixed when the generation starts (so a resume after a promotion
-   * still compares with the same baseline). */
-  champion?: string;
-  /** Every child is proposed and recorded. */
-  proposed?: boolean;
-  budgetStop?: string;
-  /** Open children of the champion re-offered by this generation, each at the repeats of its next look
-   * (lineage/pooled-evidence.ts); they head `children`. */
-  reoffered?: Array<{ id: string; repeats: number }>;
-  /** New children this generation proposed: they share its level (their family). */
-  family?: number;
-  [k: string]: unknown;
-}
-
 async function nodeStats(db: Db): Promise<NodeStats[]> {
   const exps = await db.selectFrom('experiments').select(['id', 'parent_id', 'score', 'status']).execute();
   // Train-split runs only: selection must not learn from the held-out split.
@@ -191,18 +181,7 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
   }
 }
 
-async function updateConfig(db: Db, id: number, patch: Partial<GenerationConfig>): Promise<GenerationConfig> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('generations').select('config').where('id', '=', id).executeTakeFirstOrThrow();
-    const next = { ...(JSON.parse(row.config) as GenerationConfig), ...patch };
-    await trx
-      .updateTable('generations')
-      .set({ config: JSON.stringify(next) })
-      .where('id', '=', id)
-      .execute();
-    return next;
-  });
-}
+const updateConfig = patchGenerationConfig;
 
 async function generation(ws: Workspace, o: GenerationOptions): Promise<GenerationResult> {
   const { db, config } = ws;
@@ -221,18 +200,12 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     });
 
   // Resume an unfinished generation, or start one.
-  let gen = await db
-    .selectFrom('generations')
-    .selectAll()
-    .where('status', '=', 'running')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  let gen = await runningGeneration(db);
   if (gen) {
     log(`resuming generation ${gen.id} from ${gen.parent_id}`);
     // A resumed generation keeps the settings it started with.
     // (`children` in the config is the list of children; the number asked for is `childrenWanted`.)
-    const stored = JSON.parse(gen.config) as Partial<typeof cfg> & { childrenWanted?: number };
+    const stored = readGenerationConfig(gen.config, gen.id);
     for (const key of ['proposer', 'select', 'rule', 'margin'] as const)
       if (stored[key] !== undefined) Object.assign(cfg, { [key]: stored[key] });
     if (typeof stored.childrenWanted === 'number') cfg.children = stored.childrenWanted;
@@ -244,9 +217,8 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
         `${cfg.select === 'champion' ? `champion ${currentChampion}` : 'the selected parent'} has no untried one-change variant left; growing from ${pick.id}, the best-scoring experiment that has`,
       );
     const parentId = pick.id;
-    const last = await db.selectFrom('generations').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
     const row = {
-      id: (last?.id ?? 0) + 1,
+      id: await nextGenerationId(db),
       parent_id: parentId,
       proposer: cfg.proposer,
       selector: cfg.select,
@@ -287,13 +259,17 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
       await updateConfig(db, row.id, { reoffered, children: reoffered.map((r) => r.id) });
       gen = {
         ...row,
-        config: JSON.stringify({ ...JSON.parse(row.config), reoffered, children: reoffered.map((r) => r.id) }),
+        config: JSON.stringify({
+          ...readGenerationConfig(row.config, row.id),
+          reoffered,
+          children: reoffered.map((r) => r.id),
+        }),
       };
       for (const r of reoffered)
         log(`re-offering ${r.id} (inconclusive, looked better) at ${r.repeats} repeats per task`);
     }
   }
-  let gcfg = JSON.parse(gen.config) as GenerationConfig;
+  let gcfg = readGenerationConfig(gen.config, gen.id);
   const genId = gen.id;
   const champion = gcfg.champion ?? currentChampion;
   const parent = await getExperiment(db, gen.parent_id);
