@@ -76,11 +76,12 @@ describe('evolve self-repair', () => {
     ws = await repairWorkspace();
     const w = ws;
     // The mini suite has two train tasks: no paired test can reach 2.5% on two tasks (2-0 is p = 0.25), so this test of
-    // the self-repair flow promotes under the mean rule. Five held-out tasks let the confirmation's superiority test
-    // pass (5-0 is p = 0.031) only if the variant's own code runs there too.
+    // the self-repair flow promotes under the mean rule. Ten held-out tasks let the confirmation's superiority test
+    // pass (10-0 is p = 0.001, under the level the lineage's held-out alpha spending leaves) only if the variant's own
+    // code runs there too.
     w.config.lineage.rule = 'mean';
     w.config.lineage.heldoutRepeats = 1;
-    for (let i = 1; i <= 5; i++) {
+    for (let i = 1; i <= 10; i++) {
       const id = `mini__held-${i}`;
       await w.db
         .insertInto('tasks')
@@ -131,7 +132,7 @@ describe('evolve self-repair', () => {
       .where('experiment_id', '=', 'exp-01-r1')
       .executeTakeFirstOrThrow();
     expect([promote.action, promote.rule, promote.generation_id]).toEqual(['promote', 'mean', r.generation]);
-    expect(JSON.parse(promote.details).heldout).toMatchObject({ verdict: 'confirmed', n: 5, meanA: 0, meanB: 1 });
+    expect(JSON.parse(promote.details).heldout).toMatchObject({ verdict: 'confirmed', n: 10, meanA: 0, meanB: 1 });
     expect(r.evaluation?.heldout).toMatchObject({ verdict: 'confirmed' });
     // The repair's own model calls are metered and stored against its generation and the variant, apart from runs.
     const calls = await w.db.selectFrom('model_calls').selectAll().execute();
@@ -145,7 +146,7 @@ describe('evolve self-repair', () => {
       .where('task_id', 'like', 'mini__held-%')
       .execute();
     expect(held.filter((x) => x.experiment_id === 'exp-01').map((x) => [x.outcome, x.code])).toEqual(
-      Array(5).fill(['unresolved', 'installed']),
+      Array(10).fill(['unresolved', 'installed']),
     );
     expect(held.filter((x) => x.experiment_id === 'exp-01-r1').every((x) => x.outcome === 'resolved')).toBe(true);
 
