@@ -55,7 +55,7 @@ describe('evolve compare', () => {
     expect(r.out).toContain('6 better, 0 worse, 2 the same');
     const [, lo] = /paired 95% interval \[([+-][\d.]+), ([+-][\d.]+)\]/.exec(r.out) ?? [];
     expect(Number(lo)).toBeGreaterThan(0);
-    expect(r.out).toContain(`verdict      ${child} is better: the interval is above zero`);
+    expect(r.out).toContain(`verdict      ${child} is better: the interval is above zero and the exact test agrees`);
     const json = await runCli(['compare', 'exp-01', child, '--no-run', '--json'], w.paths.root);
     const report = JSON.parse(json.out) as {
       split: string;
@@ -64,6 +64,20 @@ describe('evolve compare', () => {
     };
     expect(report).toMatchObject({ split: 'heldout', verdict: 'B better', comparison: { n: 8 } });
     expect(report.comparison.test.p).toBeLessThan(0.05);
+  });
+
+  it('does not call B better on 4 wins and no losses: the bootstrap interval clears zero, the exact test (p = 1/16) does not', async () => {
+    const { w, child } = await workspace();
+    ws = w;
+    await addRuns(w, 'exp-01', 'heldout', HELD, 1, () => false);
+    await addRuns(w, child, 'heldout', HELD, 1, (t) => Number(t.split('-').pop()) <= 4);
+    const r = await runCli(['compare', 'exp-01', child, '--no-run', '--json'], w.paths.root);
+    const report = JSON.parse(r.out) as { verdict: string; comparison: { lo: number; test: { p: number } } };
+    expect(report.comparison.lo).toBeGreaterThan(0);
+    expect(report.comparison.test.p).toBeCloseTo(1 / 16, 6);
+    expect(report.verdict).toBe('no clear difference');
+    const text = await runCli(['compare', 'exp-01', child, '--no-run'], w.paths.root);
+    expect(text.out).toContain('the interval excludes zero but the exact test does not reach');
   });
 
   it('says there is no clear difference when the interval contains zero, and names a missing experiment', async () => {

@@ -23,9 +23,15 @@ export interface CompareReport {
   /** Fewest finished runs per shared task on either side. */
   repeats: number;
   comparison: PairedComparison;
-  /** The paired 95% bootstrap interval on B - A lies wholly above (below) zero. */
+  /**
+   * B better (worse): the paired 95% bootstrap interval on B - A lies wholly above (below) zero AND the exact one-sided
+   * test agrees at 2.5%. The bootstrap alone is too generous on few discordant tasks (4 wins, 0 losses: p = 0.0625).
+   */
   verdict: 'B better' | 'B worse' | 'no clear difference';
 }
+
+/** Each side of a two-sided 5% claim. */
+const ONE_SIDED_LEVEL = 0.025;
 
 /** Each experiment's own finished agent runs on the split's tasks, per `suite/task`. */
 async function scoresOn(ws: Workspace, id: string, split: 'train' | 'heldout') {
@@ -52,10 +58,11 @@ export async function compareExperiments(ws: Workspace, o: CompareOptions): Prom
   const repeats = comparison.tasks.length
     ? Math.min(...comparison.tasks.flatMap((t) => [sa.get(t)!.n, sb.get(t)!.n]))
     : 0;
+  const t = comparison.test;
   const verdict =
-    comparison.n > 0 && comparison.lo > 0
+    comparison.n > 0 && comparison.lo > 0 && t.p < ONE_SIDED_LEVEL
       ? 'B better'
-      : comparison.n > 0 && comparison.hi < 0
+      : comparison.n > 0 && comparison.hi < 0 && t.pWorse < ONE_SIDED_LEVEL
         ? 'B worse'
         : 'no clear difference';
   return { a, b, split, repeats, comparison, verdict };
@@ -63,6 +70,15 @@ export async function compareExperiments(ws: Workspace, o: CompareOptions): Prom
 
 const pts = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function verdictLine(r: CompareReport): string {
+  const c = r.comparison;
+  if (r.verdict === 'B better') return `${r.b} is better: the interval is above zero and the exact test agrees`;
+  if (r.verdict === 'B worse') return `${r.b} is worse: the interval is below zero and the exact test agrees`;
+  if (c.lo > 0 || c.hi < 0)
+    return `no clear difference: the interval excludes zero but the exact test does not reach one-sided ${ONE_SIDED_LEVEL} (too few tasks differ)`;
+  return 'no clear difference: the interval contains zero';
+}
 
 export function describeComparison(r: CompareReport): string {
   const c = r.comparison;
@@ -75,7 +91,7 @@ export function describeComparison(r: CompareReport): string {
     `  difference   ${pts(c.diff)} points, paired 95% interval [${pts(c.lo)}, ${pts(c.hi)}] (bootstrap over tasks)`,
     `  tasks        ${t.wins} better, ${t.losses} worse, ${t.ties} the same`,
     `  test         ${t.description}: one-sided p = ${t.p.toPrecision(2)} better, ${t.pWorse.toPrecision(2)} worse`,
-    `  verdict      ${r.verdict === 'B better' ? `${r.b} is better: the interval is above zero` : r.verdict === 'B worse' ? `${r.b} is worse: the interval is below zero` : 'no clear difference: the interval contains zero'}`,
+    `  verdict      ${verdictLine(r)}`,
     '',
   ].join('\n');
 }
