@@ -1,4 +1,5 @@
-import { type PairedComparison, pairedComparison, taskScores } from '../evaluator/stats/index.js';
+import { type PairedComparison, pairedComparison } from '../evaluator/stats/index.js';
+import { experimentTaskScores } from './db/repos/runs.js';
 import { type EvaluateExperimentOptions, evaluateExperiment } from './evaluate-experiment.js';
 import { getExperiment } from './experiments.js';
 import type { Workspace } from './workspace.js';
@@ -33,27 +34,11 @@ export interface CompareReport {
 /** Each side of a two-sided 5% claim. */
 const ONE_SIDED_LEVEL = 0.025;
 
-/** Each experiment's own finished agent runs on the split's tasks, per `suite/task`. */
-async function scoresOn(ws: Workspace, id: string, split: 'train' | 'heldout') {
-  const rows = await ws.db
-    .selectFrom('runs')
-    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
-    .select(['runs.suite_id', 'runs.task_id', 'runs.repeat', 'runs.outcome'])
-    .where('runs.experiment_id', '=', id)
-    .where('runs.actor', '=', 'agent')
-    .where('runs.status', '=', 'done')
-    .where('tasks.split', '=', split)
-    .execute();
-  return taskScores(
-    rows.map((r) => ({ taskId: `${r.suite_id}/${r.task_id}`, repeat: r.repeat, resolved: r.outcome === 'resolved' })),
-  );
-}
-
 export async function compareExperiments(ws: Workspace, o: CompareOptions): Promise<CompareReport> {
   const { a, b, split, run = true, ...evalOpts } = o;
   for (const id of [a, b]) await getExperiment(ws.db, id);
   if (run) for (const id of [a, b]) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, split });
-  const [sa, sb] = [await scoresOn(ws, a, split), await scoresOn(ws, b, split)];
+  const [sa, sb] = [await experimentTaskScores(ws.db, a, split), await experimentTaskScores(ws.db, b, split)];
   const comparison = pairedComparison(sa, sb, { seed: 1 });
   const repeats = comparison.tasks.length
     ? Math.min(...comparison.tasks.flatMap((t) => [sa.get(t)!.n, sb.get(t)!.n]))

@@ -1,4 +1,5 @@
-import { pairedComparison, type PairedComparison, type TaskScore, taskScores } from '../evaluator/stats/index.js';
+import { pairedComparison, type PairedComparison, type TaskScore } from '../evaluator/stats/index.js';
+import { experimentTaskScores, taskKey } from './db/repos/runs.js';
 import type { Db } from './db/open.js';
 import { getExperiment, recordDecision } from './experiments.js';
 import { childLevel, lookAlpha, needsMoreEvidence, roundsRun } from './more-evidence.js';
@@ -80,23 +81,6 @@ export interface EvidenceRecord {
   unfinishedRound: number | null;
   /** The default rule's level at each look (the first decision, then each extra round): the alpha spending. */
   alphaByLook: number[];
-}
-
-/** `suite/task`: runs pair by task within its suite (two suites may share a task id). */
-const taskKey = (r: { suite_id: string; task_id: string }) => `${r.suite_id}/${r.task_id}`;
-
-/** The experiment's own finished agent runs on the split's tasks (the task's split in its own suite). */
-async function runsOf(db: Db, id: string, split: 'train' | 'heldout') {
-  const rows = await db
-    .selectFrom('runs')
-    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
-    .select(['runs.suite_id', 'runs.task_id', 'runs.repeat', 'runs.outcome'])
-    .where('runs.experiment_id', '=', id)
-    .where('runs.actor', '=', 'agent')
-    .where('runs.status', '=', 'done')
-    .where('tasks.split', '=', split)
-    .execute();
-  return taskScores(rows.map((r) => ({ taskId: taskKey(r), repeat: r.repeat, resolved: r.outcome === 'resolved' })));
 }
 
 /** Dollars and tokens per finished run of `id` on these tasks (`suite/task`); tokens undefined when no run reported any. */
@@ -215,12 +199,12 @@ interface Compared {
 }
 
 async function compareChildren(db: Db, o: DecideGenerationOptions): Promise<Compared> {
-  const base = await runsOf(db, o.champion, o.split);
+  const base = await experimentTaskScores(db, o.champion, o.split);
   const candidates: Candidate[] = [];
   const repeats = new Map<string, number>();
   const identical = new Map<string, boolean>();
   for (const id of o.children) {
-    const mine = await runsOf(db, id, o.split);
+    const mine = await experimentTaskScores(db, id, o.split);
     const vs = pairedComparison(base, mine, { seed: 1, margin: o.margin });
     repeats.set(id, vs.tasks.length ? Math.min(...vs.tasks.map((t) => mine.get(t)!.n)) : 0);
     identical.set(id, repeatsIdentical(base, mine, vs.tasks));
@@ -371,7 +355,7 @@ export async function decideGeneration(
     const heldBase = o.heldoutRepeats ?? 1;
     // Pooled: held-out has looks too; each doubles the winner's held-out repeats, and matches at least the train
     // repeats it passed at; the held-out level is spent over them as the train level is.
-    const before = o.pool ? minRepeats(await runsOf(db, verdict.winner, 'heldout')) : 0;
+    const before = o.pool ? minRepeats(await experimentTaskScores(db, verdict.winner, 'heldout')) : 0;
     const heldRepeats =
       o.pool && !o.deterministic
         ? Math.max(heldBase, repeats.get(verdict.winner) ?? 0, before > 0 ? 2 * before : 0)
@@ -382,8 +366,8 @@ export async function decideGeneration(
     o.log(`confirming ${verdict.winner} on the held-out split (${heldRepeats} repeat${heldRepeats === 1 ? '' : 's'})`);
     await o.confirmOnHeldout([o.champion, verdict.winner], heldRepeats);
     const held = pairedComparison(
-      await runsOf(db, o.champion, 'heldout'),
-      await runsOf(db, verdict.winner, 'heldout'),
+      await experimentTaskScores(db, o.champion, 'heldout'),
+      await experimentTaskScores(db, verdict.winner, 'heldout'),
       { seed: 1 },
     );
     heldout = heldoutVerdict(held, heldRepeats, heldAlpha);

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { POLICY_SLOTS } from '../../agent/genome.js';
-import { pairedComparison, taskScores } from '../../evaluator/stats/index.js';
+import { pairedComparison } from '../../evaluator/stats/index.js';
 import { authorGroup, authorshipOf } from '../authorship.js';
 import { championHistory } from '../champion-history.js';
 import type { Db } from '../db/open.js';
+import { experimentTaskScores } from '../db/repos/runs.js';
 import { readTree, type LineageTree } from '../read.js';
 import { getStudy } from '../study/studies.js';
 import { DATABASE_FILE, openWorkspace, type Workspace } from '../workspace.js';
@@ -80,21 +81,6 @@ export function changeKind(change: string): string {
   return c.path ?? 'unknown';
 }
 
-async function heldoutScores(db: Db, id: string) {
-  const rows = await db
-    .selectFrom('runs')
-    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
-    .select(['runs.suite_id', 'runs.task_id', 'runs.repeat', 'runs.outcome'])
-    .where('runs.experiment_id', '=', id)
-    .where('runs.actor', '=', 'agent')
-    .where('runs.status', '=', 'done')
-    .where('tasks.split', '=', 'heldout')
-    .execute();
-  return taskScores(
-    rows.map((r) => ({ taskId: `${r.suite_id}/${r.task_id}`, repeat: r.repeat, resolved: r.outcome === 'resolved' })),
-  );
-}
-
 /** One lineage's numbers (a study replicate's workspace, or a plain workspace). */
 export async function readReplicate(
   db: Db,
@@ -135,8 +121,8 @@ export async function readReplicate(
   const last = history.at(-1);
   const finalChampion = last?.champion ?? 'exp-01';
   let heldout: HeldoutComparison | null = null;
-  const rootHeld = await heldoutScores(db, 'exp-01');
-  const champHeld = finalChampion === 'exp-01' ? rootHeld : await heldoutScores(db, finalChampion);
+  const rootHeld = await experimentTaskScores(db, 'exp-01', 'heldout');
+  const champHeld = finalChampion === 'exp-01' ? rootHeld : await experimentTaskScores(db, finalChampion, 'heldout');
   if (rootHeld.size > 0 && champHeld.size > 0) {
     const p = pairedComparison(rootHeld, champHeld, { seed: 1 });
     if (p.n > 0) heldout = { root: p.meanA, champion: p.meanB, diff: p.diff, lo: p.lo, hi: p.hi, tasks: p.n };

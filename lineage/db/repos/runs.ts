@@ -1,0 +1,29 @@
+import { type TaskScore, taskScores } from '../../../evaluator/stats/index.js';
+import type { Db } from '../open.js';
+
+// The runs table's reads that decide or report a comparison: one query, so a decision, `evolve compare` and a
+// study's report pool exactly the same runs.
+
+/** `suite/task`: runs pair by task within its suite (two suites may share a task id). */
+export const taskKey = (r: { suite_id: string; task_id: string }) => `${r.suite_id}/${r.task_id}`;
+
+/**
+ * The experiment's own finished agent runs on the split's tasks (the task's split in its own suite), per task: solver
+ * and model-override runs never count, nor runs still pending or failed by the infrastructure.
+ */
+export async function experimentTaskScores(
+  db: Db,
+  id: string,
+  split: 'train' | 'heldout',
+): Promise<Map<string, TaskScore>> {
+  const rows = await db
+    .selectFrom('runs')
+    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
+    .select(['runs.suite_id', 'runs.task_id', 'runs.repeat', 'runs.outcome'])
+    .where('runs.experiment_id', '=', id)
+    .where('runs.actor', '=', 'agent')
+    .where('runs.status', '=', 'done')
+    .where('tasks.split', '=', split)
+    .execute();
+  return taskScores(rows.map((r) => ({ taskId: taskKey(r), repeat: r.repeat, resolved: r.outcome === 'resolved' })));
+}
