@@ -11,6 +11,7 @@ import { exportExperiments } from './export-experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import { propose } from './proposers.js';
 import { repairWorkspace, TASK_IDS } from './self-repair/testing.js';
+import { addRuns } from './testing/add-runs.js';
 import type { Workspace } from './workspace.js';
 
 // The decision step on a real workspace: constraints discard, every Nth child is kept as explore, and the mark
@@ -21,66 +22,6 @@ afterEach(async () => {
   await ws?.close();
   ws = undefined;
 });
-
-/** Done runs of `id` on `taskIds`, resolved where `resolved(task, repeat)` says, in a new evaluation on `split`. */
-async function addRuns(
-  w: Workspace,
-  id: string,
-  split: 'train' | 'heldout',
-  taskIds: string[],
-  repeats: number,
-  resolved: (task: string, repeat: number) => boolean,
-  cost = 0.01,
-) {
-  const { id: evaluationId } = await w.db
-    .insertInto('evaluations')
-    .values({
-      experiment_id: id,
-      suite_id: 'mini',
-      split,
-      stage: 'full',
-      task_ids: JSON.stringify(taskIds),
-      repeats,
-      status: 'done',
-      config: '{}',
-      created_at: now(),
-      finished_at: now(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const taskId of taskIds)
-    for (let repeat = 0; repeat < repeats; repeat++)
-      await w.db
-        .insertInto('runs')
-        .values({
-          evaluation_id: evaluationId,
-          experiment_id: id,
-          suite_id: 'mini',
-          task_id: taskId,
-          repeat,
-          status: 'done',
-          outcome: resolved(taskId, repeat) ? 'resolved' : 'unresolved',
-          exit_reason: 'submitted',
-          infra_error: null,
-          attempts: 1,
-          input_tokens: 100,
-          output_tokens: 10,
-          cache_read_tokens: null,
-          cache_write_tokens: null,
-          cost_usd: cost,
-          duration_ms: 1000,
-          steps: 3,
-          trajectory_path: null,
-          patch_path: null,
-          report: null,
-          failure_signature: null,
-          cluster_id: null,
-          worker: null,
-          started_at: now(),
-          finished_at: now(),
-        })
-        .execute();
-}
 
 /** exp-01 (unresolved on both tasks) and three children: a resolves both cheaply, b resolves both dearly, c resolves none. */
 async function generation(): Promise<Workspace> {
