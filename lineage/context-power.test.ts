@@ -27,4 +27,23 @@ describe('evolve context states what the decisions can detect', () => {
       /Decision power on mini: .* p <= 0\.00022 at its first look \(its share of 2\.5%, spent over 7 looks as its repeats double\), which on the train split takes at least 13 tasks, more than the 2 there are \(no gain can be confirmed\) gained with none lost, and p <= 0\.0032 at its last look: at least 9 tasks, .* held-out confirmation \(superiority, one-sided 0\.05\) needs at least 5 tasks, more than the 0 there are/,
     );
   });
+
+  it('a parent whose model declares itself deterministic (offline): one look with the whole share, 2.5%/3 needs 7 tasks', async () => {
+    ws = await repairWorkspace();
+    const genome = JSON.parse(
+      (await ws.db.selectFrom('experiments').select('genome').where('id', '=', 'exp-01').executeTakeFirstOrThrow())
+        .genome,
+    );
+    await ws.db
+      .updateTable('experiments')
+      .set({ genome: JSON.stringify({ ...genome, model: 'offline' }) })
+      .where('id', '=', 'exp-01')
+      .execute();
+    const c = await readContext(ws.db, 'exp-01', ws.config.lineage);
+    expect(c.power?.train).toMatchObject({ looks: 0, minTasks: 7, deterministic: true });
+    expect(c.power!.train.level).toBeCloseTo(0.025 / 3, 12);
+    expect(renderContext(c)).toMatch(
+      /p <= 0\.0083 at its one look \(its whole share of 2\.5%: the model declares itself deterministic, .*\), which on the train split takes at least 7 tasks/,
+    );
+  });
 });

@@ -1,8 +1,9 @@
 import { canonicalJson } from '../agent/genome.js';
+import { isDeterministicModel } from '../agent/models/registry.js';
 import { minTasksToDetect, spendAtLook } from '../evaluator/stats/index.js';
 import { Config } from './config.js';
 import type { Db } from './db/open.js';
-import { championId, childrenOf, getExperiment } from './experiments.js';
+import { championId, childrenOf, getExperiment, parseGenome } from './experiments.js';
 
 // What has been tried from a parent and how it went: `evolve context [ID]` prints it, and the `model` proposer
 // reads exactly this (renderContext of readContext), so a person sees what the model saw. It holds only the
@@ -63,14 +64,28 @@ export interface LineageContext {
 export interface DecisionPower {
   suite: string;
   /** level/minTasks: the first look; lastLevel/lastMinTasks: the last look of a child's ladder (pooled evidence). */
-  train: { tasks: number; level: number; minTasks: number; lastLevel: number; lastMinTasks: number; looks: number };
+  train: {
+    tasks: number;
+    level: number;
+    minTasks: number;
+    lastLevel: number;
+    lastMinTasks: number;
+    looks: number;
+    /** The parent's model declares itself deterministic: one look at the whole share. */
+    deterministic: boolean;
+  };
   heldout: { tasks: number; level: number; minTasks: number };
 }
 
 type LineageSettings = Pick<Config['lineage'], 'children' | 'evidenceRounds' | 'heldoutAlpha'> &
   Partial<Pick<Config['lineage'], 'maxLooks' | 'reoffer'>>;
 
-async function decisionPower(db: Db, id: string, cfg: LineageSettings): Promise<DecisionPower | undefined> {
+async function decisionPower(
+  db: Db,
+  id: string,
+  model: string,
+  cfg: LineageSettings,
+): Promise<DecisionPower | undefined> {
   const ev = await db
     .selectFrom('evaluations')
     .select('suite_id')
@@ -84,7 +99,13 @@ async function decisionPower(db: Db, id: string, cfg: LineageSettings): Promise<
       .length;
   // A child's share of 2.5% (1/children of it) spent over its looks: the evidence rounds, or with pooled evidence
   // (lineage.reoffer) lineage.maxLooks doublings of its repeats across generations. The first and last looks' levels.
-  const looks = (cfg.reoffer ?? 0) > 0 ? Math.max(cfg.maxLooks ?? 0, cfg.evidenceRounds) : cfg.evidenceRounds;
+  // A model that declares itself deterministic takes one look with the whole share (lineage/deterministic.ts).
+  const deterministic = isDeterministicModel(model);
+  const looks = deterministic
+    ? 0
+    : (cfg.reoffer ?? 0) > 0
+      ? Math.max(cfg.maxLooks ?? 0, cfg.evidenceRounds)
+      : cfg.evidenceRounds;
   const level = spendAtLook(0.025, 0, looks) / Math.max(1, cfg.children);
   const lastLevel = spendAtLook(0.025, looks, looks) / Math.max(1, cfg.children);
   return {
@@ -96,6 +117,7 @@ async function decisionPower(db: Db, id: string, cfg: LineageSettings): Promise<
       lastLevel,
       lastMinTasks: minTasksToDetect(lastLevel),
       looks,
+      deterministic,
     },
     heldout: { tasks: await count('heldout'), level: cfg.heldoutAlpha, minTasks: minTasksToDetect(cfg.heldoutAlpha) },
   };
@@ -142,7 +164,7 @@ export async function readContext(
     decision: latest.get(k.id) ?? null,
   }));
   const by = (v: TriedChild['verdict']) => tried.filter((t) => t.verdict === v).map((t) => `${t.change} (${t.id})`);
-  const power = await decisionPower(db, p.id, lineage);
+  const power = await decisionPower(db, p.id, parseGenome(p).model, lineage);
   return {
     ...(power ? { power } : {}),
     parent: {
@@ -235,7 +257,7 @@ export function renderContext(c: LineageContext): string {
         : `${k} of ${n} tasks (+${((100 * k) / n).toFixed(0)} points)`;
     lines.push(
       '',
-      `Decision power on ${suite}: a child is promoted only when the paired test reaches one-sided p <= ${train.level.toPrecision(2)} at its first look (its share of 2.5%, spent over ${train.looks + 1} looks as its repeats double), which on the train split takes at least ${gain(train.minTasks, train.tasks)} gained with none lost${train.looks > 0 ? `, and p <= ${train.lastLevel.toPrecision(2)} at its last look: at least ${gain(train.lastMinTasks, train.tasks)}` : ''}; held-out confirmation (superiority, one-sided ${heldout.level}) needs at least ${gain(heldout.minTasks, heldout.tasks)} gained with none lost. Smaller real gains are not detectable here.`,
+      `Decision power on ${suite}: a child is promoted only when the paired test reaches one-sided p <= ${train.level.toPrecision(2)} ${train.deterministic ? `at its one look (its whole share of 2.5%: the model declares itself deterministic, so more repeats would reproduce the same outcomes)` : `at its first look (its share of 2.5%, spent over ${train.looks + 1} looks as its repeats double)`}, which on the train split takes at least ${gain(train.minTasks, train.tasks)} gained with none lost${train.looks > 0 ? `, and p <= ${train.lastLevel.toPrecision(2)} at its last look: at least ${gain(train.lastMinTasks, train.tasks)}` : ''}; held-out confirmation (superiority, one-sided ${heldout.level}) needs at least ${gain(heldout.minTasks, heldout.tasks)} gained with none lost. Smaller real gains are not detectable here.`,
     );
   }
   return lines.join('\n');

@@ -51,6 +51,8 @@ export interface DecideGenerationOptions {
   /** The model is known to be deterministic (declared, or its repeats were identical): no extra rounds, one repeat on
    * held-out. */
   deterministic?: boolean;
+  /** Why it is deterministic (declared by the models, or seen in the repeats), for the evidence record. */
+  deterministicWhy?: string;
   /** Evidence pooled across generations (lineage/pooled-evidence.ts): each child is tested at its own level, its share
    * of its own generation's level at its look (childLevel over looks 0..maxLooks), and held-out confirmation has looks
    * too (its repeats double each time, at least the winner's train repeats; its level spent over them). Absent: the
@@ -290,7 +292,7 @@ async function decideWithEvidence(
         child: call.child,
         repeats: call.child ? (repeats.get(call.child) ?? null) : null,
         stopped: o.deterministic
-          ? `the model is deterministic (its repeats are identical): no extra rounds; ${call.reason}`
+          ? `the model is deterministic (${o.deterministicWhy ?? 'its repeats are identical'}): one look at the whole level, no extra rounds; ${call.reason}`
           : call.reason,
       });
       break;
@@ -407,7 +409,8 @@ export async function decideGeneration(
       ...(row.id === verdict.best && o.moreEvidence ? { evidence } : {}),
       // Pooled evidence reads these back (lineage/pooled-evidence.ts): repeats per task reached, its family.
       repeats: repeats.get(row.id) ?? null,
-      ...(o.pool ? { family: o.pool.family.get(row.id) ?? o.children.length } : {}),
+      // ...and the looks in its ladder (0: one look at its whole level, never re-offered).
+      ...(o.pool ? { family: o.pool.family.get(row.id) ?? o.children.length, ladder } : {}),
       ...(row.id === verdict.winner && heldout ? { heldout } : {}),
     };
     const ruleSaid = row.id === promoted ? 'promote' : discarded.has(row.id) ? 'discard' : row.decision;

@@ -7,6 +7,7 @@ import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-e
 import { getExperiment, recordDecision } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import type { RuleName } from './promote.js';
+import { declaredDeterministic } from './deterministic.js';
 import { familySizes } from './pooled-evidence.js';
 import { readSpend, totalDollars } from './spend.js';
 import type { Workspace } from './workspace.js';
@@ -113,10 +114,18 @@ export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptio
       await evaluateOne({ ...evalOpts, experimentId: id, repeats: r.repeats });
     }
 
-  // Determinism seen in the champion's own runs (every train task run at least twice, never a different outcome):
-  // extra rounds and held-out repeats would reproduce the same outcomes, so none are spent.
-  const deterministic = await repeatsAreIdentical(db, champion);
-  if (deterministic) log(`${champion}'s repeats are identical on every task: treating the model as deterministic`);
+  // Determinism seen in the champion's own runs (every train task run at least twice, never a different outcome), or
+  // declared by the models of the champion and every child (lineage/deterministic.ts): extra rounds, re-offers and
+  // held-out repeats would reproduce the same outcomes, so none are spent and each child's one look has its whole level.
+  const detected = await repeatsAreIdentical(db, champion);
+  const declared = !detected && (await declaredDeterministic(db, [champion, ...children]));
+  const deterministic = detected || declared;
+  const deterministicWhy = detected
+    ? `${champion}'s repeats are identical on every task`
+    : declared
+      ? 'the champion and every child run a model that declares itself deterministic'
+      : undefined;
+  if (deterministicWhy) log(`${deterministicWhy}: treating the model as deterministic (one look at the whole level)`);
   // Compare each child with the champion, paired by task, record what was learned, and decide under the rule.
   const { rows, promoted, reason, evidence, heldout } = await decideGeneration(db, {
     champion,
@@ -136,6 +145,7 @@ export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptio
       },
     },
     deterministic,
+    ...(deterministicWhy ? { deterministicWhy } : {}),
     ...(config.lineage.reoffer > 0
       ? {
           pool: await poolOf(db, {

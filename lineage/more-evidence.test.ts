@@ -6,7 +6,12 @@ import { taskContentId } from '../tasks/content-id.js';
 import { Task } from '../tasks/schema.js';
 import type { PairedComparison } from '../evaluator/stats/index.js';
 import type { RunResult } from '../evaluator/store.js';
+import { genomeHash } from '../agent/genome.js';
+import { isDeterministicModel } from '../agent/models/registry.js';
+import { declaredDeterministic } from './deterministic.js';
+import { getExperiment, insertChild, parseGenome } from './experiments.js';
 import { type EvidenceInput, needsMoreEvidence, roundsRun } from './more-evidence.js';
+import { openChildren } from './pooled-evidence.js';
 import { nextGeneration } from './next-generation.js';
 import { type Candidate, decide, type RuleName } from './promote.js';
 import { repairWorkspace, TASK_IDS } from './self-repair/testing.js';
@@ -415,5 +420,103 @@ describe('evidence pooled across generations', () => {
     const second = await nextGeneration(ws, opts);
     expect(lines.some((l) => l.startsWith('re-offering'))).toBe(false);
     expect(second.rows.map((r) => r.id)).toEqual(['exp-01-b']);
+  });
+});
+
+describe('a deterministic actor, declared by its model', () => {
+  /** The workspace's root runs `model` instead of the fixture's scripted stand-in (its fixture runs keep their key). */
+  async function rootModel(w: Workspace, model: string): Promise<void> {
+    const genome = { ...parseGenome(await getExperiment(w.db, 'exp-01')), model };
+    const hash = genomeHash(genome);
+    await w.db
+      .updateTable('experiments')
+      .set({ genome: JSON.stringify(genome), genome_hash: hash })
+      .where('id', '=', 'exp-01')
+      .execute();
+    await w.db.updateTable('runs').set({ genome_hash: hash }).where('experiment_id', '=', 'exp-01').execute();
+  }
+
+  it('gives each child its whole share at one look: 6 won, 0 lost of 10 (p = 1/64) promotes under the offline model and not under a sampling one', async () => {
+    // The defaults: two evidence rounds, pooled evidence over 6 more looks. A sampling model's first look has 0.066% of
+    // a one-child generation's 2.5%; the offline model declares itself deterministic, so its one look has all of it.
+    for (const [model, promoted] of [
+      ['offline', 'exp-01-a'],
+      ['openai/gpt-4o-mini', null],
+    ] as const) {
+      ws = await tenTasks({ pooled: true });
+      await rootModel(ws, model);
+      const calls: string[] = [];
+      const lines: string[] = [];
+      const r = await nextGeneration(ws, {
+        children: 1,
+        confirm: false,
+        seed: 3,
+        log: (l) => lines.push(l),
+        // The child resolves 6 tasks in every repeat; a sampling model's extra rounds add nothing to 6-0.
+        eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 6, 0, calls) },
+      });
+      expect(r.promoted).toBe(promoted);
+      const decision = JSON.parse(
+        (
+          await ws.db
+            .selectFrom('decisions')
+            .select('details')
+            .where('experiment_id', '=', 'exp-01-a')
+            .executeTakeFirstOrThrow()
+        ).details,
+      );
+      if (model === 'offline') {
+        expect(r.reason).toMatch(/6 won, 0 lost, H0 difference <= 0\.0%: one-sided p = 0\.016, level 0\.025 /);
+        expect(r.evidence.rounds).toBe(0);
+        expect(r.evidence.stopped).toMatch(/declares itself deterministic\): one look at the whole level/);
+        expect(lines).toContain(
+          'the champion and every child run a model that declares itself deterministic: treating the model as deterministic (one look at the whole level)',
+        );
+        // One repeat each: no round, no re-offer.
+        expect(calls.filter((c) => c.startsWith('exp-01-a '))).toHaveLength(10);
+        expect(decision).toMatchObject({ ladder: 0, family: 1, decisionTest: { alpha: 0.025 } });
+      } else {
+        // It looks again (a round, until its repeats show them identical), each look at a slice of the level.
+        expect(r.evidence.rounds).toBeGreaterThan(0);
+        expect(decision.ladder).toBe(6);
+        expect(decision.decisionTest.alpha).toBeLessThan(0.025 / 10);
+      }
+      await ws.close();
+      ws = undefined;
+    }
+  });
+
+  it('is deterministic only when the champion and every child declare it: a child on a sampling model is not', async () => {
+    ws = await tenTasks();
+    await rootModel(ws, 'offline');
+    expect(await declaredDeterministic(ws.db, ['exp-01'])).toBe(true);
+    expect(isDeterministicModel('offline?candidates=3')).toBe(true);
+    for (const m of ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4', 'scripted', 'nonsense'])
+      expect(isDeterministicModel(m)).toBe(false);
+    const root = await getExperiment(ws.db, 'exp-01');
+    const { id: child } = await insertChild(ws.db, {
+      parent: root,
+      genome: { ...parseGenome(root), model: 'openai/gpt-4o-mini' },
+      hypothesis: 'a sampling model',
+      proposer: 'test',
+      generation: 1,
+    });
+    expect(await declaredDeterministic(ws.db, ['exp-01', child])).toBe(false);
+    expect(await declaredDeterministic(ws.db, [])).toBe(false);
+  });
+
+  it('is never re-offered: a child decided at its one look has no later look to spend', async () => {
+    ws = await tenTasks({ pooled: true });
+    await rootModel(ws, 'offline');
+    const opts = {
+      children: 1,
+      confirm: false,
+      seed: 3,
+      eval: { suite: 'mini', wiring: scripted(ws.paths.runs, 2, 0, []) },
+    };
+    // 2 won, 0 lost looks better and is inconclusive; a sampling model's child would come back one look higher.
+    const first = await nextGeneration(ws, opts);
+    expect(first.promoted).toBeNull();
+    expect(await openChildren(ws.db, 'exp-01', { maxLooks: 6, baseRepeats: 1, margin: 0 })).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ interface DecideDetails {
   look?: number;
   repeats?: number;
   family?: number;
+  /** Looks in its ladder when decided; 0 = one look at its whole level (a deterministic actor), so never re-offered. */
+  ladder?: number;
 }
 
 /** Children compared with `champion` whose latest decision kept them open, most promising first. */
@@ -55,6 +57,8 @@ export async function openChildren(
     if (r.action !== 'keep' || r.status !== 'evaluated' || r.experiment_id === champion) continue;
     if ((JSON.parse(r.config) as { champion?: string }).champion !== champion) continue;
     const d = JSON.parse(r.details) as DecideDetails;
+    // Decided at one look with its whole level (a deterministic actor): it has no later look to spend.
+    if (d.ladder === 0) continue;
     const repeats = d.repeats ?? o.baseRepeats;
     if (!(typeof d.diff === 'number' && d.diff > o.margin) || typeof d.n !== 'number') continue;
     if (roundsRun(repeats, o.baseRepeats) >= o.maxLooks) continue;

@@ -39,6 +39,12 @@ export interface ModelProvider<P extends ParsedModelName = ParsedModelName> {
   /** Calls go over a network: wrapped in retries with timeouts. */
   remote: boolean;
   /**
+   * Its answers are a function of the request (and the run's seed): no sampling noise. A decision between two genomes
+   * of such models gains nothing from looking again at more repeats, so it takes one look at its whole level (no
+   * evidence rounds, no re-offers, one held-out repeat) instead of spending the level over looks it will never use.
+   */
+  deterministic: boolean;
+  /**
    * Reads what follows the provider in a name (`rest`: after the first `/`, `:` or `?`; undefined when the name is
    * the provider alone). Throws ModelNameError naming the bad part.
    */

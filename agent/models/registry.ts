@@ -48,6 +48,15 @@ export function canWriteProposals(model: string): boolean {
   return modelProvider(model).canPropose;
 }
 
+/** The model declares itself deterministic (providers' `deterministic`); false for a name that cannot be read. */
+export function isDeterministicModel(model: string): boolean {
+  try {
+    return modelProvider(model).deterministic;
+  } catch {
+    return false;
+  }
+}
+
 /** The model name with offline params set (other models are returned unchanged). */
 export function withOfflineParams(name: string, params: Record<string, number>): string {
   const parsed = parseModelName(name);

@@ -8,6 +8,7 @@ export const anthropic: ModelProvider<{ provider: 'anthropic'; model: string }> 
   keyVariable: 'ANTHROPIC_API_KEY',
   canPropose: true,
   remote: true,
+  deterministic: false,
   // As published by the provider; dated snapshots (-20250929) read their base model's price.
   prices: {
     'claude-opus-4-5': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },

@@ -32,6 +32,7 @@ export const offline: ModelProvider<{ provider: 'offline'; params?: Record<strin
   // It searches for edits to Python code; it cannot write a proposal or a code change on request.
   canPropose: false,
   remote: false,
+  deterministic: true,
   parse: (rest, name) => (rest ? { provider: 'offline', params: offlineParams(name, rest) } : { provider: 'offline' }),
   create: async (parsed, _name, options) => {
     // Imported lazily: only runs that ask for `offline` load the search strategy.

@@ -12,6 +12,7 @@ export const openaiCompatible: ModelProvider<{ provider: 'openai-compatible'; mo
   keyVariable: 'OPENAI_COMPATIBLE_API_KEY',
   canPropose: true,
   remote: true,
+  deterministic: false,
   // A local server has no list price: set one (0 for free) in evolve.json models.prices.
   prices: {},
   parse: (rest, name) => {

@@ -8,6 +8,7 @@ export const openai: ModelProvider<{ provider: 'openai'; model: string }> = {
   keyVariable: 'OPENAI_API_KEY',
   canPropose: true,
   remote: true,
+  deterministic: false,
   // As published by the provider; dated snapshots (-2024-08-06) read their base model's price.
   prices: {
     'gpt-5': { input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 0 },

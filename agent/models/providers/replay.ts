@@ -9,6 +9,7 @@ export const replay: ModelProvider<{ provider: 'replay'; path: string }> = {
   // It can only say what was said before.
   canPropose: false,
   remote: false,
+  deterministic: true,
   parse: (rest, name) => {
     if (!rest) throw new ModelNameError(`model "${name}": the trajectory path after "replay:" is empty`);
     return { provider: 'replay', path: rest };
