@@ -6,9 +6,10 @@
 // `evolve init` workspace) and evaluated there; the table shows each task's resolved repeats per genome.
 import { Genome } from '../agent/genome.js';
 import { evaluateExperiment, loadTasksFromDb } from '../lineage/evaluate-experiment.js';
-import { getExperiment, insertChild, parseGenome } from '../lineage/experiments.js';
+import { insertChild, parseGenome } from '../lineage/experiments.js';
 import { refreshSuite } from '../lineage/suites.js';
 import { openWorkspace } from '../lineage/workspace.js';
+import { getExperiment } from '../lineage/db/repos/experiments.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback?: string) => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openDatabase } from '../lineage/db/open.js';
-import { addFlags } from '../lineage/failures/flags.js';
 import { runCli } from './testing/run-cli.js';
+import { addFlags } from '../lineage/db/repos/experiments.js';
 
 it('evolve promote refuses a flagged experiment without --force, naming the flag; with it, says what it forced past', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'evolve-cli-promote-'));

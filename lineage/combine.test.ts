@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { diffGenomes } from '../agent/genome-diff.js';
 import type { Genome } from '../agent/genome.js';
 import { combinedProposals } from './combine.js';
-import { getExperiment, insertChild, parseGenome, seedRoot } from './experiments.js';
+import { insertChild, parseGenome, seedRoot } from './experiments.js';
 import { initWorkspace, openWorkspace } from './workspace.js';
+import { getExperiment } from './db/repos/experiments.js';
 
 // Combining children that looked better, on a real workspace database.
 

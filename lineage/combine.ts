@@ -1,9 +1,10 @@
 import { type Genome, genomeHash } from '../agent/genome.js';
 import { diffGenomes, type GenomeChange } from '../agent/genome-diff.js';
 import type { Db } from './db/open.js';
-import { childrenOf, getExperiment, parseGenome } from './experiments.js';
+import { parseGenome } from './experiments.js';
 import type { Experiment } from './db/schema.js';
 import type { Proposal } from './proposers.js';
+import { childrenOf, getExperiment } from './db/repos/experiments.js';
 
 // Combining what looked better (lineage.combine, `--combine`): one-change children test one idea each, but a
 // good genome is often several changes away, and an inconclusive child is never offered again. Before the

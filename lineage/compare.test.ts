@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/testing/run-cli.js';
-import { baselineGenome, getExperiment, insertChild } from './experiments.js';
+import { baselineGenome, insertChild } from './experiments.js';
 import { repairWorkspace } from './self-repair/testing.js';
 import { addRuns, addTasks } from './testing/add-runs.js';
 import type { Workspace } from './workspace.js';
+import { getExperiment } from './db/repos/experiments.js';
 
 // `evolve compare A B --split heldout --no-run` on a real workspace: the paired interval and the exact test printed
 // from the finished held-out runs, repeats pooled per task, train runs left out.

@@ -1,8 +1,8 @@
 import { type PairedComparison, pairedComparison } from '../evaluator/stats/index.js';
 import { experimentTaskScores } from './db/repos/runs.js';
 import { type EvaluateExperimentOptions, evaluateExperiment } from './evaluate-experiment.js';
-import { getExperiment } from './experiments.js';
 import type { Workspace } from './workspace.js';
+import { getExperiment } from './db/repos/experiments.js';
 
 // `evolve compare A B --split heldout`: B against A on one split, paired by task, the task as the unit. Both are
 // evaluated there first (finished runs are reused, so after a generation's held-out confirmation nothing runs again);

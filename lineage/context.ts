@@ -3,7 +3,9 @@ import { isDeterministicModel } from '../agent/models/registry.js';
 import { minTasksToDetect, spendAtLook } from '../evaluator/stats/index.js';
 import { Config } from './config.js';
 import type { Db } from './db/open.js';
-import { championId, childrenOf, getExperiment, parseGenome } from './experiments.js';
+import { championId } from './db/repos/decisions.js';
+import { childrenOf, getExperiment } from './db/repos/experiments.js';
+import { parseGenome } from './experiments.js';
 
 // What has been tried from a parent and how it went: `evolve context [ID]` prints it, and the `model` proposer
 // reads exactly this (renderContext of readContext), so a person sees what the model saw. It holds only the

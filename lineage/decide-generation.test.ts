@@ -6,13 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { baselineGenome } from './experiments.js';
 import { now } from './db/open.js';
 import { decideGeneration } from './decide-generation.js';
-import { getExperiment, insertChild } from './experiments.js';
+import { insertChild } from './experiments.js';
 import { exportExperiments } from './export-experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import { propose } from './proposers.js';
 import { repairWorkspace, TASK_IDS } from './self-repair/testing.js';
 import { addRuns } from './testing/add-runs.js';
 import type { Workspace } from './workspace.js';
+import { getExperiment } from './db/repos/experiments.js';
 
 // The decision step on a real workspace: constraints discard, every Nth child is kept as explore, and the mark
 // reaches the decision row, the experiment folder and the export.

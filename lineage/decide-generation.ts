@@ -1,7 +1,6 @@
 import { pairedComparison, type PairedComparison, type TaskScore } from '../evaluator/stats/index.js';
 import { experimentTaskScores, taskKey } from './db/repos/runs.js';
 import type { Db } from './db/open.js';
-import { getExperiment, recordDecision } from './experiments.js';
 import { childLevel, lookAlpha, needsMoreEvidence, roundsRun } from './more-evidence.js';
 import { describeNoiseMargin, noiseMargin } from './noise-margin.js';
 import {
@@ -13,6 +12,8 @@ import {
   type RuleName,
   type Verdict,
 } from './promote.js';
+import { getExperiment } from './db/repos/experiments.js';
+import { recordDecision } from './db/repos/decisions.js';
 
 // The end of a generation: compare each child with the champion paired by task, record whether its hypothesis
 // held and what was learned, apply the constraints and the rule, confirm a winner on the held-out split, keep

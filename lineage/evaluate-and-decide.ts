@@ -4,13 +4,14 @@ import { now } from './db/open.js';
 import { patchGenerationConfig } from './db/repos/generations.js';
 import { type ChildRow, decideGeneration, type EvidenceRecord, type HeldoutRecord } from './decide-generation.js';
 import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-experiment.js';
-import { getExperiment, recordDecision } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import type { RuleName } from './promote.js';
 import { declaredDeterministic } from './deterministic.js';
 import { familySizes } from './pooled-evidence.js';
 import { readSpend, totalDollars } from './spend.js';
 import type { Workspace } from './workspace.js';
+import { getExperiment, listExperiments } from './db/repos/experiments.js';
+import { recordDecision } from './db/repos/decisions.js';
 
 // The second half of every generation, whoever wrote its children (a proposer, an author, self-repair): evaluate the
 // champion, the parent and the children on the same tasks within the generation's and the command's budgets, decide
@@ -204,9 +205,7 @@ async function poolOf(
   db: Db,
   g: { children: string[]; reoffered: Array<{ id: string; repeats: number }>; maxLooks: number; base: number },
 ) {
-  const rows = g.children.length
-    ? await db.selectFrom('experiments').select(['id', 'generation']).where('id', 'in', g.children).execute()
-    : [];
+  const rows = g.children.length ? await listExperiments(db, g.children) : [];
   const sizes = await familySizes(db, [...new Set(rows.map((r) => r.generation))]);
   const start = new Map(g.reoffered.map((r) => [r.id, r.repeats]));
   return {
@@ -221,8 +220,15 @@ async function failUngated(db: Db, id: string, generation: number): Promise<void
   if (e.branch !== null || e.status === 'rejected' || e.status === 'failed') return;
   if ((JSON.parse(e.change) as { kind?: string }).kind !== 'code') return;
   const reason = `${id} is a code variant whose code never passed its gates (its writer stopped before them): it cannot run`;
-  await db.updateTable('experiments').set({ status: 'failed', learned: reason }).where('id', '=', id).execute();
-  await recordDecision(db, { experimentId: id, action: 'fail', rule: 'gate', actor: 'system', reason, generation });
+  await recordDecision(db, {
+    experimentId: id,
+    action: 'fail',
+    rule: 'gate',
+    actor: 'system',
+    reason,
+    generation,
+    learned: reason,
+  });
 }
 
 /** Has `id` run every train task it ran at least twice, with the same outcome each time? */

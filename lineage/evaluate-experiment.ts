@@ -14,7 +14,7 @@ import { wireRuns, type Wiring } from '../evaluator/wiring.js';
 import { Task } from '../tasks/schema.js';
 import { agentSourceOf } from './code-variant/agent-source.js';
 import type { Db } from './db/open.js';
-import { now } from './db/open.js';
+import { findExperiment, moveStatus, updateExperiment } from './db/repos/experiments.js';
 import { signFailures } from './failures/cluster.js';
 import { kyselyRunStore } from './run-store.js';
 import { refreshSuite } from './suites.js';
@@ -99,11 +99,7 @@ export async function evaluateExperiment(
   options: EvaluateExperimentOptions,
 ): Promise<EvaluateExperimentResult> {
   const { db, config } = ws;
-  const experiment = await db
-    .selectFrom('experiments')
-    .selectAll()
-    .where('id', '=', options.experimentId)
-    .executeTakeFirst();
+  const experiment = await findExperiment(db, options.experimentId);
   if (!experiment)
     throw new EvaluateError(
       `no experiment ${options.experimentId} in this workspace`,
@@ -165,8 +161,7 @@ export async function evaluateExperiment(
       }
     : undefined;
 
-  if (own && experiment.status === 'proposed')
-    await db.updateTable('experiments').set({ status: 'evaluating' }).where('id', '=', experiment.id).execute();
+  if (own) await moveStatus(db, experiment.id, 'evaluating', { from: 'proposed' });
   try {
     const result = await evaluate({
       experimentId: experiment.id,
@@ -197,23 +192,14 @@ export async function evaluateExperiment(
       // see the held-out split. A held-out evaluation (promotion confirmation) stays in its own evaluation row.
       if (split === 'train') {
         const cost = result.runs.reduce((s, r) => s + (r.costUsd ?? 0), 0);
-        await db
-          .updateTable('experiments')
-          .set({
-            score: result.summary.resolveRate,
-            score_lo: result.summary.interval.lo,
-            score_hi: result.summary.interval.hi,
-            cost_usd: cost,
-          })
-          .where('id', '=', experiment.id)
-          .execute();
+        await updateExperiment(db, experiment.id, {
+          score: result.summary.resolveRate,
+          score_lo: result.summary.interval.lo,
+          score_hi: result.summary.interval.hi,
+          cost_usd: cost,
+        });
       }
-      await db
-        .updateTable('experiments')
-        .set({ status: 'evaluated', finished_at: now() })
-        .where('id', '=', experiment.id)
-        .where('status', '=', 'evaluating')
-        .execute();
+      await moveStatus(db, experiment.id, 'evaluated', { from: 'evaluating' });
       // Clusters and hacking flags are ready for the folder, proposers and self-repair as soon as the runs are in.
       await signFailures(db, [experiment.id]);
     }
@@ -306,7 +292,7 @@ async function resolveGenome(
   const file = existsSync(source) && statSync(source).isDirectory() ? join(source, 'genome.json') : source;
   if (existsSync(file)) raw = JSON.parse(readFileSync(file, 'utf8'));
   else {
-    const row = await ws.db.selectFrom('experiments').select('genome').where('id', '=', source).executeTakeFirst();
+    const row = await findExperiment(ws.db, source);
     if (!row)
       throw new EvaluateError(
         `--genome ${source}: neither a file nor an experiment`,

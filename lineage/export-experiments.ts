@@ -13,10 +13,10 @@ import {
 } from '../evaluator/export.js';
 import { summarize } from '../evaluator/stats/index.js';
 import type { StoredRun } from '../evaluator/store.js';
-import { championId } from './experiments.js';
 import { agentRunsOf } from './run-store.js';
 import { readExperimentSpend, readSpend, type SpendSummary } from './spend.js';
 import { type Workspace, writeFileAtomic } from './workspace.js';
+import { championId } from './db/repos/decisions.js';
 
 // `evolve export`: the workspace's experiments and runs in formats other tools read (see evaluator/export.ts).
 

@@ -9,7 +9,6 @@ import { createGateway } from '../evaluator/gateway/index.js';
 import type { RunJob } from '../evaluator/job.js';
 import type { RunResult } from '../evaluator/store.js';
 import { runCli } from '../cli/testing/run-cli.js';
-import { getExperiment } from './experiments.js';
 import { GenerationLockedError, LOCK_FILE } from './generation-lock.js';
 import { nextGeneration } from './next-generation.js';
 import { authorProposals } from './self-repair/author.js';
@@ -17,6 +16,7 @@ import { repairWorkspace, TASK_IDS } from './self-repair/testing.js';
 import { readSpend } from './spend.js';
 import { workspaceStatus } from './status.js';
 import type { Workspace } from './workspace.js';
+import { getExperiment } from './db/repos/experiments.js';
 
 // A generation as a transaction: killed after its decisions, failing while writing folders, started twice at once,
 // stopped by its budget. Real workspace (SQLite file, folders), real nextGeneration, a scripted evaluator.

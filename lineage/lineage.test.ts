@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { genomeHash } from '../agent/genome.js';
 import { diffGenomes } from '../agent/genome-diff.js';
 import { pairedComparison, seededRandom, taskScores } from '../evaluator/stats/index.js';
-import { baselineGenome, childId, championId, insertChild, recordDecision, seedRoot } from './experiments.js';
+import { baselineGenome, childId, insertChild, seedRoot } from './experiments.js';
 import { decide } from './promote.js';
 import { oneChangeCandidates, propose } from './proposers.js';
 import { nodeStatsOf } from './next-generation.js';
 import { betaSample, scoreChildWeight, selectOpenParent, selectParent } from './select.js';
 import { openWorkspace, initWorkspace } from './workspace.js';
+import { championId, recordDecision } from './db/repos/decisions.js';
 
 const scores = (xs: Record<string, number>) =>
   taskScores(Object.entries(xs).map(([taskId, r]) => ({ taskId, repeat: 0, resolved: r === 1 })));

@@ -10,11 +10,13 @@ import type { RunJob } from '../evaluator/job.js';
 import type { RunResult } from '../evaluator/store.js';
 import { readContext, renderContext } from './context.js';
 import { now } from './db/open.js';
-import { baselineGenome, getExperiment, insertChild, recordDecision } from './experiments.js';
+import { baselineGenome, insertChild } from './experiments.js';
 import { ModelProposal, modelProposals, proposalGenome } from './model-proposer.js';
 import { nextGeneration } from './next-generation.js';
 import { GOLD_PATCH, HIDDEN_TESTS, repairWorkspace, TASK_IDS } from './self-repair/testing.js';
 import type { Workspace } from './workspace.js';
+import { getExperiment } from './db/repos/experiments.js';
+import { recordDecision } from './db/repos/decisions.js';
 
 // The model proposer on a real workspace (fresh SQLite file per test): what it reads, what it accepts and rejects.
 

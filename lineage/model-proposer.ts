@@ -6,11 +6,12 @@ import { listPolicies, resolvePolicies } from '../agent/policies/registry.js';
 import { proposerRawMaterial, RAW_TOOLS_HINT } from './authoring/raw-tools.js';
 import { readContext, renderContext } from './context.js';
 import type { Experiment } from './db/schema.js';
-import { childrenOf, parseGenome } from './experiments.js';
+import { parseGenome } from './experiments.js';
 import { askForJson, canWriteProposals } from './model-json.js';
 import type { LineageProposer } from './proposer-registry.js';
 import { propose, type Proposal } from './proposers.js';
 import type { Workspace } from './workspace.js';
+import { childrenOf } from './db/repos/experiments.js';
 
 // The `model` proposer: a model reads the parent's context (lineage/context.ts: genome, scores, what was tried
 // and how it went, failure-cluster labels and counts; nothing hidden) and the menu of registered policies, and

@@ -12,7 +12,7 @@ import {
 import type { ChildRow, EvidenceRecord, HeldoutRecord } from './decide-generation.js';
 import { evaluateAndDecide, ladderOf, repeatsAreIdentical } from './evaluate-and-decide.js';
 import type { EvaluateExperimentOptions } from './evaluate-experiment.js';
-import { championId, childrenOf, getExperiment, insertChild, parseGenome } from './experiments.js';
+import { insertChild, parseGenome } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import { acquireGenerationLock } from './generation-lock.js';
 import { failUnfinishedAuthoring } from './authoring/code-children.js';
@@ -25,6 +25,8 @@ import { type NodeStats, selectOpenParent, type Selector } from './select.js';
 import type { Experiment } from './db/schema.js';
 import type { Workspace } from './workspace.js';
 import type { Authorship } from './authorship.js';
+import { championId } from './db/repos/decisions.js';
+import { childrenOf, getExperiment } from './db/repos/experiments.js';
 
 // One generation: select a parent, propose K one-change children, evaluate parent and children on the same tasks,
 // compare each child with the champion (paired by task), promote under the rule (confirmed on the held-out split),

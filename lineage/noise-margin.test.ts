@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decideGeneration } from './decide-generation.js';
-import { baselineGenome, getExperiment, insertChild } from './experiments.js';
+import { baselineGenome, insertChild } from './experiments.js';
 import { writeExperimentFolder } from './folders.js';
 import { repairWorkspace } from './self-repair/testing.js';
 import { addRuns, addTasks } from './testing/add-runs.js';
 import type { Workspace } from './workspace.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getExperiment } from './db/repos/experiments.js';
 
 // The A/A noise floor beside every decision: the champion's spread between its own repeats on the compared tasks, in
 // the decision's reason and details, the experiment folder and the generation's summary; named as not measured (with

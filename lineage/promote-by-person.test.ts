@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openDatabase } from './db/open.js';
-import { championId, getExperiment, insertChild, seedRoot, setStatus } from './experiments.js';
-import { addFlags } from './failures/flags.js';
+import { insertChild, seedRoot } from './experiments.js';
 import { PromotionBlocked, promoteByPerson } from './promote-by-person.js';
+import { championId } from './db/repos/decisions.js';
+import { getExperiment, moveStatus } from './db/repos/experiments.js';
+import { addFlags } from './db/repos/experiments.js';
 
 it('a flagged or rejected experiment is promoted only with force, and the decision records what was forced past', async () => {
   const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'evolve-promote-')), 'evolve.db'), { create: true });
@@ -38,7 +40,7 @@ it('a flagged or rejected experiment is promoted only with force, and the decisi
   expect(JSON.parse(decision.details)).toEqual({ forced: forced.forced });
 
   const rejected = await child('offline-b');
-  await setStatus(db, rejected.id, 'rejected');
+  await moveStatus(db, rejected.id, 'rejected');
   await expect(promoteByPerson(db, rejected.id, 'x')).rejects.toThrow(/it was rejected/);
   const clean = await child('offline-c');
   expect((await promoteByPerson(db, clean.id, 'fine')).forced).toEqual([]);

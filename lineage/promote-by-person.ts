@@ -1,5 +1,6 @@
 import type { Db } from './db/open.js';
-import { getExperiment, recordDecision } from './experiments.js';
+import { getExperiment } from './db/repos/experiments.js';
+import { recordDecision } from './db/repos/decisions.js';
 
 // A person's promotion. An experiment that was rejected (a code variant that failed its gate) or that carries flags
 // (objective hacking: probing hidden paths, editing tests, tampering with its grader) is promoted only when the

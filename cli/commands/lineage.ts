@@ -2,7 +2,6 @@ import { SANDBOX_KINDS, type SandboxKind } from '../../evaluator/sandbox/provide
 import type { Command } from 'commander';
 import { progressReporter } from '../../evaluator/progress.js';
 import { readContext, renderContext } from '../../lineage/context.js';
-import { getExperiment, recordDecision } from '../../lineage/experiments.js';
 import { writeExperimentFolder } from '../../lineage/folders.js';
 import { SpendLimit } from '../../evaluator/budget.js';
 import { GenerationInterrupted, type GenerationResult, nextGeneration } from '../../lineage/next-generation.js';
@@ -20,6 +19,8 @@ import type { Workspace } from '../../lineage/workspace.js';
 import { formatTable, printJson, UsageError } from '../output.js';
 import { onInterrupt, removeOwnContainers } from '../interrupt.js';
 import { withWorkspace } from '../workspace.js';
+import { getExperiment } from '../../lineage/db/repos/experiments.js';
+import { recordDecision } from '../../lineage/db/repos/decisions.js';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 const int = (flag: string) => (v: string) => {

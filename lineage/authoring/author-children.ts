@@ -1,10 +1,11 @@
 import { genomeHash } from '../../agent/genome.js';
-import { getExperiment, parseGenome } from '../experiments.js';
+import { parseGenome } from '../experiments.js';
 import { propose } from '../proposers.js';
 import type { AuthoredChildren } from '../next-generation.js';
 import { type AuthorContext, type AuthorOptions, authorProposals } from '../self-repair/author.js';
 import type { Workspace } from '../workspace.js';
 import { authorCodeChildren, cannotAuthorCode, type CodeAuthorOptions } from './code-children.js';
+import { getExperiment } from '../db/repos/experiments.js';
 
 // `--author champion`: the champion writes the generation's children. By default as code (lineage/authoring/
 // code-children.ts); when its model cannot write code, or none of its code children passes the gates (its model

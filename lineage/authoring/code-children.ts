@@ -11,8 +11,7 @@ import { agentSourceOf } from '../code-variant/agent-source.js';
 import { gateCodeVariant } from '../code-variant/gate.js';
 import type { Db } from '../db/open.js';
 import type { Experiment } from '../db/schema.js';
-import { getExperiment, parseGenome, recordDecision, setStatus } from '../experiments.js';
-import { addFlags } from '../failures/flags.js';
+import { parseGenome } from '../experiments.js';
 import { signatureOf } from '../failures/signature.js';
 import { writeExperimentFolder } from '../folders.js';
 import { canWriteProposals } from '../model-json.js';
@@ -24,6 +23,8 @@ import { writeFileAtomic, type Workspace } from '../workspace.js';
 import { runAuthor } from './author-run.js';
 import { buildRawMaterial } from './raw-material.js';
 import { buildAuthorStatement } from './statement.js';
+import { recordDecision } from '../db/repos/decisions.js';
+import { addFlags, getExperiment, updateExperiment } from '../db/repos/experiments.js';
 
 // Code children authored by the champion (`next-generation --author champion`): for each of the K children, the
 // champion agent (its code, its model, confined) changes a checkout of the parent's agent source from a statement
@@ -84,13 +85,15 @@ async function authoringBudgets(ws: Workspace, champion: string, generation: num
 }
 
 async function fail(db: Db, id: string, generation: number, reason: string): Promise<void> {
-  await db
-    .updateTable('experiments')
-    .set({ learned: `Not evaluated: ${reason}` })
-    .where('id', '=', id)
-    .execute();
-  await setStatus(db, id, 'failed');
-  await recordDecision(db, { experimentId: id, action: 'fail', rule: 'author', actor: 'system', reason, generation });
+  await recordDecision(db, {
+    experimentId: id,
+    action: 'fail',
+    rule: 'author',
+    actor: 'system',
+    reason,
+    generation,
+    learned: `Not evaluated: ${reason}`,
+  });
 }
 
 export async function authorCodeChildren(
@@ -239,17 +242,13 @@ async function settle(ws: Workspace, s: Settle): Promise<void> {
   writeFileAtomic(join(folder, 'change.patch'), run.diff);
   const files = changedFiles(run.diff);
   const row = await getExperiment(db, id);
-  await db
-    .updateTable('experiments')
-    .set({
-      change: JSON.stringify({ ...JSON.parse(row.change), files }),
-      change_summary: row.change_summary.replace(/: no files changed$/, `: ${files.join(', ') || 'no files changed'}`),
-      hypothesis:
-        run.hypothesis ||
-        `A change to the agent's source written by ${s.champion} (it stated no hypothesis): ${files.join(', ') || 'no files'}.`,
-    })
-    .where('id', '=', id)
-    .execute();
+  await updateExperiment(db, id, {
+    change: JSON.stringify({ ...JSON.parse(row.change), files }),
+    change_summary: row.change_summary.replace(/: no files changed$/, `: ${files.join(', ') || 'no files changed'}`),
+    hypothesis:
+      run.hypothesis ||
+      `A change to the agent's source written by ${s.champion} (it stated no hypothesis): ${files.join(', ') || 'no files'}.`,
+  });
   log(`${id}: authoring run ${run.exitReason} after ${run.steps} steps; ${files.length} file(s) changed`);
   // The author's own record: what it tried to read (hidden paths) is a flag like a patch touching tests.
   const probes = existsSync(s.trajectory)
@@ -278,13 +277,8 @@ async function settle(ws: Workspace, s: Settle): Promise<void> {
   });
   if (!gate.ok) {
     log(`${id}: rejected at the ${gate.stage} gate: ${gate.reason}`);
-    await db
-      .updateTable('experiments')
-      .set({ learned: `Rejected before any task ran (${gate.stage}): ${gate.reason}` })
-      .where('id', '=', id)
-      .execute();
-    await setStatus(db, id, 'rejected');
     await recordDecision(db, {
+      learned: `Rejected before any task ran (${gate.stage}): ${gate.reason}`,
       experimentId: id,
       action: 'reject',
       rule: `gate:${gate.stage}`,
@@ -296,7 +290,7 @@ async function settle(ws: Workspace, s: Settle): Promise<void> {
     out.notRun.push({ id, status: 'rejected', reason: `${gate.stage} gate: ${gate.reason}` });
     return;
   }
-  await db.updateTable('experiments').set({ branch: gate.branch }).where('id', '=', id).execute();
+  await updateExperiment(db, id, { branch: gate.branch });
   await enableAddedSkills(db, id, run.diff, log);
   out.accepted.push(id);
 }

@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { baselineGenome, insertChild, getExperiment, recordDecision } from '../experiments.js';
+import { baselineGenome, insertChild } from '../experiments.js';
 import { HIDDEN_TESTS, repairWorkspace } from '../self-repair/testing.js';
 import type { Workspace } from '../workspace.js';
 import { buildRawMaterial, maskReport } from './raw-material.js';
+import { getExperiment } from '../db/repos/experiments.js';
+import { recordDecision } from '../db/repos/decisions.js';
 
 // The raw-material folder on a real workspace (SQLite file, trajectories and grading reports on disk) whose tasks
 // carry distinctive hidden test names, a test patch with an expected value and a gold patch.

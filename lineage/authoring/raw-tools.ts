@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { ToolDefinition } from '../../agent/models/types.js';
-import { championId } from '../experiments.js';
 import type { Workspace } from '../workspace.js';
 import { buildRawMaterial } from './raw-material.js';
+import { championId } from '../db/repos/decisions.js';
 
 // Read-only tools over a raw-material folder (lineage/authoring/raw-material.ts) for a model proposer, which has
 // no sandbox: list, read and grep, confined to the folder. Bad arguments come back as text the model can act on.

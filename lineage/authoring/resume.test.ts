@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunJob } from '../../evaluator/job.js';
 import type { RunResult } from '../../evaluator/store.js';
-import { getExperiment } from '../experiments.js';
 import { nextGeneration } from '../next-generation.js';
 import { repairWorkspace } from '../self-repair/testing.js';
 import { insertCodeVariant } from '../self-repair/variant.js';
 import type { Workspace } from '../workspace.js';
+import { getExperiment } from '../db/repos/experiments.js';
 
 // A generation killed while the champion was authoring a code child (its row written, its gates not reached) is
 // resumed on a real workspace: the half-written child fails, is never run with its parent's code, and the

@@ -9,10 +9,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openaiReply } from '../../agent/models/testing/wire.js';
 import { runCli } from '../../cli/testing/run-cli.js';
 import { now } from '../db/open.js';
-import { baselineGenome, getExperiment, seedRoot } from '../experiments.js';
+import { baselineGenome, seedRoot } from '../experiments.js';
 import { insertCodeVariant } from '../self-repair/variant.js';
 import { initWorkspace, openWorkspace, type Workspace } from '../workspace.js';
 import { commitAll, ensureAgentRepo, ensureWorktree } from './agent-repo.js';
+import { getExperiment } from '../db/repos/experiments.js';
 
 // A code variant is its code, seen from the outside: a variant whose agent loop adds a line to every system prompt,
 // and a model (a local OpenAI-compatible server) that fixes the bug only when it reads that line. `evolve eval` of the

@@ -3,10 +3,11 @@ import { readTrajectory } from '../../agent/trajectory.js';
 import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
 import { type ClusterScope, scopeExperiments } from '../read.js';
-import { addFlags, runFlag } from './flags.js';
+import { runFlag } from './flags.js';
 import { type PolicyPointer, tagPointer } from './pointers.js';
 import { type GradeReport, readReport } from '../../tasks/outcome.js';
 import { clusterId, clusterKey, clusterLabel, FailureSignature, signatureOf } from './signature.js';
+import { addFlags } from '../db/repos/experiments.js';
 
 // Signs every finished run that has no signature yet and files the unresolved ones under their cluster. Resolved
 // runs are signed too, so a run that *passed* by probing hidden paths is still flagged, on the run and on its

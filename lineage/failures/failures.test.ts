@@ -8,11 +8,11 @@ import { readClusters } from '../read.js';
 import { failuresByTag, hackingSuspicions, signFailures } from './cluster.js';
 import { createHash } from 'node:crypto';
 import type { GradeReport } from '../../tasks/outcome.js';
-import { addFlags } from './flags.js';
 import { clusterChanges } from './follow.js';
 import { clusterPointer } from './pointers.js';
 import { failuresReport } from './report.js';
 import { clusterId, clusterKey, clusterLabel, isLooping, normaliseError, signatureOf } from './signature.js';
+import { addFlags } from '../db/repos/experiments.js';
 
 let step = 0;
 const tool = (

@@ -5,11 +5,12 @@ import type { Authorship } from '../authorship.js';
 import { proposerRawMaterial, RAW_TOOLS_HINT } from '../authoring/raw-tools.js';
 import { agentSourceOf } from '../code-variant/agent-source.js';
 import type { Experiment } from '../db/schema.js';
-import { getExperiment, parseGenome } from '../experiments.js';
+import { parseGenome } from '../experiments.js';
 import { askForJson, canWriteProposals } from '../model-json.js';
 import { readClusters } from '../read.js';
 import { oneChangeCandidates, propose, type Proposal } from '../proposers.js';
 import type { Workspace } from '../workspace.js';
+import { getExperiment } from '../db/repos/experiments.js';
 
 // Self-authoring (`evolve next-generation --author champion`): the champion's own genome writes the generation's
 // one-change children. Its model picks from the parent's untried one-change candidates and writes each hypothesis,

@@ -2,12 +2,12 @@ import { afterEach, expect, it } from 'vitest';
 import type { RunJob } from '../../evaluator/job.js';
 import type { RunResult } from '../../evaluator/store.js';
 import { runCli } from '../../cli/testing/run-cli.js';
-import { getExperiment } from '../experiments.js';
 import { nextGeneration } from '../next-generation.js';
 import type { Workspace } from '../workspace.js';
 import { openRepairGeneration } from './repair-generation.js';
 import { repairWorkspace } from './testing.js';
 import { insertCodeVariant } from './variant.js';
+import { getExperiment } from '../db/repos/experiments.js';
 
 // A self-repair killed mid-repair leaves a generation running and a code variant with no branch: nothing may run it
 // with its parent's code under its name, neither `eval` nor the next-generation that resumes the generation.

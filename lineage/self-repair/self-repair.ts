@@ -10,7 +10,7 @@ import { ensureAgentRepo } from '../code-variant/agent-repo.js';
 import { agentSourceOf } from '../code-variant/agent-source.js';
 import { gateCodeVariant, type GateStage } from '../code-variant/gate.js';
 import type { Db } from '../db/open.js';
-import { getExperiment, parseGenome, recordDecision } from '../experiments.js';
+import { parseGenome } from '../experiments.js';
 import { loadTasksFromDb } from '../evaluate-experiment.js';
 import { signatureOf } from '../failures/signature.js';
 import { writeExperimentFolder } from '../folders.js';
@@ -19,7 +19,6 @@ import { generationBudget } from '../../evaluator/gateway/index.js';
 import type { Wiring } from '../../evaluator/wiring.js';
 import type { ChildRow, HeldoutRecord } from '../decide-generation.js';
 import { evaluateAndDecide } from '../evaluate-and-decide.js';
-import { championId } from '../experiments.js';
 import { acquireGenerationLock } from '../generation-lock.js';
 import {
   addRepairChild,
@@ -31,8 +30,9 @@ import {
 } from './repair-generation.js';
 import { codeBranchOf, runRepairAgent } from './repair-run.js';
 import { buildRepairStatement } from './statement.js';
-import { addFlags } from '../failures/flags.js';
 import { addedSkills, contextSurface, enableSkills, insertCodeVariant, patchFlags } from './variant.js';
+import { championId, recordDecision } from '../db/repos/decisions.js';
+import { addFlags, getExperiment, updateExperiment } from '../db/repos/experiments.js';
 
 // `evolve self-repair`: statement from a failure cluster -> a coding agent (by default the experiment's own genome)
 // edits the agent's source in a sandbox -> its diff becomes a code-variant child `exp-23-rN` -> the gates (surface,
@@ -194,7 +194,6 @@ async function repair(ws: Workspace, o: SelfRepairOptions): Promise<SelfRepairRe
     });
   } catch (error) {
     // The machinery failed under the repair agent: the child is marked failed, never left `proposed`.
-    await db.updateTable('experiments').set({ status: 'failed' }).where('id', '=', id).execute();
     await recordDecision(db, {
       experimentId: id,
       action: 'fail',
@@ -210,17 +209,13 @@ async function repair(ws: Workspace, o: SelfRepairOptions): Promise<SelfRepairRe
   log(
     `${id}: repair run ${run.exitReason} after ${run.steps} steps; ${run.diff ? `${run.diff.split('\n').length} diff lines` : 'no change'}`,
   );
-  await db
-    .updateTable('experiments')
-    .set({
-      change: JSON.stringify({ ...JSON.parse(placeholder.change), files: changedFiles(run.diff) }),
-      change_summary: placeholder.change_summary.replace(
-        /: no files changed$/,
-        `: ${changedFiles(run.diff).join(', ') || 'no files changed'}`,
-      ),
-    })
-    .where('id', '=', id)
-    .execute();
+  await updateExperiment(db, id, {
+    change: JSON.stringify({ ...JSON.parse(placeholder.change), files: changedFiles(run.diff) }),
+    change_summary: placeholder.change_summary.replace(
+      /: no files changed$/,
+      `: ${changedFiles(run.diff).join(', ') || 'no files changed'}`,
+    ),
+  });
 
   // Objective-hacking guards: the patch's paths, and what the repair run tried to read.
   const probes = existsSync(trajectory)
@@ -258,12 +253,8 @@ async function repair(ws: Workspace, o: SelfRepairOptions): Promise<SelfRepairRe
   };
   if (!gate.ok) {
     log(`${id}: rejected at the ${gate.stage} gate: ${gate.reason}`);
-    await db
-      .updateTable('experiments')
-      .set({ status: 'rejected', learned: `Rejected before any task ran (${gate.stage}): ${gate.reason}` })
-      .where('id', '=', id)
-      .execute();
     await recordDecision(db, {
+      learned: `Rejected before any task ran (${gate.stage}): ${gate.reason}`,
       experimentId: id,
       action: 'reject',
       rule: `gate:${gate.stage}`,
@@ -274,7 +265,7 @@ async function repair(ws: Workspace, o: SelfRepairOptions): Promise<SelfRepairRe
     });
     await closeRepairGeneration(db, generation, 'done', `${id} rejected at the ${gate.stage} gate; nothing to decide`);
   } else {
-    await db.updateTable('experiments').set({ branch: gate.branch }).where('id', '=', id).execute();
+    await updateExperiment(db, id, { branch: gate.branch });
     await enableAddedSkills(db, id, run.diff, log);
     if (o.evaluate === false) {
       await closeRepairGeneration(db, generation, 'done', `${id} passed its gates; evaluation was not asked for`);
@@ -361,14 +352,10 @@ export async function enableAddedSkills(db: Db, id: string, diff: string, log: (
   const genome = parseGenome(row);
   const enabled = enableSkills(genome, skills);
   if (enabled === genome) return;
-  await db
-    .updateTable('experiments')
-    .set({
-      genome: JSON.stringify(enabled),
-      genome_hash: genomeHash(enabled),
-      change_summary: `${row.change_summary}; enables skill ${skills.join(', ')}`,
-    })
-    .where('id', '=', id)
-    .execute();
+  await updateExperiment(db, id, {
+    genome: JSON.stringify(enabled),
+    genome_hash: genomeHash(enabled),
+    change_summary: `${row.change_summary}; enables skill ${skills.join(', ')}`,
+  });
   log(`${id}: its prompt policy now lists the new skill(s) ${skills.join(', ')}`);
 }

@@ -7,6 +7,7 @@ import { taskContentId } from '../../tasks/content-id.js';
 import { Task } from '../../tasks/schema.js';
 import { now } from '../db/open.js';
 import { baselineGenome, seedRoot } from '../experiments.js';
+import { moveStatus, updateExperiment } from '../db/repos/experiments.js';
 import { initWorkspace, openWorkspace, type Workspace } from '../workspace.js';
 
 // Test fixtures for self-repair: a real workspace (SQLite file) with a two-task suite whose hidden grader fields
@@ -168,6 +169,8 @@ export async function repairWorkspace(): Promise<Workspace> {
       })
       .execute();
   }
-  await ws.db.updateTable('experiments').set({ status: 'evaluated', score: 0 }).where('id', '=', 'exp-01').execute();
+  await updateExperiment(ws.db, 'exp-01', { score: 0 });
+  await moveStatus(ws.db, 'exp-01', 'evaluating');
+  await moveStatus(ws.db, 'exp-01', 'evaluated');
   return ws;
 }

@@ -4,6 +4,7 @@ import { filePatches, patchPaths } from '../../tasks/patch.js';
 import { inSurface } from '../code-variant/surface.js';
 import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
+import { insertWithFreeId } from '../db/repos/experiments.js';
 import type { Experiment } from '../db/schema.js';
 import type { Authorship } from '../authorship.js';
 
@@ -45,54 +46,51 @@ export interface NewCodeVariant {
 
 /** Inserts the variant with the next free `-rN` id in one transaction, status `proposed`, genome as the parent's. */
 export async function insertCodeVariant(db: Db, v: NewCodeVariant): Promise<Experiment> {
-  return db.transaction().execute(async (trx) => {
-    const taken = new Set(
-      (await trx.selectFrom('experiments').select('id').where('parent_id', '=', v.parent.id).execute()).map(
-        (r) => r.id,
-      ),
-    );
-    let n = 1;
-    while (taken.has(repairId(v.parent.id, n))) n++;
-    const id = repairId(v.parent.id, n);
-    const files = patchPaths(v.patch);
-    const change: CodeChange = {
-      kind: 'code',
-      ...(v.layer ? { layer: v.layer } : {}),
-      branch: id,
-      parentBranch: v.parentBranch,
-      ...(v.cluster ? { cluster: v.cluster.id } : {}),
-      files,
-      patch: 'change.patch',
-    };
-    const genome = JSON.parse(v.parent.genome);
-    const row: Experiment = {
-      id,
-      parent_id: v.parent.id,
-      generation: v.generation ?? v.parent.generation + 1,
-      genome: v.parent.genome,
-      genome_hash: genomeHash(genome),
-      change: JSON.stringify(change),
-      change_summary: `code patch (${v.origin ?? `self-repair of ${v.cluster?.id}: ${v.cluster?.label}`}): ${files.length ? files.join(', ') : 'no files changed'}`,
-      hypothesis: v.hypothesis,
-      status: 'proposed',
-      proposer: v.proposer ?? 'self-repair',
-      authored_by: v.authoredBy,
-      authorship: v.authorship ? JSON.stringify(v.authorship) : null,
-      branch: null,
-      seed: null,
-      verdict: null,
-      learned: null,
-      score: null,
-      score_lo: null,
-      score_hi: null,
-      cost_usd: null,
-      flags: '[]',
-      created_at: now(),
-      finished_at: null,
-    };
-    await trx.insertInto('experiments').values(row).execute();
-    return row;
-  });
+  const files = patchPaths(v.patch);
+  return insertWithFreeId(
+    db,
+    v.parent.id,
+    (n) => repairId(v.parent.id, n),
+    (id) => {
+      const change: CodeChange = {
+        kind: 'code',
+        ...(v.layer ? { layer: v.layer } : {}),
+        branch: id,
+        parentBranch: v.parentBranch,
+        ...(v.cluster ? { cluster: v.cluster.id } : {}),
+        files,
+        patch: 'change.patch',
+      };
+      const genome = JSON.parse(v.parent.genome);
+      const row: Experiment = {
+        id,
+        parent_id: v.parent.id,
+        generation: v.generation ?? v.parent.generation + 1,
+        genome: v.parent.genome,
+        genome_hash: genomeHash(genome),
+        change: JSON.stringify(change),
+        change_summary: `code patch (${v.origin ?? `self-repair of ${v.cluster?.id}: ${v.cluster?.label}`}): ${files.length ? files.join(', ') : 'no files changed'}`,
+        hypothesis: v.hypothesis,
+        status: 'proposed',
+        proposer: v.proposer ?? 'self-repair',
+        authored_by: v.authoredBy,
+        authorship: v.authorship ? JSON.stringify(v.authorship) : null,
+        branch: null,
+        seed: null,
+        verdict: null,
+        learned: null,
+        score: null,
+        score_lo: null,
+        score_hi: null,
+        cost_usd: null,
+        flags: '[]',
+        created_at: now(),
+        finished_at: null,
+      };
+      return row;
+    },
+    1,
+  );
 }
 
 // Tests, graders, evaluator, lineage and task data: a patch reaching for them is suspect even when it is rejected.

@@ -5,12 +5,13 @@ import { sql } from 'kysely';
 import { canonicalJson, type Genome } from '../../agent/genome.js';
 import { Config } from '../config.js';
 import { openDatabase } from '../db/open.js';
-import { getExperiment, parseGenome, seedRoot } from '../experiments.js';
+import { parseGenome, seedRoot } from '../experiments.js';
 import { evaluateExperiment, type EvaluateExperimentOptions } from '../evaluate-experiment.js';
 import { writeExperimentFolder } from '../folders.js';
 import { CONFIG_FILE, DATABASE_FILE, openWorkspace, type Workspace, writeFileAtomic } from '../workspace.js';
 import type { ConditionSettings } from './condition.js';
 import { STUDIES_DIR } from './studies.js';
+import { getExperiment } from '../db/repos/experiments.js';
 
 // A replicate is a workspace of its own, so every command (tree, eval, the TUI) works on it and its lineage shares
 // nothing with its siblings but the root. The root is evaluated once per distinct root (genome, suite, subset,

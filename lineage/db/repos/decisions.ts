@@ -1,0 +1,87 @@
+import type { Db } from '../open.js';
+import { now } from '../open.js';
+import type { Decision, ExperimentStatus } from '../schema.js';
+import { moveStatus } from './experiments.js';
+
+// The decisions table and the champions they make: a decision and its effect on the champion and the experiment's
+// status are written together, or not at all.
+
+export type DecisionAction = Decision['action'];
+
+/** The status an action moves its experiment to; the others (keep, explore, confirm, ...) leave it. */
+const STATUS_OF: Partial<Record<DecisionAction, ExperimentStatus>> = {
+  promote: 'promoted',
+  retire: 'retired',
+  reject: 'rejected',
+  fail: 'failed',
+};
+
+/** The current champion's id (the newest champions row), or null in an empty workspace. */
+export async function championId(db: Db): Promise<string | null> {
+  const row = await db
+    .selectFrom('champions')
+    .select('experiment_id')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.experiment_id ?? null;
+}
+
+/**
+ * Records a decision (and its effect on the champion and the experiment's status) in one transaction. A rule's
+ * decision within a generation is recorded once: with `generation`, a second call for the same experiment and step
+ * (the held-out check, or the decision itself) returns the first one's id and changes nothing, so a generation
+ * resumed after a kill, or decided by two processes, never records twice. The status the action moves the experiment
+ * to is written with it; a move its status does not allow (STATUS_MOVES in ./experiments.ts) throws and records nothing.
+ */
+export async function recordDecision(
+  db: Db,
+  d: {
+    experimentId: string;
+    action: DecisionAction;
+    rule: string;
+    actor: 'rule' | 'person' | 'system';
+    reason: string;
+    details?: unknown;
+    generation?: number;
+    /** What the experiment's record says was learned, written with the status the action moves it to. */
+    learned?: string;
+  },
+): Promise<number> {
+  const step = d.action === 'confirm' || d.action === 'confirm_failed' ? 'confirm' : 'decide';
+  return db.transaction().execute(async (trx) => {
+    if (d.generation !== undefined) {
+      const prior = await trx
+        .selectFrom('decisions')
+        .select('id')
+        .where('generation_id', '=', d.generation)
+        .where('experiment_id', '=', d.experimentId)
+        .where('step', '=', step)
+        .executeTakeFirst();
+      if (prior) return prior.id;
+    }
+    const { id } = await trx
+      .insertInto('decisions')
+      .values({
+        experiment_id: d.experimentId,
+        action: d.action,
+        rule: d.rule,
+        actor: d.actor,
+        reason: d.reason,
+        details: JSON.stringify(d.details ?? {}),
+        generation_id: d.generation ?? null,
+        step: d.generation !== undefined ? step : null,
+        created_at: now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const status = STATUS_OF[d.action];
+    if (status) await moveStatus(trx, d.experimentId, status, d.learned !== undefined ? { learned: d.learned } : {});
+    if (d.action === 'promote')
+      await trx
+        .insertInto('champions')
+        .values({ experiment_id: d.experimentId, decision_id: id, since: now() })
+        .execute();
+    return id;
+  });
+}
