@@ -9,13 +9,14 @@ import type { RunResult } from '../evaluator/store.js';
 import { genomeHash } from '../agent/genome.js';
 import { isDeterministicModel } from '../agent/models/registry.js';
 import { declaredDeterministic } from './deterministic.js';
-import { getExperiment, insertChild, parseGenome } from './experiments.js';
+import { insertChild, parseGenome } from './experiments.js';
 import { type EvidenceInput, needsMoreEvidence, roundsRun } from './more-evidence.js';
 import { openChildren } from './pooled-evidence.js';
 import { nextGeneration } from './next-generation.js';
 import { type Candidate, decide, type RuleName } from './promote.js';
 import { repairWorkspace, TASK_IDS } from './self-repair/testing.js';
 import type { Workspace } from './workspace.js';
+import { getExperiment } from './db/repos/experiments.js';
 
 // Adaptive evidence: the pure decision (more evidence or not, for whom, how many repeats), then through the real
 // nextGeneration on a real workspace with a scripted evaluator.
