@@ -18,6 +18,14 @@ export { ModelPrice };
 
 export const Config = z.strictObject({
   version: z.literal(1).default(1),
+  /**
+   * The lineage database: a postgres://USER:PASSWORD@HOST:PORT/DATABASE URL. Absent: the workspace's own SQLite file
+   * (evolve.db). EVOLVE_DATABASE_URL overrides it (keeps the password out of the file).
+   */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// URL (leave it out for the SQLite file evolve.db)')
+    .optional(),
   defaults: z
     .strictObject({
       suite: z.string().default('builtin'),

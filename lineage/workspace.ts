@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Config } from './config.js';
+import { isPostgresUrl } from './db/dialect.js';
 import { type Db, openDatabase } from './db/open.js';
 
 export const CONFIG_FILE = 'evolve.json';
@@ -90,10 +91,27 @@ export function loadConfig(file: string): Config {
   return parsed.data;
 }
 
+/**
+ * Where the workspace's lineage database lives: EVOLVE_DATABASE_URL, else evolve.json's `databaseUrl` (Postgres),
+ * else the workspace's SQLite file.
+ */
+export function databaseTarget(paths: WorkspacePaths, config: Config, env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.EVOLVE_DATABASE_URL?.trim();
+  if (fromEnv) {
+    if (!isPostgresUrl(fromEnv))
+      throw new WorkspaceError(
+        'EVOLVE_DATABASE_URL must be a postgres:// URL',
+        'Unset it to use the workspace file evolve.db, or write postgres://USER:PASSWORD@HOST:PORT/DATABASE.',
+      );
+    return fromEnv;
+  }
+  return config.databaseUrl ?? paths.database;
+}
+
 export async function openWorkspace(root: string): Promise<Workspace> {
   const paths = workspacePaths(root);
   const config = loadConfig(paths.config);
-  const db = await openDatabase(paths.database);
+  const db = await openDatabase(databaseTarget(paths, config));
   return { paths, config, db, close: () => db.destroy() };
 }
 
@@ -118,11 +136,11 @@ export type InitResult = z.infer<typeof InitResult>;
 export async function initWorkspace(root: string, seed?: (ws: Workspace) => Promise<string[]>): Promise<InitResult> {
   const paths = workspacePaths(root);
   const created: string[] = [];
-  if (existsSync(paths.config)) loadConfig(paths.config);
+  const target = databaseTarget(paths, existsSync(paths.config) ? loadConfig(paths.config) : Config.parse({}));
   mkdirSync(paths.root, { recursive: true });
-  const dbExisted = existsSync(paths.database);
-  const db = await openDatabase(paths.database, { create: true });
-  if (!dbExisted) created.push(paths.database);
+  const dbExisted = isPostgresUrl(target) || existsSync(target);
+  const db = await openDatabase(target, { create: true });
+  if (!dbExisted) created.push(target);
   try {
     for (const dir of [paths.experiments, paths.runs]) {
       if (!existsSync(dir)) {

@@ -1,18 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { type Kysely, Migrator } from 'kysely';
+import { expect, it } from 'vitest';
 import { migrations } from './migrations/index.js';
 import { openDatabase } from './open.js';
+import { describeDialects } from './testing/postgres.js';
 
-// A workspace written before runs were keyed by what ran stays readable: its rows get the key they had.
+// A workspace written before runs were keyed by what ran stays readable: its rows get the key they had. SQLite rebuilds
+// the tables, Postgres alters them in place; both must give the same rows.
 
-describe('migration 0003 (runs keyed by what ran, suites as namespaces)', () => {
+describeDialects('migration 0003 (runs keyed by what ran, suites as namespaces)', ({ target }) => {
   it('gives old runs, evaluations and tasks their actor, genome, code, suite and content id', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'evolve-0003-')), 'evolve.db');
-    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
+    const file = await target('m0003');
+    const old = (await openDatabase(file, { create: true, migrate: false })) as Kysely<any>;
     const upTo2 = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0003'));
     expect(
       (await new Migrator({ db: old, provider: { getMigrations: async () => upTo2 } }).migrateToLatest()).error,

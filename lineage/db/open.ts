@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { isPostgresUrl, redactUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -16,8 +18,30 @@ export class DatabaseError extends Error {
 
 export type Db = Kysely<Database>;
 
-/** Opens (creating when `create`) the workspace database, with WAL and foreign keys on, and migrates it. */
-export async function openDatabase(file: string, options: { create?: boolean } = {}): Promise<Db> {
+export interface OpenOptions {
+  /** Create the database when it does not exist (a SQLite file, or a Postgres database on the URL's server). */
+  create?: boolean;
+  /** Migrate to the latest schema (default). `evolve db copy` opens its source without changing it. */
+  migrate?: boolean;
+}
+
+/**
+ * Opens the workspace database and migrates it: a Postgres database when `target` is a postgres:// URL, else a
+ * SQLite file (WAL and foreign keys on), created when `create`.
+ */
+export async function openDatabase(target: string, options: OpenOptions = {}): Promise<Db> {
+  const db = isPostgresUrl(target) ? await openPostgres(target, options) : openSqlite(target, options);
+  if (options.migrate === false) return db;
+  try {
+    await migrate(db, redactUrl(target));
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+function openSqlite(file: string, options: OpenOptions): Db {
   if (!options.create && !existsSync(file)) {
     throw new DatabaseError(`database ${file} does not exist`, 'Run `evolve init` to create the workspace.');
   }
@@ -35,14 +59,91 @@ export async function openDatabase(file: string, options: { create?: boolean } =
       'The file is not a SQLite database or is damaged. Move it aside and run `evolve init` again, or restore it from a backup.',
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+// pg returns 64-bit integers (count(*), sum of integers) and numerics (avg) as strings to keep their precision; every
+// such value here is a count, a token total or a mean, well inside a double, and SQLite returns numbers for them.
+const numberTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Db> {
+  const shown = redactUrl(url);
+  let parsed: URL;
   try {
-    await migrate(db, file);
-  } catch (error) {
-    await db.destroy();
-    throw error;
+    parsed = new URL(url);
+  } catch {
+    throw new DatabaseError(
+      `database URL ${shown} is not a valid URL`,
+      'Write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE.',
+    );
   }
-  return db;
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!name) {
+    throw new DatabaseError(
+      `database URL ${shown} names no database`,
+      'Add the database name: postgres://USER:PASSWORD@HOST:PORT/DATABASE.',
+    );
+  }
+  try {
+    await probe(url);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '3D000' && options.create) {
+      await createPostgresDatabase(url, name);
+    } else if (code === '3D000') {
+      throw new DatabaseError(
+        `database ${name} does not exist on ${shown}`,
+        'Run `evolve init` (or `evolve db migrate`) to create it.',
+      );
+    } else {
+      throw new DatabaseError(
+        `database ${shown} cannot be opened: ${(error as Error).message}`,
+        'Check that the server is running and the URL (host, port, user, password, database) is right.',
+      );
+    }
+  }
+  const pool = new pg.Pool({ connectionString: url, types: numberTypes, max: 10 });
+  // An idle client's error (server restart) must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+async function probe(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Creates database `name` on the URL's server, connecting to its `postgres` maintenance database. */
+async function createPostgresDatabase(url: string, name: string): Promise<void> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query(`create database ${pg.escapeIdentifier(name)}`);
+  } catch (error) {
+    // Another process created it first: fine.
+    if ((error as { code?: string }).code !== '42P04') {
+      throw new DatabaseError(
+        `database ${name} cannot be created on ${redactUrl(url)}: ${(error as Error).message}`,
+        'Create it yourself (createdb NAME) or give the user the CREATEDB right.',
+      );
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 export async function migrate(db: Kysely<any>, file = 'database'): Promise<void> {

@@ -1,14 +1,17 @@
 import type { Kysely } from 'kysely';
+import { columnTypes } from './column-types.js';
 
 // Released: never edit. Add a new numbered migration instead.
-// Portable SQL only (SQLite now, Postgres later): text ids, ISO-8601 text times, JSON as text.
+// Portable SQL only (SQLite and Postgres): text ids, ISO-8601 text times, JSON as text; integer/real/id column types
+// through columnTypes (on SQLite exactly the types this migration always wrote).
 
 export async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema
     .createTable('experiments')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('parent_id', 'text', (c) => c.references('experiments.id'))
-    .addColumn('generation', 'integer', (c) => c.notNull())
+    .addColumn('generation', t.integer, (c) => c.notNull())
     .addColumn('genome', 'text', (c) => c.notNull())
     .addColumn('genome_hash', 'text', (c) => c.notNull())
     .addColumn('change', 'text', (c) => c.notNull())
@@ -18,13 +21,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('proposer', 'text')
     .addColumn('authored_by', 'text')
     .addColumn('branch', 'text')
-    .addColumn('seed', 'integer')
+    .addColumn('seed', t.integer)
     .addColumn('verdict', 'text')
     .addColumn('learned', 'text')
-    .addColumn('score', 'real')
-    .addColumn('score_lo', 'real')
-    .addColumn('score_hi', 'real')
-    .addColumn('cost_usd', 'real')
+    .addColumn('score', t.real)
+    .addColumn('score_lo', t.real)
+    .addColumn('score_hi', t.real)
+    .addColumn('cost_usd', t.real)
     .addColumn('flags', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('finished_at', 'text')
@@ -35,12 +38,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('generations')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('id', t.integer, (c) => c.primaryKey())
     .addColumn('parent_id', 'text', (c) => c.notNull().references('experiments.id'))
     .addColumn('proposer', 'text', (c) => c.notNull())
     .addColumn('selector', 'text', (c) => c.notNull())
     .addColumn('rule', 'text', (c) => c.notNull())
-    .addColumn('seed', 'integer')
+    .addColumn('seed', t.integer)
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('config', 'text', (c) => c.notNull())
     .addColumn('started_at', 'text', (c) => c.notNull())
@@ -70,13 +73,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('evaluations')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(t.id)
     .addColumn('experiment_id', 'text', (c) => c.notNull().references('experiments.id'))
     .addColumn('suite_id', 'text', (c) => c.notNull())
     .addColumn('split', 'text', (c) => c.notNull())
     .addColumn('stage', 'text', (c) => c.notNull())
     .addColumn('task_ids', 'text', (c) => c.notNull())
-    .addColumn('repeats', 'integer', (c) => c.notNull())
+    .addColumn('repeats', t.integer, (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('config', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -86,23 +89,23 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('runs')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    .addColumn('evaluation_id', 'integer', (c) => c.notNull().references('evaluations.id'))
+    .$call(t.id)
+    .addColumn('evaluation_id', t.integer, (c) => c.notNull().references('evaluations.id'))
     .addColumn('experiment_id', 'text', (c) => c.notNull().references('experiments.id'))
     .addColumn('task_id', 'text', (c) => c.notNull())
-    .addColumn('repeat', 'integer', (c) => c.notNull())
+    .addColumn('repeat', t.integer, (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('outcome', 'text')
     .addColumn('exit_reason', 'text')
     .addColumn('infra_error', 'text')
-    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('input_tokens', 'integer')
-    .addColumn('output_tokens', 'integer')
-    .addColumn('cache_read_tokens', 'integer')
-    .addColumn('cache_write_tokens', 'integer')
-    .addColumn('cost_usd', 'real')
-    .addColumn('duration_ms', 'integer')
-    .addColumn('steps', 'integer')
+    .addColumn('attempts', t.integer, (c) => c.notNull().defaultTo(0))
+    .addColumn('input_tokens', t.integer)
+    .addColumn('output_tokens', t.integer)
+    .addColumn('cache_read_tokens', t.integer)
+    .addColumn('cache_write_tokens', t.integer)
+    .addColumn('cost_usd', t.real)
+    .addColumn('duration_ms', t.integer)
+    .addColumn('steps', t.integer)
     .addColumn('trajectory_path', 'text')
     .addColumn('patch_path', 'text')
     .addColumn('report', 'text')
@@ -130,7 +133,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('decisions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(t.id)
     .addColumn('experiment_id', 'text', (c) => c.notNull().references('experiments.id'))
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('rule', 'text', (c) => c.notNull())
@@ -143,9 +146,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('champions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(t.id)
     .addColumn('experiment_id', 'text', (c) => c.notNull().references('experiments.id'))
-    .addColumn('decision_id', 'integer')
+    .addColumn('decision_id', t.integer)
     .addColumn('since', 'text', (c) => c.notNull())
     .execute();
 }

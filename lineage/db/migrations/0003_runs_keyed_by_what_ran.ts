@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import { columnTypes } from './column-types.js';
 
 // Runs keyed by what ran, and suites as namespaces.
 // - runs: unique on (experiment, actor, genome hash, code, suite, task, task content id, repeat) instead of
@@ -10,6 +11,9 @@ import { type Kysely, sql } from 'kysely';
 // the experiment's genome, else the agent), the experiment's genome hash, code `installed` unless the experiment or
 // an ancestor has a code branch (`unknown`: those runs may not have run their code), the evaluation's suite, and the
 // content id the task had. Frozen in time: the content-id function below is a copy, never imported.
+// SQLite cannot change a primary key or a unique constraint in place, so there the tables are rebuilt (in a transaction
+// of its own: kysely runs SQLite migrations outside one). Postgres alters them in place, inside the migrator's
+// transaction (a rebuild there would clash with the old table's index and sequence names).
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -74,6 +78,7 @@ const RUN_COLUMNS = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
+  if (columnTypes(db).postgres) return migrate(db);
   await sql`begin`.execute(db);
   try {
     await migrate(db);
@@ -85,7 +90,43 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 async function migrate(db: Kysely<any>): Promise<void> {
+  const postgres = columnTypes(db).postgres;
   // Tasks: (suite, id) with a content id.
+  const contentOf = postgres ? await tasksInPlace(db) : await rebuildTasks(db);
+  await evaluationsAndRuns(db, contentOf, postgres);
+}
+
+function contentIdOf(spec: string): string {
+  try {
+    return contentId(JSON.parse(spec));
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function tasksInPlace(db: Kysely<any>): Promise<Map<string, string>> {
+  await db.schema
+    .alterTable('tasks')
+    .addColumn('content_id', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await sql`alter table tasks drop constraint tasks_pkey`.execute(db);
+  await sql`alter table tasks add constraint tasks_pk primary key (suite_id, id)`.execute(db);
+  await db.schema.createIndex('tasks_id').on('tasks').column('id').execute();
+  const contentOf = new Map<string, string>();
+  for (const t of await db.selectFrom('tasks').select(['suite_id', 'id', 'spec']).execute()) {
+    const content = contentIdOf(t.spec);
+    contentOf.set(`${t.suite_id}\0${t.id}`, content);
+    await db
+      .updateTable('tasks')
+      .set({ content_id: content })
+      .where('suite_id', '=', t.suite_id)
+      .where('id', '=', t.id)
+      .execute();
+  }
+  return contentOf;
+}
+
+async function rebuildTasks(db: Kysely<any>): Promise<Map<string, string>> {
   await db.schema.alterTable('tasks').renameTo('tasks_0002').execute();
   await db.schema.dropIndex('tasks_suite').execute();
   await db.schema
@@ -105,10 +146,7 @@ async function migrate(db: Kysely<any>): Promise<void> {
   const tasks = await db.selectFrom('tasks_0002').selectAll().execute();
   const contentOf = new Map<string, string>();
   for (const t of tasks) {
-    let content = 'unknown';
-    try {
-      content = contentId(JSON.parse(t.spec));
-    } catch {}
+    const content = contentIdOf(t.spec);
     contentOf.set(`${t.suite_id}\0${t.id}`, content);
     await db
       .insertInto('tasks')
@@ -116,7 +154,10 @@ async function migrate(db: Kysely<any>): Promise<void> {
       .execute();
   }
   await db.schema.dropTable('tasks_0002').execute();
+  return contentOf;
+}
 
+async function evaluationsAndRuns(db: Kysely<any>, contentOf: Map<string, string>, postgres: boolean): Promise<void> {
   // Evaluations: what ran.
   await db.schema
     .alterTable('evaluations')
@@ -169,6 +210,45 @@ async function migrate(db: Kysely<any>): Promise<void> {
   }
 
   // Runs: keyed by what ran.
+  if (postgres) await runsInPlace(db);
+  else await rebuildRuns(db);
+  for (const [id, w] of who) {
+    await db
+      .updateTable('runs')
+      .set({ actor: w.actor, genome_hash: w.genome_hash, code: w.code, suite_id: w.suite })
+      .where('evaluation_id', '=', id)
+      .execute();
+  }
+  for (const [key, content] of contentOf) {
+    const [suite, task] = key.split('\0');
+    await db
+      .updateTable('runs')
+      .set({ task_content: content })
+      .where('suite_id', '=', suite!)
+      .where('task_id', '=', task!)
+      .execute();
+  }
+}
+
+async function runsInPlace(db: Kysely<any>): Promise<void> {
+  for (const [column, value] of [
+    ['actor', 'agent'],
+    ['genome_hash', ''],
+    ['code', 'installed'],
+    ['suite_id', ''],
+    ['task_content', ''],
+  ] as const)
+    await db.schema
+      .alterTable('runs')
+      .addColumn(column, 'text', (c) => c.notNull().defaultTo(value))
+      .execute();
+  await sql`alter table runs drop constraint runs_one_per_slot`.execute(db);
+  await sql`alter table runs add constraint runs_one_per_key unique (experiment_id, actor, genome_hash, code, suite_id, task_id, task_content, repeat)`.execute(
+    db,
+  );
+}
+
+async function rebuildRuns(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('runs').renameTo('runs_0002').execute();
   for (const index of [
     'runs_experiment_status',
@@ -223,22 +303,6 @@ async function migrate(db: Kysely<any>): Promise<void> {
     .execute();
   const cols = sql.join(RUN_COLUMNS.map((c) => sql.ref(c)));
   await sql`insert into runs (${cols}) select ${cols} from runs_0002`.execute(db);
-  for (const [id, w] of who) {
-    await db
-      .updateTable('runs')
-      .set({ actor: w.actor, genome_hash: w.genome_hash, code: w.code, suite_id: w.suite })
-      .where('evaluation_id', '=', id)
-      .execute();
-  }
-  for (const [key, content] of contentOf) {
-    const [suite, task] = key.split('\0');
-    await db
-      .updateTable('runs')
-      .set({ task_content: content })
-      .where('suite_id', '=', suite!)
-      .where('task_id', '=', task!)
-      .execute();
-  }
   await db.schema.dropTable('runs_0002').execute();
   await db.schema.createIndex('runs_experiment_status').on('runs').columns(['experiment_id', 'status']).execute();
   await db.schema.createIndex('runs_evaluation').on('runs').column('evaluation_id').execute();

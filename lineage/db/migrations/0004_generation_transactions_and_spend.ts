@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { columnTypes } from './column-types.js';
 
 // Generations as transactions, and the lineage's own spend:
 // - decisions carry the generation that made them and the step (`decide`, or `confirm` for the held-out check), unique
@@ -9,7 +10,8 @@ import { type Kysely, sql } from 'kysely';
 //   generation that proposed them, as the generation rows list them.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('decisions').addColumn('generation_id', 'integer').execute();
+  const t = columnTypes(db);
+  await db.schema.alterTable('decisions').addColumn('generation_id', t.integer).execute();
   await db.schema.alterTable('decisions').addColumn('step', 'text').execute();
   await sql`create unique index decisions_generation_step on decisions (generation_id, experiment_id, step) where generation_id is not null`.execute(
     db,
@@ -17,19 +19,27 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('model_calls')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    .addColumn('generation_id', 'integer')
+    .$call(t.id)
+    .addColumn('generation_id', t.integer)
     .addColumn('experiment_id', 'text')
     .addColumn('purpose', 'text', (c) => c.notNull())
     .addColumn('label', 'text', (c) => c.notNull())
     .addColumn('model', 'text', (c) => c.notNull())
-    .addColumn('calls', 'integer', (c) => c.notNull())
-    .addColumn('tokens', 'integer', (c) => c.notNull())
-    .addColumn('cost_usd', 'real')
+    .addColumn('calls', t.integer, (c) => c.notNull())
+    .addColumn('tokens', t.integer, (c) => c.notNull())
+    .addColumn('cost_usd', t.real)
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('model_calls_generation').on('model_calls').column('generation_id').execute();
 
+  if (t.postgres) {
+    // The same on Postgres (no json_each): the first generation whose config lists the experiment as a child.
+    await sql`update experiments set generation = listed.id from (
+        select c.value, min(g.id) as id from generations g, jsonb_array_elements_text(g.config::jsonb -> 'children') c(value)
+        group by c.value
+      ) listed where listed.value = experiments.id`.execute(db);
+    return;
+  }
   await sql`update experiments set generation = (
       select g.id from generations g, json_each(g.config, '$.children') c where c.value = experiments.id
     ) where exists (
