@@ -16,6 +16,7 @@ import { registerStatus } from './commands/status.js';
 import { registerStudy } from './commands/study.js';
 import { registerTasks } from './commands/tasks.js';
 import { registerTui } from './commands/tui.js';
+import { registerWorker } from './commands/worker.js';
 import { reportError } from './output.js';
 
 // `evolve`: each command parses its flags, calls one module function and prints. Commands live in ./commands;
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     registerTui,
     registerFailures,
     registerEval,
+    registerWorker,
     registerNoise,
     registerCompare,
     registerExport,

@@ -9,6 +9,7 @@ import { type GateResult, gateStage, type StagePlan, splitStages } from './stage
 import { summarize, type Summary } from './stats/index.js';
 import type { EvaluationStatus, RunKey, RunOwner, RunStore, StoredRun } from './store.js';
 import { isStaleWorker, workerId } from './worker.js';
+import { type RemoteRuns, runQueuedPool } from './cluster/queued-pool.js';
 
 // evaluate(): one row per run key (who ran: experiment, actor, genome, code; on what: suite, task content, repeat),
 // moved pending -> running -> done|error by a pool of runs. Safe to call again after any crash: done rows with the
@@ -25,8 +26,10 @@ export interface EvaluateOptions {
   tasks: Task[];
   repeats?: number;
   store: RunStore;
-  /** Runs one job; build it with `makeRunOne` (run-one.ts) or inject a fake. */
-  runOne: RunOneFn;
+  /** Runs one job; build it with `makeRunOne` (run-one.ts) or inject a fake. Not used when `remote` is given. */
+  runOne?: RunOneFn;
+  /** Queue the runs for cluster workers (`evolve worker`) and follow them in the store, instead of running them. */
+  remote?: RemoteRuns;
   concurrency?: number;
   budget?: GlobalBudget;
   /** Limits shared across evaluations (a generation's, a command's), checked before each run starts. */
@@ -97,6 +100,12 @@ export function ownerOf(experimentId: string, actor: Actor, actorName = 'agent')
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
   const actor = resolveActor(options);
+  const { runOne, remote } = options;
+  if (!runOne && !remote)
+    throw new EvaluateError(
+      'nothing to run the evaluation with',
+      'Pass runOne (in-process) or remote (a cluster queue).',
+    );
   const repeats = options.repeats ?? 1;
   const concurrency = options.concurrency ?? defaultConcurrency();
   const tasks = new Map(options.tasks.map((t) => [t.id, t]));
@@ -175,7 +184,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     await store.ensureRuns(evaluationId, owner, keys);
     scheduled = [...scheduled, ...stage.taskIds];
     emit({ type: 'stage', stage: stage.name });
-    const stop = await runPool({
+    const pool = {
       store,
       evaluationId,
       experimentId,
@@ -183,7 +192,6 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       worker,
       actor,
       tasks,
-      runOne: options.runOne,
       concurrency,
       budget: options.budget,
       limits: options.limits,
@@ -214,7 +222,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
           infraError: e.result.infraError?.message,
         });
       },
-    });
+    };
+    const stop = remote ? await runQueuedPool({ ...pool, remote }) : await runPool({ ...pool, runOne: runOne! });
     const outcome: StageOutcome = { evaluationId, stage: stage.name, taskIds: stage.taskIds, status: 'done' };
     if (stop) {
       stopReason = stop;

@@ -108,4 +108,12 @@ export interface RunStore {
   complete(runId: number, worker: string, status: Exclude<RunStatus, 'running'>, result: RunResult): Promise<void>;
   /** Every run by this owner on the given keys (any evaluation), in key order. */
   list(owner: RunOwner, keys?: RunKey[]): Promise<StoredRun[]>;
+  /** The rows of one evaluation (what a queued evaluation follows). */
+  listEvaluation(evaluationId: number): Promise<StoredRun[]>;
+  /**
+   * A worker takes one run by id for the queue job `job`: a pending row, or a row still `running` under that same
+   * job (its earlier holder died and the job's lease lapsed). Anything else (done, or held under another job) is
+   * not taken. `worker` must end in `#<job>`.
+   */
+  claimRun(runId: number, worker: string, job: string): Promise<StoredRun | undefined>;
 }

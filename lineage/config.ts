@@ -101,6 +101,27 @@ export const Config = z.strictObject({
   images: ImagesConfig,
   /** SWE-bench environments beyond the upstream instance images: repo -> local clone, "repo@version" -> image/recipe. */
   swebench: SweConfig,
+  /**
+   * Distributed evaluation: when set, eval / next-generation / run / study run queue their runs on this Postgres
+   * (pg-boss) for `evolve worker` processes, and follow them in the workspace database.
+   */
+  cluster: z
+    .strictObject({
+      /** The queue's Postgres, e.g. postgres://user:pass@host:5432/evolve (the workspace's own database may be it). */
+      url: z.string().regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' }),
+      /** A folder every worker and the orchestrator mount at the same path: trajectories, patches and logs go there. */
+      storage: z.string().min(1),
+      /** A worker renews its hold on a run every third of this; a dead worker's run goes to another within it. */
+      leaseSeconds: z.number().int().min(2).default(60),
+      /** How many times a run whose worker died is handed out again. */
+      retries: z.number().int().nonnegative().default(3),
+      /** How often lapsed leases are looked for, and how often the orchestrator reads progress. */
+      maintenanceSeconds: z.number().int().positive().default(5),
+      pollMs: z.number().int().positive().default(500),
+      /** Suite -> worker label: that suite's runs go only to workers started with `--labels LABEL`. */
+      labels: z.record(z.string(), z.string().regex(/^[A-Za-z0-9_]+$/)).default({}),
+    })
+    .optional(),
   grading: z
     .strictObject({
       /** A run flagged for tampering with its grader (shadowing files, rewritten tests, a replaced interpreter) counts

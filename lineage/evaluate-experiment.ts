@@ -17,6 +17,7 @@ import type { Db } from './db/open.js';
 import { findExperiment, moveStatus, updateExperiment } from './db/repos/experiments.js';
 import { signFailures } from './failures/cluster.js';
 import { kyselyRunStore } from './run-store.js';
+import { openRemote } from './cluster.js';
 import { refreshSuite } from './suites.js';
 import { applySuiteSettings, firstTasks, type SuiteSettings } from '../tasks/suite.js';
 import { resolveTask } from './task-ref.js';
@@ -134,23 +135,9 @@ export async function evaluateExperiment(
   }
   const own = genome !== undefined && actorName === 'agent';
   const sandbox = options.sandbox ?? config.defaults.sandbox;
-  const wiring =
-    options.wiring ??
-    (await wireRuns({
-      sandbox,
-      runsDir: ws.paths.runs,
-      workspace: ws.paths.root,
-      images: { ...config.images, root: ws.paths.root },
-      grading: config.grading,
-      agent: {
-        prices: config.models.prices,
-        runLimits: {
-          dollars: config.budgets.runDollars,
-          tokens: config.budgets.runTokens,
-          calls: config.budgets.runCalls,
-        },
-      },
-    }));
+  // With a cluster configured the runs are queued for `evolve worker` processes, which wire their own sandboxes.
+  const remote = !options.wiring && config.cluster ? await openRemote(ws, sandbox) : undefined;
+  const wiring = remote ? undefined : (options.wiring ?? (await workspaceWiring(ws, sandbox, ws.paths.runs)));
 
   const parentId = experiment.parent_id;
   const stages: StagePlan | undefined = options.screen
@@ -169,8 +156,8 @@ export async function evaluateExperiment(
       tasks,
       repeats: options.repeats ?? config.defaults.repeats,
       store: kyselyRunStore(db),
-      runOne: wiring.runOne,
-      reap: wiring.reap,
+      ...(wiring ? { runOne: wiring.runOne, reap: wiring.reap } : {}),
+      ...(remote ? { remote } : {}),
       concurrency: options.concurrency ?? config.defaults.concurrency,
       budget: options.budget,
       limits: options.limits,
@@ -183,6 +170,7 @@ export async function evaluateExperiment(
         sandbox,
         model: genome?.model ?? null,
         subset: options.subset ?? null,
+        ...(remote ? { cluster: true } : {}),
         ...(options.settings ? { settings: options.settings } : {}),
       },
     });
@@ -205,8 +193,29 @@ export async function evaluateExperiment(
     }
     return { ...result, actor: options.solver ?? actorName, scored };
   } finally {
-    await wiring.dispose?.();
+    await wiring?.dispose?.();
+    await remote?.queue.close();
   }
+}
+
+/** The real sandboxes, graders and agent under the workspace's settings (images, grading, prices, run budgets). */
+export function workspaceWiring(ws: Workspace, sandbox: SandboxKind, runsDir: string): Promise<Wiring> {
+  const { config } = ws;
+  return wireRuns({
+    sandbox,
+    runsDir,
+    workspace: ws.paths.root,
+    images: { ...config.images, root: ws.paths.root },
+    grading: config.grading,
+    agent: {
+      prices: config.models.prices,
+      runLimits: {
+        dollars: config.budgets.runDollars,
+        tokens: config.budgets.runTokens,
+        calls: config.budgets.runCalls,
+      },
+    },
+  });
 }
 
 export interface AgentRunOnceOptions {

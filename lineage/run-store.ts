@@ -268,6 +268,32 @@ export function kyselyRunStore(db: Db): RunStore {
         .execute();
     },
 
+    async listEvaluation(evaluationId: number): Promise<StoredRun[]> {
+      const rows = await db
+        .selectFrom('runs')
+        .selectAll()
+        .where('evaluation_id', '=', evaluationId)
+        .orderBy('id')
+        .execute();
+      return rows.map(toStored);
+    },
+
+    async claimRun(runId: number, worker: string, job: string): Promise<StoredRun | undefined> {
+      const row = await db
+        .updateTable('runs')
+        .set({ status: 'running', worker, attempts: sql<number>`attempts + 1`, started_at: now(), finished_at: null })
+        .where('id', '=', runId)
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'pending'),
+            eb.and([eb('status', '=', 'running'), eb('worker', 'like', `%#${job}`)]),
+          ]),
+        )
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toStored(row) : undefined;
+    },
+
     async list(owner: RunOwner, keys?: RunKey[]): Promise<StoredRun[]> {
       const rows = await ownedBy(db.selectFrom('runs').selectAll(), owner)
         .orderBy('repeat')

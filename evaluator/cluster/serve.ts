@@ -1,0 +1,164 @@
+import type { RunJob, RunOneFn } from '../job.js';
+import type { RunResult, RunStatus, RunStore } from '../store.js';
+import { workerId } from '../worker.js';
+import { RunPayload } from './payload.js';
+import { type Job, queueName, type RunQueue } from './queue.js';
+
+// `evolve worker`: takes queued runs (up to `concurrency` at a time) from the queues of its labels, runs each with
+// the same runOne the in-process evaluator uses, and records the result on the run's row. The row decides, not the
+// queue: a run is taken only while pending (or still held under the same job after a lapsed lease), and a result is
+// written only while this worker holds the row, so a run completes exactly once however often its job is handed out.
+
+export interface WorkerRuns {
+  store: RunStore;
+  runOne: RunOneFn;
+}
+
+export interface ServeOptions {
+  queue: RunQueue;
+  concurrency: number;
+  /** Worker labels; `default` (or none given) is the unlabelled queue. */
+  labels?: string[];
+  /** The store and runner for a payload's workspace, sandbox kind and storage key (opened once, then reused). */
+  resolve(payload: RunPayload): Promise<WorkerRuns>;
+  signal: AbortSignal;
+  /** How long to wait before asking again when every queue was empty. */
+  idleMs?: number;
+  onEvent?(event: WorkerEvent): void;
+}
+
+export type WorkerEvent =
+  | { type: 'start'; payload: RunPayload; attempt: number }
+  | { type: 'finish'; payload: RunPayload; status: Exclude<RunStatus, 'running'>; result: RunResult }
+  | { type: 'skip'; payload: RunPayload; reason: string }
+  | { type: 'bad-job'; queue: string; id: string; message: string };
+
+export function queuesFor(labels: string[] | undefined): string[] {
+  const list = labels && labels.length > 0 ? labels : ['default'];
+  return [...new Set(list.map((l) => queueName(l === 'default' ? undefined : l)))];
+}
+
+/** Serves until `signal` aborts; runs in flight are then cancelled and put back for another worker. */
+export async function serveRuns(options: ServeOptions): Promise<{ finished: number }> {
+  const queues = queuesFor(options.labels);
+  const inflight = new Set<Promise<void>>();
+  const cancel = new AbortController();
+  const onAbort = () => cancel.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  let finished = 0;
+  let failure: unknown;
+  const held = new Map<string, Job<unknown>>();
+  const renewing = setInterval(
+    () => {
+      for (const queue of queues) {
+        const ids = [...held.values()].filter((j) => j.queue === queue).map((j) => j.id);
+        options.queue.renew(queue, ids).catch(() => undefined); // a missed renewal is retried at the next beat
+      }
+    },
+    Math.max(500, (options.queue.leaseSeconds * 1000) / 3),
+  );
+
+  const handle = async (job: Job<unknown>) => {
+    const parsed = RunPayload.safeParse(job.data);
+    if (!parsed.success) {
+      const message = `job ${job.id} on ${job.queue} is not a run: ${parsed.error.issues[0]?.message}`;
+      options.onEvent?.({ type: 'bad-job', queue: job.queue, id: job.id, message });
+      await options.queue.fail(job.queue, job.id, message);
+      return;
+    }
+    const payload = parsed.data;
+    const { store, runOne } = await options.resolve(payload);
+    const me = `${workerId()}#${job.id}`;
+    const row = await store.claimRun(payload.runId, me, job.id);
+    if (!row) {
+      options.onEvent?.({ type: 'skip', payload, reason: 'done, or held under another job' });
+      await options.queue.complete(job.queue, job.id);
+      return;
+    }
+    options.onEvent?.({ type: 'start', payload, attempt: row.attempts });
+    const runJob: RunJob = {
+      runId: payload.runId,
+      evaluationId: payload.evaluationId,
+      experimentId: payload.experimentId,
+      task: payload.task,
+      repeat: payload.repeat,
+      attempt: row.attempts,
+      actor: payload.actor,
+      labels: { ...payload.labels, 'evolve.run': String(payload.runId), 'evolve.worker': me },
+    };
+    const t0 = Date.now();
+    let result: RunResult;
+    try {
+      result = await runOne(runJob, cancel.signal);
+    } catch (error) {
+      result = {
+        outcome: null,
+        exitReason: null,
+        infraError: { kind: 'internal', message: (error as Error).message ?? String(error) },
+        durationMs: Date.now() - t0,
+      };
+    }
+    // Cancelled (this worker is stopping): back to pending, and the orchestrator queues it again.
+    const status: Exclude<RunStatus, 'running'> = cancel.signal.aborted
+      ? 'pending'
+      : result.infraError
+        ? payload.retryInfra
+          ? 'pending'
+          : 'error'
+        : 'done';
+    await store.complete(payload.runId, me, status, result);
+    await options.queue.complete(job.queue, job.id);
+    finished++;
+    options.onEvent?.({ type: 'finish', payload, status, result });
+  };
+
+  try {
+    while (!options.signal.aborted && !failure) {
+      let took = 0;
+      for (const queue of queues) {
+        const free = options.concurrency - inflight.size;
+        if (free <= 0) break;
+        const jobs = await options.queue.fetch<unknown>(queue, free);
+        took += jobs.length;
+        for (const job of jobs) {
+          held.set(job.id, job);
+          const p: Promise<void> = handle(job)
+            .catch(async (error: unknown) => {
+              // Not this worker's to decide (its workspace did not open, the database went away): the job goes back
+              // to the queue, its row is taken over under the same job when it comes round again.
+              const message = `job ${job.id}: ${(error as Error).message ?? String(error)}`;
+              options.onEvent?.({ type: 'bad-job', queue: job.queue, id: job.id, message });
+              await options.queue.fail(job.queue, job.id, message).catch((e: unknown) => {
+                failure ??= e;
+              });
+            })
+            .finally(() => {
+              held.delete(job.id);
+              inflight.delete(p);
+            });
+          inflight.add(p);
+        }
+      }
+      if (inflight.size >= options.concurrency) await Promise.race(inflight);
+      else if (took === 0) await Promise.race([...inflight, sleep(options.idleMs ?? 500, options.signal)]);
+    }
+    await Promise.all(inflight);
+  } finally {
+    clearInterval(renewing);
+    options.signal.removeEventListener('abort', onAbort);
+  }
+  if (failure) throw failure;
+  return { finished };
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,165 @@
+// vitest project: e2e
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/testing/run-cli.js';
+import { QUEUE_SCHEMA } from '../evaluator/cluster/queue.js';
+import { evaluateExperiment } from './evaluate-experiment.js';
+import { scriptedOutcome, scriptedRunOne } from './testing/scripted-runs.js';
+import { openWorkspace } from './workspace.js';
+
+// A queued evaluation with two worker processes (separate process trees, concurrency 2 and 1), one SIGKILLed while it
+// holds runs: every run completes exactly once, the killed worker's runs are taken over once their lease lapses, and
+// the results equal an in-process evaluation of the same scripted runs. Nothing secret reaches the queue, the
+// database or the shared storage. Needs a Postgres server (EVOLVE_TEST_POSTGRES_URL).
+
+const server = process.env.EVOLVE_TEST_POSTGRES_URL?.trim();
+if (!server && process.env.EVOLVE_REQUIRE_POSTGRES === '1')
+  throw new Error('EVOLVE_REQUIRE_POSTGRES=1 but EVOLVE_TEST_POSTGRES_URL is not set');
+
+const WORKER = resolve(import.meta.dirname, 'testing', 'scripted-worker.ts');
+const SECRET = 'sk-ant-api03-clusterTestSecretValue0123456789';
+const made: string[] = [];
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function freshDatabase(): Promise<string> {
+  const name = `evolve_cluster_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin(`create database ${name}`);
+  made.push(name);
+  const url = new URL(server!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function startWorker(url: string, concurrency: number, log: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, String(concurrency), '1500', '2', log], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ANTHROPIC_API_KEY: SECRET },
+    detached: true, // its own process group: a process tree apart from the test's
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((ready, fail) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && ready(child));
+    child.on('exit', (code) => fail(new Error(`worker exited ${code}: ${err}`)));
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+afterAll(async () => {
+  for (const name of made) await admin(`drop database if exists ${name} with (force)`);
+});
+
+describe.skipIf(!server)('cluster: queued evaluation on pg-boss', () => {
+  it('two workers, one SIGKILLed mid-run: every run completes once, the killed runs are retried, results equal in-process', async () => {
+    const url = await freshDatabase();
+    const base = mkdtempSync(join(tmpdir(), 'evolve-cluster-'));
+    const lab = join(base, 'lab');
+    const log = join(base, 'completions.log');
+    writeFileSync(log, '');
+    expect((await runCli(['init', lab], base)).code).toBe(0);
+    writeFileSync(
+      join(lab, 'evolve.json'),
+      JSON.stringify({
+        version: 1,
+        defaults: { sandbox: 'local' },
+        cluster: { url, storage: join(base, 'shared'), leaseSeconds: 2, maintenanceSeconds: 1, pollMs: 100 },
+      }),
+    );
+    const a = await startWorker(url, 2, log);
+    const b = await startWorker(url, 1, log);
+    const before = process.env.ANTHROPIC_API_KEY;
+    process.env.ANTHROPIC_API_KEY = SECRET;
+    try {
+      const orchestrator = runCli(['eval', 'exp-01', '--subset', '6', '--repeats', '2', '--json'], lab);
+      // SIGKILL worker A once it holds a run.
+      const watch = await openWorkspace(lab);
+      let killedRuns: number[] = [];
+      for (let i = 0; i < 600 && killedRuns.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const rows = await watch.db.selectFrom('runs').select(['id', 'worker', 'status']).execute();
+        killedRuns = rows.filter((r) => r.status === 'running' && r.worker?.startsWith(`${a.pid}@`)).map((r) => r.id);
+      }
+      expect(killedRuns.length).toBeGreaterThan(0);
+      process.kill(-a.pid!, 'SIGKILL');
+      const out = await orchestrator;
+      expect(out.code, out.err).toBe(0);
+
+      const rows = await watch.db
+        .selectFrom('runs')
+        .select(['id', 'task_id', 'repeat', 'status', 'outcome', 'attempts', 'worker', 'cost_usd'])
+        .where('experiment_id', '=', 'exp-01')
+        .execute();
+      await watch.close();
+      expect(rows).toHaveLength(12);
+      expect(rows.every((r) => r.status === 'done')).toBe(true);
+      // Each run completed once: one line per run in the completions log, none by the killed worker after the kill.
+      const completions = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => Number(l.split(' ')[0]));
+      expect(completions.sort((x, y) => x - y)).toEqual(rows.map((r) => r.id).sort((x, y) => x - y));
+      // The killed worker's runs were taken over by the other worker once their lease lapsed.
+      for (const id of killedRuns) {
+        const row = rows.find((r) => r.id === id)!;
+        expect(row.attempts).toBeGreaterThanOrEqual(2);
+        expect(row.worker?.startsWith(`${b.pid}@`)).toBe(true);
+      }
+      const result = JSON.parse(out.out) as { summary: { runs: number }; spend: { dollars: number } };
+      expect(result.summary.runs).toBe(12);
+      expect(result.spend.dollars).toBeCloseTo(0.012, 6);
+
+      // The same scripted runs in-process, on a workspace with no cluster: the same outcomes per task and repeat.
+      const solo = join(base, 'solo');
+      expect((await runCli(['init', solo], base)).code).toBe(0);
+      const ws = await openWorkspace(solo);
+      try {
+        const inProcess = await evaluateExperiment(ws, {
+          experimentId: 'exp-01',
+          subset: 6,
+          repeats: 2,
+          wiring: { runOne: scriptedRunOne(10) },
+        });
+        const key = (r: { task_id?: string; taskId?: string; repeat: number; outcome: string | null }) =>
+          `${r.task_id ?? r.taskId}#${r.repeat}=${r.outcome}`;
+        expect(rows.map(key).sort()).toEqual(inProcess.runs.map(key).sort());
+        for (const r of rows) expect(r.outcome).toBe(scriptedOutcome(r.task_id, r.repeat));
+      } finally {
+        await ws.close();
+      }
+
+      // No key in the queue's jobs, the runs table or the shared storage.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const jobs = await client.query(`select data::text as data from ${QUEUE_SCHEMA}.job`);
+      await client.end();
+      expect(jobs.rows.length).toBeGreaterThanOrEqual(12);
+      for (const j of jobs.rows as { data: string }[]) expect(j.data).not.toContain(SECRET);
+      expect(readFileSync(join(lab, 'evolve.db')).includes(SECRET)).toBe(false);
+      for (const f of filesUnder(base)) expect(readFileSync(f).includes(SECRET), f).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.ANTHROPIC_API_KEY;
+      else process.env.ANTHROPIC_API_KEY = before;
+      for (const w of [a, b]) if (w.exitCode === null && w.signalCode === null) process.kill(-w.pid!, 'SIGTERM');
+    }
+  }, 240_000);
+});
