@@ -22,9 +22,13 @@ import { fromDockerError, SandboxError } from './errors.js';
  * reader keeps the first `cap` bytes in a root-only file and counts the rest, so nothing past the cap is stored.
  * The reader is `head` unbuffered (stdbuf): it never reads past the cap and writes each read at once, so a
  * reader killed early has lost nothing it took.
- * The command's processes carry EVOLVE_EXEC=marker, by which the host kills them at a timeout (the loop waits on
- * the command meanwhile). A background process may keep the pipe open after the command exits: the reader is then
- * given 2 s, as the engine gives an exec, and killed. The command never holds the channel's own descriptors.
+ * The command's processes carry EVOLVE_EXEC=marker, by which the host kills them at a timeout. The loop enforces
+ * the timeout too, with no process to start: a small wrapper started with the command reports its pid (its session
+ * and process group) and then its exit status on a fifo, the loop waits for the status with `read -t`, and at the
+ * deadline SIGKILLs the command's process group with the `kill` builtin. So a fork bomb that holds every pid the
+ * container may have (where the host's killer, an engine exec, cannot start) is gone once its timeout passes.
+ * A background process may keep the pipe open after the command exits: the reader is then given 2 s, as the engine
+ * gives an exec, and killed. The command never holds the channel's own descriptors.
  */
 /** A literal dollar, for the loop's own ${...} expansions inside the template. */
 const D = '$';
@@ -34,8 +38,8 @@ IFS= read -r tok || exit 1
 dir=$(mktemp -d) || { printf 'evolve-channel none\n'; exec sleep infinity; }
 err=$dir/err out=$dir/out
 caps=files
-if { command -v setsid && command -v setpriv && command -v stdbuf && command -v head && command -v wc && mkfifo "$dir/done"; } >/dev/null 2>&1; then
-  exec {sig}<>"$dir/done"
+if { command -v setsid && command -v setpriv && command -v stdbuf && command -v head && command -v wc && mkfifo "$dir/done" "$dir/exit"; } >/dev/null 2>&1; then
+  exec {sig}<>"$dir/done" {ex}<>"$dir/exit"
   caps='files commands'
 fi
 reap() {
@@ -60,20 +64,31 @@ while IFS=' ' read -r t op id n rest; do
        elif [ "$(stat -c %s -- "$p")" -gt "$n" ]; then printf '%s %s 27 \n' "$tok" "$id"
        else printf '%s %s 0 ' "$tok" "$id"; base64 -w0 < "$p"; printf '\n'; fi ;;
     X) body=$(dd bs=65536 count="$n" iflag=fullblock,count_bytes status=none) || exit 1
-       IFS=' ' read -r u g cap mk <<<"$rest"
+       IFS=' ' read -r u g cap mk ms <<<"$rest"
        if [ "$u" = 0 ]; then as=(); else as=(setpriv --reuid="$u" --regid="$g" --init-groups); fi
        : >"$out"
        exec {w}> >(export EVOLVE_READER=$mk; stdbuf -o0 head -c "$cap" >"$out"; printf '%s %s\n' "$id" "$(wc -c)" >&"$sig")
        r=$!
-       EVOLVE_EXEC=$mk setsid "${D}{as[@]}" bash -c "$body" </dev/null >&"$w" 2>&1 {w}>&- {sig}>&-
-       s=$? ri= rd=
+       { EVOLVE_EXEC=$mk setsid "${D}{as[@]}" bash -c "$body" </dev/null >&"$w" 2>&1 {w}>&- {sig}>&- {ex}>&- &
+         exec {w}>&-; printf '%s %s\n' "$id" "$!" >&"$ex"; wait "$!"; printf '%s %s\n' "$id" "$?" >&"$ex"; } 2>/dev/null {sig}>&- &
+       x=$! k=0 s= c= xi=
        exec {w}>&-
+       until [ "$xi" = "$id" ]; do read -r -u "$ex" xi c; done
+       t=; [ "${D}{ms:-0}" -gt 0 ] && printf -v t '%d.%03d' $((ms / 1000)) $((ms % 1000))
+       until [ "$xi" = "$id" ] && [ -n "$s" ]; do
+         xi= s=
+         if ! read -r ${D}{t:+-t "$t"} -u "$ex" xi s; then
+           k=1 t=; kill -9 -- "-$c" 2>/dev/null; reap "EVOLVE_EXEC=$mk"
+         fi
+       done
+       wait "$x" 2>/dev/null
+       ri= rd=
        while read -r -t 2 -u "$sig" ri rd && [ "$ri" != "$id" ]; do :; done
        if [ "$ri" != "$id" ]; then
          kill -9 "$r" 2>/dev/null; reap "EVOLVE_READER=$mk"
          rd=-1; [ "$(wc -c < "$out")" -lt "$cap" ] && rd=0
        fi
-       printf '%s %s %d %s ' "$tok" "$id" "$s" "$rd"; base64 -w0 < "$out"; printf '\n' ;;
+       printf '%s %s %d %s %d ' "$tok" "$id" "$s" "$rd" "$k"; base64 -w0 < "$out"; printf '\n' ;;
     Q) exit 0 ;;
     *) exit 1 ;;
   esac
@@ -290,7 +305,7 @@ export class ContainerChannel {
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
     const reply = this.request(
-      `X ${id} ${script.length} ${req.uid} ${req.gid} ${req.capBytes} ${req.marker}\n`,
+      `X ${id} ${script.length} ${req.uid} ${req.gid} ${req.capBytes} ${req.marker} ${Math.ceil(req.timeoutMs ?? 0)}\n`,
       script,
       false,
     );
@@ -305,7 +320,9 @@ export class ContainerChannel {
     }
     try {
       const { status, body } = await reply;
-      const [dropped = '0', b64 = ''] = body.split(' ');
+      const [dropped = '0', killed = '0', b64 = ''] = body.split(' ');
+      // The loop's own deadline may pass before this process's timer fires (a busy host): a timeout all the same.
+      if (killed === '1') timedOut = true;
       return {
         exitCode: timedOut ? 124 : status,
         output: Buffer.from(b64, 'base64'),

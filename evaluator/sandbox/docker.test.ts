@@ -224,11 +224,16 @@ describeDocker('Docker sandbox', () => {
     expect(long.output).toBe('40000\nengine\n');
   });
 
-  it('leaves the main process aside when a timed-out command cannot be killed, and carries on through the engine', async () => {
+  it('leaves the main process aside when it does not answer after a timeout, and carries on through the engine', async () => {
     const stuck = await provider.create({ image, workdir: '/w' });
     try {
-      // `env -i` drops the marker the killer looks for, so this process outlives the timeout and holds the loop.
-      const r = await stuck.exec('exec env -i sleep 1000', { timeoutMs: 300 });
+      // `env -i` drops the marker the host's killer looks for; the loop kills the command's process group anyway.
+      const killed = await stuck.exec('exec env -i sleep 1000', { timeoutMs: 300 });
+      expect(killed).toMatchObject({ timedOut: true, exitCode: 124 });
+      expect((await stuck.exec(`${PARENT}; echo through-loop`)).output).toBe('loop\nthrough-loop\n');
+      // A loop that never answers (here stopped by a root command, then the command outlives its timeout).
+      const stop = 'kill -STOP "$(cut -d" " -f4 /proc/$PPID/stat)"; exec env -i sleep 1000';
+      const r = await stuck.exec(stop, { user: 'root', timeoutMs: 300 });
       expect(r).toMatchObject({ timedOut: true, exitCode: 124 });
       const after = await stuck.exec(`${PARENT}; echo through-engine`);
       expect(after.output).toBe('engine\nthrough-engine\n');
@@ -370,6 +375,30 @@ describeDocker('Docker sandbox', () => {
     const gone = async () => (await docker.listContainers({ all: true, filters: { id: [bombed.id] } })).length === 0;
     for (let i = 0; i < 50 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 200));
     expect(await gone()).toBe(true);
+  });
+
+  it("kills a fork bomb's whole process group at its timeout: none of it is left, and the next command runs", async () => {
+    // The host's killer (an engine exec) needs a free pid, which the bomb leaves none of: the channel loop kills the
+    // command's process group itself, with no process to start.
+    const bombed = await provider.create({ image, workdir: '/w', limits: { pids: 64 } });
+    try {
+      const t0 = Date.now();
+      const r = await bombed.exec('bomb() { bomb | bomb & }; bomb; sleep 600', { timeoutMs: 2000 });
+      expect(r).toMatchObject({ timedOut: true, exitCode: 124 });
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      const after = await bombed.exec('n=0; for p in /proc/[0-9]*; do n=$((n + 1)); done; echo "alive $n"', {
+        timeoutMs: 30_000,
+      });
+      expect(after.exitCode, after.output).toBe(0);
+      // init, the channel loop, the output reader and this command's own shell and wrapper: no bomb left.
+      expect(Number(/alive (\d+)/.exec(after.output)?.[1])).toBeLessThanOrEqual(8);
+      const stats = (await docker.getContainer(bombed.id).stats({ stream: false })) as {
+        pids_stats?: { current?: number };
+      };
+      expect(stats.pids_stats?.current ?? 0).toBeLessThanOrEqual(8);
+    } finally {
+      await bombed.dispose();
+    }
   });
 
   it('has no network unless asked: a connect fails', async () => {
