@@ -8,7 +8,8 @@
 // proposals decided on the true scores).
 // Settings: default; null (every child equal to the champion: any promotion is a false one); neutral (40% of changes
 // do nothing); trade-offs (40% of changes help some task tags and hurt others); held-out unlike train (two tags,
-// harder); deterministic (outcomes fixed per genome and task); infra (5% of runs lost).
+// harder); deterministic (outcomes fixed per task, the model declared deterministic); null-deterministic (null, each
+// genome its own fixed outcomes, declared); infra (5% of runs lost).
 // Targets (issue 18): null: <= 2.5% of generations and <= 5% of 30-generation lineages promote a no-better child;
 // reach: the default makes the best genome champion in >= 50% of seeds within the horizon, and >= 2x as often as
 // score-child + mean at the same evaluation budget.
@@ -71,7 +72,10 @@ const SETTINGS: Record<string, { land?: Partial<LandscapeOptions>; sim?: Partial
   neutral: { land: { neutral: 0.4 } },
   tradeoffs: { land: { tradeoffs: 0.4 } },
   'heldout-shift': { land: { heldoutShift: true } },
-  deterministic: { sim: { deterministic: true } },
+  // The offline model: its outcomes fixed per task, and declared deterministic (one look at each child's whole share).
+  deterministic: { sim: { deterministic: true, declared: true } },
+  // The null setting for such a model: each genome its own fixed outcome per task, equal in distribution.
+  'null-deterministic': { land: { null: true }, sim: { deterministic: 'per-genome', declared: true } },
   infra: { sim: { infraErrorRate: 0.05 } },
 };
 const chosen = values.settings ? values.settings.split(',') : Object.keys(SETTINGS);
@@ -208,6 +212,7 @@ const rowOf = (runs: Cell[], st: Strategy, isNull: boolean) => {
   return {
     strategy: st.name,
     noBetterPerGenPct: (100 * runs.reduce((s, x) => s + x.noBetterPromotions, 0)) / gens,
+    trainPassPerGenPct: (100 * runs.reduce((s, x) => s + x.noBetterTrainPasses, 0)) / gens,
     noBetterLineagesPct: (100 * runs.filter((x) => x.noBetterPromotions > 0).length) / runs.length,
     worsePerGenPct: (100 * runs.reduce((s, x) => s + x.worsePromotions, 0)) / gens,
     promotionsAt30: mean(runs.map((x) => x.promotions)),
@@ -222,7 +227,7 @@ const report = chosen.map((name, si) => ({
     rowOf(
       slices.flatMap((s) => s[si]![i]!),
       st,
-      name === 'null',
+      name.startsWith('null'),
     ),
   ),
 }));
@@ -232,6 +237,7 @@ console.log(
 );
 const cols: Array<[string, number, (r: ReturnType<typeof rowOf>) => string]> = [
   ['strategy', 50, (r) => r.strategy],
+  ['train no-better', 16, (r) => pct(r.trainPassPerGenPct)],
   ['no-better/gen', 14, (r) => pct(r.noBetterPerGenPct)],
   [`${GENERATIONS}-gen lineages`, 16, (r) => pct(r.noBetterLineagesPct)],
   ['worse/gen', 10, (r) => pct(r.worsePerGenPct)],
@@ -254,6 +260,17 @@ if (nullRows) {
   targets.null = d.noBetterPerGenPct <= 2.5 && d.noBetterLineagesPct <= 5;
   console.log(
     `\ntarget null (default: no-better promotions in <= 2.5% of generations and <= 5% of ${GENERATIONS}-generation lineages: ${pct(d.noBetterPerGenPct)}, ${pct(d.noBetterLineagesPct)}): ${targets.null ? 'met' : 'MISSED'}`,
+  );
+}
+// The printed levels: a generation's train rule passes a no-better child in at most 2.5% of generations (each child's
+// share at each of its looks), with the whole share at one look for a model that declares itself deterministic.
+for (const name of ['null', 'null-deterministic']) {
+  const d = report.find((r) => r.setting === name)?.rows[0];
+  if (!d) continue;
+  targets[`${name} train level`] =
+    d.trainPassPerGenPct <= 2.5 && d.noBetterPerGenPct <= 2.5 && d.noBetterLineagesPct <= 5;
+  console.log(
+    `levels ${name} (train rule passes a no-better child in <= 2.5% of generations: ${pct(d.trainPassPerGenPct)}; after held-out ${pct(d.noBetterPerGenPct)} of generations, ${pct(d.noBetterLineagesPct)} of lineages): ${targets[`${name} train level`] ? 'held' : 'EXCEEDED'}`,
   );
 }
 const mainRows = report.find((r) => r.setting === 'default')?.rows;

@@ -357,15 +357,17 @@ export async function decideGeneration(
   if (verdict.winner && o.confirmOnHeldout && o.split === 'train') {
     const heldBase = o.heldoutRepeats ?? 1;
     // Pooled: held-out has looks too; each doubles the winner's held-out repeats, and matches at least the train
-    // repeats it passed at; the held-out level is spent over them as the train level is.
+    // repeats it passed at. Each is tested at the whole held-out level: the held-out runs are independent of the train
+    // runs, so a promotion at any look needs the train test to pass at that look (at most its share of the
+    // generation's level over all looks together) and then a held-out test that, whatever the train runs were, passes
+    // a no-better child with probability at most heldoutAlpha; the generation's no-better promotions stay under
+    // ALPHA x heldoutAlpha however often a child is confirmed (bench/search's null setting measures it).
     const before = o.pool ? minRepeats(await experimentTaskScores(db, verdict.winner, 'heldout')) : 0;
     const heldRepeats =
       o.pool && !o.deterministic
         ? Math.max(heldBase, repeats.get(verdict.winner) ?? 0, before > 0 ? 2 * before : 0)
         : heldBase;
-    const heldAlpha = o.pool
-      ? lookAlpha(roundsRun(heldRepeats, heldBase), ladder, o.heldoutAlpha ?? HELDOUT_ALPHA)
-      : o.heldoutAlpha;
+    const heldAlpha = o.heldoutAlpha ?? HELDOUT_ALPHA;
     o.log(`confirming ${verdict.winner} on the held-out split (${heldRepeats} repeat${heldRepeats === 1 ? '' : 's'})`);
     await o.confirmOnHeldout([o.champion, verdict.winner], heldRepeats);
     const held = pairedComparison(

@@ -28,8 +28,13 @@ export interface SearchSettings {
   evidenceRounds: number;
   /** Repeats per held-out task on confirmation (lineage.heldoutRepeats; 1 when deterministic). Default 2. */
   heldoutRepeats?: number;
-  /** The agent is deterministic: a genome solves a task in every repeat or in none. */
-  deterministic?: boolean;
+  /** The agent is deterministic: a genome solves a task in every repeat or in none. true: one draw per task for the
+   * whole lineage (a child differs from its parent only where its change moved the task's probability across it);
+   * 'per-genome': each genome its own draw per task (children equal in distribution still differ task by task). */
+  deterministic?: boolean | 'per-genome';
+  /** The model declares itself deterministic (agent/models/providers: offline): one look at each child's whole share,
+   * no evidence rounds, no re-offers, one held-out repeat, as lineage/evaluate-and-decide.ts does. */
+  declared?: boolean;
   /** Share of runs lost to infrastructure errors (never graded: the pairing uses the tasks both sides have). */
   infraErrorRate?: number;
   /** The oracle limit: promote the truly best child when it is truly better than the champion (no noise at all). */
@@ -58,11 +63,16 @@ export interface SearchOutcome {
   /** Open children re-offered by later generations (pooled evidence), over the whole search. */
   reoffers: number;
   promotions: number;
+  /** Generations (of the first `generations`) whose train rule passed a no-better child, before held-out confirmation:
+   * the rate the printed train levels bound (2.5% of generations). */
+  noBetterTrainPasses: number;
   /** Generations whose promotion replaced the champion with a genome of lower true mean solve rate. */
   worsePromotions: number;
   /** Generations whose promotion replaced the champion with a genome of no higher true mean solve rate (equal or worse). */
   noBetterPromotions: number;
   finalTrue: number;
+  /** The champion's true score at the end of the search (the horizon, or the evaluation budget). */
+  trueAtHorizon: number;
   /** At the horizon, not at the best: the champion has truly better one-change neighbours and every one of them was
    * already tried from it (and not promoted), so the proposer will not offer them again. */
   betterNeighboursAllTried: boolean;
@@ -146,8 +156,13 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
           // Deterministic: one draw per task for the whole lineage, so a genome's repeats agree and a child differs
           // from its parent only where the change moved the task's solve probability across that draw.
           const u =
-            hash32(s.deterministic ? `${runSeed} ${t.id}` : `${runSeed} ${h} ${e.occurrence[split]} ${t.id} ${r}`) /
-            4294967296;
+            hash32(
+              s.deterministic === 'per-genome'
+                ? `${runSeed} ${h} ${t.id}`
+                : s.deterministic
+                  ? `${runSeed} ${t.id}`
+                  : `${runSeed} ${h} ${e.occurrence[split]} ${t.id} ${r}`,
+            ) / 4294967296;
           evals++;
           if (
             s.infraErrorRate &&
@@ -178,6 +193,7 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
   let evalsToHalfGap: number | null = null;
   let generationToHalfGap: number | null = null;
   let promotions = 0;
+  let noBetterTrainPasses = 0;
   let worsePromotions = 0;
   let noBetterPromotions = 0;
   let evidenceGenerations = 0;
@@ -187,6 +203,7 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     SearchOutcome,
     | 'evals'
     | 'promotions'
+    | 'noBetterTrainPasses'
     | 'worsePromotions'
     | 'noBetterPromotions'
     | 'finalTrue'
@@ -196,6 +213,7 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
   const takeSnapshot = () => ({
     evals,
     promotions,
+    noBetterTrainPasses,
     worsePromotions,
     noBetterPromotions,
     finalTrue: land.trueScore(exps.get(champion)!.genome),
@@ -234,9 +252,10 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     const siblings = kids.get(parent.id) ?? [];
     const tried = triedFrom(parent.id);
     const champRuns = taskScores(exps.get(champion)!.runs.train);
-    const reoffered = repeatsIdentical(champRuns, champRuns, [...champRuns.keys()])
-      ? []
-      : pending.slice(0, Math.min(s.pool?.reoffer ?? 0, s.children));
+    const reoffered =
+      s.declared || repeatsIdentical(champRuns, champRuns, [...champRuns.keys()])
+        ? []
+        : pending.slice(0, Math.min(s.pool?.reoffer ?? 0, s.children));
     const fresh = proposeCached(parent.genome, parent.hash, tried, s.children - reoffered.length, seed).map((p, i) =>
       add(childId(parent.id, siblings.length + i), parent.id, p.genome),
     );
@@ -269,7 +288,8 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     // The champion's own repeats identical on every task: nextGeneration treats the model as deterministic (no rounds,
     // the whole level at the one look that can tell).
     const champScores = taskScores(exps.get(champion)!.runs.train);
-    const seenDeterministic = repeatsIdentical(champScores, champScores, [...champScores.keys()]);
+    const seenDeterministic =
+      s.declared === true || repeatsIdentical(champScores, champScores, [...champScores.keys()]);
     const rounds = seenDeterministic ? 0 : s.evidenceRounds;
     const maxLooks = s.pool && !seenDeterministic ? Math.max(s.pool.maxLooks, rounds) : rounds;
     const lookOf = (id: string) => roundsRun(exps.get(id)!.repeats.train, s.repeats);
@@ -309,6 +329,13 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       verdict = ruleAt(candidates, more.round, more.child);
       more = needsMoreEvidence(evidenceInput());
     }
+    if (
+      !s.oracle &&
+      verdict.winner &&
+      g <= s.generations &&
+      land.trueScore(exps.get(verdict.winner)!.genome) <= land.trueScore(exps.get(champion)!.genome) + 1e-12
+    )
+      noBetterTrainPasses++;
     let promoted: string | null = null;
     if (s.oracle) {
       // The oracle limit: the same proposals, decided on true scores.
@@ -320,7 +347,7 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       const heldBase = s.heldoutRepeats ?? 2;
       const winner = exps.get(verdict.winner)!;
       // Pooled: each held-out look doubles the repeats, and at least matches the train repeats it passed at.
-      const heldRepeats = s.deterministic
+      const heldRepeats = seenDeterministic
         ? 1
         : Math.max(
             heldBase,
@@ -333,9 +360,8 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
         taskScores(exps.get(verdict.winner)!.runs.heldout),
         { seed: 1 },
       );
-      const heldLook = roundsRun(exps.get(verdict.winner)!.repeats.heldout, s.heldoutRepeats ?? 2);
-      const heldAlpha = s.pool ? lookAlpha(heldLook, maxLooks, HELDOUT_ALPHA) : HELDOUT_ALPHA;
-      if (heldoutVerdict(held, heldRepeats, heldAlpha).verdict === 'confirmed') promoted = verdict.winner;
+      // Every held-out look at the whole held-out level (decideGeneration: the held-out runs are independent of train).
+      if (heldoutVerdict(held, heldRepeats, HELDOUT_ALPHA).verdict === 'confirmed') promoted = verdict.winner;
     }
     for (const c of candidates)
       if (c.id !== promoted && verdictOf(c.vs).verdict === 'refuted') exps.get(c.id)!.status = 'retired';
@@ -378,6 +404,7 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     generationToHalfGap,
     ...(snapshot ?? takeSnapshot()),
     evalsAtHorizon: evals,
+    trueAtHorizon: land.trueScore(champ.genome),
     reoffers,
     bestTrue,
     rootTrue: land.trueScore(land.root),
