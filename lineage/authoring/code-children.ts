@@ -1,30 +1,26 @@
-import { existsSync } from 'node:fs';
+
 import { join } from 'node:path';
 import type { CreateModelOptions } from '../../agent/models/registry.js';
-import { readTrajectory } from '../../agent/trajectory.js';
 import { changedFiles } from '../../tasks/patch.js';
 import { Budget, type ModelSpend } from '../../evaluator/gateway/index.js';
 import type { SandboxKind } from '../../evaluator/sandbox/providers.js';
 import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
+import { failVariant, settleVariant } from '../code-variant/settle.js';
 import { ensureAgentRepo } from '../code-variant/agent-repo.js';
 import { agentSourceOf } from '../code-variant/agent-source.js';
-import { gateCodeVariant } from '../code-variant/gate.js';
 import type { Db } from '../db/open.js';
 import type { Experiment } from '../db/schema.js';
 import { parseGenome } from '../experiments.js';
-import { signatureOf } from '../failures/signature.js';
 import { writeExperimentFolder } from '../folders.js';
 import { canWriteProposals } from '../model-json.js';
-import { enableAddedSkills } from '../self-repair/self-repair.js';
 import { codeBranchOf } from '../self-repair/repair-run.js';
-import { insertCodeVariant, patchFlags } from '../self-repair/variant.js';
+import { insertCodeVariant, } from '../self-repair/variant.js';
 import { readSpend, recordModelSpend, totalDollars } from '../spend.js';
 import { writeFileAtomic, type Workspace } from '../workspace.js';
 import { runAuthor } from './author-run.js';
 import { buildRawMaterial } from './raw-material.js';
 import { buildAuthorStatement } from './statement.js';
-import { recordDecision } from '../db/repos/decisions.js';
-import { addFlags, getExperiment, updateExperiment } from '../db/repos/experiments.js';
+import { getExperiment, } from '../db/repos/experiments.js';
 
 // Code children authored by the champion (`next-generation --author champion`): for each of the K children, the
 // champion agent (its code, its model, confined) changes a checkout of the parent's agent source from a statement
@@ -82,18 +78,6 @@ async function authoringBudgets(ws: Workspace, champion: string, generation: num
     ...(b.generationDollars !== undefined ? { dollars: Math.max(0, b.generationDollars - totalDollars(already)) } : {}),
   });
   return [authoring, gen];
-}
-
-async function fail(db: Db, id: string, generation: number, reason: string): Promise<void> {
-  await recordDecision(db, {
-    experimentId: id,
-    action: 'fail',
-    rule: 'author',
-    actor: 'system',
-    reason,
-    generation,
-    learned: `Not evaluated: ${reason}`,
-  });
 }
 
 export async function authorCodeChildren(
@@ -186,7 +170,7 @@ export async function authorCodeChildren(
     } catch (error) {
       spend = (error as { spend?: ModelSpend }).spend;
       const reason = `the authoring run failed: ${(error as Error).message}`;
-      await fail(db, id, ctx.generation, reason);
+      await failVariant(db, id, ctx.generation, 'author', reason);
       out.notRun.push({ id, status: 'failed', reason });
     } finally {
       if (spend)
@@ -235,64 +219,42 @@ interface Settle {
 
 /** The authoring run's diff: recorded, flagged, gated; the child gets its branch or is rejected/failed with a reason. */
 async function settle(ws: Workspace, s: Settle): Promise<void> {
-  const { db } = ws;
   const { id, run, ctx, out } = s;
-  const log = s.o.log ?? (() => {});
-  const folder = join(ws.paths.experiments, id);
-  writeFileAtomic(join(folder, 'change.patch'), run.diff);
+  const over = s.overBudget();
+  if (over) out.budgetStop = over;
   const files = changedFiles(run.diff);
-  const row = await getExperiment(db, id);
-  await updateExperiment(db, id, {
-    change: JSON.stringify({ ...JSON.parse(row.change), files }),
-    change_summary: row.change_summary.replace(/: no files changed$/, `: ${files.join(', ') || 'no files changed'}`),
+  const settled = await settleVariant(ws, {
+    id,
+    diff: run.diff,
+    writer: 'authoring run',
+    exitReason: run.exitReason,
+    steps: run.steps,
+    trajectory: s.trajectory,
     hypothesis:
       run.hypothesis ||
       `A change to the agent's source written by ${s.champion} (it stated no hypothesis): ${files.join(', ') || 'no files'}.`,
+    ...(run.exitReason !== 'submitted' || (over && !run.diff)
+      ? {
+          failure: over
+            ? `the author ran out of budget (${over}) before submitting`
+            : `the author did not submit (${run.exitReason})`,
+        }
+      : {}),
+    failRule: 'author',
+    generation: ctx.generation,
+    gate: {
+      repo: await ensureAgentRepo(ws.paths.root),
+      parentBranch: s.parentBranch,
+      surface: s.surface,
+      message: `${id}: authored by ${s.champion}`,
+      ...(s.o.tests ? { tests: s.o.tests } : {}),
+    },
+    ...(s.o.log ? { log: s.o.log } : {}),
   });
-  log(`${id}: authoring run ${run.exitReason} after ${run.steps} steps; ${files.length} file(s) changed`);
-  // The author's own record: what it tried to read (hidden paths) is a flag like a patch touching tests.
-  const probes = existsSync(s.trajectory)
-    ? signatureOf({ exitReason: run.exitReason, report: null, events: readTrajectory(s.trajectory) }).hiddenPathProbes
-    : [];
-  await addFlags(db, id, [...patchFlags(run.diff), ...probes.map((p) => `authoring run probed hidden path ${p}`)]);
-  const over = s.overBudget();
-  if (over) out.budgetStop = over;
-  if (run.exitReason !== 'submitted' || (over && !run.diff)) {
-    const reason = over
-      ? `the author ran out of budget (${over}) before submitting`
-      : `the author did not submit (${run.exitReason})`;
-    await fail(db, id, ctx.generation, reason);
-    out.notRun.push({ id, status: 'failed', reason });
-    return;
-  }
-  const gate = await gateCodeVariant({
-    repo: await ensureAgentRepo(ws.paths.root),
-    workspaceRoot: ws.paths.root,
-    parentBranch: s.parentBranch,
-    branch: id,
-    patch: run.diff,
-    surface: s.surface,
-    message: `${id}: authored by ${s.champion}`,
-    ...(s.o.tests ? { tests: s.o.tests } : {}),
-  });
-  if (!gate.ok) {
-    log(`${id}: rejected at the ${gate.stage} gate: ${gate.reason}`);
-    await recordDecision(db, {
-      learned: `Rejected before any task ran (${gate.stage}): ${gate.reason}`,
-      experimentId: id,
-      action: 'reject',
-      rule: `gate:${gate.stage}`,
-      actor: 'system',
-      reason: gate.reason,
-      details: { stage: gate.stage, log: gate.log },
-      generation: ctx.generation,
-    });
-    out.notRun.push({ id, status: 'rejected', reason: `${gate.stage} gate: ${gate.reason}` });
-    return;
-  }
-  await updateExperiment(db, id, { branch: gate.branch });
-  await enableAddedSkills(db, id, run.diff, log);
-  out.accepted.push(id);
+  if (settled.outcome === 'failed') out.notRun.push({ id, status: 'failed', reason: settled.reason });
+  else if (settled.outcome === 'rejected')
+    out.notRun.push({ id, status: 'rejected', reason: `${settled.gate.stage} gate: ${settled.gate.reason}` });
+  else out.accepted.push(id);
 }
 
 /**
@@ -304,7 +266,7 @@ export async function failUnfinishedAuthoring(db: Db, ids: string[], generation:
   for (const id of ids) {
     const e = await getExperiment(db, id);
     if (e.status === 'proposed' && e.branch === null && (JSON.parse(e.change) as { kind?: string }).kind === 'code') {
-      await fail(db, id, generation, 'its authoring was interrupted before the gates');
+      await failVariant(db, id, generation, 'author', 'its authoring was interrupted before the gates');
       stale.push(id);
     }
   }

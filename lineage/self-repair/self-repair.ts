@@ -1,18 +1,14 @@
 import type { SandboxKind } from '../../evaluator/sandbox/providers.js';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { genomeHash } from '../../agent/genome.js';
 import type { ScriptedEntry } from '../../agent/models/scripted.js';
-import { readTrajectory } from '../../agent/trajectory.js';
-import { changedFiles } from '../../tasks/patch.js';
 import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
+import { failVariant, settleVariant } from '../code-variant/settle.js';
 import { ensureAgentRepo } from '../code-variant/agent-repo.js';
 import { agentSourceOf } from '../code-variant/agent-source.js';
-import { gateCodeVariant, type GateStage } from '../code-variant/gate.js';
-import type { Db } from '../db/open.js';
+import { type GateStage } from '../code-variant/gate.js';
 import { parseGenome } from '../experiments.js';
 import { loadTasksFromDb } from '../evaluate-experiment.js';
-import { signatureOf } from '../failures/signature.js';
 import { writeExperimentFolder } from '../folders.js';
 import { writeFileAtomic, type Workspace } from '../workspace.js';
 import { generationBudget } from '../../evaluator/gateway/index.js';
@@ -30,9 +26,9 @@ import {
 } from './repair-generation.js';
 import { codeBranchOf, runRepairAgent } from './repair-run.js';
 import { buildRepairStatement } from './statement.js';
-import { addedSkills, contextSurface, enableSkills, insertCodeVariant, patchFlags } from './variant.js';
-import { championId, recordDecision } from '../db/repos/decisions.js';
-import { addFlags, getExperiment, updateExperiment } from '../db/repos/experiments.js';
+import { contextSurface, insertCodeVariant, } from './variant.js';
+import { championId, } from '../db/repos/decisions.js';
+import { getExperiment, } from '../db/repos/experiments.js';
 
 // `evolve self-repair`: statement from a failure cluster -> a coding agent (by default the experiment's own genome)
 // edits the agent's source in a sandbox -> its diff becomes a code-variant child `exp-23-rN` -> the gates (surface,
@@ -194,54 +190,38 @@ async function repair(ws: Workspace, o: SelfRepairOptions): Promise<SelfRepairRe
     });
   } catch (error) {
     // The machinery failed under the repair agent: the child is marked failed, never left `proposed`.
-    await recordDecision(db, {
-      experimentId: id,
-      action: 'fail',
-      rule: 'self-repair',
-      actor: 'system',
-      reason: `repair run failed: ${(error as Error).message}`,
-    });
+    await failVariant(db, id, undefined, 'self-repair', `repair run failed: ${(error as Error).message}`);
     await writeExperimentFolder(db, ws.paths.experiments, id);
     await closeRepairGeneration(db, generation, 'failed', `repair run failed: ${(error as Error).message}`);
     throw error;
   }
-  writeFileAtomic(join(folder, 'change.patch'), run.diff);
-  log(
-    `${id}: repair run ${run.exitReason} after ${run.steps} steps; ${run.diff ? `${run.diff.split('\n').length} diff lines` : 'no change'}`,
-  );
-  await updateExperiment(db, id, {
-    change: JSON.stringify({ ...JSON.parse(placeholder.change), files: changedFiles(run.diff) }),
-    change_summary: placeholder.change_summary.replace(
-      /: no files changed$/,
-      `: ${changedFiles(run.diff).join(', ') || 'no files changed'}`,
-    ),
+  const settled = await settleVariant(ws, {
+    id,
+    diff: run.diff,
+    writer: 'repair run',
+    exitReason: run.exitReason,
+    steps: run.steps,
+    trajectory,
+    failRule: 'self-repair',
+    generation,
+    gate: {
+      repo,
+      parentBranch,
+      surface,
+      message: `${id}: self-repair of ${statement.clusterId} by ${author.id}`,
+      ...(o.tests ? { tests: o.tests } : {}),
+    },
+    log,
   });
-
-  // Objective-hacking guards: the patch's paths, and what the repair run tried to read.
-  const probes = existsSync(trajectory)
-    ? signatureOf({ exitReason: run.exitReason, report: null, events: readTrajectory(trajectory) }).hiddenPathProbes
-    : [];
-  const flags = await addFlags(db, id, [
-    ...patchFlags(run.diff),
-    ...probes.map((p) => `repair run probed hidden path ${p}`),
-  ]);
-
-  const gate = await gateCodeVariant({
-    repo,
-    workspaceRoot: ws.paths.root,
-    parentBranch,
-    branch: id,
-    patch: run.diff,
-    surface,
-    message: `${id}: self-repair of ${statement.clusterId} by ${author.id}`,
-    ...(o.tests ? { tests: o.tests } : {}),
-  });
+  // Self-repair names no failure before its gates, so its variant is either rejected there or accepted.
+  if (settled.outcome === 'failed') throw new Error(`${id}: failed before its gates: ${settled.reason}`);
+  const { gate } = settled;
   const result: SelfRepairResult = {
     id,
     parent: parent.id,
     authoredBy: author.id,
     cluster: statement.clusterId,
-    flags,
+    flags: settled.flags,
     folder,
     generation,
     ...(run.costUsd !== undefined ? { repairCostUsd: run.costUsd } : {}),
@@ -252,21 +232,8 @@ async function repair(ws: Workspace, o: SelfRepairOptions): Promise<SelfRepairRe
       : { ok: false, stage: gate.stage, reason: gate.reason },
   };
   if (!gate.ok) {
-    log(`${id}: rejected at the ${gate.stage} gate: ${gate.reason}`);
-    await recordDecision(db, {
-      learned: `Rejected before any task ran (${gate.stage}): ${gate.reason}`,
-      experimentId: id,
-      action: 'reject',
-      rule: `gate:${gate.stage}`,
-      actor: 'system',
-      reason: gate.reason,
-      details: { stage: gate.stage, log: gate.log },
-      generation,
-    });
     await closeRepairGeneration(db, generation, 'done', `${id} rejected at the ${gate.stage} gate; nothing to decide`);
   } else {
-    await updateExperiment(db, id, { branch: gate.branch });
-    await enableAddedSkills(db, id, run.diff, log);
     if (o.evaluate === false) {
       await closeRepairGeneration(db, generation, 'done', `${id} passed its gates; evaluation was not asked for`);
     } else {
@@ -343,19 +310,4 @@ async function decideVariant(
     heldout: decided.heldout,
     budgetStop: decided.budgetStop,
   };
-}
-
-/** A skill the patch adds takes effect only once the variant's genome lists it (context-layer learning). */
-export async function enableAddedSkills(db: Db, id: string, diff: string, log: (line: string) => void): Promise<void> {
-  const row = await getExperiment(db, id);
-  const skills = addedSkills(diff);
-  const genome = parseGenome(row);
-  const enabled = enableSkills(genome, skills);
-  if (enabled === genome) return;
-  await updateExperiment(db, id, {
-    genome: JSON.stringify(enabled),
-    genome_hash: genomeHash(enabled),
-    change_summary: `${row.change_summary}; enables skill ${skills.join(', ')}`,
-  });
-  log(`${id}: its prompt policy now lists the new skill(s) ${skills.join(', ')}`);
 }
