@@ -4,11 +4,15 @@ import type { SpendLimit } from '../evaluator/budget.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
 import {
+  type Generation,
+  type GenerationConfig,
+  insertGeneration,
   nextGenerationId,
   patchGenerationConfig,
   readGenerationConfig,
   runningGeneration,
 } from './db/repos/generations.js';
+import { trainOutcomes } from './db/repos/runs.js';
 import type { ChildRow, EvidenceRecord, HeldoutRecord } from './decide-generation.js';
 import { evaluateAndDecide, ladderOf, repeatsAreIdentical } from './evaluate-and-decide.js';
 import type { EvaluateExperimentOptions } from './evaluate-experiment.js';
@@ -25,8 +29,8 @@ import { type NodeStats, selectOpenParent, type Selector } from './select.js';
 import type { Experiment } from './db/schema.js';
 import type { Workspace } from './workspace.js';
 import type { Authorship } from './authorship.js';
-import { championId } from './db/repos/decisions.js';
-import { childrenOf, getExperiment } from './db/repos/experiments.js';
+import { championId, latestDecision } from './db/repos/decisions.js';
+import { childrenOf, getExperiment, listExperiments } from './db/repos/experiments.js';
 
 // One generation: select a parent, propose K one-change children, evaluate parent and children on the same tasks,
 // compare each child with the champion (paired by task), promote under the rule (confirmed on the held-out split),
@@ -109,17 +113,8 @@ export interface GenerationResult {
 }
 
 async function nodeStats(db: Db): Promise<NodeStats[]> {
-  const exps = await db.selectFrom('experiments').select(['id', 'parent_id', 'score', 'status']).execute();
   // Train-split runs only: selection must not learn from the held-out split.
-  const runs = await db
-    .selectFrom('runs')
-    .innerJoin('evaluations', 'evaluations.id', 'runs.evaluation_id')
-    .select(['runs.experiment_id', 'runs.outcome'])
-    .where('runs.status', '=', 'done')
-    .where('runs.actor', '=', 'agent')
-    .where('evaluations.split', '=', 'train')
-    .execute();
-  return nodeStatsOf(exps, runs);
+  return nodeStatsOf(await listExperiments(db), await trainOutcomes(db));
 }
 
 /** What parent selection sees, from experiment rows and their finished runs (pure, so bench/search can reuse it). */
@@ -153,7 +148,7 @@ export function nodeStatsOf(
 
 /** Whether an experiment still has a one-change variant none of its children tried (memoised per call). */
 async function untriedVariants(db: Db): Promise<(id: string) => boolean> {
-  const exps = await db.selectFrom('experiments').select(['id', 'parent_id', 'genome', 'genome_hash']).execute();
+  const exps = await listExperiments(db);
   const tried = new Map<string, Set<string>>(exps.map((e) => [e.id, new Set([e.genome_hash])]));
   for (const e of exps) if (e.parent_id) tried.get(e.parent_id)?.add(e.genome_hash);
   const genomes = new Map(exps.map((e) => [e.id, e.genome]));
@@ -185,10 +180,16 @@ export async function nextGeneration(ws: Workspace, o: GenerationOptions = {}): 
 
 const updateConfig = patchGenerationConfig;
 
+/** The settings a generation runs with: the options, else evolve.json's lineage section. */
+type Settings = { children: number; proposer: ProposerName; select: Selector; rule: RuleName; margin: number };
+
+// A generation in named steps: its settings and champion, the generation row (resumed or started: parent chosen,
+// open children re-offered), its children (proposed until it has its K), their folders, then evaluate-and-decide,
+// and what is reported about the children that never ran.
 async function generation(ws: Workspace, o: GenerationOptions): Promise<GenerationResult> {
   const { db, config } = ws;
   const log = o.log ?? (() => {});
-  const cfg = {
+  const cfg: Settings = {
     children: o.children ?? config.lineage.children,
     proposer: o.proposer ?? config.lineage.proposer,
     select: o.select ?? config.lineage.select,
@@ -200,147 +201,19 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     throw Object.assign(new Error('this workspace has no champion to grow from'), {
       hint: 'Run `evolve init` to seed exp-01.',
     });
-
-  // Resume an unfinished generation, or start one.
-  let gen = await runningGeneration(db);
-  if (gen) {
-    log(`resuming generation ${gen.id} from ${gen.parent_id}`);
-    // A resumed generation keeps the settings it started with.
-    // (`children` in the config is the list of children; the number asked for is `childrenWanted`.)
-    const stored = readGenerationConfig(gen.config, gen.id);
-    for (const key of ['proposer', 'select', 'rule', 'margin'] as const)
-      if (stored[key] !== undefined) Object.assign(cfg, { [key]: stored[key] });
-    if (typeof stored.childrenWanted === 'number') cfg.children = stored.childrenWanted;
-  } else {
-    const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const pick = selectOpenParent(cfg.select, await nodeStats(db), currentChampion, seed, await untriedVariants(db));
-    if (pick.fallback)
-      log(
-        `${cfg.select === 'champion' ? `champion ${currentChampion}` : 'the selected parent'} has no untried one-change variant left; growing from ${pick.id}, the best-scoring experiment that has`,
-      );
-    const parentId = pick.id;
-    const row = {
-      id: await nextGenerationId(db),
-      parent_id: parentId,
-      proposer: cfg.proposer,
-      selector: cfg.select,
-      rule: cfg.rule,
-      seed,
-      status: 'running' as const,
-      config: JSON.stringify({
-        ...cfg,
-        champion: currentChampion,
-        childrenWanted: cfg.children,
-        children: [] as string[],
-        eval: {
-          suite: o.eval?.suite ?? config.defaults.suite,
-          subset: o.eval?.subset ?? null,
-          repeats: o.eval?.repeats ?? config.defaults.repeats,
-        },
-      }),
-      started_at: now(),
-      finished_at: null,
-    };
-    await db.insertInto('generations').values(row).execute();
-    gen = row;
-    // Pooled evidence: the most promising open children of the champion come back one look higher, before new ones.
-    const base = o.eval?.repeats ?? config.defaults.repeats;
-    // (Not for a deterministic model: its repeats reproduce the same outcomes.)
-    const open =
-      config.lineage.reoffer > 0 && !(await repeatsAreIdentical(db, currentChampion))
-        ? await openChildren(db, currentChampion, {
-            maxLooks: ladderOf(config, o.evidenceRounds),
-            baseRepeats: base,
-            margin: cfg.margin,
-          })
-        : [];
-    const reoffered = open
-      .slice(0, Math.min(config.lineage.reoffer, cfg.children))
-      .map((c) => ({ id: c.id, repeats: base * 2 ** (roundsRun(c.repeats, base) + 1) }));
-    if (reoffered.length) {
-      await updateConfig(db, row.id, { reoffered, children: reoffered.map((r) => r.id) });
-      gen = {
-        ...row,
-        config: JSON.stringify({
-          ...readGenerationConfig(row.config, row.id),
-          reoffered,
-          children: reoffered.map((r) => r.id),
-        }),
-      };
-      for (const r of reoffered)
-        log(`re-offering ${r.id} (inconclusive, looked better) at ${r.repeats} repeats per task`);
-    }
-  }
-  let gcfg = readGenerationConfig(gen.config, gen.id);
-  const genId = gen.id;
-  const champion = gcfg.champion ?? currentChampion;
+  const gen = await resumeOrStart(ws, o, cfg, currentChampion, log);
+  const champion = readGenerationConfig(gen.config, gen.id).champion ?? currentChampion;
   const parent = await getExperiment(db, gen.parent_id);
-  const evalOpts = { ...o.eval, split: config.defaults.split };
-
-  // Children: each recorded on the generation row as it is inserted (a child inserted just before a kill is found by
-  // its generation number), proposed until the generation has its K, then marked proposed.
-  const mine = (await childrenOf(db, parent.id))
-    .filter((c) => c.generation === genId && c.created_at >= gen.started_at)
-    .map((c) => c.id);
-  const known = [...new Set([...gcfg.children, ...mine])];
-  if (known.length !== gcfg.children.length) gcfg = await updateConfig(db, genId, { children: known });
-  if (!gcfg.proposed) {
-    const k = Math.max(0, cfg.children - gcfg.children.length);
-    if (gcfg.children.length) log(`generation ${genId} already has ${gcfg.children.join(', ')}; proposing ${k} more`);
-    const tried = new Set((await childrenOf(db, parent.id)).map((c) => c.genome_hash));
-    tried.add(genomeHash(parseGenome(parent)));
-    const ctx = { parent, champion, k, tried, seed: gen.seed ?? 1, generation: genId };
-    // The champion as author (--author) writes the children itself; otherwise the configured proposer does.
-    const proposer = o.author ? undefined : await proposerNamed(cfg.proposer);
-    const authored: AuthoredChildren =
-      k === 0
-        ? { proposals: [], proposer: cfg.proposer, authoredBy: null, note: null }
-        : o.author
-          ? await o.author(ctx)
-          : await proposer!.propose({ ws, ...ctx, options: o });
-    if (authored.note) log(authored.note);
-    const proposals = authored.proposals;
-    const written = (authored.children ?? []).filter((id) => !gcfg.children.includes(id));
-    if (written.length) gcfg = await updateConfig(db, genId, { children: [...gcfg.children, ...written] });
-    if (proposals.length === 0 && gcfg.children.length === 0)
-      log(`every one-change variant of ${parent.id} has been tried; nothing to propose`);
-    for (const p of proposals) {
-      const child = await insertChild(db, {
-        parent,
-        genome: p.genome,
-        ...(p.combined ? { maxChanges: 2 } : {}),
-        hypothesis: p.hypothesis,
-        proposer: authored.proposer,
-        generation: genId,
-        ...(gen.seed !== null ? { seed: gen.seed } : {}),
-        ...(authored.authoredBy ? { authoredBy: authored.authoredBy } : {}),
-        ...(authored.authorship ? { authorship: authored.authorship } : {}),
-      });
-      gcfg = await updateConfig(db, genId, { children: [...gcfg.children, child.id] });
-      log(`proposed ${child.id}: ${child.change_summary}`);
-    }
-    gcfg = await updateConfig(db, genId, {
-      proposed: true,
-      family: Math.max(1, gcfg.children.length - (gcfg.reoffered?.length ?? 0)),
-      ...(o.author
-        ? { author: { requested: 'champion', proposer: authored.proposer, note: authored.note } }
-        : (proposer?.record?.(authored) ?? {})),
-    });
-  }
-  // A code child whose authoring a kill cut short has no code of its own to run: it fails rather than run its parent's.
-  const cut = await failUnfinishedAuthoring(db, gcfg.children, genId);
-  if (cut.length) log(`authoring of ${cut.join(', ')} was interrupted before the gates: marked failed`);
-  // Folders follow the rows: (re)written here, so a failure while writing them is repaired by the next resume.
-  for (const id of gcfg.children) await writeExperimentFolder(db, ws.paths.experiments, id);
-
+  const gcfg = await proposeChildren(ws, o, { gen, cfg, parent, champion, log });
+  await prepareChildren(ws, gcfg.children, gen.id, log);
   const decided = await evaluateAndDecide(ws, {
-    generation: genId,
+    generation: gen.id,
     champion,
     parent: parent.id,
     children: gcfg.children,
     rule: cfg.rule,
     margin: cfg.margin,
-    eval: evalOpts,
+    eval: { ...o.eval, split: config.defaults.split },
     ...(o.evidenceRounds !== undefined ? { evidenceRounds: o.evidenceRounds } : {}),
     ...(o.confirm !== undefined ? { confirm: o.confirm } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
@@ -349,24 +222,11 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     log,
   });
   const { rows, promoted, reason, evidence, heldout, budgetStop, spent } = decided;
-  const notRun: GenerationResult['notRun'] = [];
-  for (const id of gcfg.children) {
-    const e = await getExperiment(db, id);
-    if (e.status !== 'rejected' && e.status !== 'failed') continue;
-    const d = await db
-      .selectFrom('decisions')
-      .select(['rule', 'reason'])
-      .where('experiment_id', '=', id)
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    notRun.push({ id, status: e.status, reason: d ? `${d.rule}: ${d.reason}` : (e.learned ?? '') });
-  }
   const base = await getExperiment(db, champion);
-  const baseline = { id: champion, score: base.score, lo: base.score_lo, hi: base.score_hi, costUsd: base.cost_usd };
   return {
-    generation: genId,
+    generation: gen.id,
     parent: parent.id,
-    baseline,
+    baseline: { id: champion, score: base.score, lo: base.score_lo, hi: base.score_hi, costUsd: base.cost_usd },
     champion: promoted ?? champion,
     rows,
     promoted,
@@ -375,6 +235,169 @@ async function generation(ws: Workspace, o: GenerationOptions): Promise<Generati
     heldout,
     budgetStop,
     spent,
-    notRun,
+    notRun: await notRunOf(db, gcfg.children),
   };
+}
+
+/** The running generation, its stored settings put back into `cfg`; else a new one (see startGeneration). */
+async function resumeOrStart(
+  ws: Workspace,
+  o: GenerationOptions,
+  cfg: Settings,
+  currentChampion: string,
+  log: (line: string) => void,
+): Promise<Generation> {
+  const gen = await runningGeneration(ws.db);
+  if (!gen) return startGeneration(ws, o, cfg, currentChampion, log);
+  log(`resuming generation ${gen.id} from ${gen.parent_id}`);
+  // A resumed generation keeps the settings it started with.
+  // (`children` in the config is the list of children; the number asked for is `childrenWanted`.)
+  const stored = readGenerationConfig(gen.config, gen.id);
+  for (const key of ['proposer', 'select', 'rule', 'margin'] as const)
+    if (stored[key] !== undefined) Object.assign(cfg, { [key]: stored[key] });
+  if (typeof stored.childrenWanted === 'number') cfg.children = stored.childrenWanted;
+  return gen;
+}
+
+/**
+ * A new generation row: its parent selected (the champion's when it has untried variants), its champion fixed, and
+ * the most promising open children of the champion re-offered one look higher, before any new one.
+ */
+async function startGeneration(
+  ws: Workspace,
+  o: GenerationOptions,
+  cfg: Settings,
+  currentChampion: string,
+  log: (line: string) => void,
+): Promise<Generation> {
+  const { db, config } = ws;
+  const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const pick = selectOpenParent(cfg.select, await nodeStats(db), currentChampion, seed, await untriedVariants(db));
+  if (pick.fallback)
+    log(
+      `${cfg.select === 'champion' ? `champion ${currentChampion}` : 'the selected parent'} has no untried one-change variant left; growing from ${pick.id}, the best-scoring experiment that has`,
+    );
+  const row: Generation = {
+    id: await nextGenerationId(db),
+    parent_id: pick.id,
+    proposer: cfg.proposer,
+    selector: cfg.select,
+    rule: cfg.rule,
+    seed,
+    status: 'running',
+    config: JSON.stringify({
+      ...cfg,
+      champion: currentChampion,
+      childrenWanted: cfg.children,
+      children: [] as string[],
+      eval: {
+        suite: o.eval?.suite ?? config.defaults.suite,
+        subset: o.eval?.subset ?? null,
+        repeats: o.eval?.repeats ?? config.defaults.repeats,
+      },
+    }),
+    started_at: now(),
+    finished_at: null,
+  };
+  await insertGeneration(db, row);
+  const base = o.eval?.repeats ?? config.defaults.repeats;
+  // (Not for a deterministic model: its repeats reproduce the same outcomes.)
+  const open =
+    config.lineage.reoffer > 0 && !(await repeatsAreIdentical(db, currentChampion))
+      ? await openChildren(db, currentChampion, {
+          maxLooks: ladderOf(config, o.evidenceRounds),
+          baseRepeats: base,
+          margin: cfg.margin,
+        })
+      : [];
+  const reoffered = open
+    .slice(0, Math.min(config.lineage.reoffer, cfg.children))
+    .map((c) => ({ id: c.id, repeats: base * 2 ** (roundsRun(c.repeats, base) + 1) }));
+  if (!reoffered.length) return row;
+  const stored = await updateConfig(db, row.id, { reoffered, children: reoffered.map((r) => r.id) });
+  for (const r of reoffered) log(`re-offering ${r.id} (inconclusive, looked better) at ${r.repeats} repeats per task`);
+  return { ...row, config: JSON.stringify(stored) };
+}
+
+/**
+ * The generation's children: each recorded on the generation row as it is inserted (a child inserted just before a
+ * kill is found by its generation number), proposed until the generation has its K, then marked proposed.
+ */
+async function proposeChildren(
+  ws: Workspace,
+  o: GenerationOptions,
+  g: { gen: Generation; cfg: Settings; parent: Experiment; champion: string; log: (line: string) => void },
+): Promise<GenerationConfig> {
+  const { db } = ws;
+  const { gen, cfg, parent, champion, log } = g;
+  const genId = gen.id;
+  let gcfg = readGenerationConfig(gen.config, gen.id);
+  const mine = (await childrenOf(db, parent.id))
+    .filter((c) => c.generation === genId && c.created_at >= gen.started_at)
+    .map((c) => c.id);
+  const known = [...new Set([...gcfg.children, ...mine])];
+  if (known.length !== gcfg.children.length) gcfg = await updateConfig(db, genId, { children: known });
+  if (gcfg.proposed) return gcfg;
+  const k = Math.max(0, cfg.children - gcfg.children.length);
+  if (gcfg.children.length) log(`generation ${genId} already has ${gcfg.children.join(', ')}; proposing ${k} more`);
+  const tried = new Set((await childrenOf(db, parent.id)).map((c) => c.genome_hash));
+  tried.add(genomeHash(parseGenome(parent)));
+  const ctx = { parent, champion, k, tried, seed: gen.seed ?? 1, generation: genId };
+  // The champion as author (--author) writes the children itself; otherwise the configured proposer does.
+  const proposer = o.author ? undefined : await proposerNamed(cfg.proposer);
+  const authored: AuthoredChildren =
+    k === 0
+      ? { proposals: [], proposer: cfg.proposer, authoredBy: null, note: null }
+      : o.author
+        ? await o.author(ctx)
+        : await proposer!.propose({ ws, ...ctx, options: o });
+  if (authored.note) log(authored.note);
+  const proposals = authored.proposals;
+  const written = (authored.children ?? []).filter((id) => !gcfg.children.includes(id));
+  if (written.length) gcfg = await updateConfig(db, genId, { children: [...gcfg.children, ...written] });
+  if (proposals.length === 0 && gcfg.children.length === 0)
+    log(`every one-change variant of ${parent.id} has been tried; nothing to propose`);
+  for (const p of proposals) {
+    const child = await insertChild(db, {
+      parent,
+      genome: p.genome,
+      ...(p.combined ? { maxChanges: 2 } : {}),
+      hypothesis: p.hypothesis,
+      proposer: authored.proposer,
+      generation: genId,
+      ...(gen.seed !== null ? { seed: gen.seed } : {}),
+      ...(authored.authoredBy ? { authoredBy: authored.authoredBy } : {}),
+      ...(authored.authorship ? { authorship: authored.authorship } : {}),
+    });
+    gcfg = await updateConfig(db, genId, { children: [...gcfg.children, child.id] });
+    log(`proposed ${child.id}: ${child.change_summary}`);
+  }
+  return updateConfig(db, genId, {
+    proposed: true,
+    family: Math.max(1, gcfg.children.length - (gcfg.reoffered?.length ?? 0)),
+    ...(o.author
+      ? { author: { requested: 'champion', proposer: authored.proposer, note: authored.note } }
+      : (proposer?.record?.(authored) ?? {})),
+  });
+}
+
+/** Before evaluation: a code child cut short fails, and every child's folder is (re)written. */
+async function prepareChildren(ws: Workspace, children: string[], genId: number, log: (line: string) => void) {
+  // A code child whose authoring a kill cut short has no code of its own to run: it fails rather than run its parent's.
+  const cut = await failUnfinishedAuthoring(ws.db, children, genId);
+  if (cut.length) log(`authoring of ${cut.join(', ')} was interrupted before the gates: marked failed`);
+  // Folders follow the rows: (re)written here, so a failure while writing them is repaired by the next resume.
+  for (const id of children) await writeExperimentFolder(ws.db, ws.paths.experiments, id);
+}
+
+/** The children that never ran (rejected at a gate, or failed), each with its last decision's rule and reason. */
+async function notRunOf(db: Db, children: string[]): Promise<GenerationResult['notRun']> {
+  const notRun: GenerationResult['notRun'] = [];
+  for (const id of children) {
+    const e = await getExperiment(db, id);
+    if (e.status !== 'rejected' && e.status !== 'failed') continue;
+    const d = await latestDecision(db, id);
+    notRun.push({ id, status: e.status, reason: d ? `${d.rule}: ${d.reason}` : (e.learned ?? '') });
+  }
+  return notRun;
 }

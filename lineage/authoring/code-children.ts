@@ -1,4 +1,3 @@
-
 import { join } from 'node:path';
 import type { CreateModelOptions } from '../../agent/models/registry.js';
 import { changedFiles } from '../../tasks/patch.js';
@@ -14,13 +13,13 @@ import { parseGenome } from '../experiments.js';
 import { writeExperimentFolder } from '../folders.js';
 import { canWriteProposals } from '../model-json.js';
 import { codeBranchOf } from '../self-repair/repair-run.js';
-import { insertCodeVariant, } from '../self-repair/variant.js';
+import { insertCodeVariant } from '../self-repair/variant.js';
 import { readSpend, recordModelSpend, totalDollars } from '../spend.js';
 import { writeFileAtomic, type Workspace } from '../workspace.js';
 import { runAuthor } from './author-run.js';
 import { buildRawMaterial } from './raw-material.js';
 import { buildAuthorStatement } from './statement.js';
-import { getExperiment, } from '../db/repos/experiments.js';
+import { getExperiment } from '../db/repos/experiments.js';
 
 // Code children authored by the champion (`next-generation --author champion`): for each of the K children, the
 // champion agent (its code, its model, confined) changes a checkout of the parent's agent source from a statement

@@ -26,9 +26,9 @@ import {
 } from './repair-generation.js';
 import { codeBranchOf, runRepairAgent } from './repair-run.js';
 import { buildRepairStatement } from './statement.js';
-import { contextSurface, insertCodeVariant, } from './variant.js';
-import { championId, } from '../db/repos/decisions.js';
-import { getExperiment, } from '../db/repos/experiments.js';
+import { contextSurface, insertCodeVariant } from './variant.js';
+import { championId } from '../db/repos/decisions.js';
+import { getExperiment } from '../db/repos/experiments.js';
 
 // `evolve self-repair`: statement from a failure cluster -> a coding agent (by default the experiment's own genome)
 // edits the agent's source in a sandbox -> its diff becomes a code-variant child `exp-23-rN` -> the gates (surface,

@@ -85,3 +85,14 @@ export async function recordDecision(
     return id;
   });
 }
+
+/** The experiment's newest decision, if any. */
+export function latestDecision(db: Db, experimentId: string): Promise<Decision | undefined> {
+  return db
+    .selectFrom('decisions')
+    .selectAll()
+    .where('experiment_id', '=', experimentId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Selectable } from 'kysely';
 import type { Db } from '../open.js';
+import type { Database } from '../schema.js';
 
 // The generations table's queries and the shape of its `config` column, in one place: a generation's settings and
 // progress (children, baseline champion, what proposing and deciding recorded), read through a schema instead of
@@ -77,4 +79,10 @@ export function runningGeneration(db: Db) {
 export async function nextGenerationId(db: Db): Promise<number> {
   const last = await db.selectFrom('generations').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return (last?.id ?? 0) + 1;
+}
+
+export type Generation = Selectable<Database['generations']>;
+
+export async function insertGeneration(db: Db, row: Generation): Promise<void> {
+  await db.insertInto('generations').values(row).execute();
 }

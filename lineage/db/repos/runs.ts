@@ -27,3 +27,15 @@ export async function experimentTaskScores(
     .execute();
   return taskScores(rows.map((r) => ({ taskId: taskKey(r), repeat: r.repeat, resolved: r.outcome === 'resolved' })));
 }
+
+/** Every finished agent run's experiment and outcome on the train split (what parent selection may learn from). */
+export function trainOutcomes(db: Db): Promise<Array<{ experiment_id: string; outcome: string | null }>> {
+  return db
+    .selectFrom('runs')
+    .innerJoin('evaluations', 'evaluations.id', 'runs.evaluation_id')
+    .select(['runs.experiment_id', 'runs.outcome'])
+    .where('runs.status', '=', 'done')
+    .where('runs.actor', '=', 'agent')
+    .where('evaluations.split', '=', 'train')
+    .execute();
+}
