@@ -10,6 +10,7 @@ import { insertChild, parseGenome } from '../lineage/experiments.js';
 import { refreshSuite } from '../lineage/suites.js';
 import { openWorkspace } from '../lineage/workspace.js';
 import { getExperiment } from '../lineage/db/repos/experiments.js';
+import { childWithGenome } from '../lineage/db/repos/experiments.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback?: string) => {
@@ -47,12 +48,7 @@ for (const spec of specs) {
   let exp = await getExperiment(ws.db, 'exp-01');
   for (const change of spec.split(';').filter(Boolean)) {
     const genome = apply(parseGenome(exp), change);
-    const existing = await ws.db
-      .selectFrom('experiments')
-      .selectAll()
-      .where('parent_id', '=', exp.id)
-      .where('genome', '=', JSON.stringify(genome))
-      .executeTakeFirst();
+    const existing = await childWithGenome(ws.db, exp.id, JSON.stringify(genome));
     exp =
       existing ??
       (await insertChild(ws.db, { parent: exp, genome, hypothesis: 'bench', proposer: 'bench', generation: 0 }));

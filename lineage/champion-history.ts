@@ -1,4 +1,5 @@
 import type { Db } from './db/open.js';
+import { championRows } from './db/repos/decisions.js';
 
 // The champion at the end of each generation (generation 0: the root), with its score: the line `status` and `tree`
 // draw as a sparkline and the report plots per replicate.
@@ -12,12 +13,7 @@ export interface ChampionPoint {
 }
 
 export async function championHistory(db: Db): Promise<ChampionPoint[]> {
-  const champions = await db
-    .selectFrom('champions')
-    .innerJoin('experiments', 'experiments.id', 'champions.experiment_id')
-    .select(['champions.experiment_id as id', 'champions.since as since', 'experiments.score as score'])
-    .orderBy('champions.id')
-    .execute();
+  const champions = await championRows(db);
   if (champions.length === 0) return [];
   const gens = await db
     .selectFrom('generations')

@@ -3,7 +3,7 @@ import { isDeterministicModel } from '../agent/models/registry.js';
 import { minTasksToDetect, spendAtLook } from '../evaluator/stats/index.js';
 import { Config } from './config.js';
 import type { Db } from './db/open.js';
-import { championId } from './db/repos/decisions.js';
+import { championId, listDecisions } from './db/repos/decisions.js';
 import { childrenOf, getExperiment } from './db/repos/experiments.js';
 import { parseGenome } from './experiments.js';
 
@@ -139,18 +139,7 @@ export async function readContext(
     });
   const p = await getExperiment(db, parentId);
   const kids = await childrenOf(db, p.id);
-  const decisions = kids.length
-    ? await db
-        .selectFrom('decisions')
-        .select(['experiment_id', 'action', 'actor', 'reason'])
-        .where(
-          'experiment_id',
-          'in',
-          kids.map((k) => k.id),
-        )
-        .orderBy('id')
-        .execute()
-    : [];
+  const decisions = kids.length ? await listDecisions(db, { ids: kids.map((k) => k.id) }) : [];
   const latest = new Map(
     decisions.map((d) => [d.experiment_id, { action: d.action, actor: d.actor, reason: d.reason }]),
   );

@@ -16,7 +16,8 @@ import type { StoredRun } from '../evaluator/store.js';
 import { agentRunsOf } from './run-store.js';
 import { readExperimentSpend, readSpend, type SpendSummary } from './spend.js';
 import { type Workspace, writeFileAtomic } from './workspace.js';
-import { championId } from './db/repos/decisions.js';
+import { championId, championRows, latestDecision } from './db/repos/decisions.js';
+import { listExperiments } from './db/repos/experiments.js';
 
 // `evolve export`: the workspace's experiments and runs in formats other tools read (see evaluator/export.ts).
 
@@ -68,9 +69,7 @@ export function diffSize(changeJson: string): number {
 
 export async function exportExperiments(ws: Workspace, options: ExportOptions): Promise<string[]> {
   const { db } = ws;
-  let query = db.selectFrom('experiments').selectAll().orderBy('id');
-  if (options.experimentIds?.length) query = query.where('id', 'in', options.experimentIds);
-  const experiments = await query.execute();
+  const experiments = await listExperiments(db, options.experimentIds?.length ? options.experimentIds : undefined);
   // Which split and kind each task is, within its own suite: the score is train only, predictions SWE-bench only.
   const taskRows = await db.selectFrom('tasks').select(['suite_id', 'id', 'split', 'kind']).execute();
   const taskOf = new Map(taskRows.map((t) => [`${t.suite_id}/${t.id}`, t]));
@@ -78,9 +77,7 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
   // A run whose task row is unknown (inserted by hand) is kept: only a task known to be another format is left out.
   const isSwe = (r: StoredRun) => (taskOf.get(`${r.suiteId}/${r.taskId}`)?.kind ?? 'swebench') === 'swebench';
   const champion = await championId(db);
-  const everChampion = new Set(
-    (await db.selectFrom('champions').select('experiment_id').execute()).map((c) => c.experiment_id),
-  );
+  const everChampion = new Set((await championRows(db)).map((c) => c.id));
   const spendOf = await readExperimentSpend(
     db,
     experiments.map((e) => e.id),
@@ -102,13 +99,7 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
       .where('experiment_id', '=', exp.id)
       .orderBy('id')
       .execute();
-    const decision = await db
-      .selectFrom('decisions')
-      .select(['action', 'actor'])
-      .where('experiment_id', '=', exp.id)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const decision = await latestDecision(db, exp.id);
     const last = evaluations.at(-1);
     const stopReason = last
       ? ((JSON.parse(last.config) as { result?: { stopReason?: string | null } }).result?.stopReason ?? null)

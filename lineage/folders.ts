@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { authorshipOf, describeAuthorship } from './authorship.js';
 import type { Db } from './db/open.js';
+import { decisionsOf } from './db/repos/decisions.js';
+import { getExperiment } from './db/repos/experiments.js';
 import { writeFileAtomic } from './workspace.js';
 
 // The lab notebook: experiments/<id>/ with README.md and genome.json, regenerated from the database (the single
@@ -9,14 +11,9 @@ import { writeFileAtomic } from './workspace.js';
 const pct = (x: number | null) => (x === null ? 'not yet scored' : `${(100 * x).toFixed(1)}%`);
 
 export async function writeExperimentFolder(db: Db, experimentsDir: string, id: string): Promise<string> {
-  const e = await db.selectFrom('experiments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const e = await getExperiment(db, id);
   const evals = await db.selectFrom('evaluations').selectAll().where('experiment_id', '=', id).orderBy('id').execute();
-  const decisions = await db
-    .selectFrom('decisions')
-    .selectAll()
-    .where('experiment_id', '=', id)
-    .orderBy('id')
-    .execute();
+  const decisions = await decisionsOf(db, id);
   const runs = await db
     .selectFrom('runs')
     .select(['status', 'outcome'])

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './db/open.js';
 import { readChampionId } from './read.js';
+import { listExperiments } from './db/repos/experiments.js';
 
 // What is being evaluated right now, for the live view: the running generation (champion, parent and every
 // child, including those not started yet) and any evaluation started by `evolve eval`. Counts come from the runs
@@ -70,11 +71,7 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
   const ids = [...roles.keys()];
   if (ids.length === 0) return { generation: null, experiments: [], costUsd: 0, etaSec: null, lastActivity: null };
 
-  const experiments = new Map(
-    (
-      await db.selectFrom('experiments').select(['id', 'change_summary', 'status']).where('id', 'in', ids).execute()
-    ).map((e) => [e.id, e]),
-  );
+  const experiments = new Map((await listExperiments(db, ids)).map((e) => [e.id, e]));
   const evals = (await db
     .selectFrom('evaluations')
     .select(['id', 'experiment_id', 'task_ids', 'repeats', 'status', 'created_at', 'finished_at'])

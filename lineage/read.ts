@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { authorshipOf, describeAuthorship } from './authorship.js';
 import type { Db } from './db/open.js';
+import { championId, decisionsOf, listDecisions } from './db/repos/decisions.js';
+import { findExperiment, idsOfGeneration, listExperiments } from './db/repos/experiments.js';
 import { type ExperimentSpend, readExperimentSpend, readSpend, type SpendSummary } from './spend.js';
 
 // The read API the TUI (and any other viewer) uses: plain queries, no writes. Every function reads only the
@@ -34,29 +36,8 @@ export interface LineageTree {
 }
 
 export async function readTree(db: Db): Promise<LineageTree> {
-  const rows = await db
-    .selectFrom('experiments')
-    .select([
-      'id',
-      'parent_id',
-      'generation',
-      'change_summary',
-      'status',
-      'score',
-      'score_lo',
-      'score_hi',
-      'cost_usd',
-      'authored_by',
-      'proposer',
-      'authorship',
-    ])
-    .orderBy('id')
-    .execute();
-  const explore = new Set(
-    (await db.selectFrom('decisions').select('experiment_id').distinct().where('action', '=', 'explore').execute()).map(
-      (d) => d.experiment_id,
-    ),
-  );
+  const rows = await listExperiments(db);
+  const explore = new Set((await listDecisions(db, { action: 'explore' })).map((d) => d.experiment_id));
   const spend = await readExperimentSpend(db);
   return {
     nodes: rows.map((r) => ({
@@ -81,13 +62,7 @@ export async function readTree(db: Db): Promise<LineageTree> {
 }
 
 export async function readChampionId(db: Db): Promise<string | null> {
-  const row = await db
-    .selectFrom('champions')
-    .select('experiment_id')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.experiment_id ?? null;
+  return championId(db);
 }
 
 export interface RunCell {
@@ -163,19 +138,12 @@ async function readRunCells(db: Db, experimentId: string): Promise<RunCell[]> {
 }
 
 export async function readExperiment(db: Db, id: string): Promise<ExperimentDetail | null> {
-  const row = await db.selectFrom('experiments').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await findExperiment(db, id);
   if (!row) return null;
-  const parent = row.parent_id
-    ? await db.selectFrom('experiments').select('genome').where('id', '=', row.parent_id).executeTakeFirst()
-    : undefined;
+  const parent = row.parent_id ? await findExperiment(db, row.parent_id) : undefined;
   const runs = await readRunCells(db, id);
   const parentRuns = row.parent_id ? await readRunCells(db, row.parent_id) : [];
-  const decisions = await db
-    .selectFrom('decisions')
-    .selectAll()
-    .where('experiment_id', '=', id)
-    .orderBy('id')
-    .execute();
+  const decisions = await decisionsOf(db, id);
   return {
     id: row.id,
     parentId: row.parent_id,
@@ -232,9 +200,7 @@ export async function scopeExperiments(db: Db, scope: ClusterScope): Promise<str
   const s = typeof scope === 'string' ? { experimentId: scope } : (scope ?? {});
   if (s.experimentId) return [s.experimentId];
   if (s.generation === undefined) return undefined;
-  return (
-    await db.selectFrom('experiments').select('id').where('generation', '=', s.generation).orderBy('id').execute()
-  ).map((e) => e.id);
+  return idsOfGeneration(db, s.generation);
 }
 
 export async function readClusters(db: Db, scope?: ClusterScope): Promise<ClusterSummary[]> {

@@ -4,6 +4,8 @@ import { ExperimentStatus, RunStatus } from './db/schema.js';
 import { isStaleWorker } from '../evaluator/worker.js';
 import { readSpend, type SpendSummary } from './spend.js';
 import { championHistory, sparkline } from './champion-history.js';
+import { countByStatus } from './db/repos/experiments.js';
+import { championRows } from './db/repos/decisions.js';
 
 export interface WorkspaceStatus {
   experiments: Record<string, number>;
@@ -19,13 +21,7 @@ export interface WorkspaceStatus {
 
 export async function workspaceStatus(db: Db): Promise<WorkspaceStatus> {
   const experiments = Object.fromEntries(ExperimentStatus.options.map((s) => [s, 0])) as Record<string, number>;
-  for (const row of await db
-    .selectFrom('experiments')
-    .select(['status', sql<number>`count(*)`.as('n')])
-    .groupBy('status')
-    .execute()) {
-    experiments[row.status] = Number(row.n);
-  }
+  for (const [status, n] of await countByStatus(db)) experiments[status] = n;
   const runs = Object.fromEntries(RunStatus.options.map((s) => [s, 0])) as Record<string, number>;
   for (const row of await db
     .selectFrom('runs')
@@ -45,13 +41,7 @@ export async function workspaceStatus(db: Db): Promise<WorkspaceStatus> {
     if (isStaleWorker(r.worker, r.started_at)) runs.interrupted++;
     else runs.running = (runs.running ?? 0) + 1;
   }
-  const champ = await db
-    .selectFrom('champions')
-    .innerJoin('experiments', 'experiments.id', 'champions.experiment_id')
-    .select(['champions.experiment_id as id', 'experiments.score as score', 'champions.since as since'])
-    .orderBy('champions.id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const champ = (await championRows(db)).at(-1);
   const gen = await db.selectFrom('generations').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
   return {
     experiments,

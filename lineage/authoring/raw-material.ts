@@ -4,6 +4,8 @@ import { readTrajectory } from '../../agent/trajectory.js';
 import { Task } from '../../tasks/schema.js';
 import type { Db } from '../db/open.js';
 import { hiddenStrings, mask, reportTestNames } from '../../tasks/hidden.js';
+import { recentChildren } from '../db/repos/experiments.js';
+import { decisionsOf } from '../db/repos/decisions.js';
 
 // The raw material an author (the champion writing code children, or a model proposer) may grep and read: full
 // trajectories of failed and passed train-split runs, each run's task statement and own diff, grader outputs with
@@ -158,21 +160,9 @@ export async function buildRawMaterial(db: Db, dir: string, o: RawMaterialOption
     );
   }
 
-  const children = await db
-    .selectFrom('experiments')
-    .select(['id', 'parent_id', 'change', 'change_summary', 'hypothesis', 'status', 'verdict', 'learned', 'proposer'])
-    .where('parent_id', 'is not', null)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(o.maxChildren ?? 100)
-    .execute();
+  const children = await recentChildren(db, o.maxChildren ?? 100);
   for (const c of children) {
-    const decisions = await db
-      .selectFrom('decisions')
-      .select(['action', 'rule', 'reason'])
-      .where('experiment_id', '=', c.id)
-      .orderBy('id')
-      .execute();
+    const decisions = await decisionsOf(db, c.id);
     const folder = join('children', slug(c.id));
     write(
       join(folder, 'verdict.md'),

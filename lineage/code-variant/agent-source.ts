@@ -4,6 +4,7 @@ import { simpleGit } from 'simple-git';
 import type { AgentCode } from '../../evaluator/job.js';
 import type { Db } from '../db/open.js';
 import { ensureAgentRepo, ensureWorktree } from './agent-repo.js';
+import { findExperiment } from '../db/repos/experiments.js';
 
 // Which agent an experiment runs: a code variant is its code. The one place that answers it, for every run of an
 // experiment's agent (eval, next-generation as champion or parent, held-out confirmation, evidence rounds, self-repair,
@@ -28,11 +29,7 @@ export class AgentSourceError extends Error {
 export async function variantBranchOf(db: Db, experimentId: string): Promise<string | null> {
   let cur: string | null = experimentId;
   while (cur) {
-    const row: { branch: string | null; parent_id: string | null; change: string } | undefined = await db
-      .selectFrom('experiments')
-      .select(['branch', 'parent_id', 'change'])
-      .where('id', '=', cur)
-      .executeTakeFirst();
+    const row = await findExperiment(db, cur);
     if (!row || row.parent_id === null) break;
     if (row.branch) return row.branch;
     // A code change with no branch never passed its gates: running its ancestor's code under its name would be a lie.

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { findExperiment } from '../db/repos/experiments.js';
 
 // Following a cluster across a generation: cluster ids are stable (signature.clusterId), so a child's clusters can
 // be set beside its parent's. Per cluster: which of the parent's failing tasks the child now resolves, which still
@@ -47,7 +48,7 @@ const tasksIn = (runs: RunRow[], cluster: string) =>
 
 /** The child's clusters against its parent's; undefined for the root. Reads signed runs only (sign them first). */
 export async function clusterChanges(db: Db, childId: string): Promise<Lineage | undefined> {
-  const child = await db.selectFrom('experiments').select(['parent_id']).where('id', '=', childId).executeTakeFirst();
+  const child = await findExperiment(db, childId);
   if (!child?.parent_id) return undefined;
   const [parentRuns, childRuns] = await Promise.all([runsOf(db, child.parent_id), runsOf(db, childId)]);
   const ids = [

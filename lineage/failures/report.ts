@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { findExperiment, flaggedExperiments } from '../db/repos/experiments.js';
 import { type ClusterSummary, readClusters, scopeExperiments } from '../read.js';
 import { failuresByTag, hackingSuspicions, signFailures, type TagBreakdown } from './cluster.js';
 import { runFlag } from './flags.js';
@@ -33,10 +34,8 @@ export async function failuresReport(db: Db, o: FailuresOptions = {}): Promise<F
       new Error('give an experiment or --generation, not both'),
       hint('`evolve failures exp-23` for one experiment, `evolve failures --generation 3` for a generation.'),
     );
-  if (
-    experimentId &&
-    !(await db.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst())
-  ) {
+  const experiment = experimentId ? await findExperiment(db, experimentId) : undefined;
+  if (experimentId && !experiment) {
     throw Object.assign(
       new Error(`no experiment ${experimentId}`),
       hint('See `evolve tree` for the experiments in this workspace.'),
@@ -51,10 +50,7 @@ export async function failuresReport(db: Db, o: FailuresOptions = {}): Promise<F
     );
   }
   // A child is compared with its parent, so the parent's runs are signed too.
-  const parent = experimentId
-    ? (await db.selectFrom('experiments').select('parent_id').where('id', '=', experimentId).executeTakeFirst())
-        ?.parent_id
-    : null;
+  const parent = experiment?.parent_id ?? null;
   await signFailures(db, ids ? [...ids, ...(parent ? [parent] : [])] : undefined);
   const keys = new Map(
     (await db.selectFrom('failure_clusters').select(['id', 'signature']).execute()).map((c) => [
@@ -76,14 +72,10 @@ export async function failuresReport(db: Db, o: FailuresOptions = {}): Promise<F
         hint('Run `evolve failures` to list cluster ids.'),
       );
   }
-  let flaggedQuery = db.selectFrom('experiments').select(['id', 'flags']).where('flags', '!=', '[]');
-  if (experimentId)
-    flaggedQuery = flaggedQuery.where((eb) => eb.or([eb('id', '=', experimentId), eb('parent_id', '=', experimentId)]));
-  else if (ids) flaggedQuery = flaggedQuery.where('id', 'in', ids);
   const suspicions = await hackingSuspicions(db, scope);
   // Run flags on an experiment repeat the suspicions listed above; keep the rest (patch flags, repair-run probes).
   const listed = new Set(suspicions.map(runFlag));
-  const flagged = (await flaggedQuery.orderBy('id').execute())
+  const flagged = (await flaggedExperiments(db, experimentId ? { id: experimentId } : ids ? { ids } : undefined))
     .map((e) => ({ experimentId: e.id, flags: (JSON.parse(e.flags) as string[]).filter((f) => !listed.has(f)) }))
     .filter((e) => e.flags.length > 0);
   return {

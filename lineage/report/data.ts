@@ -9,6 +9,8 @@ import { experimentTaskScores } from '../db/repos/runs.js';
 import { readTree, type LineageTree } from '../read.js';
 import { getStudy } from '../study/studies.js';
 import { DATABASE_FILE, openWorkspace, type Workspace } from '../workspace.js';
+import { listExperiments } from '../db/repos/experiments.js';
+import { listDecisions } from '../db/repos/decisions.js';
 
 // What `evolve report` shows, read from the databases: per replicate, the champion's score after each generation
 // against generations, task evaluations and dollars; what its children did; its final champion on the held-out
@@ -100,17 +102,9 @@ export async function readReplicate(
       calls.filter((c) => c.created_at <= t).reduce((s, c) => s + (c.cost_usd ?? 0), 0),
   });
   const curve = history.map((h) => ({ generation: h.generation, score: h.score, champion: h.champion, ...upTo(h.at) }));
-  const exps = await db
-    .selectFrom('experiments')
-    .select(['id', 'status', 'change', 'parent_id', 'proposer', 'authored_by', 'authorship'])
-    .execute();
+  const exps = await listExperiments(db);
   const children = exps.filter((e) => e.parent_id !== null);
-  const promotes = await db
-    .selectFrom('decisions')
-    .select(['experiment_id', 'details'])
-    .where('action', '=', 'promote')
-    .where('actor', '=', 'rule')
-    .execute();
+  const promotes = await listDecisions(db, { action: 'promote', actor: 'rule' });
   const diffOf = new Map(promotes.map((p) => [p.experiment_id, (JSON.parse(p.details) as { diff?: number }).diff]));
   const changes = children.map((e) => ({
     kind: changeKind(e.change),

@@ -14,6 +14,7 @@ import type { AgentRepo } from '../code-variant/agent-repo.js';
 import type { Db } from '../db/open.js';
 import { recordModelSpend } from '../spend.js';
 import type { Workspace } from '../workspace.js';
+import { findExperiment } from '../db/repos/experiments.js';
 
 // The repair run: a coding agent (by default the experiment's own genome) works on the agent's source, copied into
 // a fresh sandbox from the experiment's branch of the workspace's agent repository and committed as the base
@@ -57,11 +58,7 @@ export interface RepairRunResult {
 export async function codeBranchOf(db: Db, id: string): Promise<string> {
   let cur: string | null = id;
   while (cur) {
-    const row: { branch: string | null; parent_id: string | null } | undefined = await db
-      .selectFrom('experiments')
-      .select(['branch', 'parent_id'])
-      .where('id', '=', cur)
-      .executeTakeFirst();
+    const row = await findExperiment(db, cur);
     if (!row) break;
     if (row.branch) return row.branch;
     cur = row.parent_id;

@@ -96,3 +96,31 @@ export function latestDecision(db: Db, experimentId: string): Promise<Decision |
     .limit(1)
     .executeTakeFirst();
 }
+
+/** Every champion in the order they became one, with when and the experiment's score. */
+export function championRows(db: Db): Promise<Array<{ id: string; since: string; score: number | null }>> {
+  return db
+    .selectFrom('champions')
+    .innerJoin('experiments', 'experiments.id', 'champions.experiment_id')
+    .select(['champions.experiment_id as id', 'champions.since as since', 'experiments.score as score'])
+    .orderBy('champions.id')
+    .execute();
+}
+
+/** An experiment's decisions, oldest first. */
+export function decisionsOf(db: Db, experimentId: string): Promise<Decision[]> {
+  return db.selectFrom('decisions').selectAll().where('experiment_id', '=', experimentId).orderBy('id').execute();
+}
+
+/** Decisions, oldest first: of the experiments named, with an action, by an actor (each filter when given). */
+export function listDecisions(
+  db: Db,
+  filter: { ids?: readonly string[]; action?: DecisionAction; actor?: Decision['actor'] } = {},
+): Promise<Decision[]> {
+  if (filter.ids?.length === 0) return Promise.resolve([]);
+  let query = db.selectFrom('decisions').selectAll().orderBy('id');
+  if (filter.ids) query = query.where('experiment_id', 'in', filter.ids);
+  if (filter.action) query = query.where('action', '=', filter.action);
+  if (filter.actor) query = query.where('actor', '=', filter.actor);
+  return query.execute();
+}

@@ -144,3 +144,70 @@ export async function addFlags(db: Db, id: string, flags: string[]): Promise<str
   if (merged.length !== old.length) await updateExperiment(db, id, { flags: JSON.stringify(merged) });
   return merged;
 }
+
+/** The ids of the experiments a generation proposed, in order. */
+export async function idsOfGeneration(db: Db, generation: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('experiments')
+    .select('id')
+    .where('generation', '=', generation)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** How many experiments have each status (statuses none has are absent). */
+export async function countByStatus(db: Db): Promise<Map<ExperimentStatus, number>> {
+  const rows = await db
+    .selectFrom('experiments')
+    .select(['status', db.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** Children (every experiment with a parent), newest first, at most `limit`. */
+export function recentChildren(db: Db, limit: number): Promise<Experiment[]> {
+  return db
+    .selectFrom('experiments')
+    .selectAll()
+    .where('parent_id', 'is not', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Every child, in the order it was created. */
+export function childrenInOrder(db: Db): Promise<Experiment[]> {
+  return db
+    .selectFrom('experiments')
+    .selectAll()
+    .where('parent_id', 'is not', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Experiments with flags: those named, or `id` and its children, or all. */
+export function flaggedExperiments(
+  db: Db,
+  scope: { id: string } | { ids: readonly string[] } | undefined,
+): Promise<Array<Pick<Experiment, 'id' | 'flags'>>> {
+  if (scope && 'ids' in scope && scope.ids.length === 0) return Promise.resolve([]);
+  let query = db.selectFrom('experiments').select(['id', 'flags']).where('flags', '!=', '[]').orderBy('id');
+  if (scope && 'id' in scope)
+    query = query.where((eb) => eb.or([eb('id', '=', scope.id), eb('parent_id', '=', scope.id)]));
+  else if (scope) query = query.where('id', 'in', scope.ids);
+  return query.execute();
+}
+
+/** The child of `parentId` with exactly this genome JSON, if one was made. */
+export function childWithGenome(db: Db, parentId: string, genome: string): Promise<Experiment | undefined> {
+  return db
+    .selectFrom('experiments')
+    .selectAll()
+    .where('parent_id', '=', parentId)
+    .where('genome', '=', genome)
+    .executeTakeFirst();
+}
