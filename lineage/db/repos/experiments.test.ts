@@ -1,17 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { baselineGenome, insertChild, seedRoot } from '../../experiments.js';
-import { openDatabase } from '../open.js';
+import type { Db } from '../open.js';
+import { describeDialects } from '../testing/postgres.js';
 import type { ExperimentStatus } from '../schema.js';
 import { ExperimentStatus as Statuses } from '../schema.js';
 import { championId, recordDecision } from './decisions.js';
 import { getExperiment, moveStatus, STATUS_MOVES, StatusMoveRefused, updateExperiment } from './experiments.js';
 
-// Real SQLite, a fresh database per test: a root and one child of it.
-async function lineage() {
-  const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'evolve-exp-repo-')), 'evolve.db'), { create: true });
+// A fresh database per test (SQLite, and Postgres when a test server is set): a root and one child of it.
+async function lineage(open: () => Promise<Db>) {
+  const db = await open();
   await seedRoot(db);
   const root = await getExperiment(db, 'exp-01');
   const genome = baselineGenome();
@@ -25,12 +23,12 @@ async function lineage() {
   return { db, child: child.id };
 }
 
-const countOf = async (db: Awaited<ReturnType<typeof lineage>>['db'], table: 'decisions' | 'champions') =>
+const countOf = async (db: Db, table: 'decisions' | 'champions') =>
   Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
-describe('experiment status moves', () => {
+describeDialects('experiment status moves', ({ open }) => {
   it('a child goes proposed -> evaluating -> evaluated -> promoted, the promotion recorded with the champion', async () => {
-    const { db, child } = await lineage();
+    const { db, child } = await lineage(open);
     expect(await moveStatus(db, child, 'evaluating')).toBe(true);
     expect(await moveStatus(db, child, 'evaluated')).toBe(true);
     expect((await getExperiment(db, child)).finished_at).not.toBeNull();
@@ -43,7 +41,7 @@ describe('experiment status moves', () => {
   });
 
   it('allows exactly the moves of STATUS_MOVES: every other one throws, naming the experiment and both statuses, and changes nothing', async () => {
-    const { db, child } = await lineage();
+    const { db, child } = await lineage(open);
     for (const from of Statuses.options) {
       for (const to of Statuses.options) {
         if (from === to) continue;
@@ -67,7 +65,7 @@ describe('experiment status moves', () => {
   });
 
   it('with `from`, moves only from that status and otherwise leaves the row as it is', async () => {
-    const { db, child } = await lineage();
+    const { db, child } = await lineage(open);
     await moveStatus(db, child, 'evaluating');
     await moveStatus(db, child, 'evaluated');
     await recordDecision(db, { experimentId: child, action: 'promote', rule: 'mean', actor: 'rule', reason: 'better' });
@@ -79,7 +77,7 @@ describe('experiment status moves', () => {
   });
 
   it('a decision its experiment cannot take is refused whole: no decision row, no champion, no status change', async () => {
-    const { db, child } = await lineage();
+    const { db, child } = await lineage(open);
     await recordDecision(db, {
       experimentId: child,
       action: 'fail',
@@ -101,7 +99,7 @@ describe('experiment status moves', () => {
   });
 
   it('other columns are written by updateExperiment, which refuses the status', async () => {
-    const { db, child } = await lineage();
+    const { db, child } = await lineage(open);
     await updateExperiment(db, child, { branch: child, score: 0.5 });
     expect(await getExperiment(db, child)).toMatchObject({ branch: child, score: 0.5, status: 'proposed' });
     await expect(updateExperiment(db, child, { status: 'promoted' } as never)).rejects.toThrow(
