@@ -25,6 +25,16 @@ const kind = (file: string): 'docker' | 'e2e' | 'unit' => {
 const files = testFiles(root);
 const of = (k: ReturnType<typeof kind>) => files.filter((f) => kind(f) === k);
 
+// `postgres`: database tests marked `// vitest project: postgres too` run a second time with every workspace's
+// database on the Postgres server in EVOLVE_TEST_POSTGRES_URL (lineage/db/testing/workspaces-on-postgres.ts). Without
+// that server the project is left out, unless EVOLVE_REQUIRE_POSTGRES=1 (CI) makes that an error.
+const postgresUrl = process.env.EVOLVE_TEST_POSTGRES_URL?.trim();
+if (!postgresUrl && process.env.EVOLVE_REQUIRE_POSTGRES === '1')
+  throw new Error('EVOLVE_REQUIRE_POSTGRES=1 but EVOLVE_TEST_POSTGRES_URL is not set');
+const postgresToo = files.filter((f) =>
+  /^\/\/ vitest project: postgres too/m.test(readFileSync(join(root, f), 'utf8')),
+);
+
 export default defineConfig({
   test: {
     testTimeout: 120_000,
@@ -32,9 +42,23 @@ export default defineConfig({
     // Docker-backed tests share one engine on a 2-core machine; files run in parallel, tests inside a file serially.
     fileParallelism: true,
     maxWorkers: 2,
-    projects: (['unit', 'docker', 'e2e'] as const).map((name) => ({
-      extends: true as const,
-      test: { name, include: of(name) },
-    })),
+    projects: [
+      ...(['unit', 'docker', 'e2e'] as const).map((name) => ({
+        extends: true as const,
+        test: { name, include: of(name) },
+      })),
+      ...(postgresUrl
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: postgresToo,
+                setupFiles: ['lineage/db/testing/workspaces-on-postgres.ts'],
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

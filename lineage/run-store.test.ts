@@ -1,3 +1,4 @@
+// vitest project: postgres too
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +77,8 @@ function runner(behaviour: Behaviour = () => ({ outcome: 'resolved', exitReason:
     calls.push(`${job.task.id}#${job.repeat}`);
     maxInflight = Math.max(maxInflight, ++inflight);
     try {
-      await new Promise((r) => setTimeout(r, 5));
+      // Long enough that the next claim (a round trip to a Postgres server) returns while this run is in flight.
+      await new Promise((r) => setTimeout(r, 50));
       return await behaviour(job, signal);
     } finally {
       inflight--;

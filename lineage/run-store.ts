@@ -10,6 +10,7 @@ import type {
   StaleCheck,
   StoredRun,
 } from '../evaluator/store.js';
+import { dialectOf } from './db/dialect.js';
 import { type Db, now } from './db/open.js';
 import type { Database, Run } from './db/schema.js';
 
@@ -17,11 +18,20 @@ import type { Database, Run } from './db/schema.js';
 // several processes can share the database (WAL, busy timeout) and a kill at any point leaves rows that the
 // next run can repair: `running` rows of dead workers go back to pending, done rows are never touched again.
 
+/** The advisory lock that stands for SQLite's write lock on Postgres (any fixed number; 'evolv' in ASCII). */
+const WRITE_LOCK = 0x65766f6c76;
+
 /**
  * A write transaction that takes the write lock up front (BEGIN IMMEDIATE). A deferred transaction that reads
- * then writes fails at once with SQLITE_BUSY when another process wrote in between; this one waits its turn.
+ * then writes fails at once with SQLITE_BUSY when another process wrote in between; this one waits its turn. On
+ * Postgres the same turn-taking is a transaction-scoped advisory lock, so a read-then-insert never races another.
  */
 async function immediate<T>(db: Db, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (dialectOf(db) === 'postgres')
+    return db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
+      return fn(trx);
+    });
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
@@ -216,20 +226,24 @@ export function kyselyRunStore(db: Db): RunStore {
     },
 
     async claim(evaluationId: number, worker: string): Promise<StoredRun | undefined> {
-      // One UPDATE ... WHERE id = (SELECT ... LIMIT 1): atomic in SQLite, so two workers never take the same row.
+      // One UPDATE ... WHERE id = (SELECT ... LIMIT 1): atomic in SQLite, so two workers never take the same row. On
+      // Postgres the inner select skips rows another claim has locked, so a concurrent claim takes the next pending
+      // row instead of finding its pick gone and reporting none left.
+      const postgres = dialectOf(db) === 'postgres';
       const row = await db
         .updateTable('runs')
         .set({ status: 'running', worker, attempts: sql<number>`attempts + 1`, started_at: now(), finished_at: null })
-        .where('id', '=', (eb) =>
-          eb
+        .where('id', '=', (eb) => {
+          const next = eb
             .selectFrom('runs')
             .select('id')
             .where('evaluation_id', '=', evaluationId)
             .where('status', '=', 'pending')
             .orderBy('repeat')
             .orderBy('id')
-            .limit(1),
-        )
+            .limit(1);
+          return postgres ? next.forUpdate().skipLocked() : next;
+        })
         .where('status', '=', 'pending')
         .returningAll()
         .executeTakeFirst();

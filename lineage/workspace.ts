@@ -4,7 +4,10 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Config } from './config.js';
 import { isPostgresUrl } from './db/dialect.js';
+import { databaseTarget } from './db/target.js';
 import { type Db, openDatabase } from './db/open.js';
+
+export { databaseTarget };
 
 export const CONFIG_FILE = 'evolve.json';
 export const DATABASE_FILE = 'evolve.db';
@@ -89,23 +92,6 @@ export function loadConfig(file: string): Config {
     );
   }
   return parsed.data;
-}
-
-/**
- * Where the workspace's lineage database lives: EVOLVE_DATABASE_URL, else evolve.json's `databaseUrl` (Postgres),
- * else the workspace's SQLite file.
- */
-export function databaseTarget(paths: WorkspacePaths, config: Config, env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.EVOLVE_DATABASE_URL?.trim();
-  if (fromEnv) {
-    if (!isPostgresUrl(fromEnv))
-      throw new WorkspaceError(
-        'EVOLVE_DATABASE_URL must be a postgres:// URL',
-        'Unset it to use the workspace file evolve.db, or write postgres://USER:PASSWORD@HOST:PORT/DATABASE.',
-      );
-    return fromEnv;
-  }
-  return config.databaseUrl ?? paths.database;
 }
 
 export async function openWorkspace(root: string): Promise<Workspace> {
