@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/longest-first.js';
 
 // Three projects, chosen by what a test file needs: `docker` (a real engine, through test/docker.ts), `e2e` (the
 // real `evolve` binary, or a first line `// vitest project: e2e` for whole-agent runs), `unit` (the rest: seconds).
@@ -42,6 +43,8 @@ export default defineConfig({
     // Docker-backed tests share one engine on a 2-core machine; files run in parallel, tests inside a file serially.
     fileParallelism: true,
     maxWorkers: 2,
+    // Longest files first across the projects, so no file of minutes starts last (test/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
     projects: [
       ...(['unit', 'docker', 'e2e'] as const).map((name) => ({
         extends: true as const,

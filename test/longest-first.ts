@@ -1,0 +1,54 @@
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+// The order files start in, whatever their project: longest first. The suite runs on two workers, so a file of
+// minutes that starts last (vitest's default: projects one after another, larger files first, and study.e2e is a
+// small file) ends alone, minutes after everything else. A file's expected time is its last run's, from vitest's
+// own cache, where there is one (a developer's machine), else the figure below, measured on CI (a fresh clone has no
+// cache). The figures set only the order: a stale one costs wall time, never a result.
+
+/** Seconds, measured on CI (2 cores); files of 10 s and more. Unlisted: e2e 20, docker 10, unit 1. */
+const MEASURED: Record<string, number> = {
+  'lineage/study/study.e2e.test.ts': 250,
+  'tasks/grading.test.ts': 210,
+  'lineage/code-variant/gate.test.ts': 146,
+  'agent/models/offline/slots.test.ts': 120,
+  'lineage/evaluate.docker.test.ts': 95,
+  'lineage/next-generation.test.ts': 90,
+  'lineage/self-repair/self-repair.test.ts': 72,
+  'lineage/authoring/code-children.test.ts': 70,
+  'evaluator/sandbox/docker.test.ts': 57,
+  'evaluator/published.test.ts': 54,
+  'agent/models/offline/slot-verdicts.test.ts': 52,
+  'evaluator/hostile.test.ts': 33,
+  'agent/models/offline/offline-e2e.test.ts': 30,
+  'lineage/policies-differ.test.ts': 23,
+  'lineage/interrupt.docker.test.ts': 17,
+  'tasks/swebench-runners.test.ts': 16,
+  'lineage/code-variant/variant-runs.test.ts': 13,
+  'lineage/generation-transaction.test.ts': 13,
+  'lineage/report/report.test.ts': 13,
+  'evaluator/sandbox/limits.test.ts': 11,
+  'lineage/decide-generation.test.ts': 10,
+  'evaluator/images/images.test.ts': 10,
+};
+const UNLISTED: Record<string, number> = { e2e: 20, docker: 10 };
+
+export class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const root = this.ctx.config.root;
+    const expected = new Map(
+      files.map((spec) => {
+        const file = relative(root, spec.moduleId);
+        const last = this.ctx.cache.getFileTestResults(`${spec.project.name}:${file}`)?.duration;
+        const seconds = last !== undefined ? last / 1000 : (MEASURED[file] ?? UNLISTED[spec.project.name] ?? 1);
+        return [spec, { seconds, size: statSync(spec.moduleId).size }];
+      }),
+    );
+    return [...files].sort((a, b) => {
+      const [x, y] = [expected.get(a)!, expected.get(b)!];
+      return y.seconds - x.seconds || y.size - x.size;
+    });
+  }
+}
