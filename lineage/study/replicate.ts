@@ -38,27 +38,27 @@ export function replicateConfig(
   );
   const pick = (o: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
+  // What the condition (or the study) leaves unset keeps the workspace's own setting.
   const config = {
     ...raw,
     suites,
-    defaults: pick({
+    defaults: {
       ...(raw.defaults ?? {}),
-      suite: s.suite,
-      repeats: s.repeats,
-      sandbox: extra.sandbox,
-      concurrency: extra.concurrency,
-    }),
-    lineage: pick({
+      ...pick({ suite: s.suite, repeats: s.repeats, sandbox: extra.sandbox, concurrency: extra.concurrency }),
+    },
+    lineage: {
       ...(raw.lineage ?? {}),
-      proposer: s.proposer,
-      proposerModel: s.proposerModel,
-      select: s.select,
-      rule: s.rule,
-      margin: s.margin,
-      children: s.children,
-      evidenceRounds: s.evidenceRounds,
-      combine: s.combine,
-    }),
+      ...pick({
+        proposer: s.proposer,
+        proposerModel: s.proposerModel,
+        select: s.select,
+        rule: s.rule,
+        margin: s.margin,
+        children: s.children,
+        evidenceRounds: s.evidenceRounds,
+        combine: s.combine,
+      }),
+    },
   };
   return Config.parse(config) && config;
 }

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/testing/run-cli.js';
 import { parseCondition } from './condition.js';
+import { replicateConfig } from './replicate.js';
 import { runStudy, StudyInterrupted } from './run-study.js';
 import { studyStatus } from './status.js';
 import { createStudy, getStudy } from './studies.js';
@@ -126,6 +127,21 @@ describe('studies', () => {
     expect(new Set(sys).size).toBe(1);
     const rnd = await Promise.all([1, 2, 3].map((k) => firstChildren(`studies/cmp/random/r${k}`)));
     expect(new Set(rnd).size).toBeGreaterThan(1);
+  });
+
+  it("a replicate keeps the workspace's settings its condition does not set, and takes those it does", async () => {
+    ws = await studyWorkspace();
+    const workspace = {
+      version: 1,
+      suites: { mine: 'suites/mine' },
+      defaults: { suite: 'mine', repeats: 2 },
+      lineage: { children: 5, heldoutRepeats: 1, proposer: 'random' },
+    };
+    writeFileSync(ws.paths.config, JSON.stringify(workspace));
+    const c = replicateConfig(ws, parseCondition('a: proposer=systematic').settings, { sandbox: 'local' });
+    expect(c.defaults).toEqual({ suite: 'mine', repeats: 2, sandbox: 'local' });
+    expect(c.lineage).toEqual({ children: 5, heldoutRepeats: 1, proposer: 'systematic' });
+    expect(c.suites).toEqual({ mine: join(ws.paths.root, 'suites/mine') });
   });
 
   it('the same study name twice and a bad condition are refused, naming the flag and key', async () => {
