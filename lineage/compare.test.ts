@@ -57,6 +57,9 @@ describe('evolve compare', () => {
     const [, lo] = /paired 95% interval \[([+-][\d.]+), ([+-][\d.]+)\]/.exec(r.out) ?? [];
     expect(Number(lo)).toBeGreaterThan(0);
     expect(r.out).toContain(`verdict      ${child} is better: the interval is above zero and the exact test agrees`);
+    // `champion` names the current champion (exp-01 here): the same comparison with the sides named that way.
+    const named = await runCli(['compare', 'champion', child, '--split', 'heldout', '--no-run'], w.paths.root);
+    expect(named.out).toContain(`${child} vs exp-01 on the heldout split: 8 shared tasks x 2 repeats`);
     const json = await runCli(['compare', 'exp-01', child, '--no-run', '--json'], w.paths.root);
     const report = JSON.parse(json.out) as {
       split: string;

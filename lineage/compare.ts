@@ -2,6 +2,7 @@ import { type PairedComparison, pairedComparison } from '../evaluator/stats/inde
 import { experimentTaskScores } from './db/repos/runs.js';
 import { type EvaluateExperimentOptions, evaluateExperiment } from './evaluate-experiment.js';
 import type { Workspace } from './workspace.js';
+import { championId } from './db/repos/decisions.js';
 import { getExperiment } from './db/repos/experiments.js';
 
 // `evolve compare A B --split heldout`: B against A on one split, paired by task, the task as the unit. Both are
@@ -34,8 +35,17 @@ export interface CompareReport {
 /** Each side of a two-sided 5% claim. */
 const ONE_SIDED_LEVEL = 0.025;
 
+/** `champion` names the current champion (so the quick start can be pasted as it is); any other name is an id. */
+async function resolveName(ws: Workspace, name: string): Promise<string> {
+  if (name !== 'champion') return name;
+  const id = await championId(ws.db);
+  if (!id) throw new Error('this workspace has no champion yet: run `evolve init` first');
+  return id;
+}
+
 export async function compareExperiments(ws: Workspace, o: CompareOptions): Promise<CompareReport> {
-  const { a, b, split, run = true, ...evalOpts } = o;
+  const { a: nameA, b: nameB, split, run = true, ...evalOpts } = o;
+  const [a, b] = [await resolveName(ws, nameA), await resolveName(ws, nameB)];
   for (const id of [a, b]) await getExperiment(ws.db, id);
   if (run) for (const id of [a, b]) await evaluateExperiment(ws, { ...evalOpts, experimentId: id, split });
   const [sa, sb] = [await experimentTaskScores(ws.db, a, split), await experimentTaskScores(ws.db, b, split)];

@@ -11,7 +11,7 @@ export function registerCompare(program: Command): void {
         'B against A on one split, paired by task: difference, paired 95% interval, the exact test (runs what is missing)',
       )
       .argument('<a>', 'the baseline experiment, e.g. exp-01')
-      .argument('<b>', 'the experiment compared with it, e.g. the champion')
+      .argument('<b>', 'the experiment compared with it, e.g. champion (the current champion)')
       .option('--split <split>', 'train or heldout (default: heldout)', oneOf('--split', ['train', 'heldout'] as const))
       .option('--repeats <k>', 'runs per task at least (finished runs beyond this count too)', positiveInt('--repeats'))
       .option('--no-run', 'compare the finished runs there are; start none'),
