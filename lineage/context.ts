@@ -6,6 +6,7 @@ import type { Db } from './db/open.js';
 import { championId, listDecisions } from './db/repos/decisions.js';
 import { childrenOf, getExperiment } from './db/repos/experiments.js';
 import { parseGenome } from './experiments.js';
+import { countTasks } from './db/repos/tasks.js';
 
 // What has been tried from a parent and how it went: `evolve context [ID]` prints it, and the `model` proposer
 // reads exactly this (renderContext of readContext), so a person sees what the model saw. It holds only the
@@ -96,9 +97,7 @@ async function decisionPower(
     .limit(1)
     .executeTakeFirst();
   if (!ev) return undefined;
-  const count = async (split: 'train' | 'heldout') =>
-    (await db.selectFrom('tasks').select('id').where('suite_id', '=', ev.suite_id).where('split', '=', split).execute())
-      .length;
+  const count = (split: 'train' | 'heldout') => countTasks(db, ev.suite_id, split);
   // A child's share of 2.5% (1/children of it) spent over its looks: the evidence rounds, or with pooled evidence
   // (lineage.reoffer) lineage.maxLooks doublings of its repeats across generations. The first and last looks' levels.
   // A model that declares itself deterministic takes one look with the whole share (lineage/deterministic.ts).

@@ -22,6 +22,7 @@ import { refreshSuite } from './suites.js';
 import { applySuiteSettings, firstTasks, type SuiteSettings } from '../tasks/suite.js';
 import { resolveTask } from './task-ref.js';
 import type { Workspace } from './workspace.js';
+import { tasksOf } from './db/repos/tasks.js';
 
 // `evolve eval`: load the experiment and its tasks from the workspace, run evaluate() on the database
 // RunStore from the experiment's own agent source, and write the score back on the experiment row. A fixed solver
@@ -56,11 +57,8 @@ export interface EvaluateExperimentOptions {
   settings?: SuiteSettings;
 }
 
-export async function loadTasksFromDb(db: Db, suite: string, split: SplitName): Promise<Task[]> {
-  let q = db.selectFrom('tasks').select(['id', 'spec']).where('suite_id', '=', suite);
-  if (split !== 'all') q = q.where('split', '=', split);
-  const rows = await q.orderBy('id').execute();
-  return rows.map((r) => Task.parse(JSON.parse(r.spec)));
+export function loadTasksFromDb(db: Db, suite: string, split: SplitName): Promise<Task[]> {
+  return tasksOf(db, suite, split);
 }
 
 /**

@@ -18,6 +18,7 @@ import { readExperimentSpend, readSpend, type SpendSummary } from './spend.js';
 import { type Workspace, writeFileAtomic } from './workspace.js';
 import { championId, championRows, latestDecision } from './db/repos/decisions.js';
 import { listExperiments } from './db/repos/experiments.js';
+import { taskKinds } from './db/repos/tasks.js';
 
 // `evolve export`: the workspace's experiments and runs in formats other tools read (see evaluator/export.ts).
 
@@ -71,7 +72,7 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
   const { db } = ws;
   const experiments = await listExperiments(db, options.experimentIds?.length ? options.experimentIds : undefined);
   // Which split and kind each task is, within its own suite: the score is train only, predictions SWE-bench only.
-  const taskRows = await db.selectFrom('tasks').select(['suite_id', 'id', 'split', 'kind']).execute();
+  const taskRows = await taskKinds(db);
   const taskOf = new Map(taskRows.map((t) => [`${t.suite_id}/${t.id}`, t]));
   const splitOf = (r: StoredRun) => taskOf.get(`${r.suiteId}/${r.taskId}`)?.split ?? 'train';
   // A run whose task row is unknown (inserted by hand) is kept: only a task known to be another format is left out.

@@ -1,4 +1,5 @@
 import { Task } from '../tasks/schema.js';
+import { tasksWithId } from './db/repos/tasks.js';
 import { refreshSuite } from './suites.js';
 import type { Workspace } from './workspace.js';
 
@@ -24,10 +25,8 @@ export function parseTaskRef(ref: string): { suite?: string; id: string } {
   return at > 0 ? { suite: ref.slice(0, at), id: ref.slice(at + 1) } : { id: ref };
 }
 
-async function rowsFor(ws: Ws, id: string, suite?: string) {
-  let q = ws.db.selectFrom('tasks').select(['suite_id', 'spec']).where('id', '=', id);
-  if (suite !== undefined) q = q.where('suite_id', '=', suite);
-  return q.orderBy('suite_id').execute();
+function rowsFor(ws: Ws, id: string, suite?: string) {
+  return tasksWithId(ws.db, id, suite);
 }
 
 /** The suites a bare id is looked up in when the database does not know it yet. */

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readTrajectory, type TrajectoryEvent } from '../../agent/trajectory.js';
-import { Task } from '../../tasks/schema.js';
 import type { Db } from '../db/open.js';
 import { signFailures } from '../failures/cluster.js';
 import { clusterLabel, FailureSignature } from '../failures/signature.js';
 import { readClusters } from '../read.js';
 import { hiddenStrings, mask, reportTestNames } from '../../tasks/hidden.js';
+import { specsOf } from '../db/repos/tasks.js';
 
 // The self-repair statement: what goes wrong in one failure cluster, how often, and excerpts of the affected runs
 // as the agent saw them (its task, its tool calls and their outputs), plus the rules of the repair. Built only
@@ -102,13 +102,7 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
     .where('actor', '=', 'agent')
     .where('status', '=', 'done')
     .execute();
-  const tasks = new Map<string, Task>();
-  for (const row of await db
-    .selectFrom('tasks')
-    .select(['id', 'spec'])
-    .where('id', 'in', cluster.tasks.length ? cluster.tasks : [''])
-    .execute())
-    tasks.set(row.id, Task.parse(JSON.parse(row.spec)));
+  const tasks = await specsOf(db, cluster.tasks);
   const hidden = [
     ...new Set(
       [...tasks.values()].flatMap((t) =>
