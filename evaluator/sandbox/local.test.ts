@@ -64,6 +64,16 @@ describe('local sandbox', () => {
     expect(await processesMatching(/sleep 2004/)).toBe(0);
   });
 
+  it('dispose kills what every command left running, those that left the process group too, in one pass', async () => {
+    const bg = await provider.create({ image: 'x', workdir: '/w' });
+    await bg.exec('setsid sleep 2005 </dev/null >/dev/null 2>&1 &');
+    for (let i = 0; i < 20; i++) await bg.exec('true');
+    await bg.exec('sleep 2006 </dev/null >/dev/null 2>&1 &');
+    expect(await processesMatching(/sleep 200[56]/)).toBe(2);
+    await bg.dispose();
+    expect(await processesMatching(/sleep 200[56]/)).toBe(0);
+  });
+
   it('cuts output past the cap with a marker', async () => {
     const r = await box.exec("head -c 3000000 /dev/zero | tr '\\0' a", { outputCapBytes: 500 });
     expect(r.truncated).toBe(true);
