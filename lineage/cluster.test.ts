@@ -1,10 +1,11 @@
 // vitest project: e2e
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase, dropPostgresDatabase, postgresTestUrl } from './db/testing/postgres.js';
 import { runCli } from '../cli/testing/run-cli.js';
 import { QUEUE_SCHEMA } from '../evaluator/cluster/queue.js';
 import { evaluateExperiment } from './evaluate-experiment.js';
@@ -16,32 +17,15 @@ import { openWorkspace } from './workspace.js';
 // the results equal an in-process evaluation of the same scripted runs. Nothing secret reaches the queue, the
 // database or the shared storage. Needs a Postgres server (EVOLVE_TEST_POSTGRES_URL).
 
-const server = process.env.EVOLVE_TEST_POSTGRES_URL?.trim();
-if (!server && process.env.EVOLVE_REQUIRE_POSTGRES === '1')
-  throw new Error('EVOLVE_REQUIRE_POSTGRES=1 but EVOLVE_TEST_POSTGRES_URL is not set');
-
+const server = postgresTestUrl();
 const WORKER = resolve(import.meta.dirname, 'testing', 'scripted-worker.ts');
 const SECRET = 'sk-ant-api03-clusterTestSecretValue0123456789';
 const made: string[] = [];
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 async function freshDatabase(): Promise<string> {
-  const name = `evolve_cluster_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin(`create database ${name}`);
-  made.push(name);
-  const url = new URL(server!);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const url = await createPostgresDatabase('cluster');
+  made.push(url);
+  return url;
 }
 
 function startWorker(url: string, concurrency: number, log: string): Promise<ChildProcess> {
@@ -66,7 +50,7 @@ function filesUnder(dir: string): string[] {
 }
 
 afterAll(async () => {
-  for (const name of made) await admin(`drop database if exists ${name} with (force)`);
+  for (const url of made) await dropPostgresDatabase(url);
 });
 
 describe.skipIf(!server)('cluster: queued evaluation on pg-boss', () => {
@@ -76,15 +60,18 @@ describe.skipIf(!server)('cluster: queued evaluation on pg-boss', () => {
     const lab = join(base, 'lab');
     const log = join(base, 'completions.log');
     writeFileSync(log, '');
-    expect((await runCli(['init', lab], base)).code).toBe(0);
+    // The cluster's shape: the lineage database and the queue on one Postgres (cluster.url defaults to it).
+    mkdirSync(lab);
     writeFileSync(
       join(lab, 'evolve.json'),
       JSON.stringify({
         version: 1,
+        databaseUrl: url,
         defaults: { sandbox: 'local' },
-        cluster: { url, storage: join(base, 'shared'), leaseSeconds: 2, maintenanceSeconds: 1, pollMs: 100 },
+        cluster: { storage: join(base, 'shared'), leaseSeconds: 2, maintenanceSeconds: 1, pollMs: 100 },
       }),
     );
+    expect((await runCli(['init', lab], base)).code).toBe(0);
     const a = await startWorker(url, 2, log);
     const b = await startWorker(url, 1, log);
     const before = process.env.ANTHROPIC_API_KEY;
@@ -151,10 +138,13 @@ describe.skipIf(!server)('cluster: queued evaluation on pg-boss', () => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       const jobs = await client.query(`select data::text as data from ${QUEUE_SCHEMA}.job`);
-      await client.end();
       expect(jobs.rows.length).toBeGreaterThanOrEqual(12);
       for (const j of jobs.rows as { data: string }[]) expect(j.data).not.toContain(SECRET);
-      expect(readFileSync(join(lab, 'evolve.db')).includes(SECRET)).toBe(false);
+      for (const table of ['runs', 'evaluations', 'experiments', 'tasks']) {
+        const all = await client.query(`select t::text as row from ${table} t`);
+        for (const r of all.rows as { row: string }[]) expect(r.row, table).not.toContain(SECRET);
+      }
+      await client.end();
       for (const f of filesUnder(base)) expect(readFileSync(f).includes(SECRET), f).toBe(false);
     } finally {
       if (before === undefined) delete process.env.ANTHROPIC_API_KEY;
@@ -162,4 +152,12 @@ describe.skipIf(!server)('cluster: queued evaluation on pg-boss', () => {
       for (const w of [a, b]) if (w.exitCode === null && w.signalCode === null) process.kill(-w.pid!, 'SIGTERM');
     }
   }, 240_000);
+});
+
+it('evolve worker without a cluster section says what to add', async () => {
+  const lab = join(mkdtempSync(join(tmpdir(), 'evolve-cluster-')), 'lab');
+  expect((await runCli(['init', lab], tmpdir())).code).toBe(0);
+  const r = await runCli(['worker'], lab);
+  expect(r.code).not.toBe(0);
+  expect(r.err).toContain('evolve.json has no "cluster" section');
 });

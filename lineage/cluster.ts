@@ -10,16 +10,31 @@ import type { Wiring } from '../evaluator/wiring.js';
 import type { Config } from './config.js';
 import { workspaceWiring } from './evaluate-experiment.js';
 import { kyselyRunStore } from './run-store.js';
-import { openWorkspace, type Workspace, WorkspaceError } from './workspace.js';
+import { databaseTarget, openWorkspace, type Workspace, WorkspaceError } from './workspace.js';
 
 // A cluster (evolve.json `cluster`): the orchestrator's queue for an evaluation, and `evolve worker`, which serves
 // runs of any workspace on the shared volume with that workspace's own settings and database.
 
 export type ClusterConfig = NonNullable<Config['cluster']>;
 
-function queueOptions(cluster: ClusterConfig) {
+/**
+ * The queue's Postgres: EVOLVE_CLUSTER_URL, else cluster.url, else the workspace's own database when that is Postgres
+ * (so a lab on Postgres needs only `"cluster": {"storage": ...}`).
+ */
+export function clusterUrl(ws: Pick<Workspace, 'paths' | 'config'>, env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.EVOLVE_CLUSTER_URL?.trim() || ws.config.cluster?.url;
+  if (url) return url;
+  const own = databaseTarget(ws.paths, ws.config, env);
+  if (/^postgres(ql)?:\/\//i.test(own)) return own;
+  throw new WorkspaceError(
+    `${ws.paths.config}: cluster has no url and the workspace's database is the SQLite file ${own}`,
+    'Set cluster.url (or EVOLVE_CLUSTER_URL) to a postgres:// URL, or put the workspace on Postgres (databaseUrl).',
+  );
+}
+
+function queueOptions(url: string, cluster: ClusterConfig) {
   return {
-    url: cluster.url,
+    url,
     leaseSeconds: cluster.leaseSeconds,
     retries: cluster.retries,
     maintenanceSeconds: cluster.maintenanceSeconds,
@@ -35,7 +50,7 @@ export function storageKeyOf(root: string): string {
 /** The queue an evaluation of this workspace hands its runs to. */
 export async function openRemote(ws: Workspace, sandbox: SandboxKind): Promise<RemoteRuns> {
   const cluster = ws.config.cluster!;
-  const queue = await RunQueue.open(queueOptions(cluster), (e) =>
+  const queue = await RunQueue.open(queueOptions(clusterUrl(ws), cluster), (e) =>
     process.stderr.write(`cluster queue: ${e.message}\n`),
   );
   return {
@@ -49,7 +64,8 @@ export async function openRemote(ws: Workspace, sandbox: SandboxKind): Promise<R
 }
 
 export interface WorkerOptions {
-  cluster: ClusterConfig;
+  /** The workspace the worker was started in: its cluster section names the queue and the storage. */
+  home: Pick<Workspace, 'paths' | 'config'>;
   concurrency: number;
   labels?: string[];
   signal: AbortSignal;
@@ -58,9 +74,14 @@ export interface WorkerOptions {
 
 /** `evolve worker`: serves queued runs until `signal` aborts, then closes every workspace and wiring it opened. */
 export async function serveWorker(options: WorkerOptions): Promise<{ finished: number }> {
-  const { cluster } = options;
+  const cluster = options.home.config.cluster;
+  if (!cluster)
+    throw new WorkspaceError(
+      `${options.home.paths.config} has no "cluster" section: nothing to serve`,
+      'Add {"cluster": {"storage": "/shared/dir"}} (and "url" unless the workspace database is Postgres).',
+    );
   const storage = new DirectoryStorage(cluster.storage);
-  const queue = await RunQueue.open(queueOptions(cluster), (e) =>
+  const queue = await RunQueue.open(queueOptions(clusterUrl(options.home), cluster), (e) =>
     process.stderr.write(`cluster queue: ${e.message}\n`),
   );
   const workspaces = new Map<string, Promise<Workspace>>();

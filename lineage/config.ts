@@ -107,8 +107,12 @@ export const Config = z.strictObject({
    */
   cluster: z
     .strictObject({
-      /** The queue's Postgres, e.g. postgres://user:pass@host:5432/evolve (the workspace's own database may be it). */
-      url: z.string().regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' }),
+      /** The queue's Postgres (postgres://USER:PASSWORD@HOST:PORT/DB); absent: the workspace's own Postgres database
+       * (databaseUrl / EVOLVE_DATABASE_URL). EVOLVE_CLUSTER_URL overrides it. */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//i, { error: 'must be a postgres:// or postgresql:// URL' })
+        .optional(),
       /** A folder every worker and the orchestrator mount at the same path: trajectories, patches and logs go there. */
       storage: z.string().min(1),
       /** A worker renews its hold on a run every third of this; a dead worker's run goes to another within it. */

@@ -87,6 +87,37 @@ function toStored(r: Run): StoredRun {
   };
 }
 
+/** Every column of a run but its report (a grading report can be large; progress needs none of it). */
+const PROGRESS_COLUMNS = [
+  'id',
+  'evaluation_id',
+  'experiment_id',
+  'actor',
+  'genome_hash',
+  'code',
+  'suite_id',
+  'task_id',
+  'task_content',
+  'repeat',
+  'status',
+  'outcome',
+  'exit_reason',
+  'infra_error',
+  'attempts',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cost_usd',
+  'duration_ms',
+  'steps',
+  'trajectory_path',
+  'patch_path',
+  'worker',
+  'started_at',
+  'finished_at',
+] as const satisfies readonly (keyof Run)[];
+
 export function kyselyRunStore(db: Db): RunStore {
   return {
     async openEvaluation(spec: EvaluationSpec): Promise<number> {
@@ -283,13 +314,15 @@ export function kyselyRunStore(db: Db): RunStore {
     },
 
     async listEvaluation(evaluationId: number): Promise<StoredRun[]> {
+      // Read every poll of a queued evaluation: everything but the grading report, which progress never needs.
       const rows = await db
         .selectFrom('runs')
-        .selectAll()
+        .select(PROGRESS_COLUMNS)
+        .select(sql<null>`null`.as('report'))
         .where('evaluation_id', '=', evaluationId)
         .orderBy('id')
         .execute();
-      return rows.map(toStored);
+      return rows.map((r) => toStored(r as Run));
     },
 
     async claimRun(runId: number, worker: string, job: string): Promise<StoredRun | undefined> {

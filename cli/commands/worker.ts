@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { serveWorker } from '../../lineage/cluster.js';
-import { UsageError } from '../output.js';
 import { withWorkspace } from '../workspace.js';
 import { interruptSignal, positiveInt } from './eval.js';
 
@@ -15,11 +14,6 @@ export function registerWorker(program: Command): void {
     )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
-        const cluster = ws.config.cluster;
-        if (!cluster)
-          throw new UsageError(
-            `${ws.paths.config} has no "cluster" section: nothing to serve (add {"cluster": {"url": "postgres://...", "storage": "/shared/dir"}})`,
-          );
         const labels = (opts.labels as string | undefined)
           ?.split(',')
           .map((l) => l.trim())
@@ -31,7 +25,7 @@ export function registerWorker(program: Command): void {
         );
         try {
           const { finished } = await serveWorker({
-            cluster,
+            home: ws,
             concurrency,
             ...(labels ? { labels } : {}),
             signal,
