@@ -4,6 +4,7 @@
 // Each argument is a genome as changes from exp-01 (';'-separated: slot=policy, slot.param=value, steps=N,
 // model=offline?candidates=8, skills=python-debugging), built as a chain of one-change children in DIR (an
 // `evolve init` workspace) and evaluated there; the table shows each task's resolved repeats per genome.
+import type { SandboxKind } from '../evaluator/sandbox/providers.js';
 import { Genome } from '../agent/genome.js';
 import { evaluateExperiment, loadTasksFromDb } from '../lineage/evaluate-experiment.js';
 import { insertChild, parseGenome } from '../lineage/experiments.js';
@@ -22,7 +23,7 @@ const flag = (name: string, fallback?: string) => {
 };
 const root = flag('workspace');
 const split = (flag('split', 'train') ?? 'train') as 'train' | 'heldout';
-const sandbox = (flag('sandbox', 'docker') ?? 'docker') as 'docker' | 'local';
+const sandbox = (flag('sandbox', 'docker') ?? 'docker') as SandboxKind;
 const repeats = Number(flag('repeats', '1'));
 const only = flag('only')?.split(',');
 if (!root) throw new Error('--workspace DIR is required (an `evolve init` workspace)');

@@ -20,8 +20,8 @@ import { holmAdjust, type PairedComparison, Z95 } from '../evaluator/stats/index
 //                       (beyond +-tol.tokens); promote if the first criterion that differs favours the child;
 //                       among children that pass, the best diff, then the cheaper, then the fewer tokens
 
-export const RULES = ['paired-significant', 'mean', 'lower-bound', 'pareto', 'lexicographic'] as const;
-export type RuleName = (typeof RULES)[number];
+/** A rule's name: a key of SPECS below (adding a rule is one entry there). */
+export type RuleName = keyof typeof SPECS;
 
 export interface Candidate {
   id: string;
@@ -137,7 +137,7 @@ interface RuleSpec {
 
 const fmtP = (p: number) => (p < 0.0001 ? p.toExponential(1) : p.toPrecision(2));
 
-const SPECS: Record<RuleName, RuleSpec> = {
+const SPECS = {
   'paired-significant': {
     key: (c, o) => -(o.adjusted.get(c.id) ?? 1),
     pass: (c, _m, o) => (o.adjusted.get(c.id) ?? 1) <= (o.alpha ?? ALPHA),
@@ -165,7 +165,10 @@ const SPECS: Record<RuleName, RuleSpec> = {
     test: (m, b, o) =>
       `better on score (beyond ${pct(m)}), else cost, else tokens (decided on: ${lexicographicVsChampion(b, m, o).on})`,
   },
-};
+} satisfies Record<string, RuleSpec>;
+
+/** Every promotion rule's name, in SPECS order (`--rule`, `lineage.rule` and studies accept these). */
+export const RULES = Object.keys(SPECS) as [RuleName, ...RuleName[]];
 
 /** Children whose cost per run is over the bound, or unknown so that the bound cannot be checked, are discarded,
  * whatever their score. */
