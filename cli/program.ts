@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgent } from './commands/agent.js';
 import { registerCompare } from './commands/compare.js';
+import { registerDb } from './commands/db.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     registerStatus,
     registerLineage,
     registerDoctor,
+    registerDb,
     registerImages,
     registerTui,
     registerFailures,

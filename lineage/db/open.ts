@@ -132,7 +132,10 @@ async function createPostgresDatabase(url: string, name: string): Promise<void> 
   client.on('error', () => {});
   try {
     await client.connect();
-    await client.query(`create database ${pg.escapeIdentifier(name)}`);
+    // Byte-order text (collation C), as SQLite compares text: ids and times sort the same on both.
+    await client.query(
+      `create database ${pg.escapeIdentifier(name)} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`,
+    );
   } catch (error) {
     // Another process created it first: fine.
     if ((error as { code?: string }).code !== '42P04') {
@@ -182,4 +185,17 @@ async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
 /** ISO-8601 time used for every *_at column. */
 export function now(): string {
   return new Date().toISOString();
+}
+
+/** `evolve db migrate`: brings a database to this evolve's schema (creating a Postgres one); what it applied. */
+export async function migrateDatabase(target: string): Promise<{ applied: string[]; latest: string }> {
+  const db = await openDatabase(target, { create: isPostgresUrl(target), migrate: false });
+  try {
+    const before = new Set(await appliedMigrations(db));
+    await migrate(db, redactUrl(target));
+    const after = await appliedMigrations(db);
+    return { applied: after.filter((m) => !before.has(m)), latest: Object.keys(migrations).at(-1) ?? '' };
+  } finally {
+    await db.destroy();
+  }
 }

@@ -28,7 +28,10 @@ export async function createPostgresDatabase(label = 'test'): Promise<string> {
   if (!server) throw new Error('EVOLVE_TEST_POSTGRES_URL is not set');
   const name = `evolve_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`.slice(0, 40);
   const unique = `${name}_${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin(server, `create database ${pg.escapeIdentifier(unique)}`);
+  await admin(
+    server,
+    `create database ${pg.escapeIdentifier(unique)} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`,
+  );
   const url = new URL(server);
   url.pathname = `/${unique}`;
   return url.toString();
