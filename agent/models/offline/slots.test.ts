@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_SWE, runOnTask } from './suite-runs.js';
 
 // The landscape's honesty, on real built-in tasks run on the host: the offline model is never shown the hidden
-// tests or the gold patch, and genome changes move verdicts by task category (the tools pairs below; planning, the
-// model's params, memory and prompt in slot-verdicts.test.ts, memory on the built-in cachet-2 in
+// tests or the gold patch, and genome changes move verdicts by task category (the tools pairs and planning below;
+// planning, the model's params, memory and prompt in slot-verdicts.test.ts, memory on the built-in cachet-2 in
 // lineage/policies-differ.test.ts).
 
 const hasPython = (() => {
@@ -67,6 +67,8 @@ describe.skipIf(!hasPython)('offline model on built-in tasks', () => {
       { tools: { name: 'editor', params: { maxOutputChars: 20_000 } } },
       {},
     ],
+    // The issue names the entry point, then the helper holding the bug: a plan reaches the helper's likely edits.
+    ['planning: a plan against none (two-suspects)', 'accounts__accounts-9', { planning: { name: 'plan-first' } }, {}],
   ];
 
   for (const [slot, task, good, bad] of VERDICTS) {
