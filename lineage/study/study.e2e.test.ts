@@ -1,14 +1,25 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { openWorkspace } from '../workspace.js';
 
-// A small study as a user runs it: the real binary, the offline model on the built-in suite (local sandbox, 3 train
+// A small study as a user runs it: the real binary, the offline model on built-in tasks (local sandbox, 3 train
 // tasks), random vs systematic proposers, 3 replicates each, 2 generations; killed with SIGKILL in the middle of a
 // replicate and resumed, with no run lost or repeated; then its report.
 const BIN = resolve(import.meta.dirname, '..', '..', 'cli', 'bin.mjs');
+const BUILTIN = resolve(import.meta.dirname, '..', '..', 'tasks', 'suites', 'builtin');
+// The workspace's own suite of five built-in tasks, as a user names a suite in evolve.json: the root's held-out pass
+// (once per study) is two runs instead of the whole built-in held-out split, and the train tasks are quick ones for
+// the offline model. What is checked (kill, resume, runs, report) does not depend on which tasks run.
+const TRAIN = ['tb/backup-script-2', 'swe/cachet__cachet-2', 'swe/tabular__tabular-5'];
+const HELDOUT = ['tb/normalize-source-2', 'swe/tabular__tabular-10'];
+function writeSuite(dir: string) {
+  for (const t of [...TRAIN, ...HELDOUT]) cpSync(join(BUILTIN, t), join(dir, t), { recursive: true });
+  const heldout = HELDOUT.map((t) => t.split('/')[1]);
+  writeFileSync(join(dir, 'suite.json'), JSON.stringify({ name: 'five', split: { heldout } }));
+}
 const evolve = (args: string[], timeout = 1_200_000) =>
   spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout });
 
@@ -16,7 +27,9 @@ it('a study of the offline model survives SIGKILL and resumes with no run lost o
   const root = join(mkdtempSync(join(tmpdir(), 'evolve-study-e2e-')), 'lab');
   expect(evolve(['init', root]).status).toBe(0);
   // One held-out repeat: the offline model is deterministic per seed, and the root's held-out pass runs once.
-  writeFileSync(join(root, 'evolve.json'), JSON.stringify({ version: 1, lineage: { heldoutRepeats: 1 } }));
+  writeSuite(join(root, 'five'));
+  const config = { version: 1, suites: { five: 'five' }, defaults: { suite: 'five' }, lineage: { heldoutRepeats: 1 } };
+  writeFileSync(join(root, 'evolve.json'), JSON.stringify(config));
   const create = evolve([
     '--workspace',
     root,
