@@ -29,7 +29,9 @@ export function replicateConfig(
   s: ConditionSettings,
   extra: { sandbox?: string; concurrency?: number },
 ) {
-  const raw = JSON.parse(readFileSync(ws.paths.config, 'utf8')) as Record<string, any>;
+  // A replicate keeps its lineage in its own evolve.db: the study workspace's database URL would put every
+  // replicate's lineage into that one database.
+  const { databaseUrl: _shared, ...raw } = JSON.parse(readFileSync(ws.paths.config, 'utf8')) as Record<string, any>;
   const suites = Object.fromEntries(
     Object.entries((raw.suites ?? {}) as Record<string, string | { path: string }>).map(([k, v]) => {
       const abs = (p: string) => (isAbsolute(p) ? p : resolve(ws.paths.root, p));
