@@ -12,7 +12,7 @@ import {
   type RuleName,
   type Verdict,
 } from './promote.js';
-import { getExperiment } from './db/repos/experiments.js';
+import { childrenInOrder, getExperiment, updateExperiment } from './db/repos/experiments.js';
 import { recordDecision } from './db/repos/decisions.js';
 
 // The end of a generation: compare each child with the champion paired by task, record whether its hypothesis
@@ -183,14 +183,7 @@ export function describeHeldout(h: HeldoutRecord): string {
 
 /** 1-based position of each child among every child in the lineage, oldest first (the explore counter). */
 async function childOrdinals(db: Db): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('experiments')
-    .select('id')
-    .where('parent_id', 'is not', null)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return new Map(rows.map((r, i) => [r.id, i + 1]));
+  return new Map((await childrenInOrder(db)).map((r, i) => [r.id, i + 1]));
 }
 
 interface Compared {
@@ -335,7 +328,7 @@ export async function decideGeneration(
   for (const { id, vs } of candidates) {
     const e = await getExperiment(db, id);
     const { verdict: said, learned } = verdictOf(vs);
-    await db.updateTable('experiments').set({ verdict: said, learned }).where('id', '=', id).execute();
+    await updateExperiment(db, id, { verdict: said, learned });
     rows.push({
       id,
       change: e.change_summary,

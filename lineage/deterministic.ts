@@ -1,6 +1,7 @@
 import { isDeterministicModel } from '../agent/models/registry.js';
 import type { Db } from './db/open.js';
 import { parseGenome } from './experiments.js';
+import { listExperiments } from './db/repos/experiments.js';
 
 // A deterministic actor, declared: when the champion and every child run models that declare themselves deterministic
 // (agent/models/providers: offline, scripted, replay), looking again at more repeats of a comparison reproduces it, so
@@ -11,6 +12,6 @@ import { parseGenome } from './experiments.js';
 /** Do all of these experiments run a model that declares itself deterministic? (false for an empty list) */
 export async function declaredDeterministic(db: Db, ids: string[]): Promise<boolean> {
   if (ids.length === 0) return false;
-  const rows = await db.selectFrom('experiments').select(['id', 'genome']).where('id', 'in', ids).execute();
+  const rows = await listExperiments(db, ids);
   return rows.length === new Set(ids).size && rows.every((r) => isDeterministicModel(parseGenome(r).model));
 }
