@@ -1,3 +1,4 @@
+// vitest project: postgres too
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/testing/run-cli.js';
 import { baselineGenome, insertChild } from './experiments.js';

@@ -1,3 +1,4 @@
+// vitest project: postgres too
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
