@@ -54,17 +54,21 @@ export async function moveStatus(
   const sources = options.from
     ? [options.from]
     : (Object.keys(STATUS_MOVES) as ExperimentStatus[]).filter((s) => STATUS_MOVES[s].includes(to));
-  const result = await db
-    .updateTable('experiments')
-    .set({
-      status: to,
-      ...(FINISHING.has(to) ? { finished_at: now() } : {}),
-      ...(options.learned !== undefined ? { learned: options.learned } : {}),
-    })
-    .where('id', '=', id)
-    .where('status', 'in', sources)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) > 0) return true;
+  // No status moves to `to` (e.g. proposed): nothing to update, and `in ()` is a syntax error on Postgres.
+  const result =
+    sources.length === 0
+      ? undefined
+      : await db
+          .updateTable('experiments')
+          .set({
+            status: to,
+            ...(FINISHING.has(to) ? { finished_at: now() } : {}),
+            ...(options.learned !== undefined ? { learned: options.learned } : {}),
+          })
+          .where('id', '=', id)
+          .where('status', 'in', sources)
+          .executeTakeFirst();
+  if (Number(result?.numUpdatedRows ?? 0) > 0) return true;
   const current = (await getExperiment(db, id)).status;
   if (current === to || options.from) return false;
   throw new StatusMoveRefused(id, current, to);
