@@ -183,9 +183,9 @@ try {
     `\nbench/cluster: ${RUNS} scripted runs of ${RUN_MS} ms on the built-in suite (${TASKS} tasks x ${REPEATS}), lineage database on ${onPostgres ? 'Postgres' : 'SQLite'}, queue on Postgres (pg-boss)\n`,
   );
   console.log(
-    '| slots (in-process concurrency = worker processes x 1) | in-process runs/min (wall) | queued runs/min (wall) | ideal wall | queue overhead per run |',
+    '| slots (in-process concurrency = worker processes x 1) | in-process runs/min (wall) | queued runs/min (wall) | ideal wall | machinery per run, in-process / queued | queue overhead per run | wall difference per run (incl. one-off start and end) |',
   );
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(r);
   console.log(
     `\nclaim path: 1000 runs, 4 workers x 4 slots: ${seconds.toFixed(1)} s, ${perMinute.toFixed(0)} claims/min; completions ${completions.length}, duplicates ${duplicates}, rows taken more than once ${retaken}, rows done ${runRows.filter((r) => r.status === 'done').length}`,

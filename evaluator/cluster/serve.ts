@@ -48,6 +48,7 @@ export async function serveRuns(options: ServeOptions): Promise<{ finished: numb
   let finished = 0;
   let failure: unknown;
   const held = new Map<string, Job<unknown>>();
+  const acks = new Set<Promise<void>>();
   const renewing = setInterval(
     () => {
       for (const queue of queues) {
@@ -107,7 +108,13 @@ export async function serveRuns(options: ServeOptions): Promise<{ finished: numb
           : 'error'
         : 'done';
     await store.complete(payload.runId, me, status, result);
-    await options.queue.complete(job.queue, job.id);
+    // The row is the record, so the slot is free now; the job's acknowledgement goes on beside the next fetch (a
+    // worker that dies before it lands leaves a job whose run is done, skipped when it is handed out again).
+    const ack: Promise<void> = options.queue
+      .complete(job.queue, job.id)
+      .catch(() => undefined)
+      .finally(() => acks.delete(ack));
+    acks.add(ack);
     finished++;
     options.onEvent?.({ type: 'finish', payload, status, result });
   };
@@ -143,6 +150,7 @@ export async function serveRuns(options: ServeOptions): Promise<{ finished: numb
       else if (took === 0) await Promise.race([...inflight, sleep(options.idleMs ?? 500, options.signal)]);
     }
     await Promise.all(inflight);
+    await Promise.all(acks);
   } finally {
     clearInterval(renewing);
     options.signal.removeEventListener('abort', onAbort);
