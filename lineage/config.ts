@@ -76,7 +76,7 @@ export const Config = z.strictObject({
       evidenceRounds: z.number().int().nonnegative().default(2),
       /** Evidence pooled across generations: a child's looks (its first, then one per doubling of its repeats, in its
        * generation or later ones) go up to this many doublings; the level of its generation is spent over them. */
-      maxLooks: z.number().int().nonnegative().default(6),
+      maxLooks: z.number().int().nonnegative().default(8),
       /** How many open children (inconclusive, looked better, against the same champion) a generation re-offers one
        * look higher, their runs kept, before proposing new ones (0 = a child is decided in its own generation only). */
       reoffer: z.number().int().nonnegative().default(2),

@@ -20,11 +20,11 @@ describe('evolve context states what the decisions can detect', () => {
     const c = await readContext(ws.db, 'exp-01', ws.config.lineage);
     expect(c.power).toMatchObject({
       suite: 'mini',
-      train: { tasks: 2, minTasks: 13, lastMinTasks: 9, looks: 6 },
+      train: { tasks: 2, minTasks: 15, lastMinTasks: 9, looks: 8 },
       heldout: { tasks: 0, level: 0.05 },
     });
     expect(renderContext(c)).toMatch(
-      /Decision power on mini: .* p <= 0\.00022 at its first look \(its share of 2\.5%, spent over 7 looks as its repeats double\), which on the train split takes at least 13 tasks, more than the 2 there are \(no gain can be confirmed\) gained with none lost, and p <= 0\.0032 at its last look: at least 9 tasks, .* held-out confirmation \(superiority, one-sided 0\.05\) needs at least 5 tasks, more than the 0 there are/,
+      /Decision power on mini: .* p <= 0\.000056 at its first look \(its share of 2\.5%, spent over 9 looks as its repeats double\), which on the train split takes at least 15 tasks, more than the 2 there are \(no gain can be confirmed\) gained with none lost, and p <= 0\.0032 at its last look: at least 9 tasks, .* held-out confirmation \(superiority, one-sided 0\.05\) needs at least 5 tasks, more than the 0 there are/,
     );
   });
 

@@ -479,7 +479,7 @@ describe('a deterministic actor, declared by its model', () => {
       } else {
         // It looks again (a round, until its repeats show them identical), each look at a slice of the level.
         expect(r.evidence.rounds).toBeGreaterThan(0);
-        expect(decision.ladder).toBe(6);
+        expect(decision.ladder).toBe(ws.config.lineage.maxLooks);
         expect(decision.decisionTest.alpha).toBeLessThan(0.025 / 10);
       }
       await ws.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { genomeHash } from '../../agent/genome.js';
+import { Config } from '../../lineage/config.js';
 import { oneChangeCandidates, propose } from '../../lineage/proposers.js';
 import { hash32, makeLandscape } from './landscape.js';
 import { runSearch, type SearchSettings } from './simulate.js';
@@ -151,6 +152,8 @@ describe('bench/search settings', () => {
   });
 });
 
+const DEFAULTS = Config.parse({}).lineage;
+
 describe('bench/search null setting (every child equal to the champion), through the product decision functions', () => {
   /** The null setting over `seeds` lineages of 30 generations: no-better train passes, promotions, lineages. */
   function nullRates(seeds: number, sim: Partial<SearchSettings> = {}) {
@@ -166,13 +169,13 @@ describe('bench/search null setting (every child equal to the champion), through
           select: 'champion',
           rule: 'paired-significant',
           margin: 0,
-          children: 3,
+          // The product's defaults (evolve.json lineage.*), evidence pooled across generations.
+          children: DEFAULTS.children,
           repeats: 1,
           generations: 30,
           horizon: 30,
-          evidenceRounds: 2,
-          // Evidence pooled across generations, as the product's defaults have it.
-          pool: { maxLooks: 6, reoffer: 2 },
+          evidenceRounds: DEFAULTS.evidenceRounds,
+          pool: { maxLooks: DEFAULTS.maxLooks, reoffer: DEFAULTS.reoffer },
           ...sim,
         },
         1000 + seed,
