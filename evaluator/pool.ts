@@ -100,16 +100,7 @@ export async function runPool(ctx: PoolContext): Promise<EvaluationStop | undefi
     ctx.onFinish?.({ run, status, result });
   };
 
-  const whyStop = (): EvaluationStop | undefined => {
-    if (ctx.signal?.aborted) return 'interrupted';
-    if (consecutiveInfra >= ctx.maxConsecutiveInfraErrors) return 'infra_errors';
-    ctx.spend.elapsedMs = Date.now() - ctx.startedAt;
-    for (const l of ctx.limits ?? []) {
-      const over = l.exceeded();
-      if (over) return over.stop;
-    }
-    return budgetExceeded(ctx.budget, ctx.spend);
-  };
+  const whyStop = (): EvaluationStop | undefined => stopReason(ctx, consecutiveInfra);
 
   try {
     for (;;) {
@@ -151,7 +142,7 @@ export async function runPool(ctx: PoolContext): Promise<EvaluationStop | undefi
   return stop;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
     function done() {
@@ -161,4 +152,19 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Why an evaluation must stop now, if it must: the one rule for the in-process pool and the queued one. */
+export function stopReason(
+  ctx: Pick<PoolContext, 'signal' | 'maxConsecutiveInfraErrors' | 'spend' | 'startedAt' | 'limits' | 'budget'>,
+  consecutiveInfra: number,
+): EvaluationStop | undefined {
+  if (ctx.signal?.aborted) return 'interrupted';
+  if (consecutiveInfra >= ctx.maxConsecutiveInfraErrors) return 'infra_errors';
+  ctx.spend.elapsedMs = Date.now() - ctx.startedAt;
+  for (const l of ctx.limits ?? []) {
+    const over = l.exceeded();
+    if (over) return over.stop;
+  }
+  return budgetExceeded(ctx.budget, ctx.spend);
 }

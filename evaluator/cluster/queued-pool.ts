@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Task } from '../../tasks/schema.js';
-import { budgetExceeded } from '../budget.js';
-import type { EvaluationStop, PoolContext } from '../pool.js';
+import { type EvaluationStop, type PoolContext, sleep, stopReason } from '../pool.js';
 import type { RunResult, StoredRun } from '../store.js';
 import type { RunPayload } from './payload.js';
 import { type Job, jobId, queueName, type RunQueue } from './queue.js';
-import { sleep } from './serve.js';
 
 // The orchestrator's half of a queued evaluation: instead of running the pending rows itself (pool.ts), it queues
 // one job per pending row and follows the rows in the database until none is pending or running, reporting each
@@ -46,16 +44,7 @@ export async function runQueuedPool(ctx: QueuedPoolContext): Promise<EvaluationS
   let consecutiveInfra = 0;
   let stop: EvaluationStop | undefined;
 
-  const whyStop = (): EvaluationStop | undefined => {
-    if (ctx.signal?.aborted) return 'interrupted';
-    if (consecutiveInfra >= ctx.maxConsecutiveInfraErrors) return 'infra_errors';
-    ctx.spend.elapsedMs = Date.now() - ctx.startedAt;
-    for (const l of ctx.limits ?? []) {
-      const over = l.exceeded();
-      if (over) return over.stop;
-    }
-    return budgetExceeded(ctx.budget, ctx.spend);
-  };
+  const whyStop = (): EvaluationStop | undefined => stopReason(ctx, consecutiveInfra);
 
   const jobFor = (row: StoredRun): Job<RunPayload> | undefined => {
     const task = ctx.tasks.get(row.taskId);

@@ -1,5 +1,6 @@
 import type { RunJob, RunOneFn } from '../job.js';
 import type { RunResult, RunStatus, RunStore } from '../store.js';
+import { sleep } from '../pool.js';
 import { workerId } from '../worker.js';
 import { RunPayload } from './payload.js';
 import { type Job, queueName, type RunQueue } from './queue.js';
@@ -157,16 +158,4 @@ export async function serveRuns(options: ServeOptions): Promise<{ finished: numb
   }
   if (failure) throw failure;
   return { finished };
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
