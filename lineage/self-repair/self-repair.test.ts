@@ -77,8 +77,7 @@ describe('evolve self-repair', () => {
     const w = ws;
     // The mini suite has two train tasks: no paired test can reach 2.5% on two tasks (2-0 is p = 0.25), so this test of
     // the self-repair flow promotes under the mean rule. Ten held-out tasks let the confirmation's superiority test
-    // pass (10-0 is p = 0.001, under the level the lineage's held-out alpha spending leaves) only if the variant's own
-    // code runs there too.
+    // pass (10-0 is p = 0.001, under the held-out level of 5% per look) only if the variant's own code runs there too.
     w.config.lineage.rule = 'mean';
     w.config.lineage.heldoutRepeats = 1;
     for (let i = 1; i <= 10; i++) {
