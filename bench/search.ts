@@ -15,7 +15,7 @@
 // score-child + mean at the same evaluation budget.
 // Run: npx tsx bench/search.ts [--seeds 40 --generations 30 --horizon 100 --tasks 20 --heldout 10 --repeats 1
 //      --children 3 --margin 0 --evidence-rounds N --max-looks N --reoffer N (evolve.json defaults) --distance 4
-//      --workers 2 --settings default,null,...]
+//      --workers 2 --settings default,null,... --first-seed 1]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,8 @@ const lineage = Config.parse({}).lineage;
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '40' },
+    // Seeds first-seed .. first-seed + seeds - 1: a fresh range checks settings chosen on the first one.
+    'first-seed': { type: 'string', default: '1' },
     generations: { type: 'string', default: '30' },
     horizon: { type: 'string', default: '100' },
     tasks: { type: 'string', default: '20' },
@@ -123,7 +125,8 @@ type Cell = SearchOutcome & { budget: number };
 /** Runs every setting x strategy on the seeds `from, from + step, ...`: one slice per child process. */
 function runSlice(from: number, step: number): Cell[][][] {
   const out = chosen.map(() => STRATEGIES.map(() => [] as Cell[]));
-  for (let seed = from; seed <= SEEDS; seed += step) {
+  for (let i = from; i <= SEEDS; i += step) {
+    const seed = num('first-seed') - 1 + i;
     chosen.forEach((name, si) => {
       const setting = SETTINGS[name]!;
       const land = makeLandscape({
