@@ -4,7 +4,7 @@ import { parseGenome } from './experiments.js';
 import { listExperiments } from './db/repos/experiments.js';
 
 // A deterministic actor, declared: when the champion and every child run models that declare themselves deterministic
-// (agent/models/providers: offline, scripted, replay), looking again at more repeats of a comparison reproduces it, so
+// (agent/models/providers: offline and replay; scripted stands in for a sampling model and does not), looking again at more repeats of a comparison reproduces it, so
 // each child gets its whole share of the generation's level at its one look (lineage/decide-generation.ts) instead of
 // a Pocock-type slice of it over looks it would never take. Declared, so it holds from the first look; determinism seen
 // in repeats (evaluate-and-decide's repeatsAreIdentical) needs two repeats of every task first.
