@@ -12,6 +12,7 @@ import { readSpend, totalDollars } from './spend.js';
 import type { Workspace } from './workspace.js';
 import { getExperiment, listExperiments } from './db/repos/experiments.js';
 import { recordDecision } from './db/repos/decisions.js';
+import { experimentOutcomes, taskKey } from './db/repos/runs.js';
 
 // The second half of every generation, whoever wrote its children (a proposer, an author, self-repair): evaluate the
 // champion, the parent and the children on the same tasks within the generation's and the command's budgets, decide
@@ -233,19 +234,10 @@ async function failUngated(db: Db, id: string, generation: number): Promise<void
 
 /** Has `id` run every train task it ran at least twice, with the same outcome each time? */
 export async function repeatsAreIdentical(db: Db, id: string): Promise<boolean> {
-  // The experiment's own agent runs on train tasks, by task within its suite.
-  const rows = await db
-    .selectFrom('runs')
-    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
-    .select(['runs.suite_id', 'runs.task_id', 'runs.outcome'])
-    .where('runs.experiment_id', '=', id)
-    .where('runs.actor', '=', 'agent')
-    .where('runs.status', '=', 'done')
-    .where('tasks.split', '=', 'train')
-    .execute();
+  const rows = await experimentOutcomes(db, id, 'train');
   const byTask = new Map<string, string[]>();
   for (const r of rows) {
-    const key = `${r.suite_id}/${r.task_id}`;
+    const key = taskKey(r);
     byTask.set(key, [...(byTask.get(key) ?? []), r.outcome ?? '']);
   }
   return byTask.size > 0 && [...byTask.values()].every((o) => o.length >= 2 && o.every((x) => x === o[0]));

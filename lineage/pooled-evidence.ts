@@ -1,4 +1,6 @@
 import type { Db } from './db/open.js';
+import { ruleDecisionsWithContext } from './db/repos/decisions.js';
+import { generationConfigs } from './db/repos/generations.js';
 import { childLevel, roundsRun } from './more-evidence.js';
 
 // Evidence pooled across generations (lineage.reoffer, lineage.maxLooks). A one-change child that looked better but
@@ -34,22 +36,7 @@ export async function openChildren(
   champion: string,
   o: { maxLooks: number; baseRepeats: number; margin: number },
 ): Promise<OpenChild[]> {
-  const rows = await db
-    .selectFrom('decisions')
-    .innerJoin('generations', 'generations.id', 'decisions.generation_id')
-    .innerJoin('experiments', 'experiments.id', 'decisions.experiment_id')
-    .select([
-      'decisions.id',
-      'decisions.experiment_id',
-      'decisions.action',
-      'decisions.details',
-      'generations.config',
-      'experiments.status',
-    ])
-    .where('decisions.step', '=', 'decide')
-    .where('decisions.actor', '=', 'rule')
-    .orderBy('decisions.id')
-    .execute();
+  const rows = await ruleDecisionsWithContext(db);
   const latest = new Map<string, (typeof rows)[number]>();
   for (const r of rows) latest.set(r.experiment_id, r);
   const out: OpenChild[] = [];
@@ -72,11 +59,6 @@ export async function openChildren(
 /** How many new children each of these generations proposed (their share of its level), by generation id. */
 export async function familySizes(db: Db, generations: number[]): Promise<Map<number, number>> {
   if (generations.length === 0) return new Map();
-  const rows = await db.selectFrom('generations').select(['id', 'config']).where('id', 'in', generations).execute();
-  return new Map(
-    rows.map((r) => {
-      const c = JSON.parse(r.config) as { family?: number; children?: string[] };
-      return [r.id, Math.max(1, c.family ?? c.children?.length ?? 1)];
-    }),
-  );
+  const configs = await generationConfigs(db, generations);
+  return new Map([...configs].map(([id, c]) => [id, Math.max(1, c.family ?? c.children.length)]));
 }

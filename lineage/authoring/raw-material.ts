@@ -6,6 +6,7 @@ import type { Db } from '../db/open.js';
 import { hiddenStrings, mask, reportTestNames } from '../../tasks/hidden.js';
 import { recentChildren } from '../db/repos/experiments.js';
 import { decisionsOf } from '../db/repos/decisions.js';
+import { trainRunsWithSpec } from '../db/repos/runs.js';
 
 // The raw material an author (the champion writing code children, or a model proposer) may grep and read: full
 // trajectories of failed and passed train-split runs, each run's task statement and own diff, grader outputs with
@@ -86,29 +87,7 @@ export async function buildRawMaterial(db: Db, dir: string, o: RawMaterialOption
     files.push(rel);
   };
 
-  const runs = await db
-    .selectFrom('runs')
-    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
-    .select([
-      'runs.id',
-      'runs.experiment_id',
-      'runs.suite_id',
-      'runs.task_id',
-      'runs.repeat',
-      'runs.outcome',
-      'runs.exit_reason',
-      'runs.steps',
-      'runs.trajectory_path',
-      'runs.patch_path',
-      'runs.report',
-      'tasks.spec',
-    ])
-    .where('runs.experiment_id', 'in', o.experiments.length ? o.experiments : [''])
-    .where('runs.actor', '=', 'agent')
-    .where('runs.status', '=', 'done')
-    .where('tasks.split', '=', 'train')
-    .orderBy('runs.id')
-    .execute();
+  const runs = await trainRunsWithSpec(db, o.experiments);
   // Failed runs first (what needs fixing), then passed ones (what must keep working).
   const shown = [
     ...runs.filter((r) => r.outcome !== 'resolved'),

@@ -8,6 +8,7 @@ import { type PolicyPointer, tagPointer } from './pointers.js';
 import { type GradeReport, readReport } from '../../tasks/outcome.js';
 import { clusterId, clusterKey, clusterLabel, FailureSignature, signatureOf } from './signature.js';
 import { addFlags } from '../db/repos/experiments.js';
+import { outcomesWithTags } from '../db/repos/runs.js';
 
 // Signs every finished run that has no signature yet and files the unresolved ones under their cluster. Resolved
 // runs are signed too, so a run that *passed* by probing hidden paths is still flagged, on the run and on its
@@ -95,14 +96,7 @@ export interface TagBreakdown {
 export async function failuresByTag(db: Db, scope?: ClusterScope): Promise<TagBreakdown[]> {
   const ids = await scopeExperiments(db, scope);
   if (ids?.length === 0) return [];
-  let query = db
-    .selectFrom('runs')
-    .innerJoin('tasks', (j) => j.onRef('tasks.id', '=', 'runs.task_id').onRef('tasks.suite_id', '=', 'runs.suite_id'))
-    .select(['runs.outcome', 'tasks.tags'])
-    .where('runs.status', '=', 'done')
-    .where('runs.actor', '=', 'agent');
-  if (ids) query = query.where('runs.experiment_id', 'in', ids);
-  const rows = await query.execute();
+  const rows = await outcomesWithTags(db, ids);
   const overall = rows.filter((r) => r.outcome !== 'resolved').length / Math.max(1, rows.length);
   const counts = new Map<string, TagBreakdown>();
   for (const row of rows) {

@@ -124,3 +124,28 @@ export function listDecisions(
   if (filter.actor) query = query.where('actor', '=', filter.actor);
   return query.execute();
 }
+
+/**
+ * Every rule's `decide` decision in order, with its generation's config and its experiment's status: what decides
+ * which children stay open for a later look (lineage/pooled-evidence.ts).
+ */
+export function ruleDecisionsWithContext(
+  db: Db,
+): Promise<Array<Pick<Decision, 'id' | 'experiment_id' | 'action' | 'details'> & { config: string; status: string }>> {
+  return db
+    .selectFrom('decisions')
+    .innerJoin('generations', 'generations.id', 'decisions.generation_id')
+    .innerJoin('experiments', 'experiments.id', 'decisions.experiment_id')
+    .select([
+      'decisions.id',
+      'decisions.experiment_id',
+      'decisions.action',
+      'decisions.details',
+      'generations.config',
+      'experiments.status',
+    ])
+    .where('decisions.step', '=', 'decide')
+    .where('decisions.actor', '=', 'rule')
+    .orderBy('decisions.id')
+    .execute();
+}

@@ -86,3 +86,10 @@ export type Generation = Selectable<Database['generations']>;
 export async function insertGeneration(db: Db, row: Generation): Promise<void> {
   await db.insertInto('generations').values(row).execute();
 }
+
+/** These generations' configs, by id (an empty list reads nothing: `in ()` is an error on Postgres). */
+export async function generationConfigs(db: Db, ids: readonly number[]): Promise<Map<number, GenerationConfig>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('generations').select(['id', 'config']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, readGenerationConfig(r.config, r.id)]));
+}
