@@ -7,8 +7,8 @@ import { assertNoEscapingLinks } from './links.js';
 import { taskContentId } from './content-id.js';
 import { TaskLoadError } from './errors.js';
 import type { Task } from './schema.js';
-import { instanceToTask, readSweInstances, type SweSources } from './swebench.js';
-import { isTerminalBenchTask, loadTerminalBenchTask } from './terminal-bench.js';
+import { formatOf, type LoadContext, taskFormats } from './formats/index.js';
+import type { SweSources } from './swebench.js';
 
 // A suite: tasks from one source, a fixed train / held-out split stored with it, and named subsets.
 
@@ -70,22 +70,39 @@ export function hashSplit(task: Task): 'train' | 'heldout' {
     : 'train';
 }
 
-function tasksInFolder(dir: string, suite: string, sources: SweSources): Task[] {
+/** Folders that only group task folders (the built-in suite's swe/ and tb/): their task folders join the suite. */
+const GROUPING_FOLDERS = new Set(['swe', 'tb']);
+
+function tasksInFolder(dir: string, ctx: LoadContext): Task[] {
   const tasks: Task[] = [];
   for (const name of readdirSync(dir).sort()) {
     const sub = join(dir, name);
     if (!statSync(sub).isDirectory()) continue;
-    if (isTerminalBenchTask(sub) || existsSync(join(sub, 'instance.json')) || existsSync(join(sub, 'task.json')))
+    const format = formatOf(sub, true);
+    if (format) {
       assertNoEscapingLinks(sub, name);
-    if (isTerminalBenchTask(sub)) tasks.push(loadTerminalBenchTask(sub, suite));
-    else if (existsSync(join(sub, 'instance.json')) || existsSync(join(sub, 'task.json'))) {
-      for (const { row, dir: folder } of readSweInstances(sub)) {
-        const repo = folder && existsSync(join(folder, 'repo')) ? join(folder, 'repo') : undefined;
-        tasks.push(instanceToTask(row, suite, sources, repo));
-      }
-    } else if (name === 'swe' || name === 'tb') tasks.push(...tasksInFolder(sub, suite, sources));
+      tasks.push(...format.load(sub, ctx));
+    } else if (GROUPING_FOLDERS.has(name)) tasks.push(...tasksInFolder(sub, ctx));
   }
   return tasks;
+}
+
+/** A suite's tasks from a path: a task folder or suite file some format reads, or a folder of task folders. */
+function loadTasks(path: string, ctx: LoadContext): Task[] {
+  const isDirectory = statSync(path).isDirectory();
+  const format = formatOf(path, isDirectory);
+  if (isDirectory) {
+    if (!format) return tasksInFolder(path, ctx);
+    assertNoEscapingLinks(path, ctx.suite);
+    return format.load(path, ctx);
+  }
+  if (!format)
+    throw Object.assign(new Error(`no task format reads ${path}`), {
+      hint: `A suite is ${taskFormats()
+        .map((f) => f.describe)
+        .join('; or ')}; or a folder of such task folders.`,
+    });
+  return format.load(path, ctx);
 }
 
 /** Loads `builtin`, a name from evolve.json `suites`, or a path (.jsonl/.json instances, or a folder of task folders). */
@@ -120,12 +137,7 @@ export function loadSuite(
           .filter(Boolean)
           .at(-1)!
           .replace(/\.(jsonl|json)$/, '');
-  const sources = options.sources ?? {};
-  const loaded = statSync(path).isDirectory()
-    ? isTerminalBenchTask(path)
-      ? (assertNoEscapingLinks(path, name), [loadTerminalBenchTask(path, name)])
-      : tasksInFolder(path, name, sources)
-    : readSweInstances(path).map(({ row }) => instanceToTask(row, name, sources));
+  const loaded = loadTasks(path, { suite: name, sources: options.sources ?? {} });
   const tasks = applySuiteSettings(applySuiteSettings(loaded, entrySettings), options.settings ?? {});
   const ids = new Set<string>();
   for (const t of tasks) {
