@@ -1,5 +1,5 @@
 // The evaluator's view of where runs are kept. evaluator/ may not import lineage/, so it states what it needs
-// here and lineage/run-store.ts implements it on the database. Every write is idempotent and short: no call
+// here and lineage/db/repos/run-store.ts implements it on the database. Every write is idempotent and short: no call
 // is ever held open across a container run or a model call.
 
 export type RunStatus = 'pending' | 'running' | 'done' | 'error' | 'cancelled';

@@ -9,7 +9,7 @@ import { SANDBOX_KINDS, type SandboxKind } from '../evaluator/sandbox/providers.
 import type { Wiring } from '../evaluator/wiring.js';
 import type { Config } from './config.js';
 import { workspaceWiring } from './evaluate-experiment.js';
-import { kyselyRunStore } from './run-store.js';
+import { kyselyRunStore } from './db/repos/run-store.js';
 import { databaseTarget, openWorkspace, type Workspace, WorkspaceError } from './workspace.js';
 
 // A cluster (evolve.json `cluster`): the orchestrator's queue for an evaluation, and `evolve worker`, which serves

@@ -16,7 +16,7 @@ import { agentSourceOf } from './code-variant/agent-source.js';
 import type { Db } from './db/open.js';
 import { findExperiment, moveStatus, updateExperiment } from './db/repos/experiments.js';
 import { signFailures } from './failures/cluster.js';
-import { kyselyRunStore } from './run-store.js';
+import { kyselyRunStore } from './db/repos/run-store.js';
 import { openRemote } from './cluster.js';
 import { refreshSuite } from './suites.js';
 import { applySuiteSettings, firstTasks, type SuiteSettings } from '../tasks/suite.js';

@@ -7,7 +7,7 @@ import { describeDocker } from '../test/docker.js';
 import { openWorkspace } from './workspace.js';
 
 // `evolve eval` as a user runs it: the real binary in separate processes, real Docker, the oracle solver on
-// built-in tasks. In one process better-sqlite3 cannot show two writers (run-store.test.ts shares a connection);
+// built-in tasks. In one process better-sqlite3 cannot show two writers (db/repos/run-store.test.ts shares a connection);
 // here two processes share the database file, and a signal really arrives while containers are running.
 const BIN = resolve(import.meta.dirname, '..', 'cli', 'bin.mjs');
 let root = '';

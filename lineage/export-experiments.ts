@@ -13,7 +13,7 @@ import {
 } from '../evaluator/export.js';
 import { summarize } from '../evaluator/stats/index.js';
 import type { StoredRun } from '../evaluator/store.js';
-import { agentRunsOf } from './run-store.js';
+import { agentRunsOf } from './db/repos/run-store.js';
 import { readExperimentSpend, readSpend, type SpendSummary } from './spend.js';
 import { type Workspace, writeFileAtomic } from './workspace.js';
 import { championId, championRows, latestDecision } from './db/repos/decisions.js';

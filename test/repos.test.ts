@@ -50,8 +50,6 @@ const KNOWN = new Set<string>([
   'lineage/read.ts: runs',
   'lineage/report/data.ts: model_calls',
   'lineage/report/data.ts: runs',
-  'lineage/run-store.ts: evaluations',
-  'lineage/run-store.ts: runs',
   'lineage/self-repair/repair-generation.ts: generations',
   'lineage/self-repair/statement.ts: runs',
   'lineage/spend.ts: generations',

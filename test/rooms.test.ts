@@ -79,7 +79,7 @@ describe('the rooms', () => {
     expect(wallBetween('agent/loop.ts', 'evaluator/gateway/gateway.ts')).toMatch(/only the Sandbox types/);
     expect(wallBetween('agent/loop.ts', SANDBOX_TYPES)).toBeUndefined();
     expect(wallBetween('tasks/grade.ts', 'lineage/read.ts')).toMatch(/only the Sandbox types/);
-    expect(wallBetween('evaluator/run-one.ts', 'lineage/run-store.ts')).toMatch(/may not import lineage/);
+    expect(wallBetween('evaluator/run-one.ts', 'lineage/db/repos/run-store.ts')).toMatch(/may not import lineage/);
     expect(wallBetween('lineage/read.ts', 'tui/app.tsx')).toMatch(/upward/);
     expect(wallBetween('lineage/read.ts', 'cli/output.ts')).toMatch(/upward/);
     expect(wallBetween('tui/app.tsx', 'lineage/read.ts')).toMatch(/read-api/);

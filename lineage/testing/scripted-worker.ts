@@ -1,6 +1,6 @@
 import { RunQueue } from '../../evaluator/cluster/queue.js';
 import { serveRuns } from '../../evaluator/cluster/serve.js';
-import { kyselyRunStore } from '../run-store.js';
+import { kyselyRunStore } from '../db/repos/run-store.js';
 import { openWorkspace, type Workspace } from '../workspace.js';
 import { scriptedRunOne } from './scripted-runs.js';
 

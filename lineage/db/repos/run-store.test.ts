@@ -3,12 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { evaluate, keysFor, ownerOf } from '../evaluator/evaluate.js';
-import type { RunJob } from '../evaluator/job.js';
-import type { RunResult } from '../evaluator/store.js';
-import { Task } from '../tasks/schema.js';
-import { type Db, now, openDatabase } from './db/open.js';
-import { baselineGenome } from './experiments.js';
+import { evaluate, keysFor, ownerOf } from '../../../evaluator/evaluate.js';
+import type { RunJob } from '../../../evaluator/job.js';
+import type { RunResult } from '../../../evaluator/store.js';
+import { Task } from '../../../tasks/schema.js';
+import { type Db, now, openDatabase } from '../open.js';
+import { baselineGenome } from '../../experiments.js';
 import { kyselyRunStore } from './run-store.js';
 
 // evaluate() on a real SQLite file (fresh per test) with a fake runner, so the bookkeeping is tested fast.

@@ -9,10 +9,10 @@ import type {
   RunStore,
   StaleCheck,
   StoredRun,
-} from '../evaluator/store.js';
-import { dialectOf } from './db/dialect.js';
-import { type Db, now } from './db/open.js';
-import type { Database, Run } from './db/schema.js';
+} from '../../../evaluator/store.js';
+import { dialectOf } from '../dialect.js';
+import { type Db, now } from '../open.js';
+import type { Database, Run } from '../schema.js';
 
 // The evaluator's RunStore on the workspace database. Each method is one short statement or transaction, so
 // several processes can share the database (WAL, busy timeout) and a kill at any point leaves rows that the
