@@ -1,14 +1,14 @@
 // vitest project: e2e
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, dropPostgresDatabase, postgresTestUrl } from './db/testing/postgres.js';
 import { runCli } from '../cli/testing/run-cli.js';
 import { QUEUE_SCHEMA } from '../evaluator/cluster/queue.js';
 import { evaluateExperiment } from './evaluate-experiment.js';
+import { startScriptedWorker } from './testing/cluster-lab.js';
 import { scriptedOutcome, scriptedRunOne } from './testing/scripted-runs.js';
 import { openWorkspace } from './workspace.js';
 
@@ -18,7 +18,6 @@ import { openWorkspace } from './workspace.js';
 // database or the shared storage. Needs a Postgres server (EVOLVE_TEST_POSTGRES_URL).
 
 const server = postgresTestUrl();
-const WORKER = resolve(import.meta.dirname, 'testing', 'scripted-worker.ts');
 const SECRET = 'sk-ant-api03-clusterTestSecretValue0123456789';
 const made: string[] = [];
 
@@ -28,19 +27,8 @@ async function freshDatabase(): Promise<string> {
   return url;
 }
 
-function startWorker(url: string, concurrency: number, log: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, String(concurrency), '1500', '2', log], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ANTHROPIC_API_KEY: SECRET },
-    detached: true, // its own process group: a process tree apart from the test's
-  });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((ready, fail) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && ready(child));
-    child.on('exit', (code) => fail(new Error(`worker exited ${code}: ${err}`)));
-  });
-}
+const startWorker = (url: string, concurrency: number, log: string) =>
+  startScriptedWorker(url, { concurrency, runMs: 1500, leaseSeconds: 2, log, env: { ANTHROPIC_API_KEY: SECRET } });
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

@@ -7,6 +7,7 @@ import { serveRuns, type WorkerEvent, type WorkerRuns } from '../evaluator/clust
 import { DirectoryStorage } from '../evaluator/cluster/storage.js';
 import { SANDBOX_KINDS, type SandboxKind } from '../evaluator/sandbox/providers.js';
 import type { Wiring } from '../evaluator/wiring.js';
+import type { Task } from '../tasks/schema.js';
 import type { Config } from './config.js';
 import { workspaceWiring } from './evaluate-experiment.js';
 import { kyselyRunStore } from './db/repos/run-store.js';
@@ -47,6 +48,18 @@ export function storageKeyOf(root: string): string {
   return `${safe}-${createHash('sha256').update(root).digest('hex').slice(0, 8)}/runs`;
 }
 
+/**
+ * The worker label a task's runs need: `cluster.labels["tag:T"]` for the first of its tags that has one (a task that
+ * needs a GPU, an arm64 machine, a large disk), else `cluster.labels[suite]`; undefined: any worker.
+ */
+export function labelFor(labels: ClusterConfig['labels'], task: Pick<Task, 'suite' | 'tags'>): string | undefined {
+  for (const tag of task.tags) {
+    const label = labels[`tag:${tag}`];
+    if (label) return label;
+  }
+  return labels[task.suite];
+}
+
 /** The queue an evaluation of this workspace hands its runs to. */
 export async function openRemote(ws: Workspace, sandbox: SandboxKind): Promise<RemoteRuns> {
   const cluster = ws.config.cluster!;
@@ -58,7 +71,7 @@ export async function openRemote(ws: Workspace, sandbox: SandboxKind): Promise<R
     workspace: ws.paths.root,
     sandbox,
     storageKey: storageKeyOf(ws.paths.root),
-    labelOf: (task) => cluster.labels[task.suite],
+    labelOf: (task) => labelFor(cluster.labels, task),
     pollMs: cluster.pollMs,
   };
 }

@@ -122,7 +122,8 @@ export const Config = z.strictObject({
       /** How often lapsed leases are looked for, and how often the orchestrator reads progress. */
       maintenanceSeconds: z.number().int().positive().default(5),
       pollMs: z.number().int().positive().default(500),
-      /** Suite -> worker label: that suite's runs go only to workers started with `--labels LABEL`. */
+      /** Suite (or `tag:T`, the tasks tagged T; a tag wins over the suite) -> worker label: those runs go only to
+       * workers started with `--labels LABEL`; the rest to workers serving `default` (no --labels). */
       labels: z.record(z.string(), z.string().regex(/^[A-Za-z0-9_]+$/)).default({}),
     })
     .optional(),

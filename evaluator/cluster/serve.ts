@@ -39,12 +39,36 @@ export function queuesFor(labels: string[] | undefined): string[] {
   return [...new Set(list.map((l) => queueName(l === 'default' ? undefined : l)))];
 }
 
-/** Serves until `signal` aborts; runs in flight are then cancelled and put back for another worker. */
+/** A run this worker holds: what it takes to hand it back. */
+interface Held {
+  job: Job<unknown>;
+  store: RunStore;
+  runId: number;
+  me: string;
+  t0: number;
+  released?: Promise<void>;
+}
+
+/**
+ * Serves until `signal` aborts. Then the runs in flight are put back at once (their rows to pending, their jobs
+ * acknowledged, so the orchestrator queues them again for another worker without waiting for a lease to lapse) and
+ * cancelled; the worker returns once they have wound down (a late result is not written: the row is no longer its).
+ */
 export async function serveRuns(options: ServeOptions): Promise<{ finished: number }> {
   const queues = queuesFor(options.labels);
   const inflight = new Set<Promise<void>>();
   const cancel = new AbortController();
-  const onAbort = () => cancel.abort(options.signal.reason);
+  const running = new Map<string, Held>();
+  const release = (h: Held): Promise<void> =>
+    (h.released ??= h.store
+      .complete(h.runId, h.me, 'pending', { outcome: null, exitReason: 'cancelled', durationMs: Date.now() - h.t0 })
+      .then(() => options.queue.complete(h.job.queue, h.job.id))
+      .catch(() => undefined)); // not released: the lease lapses and another worker takes it over then
+  const releasing = new Set<Promise<void>>();
+  const onAbort = () => {
+    for (const h of running.values()) releasing.add(release(h));
+    cancel.abort(options.signal.reason);
+  };
   options.signal.addEventListener('abort', onAbort, { once: true });
   let finished = 0;
   let failure: unknown;
@@ -77,6 +101,12 @@ export async function serveRuns(options: ServeOptions): Promise<{ finished: numb
       await options.queue.complete(job.queue, job.id);
       return;
     }
+    const mine: Held = { job, store, runId: payload.runId, me, t0: Date.now() };
+    if (cancel.signal.aborted) {
+      await release(mine); // stopped while claiming: straight back
+      return;
+    }
+    running.set(job.id, mine);
     options.onEvent?.({ type: 'start', payload, attempt: row.attempts });
     const runJob: RunJob = {
       runId: payload.runId,
@@ -88,7 +118,6 @@ export async function serveRuns(options: ServeOptions): Promise<{ finished: numb
       actor: payload.actor,
       labels: { ...payload.labels, 'evolve.run': String(payload.runId), 'evolve.worker': me },
     };
-    const t0 = Date.now();
     let result: RunResult;
     try {
       result = await runOne(runJob, cancel.signal);
@@ -97,17 +126,21 @@ export async function serveRuns(options: ServeOptions): Promise<{ finished: numb
         outcome: null,
         exitReason: null,
         infraError: { kind: 'internal', message: (error as Error).message ?? String(error) },
-        durationMs: Date.now() - t0,
+        durationMs: Date.now() - mine.t0,
       };
     }
-    // Cancelled (this worker is stopping): back to pending, and the orchestrator queues it again.
-    const status: Exclude<RunStatus, 'running'> = cancel.signal.aborted
-      ? 'pending'
-      : result.infraError
-        ? payload.retryInfra
-          ? 'pending'
-          : 'error'
-        : 'done';
+    running.delete(job.id);
+    if (mine.released) {
+      // Stopping: the row went back to pending when the stop came; this late result is not the run's.
+      await mine.released;
+      options.onEvent?.({ type: 'finish', payload, status: 'pending', result });
+      return;
+    }
+    const status: Exclude<RunStatus, 'running'> = result.infraError
+      ? payload.retryInfra
+        ? 'pending'
+        : 'error'
+      : 'done';
     await store.complete(payload.runId, me, status, result);
     // The row is the record, so the slot is free now; the job's acknowledgement goes on beside the next fetch (a
     // worker that dies before it lands leaves a job whose run is done, skipped when it is handed out again).
@@ -151,7 +184,7 @@ export async function serveRuns(options: ServeOptions): Promise<{ finished: numb
       else if (took === 0) await Promise.race([...inflight, sleep(options.idleMs ?? 500, options.signal)]);
     }
     await Promise.all(inflight);
-    await Promise.all(acks);
+    await Promise.all([...acks, ...releasing]);
   } finally {
     clearInterval(renewing);
     options.signal.removeEventListener('abort', onAbort);
