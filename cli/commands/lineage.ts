@@ -21,6 +21,7 @@ import { onInterrupt, removeOwnContainers } from '../interrupt.js';
 import { withWorkspace } from '../workspace.js';
 import { getExperiment } from '../../lineage/db/repos/experiments.js';
 import { recordDecision } from '../../lineage/db/repos/decisions.js';
+import { promotionOutOfReach } from '../../lineage/headroom.js';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 const int = (flag: string) => (v: string) => {
@@ -248,6 +249,17 @@ export function registerLineage(program: Command): void {
           let flat = 0;
           const { author, note } = authorHook(ws, f, log, signal);
           for (let g = 0; g < f.generations; g++) {
+            // A champion that leaves too little to gain on these tasks ends the run before a generation is spent on it.
+            const outOfReach = await promotionOutOfReach(ws, {
+              ...(f.suite ? { suite: f.suite } : {}),
+              ...(f.subset ? { subset: f.subset } : {}),
+              ...(f.rule ? { rule: f.rule as RuleName } : {}),
+              ...(f.margin !== undefined ? { margin: Number(f.margin) } : {}),
+            });
+            if (outOfReach) {
+              log(`stopping: no child can be promoted on these tasks (${outOfReach})`);
+              break;
+            }
             log(`generation ${g + 1} of ${f.generations}`);
             const r = await nextGeneration(ws, {
               ...options(f, log, 'run'),
