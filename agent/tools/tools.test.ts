@@ -118,6 +118,33 @@ describe('file tools', () => {
     expect(await sandbox.readFile(`${sandbox.workdir}/pkg/other.py`)).toBe('X = 1\nX = 1\n');
   });
 
+  it('viewing or editing a file runs no command (each is a sandbox round trip); only a failed read probes the path', async () => {
+    const execs: string[] = [];
+    const exec = sandbox.exec.bind(sandbox);
+    sandbox.exec = (command, options) => (execs.push(command), exec(command, options));
+    try {
+      await call('view', { path: 'pkg/slug.py' });
+      await call('str_replace', { path: 'pkg/slug.py', old_str: 'lower()', new_str: 'casefold()' });
+      await call('insert', { path: 'pkg/slug.py', insert_line: 0, text: '# slugs' });
+      expect(execs).toEqual([]);
+      expect(await call('str_replace', { path: 'pkg', old_str: 'a', new_str: 'b' })).toEqual({
+        output: `Error: ${sandbox.workdir}/pkg is a directory.`,
+        isError: true,
+      });
+      expect(await call('insert', { path: 'gone.py', insert_line: 0, text: 'x' })).toEqual({
+        output: `Error: ${sandbox.workdir}/gone.py does not exist. Use \`create\` to make a new file.`,
+        isError: true,
+      });
+      expect(execs).toHaveLength(2);
+    } finally {
+      sandbox.exec = exec;
+      await sandbox.writeFile(
+        `${sandbox.workdir}/pkg/slug.py`,
+        'def slugify(text):\n    return text.lower().replace(" ", "-")\n',
+      );
+    }
+  });
+
   it('bad arguments come back as data naming the argument, and nothing runs', async () => {
     const outcome = await tools().get('str_replace')!.run({ path: 'pkg/other.py', old_str: 'X' }, ctx);
     expect(outcome).toEqual({ kind: 'bad_args', message: 'str_replace: argument `new_str` is required' });

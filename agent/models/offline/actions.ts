@@ -17,6 +17,12 @@ const PY = 'PYTHONDONTWRITEBYTECODE=1 python3';
 const VISIBLE_TESTS =
   'PYTHONDONTWRITEBYTECODE=1 timeout 600 python3 -m pytest -q -p no:cacheprovider 2>&1 | tail -n 15';
 
+/**
+ * A candidate edit can make the reproduction script loop forever (a loop's bound mutated): its reruns get this long,
+ * not the bash tool's 120 s, so one such candidate costs seconds, not two minutes. The script runs a few examples.
+ */
+export const REPRO_RERUN_TIMEOUT_SEC = 30;
+
 // The whole output is read: what a long run shows depends on the tool's output cap (cut in the middle).
 export function reproCommand(kind: ReproKind, statement: Statement): string {
   if (kind === 'script') return `${PY} ${reproPath(statement)} 2>&1`;
@@ -46,7 +52,11 @@ function sedEdit(ops: EditOp[]): string {
 }
 
 export function toCall(intent: Intent, state: State, statement: Statement, tools: Set<string>): Call | undefined {
-  const bash = (command: string): Call => ({ name: 'bash', input: { command } });
+  const bash = (command: string, timeoutSec?: number): Call => ({
+    name: 'bash',
+    input: { command, ...(timeoutSec ? { timeout_sec: timeoutSec } : {}) },
+  });
+  const rerunLimit = state.reproKind === 'script' ? REPRO_RERUN_TIMEOUT_SEC : undefined;
   switch (intent.a) {
     case 'repro': {
       if (intent.kind === 'run_tests') return { name: 'run_tests', input: {} };
@@ -60,7 +70,7 @@ export function toCall(intent: Intent, state: State, statement: Statement, tools
     case 'run':
       return state.reproKind === 'run_tests'
         ? { name: 'run_tests', input: {} }
-        : bash(reproCommand(state.reproKind ?? 'pytest', statement));
+        : bash(reproCommand(state.reproKind ?? 'pytest', statement), rerunLimit);
     case 'locate': {
       const pattern = `(def|class) (${intent.names.join('|')})\\b`;
       if (tools.has('grep')) return { name: 'grep', input: { pattern, include: '*.py' } };
@@ -80,7 +90,7 @@ export function toCall(intent: Intent, state: State, statement: Statement, tools
       }
       if (!tools.has('bash')) return undefined;
       const run = intent.withRun && state.reproKind ? `; ${reproCommand(state.reproKind, statement)}` : '';
-      return bash(`${sedEdit(intent.ops)}${run}`);
+      return bash(`${sedEdit(intent.ops)}${run}`, run ? rerunLimit : undefined);
     }
     case 'tests':
       return tools.has('bash') ? bash(VISIBLE_TESTS) : { name: 'run_tests', input: {} };

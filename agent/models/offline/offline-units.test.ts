@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { REPRO_RERUN_TIMEOUT_SEC, toCall } from './actions.js';
+import { rebuild } from './history.js';
 import { mutateLine } from './mutations.js';
 import { extractFrames, reproScript, scoreScript } from './repro.js';
 import { parseStatement } from './statement.js';
@@ -100,5 +102,25 @@ describe('offline candidate edits', () => {
     );
     expect(texts('    return lo', { scopeNames: ['lo', 'hi'] })).toContain('    return hi');
     expect(texts('def f(a, b):')).toEqual([]);
+  });
+});
+
+describe('offline reruns of the reproduction', () => {
+  it('give a rerun of the repro script 30 s (a candidate that loops costs that, not the bash tool 120 s)', () => {
+    const statement = parseStatement(STATEMENT);
+    const state = { ...rebuild([], statement), reproKind: 'script' as const };
+    const edit = { path: 'textkit/core.py', line: 3, old: 'n - 3', new: 'n - 2' };
+    const tools = new Set(['bash', 'submit']);
+    expect(REPRO_RERUN_TIMEOUT_SEC).toBe(30);
+    expect(toCall({ a: 'run' }, state, statement, tools)?.input).toMatchObject({ timeout_sec: 30 });
+    // bash alone edits and reruns in one call: the same bound; an edit without a rerun keeps the tool's own.
+    const both = toCall({ a: 'edit', ops: [edit], withRun: true }, state, statement, tools);
+    expect(both?.input).toMatchObject({ timeout_sec: 30, command: expect.stringContaining('evolve_repro') });
+    expect(toCall({ a: 'edit', ops: [edit] }, state, statement, tools)?.input).not.toHaveProperty('timeout_sec');
+    // The first run writes the script and runs the visible tests too: the tool's own timeout.
+    expect(toCall({ a: 'repro', kind: 'script' }, state, statement, tools)?.input).not.toHaveProperty('timeout_sec');
+    // A test command or pytest as the reproduction may legitimately take longer: the tool's own timeout.
+    const pytest = { ...state, reproKind: 'pytest' as const };
+    expect(toCall({ a: 'run' }, pytest, statement, tools)?.input).not.toHaveProperty('timeout_sec');
   });
 });

@@ -23,11 +23,29 @@ function failure(output: string): ToolResult {
   return { output, isError: true };
 }
 
+/**
+ * A file's text, or what the path is instead: a file is read at once (one sandbox call, the common case); only a read
+ * that fails is followed by a probe of what is there (a command), which names a missing path or a directory.
+ */
+async function readOrKind(
+  ctx: ToolContext,
+  path: string,
+  limits: CommandLimits,
+): Promise<{ text: string } | { kind: 'dir' | 'missing' }> {
+  try {
+    return { text: await ctx.sandbox.readFile(path) };
+  } catch (error) {
+    const kind = await pathKind(ctx, path, limits);
+    if (kind === 'file') throw error;
+    return { kind };
+  }
+}
+
 async function readExisting(ctx: ToolContext, path: string, limits: CommandLimits): Promise<string | ToolResult> {
-  const kind = await pathKind(ctx, path, limits);
-  if (kind === 'missing') return failure(`Error: ${path} does not exist. Use \`create\` to make a new file.`);
-  if (kind === 'dir') return failure(`Error: ${path} is a directory.`);
-  return ctx.sandbox.readFile(path);
+  const read = await readOrKind(ctx, path, limits);
+  if ('text' in read) return read.text;
+  if (read.kind === 'missing') return failure(`Error: ${path} does not exist. Use \`create\` to make a new file.`);
+  return failure(`Error: ${path} is a directory.`);
 }
 
 function numbered(lines: string[], firstLine: number): string {
@@ -44,9 +62,9 @@ export function fileTools(limits: CommandLimits): Tool[] {
     }),
     async execute(args, ctx) {
       const path = resolveInWorkdir(ctx, args.path);
-      const kind = await pathKind(ctx, path, limits);
-      if (kind === 'missing') return failure(`Error: ${path} does not exist.`);
-      if (kind === 'dir') {
+      const read = await readOrKind(ctx, path, limits);
+      if ('kind' in read && read.kind === 'missing') return failure(`Error: ${path} does not exist.`);
+      if ('kind' in read) {
         const listing = await runCommand(
           ctx,
           `find ${shellPath(ctx, path)} -maxdepth 2 -not -path '*/.git' -not -path '*/.git/*' -not -path '*/__pycache__*' | sort`,
@@ -55,7 +73,7 @@ export function fileTools(limits: CommandLimits): Tool[] {
         const cut = truncateMiddle(listing.output, limits.maxOutputChars);
         return { output: cut.text, truncated: cut.truncated };
       }
-      const text = await ctx.sandbox.readFile(path);
+      const { text } = read;
       const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
       const start = args.start_line ?? 1;
       const end =
