@@ -8,6 +8,7 @@ import { QUEUE_SCHEMA } from '../evaluator/cluster/queue.js';
 import { createPostgresDatabase, dropPostgresDatabase, postgresTestUrl } from './db/testing/postgres.js';
 import { evaluateExperiment, loadTasksFromDb } from './evaluate-experiment.js';
 import { clusterLab, startScriptedWorker, stopWorker, waitFor } from './testing/cluster-lab.js';
+import { readLiveState } from './read-api.js';
 import { openWorkspace, type Workspace } from './workspace.js';
 import type { Task } from '../tasks/schema.js';
 
@@ -74,6 +75,17 @@ describe.skipIf(!server)('cluster: who takes a run, and stopping', () => {
       await new Promise((r) => setTimeout(r, 1500));
       for (const r of (await runsOf(watch)).filter((r) => needsBig(r.task_id)))
         expect({ status: r.status, attempts: r.attempts }).toEqual({ status: 'pending', attempts: 0 });
+      // The live view (through the TUI's read API) shows them queued on the cluster, no worker holding one.
+      const live = await readLiveState(watch.db);
+      expect(live.experiments.find((p) => p.experimentId === 'exp-01')).toMatchObject({
+        role: 'eval',
+        queued: true,
+        total: 6,
+        done: 6 - labelled.length,
+        pending: labelled.length,
+        running: 0,
+      });
+      expect(live.workers).toEqual([]);
 
       big = await startScriptedWorker(url, { concurrency: 1, runMs: 100, leaseSeconds: 2, labels: ['big'] });
       const out = await orchestrator;
@@ -113,6 +125,12 @@ describe.skipIf(!server)('cluster: who takes a run, and stopping', () => {
           .map((r) => r.id);
         return ids.length > 0 ? ids : undefined;
       });
+      // The live view (through the TUI's read API) names the worker holding them.
+      const live = await readLiveState(watch.db);
+      const aLive = live.workers.find((w) => w.worker.startsWith(`${a.pid}@`));
+      expect(aLive).toMatchObject({ experiments: ['exp-01'] });
+      expect(aLive!.running).toBeGreaterThanOrEqual(held.length);
+      expect(live.experiments.find((p) => p.experimentId === 'exp-01')?.queued).toBe(true);
       process.kill(a.pid!, 'SIGINT');
       const t0 = Date.now();
       const out = await orchestrator;

@@ -21,6 +21,8 @@ export interface ExperimentProgress {
   /** Runs that ended in an infrastructure error or were cancelled. */
   failed: number;
   pending: number;
+  /** The current evaluation queued its runs for cluster workers (`evolve worker`): pending runs wait in the queue. */
+  queued: boolean;
   costUsd: number;
   /** Seconds until this experiment's runs are done at the rate so far; null until a run finished here. */
   etaSec: number | null;
@@ -34,6 +36,14 @@ export interface LiveState {
   etaSec: number | null;
   /** Newest start or finish of any listed run, to tell a live evaluation from one whose process died. */
   lastActivity: string | null;
+  /** The processes running the listed runs now (pid@host; cluster workers and in-process evaluators alike). */
+  workers: WorkerProgress[];
+}
+
+export interface WorkerProgress {
+  worker: string;
+  running: number;
+  experiments: string[];
 }
 
 type EvalRow = {
@@ -42,6 +52,7 @@ type EvalRow = {
   task_ids: string;
   repeats: number;
   status: string;
+  config: string;
   created_at: string;
   finished_at: string | null;
 };
@@ -69,12 +80,13 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
   }
   for (const r of running) if (!roles.has(r.experiment_id)) roles.set(r.experiment_id, 'eval');
   const ids = [...roles.keys()];
-  if (ids.length === 0) return { generation: null, experiments: [], costUsd: 0, etaSec: null, lastActivity: null };
+  if (ids.length === 0)
+    return { generation: null, experiments: [], costUsd: 0, etaSec: null, lastActivity: null, workers: [] };
 
   const experiments = new Map((await listExperiments(db, ids)).map((e) => [e.id, e]));
   const evals = (await db
     .selectFrom('evaluations')
-    .select(['id', 'experiment_id', 'task_ids', 'repeats', 'status', 'created_at', 'finished_at'])
+    .select(['id', 'experiment_id', 'task_ids', 'repeats', 'status', 'config', 'created_at', 'finished_at'])
     .where('experiment_id', 'in', ids)
     .orderBy('id')
     .execute()) as EvalRow[];
@@ -98,6 +110,23 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
         .groupBy(['evaluation_id', 'status', 'outcome'])
         .execute()
     : [];
+  // Who holds the running rows: a cluster worker's row names its job after '#', one process however many it holds.
+  const holders = evalIds.length
+    ? await db
+        .selectFrom('runs')
+        .select(['experiment_id', 'worker'])
+        .where('evaluation_id', 'in', evalIds)
+        .where('status', '=', 'running')
+        .execute()
+    : [];
+  const workers = new Map<string, WorkerProgress>();
+  for (const h of holders) {
+    const id = (h.worker ?? 'unknown').split('#')[0]!;
+    const w = workers.get(id) ?? { worker: id, running: 0, experiments: [] };
+    w.running++;
+    if (!w.experiments.includes(h.experiment_id)) w.experiments.push(h.experiment_id);
+    workers.set(id, w);
+  }
 
   let lastActivity: string | null = null;
   const out: ExperimentProgress[] = [];
@@ -116,12 +145,14 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
       running: 0,
       failed: 0,
       pending: 0,
+      queued: false,
       costUsd: 0,
       etaSec: null,
     };
     out.push(p);
     if (!ev) continue;
     p.total = (JSON.parse(ev.task_ids) as unknown[]).length * ev.repeats;
+    p.queued = (JSON.parse(ev.config) as { cluster?: boolean }).cluster === true;
     let first: string | null = null;
     let finishedHere = 0;
     for (const c of counts.filter((c) => c.evaluation_id === ev.id)) {
@@ -157,5 +188,6 @@ export async function readLiveState(db: Db, at: Date = new Date()): Promise<Live
     costUsd: out.reduce((s, p) => s + p.costUsd, 0),
     etaSec: active.length === 0 && waiting === 0 ? 0 : etaSec,
     lastActivity,
+    workers: [...workers.values()].sort((a, b) => (a.worker < b.worker ? -1 : a.worker > b.worker ? 1 : 0)),
   };
 }

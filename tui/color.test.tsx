@@ -39,7 +39,7 @@ const data: TuiData = {
   experiment: async () => null,
   clusters: async () => [],
   trajectory: async (path) => ({ path, events: [], bytes: 0, skippedBytes: 0, gapAt: null, problems: [] }),
-  live: async () => ({ generation: null, experiments: [], costUsd: 0, etaSec: null, lastActivity: null }),
+  live: async () => ({ generation: null, experiments: [], costUsd: 0, etaSec: null, lastActivity: null, workers: [] }),
 };
 // SGR foreground colours (30–37, 90–97, 38;…); bold, dim and inverse are not colour.
 const COLOUR = /\u001b\[(3[0-8]|9[0-7])[;m]/;

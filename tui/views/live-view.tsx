@@ -31,13 +31,16 @@ export function LiveView({ live, updatedAt, idleSec, width, height }: LiveViewPr
       </Text>
     );
   const g = live.generation;
-  const list = live.experiments.slice(0, Math.max(1, height - 4));
+  // A cluster evaluation: its pending runs wait in the queue, and the view says which workers hold the running ones.
+  const queued = live.experiments.filter((p) => p.queued);
+  const cluster = queued.length > 0;
+  const list = live.experiments.slice(0, Math.max(1, height - (cluster ? 5 : 4)));
   const stale = idleSec !== null && idleSec > 600;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
         {truncate(
-          `${g ? `generation ${g.id} from ${g.parentId}` : 'evaluation'} · ${dollars(live.costUsd)} so far · ETA ${duration(live.etaSec)}`,
+          `${g ? `generation ${g.id} from ${g.parentId}` : 'evaluation'} · ${dollars(live.costUsd)} so far · ETA ${duration(live.etaSec)}${cluster ? ` · cluster: ${queued.reduce((n, p) => n + p.pending, 0)} queued, ${queued.reduce((n, p) => n + p.running, 0)} running on ${live.workers.length} worker${live.workers.length === 1 ? '' : 's'}` : ''}`,
           width,
         )}
       </Text>
@@ -54,6 +57,14 @@ export function LiveView({ live, updatedAt, idleSec, width, height }: LiveViewPr
       ))}
       {live.experiments.length > list.length ? (
         <Text dimColor>… {live.experiments.length - list.length} more</Text>
+      ) : null}
+      {cluster ? (
+        <Text wrap="truncate">
+          {truncate(
+            `workers: ${live.workers.length ? live.workers.map((w) => `${w.worker} ${w.running} running`).join(' · ') : 'none holds a run (is any `evolve worker` serving this queue?)'}`,
+            width,
+          )}
+        </Text>
       ) : null}
       <Text dimColor wrap="truncate">
         {truncate(
