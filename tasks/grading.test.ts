@@ -12,6 +12,7 @@ import { gradeTask } from './grade.js';
 import { prepareWorkspace } from './prepare.js';
 import type { Task } from './schema.js';
 import { loadSuite } from './suite.js';
+import { conventionSample, readValidated, unvalidated } from './validated.js';
 
 // Real containers, real hidden tests: the grader's verdicts and its failure modes.
 describeDocker('grading in Docker', () => {
@@ -89,12 +90,17 @@ describeDocker('grading in Docker', () => {
     );
   }, 120_000);
 
-  it('every built-in task passes validation: the oracle resolves it and the null solver does not', async () => {
+  // Every built-in task is validated in Docker once at its content (`evolve tasks validate builtin --unvalidated
+  // --record` writes tasks/suites/builtin/validated.json); here, one task of each grading convention checks the
+  // grader as it is now, and a task added or edited since its record is validated in full.
+  it('every built-in task passes validation: one of each grading convention, and each task not recorded as validated at its content', async () => {
+    const sample = conventionSample(suite.tasks);
+    expect(sample.map((t) => t.kind).sort()).toEqual(['swebench', 'terminal-bench']);
+    const changed = unvalidated(suite.tasks, readValidated(suite.source));
+    const tasks = [...new Map([...sample, ...changed].map((t) => [t.id, t])).values()];
     const wiring = await wireRuns({ sandbox: 'docker', runsDir: mkdtempSync(join(tmpdir(), 'evolve-validate-')) });
-    const results = await validateTasks(suite.tasks, wiring.runOne, { concurrency: 2 }).finally(() =>
-      wiring.dispose?.(),
-    );
+    const results = await validateTasks(tasks, wiring.runOne, { concurrency: 2 }).finally(() => wiring.dispose?.());
     expect(results.filter((r) => !r.ok).map((r) => `${r.taskId}: ${r.problems.join('; ')}`)).toEqual([]);
-    expect(results).toHaveLength(suite.tasks.length);
+    expect(results).toHaveLength(tasks.length);
   }, 1_800_000);
 });

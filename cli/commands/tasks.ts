@@ -11,6 +11,7 @@ import type { Config } from '../../lineage/config.js';
 import { findWorkspaceRoot, loadConfig, workspacePaths } from '../../lineage/workspace.js';
 import { agentView } from '../../tasks/schema.js';
 import { loadSuite, type Suite, type SuiteSettings, selectTasks } from '../../tasks/suite.js';
+import { canRecord, readValidated, recordValidated, unvalidated, VALIDATED_FILE } from '../../tasks/validated.js';
 import { formatTable, printJson, UsageError } from '../output.js';
 
 interface SuiteContext {
@@ -120,6 +121,8 @@ export function registerTasks(program: Command): void {
     .option('--agent-timeout <sec>', "replace every task's agent (and oracle) timeout", seconds('--agent-timeout'))
     .option('--test-timeout <sec>', "replace every task's test / verifier timeout", seconds('--test-timeout'))
     .option('--agent-user <user>', "the user the solvers work as (default: the task's, root for Terminal-Bench)")
+    .option('--unvalidated', `only tasks the suite's ${VALIDATED_FILE} does not hold as they are now (new or edited)`)
+    .option('--record', `write each valid task to the suite's ${VALIDATED_FILE} (and drop each invalid one)`)
     .option('--json', 'print as JSON')
     .action(
       async (
@@ -131,6 +134,8 @@ export function registerTasks(program: Command): void {
           agentTimeout?: number;
           testTimeout?: number;
           agentUser?: string;
+          unvalidated?: boolean;
+          record?: boolean;
           json?: boolean;
         },
         cmd: Command,
@@ -140,7 +145,12 @@ export function registerTasks(program: Command): void {
           ...(opts.testTimeout ? { testTimeoutSec: opts.testTimeout } : {}),
           ...(opts.agentUser ? { agentUser: opts.agentUser } : {}),
         });
-        const list = selectTasks(suite, opts.subset ? { subset: opts.subset } : {});
+        if ((opts.record || opts.unvalidated) && !canRecord(suite.source))
+          throw new UsageError(
+            `${opts.record ? '--record' : '--unvalidated'}: suite ${suite.name} is a file (${suite.source}); a record of validated tasks lives in a suite folder`,
+          );
+        const selected = selectTasks(suite, opts.subset ? { subset: opts.subset } : {});
+        const list = opts.unvalidated ? unvalidated(selected, readValidated(suite.source)) : selected;
         // Kept for reading afterwards: under the workspace's runs/ when there is one, else in the temp folder.
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         const runsDir = root
@@ -165,10 +175,24 @@ export function registerTasks(program: Command): void {
           },
         }).finally(() => wiring.dispose?.());
         const bad = results.filter((r) => !r.ok);
-        if (opts.json) printJson({ suite: suite.name, runsDir, tasks: results.length, failed: bad.length, results });
+        // A record is written only for a whole validation (an interrupted one leaves it as it was).
+        const recorded =
+          opts.record && results.length === list.length
+            ? recordValidated(suite.source, suite.tasks, results)
+            : undefined;
+        const recordFile = join(suite.source, VALIDATED_FILE);
+        if (opts.json)
+          printJson({
+            suite: suite.name,
+            runsDir,
+            tasks: results.length,
+            failed: bad.length,
+            results,
+            ...(recorded ? { recorded: recordFile } : {}),
+          });
         else
           process.stdout.write(
-            `${results.length - bad.length}/${results.length} tasks valid in ${suite.name}${bad.length ? `; invalid: ${bad.map((b) => b.taskId).join(', ')}` : ''}\nruns: ${runsDir}\n`,
+            `${results.length - bad.length}/${results.length} tasks valid in ${suite.name}${bad.length ? `; invalid: ${bad.map((b) => b.taskId).join(', ')}` : ''}\nruns: ${runsDir}\n${recorded ? `recorded: ${recordFile} (${Object.keys(recorded).length} of ${suite.tasks.length} tasks validated as they are)\n` : ''}`,
           );
         if (bad.length) process.exitCode = 1;
       },

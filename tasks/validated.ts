@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { folderDigest, taskContentId } from './content-id.js';
+import { TaskLoadError } from './errors.js';
+import type { Task } from './schema.js';
+
+// A suite's record of validated tasks (validated.json beside suite.json): task id -> the task's validation key when
+// `evolve tasks validate --record` last saw the oracle resolve it and the null solver not. A task whose key still
+// matches was validated as it is now; a new or edited task was not. The built-in suite commits its record, so its
+// test run validates in Docker only what changed since, plus one task of each grading convention (which checks the
+// grader itself), instead of every task each time.
+
+export const VALIDATED_FILE = 'validated.json';
+
+export const ValidatedRecord = z.record(z.string().min(1), z.string().regex(/^[0-9a-f]{16}$/));
+export type ValidatedRecord = z.infer<typeof ValidatedRecord>;
+
+/**
+ * What validation depends on: the task's content id, plus the files of a `dir` workspace, which the content id
+ * leaves out (an edit to a SWE task's repo/ must be validated again).
+ */
+export function validationKey(task: Task): string {
+  const workspace = task.workspace.kind === 'dir' ? folderDigest(task.workspace.path) : '';
+  return createHash('sha256')
+    .update(`${taskContentId(task)}\0${workspace}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The record of a suite folder; none yet is an empty record, a malformed one an error naming the file and entry. */
+export function readValidated(suiteDir: string): ValidatedRecord {
+  const file = join(suiteDir, VALIDATED_FILE);
+  if (!existsSync(file)) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new TaskLoadError(file, undefined, undefined, `not JSON: ${(error as Error).message}`);
+  }
+  const parsed = ValidatedRecord.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new TaskLoadError(file, issue.path.join('.') || undefined, undefined, `${issue.message} (task id -> key)`);
+  }
+  return parsed.data;
+}
+
+/** Tasks whose current validation key the record does not hold: new, edited, or never validated. */
+export function unvalidated(tasks: Task[], record: ValidatedRecord): Task[] {
+  return tasks.filter((t) => record[t.id] !== validationKey(t));
+}
+
+/**
+ * The record after a validation: tasks that passed take their current key, tasks that failed lose theirs, tasks not
+ * validated this time keep theirs while the suite still has them. Written whole (temp file, then rename).
+ */
+export function recordValidated(
+  suiteDir: string,
+  suiteTasks: Task[],
+  results: Array<{ taskId: string; ok: boolean }>,
+): ValidatedRecord {
+  const before = readValidated(suiteDir);
+  const byId = new Map(suiteTasks.map((t) => [t.id, t]));
+  const next: ValidatedRecord = {};
+  for (const [id, key] of Object.entries(before)) if (byId.has(id)) next[id] = key;
+  for (const r of results) {
+    const task = byId.get(r.taskId);
+    if (r.ok && task) next[r.taskId] = validationKey(task);
+    else delete next[r.taskId];
+  }
+  const sorted = Object.fromEntries(Object.entries(next).sort(([a], [b]) => a.localeCompare(b)));
+  const file = join(suiteDir, VALIDATED_FILE);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+  return sorted;
+}
+
+/** A record lives in a suite folder; a suite read from a .jsonl/.json file has none. */
+export const canRecord = (suiteSource: string) => statSync(suiteSource).isDirectory();
+
+/**
+ * A task's grading convention: what the grader does differently between tasks (task format, how the workspace is
+ * put in place, log parser and mode, kind of gold solution, image by tag or built from a recipe).
+ */
+export function gradingConvention(task: Task): string {
+  const g = task.grader;
+  return [
+    task.kind,
+    task.workspace.kind,
+    g.logParser,
+    g.kind === 'terminal-bench' ? g.mode : 'log',
+    task.gold?.kind ?? 'no-gold',
+    task.environment.dockerfile ? 'recipe' : 'image',
+  ].join('/');
+}
+
+/** The first task by id of each grading convention. */
+export function conventionSample(tasks: Task[]): Task[] {
+  const first = new Map<string, Task>();
+  for (const t of [...tasks].sort((a, b) => a.id.localeCompare(b.id))) {
+    const c = gradingConvention(t);
+    if (!first.has(c)) first.set(c, t);
+  }
+  return [...first.values()];
+}
