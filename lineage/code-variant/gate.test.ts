@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AgentRepo, ensureAgentRepo } from './agent-repo.js';
-import { gateCodeVariant } from './gate.js';
+import { gateCodeVariant, typecheckState } from './gate.js';
 
 const SURFACE = ['agent/policies/**', 'agent/prompts/**'];
 
@@ -95,21 +95,6 @@ describe('code variant gates', () => {
     expect(existsSync(join(root, 'worktrees', 'exp-01-b'))).toBe(false);
   });
 
-  it('rejects a patch that breaks the typecheck', async () => {
-    const patch = edit('agent/policies/broken.ts', null, 'export const n: number = "not a number";\n');
-    const r = await gateCodeVariant({
-      repo,
-      workspaceRoot: root,
-      parentBranch: 'exp-01',
-      branch: 'exp-01-c',
-      patch,
-      surface: SURFACE,
-      message: 'x',
-    });
-    expect(r).toMatchObject({ ok: false, stage: 'typecheck' });
-    expect(!r.ok && r.log).toMatch(/broken\.ts.*TS2322/s);
-  }, 600_000);
-
   it("rejects a patch that breaks the agent's own tests", async () => {
     const test = "import { expect, it } from 'vitest';\nit('still holds', () => expect(1 + 1).toBe(3));\n";
     const patch = edit('agent/policies/guard.test.ts', null, test);
@@ -125,6 +110,23 @@ describe('code variant gates', () => {
     });
     expect(r).toMatchObject({ ok: false, stage: 'tests' });
     expect(!r.ok && r.log).toMatch(/still holds/);
+  }, 600_000);
+
+  // After the gate above, tsc's incremental state is kept: this typecheck starts from it and must still catch the error.
+  it('rejects a patch that breaks the typecheck, typechecking from the state the last gate left', async () => {
+    expect(existsSync(typecheckState(repo))).toBe(true);
+    const patch = edit('agent/policies/broken.ts', null, 'export const n: number = "not a number";\n');
+    const r = await gateCodeVariant({
+      repo,
+      workspaceRoot: root,
+      parentBranch: 'exp-01',
+      branch: 'exp-01-c',
+      patch,
+      surface: SURFACE,
+      message: 'x',
+    });
+    expect(r).toMatchObject({ ok: false, stage: 'typecheck' });
+    expect(!r.ok && r.log).toMatch(/broken\.ts.*TS2322/s);
   }, 600_000);
 
   it("runs the variant's tests jailed: its reads of a key, the database, a hidden test and the Docker socket fail", async () => {
