@@ -16,7 +16,10 @@ import json, os, re, shlex, shutil, subprocess, sys, tempfile
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 PY = os.environ.get("PYTHON", "python3")
 TAGS = {"multi-file", "reads-test-output", "long-output", "needs-search", "off-by-one", "operator",
-        "missing-guard", "swapped-args", "constant", "logic", "string-handling", "edge-case"}
+        "missing-guard", "swapped-args", "constant", "logic", "string-handling", "edge-case", "slice",
+        # categories where the offline model's genome decides the verdict (README "The offline model")
+        "two-suspects", "caller-bug", "middle-frame", "many-candidates", "needs-traceback", "editor",
+        "no-reproduction"}
 FIELDS = ["instance_id", "repo", "version", "problem_statement", "hints_text", "created_at", "FAIL_TO_PASS",
           "PASS_TO_PASS", "difficulty", "tags", "test_command"]
 STATUS = re.compile(r"^(PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) (\S+)")
