@@ -13,6 +13,7 @@ import { runCli } from '../cli/testing/run-cli.js';
 import { evaluateExperiment } from '../lineage/evaluate-experiment.js';
 import { scriptedRunOne } from '../lineage/testing/scripted-runs.js';
 import { openWorkspace, type Workspace } from '../lineage/workspace.js';
+import { runsOfExperiment } from '../lineage/db/repos/runs.js';
 
 const server =
   process.env.EVOLVE_BENCH_POSTGRES_URL ??
@@ -88,11 +89,7 @@ async function timedEval(ws: Workspace, options: Parameters<typeof evaluateExper
  * and its last progress poll, which the wall times include.
  */
 async function perRunOverheadMs(ws: Workspace, slots: number): Promise<number> {
-  const rows = await ws.db
-    .selectFrom('runs')
-    .select(['started_at', 'finished_at', 'duration_ms'])
-    .where('experiment_id', '=', 'exp-01')
-    .execute();
+  const rows = await runsOfExperiment(ws.db, 'exp-01');
   const start = Math.min(...rows.map((r) => Date.parse(r.started_at!)));
   const end = Math.max(...rows.map((r) => Date.parse(r.finished_at!)));
   const own = rows.reduce((s, r) => s + (r.duration_ms ?? 0), 0);
@@ -171,7 +168,7 @@ try {
   const workers = await startWorkers(claims.queueUrl, 4, 4, 0, log);
   const seconds = await timedEval(claims.ws, { experimentId: 'exp-01', subset: 20, repeats: 50 });
   await stopWorkers(workers);
-  const runRows = await claims.ws.db.selectFrom('runs').select(['id', 'attempts', 'status']).execute();
+  const runRows = await runsOfExperiment(claims.ws.db, 'exp-01'); // the only experiment the claims evaluation runs
   await claims.ws.close();
   const completions = readFileSync(log, 'utf8').trim().split('\n');
   const distinct = new Set(completions.map((l) => l.split(' ')[0]));

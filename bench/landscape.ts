@@ -12,6 +12,7 @@ import { refreshSuite } from '../lineage/suites.js';
 import { openWorkspace } from '../lineage/workspace.js';
 import { getExperiment } from '../lineage/db/repos/experiments.js';
 import { childWithGenome } from '../lineage/db/repos/experiments.js';
+import { runsOfExperiment } from '../lineage/db/repos/runs.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback?: string) => {
@@ -65,12 +66,7 @@ for (const spec of specs) {
     loadTasks: async (suite, sp) =>
       (await loadTasksFromDb(ws.db, suite, sp)).filter((t) => (only ? only.includes(t.id) : t.id.includes('__'))),
   });
-  const runs = await ws.db
-    .selectFrom('runs')
-    .select(['task_id', 'outcome'])
-    .where('experiment_id', '=', exp.id)
-    .where('status', '=', 'done')
-    .execute();
+  const runs = (await runsOfExperiment(ws.db, exp.id)).filter((r) => r.status === 'done');
   const col = new Map<string, number>();
   for (const r of runs)
     if (!only || only.includes(r.task_id))

@@ -1,5 +1,6 @@
 import type { Db } from './db/open.js';
 import { championRows } from './db/repos/decisions.js';
+import { doneGenerations } from './db/repos/generations.js';
 
 // The champion at the end of each generation (generation 0: the root), with its score: the line `status` and `tree`
 // draw as a sparkline and the report plots per replicate.
@@ -15,12 +16,7 @@ export interface ChampionPoint {
 export async function championHistory(db: Db): Promise<ChampionPoint[]> {
   const champions = await championRows(db);
   if (champions.length === 0) return [];
-  const gens = await db
-    .selectFrom('generations')
-    .select(['id', 'started_at', 'finished_at'])
-    .where('status', '=', 'done')
-    .orderBy('id')
-    .execute();
+  const gens = await doneGenerations(db);
   const at = (t: string) => {
     let c = champions[0]!;
     for (const x of champions) if (x.since <= t) c = x;

@@ -7,6 +7,8 @@ import { championId, listDecisions } from './db/repos/decisions.js';
 import { childrenOf, getExperiment } from './db/repos/experiments.js';
 import { parseGenome } from './experiments.js';
 import { countTasks } from './db/repos/tasks.js';
+import { latestEvaluation } from './db/repos/evaluations.js';
+import { clusteredRuns, listClusters } from './db/repos/failure-clusters.js';
 
 // What has been tried from a parent and how it went: `evolve context [ID]` prints it, and the `model` proposer
 // reads exactly this (renderContext of readContext), so a person sees what the model saw. It holds only the
@@ -89,13 +91,7 @@ async function decisionPower(
   model: string,
   cfg: LineageSettings,
 ): Promise<DecisionPower | undefined> {
-  const ev = await db
-    .selectFrom('evaluations')
-    .select('suite_id')
-    .where('experiment_id', '=', id)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const ev = await latestEvaluation(db, id);
   if (!ev) return undefined;
   const count = (split: 'train' | 'heldout') => countTasks(db, ev.suite_id, split);
   // A child's share of 2.5% (1/children of it) spent over its looks: the evidence rounds, or with pooled evidence
@@ -180,15 +176,10 @@ export async function readContext(
 }
 
 async function clustersOver(db: Db, ids: string[]): Promise<ContextCluster[]> {
-  const runs = await db
-    .selectFrom('runs')
-    .select(['experiment_id', 'task_id', 'cluster_id'])
-    .where('experiment_id', 'in', ids)
-    .where('cluster_id', 'is not', null)
-    .execute();
+  const runs = await clusteredRuns(db, ids);
   if (runs.length === 0) return [];
   const labels = new Map(
-    (await db.selectFrom('failure_clusters').select(['id', 'label']).execute()).map((c) => [c.id, c.label]),
+    (await listClusters(db, [...new Set(runs.map((r) => r.cluster_id))])).map((c) => [c.id, c.label]),
   );
   const groups = new Map<string, { runs: number; tasks: Set<string>; exps: Set<string> }>();
   for (const r of runs) {

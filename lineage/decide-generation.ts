@@ -1,5 +1,5 @@
 import { pairedComparison, type PairedComparison, type TaskScore } from '../evaluator/stats/index.js';
-import { experimentTaskScores, taskKey } from './db/repos/runs.js';
+import { agentRuns, experimentTaskScores, taskKey } from './db/repos/runs.js';
 import type { Db } from './db/open.js';
 import { childLevel, lookAlpha, needsMoreEvidence, roundsRun } from './more-evidence.js';
 import { describeNoiseMargin, noiseMargin } from './noise-margin.js';
@@ -90,15 +90,7 @@ export interface EvidenceRecord {
 async function perRun(db: Db, id: string, taskKeys: string[]): Promise<{ cost?: number; tokens?: number }> {
   if (taskKeys.length === 0) return {};
   const wanted = new Set(taskKeys);
-  const rows = (
-    await db
-      .selectFrom('runs')
-      .select(['suite_id', 'task_id', 'cost_usd', 'input_tokens', 'output_tokens'])
-      .where('experiment_id', '=', id)
-      .where('actor', '=', 'agent')
-      .where('status', '=', 'done')
-      .execute()
-  ).filter((r) => wanted.has(taskKey(r)));
+  const rows = (await agentRuns(db, id, { done: true })).filter((r) => wanted.has(taskKey(r)));
   const n = Math.max(1, rows.length);
   const known = rows.filter((r) => r.input_tokens !== null || r.output_tokens !== null);
   // A run with no price (a model missing from the price table) makes the cost unknown, never $0.

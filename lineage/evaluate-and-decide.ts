@@ -1,7 +1,6 @@
 import { SpendLimit } from '../evaluator/budget.js';
 import type { Db } from './db/open.js';
-import { now } from './db/open.js';
-import { patchGenerationConfig } from './db/repos/generations.js';
+import { finishGeneration, patchGenerationConfig } from './db/repos/generations.js';
 import { type ChildRow, decideGeneration, type EvidenceRecord, type HeldoutRecord } from './decide-generation.js';
 import { evaluateExperiment, type EvaluateExperimentOptions } from './evaluate-experiment.js';
 import { writeExperimentFolder } from './folders.js';
@@ -183,7 +182,7 @@ export async function evaluateAndDecide(ws: Workspace, o: EvaluateAndDecideOptio
     ...(budgetStop ? { budgetStop } : {}),
     spent: { runs: spent.runs.dollars, lineage: spent.lineage },
   });
-  await db.updateTable('generations').set({ status: 'done', finished_at: now() }).where('id', '=', genId).execute();
+  await finishGeneration(db, genId, 'done');
   return {
     rows,
     promoted,

@@ -23,6 +23,7 @@ import { applySuiteSettings, firstTasks, type SuiteSettings } from '../tasks/sui
 import { resolveTask } from './task-ref.js';
 import type { Workspace } from './workspace.js';
 import { tasksOf } from './db/repos/tasks.js';
+import { agentRuns } from './db/repos/runs.js';
 
 // `evolve eval`: load the experiment and its tasks from the workspace, run evaluate() on the database
 // RunStore from the experiment's own agent source, and write the score back on the experiment row. A fixed solver
@@ -72,15 +73,10 @@ export async function scoreOn(
   suite?: string,
 ): Promise<number | undefined> {
   if (taskIds.length === 0) return undefined;
-  let q = db
-    .selectFrom('runs')
-    .select(['task_id', 'repeat', 'outcome'])
-    .where('experiment_id', '=', experimentId)
-    .where('actor', '=', 'agent')
-    .where('status', '=', 'done')
-    .where('task_id', 'in', taskIds);
-  if (suite !== undefined) q = q.where('suite_id', '=', suite);
-  const rows = await q.execute();
+  const wanted = new Set(taskIds);
+  const rows = (await agentRuns(db, experimentId, { done: true })).filter(
+    (r) => wanted.has(r.task_id) && (suite === undefined || r.suite_id === suite),
+  );
   if (rows.length === 0) return undefined;
   return summarize(rows.map((r) => ({ taskId: r.task_id, repeat: r.repeat, resolved: r.outcome === 'resolved' })))
     .resolveRate;

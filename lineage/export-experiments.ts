@@ -19,6 +19,7 @@ import { type Workspace, writeFileAtomic } from './workspace.js';
 import { championId, championRows, latestDecision } from './db/repos/decisions.js';
 import { listExperiments } from './db/repos/experiments.js';
 import { taskKinds } from './db/repos/tasks.js';
+import { evaluationsOf } from './db/repos/evaluations.js';
 
 // `evolve export`: the workspace's experiments and runs in formats other tools read (see evaluator/export.ts).
 
@@ -94,12 +95,7 @@ export async function exportExperiments(ws: Workspace, options: ExportOptions): 
   for (const exp of experiments) {
     const runs = await agentRunsOf(db, exp.id);
     const done = runs.filter((r) => r.status === 'done');
-    const evaluations = await db
-      .selectFrom('evaluations')
-      .selectAll()
-      .where('experiment_id', '=', exp.id)
-      .orderBy('id')
-      .execute();
+    const evaluations = await evaluationsOf(db, exp.id);
     const decision = await latestDecision(db, exp.id);
     const last = evaluations.at(-1);
     const stopReason = last

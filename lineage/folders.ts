@@ -4,6 +4,8 @@ import type { Db } from './db/open.js';
 import { decisionsOf } from './db/repos/decisions.js';
 import { getExperiment } from './db/repos/experiments.js';
 import { writeFileAtomic } from './workspace.js';
+import { evaluationsOf } from './db/repos/evaluations.js';
+import { agentRuns } from './db/repos/runs.js';
 
 // The lab notebook: experiments/<id>/ with README.md and genome.json, regenerated from the database (the single
 // source of truth) after every change, so the folder always says what the row says.
@@ -12,14 +14,9 @@ const pct = (x: number | null) => (x === null ? 'not yet scored' : `${(100 * x).
 
 export async function writeExperimentFolder(db: Db, experimentsDir: string, id: string): Promise<string> {
   const e = await getExperiment(db, id);
-  const evals = await db.selectFrom('evaluations').selectAll().where('experiment_id', '=', id).orderBy('id').execute();
+  const evals = await evaluationsOf(db, id);
   const decisions = await decisionsOf(db, id);
-  const runs = await db
-    .selectFrom('runs')
-    .select(['status', 'outcome'])
-    .where('experiment_id', '=', id)
-    .where('actor', '=', 'agent')
-    .execute();
+  const runs = await agentRuns(db, id);
   const genome = JSON.parse(e.genome) as { model?: string };
   const flags = JSON.parse(e.flags) as string[];
   const dir = join(experimentsDir, id);

@@ -1,5 +1,6 @@
 import { noiseFloor } from '../evaluator/stats/index.js';
 import type { Db } from './db/open.js';
+import { agentRuns } from './db/repos/runs.js';
 
 // The A/A noise floor beside a decision: how far the champion's own score moves between repeats on the tasks the
 // children were compared on (`evolve noise`, extra evidence rounds or --repeats give it those repeats). A child's
@@ -20,15 +21,7 @@ export interface NoiseMargin {
 /** The champion's A/A floor on `taskKeys` (`suite/task`), from its own finished agent runs; floor null below 2 repeats. */
 export async function noiseMargin(db: Db, champion: string, taskKeys: string[]): Promise<NoiseMargin> {
   const wanted = new Set(taskKeys);
-  const rows = (
-    await db
-      .selectFrom('runs')
-      .select(['suite_id', 'task_id', 'repeat', 'outcome'])
-      .where('experiment_id', '=', champion)
-      .where('actor', '=', 'agent')
-      .where('status', '=', 'done')
-      .execute()
-  ).filter((r) => wanted.has(`${r.suite_id}/${r.task_id}`));
+  const rows = (await agentRuns(db, champion, { done: true })).filter((r) => wanted.has(`${r.suite_id}/${r.task_id}`));
   const perTask = new Map<string, Array<{ repeat: number; resolved: boolean }>>();
   for (const r of rows) {
     const key = `${r.suite_id}/${r.task_id}`;

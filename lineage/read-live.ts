@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
 import type { Db } from './db/open.js';
 import { readChampionId } from './read.js';
 import { listExperiments } from './db/repos/experiments.js';
+import { evaluationsOf, experimentsBeingEvaluated } from './db/repos/evaluations.js';
+import { readGenerationConfig, runningGeneration } from './db/repos/generations.js';
+import { runCountsOfEvaluations, runningRunsOfEvaluations } from './db/repos/runs.js';
 
 // What is being evaluated right now, for the live view: the running generation (champion, parent and every
 // child, including those not started yet) and any evaluation started by `evolve eval`. Counts come from the runs
@@ -58,67 +60,29 @@ type EvalRow = {
 };
 
 export async function readLiveState(db: Db, at: Date = new Date()): Promise<LiveState> {
-  const gen = await db
-    .selectFrom('generations')
-    .select(['id', 'parent_id', 'started_at', 'config'])
-    .where('status', '=', 'running')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const running = await db
-    .selectFrom('evaluations')
-    .select(['experiment_id'])
-    .where('status', '=', 'running')
-    .execute();
+  const gen = await runningGeneration(db);
+  const running = await experimentsBeingEvaluated(db);
   const roles = new Map<string, ExperimentProgress['role']>();
   if (gen) {
     const champion = await readChampionId(db);
     if (champion) roles.set(champion, 'champion');
     if (!roles.has(gen.parent_id)) roles.set(gen.parent_id, 'parent');
-    const children = (JSON.parse(gen.config) as { children?: string[] }).children ?? [];
-    for (const c of children) roles.set(c, 'child');
+    for (const c of readGenerationConfig(gen.config, gen.id).children) roles.set(c, 'child');
   }
-  for (const r of running) if (!roles.has(r.experiment_id)) roles.set(r.experiment_id, 'eval');
+  for (const id of running) if (!roles.has(id)) roles.set(id, 'eval');
   const ids = [...roles.keys()];
   if (ids.length === 0)
     return { generation: null, experiments: [], costUsd: 0, etaSec: null, lastActivity: null, workers: [] };
 
   const experiments = new Map((await listExperiments(db, ids)).map((e) => [e.id, e]));
-  const evals = (await db
-    .selectFrom('evaluations')
-    .select(['id', 'experiment_id', 'task_ids', 'repeats', 'status', 'config', 'created_at', 'finished_at'])
-    .where('experiment_id', 'in', ids)
-    .orderBy('id')
-    .execute()) as EvalRow[];
+  const evals: EvalRow[] = await evaluationsOf(db, ids);
   // The current evaluation of each experiment: a running one, else the newest.
   const current = new Map<string, EvalRow>();
   for (const e of evals) if (current.get(e.experiment_id)?.status !== 'running') current.set(e.experiment_id, e);
   const evalIds = [...current.values()].map((e) => e.id);
-  const counts = evalIds.length
-    ? await db
-        .selectFrom('runs')
-        .select([
-          'evaluation_id',
-          'status',
-          'outcome',
-          sql<number>`count(*)`.as('n'),
-          sql<number>`coalesce(sum(cost_usd), 0)`.as('cost'),
-          sql<string | null>`min(started_at)`.as('first'),
-          sql<string | null>`max(coalesce(finished_at, started_at))`.as('last'),
-        ])
-        .where('evaluation_id', 'in', evalIds)
-        .groupBy(['evaluation_id', 'status', 'outcome'])
-        .execute()
-    : [];
+  const counts = await runCountsOfEvaluations(db, evalIds);
   // Who holds the running rows: a cluster worker's row names its job after '#', one process however many it holds.
-  const holders = evalIds.length
-    ? await db
-        .selectFrom('runs')
-        .select(['experiment_id', 'worker'])
-        .where('evaluation_id', 'in', evalIds)
-        .where('status', '=', 'running')
-        .execute()
-    : [];
+  const holders = await runningRunsOfEvaluations(db, evalIds);
   const workers = new Map<string, WorkerProgress>();
   for (const h of holders) {
     const id = (h.worker ?? 'unknown').split('#')[0]!;

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
 import { authorshipOf, describeAuthorship } from './authorship.js';
 import type { Db } from './db/open.js';
 import { championId, decisionsOf, listDecisions } from './db/repos/decisions.js';
 import { findExperiment, idsOfGeneration, listExperiments } from './db/repos/experiments.js';
+import { clusterCounts, clusterRepresentatives, clusterTasks, listClusters } from './db/repos/failure-clusters.js';
+import { agentRuns } from './db/repos/runs.js';
 import { type ExperimentSpend, readExperimentSpend, readSpend, type SpendSummary } from './spend.js';
 
 // The read API the TUI (and any other viewer) uses: plain queries, no writes. Every function reads only the
@@ -104,26 +105,8 @@ export interface ExperimentDetail {
 }
 
 async function readRunCells(db: Db, experimentId: string): Promise<RunCell[]> {
-  const rows = await db
-    .selectFrom('runs')
-    .select([
-      'id',
-      'task_id',
-      'repeat',
-      'status',
-      'outcome',
-      'exit_reason',
-      'trajectory_path',
-      'cost_usd',
-      'input_tokens',
-      'output_tokens',
-    ])
-    .where('experiment_id', '=', experimentId)
-    // The experiment's own runs; a solver's or model override's runs are not its cells.
-    .where('actor', '=', 'agent')
-    .orderBy('task_id')
-    .orderBy('repeat')
-    .execute();
+  // The experiment's own runs; a solver's or model override's runs are not its cells.
+  const rows = await agentRuns(db, experimentId);
   return rows.map((r) => ({
     taskId: r.task_id,
     repeat: r.repeat,
@@ -208,42 +191,19 @@ export async function readClusters(db: Db, scope?: ClusterScope): Promise<Cluste
   if (ids?.length === 0) return [];
   // Two aggregate queries answered from the runs_cluster_cover index, then the newest three runs of each cluster
   // (runs_cluster walks them newest first), so the whole lineage's clusters read without loading every member run.
-  let counts = db
-    .selectFrom('runs')
-    .select(['cluster_id', sql<number>`count(*)`.as('n'), sql<number>`count(distinct experiment_id)`.as('exps')])
-    .where('cluster_id', 'is not', null)
-    .groupBy('cluster_id');
-  let taskRows = db.selectFrom('runs').select(['cluster_id', 'task_id']).distinct().where('cluster_id', 'is not', null);
-  if (ids) {
-    counts = counts.where('experiment_id', 'in', ids);
-    taskRows = taskRows.where('experiment_id', 'in', ids);
-  }
-  const [rows, tasks, meta] = await Promise.all([
-    counts.orderBy('n', 'desc').orderBy('cluster_id').execute(),
-    taskRows.orderBy('task_id').execute(),
-    db.selectFrom('failure_clusters').select(['id', 'label', 'first_seen_experiment']).execute(),
-  ]);
-  const reps = await Promise.all(
-    rows.map((row) => {
-      let q = db
-        .selectFrom('runs')
-        .select(['id', 'experiment_id', 'task_id', 'trajectory_path'])
-        .where('cluster_id', '=', row.cluster_id);
-      if (ids) q = q.where('experiment_id', 'in', ids);
-      return q.orderBy('id', 'desc').limit(3).execute();
-    }),
-  );
+  const [rows, tasks, meta] = await Promise.all([clusterCounts(db, ids), clusterTasks(db, ids), listClusters(db)]);
+  const reps = await Promise.all(rows.map((row) => clusterRepresentatives(db, row.cluster_id, ids, 3)));
   const tasksOf = new Map<string, string[]>();
-  for (const t of tasks) tasksOf.set(t.cluster_id!, [...(tasksOf.get(t.cluster_id!) ?? []), t.task_id]);
+  for (const t of tasks) tasksOf.set(t.cluster_id, [...(tasksOf.get(t.cluster_id) ?? []), t.task_id]);
   const metaOf = new Map(meta.map((c) => [c.id, c]));
   return rows.map((row, i) => {
-    const id = row.cluster_id as string;
+    const id = row.cluster_id;
     return {
       id,
       label: metaOf.get(id)?.label ?? id,
-      count: Number(row.n),
+      count: row.n,
       tasks: tasksOf.get(id) ?? [],
-      experiments: Number(row.exps),
+      experiments: row.exps,
       firstSeen: metaOf.get(id)?.first_seen_experiment ?? null,
       representatives: reps[i]!.map((m) => ({
         runId: m.id,

@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
 import type { ModelSpend } from '../evaluator/gateway/budget.js';
 import type { Db } from './db/open.js';
 import { now } from './db/open.js';
+import { findGeneration, readGenerationConfig } from './db/repos/generations.js';
+import { insertModelCall, modelCallSpendByExperiment, modelCalls } from './db/repos/model-calls.js';
+import { runCosts, runSpendByExperiment } from './db/repos/runs.js';
 
 // What the lineage spends on models, kept in two books: runs (the agent under test, on the runs rows) and the
 // lineage's own model users (proposers, authors, self-repair, summaries, in model_calls). Reports show both, apart.
@@ -21,20 +23,17 @@ export interface ModelSpendRecord {
 /** Stores one model user's spend; a call with no price leaves the dollars unknown (null), never $0. */
 export async function recordModelSpend(db: Db, r: ModelSpendRecord): Promise<void> {
   if (r.spend.calls === 0) return;
-  await db
-    .insertInto('model_calls')
-    .values({
-      generation_id: r.generation ?? null,
-      experiment_id: r.experiment ?? null,
-      purpose: r.purpose,
-      label: r.label,
-      model: r.model,
-      calls: r.spend.calls,
-      tokens: r.spend.tokens,
-      cost_usd: r.spend.unpricedCalls > 0 ? null : r.spend.dollars,
-      created_at: now(),
-    })
-    .execute();
+  await insertModelCall(db, {
+    generation_id: r.generation ?? null,
+    experiment_id: r.experiment ?? null,
+    purpose: r.purpose,
+    label: r.label,
+    model: r.model,
+    calls: r.spend.calls,
+    tokens: r.spend.tokens,
+    cost_usd: r.spend.unpricedCalls > 0 ? null : r.spend.dollars,
+    created_at: now(),
+  });
 }
 
 export interface SpendSummary {
@@ -46,26 +45,18 @@ export interface SpendSummary {
 
 /** ModelSpend of the whole workspace, or of one generation (its runs are those of its experiments since it started). */
 export async function readSpend(db: Db, scope: { generation?: number } = {}): Promise<SpendSummary> {
-  let runsQ = db
-    .selectFrom('runs')
-    .select(['cost_usd', 'input_tokens', 'output_tokens'])
-    .where('status', 'in', ['done', 'error']);
-  let callsQ = db.selectFrom('model_calls').select(['purpose', 'calls', 'tokens', 'cost_usd']);
-  if (scope.generation !== undefined) {
-    const gen = await db
-      .selectFrom('generations')
-      .select(['config', 'started_at', 'parent_id'])
-      .where('id', '=', scope.generation)
-      .executeTakeFirst();
-    const cfg = gen ? (JSON.parse(gen.config) as { children?: string[]; champion?: string }) : {};
-    const ids = [...new Set([...(cfg.children ?? []), cfg.champion, gen?.parent_id].filter((x): x is string => !!x))];
-    runsQ = runsQ
-      .where('experiment_id', 'in', ids.length ? ids : [''])
-      .where('started_at', '>=', gen?.started_at ?? '');
-    callsQ = callsQ.where('generation_id', '=', scope.generation);
+  let runs: Awaited<ReturnType<typeof runCosts>>;
+  let calls: Awaited<ReturnType<typeof modelCalls>>;
+  if (scope.generation === undefined) {
+    runs = await runCosts(db);
+    calls = await modelCalls(db);
+  } else {
+    const gen = await findGeneration(db, scope.generation);
+    const cfg = gen ? readGenerationConfig(gen.config, gen.id) : { children: [], champion: undefined };
+    const ids = [...new Set([...cfg.children, cfg.champion, gen?.parent_id].filter((x): x is string => !!x))];
+    runs = await runCosts(db, { experiments: ids, since: gen?.started_at ?? '' });
+    calls = await modelCalls(db, { generation: scope.generation });
   }
-  const runs = await runsQ.execute();
-  const calls = await callsQ.execute();
   const lineage: SpendSummary['lineage'] = {};
   for (const c of calls) {
     const p = (lineage[c.purpose] ??= { dollars: 0, tokens: 0, calls: 0, unpriced: 0 });
@@ -101,50 +92,21 @@ export interface ExperimentSpend {
 
 /** Summed in SQL, one row per experiment (and purpose), so a lineage of a million runs stays quick to open. */
 export async function readExperimentSpend(db: Db, ids?: string[]): Promise<Map<string, ExperimentSpend>> {
-  const only = ids ? (ids.length ? ids : ['']) : null;
-  let runsQ = db
-    .selectFrom('runs')
-    .select((eb) => [
-      'experiment_id',
-      eb.fn.sum<number | null>('cost_usd').as('dollars'),
-      eb.fn
-        .countAll<number>()
-        .filterWhere((w) =>
-          w.and([w('cost_usd', 'is', null), w(sql`coalesce(input_tokens, 0) + coalesce(output_tokens, 0)`, '>', 0)]),
-        )
-        .as('unpriced'),
-    ])
-    .where('status', 'in', ['done', 'error'])
-    .groupBy('experiment_id');
-  let callsQ = db
-    .selectFrom('model_calls')
-    .select((eb) => [
-      'experiment_id',
-      'purpose',
-      eb.fn.sum<number | null>('cost_usd').as('dollars'),
-      eb.fn.sum<number>(sql`case when cost_usd is null then calls else 0 end`).as('unpriced'),
-    ])
-    .where('experiment_id', 'is not', null)
-    .groupBy(['experiment_id', 'purpose']);
-  if (only) {
-    runsQ = runsQ.where('experiment_id', 'in', only);
-    callsQ = callsQ.where('experiment_id', 'in', only);
-  }
   const out = new Map<string, ExperimentSpend>();
   const of = (id: string) => {
     let s = out.get(id);
     if (!s) out.set(id, (s = { runsUsd: 0, lineageUsd: {}, unpriced: 0 }));
     return s;
   };
-  for (const r of await runsQ.execute()) {
+  for (const r of await runSpendByExperiment(db, ids)) {
     const s = of(r.experiment_id);
-    s.runsUsd += Number(r.dollars ?? 0);
-    s.unpriced += Number(r.unpriced);
+    s.runsUsd += r.dollars;
+    s.unpriced += r.unpriced;
   }
-  for (const c of await callsQ.execute()) {
-    const s = of(c.experiment_id!);
-    if (c.dollars !== null) s.lineageUsd[c.purpose] = (s.lineageUsd[c.purpose] ?? 0) + Number(c.dollars);
-    s.unpriced += Number(c.unpriced);
+  for (const c of await modelCallSpendByExperiment(db, ids)) {
+    const s = of(c.experiment_id);
+    if (c.dollars !== null) s.lineageUsd[c.purpose] = (s.lineageUsd[c.purpose] ?? 0) + c.dollars;
+    s.unpriced += c.unpriced;
   }
   return out;
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from './db/open.js';
 import { ExperimentStatus, RunStatus } from './db/schema.js';
 import { isStaleWorker } from '../evaluator/worker.js';
@@ -6,6 +5,8 @@ import { readSpend, type SpendSummary } from './spend.js';
 import { championHistory, sparkline } from './champion-history.js';
 import { countByStatus } from './db/repos/experiments.js';
 import { championRows } from './db/repos/decisions.js';
+import { latestGeneration } from './db/repos/generations.js';
+import { countRunsByStatus, runningRuns } from './db/repos/runs.js';
 
 export interface WorkspaceStatus {
   experiments: Record<string, number>;
@@ -23,26 +24,15 @@ export async function workspaceStatus(db: Db): Promise<WorkspaceStatus> {
   const experiments = Object.fromEntries(ExperimentStatus.options.map((s) => [s, 0])) as Record<string, number>;
   for (const [status, n] of await countByStatus(db)) experiments[status] = n;
   const runs = Object.fromEntries(RunStatus.options.map((s) => [s, 0])) as Record<string, number>;
-  for (const row of await db
-    .selectFrom('runs')
-    .select(['status', sql<number>`count(*)`.as('n')])
-    .where('status', '!=', 'running')
-    .groupBy('status')
-    .execute()) {
-    runs[row.status] = Number(row.n);
-  }
+  for (const [status, n] of await countRunsByStatus(db)) if (status !== 'running') runs[status] = n;
   // A row marked running is only running while its process lives: a killed command's rows are interrupted.
   runs.interrupted = 0;
-  for (const r of await db
-    .selectFrom('runs')
-    .select(['worker', 'started_at'])
-    .where('status', '=', 'running')
-    .execute()) {
+  for (const r of await runningRuns(db)) {
     if (isStaleWorker(r.worker, r.started_at)) runs.interrupted++;
     else runs.running = (runs.running ?? 0) + 1;
   }
   const champ = (await championRows(db)).at(-1);
-  const gen = await db.selectFrom('generations').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const gen = await latestGeneration(db);
   return {
     experiments,
     champion: champ ?? null,

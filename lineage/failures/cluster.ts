@@ -1,39 +1,21 @@
 import { existsSync } from 'node:fs';
 import { readTrajectory } from '../../agent/trajectory.js';
 import type { Db } from '../db/open.js';
-import { now } from '../db/open.js';
 import { type ClusterScope, scopeExperiments } from '../read.js';
 import { runFlag } from './flags.js';
 import { type PolicyPointer, tagPointer } from './pointers.js';
 import { type GradeReport, readReport } from '../../tasks/outcome.js';
 import { clusterId, clusterKey, clusterLabel, FailureSignature, signatureOf } from './signature.js';
 import { addFlags } from '../db/repos/experiments.js';
-import { outcomesWithTags } from '../db/repos/runs.js';
+import { outcomesWithTags, setRunSignature, signedRuns, unsignedRuns } from '../db/repos/runs.js';
+import { fileUnderCluster } from '../db/repos/failure-clusters.js';
 
 // Signs every finished run that has no signature yet and files the unresolved ones under their cluster. Resolved
 // runs are signed too, so a run that *passed* by probing hidden paths is still flagged, on the run and on its
 // experiment (whose folder README then says so). Idempotent: running it again only signs new runs. No model.
 
 export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ signed: number }> {
-  let query = db
-    .selectFrom('runs')
-    .innerJoin('evaluations', 'evaluations.id', 'runs.evaluation_id')
-    .select([
-      'runs.id',
-      'runs.experiment_id',
-      'runs.task_id',
-      'runs.outcome',
-      'runs.exit_reason',
-      'runs.report',
-      'runs.trajectory_path',
-      'evaluations.split',
-    ])
-    .where('runs.status', '=', 'done')
-    // Only the experiments' own agent runs: a solver's or a model override's failures are not the experiment's.
-    .where('runs.actor', '=', 'agent')
-    .where('runs.failure_signature', 'is', null);
-  if (experimentIds?.length) query = query.where('runs.experiment_id', 'in', experimentIds);
-  const runs = await query.orderBy('runs.id').execute();
+  const runs = await unsignedRuns(db, experimentIds);
   for (const run of runs) {
     const events = run.trajectory_path && existsSync(run.trajectory_path) ? safeRead(run.trajectory_path) : [];
     const report: GradeReport | null = readReport(run.report);
@@ -44,34 +26,14 @@ export async function signFailures(db: Db, experimentIds?: string[]): Promise<{ 
     // Held-out runs are signed (and flagged) but filed under no cluster: clusters feed proposers and self-repair,
     // which must never see the held-out split.
     if (run.outcome === 'resolved' || run.split === 'heldout') {
-      await db
-        .updateTable('runs')
-        .set({ failure_signature: JSON.stringify(signature) })
-        .where('id', '=', run.id)
-        .execute();
+      await setRunSignature(db, run.id, JSON.stringify(signature));
       continue;
     }
-    const id = clusterId(signature);
-    const at = now();
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('failure_clusters')
-        .values({
-          id,
-          label: clusterLabel(signature),
-          signature: JSON.stringify(clusterKey(signature)),
-          first_seen_experiment: run.experiment_id,
-          created_at: at,
-          updated_at: at,
-        })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ updated_at: at }))
-        .execute();
-      await trx
-        .updateTable('runs')
-        .set({ failure_signature: JSON.stringify(signature), cluster_id: id })
-        .where('id', '=', run.id)
-        .execute();
-    });
+    await fileUnderCluster(
+      db,
+      { id: run.id, experimentId: run.experiment_id, signature: JSON.stringify(signature) },
+      { id: clusterId(signature), label: clusterLabel(signature), key: JSON.stringify(clusterKey(signature)) },
+    );
   }
   return { signed: runs.length };
 }
@@ -129,14 +91,9 @@ export async function hackingSuspicions(
 ): Promise<Array<{ runId: number; experimentId: string; taskId: string; reasons: string[] }>> {
   const ids = await scopeExperiments(db, scope);
   if (ids?.length === 0) return [];
-  let query = db
-    .selectFrom('runs')
-    .select(['id', 'experiment_id', 'task_id', 'failure_signature'])
-    .where('failure_signature', 'is not', null);
-  if (ids) query = query.where('experiment_id', 'in', ids);
   const out = [];
-  for (const row of await query.orderBy('id').execute()) {
-    const reasons = suspicionReasons(FailureSignature.parse(JSON.parse(row.failure_signature!)));
+  for (const row of await signedRuns(db, ids)) {
+    const reasons = suspicionReasons(FailureSignature.parse(JSON.parse(row.failure_signature)));
     if (reasons.length) out.push({ runId: row.id, experimentId: row.experiment_id, taskId: row.task_id, reasons });
   }
   return out;

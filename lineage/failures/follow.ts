@@ -1,5 +1,7 @@
 import type { Db } from '../db/open.js';
 import { findExperiment } from '../db/repos/experiments.js';
+import { agentRuns } from '../db/repos/runs.js';
+import { listClusters } from '../db/repos/failure-clusters.js';
 
 // Following a cluster across a generation: cluster ids are stable (signature.clusterId), so a child's clusters can
 // be set beside its parent's. Per cluster: which of the parent's failing tasks the child now resolves, which still
@@ -34,14 +36,7 @@ interface RunRow {
   cluster_id: string | null;
 }
 
-const runsOf = (db: Db, id: string): Promise<RunRow[]> =>
-  db
-    .selectFrom('runs')
-    .select(['task_id', 'outcome', 'cluster_id'])
-    .where('experiment_id', '=', id)
-    .where('actor', '=', 'agent')
-    .where('status', '=', 'done')
-    .execute();
+const runsOf = (db: Db, id: string): Promise<RunRow[]> => agentRuns(db, id, { done: true });
 
 const tasksIn = (runs: RunRow[], cluster: string) =>
   new Set(runs.filter((r) => r.cluster_id === cluster).map((r) => r.task_id));
@@ -54,14 +49,7 @@ export async function clusterChanges(db: Db, childId: string): Promise<Lineage |
   const ids = [
     ...new Set([...parentRuns, ...childRuns].map((r) => r.cluster_id).filter((c): c is string => c !== null)),
   ];
-  const labels = new Map(
-    ids.length
-      ? (await db.selectFrom('failure_clusters').select(['id', 'label']).where('id', 'in', ids).execute()).map((c) => [
-          c.id,
-          c.label,
-        ])
-      : [],
-  );
+  const labels = new Map((await listClusters(db, ids)).map((c) => [c.id, c.label]));
   const childTasks = new Map<string, RunRow[]>();
   for (const r of childRuns) childTasks.set(r.task_id, [...(childTasks.get(r.task_id) ?? []), r]);
   const changes = ids.map((id): ClusterChange => {

@@ -5,6 +5,7 @@ import { failuresByTag, hackingSuspicions, signFailures, type TagBreakdown } fro
 import { runFlag } from './flags.js';
 import { clusterChanges, type Lineage } from './follow.js';
 import { clusterPointer, type PolicyPointer } from './pointers.js';
+import { listClusters } from '../db/repos/failure-clusters.js';
 
 export interface FailuresOptions {
   /** One experiment; with neither this nor `generation`, the whole lineage. */
@@ -52,12 +53,7 @@ export async function failuresReport(db: Db, o: FailuresOptions = {}): Promise<F
   // A child is compared with its parent, so the parent's runs are signed too.
   const parent = experiment?.parent_id ?? null;
   await signFailures(db, ids ? [...ids, ...(parent ? [parent] : [])] : undefined);
-  const keys = new Map(
-    (await db.selectFrom('failure_clusters').select(['id', 'signature']).execute()).map((c) => [
-      c.id,
-      JSON.parse(c.signature) as Record<string, unknown>,
-    ]),
-  );
+  const keys = new Map((await listClusters(db)).map((c) => [c.id, JSON.parse(c.signature) as Record<string, unknown>]));
   let clusters = (await readClusters(db, scope)).map((c) => {
     const pointer = clusterPointer(keys.get(c.id) ?? {});
     return pointer ? { ...c, pointer } : c;

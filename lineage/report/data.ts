@@ -5,7 +5,8 @@ import { pairedComparison } from '../../evaluator/stats/index.js';
 import { authorGroup, authorshipOf } from '../authorship.js';
 import { championHistory } from '../champion-history.js';
 import type { Db } from '../db/open.js';
-import { experimentTaskScores } from '../db/repos/runs.js';
+import { experimentTaskScores, runCosts } from '../db/repos/runs.js';
+import { modelCalls } from '../db/repos/model-calls.js';
 import { readTree, type LineageTree } from '../read.js';
 import { getStudy } from '../study/studies.js';
 import { DATABASE_FILE, openWorkspace, type Workspace } from '../workspace.js';
@@ -89,12 +90,8 @@ export async function readReplicate(
   who: { condition: string; replicate: number; seed: number | null },
 ): Promise<ReplicateReport> {
   const history = await championHistory(db);
-  const runs = await db
-    .selectFrom('runs')
-    .select(['finished_at', 'cost_usd', 'duration_ms'])
-    .where('status', 'in', ['done', 'error'])
-    .execute();
-  const calls = await db.selectFrom('model_calls').select(['created_at', 'cost_usd']).execute();
+  const runs = await runCosts(db);
+  const calls = await modelCalls(db);
   const upTo = (t: string) => ({
     evaluations: runs.filter((r) => (r.finished_at ?? '') <= t).length,
     dollars:

@@ -1,5 +1,11 @@
 import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
+import {
+  finishGeneration,
+  insertGeneration,
+  nextGenerationId,
+  updateGenerationConfig,
+} from '../db/repos/generations.js';
 import { scoreOn, type EvaluateExperimentOptions, loadTasksFromDb, type SplitName } from '../evaluate-experiment.js';
 import type { Workspace } from '../workspace.js';
 
@@ -18,51 +24,35 @@ export interface RepairGenerationConfig {
 
 /** A new running generation with no children yet (`proposed`: nothing more will be proposed for it). */
 export async function openRepairGeneration(db: Db, parentId: string, c: RepairGenerationConfig): Promise<number> {
-  const last = await db.selectFrom('generations').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  const id = (last?.id ?? 0) + 1;
-  await db
-    .insertInto('generations')
-    .values({
-      id,
-      parent_id: parentId,
+  const id = await nextGenerationId(db);
+  await insertGeneration(db, {
+    id,
+    parent_id: parentId,
+    proposer: 'self-repair',
+    selector: 'self-repair',
+    rule: c.rule,
+    seed: null,
+    status: 'running',
+    config: JSON.stringify({
       proposer: 'self-repair',
-      selector: 'self-repair',
       rule: c.rule,
-      seed: null,
-      status: 'running',
-      config: JSON.stringify({
-        proposer: 'self-repair',
-        rule: c.rule,
-        margin: c.margin,
-        champion: c.champion,
-        childrenWanted: 1,
-        children: [],
-        proposed: true,
-        selfRepair: { cluster: c.cluster },
-        eval: c.eval,
-      }),
-      started_at: now(),
-      finished_at: null,
-    })
-    .execute();
+      margin: c.margin,
+      champion: c.champion,
+      childrenWanted: 1,
+      children: [],
+      proposed: true,
+      selfRepair: { cluster: c.cluster },
+      eval: c.eval,
+    }),
+    started_at: now(),
+    finished_at: null,
+  });
   return id;
 }
 
 /** The gated variant joins its generation (from here a resumed generation evaluates and decides it). */
 export async function addRepairChild(db: Db, generation: number, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('generations')
-      .select('config')
-      .where('id', '=', generation)
-      .executeTakeFirstOrThrow();
-    const cfg = JSON.parse(row.config) as { children: string[] };
-    await trx
-      .updateTable('generations')
-      .set({ config: JSON.stringify({ ...cfg, children: [...new Set([...cfg.children, id])] }) })
-      .where('id', '=', generation)
-      .execute();
-  });
+  await updateGenerationConfig(db, generation, (c) => ({ ...c, children: [...new Set([...c.children, id])] }));
 }
 
 /** Ends a generation that has nothing to decide (the variant was rejected, or evaluation was not asked for). */
@@ -72,16 +62,7 @@ export async function closeRepairGeneration(
   status: 'done' | 'failed',
   note: string,
 ): Promise<void> {
-  const row = await db
-    .selectFrom('generations')
-    .select('config')
-    .where('id', '=', generation)
-    .executeTakeFirstOrThrow();
-  await db
-    .updateTable('generations')
-    .set({ status, finished_at: now(), config: JSON.stringify({ ...JSON.parse(row.config), note }) })
-    .where('id', '=', generation)
-    .execute();
+  await finishGeneration(db, generation, status, { note });
 }
 
 /**

@@ -6,6 +6,8 @@ import { clusterLabel, FailureSignature } from '../failures/signature.js';
 import { readClusters } from '../read.js';
 import { hiddenStrings, mask, reportTestNames } from '../../tasks/hidden.js';
 import { specsOf } from '../db/repos/tasks.js';
+import { agentRuns } from '../db/repos/runs.js';
+import { runsInCluster } from '../db/repos/failure-clusters.js';
 
 // The self-repair statement: what goes wrong in one failure cluster, how often, and excerpts of the affected runs
 // as the agent saw them (its task, its tool calls and their outputs), plus the rules of the repair. Built only
@@ -88,20 +90,8 @@ export async function buildRepairStatement(db: Db, o: StatementOptions): Promise
       },
     );
   }
-  const runs = await db
-    .selectFrom('runs')
-    .select(['id', 'task_id', 'outcome', 'exit_reason', 'trajectory_path', 'failure_signature', 'report'])
-    .where('experiment_id', '=', o.experimentId)
-    .where('cluster_id', '=', cluster.id)
-    .orderBy('id')
-    .execute();
-  const all = await db
-    .selectFrom('runs')
-    .select(['outcome'])
-    .where('experiment_id', '=', o.experimentId)
-    .where('actor', '=', 'agent')
-    .where('status', '=', 'done')
-    .execute();
+  const runs = await runsInCluster(db, o.experimentId, cluster.id);
+  const all = await agentRuns(db, o.experimentId, { done: true });
   const tasks = await specsOf(db, cluster.tasks);
   const hidden = [
     ...new Set(

@@ -10,6 +10,7 @@ import { openWorkspace, type Workspace } from '../workspace.js';
 import { settingsOf } from './condition.js';
 import { type EvalPassThrough, prepareReplicate, prepareRoot } from './replicate.js';
 import { getStudy, type Replicate, STUDIES_DIR, type Study, updateReplicate } from './studies.js';
+import { doneGenerations } from '../db/repos/generations.js';
 
 // `evolve study run NAME`: every replicate of every condition grown to the study's generations, one replicate after
 // another (replicate 1 of each condition first, so a study stopped early stays balanced). Each generation is the
@@ -120,6 +121,5 @@ async function runReplicate(ws: Workspace, study: Study, r: Replicate, o: StudyR
 }
 
 async function generationsDone(ws: Workspace): Promise<number> {
-  const rows = await ws.db.selectFrom('generations').select('id').where('status', '=', 'done').execute();
-  return rows.length;
+  return (await doneGenerations(ws.db)).length;
 }

@@ -5,6 +5,8 @@ import { readSpend, totalDollars } from '../spend.js';
 import type { Db } from '../db/open.js';
 import { DATABASE_FILE, openWorkspace, type Workspace } from '../workspace.js';
 import { getStudy, listStudies, type Replicate } from './studies.js';
+import { countRunsByStatus } from '../db/repos/runs.js';
+import type { RunStatus } from '../db/schema.js';
 
 // `evolve study status NAME`: per condition and replicate, how far it got and where its champion stands, read from
 // the replicates' own workspaces.
@@ -73,7 +75,8 @@ export async function readStudyStatus(db: Db, root: string, name: string): Promi
     try {
       const history = await championHistory(rws.db);
       const last = history.at(-1);
-      const runs = await rws.db.selectFrom('runs').select('status').execute();
+      const runs = await countRunsByStatus(rws.db);
+      const count = (...statuses: RunStatus[]) => statuses.reduce((s, x) => s + (runs.get(x) ?? 0), 0);
       replicates.push({
         ...base,
         generations: Math.max(0, history.length - 1),
@@ -82,8 +85,8 @@ export async function readStudyStatus(db: Db, root: string, name: string): Promi
         scores: history.map((h) => h.score),
         sparkline: sparkline(history.map((h) => h.score)),
         runs: {
-          done: runs.filter((x) => x.status === 'done' || x.status === 'error').length,
-          pending: runs.filter((x) => x.status === 'pending' || x.status === 'running').length,
+          done: count('done', 'error'),
+          pending: count('pending', 'running'),
         },
         dollars: totalDollars(await readSpend(rws.db)),
       });

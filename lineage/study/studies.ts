@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { Db } from '../db/open.js';
 import { now } from '../db/open.js';
 import type { StudyReplicateRow } from '../db/schema.js';
+import { findStudy, insertStudy, replicatesOf, studyNames, updateReplicateRow } from '../db/repos/studies.js';
 import { type Condition, replicateSeed, StudyConfig } from './condition.js';
 import type { z } from 'zod';
 
-// The studies and their replicates as this workspace records them (the only place that queries those two tables).
+// The studies and their replicates as this workspace records them (queried through lineage/db/repos/studies.ts).
 
 export type Replicate = z.infer<typeof StudyReplicateRow>;
 
@@ -39,24 +40,16 @@ export async function createStudy(db: Db, name: string, config: StudyConfig): Pr
   const names = config.conditions.map((c) => c.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice) throw new StudyError(`--condition ${twice} is given twice`, 'Give each condition its own name.');
-  if (await db.selectFrom('studies').select('name').where('name', '=', name).executeTakeFirst())
+  if (await findStudy(db, name))
     throw new StudyError(
       `study ${name} already exists`,
       `Run \`evolve study run ${name}\` to continue it, or create one with another name.`,
     );
   const parsed = StudyConfig.parse(config);
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('studies')
-      .values({ name, config: JSON.stringify(parsed), created_at: now() })
-      .execute();
-    for (let k = 1; k <= parsed.replicates; k++)
-      for (const c of parsed.conditions)
-        await trx
-          .insertInto('study_replicates')
-          .values(pendingReplicate(name, c, k, replicateSeed(parsed, k)))
-          .execute();
-  });
+  const replicates = [];
+  for (let k = 1; k <= parsed.replicates; k++)
+    for (const c of parsed.conditions) replicates.push(pendingReplicate(name, c, k, replicateSeed(parsed, k)));
+  await insertStudy(db, { name, config: JSON.stringify(parsed), created_at: now() }, replicates);
   return getStudy(db, name);
 }
 
@@ -75,7 +68,7 @@ function pendingReplicate(study: string, c: Condition, k: number, seed: number) 
 }
 
 export async function getStudy(db: Db, name: string): Promise<Study> {
-  const row = await db.selectFrom('studies').selectAll().where('name', '=', name).executeTakeFirst();
+  const row = await findStudy(db, name);
   if (!row) {
     const known = (await listStudies(db)).map((s) => s.name);
     throw new StudyError(
@@ -87,14 +80,14 @@ export async function getStudy(db: Db, name: string): Promise<Study> {
   }
   const config = StudyConfig.parse(JSON.parse(row.config));
   const order = new Map(config.conditions.map((c, i) => [c.name, i]));
-  const replicates = (await db.selectFrom('study_replicates').selectAll().where('study', '=', name).execute()).sort(
+  const replicates = (await replicatesOf(db, name)).sort(
     (a, b) => a.replicate - b.replicate || (order.get(a.condition) ?? 0) - (order.get(b.condition) ?? 0),
   );
   return { name, config, createdAt: row.created_at, replicates };
 }
 
 export async function listStudies(db: Db): Promise<Array<{ name: string; createdAt: string }>> {
-  const rows = await db.selectFrom('studies').select(['name', 'created_at']).orderBy('created_at').execute();
+  const rows = await studyNames(db);
   return rows.map((r) => ({ name: r.name, createdAt: r.created_at }));
 }
 
@@ -103,11 +96,5 @@ export async function updateReplicate(
   r: Pick<Replicate, 'study' | 'condition' | 'replicate'>,
   patch: Partial<Pick<Replicate, 'status' | 'generations_done' | 'stop_reason' | 'started_at' | 'finished_at'>>,
 ): Promise<void> {
-  await db
-    .updateTable('study_replicates')
-    .set(patch)
-    .where('study', '=', r.study)
-    .where('condition', '=', r.condition)
-    .where('replicate', '=', r.replicate)
-    .execute();
+  await updateReplicateRow(db, r, patch);
 }

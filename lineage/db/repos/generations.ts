@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { Db } from '../open.js';
+import { now } from '../open.js';
 import type { Database } from '../schema.js';
 
 // The generations table's queries and the shape of its `config` column, in one place: a generation's settings and
@@ -47,21 +48,12 @@ export function readGenerationConfig(text: string, id?: number): GenerationConfi
 }
 
 /** Merges `patch` into a generation's config in one transaction and returns the result. */
-export async function patchGenerationConfig(
+export function patchGenerationConfig(
   db: Db,
   id: number,
   patch: Partial<GenerationConfig> & Record<string, unknown>,
 ): Promise<GenerationConfig> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('generations').select('config').where('id', '=', id).executeTakeFirstOrThrow();
-    const next = GenerationConfig.parse({ ...readGenerationConfig(row.config, id), ...patch });
-    await trx
-      .updateTable('generations')
-      .set({ config: JSON.stringify(next) })
-      .where('id', '=', id)
-      .execute();
-    return next;
-  });
+  return updateGenerationConfig(db, id, (config) => ({ ...config, ...patch }));
 }
 
 /** The newest generation still running (a killed one, to resume), if any. */
@@ -92,4 +84,57 @@ export async function generationConfigs(db: Db, ids: readonly number[]): Promise
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('generations').select(['id', 'config']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, readGenerationConfig(r.config, r.id)]));
+}
+
+/** A generation's row, if it exists. */
+export function findGeneration(db: Db, id: number): Promise<Generation | undefined> {
+  return db.selectFrom('generations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The newest generation, whatever its status. */
+export function latestGeneration(db: Db): Promise<Generation | undefined> {
+  return db.selectFrom('generations').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The finished generations, oldest first. */
+export function doneGenerations(db: Db): Promise<Generation[]> {
+  return db.selectFrom('generations').selectAll().where('status', '=', 'done').orderBy('id').execute();
+}
+
+/**
+ * Ends a generation: its status and finish time, and in the same transaction a patch of its config if given (a
+ * note saying why, for one that had nothing to decide).
+ */
+export async function finishGeneration(
+  db: Db,
+  id: number,
+  status: Exclude<Generation['status'], 'running'>,
+  patch?: Record<string, unknown>,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const set: Partial<Generation> = { status, finished_at: now() };
+    if (patch) {
+      const row = await trx.selectFrom('generations').select('config').where('id', '=', id).executeTakeFirstOrThrow();
+      set.config = JSON.stringify({ ...(JSON.parse(row.config) as object), ...patch });
+    }
+    await trx.updateTable('generations').set(set).where('id', '=', id).execute();
+  });
+}
+
+/** Changes a generation's config through `change` in one transaction (what it reads is what it replaces). */
+export async function updateGenerationConfig(
+  db: Db,
+  id: number,
+  change: (config: GenerationConfig) => GenerationConfig,
+): Promise<GenerationConfig> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('generations').select('config').where('id', '=', id).executeTakeFirstOrThrow();
+    const next = GenerationConfig.parse(change(readGenerationConfig(row.config, id)));
+    await trx
+      .updateTable('generations')
+      .set({ config: JSON.stringify(next) })
+      .where('id', '=', id)
+      .execute();
+    return next;
+  });
 }
