@@ -17,7 +17,7 @@ import {
 import { pythonEnvRecipe } from '../../evaluator/images/index.js';
 import type { AgentCode } from '../../evaluator/job.js';
 import { type SandboxKind, sandboxProvider } from '../../evaluator/sandbox/providers.js';
-import type { SandboxProvider } from '../../evaluator/sandbox/types.js';
+import { BASE_REF, type SandboxProvider } from '../../evaluator/sandbox/types.js';
 import type { AgentRepo } from '../code-variant/agent-repo.js';
 import { exportBranch } from '../self-repair/repair-run.js';
 import type { Workspace } from '../workspace.js';
@@ -61,13 +61,13 @@ export interface AuthorRunResult {
   spend: ModelSpend;
 }
 
-/** git in the sandbox: the checkout is the base (refs/evolve/base); the raw material and hypothesis are excluded. */
+/** git in the sandbox: the checkout is the base (BASE_REF); the raw material and hypothesis are excluded. */
 const BASE_SCRIPT = [
   'git init -q',
   `printf '%s\\n' '/${RAW_FOLDER}/' '/${HYPOTHESIS_FILE}' >> .git/info/exclude`,
   'git add -A',
   'git -c user.name=evolve -c user.email=evolve@localhost -c commit.gpgsign=false commit -q -m base',
-  'git update-ref refs/evolve/base HEAD',
+  `git update-ref ${BASE_REF} HEAD`,
 ].join(' && ');
 
 export async function runAuthor(o: AuthorRunOptions): Promise<AuthorRunResult> {
