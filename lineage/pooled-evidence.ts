@@ -1,6 +1,6 @@
 import type { Db } from './db/open.js';
 import { ruleDecisionsWithContext } from './db/repos/decisions.js';
-import { generationConfigs } from './db/repos/generations.js';
+import { generationConfigs, readGenerationConfig } from './db/repos/generations.js';
 import { childLevel, roundsRun } from './more-evidence.js';
 
 // Evidence pooled across generations (lineage.reoffer, lineage.maxLooks). A one-change child that looked better but
@@ -42,7 +42,7 @@ export async function openChildren(
   const out: OpenChild[] = [];
   for (const r of latest.values()) {
     if (r.action !== 'keep' || r.status !== 'evaluated' || r.experiment_id === champion) continue;
-    if ((JSON.parse(r.config) as { champion?: string }).champion !== champion) continue;
+    if (readGenerationConfig(r.config).champion !== champion) continue;
     const d = JSON.parse(r.details) as DecideDetails;
     // Decided at one look with its whole level (a deterministic actor): it has no later look to spend.
     if (d.ladder === 0) continue;

@@ -115,7 +115,7 @@ export async function finishGeneration(
     const set: Partial<Generation> = { status, finished_at: now() };
     if (patch) {
       const row = await trx.selectFrom('generations').select('config').where('id', '=', id).executeTakeFirstOrThrow();
-      set.config = JSON.stringify({ ...(JSON.parse(row.config) as object), ...patch });
+      set.config = JSON.stringify(GenerationConfig.parse({ ...readGenerationConfig(row.config, id), ...patch }));
     }
     await trx.updateTable('generations').set(set).where('id', '=', id).execute();
   });
