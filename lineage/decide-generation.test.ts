@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baselineGenome } from './experiments.js';
 import { now } from './db/open.js';
@@ -14,6 +13,7 @@ import { repairWorkspace, TASK_IDS } from './self-repair/testing.js';
 import { addRuns } from './testing/add-runs.js';
 import type { Workspace } from './workspace.js';
 import { getExperiment } from './db/repos/experiments.js';
+import { runCli } from '../cli/testing/run-cli.js';
 
 // The decision step on a real workspace: constraints discard, every Nth child is kept as explore, and the mark
 // reaches the decision row, the experiment folder and the export.
@@ -194,26 +194,17 @@ describe('decideGeneration', () => {
         .map((e) => [e.id, e.status]),
     );
     expect(statuses).toMatchObject({ 'exp-01-b': 'discarded', 'exp-01-c': 'explore' });
-    // `evolve tree` (the real binary) marks the explore child and no other.
-    const tree = spawnSync(
-      process.execPath,
-      [resolve(import.meta.dirname, '..', 'cli', 'bin.mjs'), '--workspace', ws.paths.root, 'tree'],
-      { encoding: 'utf8' },
-    );
-    expect(tree.status, tree.stderr).toBe(0);
-    const lines = tree.stdout.trim().split('\n');
+    // `evolve tree` marks the explore child and no other.
+    const tree = await runCli(['--workspace', ws.paths.root, 'tree'], ws.paths.root);
+    expect(tree.code, tree.err).toBe(0);
+    const lines = tree.out.trim().split('\n');
     expect(lines.find((l) => l.includes('exp-01-c'))).toMatch(/^ {4}exp-01-c .* proposed \(explore\)  /);
     expect(lines.filter((l) => l.includes('(explore)'))).toHaveLength(1);
+    const json = await runCli(['--workspace', ws.paths.root, 'tree', '--json'], ws.paths.root);
     expect(
-      JSON.parse(
-        spawnSync(
-          process.execPath,
-          [resolve(import.meta.dirname, '..', 'cli', 'bin.mjs'), '--workspace', ws.paths.root, 'tree', '--json'],
-          { encoding: 'utf8' },
-        ).stdout,
-      )
-        .nodes.filter((n: { explore: boolean }) => n.explore)
-        .map((n: { id: string }) => n.id),
+      (JSON.parse(json.out) as { nodes: Array<{ id: string; explore: boolean }> }).nodes
+        .filter((n) => n.explore)
+        .map((n) => n.id),
     ).toEqual(['exp-01-c']);
   });
 
