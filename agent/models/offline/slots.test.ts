@@ -95,9 +95,19 @@ describe.skipIf(!hasPython)('offline model on built-in tasks', () => {
       {},
     ],
     // The issue names the entry point, then the helper holding the bug: a plan reaches the helper's likely edits.
-    ['planning: a plan against none (two-suspects)', 'accounts__accounts-9', { planning: { name: 'plan-first', params: {} } }, {}],
+    [
+      'planning: a plan against none (two-suspects)',
+      'accounts__accounts-9',
+      { planning: { name: 'plan-first', params: {} } },
+      {},
+    ],
     // The slip is in the function named first; a plan spends the budget on the likelier edits of the helper.
-    ['planning: none against a plan (caller-bug)', 'stockroom__stockroom-9', {}, { planning: { name: 'plan-first', params: {} } }],
+    [
+      'planning: none against a plan (caller-bug)',
+      'stockroom__stockroom-9',
+      {},
+      { planning: { name: 'plan-first', params: {} } },
+    ],
     [
       'memory: full against a window that forgets the tried edits (caller-bug, a long search)',
       'stockroom__stockroom-9',
