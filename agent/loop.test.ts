@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitReason, runAgent, type RunAgentOptions } from './loop.js';
 import { ModelError } from './models/types.js';
@@ -51,18 +53,15 @@ describe('runAgent', () => {
     expect(JSON.stringify(last.content)).toContain('5\\n[exit code 0]');
   });
 
-  it('exports the exit reasons as a zod enum', () => {
-    expect(ExitReason.options).toEqual([
-      'submitted',
-      'step_limit',
-      'token_limit',
-      'cost_limit',
-      'time_limit',
-      'context_overflow',
-      'format_error',
-      'model_error',
-      'sandbox_error',
-    ]);
+  it('every exit reason the loop can end with is reached by a test in this file', () => {
+    // A new reason without a test that ends a run with it fails here (the tests below expect each by name).
+    const text = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+    const expected = new Set(
+      [...text.matchAll(/exitReason: '(\w+)'|exitReason\)\.toBe\('(\w+)'\)|, '(\w+)'\],$/gm)].map(
+        (m) => m[1] ?? m[2] ?? m[3],
+      ),
+    );
+    expect(ExitReason.options.filter((r) => !expected.has(r))).toEqual([]);
   });
 
   it('step_limit: stops before the model call that would exceed budgets.steps', async () => {
