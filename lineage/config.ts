@@ -26,6 +26,15 @@ export const Config = z.strictObject({
     .string()
     .regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// URL (leave it out for the SQLite file evolve.db)')
     .optional(),
+  /**
+   * The database to use on the server of databaseUrl / EVOLVE_DATABASE_URL instead of the one the URL names. A study
+   * writes it into each root's and replicate's evolve.json, so each has a lineage database of its own on the study's
+   * server whichever way the URL is given. Ignored on SQLite (no URL): the workspace's own evolve.db is already its own.
+   */
+  databaseName: z
+    .string()
+    .regex(/^[a-z0-9_]{1,63}$/, 'must be a Postgres database name: 1-63 of a-z, 0-9 and _')
+    .optional(),
   defaults: z
     .strictObject({
       suite: z.string().default('builtin'),

@@ -1,3 +1,4 @@
+// vitest project: postgres too
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

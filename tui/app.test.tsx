@@ -1,3 +1,4 @@
+// vitest project: postgres too
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { type Db, openDatabase } from '../lineage/db/open.js';
 import { App } from './app.js';
 import type { TuiData } from './data.js';
 import { colorEnabled, lineageData } from './run.js';
-import { SEED_NOW, seedLineage } from './testing/seed.js';
+import { SEED_NOW, seedLineageInto } from './testing/seed.js';
 import { writeTrajectoryFixture } from './testing/trajectory-fixture.js';
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
@@ -34,18 +35,19 @@ let trajectory: string;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'evolve-tui-'));
   const file = join(dir, 'evolve.db');
-  await (await openDatabase(file, { create: true })).destroy();
+  db = await openDatabase(file, { create: true });
   trajectory = writeTrajectoryFixture(join(dir, 'trajectory.jsonl'), { steps: 8, outputLines: 60 });
   // 13 experiments: exp-01, its children a b c, their children; exp-01-c's generation is running.
-  champion = seedLineage(file, {
-    experiments: 13,
-    branching: 3,
-    tasks: 6,
-    repeats: 2,
-    live: true,
-    trajectoryPath: trajectory,
-  }).champion;
-  db = await openDatabase(file);
+  champion = (
+    await seedLineageInto(db, {
+      experiments: 13,
+      branching: 3,
+      tasks: 6,
+      repeats: 2,
+      live: true,
+      trajectoryPath: trajectory,
+    })
+  ).champion;
   data = lineageData(db, { now: () => SEED_NOW });
 });
 // Let unmounted views finish their last poll before the database closes.

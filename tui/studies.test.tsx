@@ -1,3 +1,4 @@
+// vitest project: postgres too
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseCondition } from '../lineage/study/condition.js';

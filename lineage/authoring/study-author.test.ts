@@ -1,3 +1,4 @@
+// vitest project: postgres too
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCondition } from '../study/condition.js';

@@ -3,6 +3,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { isPostgresUrl, redactUrl } from './dialect.js';
+import { EmptyInListPlugin } from './empty-in.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -59,7 +60,7 @@ function openSqlite(file: string, options: OpenOptions): Db {
       'The file is not a SQLite database or is damaged. Move it aside and run `evolve init` again, or restore it from a backup.',
     );
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new EmptyInListPlugin()] });
 }
 
 // pg returns 64-bit integers (count(*), sum of integers) and numerics (avg) as strings to keep their precision; every
@@ -110,7 +111,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, types: numberTypes, max: 10 });
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new EmptyInListPlugin()] });
 }
 
 async function probe(url: string): Promise<void> {

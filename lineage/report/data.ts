@@ -9,7 +9,7 @@ import { experimentTaskScores, runCosts } from '../db/repos/runs.js';
 import { modelCalls } from '../db/repos/model-calls.js';
 import { readTree, type LineageTree } from '../read.js';
 import { getStudy } from '../study/studies.js';
-import { DATABASE_FILE, openWorkspace, type Workspace } from '../workspace.js';
+import { CONFIG_FILE, openWorkspace, type Workspace } from '../workspace.js';
 import { listExperiments } from '../db/repos/experiments.js';
 import { listDecisions } from '../db/repos/decisions.js';
 
@@ -145,7 +145,7 @@ export async function readStudyReport(
   const replicates: ReplicateReport[] = [];
   for (const r of study.replicates) {
     const dir = join(ws.paths.root, r.path);
-    if (!existsSync(join(dir, DATABASE_FILE))) continue;
+    if (!existsSync(join(dir, CONFIG_FILE))) continue;
     const rws = await openWorkspace(dir);
     try {
       replicates.push(await readReplicate(rws.db, { condition: r.condition, replicate: r.replicate, seed: r.seed }));

@@ -1,3 +1,4 @@
+// vitest project: postgres too
 import { afterEach, expect, it } from 'vitest';
 import type { RunJob } from '../../evaluator/job.js';
 import type { RunResult } from '../../evaluator/store.js';

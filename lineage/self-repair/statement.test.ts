@@ -1,3 +1,4 @@
+// vitest project: postgres too
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { championHistory, sparkline } from '../champion-history.js';
 import { readSpend, totalDollars } from '../spend.js';
 import type { Db } from '../db/open.js';
-import { DATABASE_FILE, openWorkspace, type Workspace } from '../workspace.js';
+import { CONFIG_FILE, openWorkspace, type Workspace } from '../workspace.js';
 import { getStudy, listStudies, type Replicate } from './studies.js';
 import { countRunsByStatus } from '../db/repos/runs.js';
 import type { RunStatus } from '../db/schema.js';
@@ -67,7 +67,7 @@ export async function readStudyStatus(db: Db, root: string, name: string): Promi
       dollars: 0,
     };
     const dir = join(root, r.path);
-    if (!existsSync(join(dir, DATABASE_FILE))) {
+    if (!existsSync(join(dir, CONFIG_FILE))) {
       replicates.push(base);
       continue;
     }
