@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AgentRepo, ensureAgentRepo } from './agent-repo.js';
-import { gateCodeVariant, typecheckState } from './gate.js';
+import { gateCodeVariant, INSTALLATION_STATE, typecheckState } from './gate.js';
 
 const SURFACE = ['agent/policies/**', 'agent/prompts/**'];
 
@@ -115,6 +115,7 @@ describe('code variant gates', () => {
   // After the gate above, tsc's incremental state is kept: this typecheck starts from it and must still catch the error.
   it('rejects a patch that breaks the typecheck, typechecking from the state the last gate left', async () => {
     expect(existsSync(typecheckState(repo))).toBe(true);
+    expect(existsSync(INSTALLATION_STATE)).toBe(true); // a new workspace's first typecheck starts from this one
     const patch = edit('agent/policies/broken.ts', null, 'export const n: number = "not a number";\n');
     const r = await gateCodeVariant({
       repo,

@@ -3,6 +3,7 @@ import {
   copyFileSync,
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   realpathSync,
   renameSync,
@@ -10,7 +11,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { type AgentRepo, commitAll, ensureWorktree, EVOLVE_ROOT, removeWorktree } from './agent-repo.js';
 import { jailedCommand, scrubbedEnv, UNPRIVILEGED } from '../../evaluator/agent-process/confine.js';
@@ -64,24 +65,30 @@ async function runJailed(
   command: string[],
   worktree: string,
   timeoutMs: number,
-  carry?: { file: string; kept: string },
+  /** A file carried between runs: copied in from the first of `from` that exists, copied out to each of `to`. */
+  carry?: { file: string; from: string[]; to: string[] },
 ): Promise<Proc> {
   const copy = mkdtempSync(join(tmpdir(), 'evolve-gate-copy-'));
   const packages = realpathSync(join(EVOLVE_ROOT, 'node_modules'));
   try {
     cpSync(worktree, copy, { recursive: true, filter: (src) => !/[/\\](node_modules|\.git)$/.test(src) });
     symlinkSync(packages, join(copy, 'node_modules'), 'dir');
-    if (carry && existsSync(carry.kept)) copyFileSync(carry.kept, join(copy, carry.file));
+    const seed = carry?.from.find((f) => existsSync(f));
+    if (carry && seed) copyFileSync(seed, join(copy, carry.file));
     const jail = jailedCommand(
       command.map((a) => a.replaceAll(worktree, copy)),
       { readOnly: [packages], writable: [copy], cwd: copy },
     );
     if (jail.confined) execFileSync('chown', ['-R', '-h', `${UNPRIVILEGED.uid}:${UNPRIVILEGED.gid}`, copy]);
     const proc = await spawnCapped(jail.file, jail.args, copy, jail.env, timeoutMs);
-    if (carry && existsSync(join(copy, carry.file))) {
-      copyFileSync(join(copy, carry.file), `${carry.kept}.${process.pid}.tmp`);
-      renameSync(`${carry.kept}.${process.pid}.tmp`, carry.kept);
-    }
+    if (carry && existsSync(join(copy, carry.file)))
+      for (const to of carry.to) {
+        try {
+          mkdirSync(dirname(to), { recursive: true });
+          copyFileSync(join(copy, carry.file), `${to}.${process.pid}.tmp`);
+          renameSync(`${to}.${process.pid}.tmp`, to);
+        } catch {} // a read-only installation keeps no seed: only slower
+      }
     return proc;
   } finally {
     rmSync(copy, { recursive: true, force: true });
@@ -89,12 +96,15 @@ async function runJailed(
 }
 
 /**
- * tsc's incremental state, kept in the agent repository's .git between gates: a variant differs from the last one
- * typechecked in a few files, so tsc re-checks those and what depends on them (it compares every file's hash, so a
- * state from any branch is correct, only slower). Under load a full typecheck of evolve took 113 s, one after
- * adding a file to a checked tree 28 s. Only tsc itself writes it; the variant's tests run in another copy.
+ * tsc's incremental state, kept in the agent repository's .git between gates, and the last one also in the evolve
+ * installation (.evolve-tmp/, git-ignored) to start a new workspace's first typecheck from: a variant differs from
+ * the last tree typechecked in a few files, so tsc re-checks those and what depends on them. tsc compares every
+ * file's hash with the state, so a state from any branch or repository is correct, only slower. Under load a full
+ * typecheck of evolve took 113 s here, one after adding a file to a checked tree 28 s. Only tsc itself writes the
+ * state (the variant's tests run in another copy).
  */
 const TSBUILDINFO = '.evolve-typecheck.tsbuildinfo';
+export const INSTALLATION_STATE = join(EVOLVE_ROOT, '.evolve-tmp', 'typecheck.tsbuildinfo');
 export const typecheckState = (repo: AgentRepo) => join(repo.dir, '.git', 'evolve-typecheck.tsbuildinfo');
 
 function spawnCapped(
@@ -165,7 +175,11 @@ export async function gateCodeVariant(o: GateOptions): Promise<GateResult> {
     ],
     worktree,
     timeout,
-    { file: TSBUILDINFO, kept: typecheckState(o.repo) },
+    {
+      file: TSBUILDINFO,
+      from: [typecheckState(o.repo), INSTALLATION_STATE],
+      to: [typecheckState(o.repo), INSTALLATION_STATE],
+    },
   );
   if (tsc.code !== 0) return reject('typecheck', 'the patched agent does not typecheck', tsc.output);
   const tests = await runJailed(
