@@ -25,7 +25,9 @@ export type ClusterConfig = NonNullable<Config['cluster']>;
 export function clusterUrl(ws: Pick<Workspace, 'paths' | 'config'>, env: NodeJS.ProcessEnv = process.env): string {
   const url = env.EVOLVE_CLUSTER_URL?.trim() || ws.config.cluster?.url;
   if (url) return url;
-  const own = databaseTarget(ws.paths, ws.config, env);
+  // The URL's own database, not a study replicate's (databaseName): one queue for the study and all its replicates.
+  const { databaseName: _replicate, ...config } = ws.config;
+  const own = databaseTarget(ws.paths, config, env);
   if (/^postgres(ql)?:\/\//i.test(own)) return own;
   throw new WorkspaceError(
     `${ws.paths.config}: cluster has no url and the workspace's database is the SQLite file ${own}`,

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { clusterUrl } from '../cluster.js';
+import { Config } from '../config.js';
 import { databaseNameOf, databaseTarget } from '../db/target.js';
 import { createPostgresDatabase, dropPostgresDatabase, postgresTestUrl } from '../db/testing/postgres.js';
 import { openWorkspace, type Workspace } from '../workspace.js';
@@ -26,6 +28,14 @@ describe('databaseTarget with databaseName', () => {
       'postgres://u@db/lab_x',
     );
     expect(databaseTarget(paths, { databaseName: 'lab_x' }, {})).toBe('/lab/evolve.db');
+  });
+
+  it("keeps a replicate's queue on the study's database: one queue for the study and its replicates", () => {
+    const config = Config.parse({ databaseName: 'lab_cmp_a_r1', cluster: { storage: '/shared' } });
+    const env = { EVOLVE_DATABASE_URL: 'postgres://u:secret@db:5432/lab' };
+    expect(clusterUrl({ paths: { ...paths, root: '/lab', config: '/lab/evolve.json' } as never, config }, env)).toBe(
+      'postgres://u:secret@db:5432/lab',
+    );
   });
 });
 
