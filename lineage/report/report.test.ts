@@ -174,7 +174,8 @@ describe('evolve report', () => {
     expect(tableRows('final champion').map((r) => r.slice(0, 5))).toEqual(held);
   });
 
-  it.runIf(hasChromium() || process.env.CI === 'true')(
+  // The page is the same whichever database fed it: the postgres project checks the numbers, not the drawing again.
+  it.runIf((hasChromium() || process.env.CI === 'true') && !process.env.EVOLVE_TEST_WORKSPACES_ON_POSTGRES)(
     'opens in headless chromium with no console errors; every plot on the screenshot is drawn',
     () => {
       // The check can fail: a page that logs an error is caught.

@@ -13,6 +13,8 @@ import { postgresTestUrl } from './postgres.js';
 const server = postgresTestUrl();
 if (!server) throw new Error('the postgres project needs EVOLVE_TEST_POSTGRES_URL');
 const prefix = `evolve_ws_${randomBytes(4).toString('hex')}`;
+// Tests whose check does not depend on the database (a rendered page) can skip their second run here.
+process.env.EVOLVE_TEST_WORKSPACES_ON_POSTGRES = '1';
 let template: Promise<string> | undefined;
 
 function databaseUrl(name: string): string {
