@@ -533,4 +533,37 @@ def test_overspent():
     assert remaining({"fun": 200}, {"fun": 250}) == {"fun": -50}
 '''},
 f2p=["tests/test_remaining.py::test_unspent_category"]),
+
+dict(n=18, difficulty="medium", tags=["two-suspects", "constant"],
+issue='''
+category_shares gets rent wrong when rent is 600 of 1000
+
+```python
+>>> from accounts import category_shares
+>>> category_shares([("rent", 600), ("food", 400)])
+{'rent': 59, 'food': 40}
+```
+
+`category_shares` adds the spending up per category with `totals_by()` and then takes each category's share of the
+total. Rent is 600 of 1000, so I expected `{'rent': 60, 'food': 40}`; the shares should not depend on how many
+categories there are.
+''',
+bug=[("accounts/budget.py", "totals[key] = totals.get(key, 0) + cents", "totals[key] = totals.get(key, 1) + cents")],
+hidden={"tests/test_totals.py": '''
+from accounts import category_shares
+from accounts.budget import totals_by
+
+
+def test_category_shares_exact():
+    assert category_shares([("rent", 600), ("food", 400)]) == {"rent": 60, "food": 40}
+
+
+def test_totals_by_sums():
+    assert totals_by([("a", 5), ("b", 2), ("a", 5)]) == {"a": 10, "b": 2}
+
+
+def test_single_category():
+    assert category_shares([("rent", 1000)]) == {"rent": 100}
+'''},
+f2p=["tests/test_totals.py::test_category_shares_exact", "tests/test_totals.py::test_totals_by_sums"]),
 ]
