@@ -71,6 +71,18 @@ describe('promotionOutOfReach', () => {
     expect(await promotionOutOfReach(w, { rule: 'mean', margin: 0.6 })).toBeUndefined();
   });
 
+  it('lower-bound: judged on the Wilson bounds, whose gap can exceed the gain in score', async () => {
+    const { w } = await workspace();
+    await addRuns(w, 'exp-01', 'train', TRAIN, 1, missingFirst(1));
+    // 7 of 8 resolved: a child resolving all 8 gains 12.5 points, but its bound L(8/8, 8) = 67.6% is 14.6 points
+    // above the champion's L(7/8, 8) = 52.9%, so lower-bound promotes it at a margin of 13 points.
+    expect(await promotionOutOfReach(w, { rule: 'lower-bound', margin: 0.13 })).toBeUndefined();
+    expect(await promotionOutOfReach(w, { rule: 'mean', margin: 0.13 })).toMatch(/leaves at most 12\.5 points/);
+    expect(await promotionOutOfReach(w, { rule: 'lower-bound', margin: 0.15 })).toMatch(
+      /at most 14\.6 points of Wilson lower bound to gain on the 8 train tasks of mini, not more than the margin 15\.0/,
+    );
+  });
+
   it('counts a task resolved in only some repeats as open, and checks only the generation’s subset', async () => {
     const { w } = await workspace();
     // Misses t-1..t-5 always, t-6 in one repeat of two: six open tasks.

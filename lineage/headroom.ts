@@ -1,4 +1,4 @@
-import { ALPHA, type RuleName } from './promote.js';
+import { ALPHA, type RuleName, wilsonLowerBound } from './promote.js';
 import { minTasksToDetect } from '../evaluator/stats/index.js';
 import { firstTasks } from '../tasks/suite.js';
 import { championId } from './db/repos/decisions.js';
@@ -10,7 +10,8 @@ import type { Workspace } from './workspace.js';
 // Whether a generation on these tasks could promote anything at all, known before it runs a child. Children are
 // compared with the champion task by task, so a child can gain only on tasks the champion does not always resolve:
 // - a rule that needs a higher score (paired-significant, mean, lower-bound) can never pass when the champion
-//   resolves every task at every repeat (or when its greatest possible gain is within the margin);
+//   resolves every task at every repeat (or when its greatest possible gain is within the margin; for lower-bound the
+//   gain in Wilson bound, which near a rate of 1 exceeds the gain in score);
 // - paired-significant's exact test on k tasks the child gains has p >= 2^-k whatever the repeats or the margin, so
 //   with fewer than minTasksToDetect(2.5%) tasks left to gain no child can reach even the whole level, let alone its
 //   share. The bound is the most a child could do, so stopping on it never skips a promotion a generation could make.
@@ -48,7 +49,14 @@ export async function promotionOutOfReach(ws: Workspace, o: HeadroomOptions = {}
   const margin = o.margin ?? config.lineage.margin;
   const on = `the ${tasks.length} ${split} task${tasks.length === 1 ? '' : 's'} of ${suite}`;
   if (open === 0) return `${champion} resolves every one of ${on}: no child can score higher there`;
-  if (gain <= margin)
+  if (rule === 'lower-bound') {
+    // Wilson's bound rises faster than the rate near 1, so the gap between bounds can exceed the gain in score: the
+    // best a child can do is resolve every task (L is increasing in p), judged against the champion's bound.
+    const n = tasks.length;
+    const best = wilsonLowerBound(1, n) - wilsonLowerBound(1 - gain, n);
+    if (best <= margin)
+      return `${champion} leaves a child at most ${(100 * best).toFixed(1)} points of Wilson lower bound to gain on ${on}, not more than the margin ${(100 * margin).toFixed(1)}`;
+  } else if (gain <= margin)
     return `${champion} leaves at most ${(100 * gain).toFixed(1)} points to gain on ${on}, not more than the margin ${(100 * margin).toFixed(1)}`;
   const need = minTasksToDetect(ALPHA);
   if (rule === 'paired-significant' && open < need)
