@@ -6,9 +6,11 @@ import { taskContentId } from './content-id.js';
 import { loadSuite } from './suite.js';
 
 // A task's content id covers the files of its host folders (Terminal-Bench tests and build context, Harbor tests,
-// environment and solution), not where they are: edit a hidden test and the runs of the old one are not reused.
+// environment and solution, a SWE task's repo/), not where they are: edit a hidden test and the runs of the old one are
+// not reused.
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'published');
+const BUILTIN = join(import.meta.dirname, 'suites', 'builtin');
 
 function copyOf(...names: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'evolve-content-'));
@@ -37,6 +39,16 @@ describe('task content id', () => {
     expect(ids(dir).get('tb-test-dir-setup')).not.toBe(afterTests.get('tb-test-dir-setup'));
     writeFileSync(join(dir, 'harbor-solution-dir', 'solution', 'extra.txt'), 'x\n');
     expect(ids(dir).get('harbor-solution-dir')).not.toBe(afterHarborTests.get('harbor-solution-dir'));
+  });
+
+  it("changes with a file of a folder workspace (a SWE task's repo/), and not when the task folder moves", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evolve-content-dir-'));
+    const task = join(dir, 'stockroom__stockroom-2');
+    cpSync(join(BUILTIN, 'swe', 'stockroom__stockroom-2'), task, { recursive: true });
+    const before = ids(dir).get('stockroom__stockroom-2');
+    expect(before).toBe(taskContentId(loadSuite(BUILTIN).tasks.find((t) => t.id === 'stockroom__stockroom-2')!));
+    writeFileSync(join(task, 'repo', 'stockroom', 'units.py'), '\n# edited\n', { flag: 'a' });
+    expect(ids(dir).get('stockroom__stockroom-2')).not.toBe(before);
   });
 
   it('stays the same when the folder moves', () => {

@@ -5,7 +5,7 @@ import type { Task } from './schema.js';
 
 // A task's content id: a hash of what the task is (its upstream id, statement, environment recipe, workspace base,
 // grader and gold, and the files of its host folders: a Terminal-Bench/Harbor task's tests, build context and
-// solution), leaving out host paths and the suite's name. A run is reused only on the same content id, and the
+// solution, a folder workspace's files), leaving out host paths and the suite's name. A run is reused only on the same content id, and the
 // held-out split hashes it, so moving a checkout or renaming a suite changes neither, while editing a test file does.
 
 function canonical(value: unknown): unknown {
@@ -59,7 +59,9 @@ export function taskContentId(task: Task): string {
   const workspace =
     task.workspace.kind === 'git'
       ? { kind: 'git', baseCommit: task.workspace.baseCommit }
-      : { kind: task.workspace.kind };
+      : task.workspace.kind === 'dir'
+        ? { kind: 'dir', files: folderDigest(task.workspace.path) }
+        : { kind: task.workspace.kind };
   const grader =
     task.grader.kind === 'terminal-bench'
       ? {

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { folderDigest, taskContentId } from './content-id.js';
+import { taskContentId } from './content-id.js';
 import { TaskLoadError } from './errors.js';
 import type { Task } from './schema.js';
 
@@ -17,16 +16,9 @@ export const VALIDATED_FILE = 'validated.json';
 export const ValidatedRecord = z.record(z.string().min(1), z.string().regex(/^[0-9a-f]{16}$/));
 export type ValidatedRecord = z.infer<typeof ValidatedRecord>;
 
-/**
- * What validation depends on: the task's content id, plus the files of a `dir` workspace, which the content id
- * leaves out (an edit to a SWE task's repo/ must be validated again).
- */
+/** What validation depends on is what the task is: its content id (which covers a `dir` workspace's files too). */
 export function validationKey(task: Task): string {
-  const workspace = task.workspace.kind === 'dir' ? folderDigest(task.workspace.path) : '';
-  return createHash('sha256')
-    .update(`${taskContentId(task)}\0${workspace}`)
-    .digest('hex')
-    .slice(0, 16);
+  return taskContentId(task);
 }
 
 /** The record of a suite folder; none yet is an empty record, a malformed one an error naming the file and entry. */
