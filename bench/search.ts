@@ -42,9 +42,12 @@ const { values } = parseArgs({
     'evidence-rounds': { type: 'string', default: String(lineage.evidenceRounds) },
     'max-looks': { type: 'string', default: String(lineage.maxLooks) },
     reoffer: { type: 'string', default: String(lineage.reoffer) },
+    combine: { type: 'string', default: String(lineage.combine) },
     distance: { type: 'string', default: '4' },
     workers: { type: 'string', default: '2' },
     settings: { type: 'string' },
+    // Only these strategies (default, not-pooled, dgm, dgm-budget, oracle), to tune on the default quickly.
+    strategies: { type: 'string' },
     slice: { type: 'string' },
   },
 });
@@ -53,6 +56,11 @@ const num = (flag: keyof typeof values) => {
   if (!Number.isFinite(v) || v < 0) throw new Error(`--${flag} must be a non-negative number, got ${values[flag]}`);
   return v;
 };
+function bool(flag: 'combine'): boolean {
+  if (values[flag] !== 'true' && values[flag] !== 'false')
+    throw new Error(`--${flag} must be true or false, got ${values[flag]}`);
+  return values[flag] === 'true';
+}
 const GENERATIONS = num('generations');
 const HORIZON = Math.max(GENERATIONS, num('horizon'));
 const SEEDS = num('seeds');
@@ -65,6 +73,8 @@ const base = {
   margin: num('margin'),
   evidenceRounds: Math.round(num('evidence-rounds')),
 };
+// lineage.combine is the product's proposer: the champion strategies and the oracle use it, DGM-style does not.
+const COMBINE = bool('combine');
 const pool =
   num('reoffer') > 0 ? { maxLooks: Math.round(num('max-looks')), reoffer: Math.round(num('reoffer')) } : null;
 
@@ -85,6 +95,7 @@ for (const s of chosen)
   if (!SETTINGS[s]) throw new Error(`--settings: unknown setting "${s}" (known: ${Object.keys(SETTINGS).join(', ')})`);
 
 interface Strategy {
+  key: string;
   name: string;
   select: Selector;
   rule: RuleName;
@@ -92,9 +103,12 @@ interface Strategy {
   /** Run to the default's evaluation budget of the same seed instead of the horizon. */
   sameBudget?: boolean;
   oracle?: boolean;
+  /** DGM-style proposes as published (one-change children), whatever lineage.combine says. */
+  noCombine?: boolean;
 }
-const STRATEGIES: Strategy[] = [
+const ALL_STRATEGIES: Strategy[] = [
   {
+    key: 'default',
     name: `default: champion + paired-significant${pool ? ', pooled' : ''}`,
     select: 'champion',
     rule: 'paired-significant',
@@ -103,6 +117,7 @@ const STRATEGIES: Strategy[] = [
   ...(pool
     ? [
         {
+          key: 'not-pooled',
           name: 'champion + paired-significant, not pooled',
           select: 'champion',
           rule: 'paired-significant',
@@ -110,16 +125,40 @@ const STRATEGIES: Strategy[] = [
         } as const,
       ]
     : []),
-  { name: 'DGM-style: score-child + mean', select: 'score-child', rule: 'mean', pool: false },
   {
+    key: 'dgm',
+    name: 'DGM-style: score-child + mean',
+    select: 'score-child',
+    rule: 'mean',
+    pool: false,
+    noCombine: true,
+  },
+  {
+    key: 'dgm-budget',
     name: "score-child + mean at the default's evals",
     select: 'score-child',
     rule: 'mean',
     pool: false,
     sameBudget: true,
+    noCombine: true,
   },
-  { name: 'oracle: champion + true scores', select: 'champion', rule: 'paired-significant', pool: false, oracle: true },
+  {
+    key: 'oracle',
+    name: 'oracle: champion + true scores',
+    select: 'champion',
+    rule: 'paired-significant',
+    pool: false,
+    oracle: true,
+  },
 ];
+const wanted = values.strategies?.split(',') ?? ALL_STRATEGIES.map((st) => st.key);
+for (const k of wanted)
+  if (!ALL_STRATEGIES.some((st) => st.key === k))
+    throw new Error(`--strategies: unknown strategy "${k}" (known: ${ALL_STRATEGIES.map((st) => st.key).join(', ')})`);
+// The same-budget strategy runs to the default's evaluations of each seed, so it needs the default first.
+if (!wanted.includes('default'))
+  throw new Error('--strategies must include default (the others are measured beside it)');
+const STRATEGIES = ALL_STRATEGIES.filter((st) => wanted.includes(st.key));
 
 type Cell = SearchOutcome & { budget: number };
 /** Runs every setting x strategy on the seeds `from, from + step, ...`: one slice per child process. */
@@ -150,6 +189,7 @@ function runSlice(from: number, step: number): Cell[][][] {
             ...setting.sim,
             ...(st.pool && pool ? { pool } : {}),
             ...(st.oracle ? { oracle: true } : {}),
+            ...(COMBINE && !st.noCombine ? { combine: true } : {}),
             ...(st.sameBudget ? { horizon: 0, generations: GENERATIONS, evalBudget: budget } : {}),
           },
           seed,
@@ -236,7 +276,7 @@ const report = chosen.map((name, si) => ({
 }));
 
 console.log(
-  `bench/search: ${SEEDS} seeds; no-better and worse rates over the first ${GENERATIONS} generations, reach by generation ${HORIZON}; ${num('tasks')} train + ${num('heldout')} held-out tasks, ${base.repeats} repeat(s), ${base.children} children (systematic), margin ${base.margin}, evidence rounds ${base.evidenceRounds}, ${pool ? `pooled: reoffer ${pool.reoffer}, maxLooks ${pool.maxLooks}` : 'not pooled'}, best genome ${num('distance')} changes from the root`,
+  `bench/search: ${SEEDS} seeds; no-better and worse rates over the first ${GENERATIONS} generations, reach by generation ${HORIZON}; ${num('tasks')} train + ${num('heldout')} held-out tasks, ${base.repeats} repeat(s), ${base.children} children (systematic), margin ${base.margin}, evidence rounds ${base.evidenceRounds}, ${pool ? `pooled: reoffer ${pool.reoffer}, maxLooks ${pool.maxLooks}` : 'not pooled'}${COMBINE ? ', combine' : ''}, best genome ${num('distance')} changes from the root`,
 );
 const cols: Array<[string, number, (r: ReturnType<typeof rowOf>) => string]> = [
   ['strategy', 50, (r) => r.strategy],
@@ -279,11 +319,12 @@ for (const name of ['null', 'null-deterministic']) {
 const mainRows = report.find((r) => r.setting === 'default')?.rows;
 if (mainRows) {
   const d = mainRows[0]!.reachPct!;
-  const dgm = mainRows.find((r) => r.strategy.startsWith("score-child + mean at the default's"))!.reachPct!;
-  const oracle = mainRows.at(-1)!.reachPct!;
-  targets.reach = d >= 50 && d >= 2 * dgm;
+  // Without the same-budget DGM-style row (--strategies) only the 50% half of the target is checked.
+  const dgm = mainRows.find((r) => r.strategy.startsWith("score-child + mean at the default's"))?.reachPct ?? null;
+  const oracle = mainRows.find((r) => r.strategy.startsWith('oracle'))?.reachPct ?? null;
+  targets.reach = d >= 50 && (dgm === null || d >= 2 * dgm);
   console.log(
-    `target reach (default finds the best genome in >= 50% of seeds by g${HORIZON} and >= 2x score-child + mean at the same evaluation budget: ${pct(d)} vs ${pct(dgm)}; oracle limit ${pct(oracle)}): ${targets.reach ? 'met' : 'MISSED'}   (${seconds.toFixed(1)} s)`,
+    `target reach (default finds the best genome in >= 50% of seeds by g${HORIZON} and >= 2x score-child + mean at the same evaluation budget: ${pct(d)} vs ${dgm === null ? 'not run' : pct(dgm)}; oracle limit ${oracle === null ? 'not run' : pct(oracle)}): ${targets.reach ? 'met' : 'MISSED'}   (${seconds.toFixed(1)} s)`,
   );
 }
 console.log(
@@ -292,6 +333,7 @@ console.log(
     seeds: SEEDS,
     ...base,
     pool,
+    combine: COMBINE,
     tasks: num('tasks'),
     heldout: num('heldout'),
     distance: num('distance'),

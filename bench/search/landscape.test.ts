@@ -150,6 +150,26 @@ describe('bench/search settings', () => {
     expect(not.reoffers).toBe(0);
     expect(pooled.evals).toBeGreaterThan(not.evals);
   });
+
+  it('combine offers what looked better first (lineage/combine.ts): runners-up on the new champion, and two-change pairs', () => {
+    const settings = {
+      select: 'champion',
+      rule: 'paired-significant',
+      margin: 0,
+      children: 3,
+      repeats: 1,
+      generations: 30,
+      horizon: 30,
+      evidenceRounds: 2,
+      pool: { maxLooks: 8, reoffer: 2 },
+    } as const;
+    const on = runSearch(makeLandscape({ seed: 3 }), { ...settings, combine: true }, 3);
+    const off = runSearch(makeLandscape({ seed: 3 }), settings, 3);
+    expect(on.combined).toBeGreaterThan(0);
+    expect(on.twoChange).toBeGreaterThan(0);
+    expect(on.twoChange).toBeLessThanOrEqual(on.combined);
+    expect([off.combined, off.twoChange]).toEqual([0, 0]);
+  });
 });
 
 const DEFAULTS = Config.parse({}).lineage;
@@ -176,6 +196,7 @@ describe('bench/search null setting (every child equal to the champion), through
           horizon: 30,
           evidenceRounds: DEFAULTS.evidenceRounds,
           pool: { maxLooks: DEFAULTS.maxLooks, reoffer: DEFAULTS.reoffer },
+          combine: DEFAULTS.combine,
           ...sim,
         },
         1000 + seed,
@@ -196,7 +217,7 @@ describe('bench/search null setting (every child equal to the champion), through
     expect(r.trainPasses).toBeLessThanOrEqual(0.025);
     expect(r.noBetter).toBeLessThanOrEqual(0.025);
     expect(r.lineages).toBeLessThanOrEqual(0.05);
-  }, 120_000);
+  }, 300_000);
 
   it('a model that declares itself deterministic: each child at its whole share at one look keeps the same bounds', () => {
     // Each genome its own fixed outcome per task (equal in distribution): children differ from the champion on some
@@ -206,5 +227,5 @@ describe('bench/search null setting (every child equal to the champion), through
     expect(r.trainPasses).toBeLessThanOrEqual(0.025);
     expect(r.noBetter).toBeLessThanOrEqual(0.025);
     expect(r.lineages).toBeLessThanOrEqual(0.05);
-  }, 120_000);
+  }, 300_000);
 });

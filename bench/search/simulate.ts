@@ -3,6 +3,7 @@ import { pairedComparison, type RunOutcome, taskScores } from '../../evaluator/s
 import type { ExperimentStatus } from '../../lineage/db/schema.js';
 import { childId } from '../../lineage/experiments.js';
 import { HELDOUT_ALPHA, heldoutVerdict, repeatsIdentical, verdictOf } from '../../lineage/decide-generation.js';
+import { combineFrom } from '../../lineage/combine.js';
 import { childLevel, lookAlpha, needsMoreEvidence, roundsRun } from '../../lineage/more-evidence.js';
 import { nodeStatsOf } from '../../lineage/next-generation.js';
 import { type Candidate, decide, type RuleName } from '../../lineage/promote.js';
@@ -44,6 +45,8 @@ export interface SearchSettings {
   /** Evidence pooled across generations (lineage.reoffer, lineage.maxLooks): a child that looked better but was inconclusive stays open
    * against its champion and is re-offered in later generations, its runs kept, one look up its ladder each time. */
   pool?: { maxLooks: number; reoffer: number };
+  /** lineage.combine: the combinations of what looked better (lineage/combine.ts) before the systematic proposals. */
+  combine?: boolean;
 }
 
 export interface SearchOutcome {
@@ -62,6 +65,9 @@ export interface SearchOutcome {
   evidenceRounds: number;
   /** Open children re-offered by later generations (pooled evidence), over the whole search. */
   reoffers: number;
+  /** Children proposed by combining what looked better (lineage.combine), and how many of them changed two things. */
+  combined: number;
+  twoChange: number;
   promotions: number;
   /** Generations (of the first `generations`) whose train rule passed a no-better child, before held-out confirmation:
    * the rate the printed train levels bound (2.5% of generations). */
@@ -199,6 +205,8 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
   let evidenceGenerations = 0;
   let evidenceRounds = 0;
   let reoffers = 0;
+  let combinedChildren = 0;
+  let twoChange = 0;
   let snapshot: Pick<
     SearchOutcome,
     | 'evals'
@@ -220,6 +228,16 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     evidenceGenerations,
     evidenceRounds,
   });
+
+  const childrenOf = (id: string) => [...exps.values()].filter((e) => e.parent_id === id);
+  const combinedFor = (parent: SimExperiment, tried: Set<string>) => {
+    const grand = parent.parent_id ? exps.get(parent.parent_id)! : null;
+    return combineFrom(
+      parent,
+      { grand, siblings: grand ? childrenOf(grand.id) : [], children: childrenOf(parent.id) },
+      tried,
+    );
+  };
 
   const last = Math.max(s.generations, s.horizon);
   for (let g = 1; g <= last || (s.evalBudget !== undefined && evals < s.evalBudget && g <= 50 * last); g++) {
@@ -244,8 +262,9 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
           .filter((e) => e.repeats.train < s.repeats * 2 ** s.pool!.maxLooks)
           .sort((a, b) => a.lastP - b.lastP)
       : [];
+    // nextGeneration's parent: the selected one while it has an untried one-change variant, else the best-scoring
+    // experiment that has one (untriedVariants).
     const isOpen = (id: string) =>
-      (id === champion && pending.length > 0) ||
       proposeCached(exps.get(id)!.genome, exps.get(id)!.hash, triedFrom(id), 1, 1).length > 0;
     const parent = exps.get(selectOpenParent(s.select, nodeStatsOf(all, runs), champion, seed, isOpen).id)!;
 
@@ -256,14 +275,23 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       s.declared || repeatsIdentical(champRuns, champRuns, [...champRuns.keys()])
         ? []
         : pending.slice(0, Math.min(s.pool?.reoffer ?? 0, s.children));
-    const fresh = proposeCached(parent.genome, parent.hash, tried, s.children - reoffered.length, seed).map((p, i) =>
+    const k = s.children - reoffered.length;
+    // fixedProposer's order: the combinations first (lineage.combine), then the systematic walk.
+    const combined = s.combine && k > 0 ? combinedFor(parent, tried).slice(0, k) : [];
+    const rest =
+      combined.length === 0
+        ? proposeCached(parent.genome, parent.hash, tried, k, seed)
+        : propose('systematic', parent.genome, {
+            k: k - combined.length,
+            tried: new Set([...tried, ...combined.map((p) => hashOf(p.genome))]),
+            seed,
+          });
+    combinedChildren += combined.length;
+    twoChange += combined.filter((p) => p.combined).length;
+    const fresh = [...combined, ...rest].map((p, i) =>
       add(childId(parent.id, siblings.length + i), parent.id, p.genome),
     );
     for (const c of fresh) c.family = fresh.length;
-    // Slots nothing new fills go to the rest of the open children.
-    reoffered.push(
-      ...pending.filter((e) => !reoffered.includes(e)).slice(0, s.children - reoffered.length - fresh.length),
-    );
     reoffers += reoffered.length;
     const children = [...reoffered, ...fresh];
     if (children.length === 0) continue;
@@ -406,6 +434,8 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     evalsAtHorizon: evals,
     trueAtHorizon: land.trueScore(champ.genome),
     reoffers,
+    combined: combinedChildren,
+    twoChange,
     bestTrue,
     rootTrue: land.trueScore(land.root),
   };
