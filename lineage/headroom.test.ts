@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/testing/run-cli.js';
 import { now } from './db/open.js';
-import { seedRoot } from './experiments.js';
+import { baselineGenome, seedRoot } from './experiments.js';
 import { promotionOutOfReach } from './headroom.js';
 import { addRuns, addTasks } from './testing/add-runs.js';
 import { initWorkspace, openWorkspace, type Workspace } from './workspace.js';
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const TRAIN = Array.from({ length: 8 }, (_, i) => `mini__t-${i + 1}`);
 
-async function workspace(): Promise<{ w: Workspace; dir: string }> {
+async function workspace(genome = baselineGenome()): Promise<{ w: Workspace; dir: string }> {
   const dir = join(mkdtempSync(join(tmpdir(), 'evolve-headroom-')), 'lab');
   await initWorkspace(dir);
   writeFileSync(
@@ -29,7 +29,7 @@ async function workspace(): Promise<{ w: Workspace; dir: string }> {
     JSON.stringify({ version: 1, defaults: { suite: 'mini', sandbox: 'local' } }),
   );
   const w = await openWorkspace(dir);
-  await seedRoot(w.db);
+  await seedRoot(w.db, genome);
   await w.db
     .insertInto('suites')
     .values({ id: 'mini', kind: 'swebench', source: 'test', meta: '{}', created_at: now() })
@@ -69,6 +69,16 @@ describe('promotionOutOfReach', () => {
       /leaves at most 62\.5 points to gain on the 8 train tasks of mini, not more than the margin 62\.5/,
     );
     expect(await promotionOutOfReach(w, { rule: 'mean', margin: 0.6 })).toBeUndefined();
+  });
+
+  it('paired-significant: a champion of a sampling model stays in reach when evidence rounds may run it again', async () => {
+    const { w } = await workspace({ ...baselineGenome(), model: 'scripted' });
+    await addRuns(w, 'exp-01', 'train', TRAIN, 1, missingFirst(5));
+    // Its next runs of t-6..t-8 may fail where a child's pass: a child could gain more than five tasks.
+    expect(await promotionOutOfReach(w)).toBeUndefined();
+    // With no evidence rounds the champion is never run again, and the bound holds.
+    w.config.lineage.evidenceRounds = 0;
+    expect(await promotionOutOfReach(w)).toMatch(/misses only 5 of the 8 train tasks of mini/);
   });
 
   it('lower-bound: judged on the Wilson bounds, whose gap can exceed the gain in score', async () => {

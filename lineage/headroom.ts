@@ -2,6 +2,7 @@ import { ALPHA, type RuleName, wilsonLowerBound } from './promote.js';
 import { minTasksToDetect } from '../evaluator/stats/index.js';
 import { firstTasks } from '../tasks/suite.js';
 import { championId } from './db/repos/decisions.js';
+import { declaredDeterministic } from './deterministic.js';
 import { runningGeneration } from './db/repos/generations.js';
 import { experimentTaskScores } from './db/repos/runs.js';
 import { taskKinds } from './db/repos/tasks.js';
@@ -14,7 +15,9 @@ import type { Workspace } from './workspace.js';
 //   gain in Wilson bound, which near a rate of 1 exceeds the gain in score);
 // - paired-significant's exact test on k tasks the child gains has p >= 2^-k whatever the repeats or the margin, so
 //   with fewer than minTasksToDetect(2.5%) tasks left to gain no child can reach even the whole level, let alone its
-//   share. The bound is the most a child could do, so stopping on it never skips a promotion a generation could make.
+//   share, provided the champion cannot lose a task it resolved: extra evidence rounds run it again, so this holds
+//   only for a champion whose model declares itself deterministic, or with no evidence rounds. The bound is the most
+//   a child could do, so stopping on it never skips a promotion a generation could make.
 // pareto and lexicographic may promote a cheaper child at an equal score: never out of reach by score alone.
 
 const SCORE_RULES: ReadonlySet<RuleName> = new Set(['paired-significant', 'mean', 'lower-bound']);
@@ -59,7 +62,8 @@ export async function promotionOutOfReach(ws: Workspace, o: HeadroomOptions = {}
   } else if (gain <= margin)
     return `${champion} leaves at most ${(100 * gain).toFixed(1)} points to gain on ${on}, not more than the margin ${(100 * margin).toFixed(1)}`;
   const need = minTasksToDetect(ALPHA);
-  if (rule === 'paired-significant' && open < need)
+  const championFixed = config.lineage.evidenceRounds === 0 || (await declaredDeterministic(db, [champion]));
+  if (rule === 'paired-significant' && open < need && championFixed)
     return `${champion} misses only ${open} of ${on}: a child must gain at least ${need} tasks before the exact test can reach ${ALPHA}, so none can be promoted`;
   return undefined;
 }
