@@ -11,8 +11,8 @@ import { openWorkspace } from './workspace.js';
 // `evolve run --generations 5 --patience 1 --subset 9` promotes a child, and `evolve compare exp-01 champion --split
 // heldout` then calls the champion better on the held-out split (paired 95% interval above zero and the exact
 // one-sided test at 2.5%). The real binary in the default Docker sandbox; no key in its environment. It takes the
-// quick start's wall time (the README gives it: 82 runs, 21 minutes here at a load of 7-16, before the held-out split
-// grew to 27), too long for every CI run, so it runs only when asked:
+// quick start's wall time (the README gives it: 92 runs, 8.6 minutes here at a load of 5-8, 21 at 7-16), too long for
+// every CI run, so it runs only when asked:
 // EVOLVE_PROOF=1 npx vitest run lineage/offline-proof.e2e.test.ts
 const BIN = resolve(import.meta.dirname, '..', 'cli', 'bin.mjs');
 const env = Object.fromEntries(
