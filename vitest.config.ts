@@ -5,6 +5,7 @@ import { LongestFirst } from './test/longest-first.js';
 
 // Three projects, chosen by what a test file needs: `docker` (a real engine, through test/docker.ts), `e2e` (the
 // real `evolve` binary, or a first line `// vitest project: e2e` for whole-agent runs), `unit` (the rest: seconds).
+// Simulations and the browser check mark themselves `// vitest project: e2e` to keep `unit` fast.
 const root = import.meta.dirname;
 const skip = new Set(['node_modules', '.git', 'suites', 'fixtures']);
 

@@ -27,7 +27,8 @@ const MEASURED: Record<string, number> = {
   'tasks/swebench-runners.test.ts': 16,
   'lineage/code-variant/variant-runs.test.ts': 13,
   'lineage/generation-transaction.test.ts': 13,
-  'lineage/report/report.test.ts': 13,
+  'lineage/report/report.test.ts': 21,
+  'bench/search/landscape.test.ts': 80, // its null simulations
   'evaluator/sandbox/limits.test.ts': 11,
   'lineage/decide-generation.test.ts': 10,
   'evaluator/images/images.test.ts': 10,

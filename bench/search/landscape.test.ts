@@ -1,3 +1,4 @@
+// vitest project: e2e (whole-lineage simulations, a minute or more)
 import { describe, expect, it } from 'vitest';
 import { genomeHash } from '../../agent/genome.js';
 import { Config } from '../../lineage/config.js';

@@ -1,4 +1,5 @@
 // vitest project: postgres too
+// vitest project: e2e (a real browser)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
