@@ -73,6 +73,8 @@ async function runJailed(
   try {
     cpSync(worktree, copy, { recursive: true, filter: (src) => !/[/\\](node_modules|\.git)$/.test(src) });
     symlinkSync(packages, join(copy, 'node_modules'), 'dir');
+    // The carried state is only ever tsc's own: a file of that name in the variant's tree is dropped, never trusted.
+    if (carry) rmSync(join(copy, carry.file), { force: true });
     const seed = carry?.from.find((f) => existsSync(f));
     if (carry && seed) copyFileSync(seed, join(copy, carry.file));
     const jail = jailedCommand(
