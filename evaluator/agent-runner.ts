@@ -96,6 +96,7 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
         // Unknown price stays unknown: dollars only when every call was priced.
         costUsd: spent.unpricedCalls === 0 ? spent.dollars : result.usage.costUsd,
         steps: result.steps,
+        sandboxFailed: result.sandboxFailed,
       };
     } finally {
       writer.close();

@@ -222,6 +222,33 @@ describe('runOne', () => {
     expect([lost.outcome, lost.exitReason, lost.infraError]).toEqual(['unresolved', 'step_limit', undefined]);
   });
 
+  it("grades what an agent's own failures leave, so a crash or a claimed sandbox failure cannot drop a lost task", async () => {
+    // Infra errors are retried and then left out of the paired comparison: an agent that could make one at will would
+    // keep its wins and hide its losses. Only the evaluator's own sight of the sandbox failing makes one.
+    const graded = (runAgent: RunDeps['runAgent']) =>
+      fakes({ runAgent, grade: async () => ({ resolved: false, report: {} }) });
+    const crash = graded(async () => {
+      throw Object.assign(new Error('the agent process ended (exit 1) before its result'), { kind: 'agent_crash' });
+    });
+    const crashed = await makeRunOne(crash.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([crashed.outcome, crashed.exitReason, crashed.infraError]).toEqual(['unresolved', 'agent_error', undefined]);
+    expect(readFileSync(join(crashed.trajectoryPath!, '..', 'agent-error.txt'), 'utf8')).toMatch(/before its result/);
+
+    const claims = graded(async () => ({ exitReason: 'sandbox_error', sandboxFailed: false }));
+    const claimed = await makeRunOne(claims.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([claimed.outcome, claimed.exitReason, claimed.infraError]).toEqual(['unresolved', 'agent_error', undefined]);
+
+    const seen = graded(async () => ({ exitReason: 'sandbox_error', sandboxFailed: true }));
+    const failed = await makeRunOne(seen.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([failed.outcome, failed.infraError?.kind]).toEqual([null, 'sandbox_error']);
+
+    const unstarted = graded(async () => {
+      throw Object.assign(new Error('the agent process could not start: EAGAIN'), { kind: 'agent_start' });
+    });
+    const notRun = await makeRunOne(unstarted.deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([notRun.outcome, notRun.infraError?.kind]).toEqual([null, 'agent_start']);
+  });
+
   it('grades an in-place task in a fresh sandbox of the frozen agent sandbox, with its changes as evidence', async () => {
     const changes = [{ path: '/app/pytest.py', kind: 'added' as const }];
     const evidence: unknown[] = [];

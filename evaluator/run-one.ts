@@ -22,6 +22,11 @@ export interface AgentRunOutcome {
   cacheWriteTokens?: number;
   costUsd?: number;
   steps?: number;
+  /**
+   * The evaluator saw the sandbox fail under the agent (agent-process/host.ts). false: an agent that says its sandbox
+   * failed is taken at its deeds, not its word (its run is graded); undefined (an in-process runner): taken at its word.
+   */
+  sandboxFailed?: boolean;
 }
 
 export interface GradeOutcome {
@@ -93,6 +98,14 @@ export function defaultSandboxSpec(task: Task, labels: Record<string, string>): 
 
 /** Exit reasons that mean the machinery failed under the agent, not the agent itself. */
 const INFRA_EXIT = new Set(['sandbox_error']);
+
+/**
+ * What the agent's own code did wrong is its failure, graded like any run, never an infrastructure error: those are
+ * retried and then left out of the score, so an agent (a code variant above all) that crashed, or claimed a sandbox
+ * failure, on the tasks it was losing would have its losses dropped from the paired comparison.
+ */
+const AGENT_FAULT = 'agent_error';
+const isAgentCrash = (error: unknown) => (error as { kind?: unknown })?.kind === 'agent_crash';
 
 export function infraErrorOf(error: unknown, stage: string): InfraError {
   const e = error as { kind?: unknown; name?: string; message?: string };
@@ -263,15 +276,22 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
         if (job.actor.kind === 'genome') {
           stage = 'agent';
           const trajectoryPath = join(dir, 'trajectory.jsonl');
-          const out = await deps.runAgent({
-            genome: job.actor.genome,
-            ...(job.actor.code ? { code: job.actor.code } : {}),
-            task: job.task,
-            sandbox,
-            trajectoryPath,
-            signal,
-            repeat: job.repeat,
-          });
+          const out = await deps
+            .runAgent({
+              genome: job.actor.genome,
+              ...(job.actor.code ? { code: job.actor.code } : {}),
+              task: job.task,
+              sandbox,
+              trajectoryPath,
+              signal,
+              repeat: job.repeat,
+            })
+            .catch((error: unknown): AgentRunOutcome => {
+              if (!isAgentCrash(error) || signal.aborted) throw error;
+              writeFileSync(join(dir, 'agent-error.txt'), redactSecrets(String((error as Error).message ?? error)));
+              return { exitReason: AGENT_FAULT };
+            });
+          if (INFRA_EXIT.has(out.exitReason) && out.sandboxFailed === false) out.exitReason = AGENT_FAULT;
           Object.assign(base, {
             exitReason: out.exitReason,
             inputTokens: out.inputTokens,

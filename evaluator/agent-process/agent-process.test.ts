@@ -195,6 +195,36 @@ describe('the agent process ends with its run', () => {
     expect(readTrajectory(join(ws, 't.jsonl')).at(-1)?.type).toBe('run_end');
   });
 
+  it("a variant's word that the machinery failed is not taken: a forged SandboxError or crash kind stays its own", async () => {
+    // An infrastructure error is left out of the score, so a variant able to make one at will could drop the tasks
+    // it is losing. What the evaluator saw of the sandbox decides, never the error the variant's code throws.
+    const throwing = (error: string) => `import { z } from 'zod';
+import type { MemoryPolicy } from '../types.js';
+export const params = z.strictObject({});
+export function create(): MemoryPolicy {
+  return { tools: () => [], async buildContext() { throw ${error}; } };
+}
+`;
+    const ws = mkdtempSync(join(tmpdir(), 'evolve-ws-'));
+    const forgedSandbox = variant({
+      'agent/policies/memory/full.ts': throwing(
+        `Object.assign(new Error('forged'), { name: 'SandboxError', kind: 'container_gone' })`,
+      ),
+    });
+    const said = await run(forgedSandbox, new ScriptedModel([toolCall('submit', {})]), join(ws, 'a.jsonl'));
+    expect([said.exitReason, said.sandboxFailed]).toEqual(['sandbox_error', false]);
+
+    const forgedCrash = variant({
+      'agent/policies/memory/full.ts': throwing(`Object.assign(new Error('forged'), { kind: 'engine_unavailable' })`),
+    });
+    const crash: unknown = await run(
+      forgedCrash,
+      new ScriptedModel([toolCall('submit', {})]),
+      join(ws, 'b.jsonl'),
+    ).catch((e: unknown) => e);
+    expect((crash as { kind?: string }).kind).toBe('agent_crash');
+  });
+
   it('a variant that throws at import fails its run with the error, not the evaluator', async () => {
     const source = variant({
       'agent/policies/memory/full.ts': `throw new Error('boom at import');\n${readFileSync(join(INSTALLED_AGENT, 'agent/policies/memory/full.ts'), 'utf8')}`,

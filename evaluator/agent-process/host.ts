@@ -33,10 +33,26 @@ export interface ConfinedResult {
   exitReason: string;
   usage: UsageTotals;
   steps: number;
+  /**
+   * The evaluator itself saw a sandbox operation fail with a SandboxError the agent cannot cause by what it runs (not
+   * an out-of-memory kill of its own commands). The agent's word that the sandbox failed is not evidence: a run ended
+   * as `sandbox_error` is an infrastructure error (left out of the score) only when this is true.
+   */
+  sandboxFailed: boolean;
 }
 
+/**
+ * The agent process failed: `agent_crash` (its own code threw, or it ended before its result) is the agent's failure,
+ * whatever kind the process named; `agent_start` (it could not be started) is the machinery's.
+ */
 export class AgentProcessError extends Error {
   override readonly name = 'AgentProcessError';
+  constructor(
+    message: string,
+    readonly kind: 'agent_crash' | 'agent_start',
+  ) {
+    super(message);
+  }
 }
 
 export function runConfinedAgent(o: ConfinedRunOptions): Promise<ConfinedResult> {
@@ -53,6 +69,7 @@ export function runConfinedAgent(o: ConfinedRunOptions): Promise<ConfinedResult>
     stderr = (stderr + d.toString()).slice(-4000);
   });
   const calls = new Map<number, AbortController>();
+  let sandboxFailed = false;
   const reply = (m: ToAgent) => {
     if (child.connected) child.send(m);
   };
@@ -105,27 +122,35 @@ export function runConfinedAgent(o: ConfinedRunOptions): Promise<ConfinedResult>
           answer(m.id, (signal) => o.model.generate(m.request, { signal }));
           break;
         case 'sandbox':
-          answer(m.id, () => sandboxCall(o.sandbox, m.call));
+          answer(m.id, () =>
+            sandboxCall(o.sandbox, m.call).catch((error: unknown) => {
+              const e = error as { name?: unknown; kind?: unknown };
+              if (e?.name === 'SandboxError' && e.kind !== 'oom_killed') sandboxFailed = true;
+              throw error;
+            }),
+          );
           break;
         case 'cancel':
           calls.get(m.id)?.abort();
           break;
         case 'done':
           finish(() =>
-            resolve({ exitReason: m.result.exitReason, usage: m.result.usage as UsageTotals, steps: m.result.steps }),
+            resolve({
+              exitReason: m.result.exitReason,
+              usage: m.result.usage as UsageTotals,
+              steps: m.result.steps,
+              sandboxFailed,
+            }),
           );
           break;
         case 'crash':
-          finish(() =>
-            reject(
-              Object.assign(new AgentProcessError(o.redact(m.error.message)), { kind: m.error.kind ?? 'agent_crash' }),
-            ),
-          );
+          // The kind the process names is not taken: a crash is the agent's own, never an infrastructure error.
+          finish(() => reject(new AgentProcessError(o.redact(m.error.message), 'agent_crash')));
           break;
       }
     });
     child.on('error', (error) =>
-      finish(() => reject(new AgentProcessError(`the agent process could not start: ${error.message}`))),
+      finish(() => reject(new AgentProcessError(`the agent process could not start: ${error.message}`, 'agent_start'))),
     );
     child.on('close', (code, signal) =>
       finish(() =>
@@ -134,6 +159,7 @@ export function runConfinedAgent(o: ConfinedRunOptions): Promise<ConfinedResult>
             o.redact(
               `the agent process ended (${signal ?? `exit ${code}`}) before its result${stderr ? `: ${stderr.trim().split('\n').slice(-8).join('\n')}` : ''}`,
             ),
+            'agent_crash',
           ),
         ),
       ),
