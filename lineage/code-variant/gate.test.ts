@@ -1,10 +1,20 @@
 // vitest project: e2e (runs whole agents or a whole typecheck: minutes, not seconds)
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AgentRepo, ensureAgentRepo } from './agent-repo.js';
+import { type AgentRepo, EVOLVE_ROOT, ensureAgentRepo } from './agent-repo.js';
 import { gateCodeVariant, INSTALLATION_STATE, typecheckState } from './gate.js';
 
 const SURFACE = ['agent/policies/**', 'agent/prompts/**'];
@@ -193,4 +203,82 @@ describe('code variant gates', () => {
     ).toBe('1');
     expect(branches()).toEqual(['exp-01', 'exp-01-e']);
   }, 600_000);
+});
+
+// tsc trusts its incremental state: a file whose hash matches the state and which has no diagnostics recorded there
+// is not checked again. A variant that ships its own state at the gate's state path could mark a broken file as
+// checked; the gate must use only state tsc itself wrote. A tiny agent source keeps the typechecks to seconds.
+describe("code variant gate: tsc's incremental state in the variant's tree", () => {
+  const STATE = '.evolve-typecheck.tsbuildinfo';
+  const BROKEN = { 'agent/policies/broken.ts': 'export const n: number = "not a number";\n' };
+  const SOURCE = {
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', skipLibCheck: true, types: [] },
+      include: ['agent'],
+    }),
+    'agent/policies/ok.ts': 'export const ok = 1;\n',
+    'agent/policies/ok.test.ts': "import { expect, it } from 'vitest';\nit('holds', () => expect(1).toBe(1));\n",
+  };
+  const tree = (files: Record<string, string>, prefix = 'evolve-tree-') => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+    return dir;
+  };
+
+  /** The state tsc writes for the patched tree, with the broken file's errors deleted: it now reads as checked. */
+  const craftedState = () => {
+    // The tree as the gate's throwaway copy holds it, at the same depth under tmpdir (the state's paths are relative).
+    const dir = tree({ ...SOURCE, ...BROKEN }, 'evolve-craft-');
+    symlinkSync(realpathSync(join(EVOLVE_ROOT, 'node_modules')), join(dir, 'node_modules'), 'dir');
+    const tsc = realpathSync(join(EVOLVE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'));
+    const args = [tsc, '--noEmit', '--incremental', '--tsBuildInfoFile', join(dir, STATE), '-p', dir];
+    expect(spawnSync(process.execPath, args, { encoding: 'utf8' }).stdout).toMatch(/broken\.ts.*TS2322/);
+    const state = JSON.parse(readFileSync(join(dir, STATE), 'utf8'));
+    expect(state.semanticDiagnosticsPerFile).toBeDefined();
+    delete state.semanticDiagnosticsPerFile;
+    writeFileSync(join(dir, STATE), JSON.stringify(state));
+    expect(spawnSync(process.execPath, args).status).toBe(0); // the crafted state fools tsc: the broken tree passes
+    const text = readFileSync(join(dir, STATE), 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    return text;
+  };
+
+  it('drops a state file the patch adds, and the broken file it would have hidden fails the typecheck', async () => {
+    const source = tree(SOURCE);
+    execFileSync('git', ['init', '-q', source]);
+    const root = mkdtempSync(join(tmpdir(), 'evolve-gate-'));
+    const repo = await ensureAgentRepo(root, 'exp-01', source);
+    const patchDir = tree({ ...BROKEN, [STATE]: craftedState() });
+    execFileSync('git', ['init', '-q', patchDir]);
+    execFileSync('git', ['-C', patchDir, 'add', '-A']);
+    const patch = execFileSync('git', ['-C', patchDir, 'diff', '--cached'], { encoding: 'utf8' });
+    // The crafted state could be trusted only where no state of tsc's own exists yet: a new repository (none in
+    // its .git) and no installation state. This installation's state is set aside for the gate and put back.
+    expect(existsSync(typecheckState(repo))).toBe(false);
+    const aside = `${INSTALLATION_STATE}.aside-${process.pid}`;
+    if (existsSync(INSTALLATION_STATE)) renameSync(INSTALLATION_STATE, aside);
+    let r: Awaited<ReturnType<typeof gateCodeVariant>>;
+    try {
+      r = await gateCodeVariant({
+        repo,
+        workspaceRoot: root,
+        parentBranch: 'exp-01',
+        branch: 'exp-01-s',
+        patch,
+        surface: ['agent/policies/**', STATE],
+        message: 'x',
+        tests: ['agent/policies/ok.test.ts'],
+      });
+    } finally {
+      // The tiny tree's state would only slow the next new workspace's first typecheck: the old one goes back.
+      if (existsSync(aside)) renameSync(aside, INSTALLATION_STATE);
+      else rmSync(INSTALLATION_STATE, { force: true });
+    }
+    expect(r.ok ? r : { ok: false, stage: r.stage }).toMatchObject({ ok: false, stage: 'typecheck' });
+    expect(!r.ok && r.log).toMatch(/broken\.ts.*TS2322/s);
+    for (const dir of [source, patchDir, root]) rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
 });
