@@ -32,6 +32,13 @@ describe('paired tests against textbook values', () => {
     expect(mc.p).toBeLessThan(0.031);
   });
 
+  it('means over 256 repeats (eight doublings) are tested exactly: Darwin scaled to that lattice keeps its p', () => {
+    const darwin = [49, -67, 8, 16, 6, 23, 28, 41, 14, 29, 56, 24, 75, 60, -48];
+    const r = signFlipTest(darwin.map((d) => d / 256));
+    expect(r.exact).toBe(true);
+    expect(r.p).toBeCloseTo(863 / 32768, 10);
+  });
+
   it('on binary outcomes with margin 0 the permutation test is the sign test', () => {
     const deltas = [1, 1, 1, 0, 0, -1, 1, 0, 1];
     expect(signFlipTest(deltas).p).toBeCloseTo(signTest(5, 1).p, 12);
