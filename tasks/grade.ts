@@ -30,7 +30,8 @@ export async function gradeTask(
   options: GradeOptions = {},
 ): Promise<GradeResult> {
   const grader = graderFor(task);
-  const flags = grader.flags(task, patch, options.changes ?? []);
+  const changes = options.changes ?? [];
+  const flags = [...grader.flags(task, patch, changes), ...((await grader.contentFlags?.(sandbox, changes)) ?? [])];
   let graded: GradeResult;
   try {
     graded = await grader.grade(task, sandbox, patch);

@@ -20,6 +20,8 @@ export interface TaskGrader<T extends Task = Task> {
   agentUser: string;
   /** What the agent did to the grader (tamper.ts), from its patch or its sandbox's changed paths. */
   flags(task: T, patch: string, changes: FsChange[]): string[];
+  /** Flags that need what a changed file holds, read in the grading sandbox before any test goes in (tamper.ts). */
+  contentFlags?(sandbox: Sandbox, changes: FsChange[]): Promise<string[]>;
   /** The hidden tests' verdict; throws GradingError when the tests give none (an infrastructure error). */
   grade(task: T, sandbox: Sandbox, patch: string): Promise<GradeResult>;
 }

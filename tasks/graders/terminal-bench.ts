@@ -2,7 +2,7 @@ import type { Sandbox } from '../../evaluator/sandbox/types.js';
 import { GradingError } from '../errors.js';
 import { getParser } from '../parsers/index.js';
 import type { Task } from '../schema.js';
-import { flagsFromChanges } from '../tamper.js';
+import { flagsFromChanges, pluginFlags } from '../tamper.js';
 import { REWARD_FILE, REWARD_JSON, TESTS_DIR } from '../terminal-bench.js';
 import type { GradeResult, TaskGrader } from './grader.js';
 
@@ -115,6 +115,7 @@ export const terminalBenchGrader: TaskGrader<TerminalBenchTask> = {
   // Their harnesses run the agent as the image's user: root unless the task says otherwise.
   agentUser: 'root',
   flags: (_task, _patch, changes) => flagsFromChanges(changes, { testsDir: TESTS_DIR, rewardFile: REWARD_FILE }),
+  contentFlags: pluginFlags,
   grade: async (task, sandbox) => {
     await clearHidden(sandbox);
     return gradeTerminalBench(task, sandbox);
