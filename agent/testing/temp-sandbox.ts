@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ExecOptions, ExecResult, Sandbox } from '../../evaluator/sandbox/types.js';
+import { hostPythonPath } from './host-python.js';
 
 // TEST DOUBLE: a Sandbox over a host temp directory, for the agent's tests before evaluator/sandbox/local.ts
 // existed. Commands run with bash on the host, in the temp dir (the sandbox "workdir" IS the host path), with
@@ -37,8 +38,9 @@ export class TempDirSandbox implements Sandbox {
     return new Promise((resolve) => {
       const child = spawn('bash', ['-c', command], {
         cwd: options.cwd ?? this.workdir,
-        // As the real sandboxes: a minimal environment, never the host's (its keys and tokens stay out).
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.workdir, LANG: 'C.UTF-8', ...options.env },
+        // As the real sandboxes: a minimal environment, never the host's (its keys and tokens stay out). python3 is
+        // the host's interpreter itself, not a version manager's slow shim (host-python.ts).
+        env: { PATH: hostPythonPath(), HOME: this.workdir, LANG: 'C.UTF-8', ...options.env },
         detached: true,
       });
       let output = '';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Genome } from '../../genome.js';
 import { runAgent } from '../../loop.js';
+import { hostPythonPath } from '../../testing/host-python.js';
 import { TempDirSandbox } from '../../testing/temp-sandbox.js';
 import { MemoryTrajectory } from '../../trajectory.js';
 import { createModel } from '../registry.js';
@@ -93,7 +94,7 @@ export async function runOnTask(taskId: string, changes: Partial<Genome> = {}, s
         log = execFileSync('python3', ['-m', 'pytest', '-rA', '-p', 'no:cacheprovider', ...(tests as string[])], {
           cwd: grade,
           encoding: 'utf8',
-          env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+          env: { ...process.env, PATH: hostPythonPath(), PYTHONDONTWRITEBYTECODE: '1' },
         });
       } catch (e) {
         log = String((e as { stdout?: string }).stdout ?? '');
