@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadSuite, SuiteEntry } from './suite.js';
+import { taskImage } from '../evaluator/task-image.js';
 import { dockerfileFacts } from './terminal-bench.js';
 
 // Loading Terminal-Bench v1 and Harbor task folders as their harnesses read them (the fixtures under
@@ -53,6 +54,17 @@ describe('published task layouts', () => {
     expect(harbor.grader).toMatchObject({ env: { EXPECTED_SUM: '42' } });
     expect(harbor.gold).toMatchObject({ env: { SUM_FILE: '/app/sum.txt' } });
     expect(harbor.grader.kind === 'terminal-bench' && harbor.grader.env).not.toHaveProperty('JUDGE_API_KEY');
+  });
+
+  it("leaves a v1 task's solutions, either form, and its tests out of the image's build context", () => {
+    // Terminal-Bench v1 takes `solution.yaml` as well as `solution.sh`; either in the context is one COPY from the image.
+    const dir = mkdtempSync(join(tmpdir(), 'evolve-published-'));
+    cpSync(join(FIXTURES, 'tb-test-dir-setup'), join(dir, 'v1'), { recursive: true });
+    writeFileSync(join(dir, 'v1', 'solution.yaml'), '- command: echo 42 > /app/answer.txt\n');
+    const recipe = taskImage(loadSuite(dir).tasks[0]!);
+    const files = Object.keys(typeof recipe === 'string' ? {} : (recipe.files ?? {}));
+    expect(files).toContain('seed.txt');
+    expect(files.filter((f) => /^(tests\/|solution|run-tests)/.test(f))).toEqual([]);
   });
 
   it("applies per-suite settings from evolve.json, and a command's settings over those", () => {

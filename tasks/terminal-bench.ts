@@ -99,6 +99,11 @@ export const TESTS_DIR = '/tests';
 /** Where Harbor's oracle puts solution/ before running solve.sh. */
 export const SOLUTION_DIR = '/solution';
 const HIDDEN = ['tests', 'solution.sh', 'run-tests.sh', 'solution'];
+/**
+ * Left out of a v1 task's build context: HIDDEN, and its solution.yaml (v1's other form of a solution) where it has
+ * one, named only then so the content id of every task without one stays as it was.
+ */
+const v1Hidden = (dir: string) => (existsSync(join(dir, 'solution.yaml')) ? [...HIDDEN, 'solution.yaml'] : HIDDEN);
 
 function parseWith<S extends z.ZodTypeAny>(schema: S, raw: unknown, file: string): z.infer<S> {
   const r = schema.safeParse(raw);
@@ -141,7 +146,7 @@ export function loadTerminalBenchTask(dir: string, suite: string): Task {
       environment: {
         dockerfile,
         contextDir: dir,
-        contextExclude: HIDDEN,
+        contextExclude: v1Hidden(dir),
         ...agentPlace(dockerfile, compose.user),
         ...(compose.services ? { services: compose.services } : {}),
         network: false,
