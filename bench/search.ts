@@ -48,6 +48,9 @@ const { values } = parseArgs({
     settings: { type: 'string' },
     // Only these strategies (default, not-pooled, dgm, dgm-budget, oracle), to tune on the default quickly.
     strategies: { type: 'string' },
+    // Levers measured side by side with the default in the same run, on the same seeds: each --variant adds a row
+    // "default + KEY=VALUE,..." (keys: order, combine, children, reoffer, max-looks).
+    variant: { type: 'string', multiple: true },
     slice: { type: 'string' },
   },
 });
@@ -105,6 +108,8 @@ interface Strategy {
   oracle?: boolean;
   /** DGM-style proposes as published (one-change children), whatever lineage.combine says. */
   noCombine?: boolean;
+  /** A --variant's settings, over everything else. */
+  sim?: Partial<SearchSettings>;
 }
 const ALL_STRATEGIES: Strategy[] = [
   {
@@ -158,7 +163,43 @@ for (const k of wanted)
 // The same-budget strategy runs to the default's evaluations of each seed, so it needs the default first.
 if (!wanted.includes('default'))
   throw new Error('--strategies must include default (the others are measured beside it)');
-const STRATEGIES = ALL_STRATEGIES.filter((st) => wanted.includes(st.key));
+const VARIANT_KEYS = ['order', 'combine', 'children', 'reoffer', 'max-looks'] as const;
+/** A --variant's settings over the default strategy's. */
+function variantOf(spec: string): Partial<SearchSettings> {
+  const out: Partial<SearchSettings> = {};
+  const p = { ...(pool ?? { maxLooks: Math.round(num('max-looks')), reoffer: 0 }) };
+  for (const pair of spec.split(',')) {
+    const [key, value = ''] = pair.split('=');
+    const n = Number(value);
+    const int = () => {
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--variant ${spec}: ${key} must be a whole number, got ${value}`);
+      return n;
+    };
+    if (key === 'order') {
+      if (value !== 'fixed' && value !== 'evidence')
+        throw new Error(`--variant ${spec}: order must be fixed or evidence, got ${value}`);
+      out.order = value;
+    } else if (key === 'combine') {
+      if (value !== 'true' && value !== 'false') throw new Error(`--variant ${spec}: combine must be true or false`);
+      out.combine = value === 'true';
+    } else if (key === 'children') out.children = Math.max(1, int());
+    else if (key === 'reoffer') p.reoffer = int();
+    else if (key === 'max-looks') p.maxLooks = int();
+    else throw new Error(`--variant ${spec}: unknown key "${key}" (known: ${VARIANT_KEYS.join(', ')})`);
+  }
+  if (p.reoffer !== (pool?.reoffer ?? 0) || p.maxLooks !== (pool?.maxLooks ?? p.maxLooks))
+    out.pool = p.reoffer > 0 ? p : undefined;
+  return out;
+}
+const VARIANTS: Strategy[] = (values.variant ?? []).map((spec) => ({
+  key: `variant ${spec}`,
+  name: `default + ${spec}`,
+  select: 'champion',
+  rule: 'paired-significant',
+  pool: true,
+  sim: variantOf(spec),
+}));
+const STRATEGIES = [...ALL_STRATEGIES.filter((st) => wanted.includes(st.key)), ...VARIANTS];
 
 type Cell = SearchOutcome & { budget: number };
 /** Runs every setting x strategy on the seeds `from, from + step, ...`: one slice per child process. */
@@ -191,6 +232,7 @@ function runSlice(from: number, step: number): Cell[][][] {
             ...(st.oracle ? { oracle: true } : {}),
             ...(COMBINE && !st.noCombine ? { combine: true } : {}),
             ...(st.sameBudget ? { horizon: 0, generations: GENERATIONS, evalBudget: budget } : {}),
+            ...st.sim,
           },
           seed,
         );

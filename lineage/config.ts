@@ -95,6 +95,10 @@ export const Config = z.strictObject({
       heldoutRepeats: z.number().int().positive().default(2),
       /** Offer first the changes that looked better (kept siblings' changes on the parent, pairs of kept children). */
       combine: z.boolean().default(false),
+      /** The order a parent's untried one-change variants are offered in: 'fixed' (the proposer's own), or 'evidence'
+       * (changes that looked better from any parent first, then untried ones, then those that looked no better:
+       * lineage/change-evidence.ts). */
+      order: z.enum(['fixed', 'evidence']).default('fixed'),
       /** Keep every Nth child regardless of the rule (0 = never). */
       exploreEvery: z.number().int().nonnegative().default(0),
       /** Paths a code variant may change. */

@@ -55,6 +55,8 @@ export interface GenerationOptions {
   seed?: number;
   /** Offer combinations of what looked better before the fixed proposer's children (default: lineage.combine). */
   combine?: boolean;
+  /** The order untried variants are offered in (default: lineage.order; 'evidence': lineage/change-evidence.ts). */
+  order?: 'fixed' | 'evidence';
   /** Extra evidence rounds for an inconclusive best child (default: evolve.json lineage.evidenceRounds; 0 = off). */
   evidenceRounds?: number;
   /** Confirm a train-split promotion on the held-out split before the champion changes (default on). */

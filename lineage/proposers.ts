@@ -2,6 +2,7 @@ import { canonicalJson, type Genome, genomeHash, POLICY_SLOTS } from '../agent/g
 import { formatChoice } from '../agent/genome-diff.js';
 import { listPolicies } from '../agent/policies/registry.js';
 import { seededRandom } from '../evaluator/stats/index.js';
+import { orderByEvidence } from './change-evidence.js';
 
 // Proposers turn a parent genome into one-change children, each with a hypothesis written before it runs.
 // `systematic` walks every registered alternative and parameter step in a fixed order; `random` draws from the
@@ -56,6 +57,9 @@ export interface ProposeOptions {
   /** Genome hashes already tried from this parent: never proposed twice. */
   tried: Set<string>;
   seed?: number;
+  /** lineage.order 'evidence': the mean gain each change was seen to make (lineage/change-evidence.ts); the variants
+   * are offered best-evidence first. Absent: the proposer's own order. */
+  evidence?: ReadonlyMap<string, number>;
 }
 
 /** The proposers by name: lineage/proposer-registry.ts. These two need no model. */
@@ -71,6 +75,7 @@ export function propose(name: FixedProposerName, parent: Genome, o: ProposeOptio
       [fresh[i], fresh[j]] = [fresh[j]!, fresh[i]!];
     }
   }
+  const ordered = o.evidence ? orderByEvidence(parent, fresh, o.evidence) : fresh;
   const seen = new Set<string>();
-  return fresh.filter((p) => !seen.has(genomeHash(p.genome)) && seen.add(genomeHash(p.genome))).slice(0, o.k);
+  return ordered.filter((p) => !seen.has(genomeHash(p.genome)) && seen.add(genomeHash(p.genome))).slice(0, o.k);
 }

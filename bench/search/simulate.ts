@@ -4,6 +4,7 @@ import type { ExperimentStatus } from '../../lineage/db/schema.js';
 import { childId } from '../../lineage/experiments.js';
 import { HELDOUT_ALPHA, heldoutVerdict, repeatsIdentical, verdictOf } from '../../lineage/decide-generation.js';
 import { combineFrom } from '../../lineage/combine.js';
+import { type ChangeObservation, changeKey, evidenceByChange } from '../../lineage/change-evidence.js';
 import { childLevel, lookAlpha, needsMoreEvidence, roundsRun } from '../../lineage/more-evidence.js';
 import { nodeStatsOf } from '../../lineage/next-generation.js';
 import { type Candidate, decide, type RuleName } from '../../lineage/promote.js';
@@ -47,6 +48,9 @@ export interface SearchSettings {
   pool?: { maxLooks: number; reoffer: number };
   /** lineage.combine: the combinations of what looked better (lineage/combine.ts) before the systematic proposals. */
   combine?: boolean;
+  /** lineage.order: 'evidence' offers a parent's untried variants in order of what each change was seen to do from any
+   * parent (lineage/change-evidence.ts); 'fixed' (default) the proposer's own order. */
+  order?: 'fixed' | 'evidence';
 }
 
 export interface SearchOutcome {
@@ -239,6 +243,21 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     );
   };
 
+  // lineage.order 'evidence': each scored one-change child is evidence about its change (its key fixed, its gain read
+  // from the scores as they are now, as the product reads them from the experiment rows).
+  const keys = new Map<string, { key: string; undo: string } | null>();
+  const evidence = () => {
+    const obs: ChangeObservation[] = [];
+    for (const e of exps.values()) {
+      const parent = e.parent_id ? exps.get(e.parent_id)! : null;
+      if (!parent || e.score === null || parent.score === null) continue;
+      if (!keys.has(e.id)) keys.set(e.id, changeKey(parent.genome, e.genome));
+      const k = keys.get(e.id);
+      if (k) obs.push({ ...k, gain: e.score - parent.score });
+    }
+    return evidenceByChange(obs);
+  };
+
   const last = Math.max(s.generations, s.horizon);
   for (let g = 1; g <= last || (s.evalBudget !== undefined && evals < s.evalBudget && g <= 50 * last); g++) {
     if (g === s.generations + 1) snapshot = takeSnapshot();
@@ -278,13 +297,15 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     const k = s.children - reoffered.length;
     // fixedProposer's order: the combinations first (lineage.combine), then the systematic walk.
     const combined = s.combine && k > 0 ? combinedFor(parent, tried).slice(0, k) : [];
+    const ordered = s.order === 'evidence' && k > 0;
     const rest =
-      combined.length === 0
+      combined.length === 0 && !ordered
         ? proposeCached(parent.genome, parent.hash, tried, k, seed)
         : propose('systematic', parent.genome, {
             k: k - combined.length,
             tried: new Set([...tried, ...combined.map((p) => hashOf(p.genome))]),
             seed,
+            ...(ordered ? { evidence: evidence() } : {}),
           });
     combinedChildren += combined.length;
     twoChange += combined.filter((p) => p.combined).length;
