@@ -172,7 +172,8 @@ function variantOf(spec: string): Partial<SearchSettings> {
     const [key, value = ''] = pair.split('=');
     const n = Number(value);
     const int = () => {
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--variant ${spec}: ${key} must be a whole number, got ${value}`);
+      if (!Number.isInteger(n) || n < 0)
+        throw new Error(`--variant ${spec}: ${key} must be a whole number, got ${value}`);
       return n;
     };
     if (key === 'order') {

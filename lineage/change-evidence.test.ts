@@ -40,7 +40,10 @@ describe('change evidence', () => {
       { ...changeKey(root, withPrompt(root))!, gain: 0.1 },
       { ...changeKey(root, withPrompt(root))!, gain: 0.2 },
       // planning: none -> plan-first was seen to lose from another parent.
-      { ...changeKey(withTools(root), { ...withTools(root), planning: { name: 'plan-first', params: {} } })!, gain: -0.1 },
+      {
+        ...changeKey(withTools(root), { ...withTools(root), planning: { name: 'plan-first', params: {} } })!,
+        gain: -0.1,
+      },
     ];
     const evidence = evidenceByChange(obs);
     expect(evidence.get(changeKey(root, withPrompt(root))!.key)).toBeCloseTo(0.15);
@@ -48,7 +51,12 @@ describe('change evidence', () => {
     expect(evidence.get(changeKey(withPrompt(root), root)!.key)).toBeCloseTo(-0.15);
     const fixed = oneChangeCandidates(root);
     const ordered = orderByEvidence(root, fixed, evidence);
-    expect(texts(root, ordered.slice(0, 3).map((p) => p.genome))).toEqual([
+    expect(
+      texts(
+        root,
+        ordered.slice(0, 3).map((p) => p.genome),
+      ),
+    ).toEqual([
       'prompt: detailed -> terse',
       'memory: full -> window',
       // then the fixed order, skipping what has evidence: planning: none -> replan (plan-first looked worse)
@@ -59,7 +67,12 @@ describe('change evidence', () => {
     // Through the proposer: the same set of variants, only their order changes; none tried is offered again.
     const tried = new Set<string>();
     const first = propose('systematic', root, { k: 2, tried, evidence });
-    expect(texts(root, first.map((p) => p.genome))).toEqual(['prompt: detailed -> terse', 'memory: full -> window']);
+    expect(
+      texts(
+        root,
+        first.map((p) => p.genome),
+      ),
+    ).toEqual(['prompt: detailed -> terse', 'memory: full -> window']);
     expect(propose('systematic', root, { k: 2, tried })[0]!.hypothesis).toMatch(/plan-first/);
   });
 
@@ -93,17 +106,21 @@ describe('change evidence', () => {
       const tg = parseGenome(champion);
       const byEvidence = await proposer.propose(ctx('evidence'));
       // prompt -> terse looked better from exp-01: offered first from the new champion; the undo of tools is not.
-      expect(texts(tg, byEvidence.proposals.map((p) => p.genome))).toEqual([
-        'prompt: detailed -> terse',
-        'planning: none -> plan-first',
-      ]);
+      expect(
+        texts(
+          tg,
+          byEvidence.proposals.map((p) => p.genome),
+        ),
+      ).toEqual(['prompt: detailed -> terse', 'planning: none -> plan-first']);
       // Default (lineage.order fixed): the proposer's own order, as before.
       expect(ws.config.lineage.order).toBe('fixed');
       const fixed = await proposer.propose(ctx());
-      expect(texts(tg, fixed.proposals.map((p) => p.genome))).toEqual([
-        'planning: none -> plan-first',
-        'planning: none -> replan',
-      ]);
+      expect(
+        texts(
+          tg,
+          fixed.proposals.map((p) => p.genome),
+        ),
+      ).toEqual(['planning: none -> plan-first', 'planning: none -> replan']);
     } finally {
       await ws.close();
     }

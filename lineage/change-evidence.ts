@@ -60,7 +60,11 @@ export function evidenceByChange(observations: Iterable<ChangeObservation>): Map
 
 /** `proposals` (one change each from `parent`) reordered by the evidence: looked better (best first), never scored
  * (order kept), looked no better (least bad first). Stable, so ties keep the proposer's order. */
-export function orderByEvidence(parent: Genome, proposals: Proposal[], evidence: ReadonlyMap<string, number>): Proposal[] {
+export function orderByEvidence(
+  parent: Genome,
+  proposals: Proposal[],
+  evidence: ReadonlyMap<string, number>,
+): Proposal[] {
   const rank = (p: Proposal): [number, number] => {
     const key = changeKey(parent, p.genome)?.key;
     const gain = key === undefined ? undefined : evidence.get(key);
