@@ -25,6 +25,11 @@ const kind = (file: string): 'docker' | 'e2e' | 'unit' => {
   return 'unit';
 };
 const files = testFiles(root);
+
+// `unit` files share worker processes (no fresh process per file): importing the product's modules once per worker
+// instead of once per file is most of the project's time. test/no-leaks.ts fails a file that leaves process-wide
+// state (environment, cwd, colour level, timers, listeners) behind for the next.
+const UNIT = { isolate: false, setupFiles: ['test/no-leaks.ts'] };
 const of = (k: ReturnType<typeof kind>) => files.filter((f) => kind(f) === k);
 
 // `postgres`: database tests marked `// vitest project: postgres too` run a second time with every workspace's
@@ -49,7 +54,7 @@ export default defineConfig({
     projects: [
       ...(['unit', 'docker', 'e2e'] as const).map((name) => ({
         extends: true as const,
-        test: { name, include: of(name) },
+        test: { name, include: of(name), ...(name === 'unit' ? UNIT : {}) },
       })),
       ...(postgresUrl
         ? [

@@ -1,12 +1,20 @@
+import chalk from 'chalk';
 import { render } from 'ink-testing-library';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LineageTree } from '../lineage/read.js';
 import { App } from './app.js';
 import type { TuiData } from './data.js';
 
-// Chalk settles its colour level when it is first imported; force it on so the test can see what `color` decides.
-vi.hoisted(() => {
-  process.env.FORCE_COLOR = '1';
+// Ink draws with chalk, whose level is settled once per process from the environment (a test worker's stdout is no
+// terminal: level 0). Unit files share a process (isolate: false), so set the level itself, not FORCE_COLOR before an
+// import that another file may already have made, and put it back for the files after this one.
+let level: typeof chalk.level;
+beforeAll(() => {
+  level = chalk.level;
+  chalk.level = 1;
+});
+afterAll(() => {
+  chalk.level = level;
 });
 
 const node = (id: string, parentId: string | null, score: number, status: string) => ({

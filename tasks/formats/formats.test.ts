@@ -11,7 +11,7 @@ describe('task format registry', () => {
   it('reads a folder of task folders of a format added with one registry call, beside the built-in formats', () => {
     const builtin = loadSuite('builtin').tasks;
     // A toy format: a folder holding `same-as.txt` names a built-in task, and is that task under its own id.
-    registerTaskFormat({
+    const unregister = registerTaskFormat({
       name: 'same-as',
       describe: 'a folder with same-as.txt',
       recognises: (path, isDirectory) => isDirectory && existsSync(join(path, 'same-as.txt')),
@@ -39,6 +39,10 @@ describe('task format registry', () => {
       ['copy-2', 'mixed', builtin[1]!.kind],
     ]);
     expect(formatOf(join(root, 'notes'), true)).toBeUndefined();
+    // Registered formats live as long as the process: later test files in this worker must not read `same-as`.
+    unregister();
+    expect(taskFormats().map((f) => f.name)).not.toContain('same-as');
+    expect(formatOf(join(root, 'copy-1'), true)).toBeUndefined();
   });
 
   it('a suite file no format reads fails naming the file and the formats it could have been', () => {

@@ -15,11 +15,15 @@ export function taskFormats(): readonly TaskFormat[] {
   return FORMATS;
 }
 
-/** Adds a format after the built-in ones (a plug-in, or a test); its name must be new. */
-export function registerTaskFormat(format: TaskFormat): void {
+/** Adds a format after the built-in ones (a plug-in, or a test); its name must be new. Returns what removes it. */
+export function registerTaskFormat(format: TaskFormat): () => void {
   if (FORMATS.some((f) => f.name === format.name))
     throw new Error(`task format "${format.name}" is already registered`);
   FORMATS.push(format);
+  return () => {
+    const at = FORMATS.indexOf(format);
+    if (at >= 0) FORMATS.splice(at, 1);
+  };
 }
 
 export type { LoadContext, TaskFormat } from './types.js';

@@ -1,5 +1,5 @@
-import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ExperimentProgress, LiveState } from '../../lineage/read-api.js';
 import { LiveView } from './live-view.js';
 
@@ -30,6 +30,9 @@ const state = (experiments: ExperimentProgress[], workers: LiveState['workers'])
   lastActivity: null,
   workers,
 });
+
+// Unmount each view: a mounted ink instance keeps its signal handlers on the process the next test file runs in.
+afterEach(cleanup);
 
 describe('live view on a cluster', () => {
   it('says how many runs are queued and which workers run the rest', () => {
