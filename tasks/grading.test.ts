@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { validateTasks } from '../evaluator/validate.js';
+import { validationImages } from '../evaluator/validation-image.js';
 import { wireRuns } from '../evaluator/wiring.js';
 import { DockerProvider } from '../evaluator/sandbox/docker.js';
 import { taskSandboxSpec } from '../evaluator/task-image.js';
@@ -96,7 +97,8 @@ describeDocker('grading in Docker', () => {
   it('every built-in task passes validation: one of each grading convention, and each task not recorded as validated at its content', async () => {
     const sample = conventionSample(suite.tasks);
     expect(sample.map((t) => t.kind).sort()).toEqual(['swebench', 'terminal-bench']);
-    const changed = unvalidated(suite.tasks, readValidated(suite.source));
+    const images = await validationImages(suite.tasks, { sandbox: 'docker' });
+    const changed = unvalidated(suite.tasks, readValidated(suite.source), { images });
     const tasks = [...new Map([...sample, ...changed].map((t) => [t.id, t])).values()];
     const wiring = await wireRuns({ sandbox: 'docker', runsDir: mkdtempSync(join(tmpdir(), 'evolve-validate-')) });
     const results = await validateTasks(tasks, wiring.runOne, { concurrency: 2 }).finally(() => wiring.dispose?.());

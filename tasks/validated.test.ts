@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TaskLoadError } from './errors.js';
+import type { Task } from './schema.js';
 import { BUILTIN_DIR, loadSuite } from './suite.js';
 import {
   conventionSample,
@@ -13,6 +14,7 @@ import {
   VALIDATED_FILE,
   validationKey,
 } from './validated.js';
+import { graderCodeId } from './grader-identity.js';
 
 // The record of validated tasks: which tasks a test run (or `evolve tasks validate --unvalidated`) must validate
 // again, and how `--record` keeps it.
@@ -23,7 +25,14 @@ function suiteOf(...tasks: string[]): string {
   for (const t of tasks) cpSync(join(BUILTIN_DIR, t), join(dir, t), { recursive: true });
   return dir;
 }
-const keys = (dir: string) => new Map(loadSuite(dir).tasks.map((t) => [t.id, validationKey(t)]));
+/** Every task in one image (as the built-in suite's tasks are), graded by the code as it is. */
+const oneImage = (tasks: Task[], image = 'evolve/env-python:0123456789ab from evolve/base:bookworm') => ({
+  images: new Map(tasks.map((t) => [t.id, image])),
+});
+const keys = (dir: string) => {
+  const tasks = loadSuite(dir).tasks;
+  return new Map(tasks.map((t) => [t.id, validationKey(t, oneImage(tasks))]));
+};
 
 describe('validated tasks record', () => {
   it("a task's key changes with its repository files, hidden tests or tests folder, not when the suite moves", () => {
@@ -49,19 +58,57 @@ describe('validated tasks record', () => {
   it('record: a valid task takes its key, an invalid one and a task the suite no longer has lose theirs', () => {
     const dir = suiteOf('swe/cachet__cachet-2', 'swe/textkit__textkit-2');
     const tasks = loadSuite(dir).tasks;
+    const context = oneImage(tasks);
     expect(readValidated(dir)).toEqual({});
-    expect(unvalidated(tasks, {}).map((t) => t.id)).toEqual(['cachet__cachet-2', 'textkit__textkit-2']);
+    expect(unvalidated(tasks, {}, context).map((t) => t.id)).toEqual(['cachet__cachet-2', 'textkit__textkit-2']);
     writeFileSync(join(dir, VALIDATED_FILE), JSON.stringify({ gone__gone: '0123456789abcdef' }));
-    const record = recordValidated(dir, tasks, [
-      { taskId: 'cachet__cachet-2', ok: true },
-      { taskId: 'textkit__textkit-2', ok: false },
-    ]);
-    expect(record).toEqual({ 'cachet__cachet-2': validationKey(tasks[0]!) });
+    const record = recordValidated(
+      dir,
+      tasks,
+      [
+        { taskId: 'cachet__cachet-2', ok: true },
+        { taskId: 'textkit__textkit-2', ok: false },
+      ],
+      context,
+    );
+    expect(record).toEqual({ 'cachet__cachet-2': validationKey(tasks[0]!, context) });
     expect(readValidated(dir)).toEqual(record);
-    expect(unvalidated(tasks, record).map((t) => t.id)).toEqual(['textkit__textkit-2']);
+    expect(unvalidated(tasks, record, context).map((t) => t.id)).toEqual(['textkit__textkit-2']);
     // A later validation of the other task keeps the first one's entry.
-    recordValidated(dir, tasks, [{ taskId: 'textkit__textkit-2', ok: true }]);
-    expect(unvalidated(tasks, readValidated(dir))).toEqual([]);
+    recordValidated(dir, tasks, [{ taskId: 'textkit__textkit-2', ok: true }], context);
+    expect(unvalidated(tasks, readValidated(dir), context)).toEqual([]);
+  });
+
+  it('a task recorded as validated is not validated once the grading code of its kind changes, or in another image', () => {
+    const dir = suiteOf('swe/cachet__cachet-2', 'tb/csv-report-2');
+    const tasks = loadSuite(dir).tasks;
+    const graders = { swebench: 'swe-grader-1', 'terminal-bench': 'tb-grader-1' };
+    const at = (g: typeof graders, image?: string) => ({
+      ...oneImage(tasks, image),
+      grader: (k: Task['kind']) => g[k],
+    });
+    recordValidated(
+      dir,
+      tasks,
+      tasks.map((t) => ({ taskId: t.id, ok: true })),
+      at(graders),
+    );
+    const stale = (context: ReturnType<typeof at>) => unvalidated(tasks, readValidated(dir), context).map((t) => t.id);
+    expect(stale(at(graders))).toEqual([]);
+    expect(stale(at({ ...graders, swebench: 'swe-grader-2' }))).toEqual(['cachet__cachet-2']);
+    expect(stale(at({ ...graders, 'terminal-bench': 'tb-grader-2' }))).toEqual(['csv-report-2']);
+    expect(stale(at(graders, 'evolve/env-python:ba9876543210 from evolve/base:bookworm'))).toEqual([
+      'cachet__cachet-2',
+      'csv-report-2',
+    ]);
+    // The grading code's own identity is what the key holds unless a test stands in for it.
+    const real = oneImage(tasks);
+    const key = validationKey(tasks[0]!, real);
+    expect(validationKey(tasks[0]!, { ...real, grader: graderCodeId })).toBe(key);
+    expect(validationKey(tasks[0]!, { ...real, grader: () => 'another' })).not.toBe(key);
+    expect(() => validationKey(tasks[0]!, { images: new Map() })).toThrow(
+      /no validation image identity for task cachet__cachet-2/,
+    );
   });
 
   it('a malformed record is an error naming the file and the entry', () => {

@@ -1,24 +1,38 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { createHash } from 'node:crypto';
 import { taskContentId } from './content-id.js';
 import { TaskLoadError } from './errors.js';
+import { graderCodeId } from './grader-identity.js';
 import type { Task } from './schema.js';
 
 // A suite's record of validated tasks (validated.json beside suite.json): task id -> the task's validation key when
-// `evolve tasks validate --record` last saw the oracle resolve it and the null solver not. A task whose key still
-// matches was validated as it is now; a new or edited task was not. The built-in suite commits its record, so its
-// test run validates in Docker only what changed since, plus one task of each grading convention (which checks the
-// grader itself), instead of every task each time.
+// `evolve tasks validate --record` last saw the oracle resolve it and the null solver not. The key covers what the
+// verdict depends on: the task as it is (its content id), the code that grades it and runs the reference solvers
+// (grader-identity.ts) and the image it ran in (evaluator/validation-image.ts gives its identity). A task whose key
+// still matches was validated as it is now, by this grader, in this image; a new or edited task, a changed grader
+// or another image was not. The built-in suite commits its record, so its test run validates in Docker only what
+// changed since, plus one task of each grading convention, instead of every task each time.
 
 export const VALIDATED_FILE = 'validated.json';
 
 export const ValidatedRecord = z.record(z.string().min(1), z.string().regex(/^[0-9a-f]{16}$/));
 export type ValidatedRecord = z.infer<typeof ValidatedRecord>;
 
-/** What validation depends on is what the task is: its content id (which covers a `dir` workspace's files too). */
-export function validationKey(task: Task): string {
-  return taskContentId(task);
+export interface ValidationContext {
+  /** Each task's image identity by task id (evaluator/validation-image.ts computes it; tasks/ does not know images). */
+  images: ReadonlyMap<string, string>;
+  /** A task kind's grading code identity: grader-identity.ts's digest of the code as it is, unless given. */
+  grader?: (kind: Task['kind']) => string;
+}
+
+/** What a validation depends on: the task (its content id), its kind's grading code, and the image it ran in. */
+export function validationKey(task: Task, context: ValidationContext): string {
+  const image = context.images.get(task.id);
+  if (image === undefined) throw new Error(`no validation image identity for task ${task.id}`);
+  const parts = { task: taskContentId(task), grader: (context.grader ?? graderCodeId)(task.kind), image };
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
 /** The record of a suite folder; none yet is an empty record, a malformed one an error naming the file and entry. */
@@ -39,9 +53,9 @@ export function readValidated(suiteDir: string): ValidatedRecord {
   return parsed.data;
 }
 
-/** Tasks whose current validation key the record does not hold: new, edited, or never validated. */
-export function unvalidated(tasks: Task[], record: ValidatedRecord): Task[] {
-  return tasks.filter((t) => record[t.id] !== validationKey(t));
+/** Tasks whose current validation key the record does not hold: new, edited, never validated, regraded, re-imaged. */
+export function unvalidated(tasks: Task[], record: ValidatedRecord, context: ValidationContext): Task[] {
+  return tasks.filter((t) => record[t.id] !== validationKey(t, context));
 }
 
 /**
@@ -52,6 +66,7 @@ export function recordValidated(
   suiteDir: string,
   suiteTasks: Task[],
   results: Array<{ taskId: string; ok: boolean }>,
+  context: ValidationContext,
 ): ValidatedRecord {
   const before = readValidated(suiteDir);
   const byId = new Map(suiteTasks.map((t) => [t.id, t]));
@@ -59,7 +74,7 @@ export function recordValidated(
   for (const [id, key] of Object.entries(before)) if (byId.has(id)) next[id] = key;
   for (const r of results) {
     const task = byId.get(r.taskId);
-    if (r.ok && task) next[r.taskId] = validationKey(task);
+    if (r.ok && task) next[r.taskId] = validationKey(task, context);
     else delete next[r.taskId];
   }
   const sorted = Object.fromEntries(Object.entries(next).sort(([a], [b]) => a.localeCompare(b)));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDir } from '../../evaluator/run-one.js';
 import { type TaskValidation, validateTasks } from '../../evaluator/validate.js';
+import { validationImages } from '../../evaluator/validation-image.js';
 import { wireRuns } from '../../evaluator/wiring.js';
 import type { Config } from '../../lineage/config.js';
 import { findWorkspaceRoot, loadConfig, workspacePaths } from '../../lineage/workspace.js';
@@ -150,7 +151,10 @@ export function registerTasks(program: Command): void {
             `${opts.record ? '--record' : '--unvalidated'}: suite ${suite.name} is a file (${suite.source}); a record of validated tasks lives in a suite folder`,
           );
         const selected = selectTasks(suite, opts.subset ? { subset: opts.subset } : {});
-        const list = opts.unvalidated ? unvalidated(selected, readValidated(suite.source)) : selected;
+        const imaging = { sandbox: opts.sandbox, ...(config ? { images: { ...config.images, root: root! } } : {}) };
+        const list = opts.unvalidated
+          ? unvalidated(selected, readValidated(suite.source), { images: await validationImages(selected, imaging) })
+          : selected;
         // Kept for reading afterwards: under the workspace's runs/ when there is one, else in the temp folder.
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         const runsDir = root
@@ -178,7 +182,9 @@ export function registerTasks(program: Command): void {
         // A record is written only for a whole validation (an interrupted one leaves it as it was).
         const recorded =
           opts.record && results.length === list.length
-            ? recordValidated(suite.source, suite.tasks, results)
+            ? recordValidated(suite.source, suite.tasks, results, {
+                images: await validationImages(list, imaging),
+              })
             : undefined;
         const recordFile = join(suite.source, VALIDATED_FILE);
         if (opts.json)

@@ -45,12 +45,19 @@ export class BaseChooser {
     return { from, used: 'stand-in', mapping, recipe: standInRecipe(mapping, this.config.root) };
   }
 
-  private async decide(from: string): Promise<BaseChoice> {
+  /** The choice as the engine stands now, never pulling: what a run would use if the registry were unreachable. */
+  async withoutPull(from: string): Promise<BaseChoice> {
     const mapping = findBase(from, this.config.bases);
     // evolve's own aliases (evolve/...) name recipes, never registry images.
     if (mapping && from.startsWith('evolve/')) return this.standIn(from);
     if (await imageExists(this.docker, from)) return { from, used: 'present' };
-    if (this.config.pull === 'never') return this.standIn(from);
+    return this.standIn(from);
+  }
+
+  private async decide(from: string): Promise<BaseChoice> {
+    const here = await this.withoutPull(from);
+    if (here.used === 'present' || (from.startsWith('evolve/') && here.mapping) || this.config.pull === 'never')
+      return here;
     if (this.registryDown === undefined) {
       try {
         await pullImage(this.docker, from);
