@@ -40,7 +40,16 @@ export interface AgentRunnerOptions {
   agentModule?: string;
   /** More strings to redact from every record, beyond the environment's keys. */
   secrets?: string[];
+  /** After a stop (a cancellation, the time limit), how long the agent has to end by itself before it is killed. */
+  graceMs?: number;
 }
+
+/**
+ * How long past its time limit an agent may take to stop by itself. The limit (the genome's wall clock, or the task's
+ * agent timeout where that is shorter) is kept by the loop, which is the agent's own code, and between its model
+ * calls only: a tool or policy that runs on would have all the time it liked, so the evaluator stops the process too.
+ */
+const DEADLINE_SLACK_MS = 5_000;
 
 export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent'] {
   const fallback =
@@ -74,6 +83,12 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
       defaultPurpose: 'agent',
       secrets: [...secretsFromEnv(options.modelOptions?.env ?? {}), ...(options.secrets ?? [])],
     });
+    // The loop stops itself at the genome's clock (the slack lets it); it does not know the task's timeout.
+    const limitMs = Math.min(
+      genome.budgets.wallClockSec * 1000 + DEADLINE_SLACK_MS,
+      task.limits.agentTimeoutSec * 1000,
+    );
+    const deadline = AbortSignal.timeout(limitMs);
     try {
       const result = await runConfinedAgent({
         bundle: await bundle,
@@ -83,7 +98,8 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
         model,
         trajectory,
         redact,
-        signal,
+        signal: AbortSignal.any([signal, deadline]),
+        ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
         ...(repeat === undefined ? {} : { seed: repeat }),
       });
       const spent = model.spent;

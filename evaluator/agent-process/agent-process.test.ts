@@ -225,6 +225,40 @@ export function create(): MemoryPolicy {
     expect((crash as { kind?: string }).kind).toBe('agent_crash');
   });
 
+  it("a variant that works on past its time limit is stopped by the evaluator, not only by its own loop's word", async () => {
+    // The loop checks the clock before model calls; a policy that keeps working inside one step would otherwise have
+    // all the time it liked (more work than its parent was allowed), and the task's agent timeout was never applied.
+    const source = variant({
+      'agent/policies/memory/full.ts': `import { z } from 'zod';
+import type { MemoryPolicy } from '../types.js';
+import { taskMessage, turnsToMessages } from './context.js';
+export const params = z.strictObject({});
+export function create(): MemoryPolicy {
+  return {
+    tools: () => [],
+    async buildContext(history, services) {
+      await new Promise((resolve) => setTimeout(resolve, 120_000));
+      return [taskMessage(services), ...turnsToMessages(history)];
+    },
+  };
+}
+`,
+    });
+    const ws = mkdtempSync(join(tmpdir(), 'evolve-ws-'));
+    const short = Task.parse({ ...task, limits: { agentTimeoutSec: 1 } });
+    const t0 = Date.now();
+    const runner = agentRunner({ agentSource: source, createModel: () => new ScriptedModel([]), graceMs: 1_000 });
+    const ended: unknown = await runner({
+      genome,
+      task: short,
+      sandbox: new InstantSandbox(),
+      trajectoryPath: join(ws, 't.jsonl'),
+      signal: new AbortController().signal,
+    }).catch((e: unknown) => e);
+    expect((ended as { kind?: string }).kind).toBe('agent_crash');
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  }, 60_000);
+
   it('a variant that throws at import fails its run with the error, not the evaluator', async () => {
     const source = variant({
       'agent/policies/memory/full.ts': `throw new Error('boom at import');\n${readFileSync(join(INSTALLED_AGENT, 'agent/policies/memory/full.ts'), 'utf8')}`,
