@@ -14,12 +14,14 @@
 // reach: the default makes the best genome champion in >= 50% of seeds within the horizon, and >= 2x as often as
 // score-child + mean at the same evaluation budget.
 // Run: npx tsx bench/search.ts [--seeds 40 --generations 30 --horizon 100 --tasks 20 --heldout 10 --repeats 1
-//      --children 3 --margin 0 --evidence-rounds N --max-looks N --reoffer N (evolve.json defaults) --distance 4
+//      --children 3 --margin 0 --evidence-rounds N --max-looks N --reoffer N --keep-open K (evolve.json defaults)
+//      --distance 4
 //      --workers 2 --settings default,null,... --first-seed 1]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Config } from '../lineage/config.js';
+import { KEEP_OPEN } from '../lineage/more-evidence.js';
 import type { RuleName } from '../lineage/promote.js';
 import type { Selector } from '../lineage/select.js';
 import { type LandscapeOptions, makeLandscape } from './search/landscape.js';
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     'evidence-rounds': { type: 'string', default: String(lineage.evidenceRounds) },
     'max-looks': { type: 'string', default: String(lineage.maxLooks) },
     reoffer: { type: 'string', default: String(lineage.reoffer) },
+    'keep-open': { type: 'string', default: lineage.keepOpen },
     combine: { type: 'string', default: String(lineage.combine) },
     distance: { type: 'string', default: '4' },
     workers: { type: 'string', default: '2' },
@@ -78,8 +81,10 @@ const base = {
 };
 // lineage.combine is the product's proposer: the champion strategies and the oracle use it, DGM-style does not.
 const COMBINE = bool('combine');
+const keepOpen = KEEP_OPEN.find((k) => k === values['keep-open']);
+if (!keepOpen) throw new Error(`--keep-open must be one of ${KEEP_OPEN.join(', ')}, got ${values['keep-open']}`);
 const pool =
-  num('reoffer') > 0 ? { maxLooks: Math.round(num('max-looks')), reoffer: Math.round(num('reoffer')) } : null;
+  num('reoffer') > 0 ? { maxLooks: Math.round(num('max-looks')), reoffer: Math.round(num('reoffer')), keepOpen } : null;
 
 const SETTINGS: Record<string, { land?: Partial<LandscapeOptions>; sim?: Partial<SearchSettings> }> = {
   default: {},
@@ -319,7 +324,7 @@ const report = chosen.map((name, si) => ({
 }));
 
 console.log(
-  `bench/search: ${SEEDS} seeds; no-better and worse rates over the first ${GENERATIONS} generations, reach by generation ${HORIZON}; ${num('tasks')} train + ${num('heldout')} held-out tasks, ${base.repeats} repeat(s), ${base.children} children (systematic), margin ${base.margin}, evidence rounds ${base.evidenceRounds}, ${pool ? `pooled: reoffer ${pool.reoffer}, maxLooks ${pool.maxLooks}` : 'not pooled'}${COMBINE ? ', combine' : ''}, best genome ${num('distance')} changes from the root`,
+  `bench/search: ${SEEDS} seeds; no-better and worse rates over the first ${GENERATIONS} generations, reach by generation ${HORIZON}; ${num('tasks')} train + ${num('heldout')} held-out tasks, ${base.repeats} repeat(s), ${base.children} children (systematic), margin ${base.margin}, evidence rounds ${base.evidenceRounds}, ${pool ? `pooled: reoffer ${pool.reoffer}, maxLooks ${pool.maxLooks}, keepOpen ${pool.keepOpen}` : 'not pooled'}${COMBINE ? ', combine' : ''}, best genome ${num('distance')} changes from the root`,
 );
 const cols: Array<[string, number, (r: ReturnType<typeof rowOf>) => string]> = [
   ['strategy', 50, (r) => r.strategy],

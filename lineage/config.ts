@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ImagesConfig } from '../evaluator/images/stand-ins.js';
 import { SuiteEntry } from '../tasks/suite.js';
 import { SweConfig } from '../tasks/swebench-env.js';
+import { KEEP_OPEN } from './more-evidence.js';
 import { RULES } from './promote.js';
 import { PROPOSERS } from './proposers.js';
 import { SELECTORS } from './select.js';
@@ -89,6 +90,9 @@ export const Config = z.strictObject({
       /** How many open children (inconclusive, looked better, against the same champion) a generation re-offers one
        * look higher, their runs kept, before proposing new ones (0 = a child is decided in its own generation only). */
       reoffer: z.number().int().nonnegative().default(2),
+      /** Which children not promoted stay open for re-offers: those that looked better, or every one not refuted
+       * (lineage/more-evidence.ts staysOpen). */
+      keepOpen: oneOf(KEEP_OPEN, 'keepOpen value').default('looked-better'),
       /** Held-out confirmation (a one-sided superiority test on the whole held-out split): its level, and repeats per
        * held-out task when the model is stochastic (a deterministic one runs 1). */
       heldoutAlpha: z.number().gt(0).lt(1).default(0.05),

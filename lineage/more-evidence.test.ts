@@ -10,7 +10,7 @@ import { genomeHash } from '../agent/genome.js';
 import { isDeterministicModel } from '../agent/models/registry.js';
 import { declaredDeterministic } from './deterministic.js';
 import { insertChild, parseGenome } from './experiments.js';
-import { type EvidenceInput, needsMoreEvidence, roundsRun } from './more-evidence.js';
+import { childLevel, type EvidenceInput, needsMoreEvidence, roundsRun, staysOpen } from './more-evidence.js';
 import { openChildren } from './pooled-evidence.js';
 import { nextGeneration } from './next-generation.js';
 import { type Candidate, decide, type RuleName } from './promote.js';
@@ -219,6 +219,27 @@ const runsOf = async (w: Workspace, id: string) =>
   ).map((r) => `${r.task_id} r${r.repeat}`);
 const sorted = (xs: string[]) => [...xs].sort();
 
+describe('staysOpen', () => {
+  const o = { margin: 0, maxLooks: 8, baseRepeats: 1 };
+  it('looked-better closes a child at a difference of 0 or below; not-refuted keeps it for its next look', () => {
+    const c = { diff: 0, n: 20, repeats: 1, family: 3 };
+    expect(staysOpen(c, { ...o, keepOpen: 'looked-better' })).toBe(false);
+    expect(staysOpen({ ...c, diff: 0.05 }, { ...o, keepOpen: 'looked-better' })).toBe(true);
+    expect(staysOpen(c, { ...o, keepOpen: 'not-refuted' })).toBe(true);
+    expect(staysOpen({ ...c, diff: -0.1 }, { ...o, keepOpen: 'not-refuted' })).toBe(true);
+  });
+  it('either way closes a child at the last look of its ladder, or on too few tasks to ever reach its last level', () => {
+    for (const keepOpen of ['looked-better', 'not-refuted'] as const) {
+      expect(staysOpen({ diff: 0.05, n: 20, repeats: 128, family: 3 }, { ...o, keepOpen })).toBe(true);
+      expect(staysOpen({ diff: 0.05, n: 20, repeats: 256, family: 3 }, { ...o, keepOpen })).toBe(false);
+      // 2^-8 = 0.0039 is above the last look's level for one of three children (0.0032): no look can decide it.
+      expect(childLevel(8, 8, 3)).toBeLessThan(2 ** -8);
+      expect(staysOpen({ diff: 0.05, n: 8, repeats: 1, family: 3 }, { ...o, keepOpen })).toBe(false);
+      expect(staysOpen({ diff: 0.05, n: 9, repeats: 1, family: 3 }, { ...o, keepOpen })).toBe(true);
+    }
+  });
+});
+
 describe('nextGeneration with adaptive evidence', () => {
   it('runs the champion and the inconclusive child for two extra rounds, never repeating a finished run, and records it', async () => {
     ws = await tenTasks();
@@ -405,9 +426,9 @@ describe('evidence pooled across generations', () => {
     expect((await generationConfig(ws)).reoffered ?? null).toBeNull();
   });
 
-  it('does not re-offer a child that did not look better, nor one compared with another champion', async () => {
+  it('keepOpen looked-better: does not re-offer a child that did not look better', async () => {
     ws = await tenTasks({ pooled: true });
-    Object.assign(ws.config.lineage, { evidenceRounds: 0, maxLooks: 3 });
+    Object.assign(ws.config.lineage, { evidenceRounds: 0, maxLooks: 3, keepOpen: 'looked-better' });
     const lines: string[] = [];
     // The child resolves nothing: it looks worse than exp-01 (which resolves a task on odd repeats) or equal.
     const opts = {
@@ -421,6 +442,34 @@ describe('evidence pooled across generations', () => {
     const second = await nextGeneration(ws, opts);
     expect(lines.some((l) => l.startsWith('re-offering'))).toBe(false);
     expect(second.rows.map((r) => r.id)).toEqual(['exp-01-b']);
+  });
+
+  it('keepOpen not-refuted: re-offers a child that read no better but was not refuted, one look higher, until refuted', async () => {
+    ws = await tenTasks({ pooled: true });
+    Object.assign(ws.config.lineage, { evidenceRounds: 0, maxLooks: 3, keepOpen: 'not-refuted' });
+    const lines: string[] = [];
+    // The child resolves nothing; exp-01 resolves the first task on odd repeats: 0 difference at one repeat.
+    const opts = {
+      children: 1,
+      confirm: false,
+      seed: 3,
+      log: (l: string) => lines.push(l),
+      eval: { suite: 'mini', wiring: wiring(ws.paths.runs, 0, 0, []) },
+    };
+    const first = await nextGeneration(ws, opts);
+    expect(first.rows[0]).toMatchObject({ id: 'exp-01-a', delta: 0, decision: 'not promoted' });
+    const second = await nextGeneration(ws, opts);
+    expect(lines).toContain('re-offering exp-01-a (inconclusive, not refuted) at 2 repeats per task');
+    expect(second.rows.map((r) => r.id)).toEqual(['exp-01-a']);
+    expect(second.rows[0]!.delta).toBeLessThan(0);
+    // Still not refuted (one task, p worse = 0.5): open for its next look; a refuted child never is.
+    expect(
+      await openChildren(ws.db, 'exp-01', { maxLooks: 3, baseRepeats: 1, margin: 0, keepOpen: 'not-refuted' }),
+    ).toEqual([{ id: 'exp-01-a', p: 1, repeats: 2 }]);
+    await ws.db.updateTable('decisions').set({ action: 'retire' }).where('experiment_id', '=', 'exp-01-a').execute();
+    expect(
+      await openChildren(ws.db, 'exp-01', { maxLooks: 3, baseRepeats: 1, margin: 0, keepOpen: 'not-refuted' }),
+    ).toEqual([]);
   });
 });
 
@@ -518,6 +567,8 @@ describe('a deterministic actor, declared by its model', () => {
     // 2 won, 0 lost looks better and is inconclusive; a sampling model's child would come back one look higher.
     const first = await nextGeneration(ws, opts);
     expect(first.promoted).toBeNull();
-    expect(await openChildren(ws.db, 'exp-01', { maxLooks: 6, baseRepeats: 1, margin: 0 })).toEqual([]);
+    expect(
+      await openChildren(ws.db, 'exp-01', { maxLooks: 6, baseRepeats: 1, margin: 0, keepOpen: 'not-refuted' }),
+    ).toEqual([]);
   });
 });

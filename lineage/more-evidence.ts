@@ -26,6 +26,27 @@ export function childLevel(look: number, maxLooks: number, familySize: number, a
   return lookAlpha(Math.min(look, maxLooks), maxLooks, alpha) / Math.max(1, familySize);
 }
 
+/** When a child that was not promoted stays open against its champion (lineage.keepOpen): while it looked better
+ * (its paired difference above the margin), or while it is not refuted (not significantly worse), whatever its
+ * difference. A real gain of a few points reads 0 or below at one repeat often, and a child closed then is never
+ * offered again from that champion; kept open it comes back one look higher, and its level does not change (each look's
+ * level is fixed in advance, childLevel), so the bound holds either way. */
+export const KEEP_OPEN = ['looked-better', 'not-refuted'] as const;
+export type KeepOpen = (typeof KEEP_OPEN)[number];
+
+/** Whether a child, decided at a look and neither promoted nor refuted, stays open for a later look: the one rule
+ * lineage/pooled-evidence.ts and bench/search apply. `n`: tasks it shares with the champion; `family`: its generation's
+ * new children; `maxLooks`: its ladder. */
+export function staysOpen(
+  c: { diff: number; n: number; repeats: number; family: number },
+  o: { keepOpen: KeepOpen; margin: number; maxLooks: number; baseRepeats: number },
+): boolean {
+  if (o.keepOpen === 'looked-better' && !(c.diff > o.margin)) return false;
+  if (roundsRun(c.repeats, o.baseRepeats) >= o.maxLooks) return false;
+  // The exact test's smallest p on n differing tasks is 2^-n: past the last look's level, no look can decide it.
+  return 2 ** -c.n <= childLevel(o.maxLooks, o.maxLooks, c.family);
+}
+
 export interface EvidenceInput {
   /** The rule's verdict on the evidence so far. */
   verdict: Verdict;

@@ -310,6 +310,7 @@ async function startGeneration(
           maxLooks: ladderOf(config, o.evidenceRounds),
           baseRepeats: base,
           margin: cfg.margin,
+          keepOpen: config.lineage.keepOpen,
         })
       : [];
   const reoffered = open
@@ -317,7 +318,8 @@ async function startGeneration(
     .map((c) => ({ id: c.id, repeats: base * 2 ** (roundsRun(c.repeats, base) + 1) }));
   if (!reoffered.length) return row;
   const stored = await updateConfig(db, row.id, { reoffered, children: reoffered.map((r) => r.id) });
-  for (const r of reoffered) log(`re-offering ${r.id} (inconclusive, looked better) at ${r.repeats} repeats per task`);
+  const why = config.lineage.keepOpen === 'looked-better' ? 'looked better' : 'not refuted';
+  for (const r of reoffered) log(`re-offering ${r.id} (inconclusive, ${why}) at ${r.repeats} repeats per task`);
   return { ...row, config: JSON.stringify(stored) };
 }
 

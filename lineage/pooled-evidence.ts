@@ -1,15 +1,15 @@
 import type { Db } from './db/open.js';
 import { ruleDecisionsWithContext } from './db/repos/decisions.js';
 import { generationConfigs, readGenerationConfig } from './db/repos/generations.js';
-import { childLevel, roundsRun } from './more-evidence.js';
+import { type KeepOpen, staysOpen } from './more-evidence.js';
 
 // Evidence pooled across generations (lineage.reoffer, lineage.maxLooks). A one-change child that looked better but
 // was inconclusive used to be tried once and never offered again, so most real improvements of a few points were
 // lost to one noisy look. Now such a child stays open against its champion: a later generation re-offers it (the same
 // experiment, its runs kept, the champion's too) one look higher, at double the repeats, before proposing new
 // children. Its level at each look is its share of its own generation's level, spent over its looks (childLevel), so
-// re-offering never spends more than that generation had. A child closes when it is promoted, refuted, no longer
-// looks better, reaches the last look, or its champion is replaced.
+// re-offering never spends more than that generation had. A child closes when it is promoted, refuted, reaches the
+// last look, or its champion is replaced, and (lineage.keepOpen 'looked-better') when it no longer looks better.
 
 export interface OpenChild {
   id: string;
@@ -30,11 +30,12 @@ interface DecideDetails {
   ladder?: number;
 }
 
-/** Children compared with `champion` whose latest decision kept them open, most promising first. */
+/** Children compared with `champion` whose latest decision kept them open (kept, not refuted, staysOpen), most
+ * promising first. */
 export async function openChildren(
   db: Db,
   champion: string,
-  o: { maxLooks: number; baseRepeats: number; margin: number },
+  o: { maxLooks: number; baseRepeats: number; margin: number; keepOpen: KeepOpen },
 ): Promise<OpenChild[]> {
   const rows = await ruleDecisionsWithContext(db);
   const latest = new Map<string, (typeof rows)[number]>();
@@ -47,10 +48,8 @@ export async function openChildren(
     // Decided at one look with its whole level (a deterministic actor): it has no later look to spend.
     if (d.ladder === 0) continue;
     const repeats = d.repeats ?? o.baseRepeats;
-    if (!(typeof d.diff === 'number' && d.diff > o.margin) || typeof d.n !== 'number') continue;
-    if (roundsRun(repeats, o.baseRepeats) >= o.maxLooks) continue;
-    // The exact test's smallest p on n differing tasks is 2^-n: past the last look's level, no look can decide it.
-    if (2 ** -d.n > childLevel(o.maxLooks, o.maxLooks, d.family ?? 1)) continue;
+    if (typeof d.diff !== 'number' || typeof d.n !== 'number') continue;
+    if (!staysOpen({ diff: d.diff, n: d.n, repeats, family: d.family ?? 1 }, o)) continue;
     out.push({ id: r.experiment_id, p: d.test?.p ?? 1, repeats });
   }
   return out.sort((a, b) => a.p - b.p || a.id.localeCompare(b.id));

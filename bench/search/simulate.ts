@@ -5,7 +5,14 @@ import { childId } from '../../lineage/experiments.js';
 import { HELDOUT_ALPHA, heldoutVerdict, repeatsIdentical, verdictOf } from '../../lineage/decide-generation.js';
 import { combineFrom } from '../../lineage/combine.js';
 import { type ChangeObservation, changeKey, evidenceByChange } from '../../lineage/change-evidence.js';
-import { childLevel, lookAlpha, needsMoreEvidence, roundsRun } from '../../lineage/more-evidence.js';
+import {
+  childLevel,
+  type KeepOpen,
+  lookAlpha,
+  needsMoreEvidence,
+  roundsRun,
+  staysOpen,
+} from '../../lineage/more-evidence.js';
 import { nodeStatsOf } from '../../lineage/next-generation.js';
 import { type Candidate, decide, type RuleName } from '../../lineage/promote.js';
 import { oneChangeCandidates, type Proposal, propose } from '../../lineage/proposers.js';
@@ -45,7 +52,7 @@ export interface SearchSettings {
   evalBudget?: number;
   /** Evidence pooled across generations (lineage.reoffer, lineage.maxLooks): a child that looked better but was inconclusive stays open
    * against its champion and is re-offered in later generations, its runs kept, one look up its ladder each time. */
-  pool?: { maxLooks: number; reoffer: number };
+  pool?: { maxLooks: number; reoffer: number; keepOpen?: KeepOpen };
   /** lineage.combine: the combinations of what looked better (lineage/combine.ts) before the systematic proposals. */
   combine?: boolean;
   /** lineage.order: 'evidence' offers a parent's untried variants in order of what each change was seen to do from any
@@ -108,7 +115,6 @@ interface SimExperiment {
   openAgainst: string | null;
   family: number;
   lastP: number;
-  lastDiff: number;
 }
 
 const hashes = new WeakMap<Genome, string>();
@@ -141,7 +147,6 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
         openAgainst: null,
         family: 1,
         lastP: 1,
-        lastDiff: 0,
       })
       .get(id)!;
   add('exp-01', null, land.root);
@@ -273,14 +278,9 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
     const kids = new Map<string, string[]>();
     for (const e of all) if (e.parent_id) kids.set(e.parent_id, [...(kids.get(e.parent_id) ?? []), e.hash]);
     const triedFrom = (id: string) => new Set([exps.get(id)!.hash, ...(kids.get(id) ?? [])]);
-    // Pooling (lineage/pooled-evidence.ts): the children still open against this champion (looked better, not
-    // refuted, looks left), most promising first.
-    const pending = s.pool
-      ? all
-          .filter((e) => e.openAgainst === champion && e.lastDiff > s.margin)
-          .filter((e) => e.repeats.train < s.repeats * 2 ** s.pool!.maxLooks)
-          .sort((a, b) => a.lastP - b.lastP)
-      : [];
+    // Pooling (lineage/pooled-evidence.ts): the children still open against this champion (staysOpen when last
+    // decided), most promising first.
+    const pending = s.pool ? all.filter((e) => e.openAgainst === champion).sort((a, b) => a.lastP - b.lastP) : [];
     // nextGeneration's parent: the selected one while it has an untried one-change variant, else the best-scoring
     // experiment that has one (untriedVariants).
     const isOpen = (id: string) =>
@@ -418,10 +418,15 @@ export function runSearch(land: Landscape, s: SearchSettings, runSeed: number): 
       for (const c of candidates) {
         const e = exps.get(c.id)!;
         e.lastP = c.vs.test.p;
-        // Open while it looks better and is not decided; a held-out failure or a promotion closes it.
-        e.lastDiff = c.vs.diff;
+        // Open while not promoted, not refuted and staysOpen (a held-out failure leaves it open); a promotion of any
+        // child replaces the champion it was open against.
         const open =
-          !promoted && e.status !== 'retired' && lookOf(c.id) < maxLooks && 2 ** -c.vs.n <= levelAt(c.id, maxLooks);
+          !promoted &&
+          e.status !== 'retired' &&
+          staysOpen(
+            { diff: c.vs.diff, n: c.vs.n, repeats: e.repeats.train, family: e.family },
+            { keepOpen: s.pool.keepOpen ?? 'looked-better', margin: s.margin, maxLooks, baseRepeats: s.repeats },
+          );
         e.openAgainst = open ? champion : null;
       }
     if (promoted) {
