@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
+import { hostPythonPath } from '../../agent/testing/host-python.js';
 import { openWorkspace } from '../workspace.js';
 
 // A small study as a user runs it: the real binary, the offline model on built-in tasks (local sandbox, 3 train
@@ -21,8 +22,11 @@ function writeSuite(dir: string) {
   const heldout = HELDOUT.map((t) => t.split('/')[1]);
   writeFileSync(join(dir, 'suite.json'), JSON.stringify({ name: 'five', split: { heldout } }));
 }
+// The local sandbox runs the agent's commands with the binary's PATH: python3 is the host's interpreter itself, not a
+// version manager's shim that costs seconds a call (agent/testing/host-python.ts).
+const env = { ...process.env, PATH: hostPythonPath() };
 const evolve = (args: string[], timeout = 1_200_000) =>
-  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout });
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout, env });
 
 it('a study of the offline model survives SIGKILL and resumes with no run lost or repeated', async () => {
   const root = join(mkdtempSync(join(tmpdir(), 'evolve-study-e2e-')), 'lab');
@@ -61,6 +65,7 @@ it('a study of the offline model survives SIGKILL and resumes with no run lost o
   // Kill the study once a run of the second replicate has finished.
   const first = spawn(process.execPath, [BIN, '--workspace', root, 'study', 'run', 'offline'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   let err = '';
   await new Promise<void>((done) => {
