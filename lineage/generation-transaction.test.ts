@@ -1,4 +1,5 @@
 // vitest project: postgres too
+// vitest project: e2e (killed and held processes, real locks, a model proposer's retries: half a minute)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';

@@ -1,3 +1,4 @@
+// vitest project: e2e (real process trees, killed at timeouts and on dispose)
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

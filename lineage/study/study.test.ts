@@ -1,4 +1,5 @@
 // vitest project: postgres too
+// vitest project: e2e (real workspaces: 2 conditions x 3 replicates x 2 generations, a minute under load)
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
