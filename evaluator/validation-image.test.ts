@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { loadSuite } from '../tasks/suite.js';
 import { BASE_IMAGE } from './images/base.js';
+import { BaseChooser } from './images/base-choice.js';
 import { pythonEnvRecipe } from './images/python-env.js';
 import { imageTag } from './images/recipe.js';
 import { validationImages } from './validation-image.js';
@@ -65,6 +66,21 @@ describe('validation image identity', () => {
     const other = (await validationImages([swe], { sandbox: 'docker', docker, images })).get(swe.id);
     expect(other).toMatch(/^evolve\/stand-in-custom:[0-9a-f]{12} from evolve\/base:bookworm$/);
     expect(other).not.toBe(builtIn);
+  });
+
+  it('keys on the base a run would use without pulling: evolve aliases stand in, a present image is used', async () => {
+    const { docker, asked } = engine({ 'python:3.11': [] });
+    const chooser = new BaseChooser({ bases: {}, pull: 'never' }, docker);
+    expect(await chooser.withoutPull('evolve/python-env')).toMatchObject({ used: 'stand-in' });
+    expect(asked).toEqual([]); // evolve's own aliases name recipes: the engine is not asked
+    expect(await chooser.withoutPull('python:3.11')).toMatchObject({ used: 'present' });
+    expect(await chooser.withoutPull('python:3.12-slim')).toMatchObject({
+      used: 'stand-in',
+      mapping: { recipe: 'python' },
+    });
+    expect(await chooser.withoutPull('example/unmapped:1')).toEqual({ from: 'example/unmapped:1', used: 'as-named' });
+    // choose() decides the same where no pull is allowed.
+    expect(await chooser.choose('python:3.12-slim')).toEqual(await chooser.withoutPull('python:3.12-slim'));
   });
 
   it('a sandbox that builds no image validates on the host', async () => {
