@@ -108,6 +108,7 @@ describe('tamper flags beyond the system Python', () => {
       added('/app/.venv/bin/python3'),
       added('/app/.venv/lib/python3.11/site-packages/requests/api.py'),
       added('/usr/local/lib/libfoo.so.1'),
+      changed('/usr/local/bin/deploy.sh'), // a task's own script, which it may ask to be fixed
     ];
     expect(flagsFromChanges(own, options)).toEqual([]);
   });

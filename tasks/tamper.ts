@@ -28,6 +28,8 @@ const RUNNER_PACKAGE = /\/(site|dist)-packages\/(_?pytest|pluggy|py\.py|iniconfi
 const TOOL_NAME =
   /^(python[0-9.]*|pytest[0-9.]*|py\.test|pip[0-9.]*|uv|uvx|bash|sh|dash|env|timeout|tar|dd|cat|base64|stat|head|stdbuf|setsid|setpriv|wc|mkfifo|mktemp|rm|chown|chmod|mkdir|xargs|grep|sleep)$/;
 const PATH_DIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+/** The distribution's own commands (a task's scripts live in /usr/local): one replaced is never the task's work. */
+const SYSTEM_DIRS = new Set(['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
 /** Shared libraries every command loads (the C library, the loader): changing one changes every tool at once. */
 const SYSTEM_LIB = /^\/(usr\/)?lib(32|64|x32)?\/([^/]+-linux-gnu\/)?(ld-linux[^/]*|lib[^/]+\.so(\.[0-9.]+)?)$/;
 /** An interpreter or test runner in some environment's bin/ (a virtualenv's among them). */
@@ -68,8 +70,10 @@ export function flagsFromChanges(changes: FsChange[], options: TamperOptions = {
     if (c.kind !== 'deleted' && isDir(p)) continue;
     const replaced = c.kind !== 'added';
     if (p === PRELOAD) flags.push(`toolchain tampered: ${p} ${c.kind}`);
-    // No network reaches a task's sandbox, so nothing honest replaces a system command: any one is the grader's.
-    else if (PATH_DIRS.has(dir) && (replaced || TOOL_NAME.test(name))) flags.push(`toolchain tampered: ${p} ${c.kind}`);
+    // No network reaches a task's sandbox (no package upgrade), so a replaced system command can only be aimed at
+    // the grader, which runs them (a test script may use any).
+    else if (PATH_DIRS.has(dir) && (TOOL_NAME.test(name) || (replaced && SYSTEM_DIRS.has(dir))))
+      flags.push(`toolchain tampered: ${p} ${c.kind}`);
     else if (/^\/usr\/lib\/[^/]+-linux-gnu\/libpython/.test(p)) flags.push(`toolchain tampered: ${p} ${c.kind}`);
     else if (replaced && SYSTEM_LIB.test(p)) flags.push(`toolchain tampered: ${p} ${c.kind}`);
     else if (PYTHON_LIB.test(p) && (replaced || !SITE_DIR.test(p) || RUNNER_PACKAGE.test(p)))
