@@ -38,6 +38,9 @@ const UNLISTED: Record<string, number> = { e2e: 20, docker: 10 };
 
 export class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    // `--sequence.shuffle` (with `--sequence.seed N` to repeat an order): files in a seeded random order instead, to
+    // show unit files pass whichever file ran before them in their worker (test/no-leaks.ts).
+    if (this.ctx.config.sequence.shuffle) return shuffled(files, this.ctx.config.sequence.seed ?? 0);
     const root = this.ctx.config.root;
     const expected = new Map(
       files.map((spec) => {
@@ -52,4 +55,21 @@ export class LongestFirst extends BaseSequencer {
       return y.seconds - x.seconds || y.size - x.size;
     });
   }
+}
+
+function shuffled<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
