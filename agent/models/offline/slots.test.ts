@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Genome } from '../../genome.js';
 import { BUILTIN_SWE, runOnTask, type SuiteRun } from './suite-runs.js';
 
@@ -53,11 +53,35 @@ function expectHonest(id: string, run: SuiteRun): void {
   expect(run.requests.length, id).toBeGreaterThan(3);
 }
 
-// One run per (task, genome) in this file: exp-01's run on a task serves every slot compared on it.
+// One run per (task, genome) in this file: exp-01's run on a task serves every slot compared on it. Every run is
+// started before the first test, two at a time (a run waits on its python3 commands, a hung candidate on its
+// timeout: two overlap on two cores), never two of one task at once (they share the repro script the model writes
+// in /tmp, named by the statement); each test awaits its own runs and checks them as before.
 const runs = new Map<string, Promise<SuiteRun>>();
+const lastOfTask = new Map<string, Promise<unknown>>();
+let free = 2;
+const queued: Array<() => void> = [];
+async function twoAtATime<T>(work: () => Promise<T>): Promise<T> {
+  if (free === 0) await new Promise<void>((start) => queued.push(start));
+  else free--;
+  try {
+    return await work();
+  } finally {
+    const next = queued.shift();
+    if (next) next();
+    else free++;
+  }
+}
 function run(task: string, changes: Partial<Genome>): Promise<SuiteRun> {
   const key = `${task} ${JSON.stringify(changes)}`;
-  if (!runs.has(key)) runs.set(key, runOnTask(task, changes));
+  if (!runs.has(key)) {
+    const before = lastOfTask.get(task) ?? Promise.resolve();
+    const started = before.then(() => twoAtATime(() => runOnTask(task, changes)));
+    // A run that fails before its test awaits it is that test's failure, not an unhandled rejection.
+    const settled = started.catch(() => undefined);
+    lastOfTask.set(task, settled);
+    runs.set(key, started);
+  }
   return runs.get(key) as Promise<SuiteRun>;
 }
 
@@ -66,9 +90,10 @@ describe.skipIf(!hasPython)('offline model on built-in tasks', () => {
   // Commands time out after 15 s, not 120: one of ignorematch-3's candidate edits makes its repro script loop
   // forever, and what is checked here is what the model is shown, not how long a hung command is given.
   // Every run of the verdicts below (accounts and stockroom tasks among them) is checked the same way.
+  const HONESTY = ['tabular__tabular-6', 'cachet__cachet-2', 'ignorematch__ignorematch-3'];
+  const honestyGenome: Partial<Genome> = { tools: { name: 'search', params: { timeoutSec: 15 } } };
   it('never receives hidden tests or the gold patch in any request', { timeout: 1_800_000 }, async () => {
-    for (const id of ['tabular__tabular-6', 'cachet__cachet-2', 'ignorematch__ignorematch-3'])
-      expectHonest(id, await runOnTask(id, { tools: { name: 'search', params: { timeoutSec: 15 } } }));
+    for (const id of HONESTY) expectHonest(id, await run(id, honestyGenome));
   });
 
   const searchTools = { tools: { name: 'search', params: {} } };
@@ -121,6 +146,11 @@ describe.skipIf(!hasPython)('offline model on built-in tasks', () => {
       {},
     ],
   ];
+
+  beforeAll(() => {
+    for (const id of HONESTY) void run(id, honestyGenome);
+    for (const [, task, good, bad] of VERDICTS) void [run(task, good), run(task, bad)];
+  });
 
   for (const [slot, task, good, bad] of VERDICTS) {
     it(`${slot}: resolves ${task} with one genome and not the other`, { timeout: 1_800_000 }, async () => {
