@@ -14,8 +14,8 @@
 // reach: the default makes the best genome champion in >= 50% of seeds within the horizon, and >= 2x as often as
 // score-child + mean at the same evaluation budget.
 // Run: npx tsx bench/search.ts [--seeds 40 --generations 30 --horizon 100 --tasks 20 --heldout 10 --repeats 1
-//      --children 3 --margin 0 --evidence-rounds N --max-looks N --reoffer N --keep-open K (evolve.json defaults)
-//      --distance 4
+//      --children 3 --margin 0 --evidence-rounds N --max-looks N --reoffer N --keep-open K --combine B
+//      --order fixed/evidence (evolve.json defaults) --variant KEY=VALUE,... --distance 4
 //      --workers 2 --settings default,null,... --first-seed 1]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -46,13 +46,14 @@ const { values } = parseArgs({
     reoffer: { type: 'string', default: String(lineage.reoffer) },
     'keep-open': { type: 'string', default: lineage.keepOpen },
     combine: { type: 'string', default: String(lineage.combine) },
+    order: { type: 'string', default: lineage.order },
     distance: { type: 'string', default: '4' },
     workers: { type: 'string', default: '2' },
     settings: { type: 'string' },
     // Only these strategies (default, not-pooled, dgm, dgm-budget, oracle), to tune on the default quickly.
     strategies: { type: 'string' },
     // Levers measured side by side with the default in the same run, on the same seeds: each --variant adds a row
-    // "default + KEY=VALUE,..." (keys: order, combine, children, reoffer, max-looks).
+    // "default + KEY=VALUE,..." (keys: order, combine, children, reoffer, max-looks, keep-open).
     variant: { type: 'string', multiple: true },
     slice: { type: 'string' },
   },
@@ -83,6 +84,10 @@ const base = {
 const COMBINE = bool('combine');
 const keepOpen = KEEP_OPEN.find((k) => k === values['keep-open']);
 if (!keepOpen) throw new Error(`--keep-open must be one of ${KEEP_OPEN.join(', ')}, got ${values['keep-open']}`);
+// lineage.order, like combine, is the product's proposer: the champion strategies and the oracle use it.
+if (values.order !== 'fixed' && values.order !== 'evidence')
+  throw new Error(`--order must be fixed or evidence, got ${values.order}`);
+const ORDER: 'fixed' | 'evidence' = values.order;
 const pool =
   num('reoffer') > 0 ? { maxLooks: Math.round(num('max-looks')), reoffer: Math.round(num('reoffer')), keepOpen } : null;
 
@@ -111,7 +116,8 @@ interface Strategy {
   /** Run to the default's evaluation budget of the same seed instead of the horizon. */
   sameBudget?: boolean;
   oracle?: boolean;
-  /** DGM-style proposes as published (one-change children), whatever lineage.combine says. */
+  /** DGM-style proposes as published (one-change children, in the proposer's order), whatever lineage.combine and
+   * lineage.order say. */
   noCombine?: boolean;
   /** A --variant's settings, over everything else. */
   sim?: Partial<SearchSettings>;
@@ -168,11 +174,11 @@ for (const k of wanted)
 // The same-budget strategy runs to the default's evaluations of each seed, so it needs the default first.
 if (!wanted.includes('default'))
   throw new Error('--strategies must include default (the others are measured beside it)');
-const VARIANT_KEYS = ['order', 'combine', 'children', 'reoffer', 'max-looks'] as const;
+const VARIANT_KEYS = ['order', 'combine', 'children', 'reoffer', 'max-looks', 'keep-open'] as const;
 /** A --variant's settings over the default strategy's. */
 function variantOf(spec: string): Partial<SearchSettings> {
   const out: Partial<SearchSettings> = {};
-  const p = { ...(pool ?? { maxLooks: Math.round(num('max-looks')), reoffer: 0 }) };
+  const p = { ...(pool ?? { maxLooks: Math.round(num('max-looks')), reoffer: 0, keepOpen }) };
   for (const pair of spec.split(',')) {
     const [key, value = ''] = pair.split('=');
     const n = Number(value);
@@ -191,9 +197,17 @@ function variantOf(spec: string): Partial<SearchSettings> {
     } else if (key === 'children') out.children = Math.max(1, int());
     else if (key === 'reoffer') p.reoffer = int();
     else if (key === 'max-looks') p.maxLooks = int();
-    else throw new Error(`--variant ${spec}: unknown key "${key}" (known: ${VARIANT_KEYS.join(', ')})`);
+    else if (key === 'keep-open') {
+      const k = KEEP_OPEN.find((x) => x === value);
+      if (!k) throw new Error(`--variant ${spec}: keep-open must be one of ${KEEP_OPEN.join(', ')}, got ${value}`);
+      p.keepOpen = k;
+    } else throw new Error(`--variant ${spec}: unknown key "${key}" (known: ${VARIANT_KEYS.join(', ')})`);
   }
-  if (p.reoffer !== (pool?.reoffer ?? 0) || p.maxLooks !== (pool?.maxLooks ?? p.maxLooks))
+  if (
+    p.reoffer !== (pool?.reoffer ?? 0) ||
+    p.maxLooks !== (pool?.maxLooks ?? p.maxLooks) ||
+    p.keepOpen !== (pool?.keepOpen ?? keepOpen)
+  )
     out.pool = p.reoffer > 0 ? p : undefined;
   return out;
 }
@@ -237,6 +251,7 @@ function runSlice(from: number, step: number): Cell[][][] {
             ...(st.pool && pool ? { pool } : {}),
             ...(st.oracle ? { oracle: true } : {}),
             ...(COMBINE && !st.noCombine ? { combine: true } : {}),
+            ...(ORDER === 'evidence' && !st.noCombine ? { order: ORDER } : {}),
             ...(st.sameBudget ? { horizon: 0, generations: GENERATIONS, evalBudget: budget } : {}),
             ...st.sim,
           },
@@ -324,7 +339,7 @@ const report = chosen.map((name, si) => ({
 }));
 
 console.log(
-  `bench/search: ${SEEDS} seeds; no-better and worse rates over the first ${GENERATIONS} generations, reach by generation ${HORIZON}; ${num('tasks')} train + ${num('heldout')} held-out tasks, ${base.repeats} repeat(s), ${base.children} children (systematic), margin ${base.margin}, evidence rounds ${base.evidenceRounds}, ${pool ? `pooled: reoffer ${pool.reoffer}, maxLooks ${pool.maxLooks}, keepOpen ${pool.keepOpen}` : 'not pooled'}${COMBINE ? ', combine' : ''}, best genome ${num('distance')} changes from the root`,
+  `bench/search: ${SEEDS} seeds; no-better and worse rates over the first ${GENERATIONS} generations, reach by generation ${HORIZON}; ${num('tasks')} train + ${num('heldout')} held-out tasks, ${base.repeats} repeat(s), ${base.children} children (systematic), margin ${base.margin}, evidence rounds ${base.evidenceRounds}, ${pool ? `pooled: reoffer ${pool.reoffer}, maxLooks ${pool.maxLooks}, keepOpen ${pool.keepOpen}` : 'not pooled'}${COMBINE ? ', combine' : ''}${ORDER === 'evidence' ? ', order evidence' : ''}, best genome ${num('distance')} changes from the root`,
 );
 const cols: Array<[string, number, (r: ReturnType<typeof rowOf>) => string]> = [
   ['strategy', 50, (r) => r.strategy],
@@ -382,6 +397,7 @@ console.log(
     ...base,
     pool,
     combine: COMBINE,
+    order: ORDER,
     tasks: num('tasks'),
     heldout: num('heldout'),
     distance: num('distance'),
