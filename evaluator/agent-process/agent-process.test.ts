@@ -10,6 +10,7 @@ import { ScriptedModel, toolCall } from '../../agent/models/scripted.js';
 import { InstantSandbox } from '../../agent/testing/instant-sandbox.js';
 import { readTrajectory } from '../../agent/trajectory.js';
 import { Task } from '../../tasks/schema.js';
+import { SandboxError } from '../sandbox/errors.js';
 import { agentRunner, INSTALLED_AGENT } from '../agent-runner.js';
 
 // A code variant whose memory policy tries, at import time and again during its run, to read what an agent must
@@ -224,6 +225,25 @@ export function create(): MemoryPolicy {
       join(ws, 'b.jsonl'),
     ).catch((e: unknown) => e);
     expect((crash as { kind?: string }).kind).toBe('agent_crash');
+  });
+
+  it('only a sandbox failure from outside the container makes a run an infrastructure error', async () => {
+    // A write the agent is refused, a fork bomb, a filled disk: each is a SandboxError the agent can bring about.
+    const ws = mkdtempSync(join(tmpdir(), 'evolve-ws-'));
+    const failing = (error: SandboxError) =>
+      agentRunner({ createModel: () => new ScriptedModel([toolCall('bash', { command: 'ls' })]) })({
+        genome,
+        task,
+        sandbox: new InstantSandbox(() => {
+          throw error;
+        }),
+        trajectoryPath: join(ws, `${error.kind}.jsonl`),
+        signal: new AbortController().signal,
+      });
+    const inside = await failing(new SandboxError('io', 'copying into the sandbox failed (tar exit 2)'));
+    expect([inside.exitReason, inside.sandboxFailed]).toEqual(['sandbox_error', false]);
+    const outside = await failing(new SandboxError('engine_unavailable', 'Docker engine is not reachable'));
+    expect([outside.exitReason, outside.sandboxFailed]).toEqual(['sandbox_error', true]);
   });
 
   it("a variant that works on past its time limit is stopped by the evaluator, not only by its own loop's word", async () => {

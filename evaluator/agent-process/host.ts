@@ -34,11 +34,25 @@ export interface ConfinedResult {
   usage: UsageTotals;
   steps: number;
   /**
-   * The evaluator itself saw a sandbox operation fail with a SandboxError the agent cannot cause by what it runs (not
-   * an out-of-memory kill of its own commands). The agent's word that the sandbox failed is not evidence: a run ended
-   * as `sandbox_error` is an infrastructure error (left out of the score) only when this is true.
+   * The evaluator itself saw a sandbox operation fail from outside the container (fromOutside). The agent's word that
+   * the sandbox failed is not evidence: a run ended as `sandbox_error` is an infrastructure error (left out of the
+   * score) only when this is true.
    */
   sandboxFailed: boolean;
+}
+
+/**
+ * A sandbox failure no agent can cause: the engine out of reach, or the container removed by someone else. What
+ * happens inside the container is the agent's doing: its commands out of memory or processes, a file it cannot
+ * write, a disk it filled, its container's main process stopped (a root agent can), so those end its run as its own
+ * failure, never as one left out of the score.
+ */
+function fromOutside(error: unknown): boolean {
+  const e = error as { name?: unknown; kind?: unknown; message?: unknown };
+  if (e?.name !== 'SandboxError') return false;
+  return (
+    e.kind === 'engine_unavailable' || (e.kind === 'container_gone' && /no such container/i.test(String(e.message)))
+  );
 }
 
 /**
@@ -124,8 +138,7 @@ export function runConfinedAgent(o: ConfinedRunOptions): Promise<ConfinedResult>
         case 'sandbox':
           answer(m.id, () =>
             sandboxCall(o.sandbox, m.call).catch((error: unknown) => {
-              const e = error as { name?: unknown; kind?: unknown };
-              if (e?.name === 'SandboxError' && e.kind !== 'oom_killed') sandboxFailed = true;
+              if (fromOutside(error)) sandboxFailed = true;
               throw error;
             }),
           );
