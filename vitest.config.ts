@@ -1,36 +1,18 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { LongestFirst } from './test/longest-first.js';
+import { projectFiles, testFiles } from './test/projects.js';
 
-// Three projects, chosen by what a test file needs: `docker` (a real engine, through test/docker.ts), `e2e` (the
-// real `evolve` binary, or a first line `// vitest project: e2e` for whole-agent runs), `unit` (the rest: seconds).
-// Simulations and the browser check mark themselves `// vitest project: e2e` to keep `unit` fast.
+// Three projects, chosen by what a test file needs (test/projects.ts): `docker`, `e2e`, `unit` (seconds).
 const root = import.meta.dirname;
-const skip = new Set(['node_modules', '.git', 'suites', 'fixtures']);
-
-function testFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    if (skip.has(name)) return [];
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return testFiles(path);
-    return /\.test\.tsx?$/.test(name) ? [relative(root, path)] : [];
-  });
-}
-
-const kind = (file: string): 'docker' | 'e2e' | 'unit' => {
-  const text = readFileSync(join(root, file), 'utf8');
-  if (/describeDocker|test\/docker\.js/.test(text)) return 'docker';
-  if (/bin\.mjs|^\/\/ vitest project: e2e/m.test(text)) return 'e2e';
-  return 'unit';
-};
 const files = testFiles(root);
+const byProject = projectFiles(root);
 
 // `unit` files share worker processes (no fresh process per file): importing the product's modules once per worker
 // instead of once per file is most of the project's time. test/no-leaks.ts fails a file that leaves process-wide
 // state (environment, cwd, colour level, timers, listeners) behind for the next.
 const UNIT = { isolate: false, setupFiles: ['test/no-leaks.ts'] };
-const of = (k: ReturnType<typeof kind>) => files.filter((f) => kind(f) === k);
 
 // `postgres`: database tests marked `// vitest project: postgres too` run a second time with every workspace's
 // database on the Postgres server in EVOLVE_TEST_POSTGRES_URL (lineage/db/testing/workspaces-on-postgres.ts). Without
@@ -54,7 +36,7 @@ export default defineConfig({
     projects: [
       ...(['unit', 'docker', 'e2e'] as const).map((name) => ({
         extends: true as const,
-        test: { name, include: of(name), ...(name === 'unit' ? UNIT : {}) },
+        test: { name, include: byProject[name], ...(name === 'unit' ? UNIT : {}) },
       })),
       ...(postgresUrl
         ? [
