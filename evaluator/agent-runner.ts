@@ -83,15 +83,17 @@ export function agentRunner(options: AgentRunnerOptions = {}): RunDeps['runAgent
       defaultPurpose: 'agent',
       secrets: [...secretsFromEnv(options.modelOptions?.env ?? {}), ...(options.secrets ?? [])],
     });
-    // The loop stops itself at the genome's clock (the slack lets it); it does not know the task's timeout.
-    const limitMs = Math.min(
-      genome.budgets.wallClockSec * 1000 + DEADLINE_SLACK_MS,
-      task.limits.agentTimeoutSec * 1000,
-    );
-    const deadline = AbortSignal.timeout(limitMs);
     try {
+      const ready = await bundle;
+      // The loop stops itself at the genome's clock (the slack lets it); it does not know the task's timeout. The
+      // clock starts with the agent's process, as the loop's does: bundling is the evaluator's time.
+      const limitMs = Math.min(
+        genome.budgets.wallClockSec * 1000 + DEADLINE_SLACK_MS,
+        task.limits.agentTimeoutSec * 1000,
+      );
+      const deadline = AbortSignal.timeout(limitMs);
       const result = await runConfinedAgent({
-        bundle: await bundle,
+        bundle: ready,
         genome: name === genome.model ? genome : { ...genome, model: name },
         task: agentView(task),
         sandbox,
