@@ -8,6 +8,7 @@ import { changeKey, evidenceByChange, orderByEvidence } from './change-evidence.
 import { getExperiment } from './db/repos/experiments.js';
 import { baselineGenome, insertChild, parseGenome, seedRoot } from './experiments.js';
 import { fixedProposer } from './fixed-proposer.js';
+import { modelProposals } from './model-proposer.js';
 import { oneChangeCandidates, propose } from './proposers.js';
 import { initWorkspace, openWorkspace } from './workspace.js';
 
@@ -112,6 +113,20 @@ describe('change evidence', () => {
           byEvidence.proposals.map((p) => p.genome),
         ),
       ).toEqual(['prompt: detailed -> terse', 'planning: none -> plan-first']);
+      // The model proposer's systematic fallback (no proposer model set) follows lineage.order too.
+      const fallback = await modelProposals(ws, ctx('evidence'), { order: 'evidence' });
+      expect(fallback.proposer).toBe('systematic');
+      expect(
+        texts(
+          tg,
+          fallback.proposals.map((p) => p.genome),
+        ),
+      ).toEqual(
+        texts(
+          tg,
+          byEvidence.proposals.map((p) => p.genome),
+        ),
+      );
       // Default (lineage.order fixed): the proposer's own order, as before.
       expect(ws.config.lineage.order).toBe('fixed');
       const fixed = await proposer.propose(ctx());

@@ -7,6 +7,7 @@ import { proposerRawMaterial, RAW_TOOLS_HINT } from './authoring/raw-tools.js';
 import { readContext, renderContext } from './context.js';
 import type { Experiment } from './db/schema.js';
 import { parseGenome } from './experiments.js';
+import { changeEvidence } from './fixed-proposer.js';
 import { askForJson, canWriteProposals } from './model-json.js';
 import type { LineageProposer } from './proposer-registry.js';
 import { propose, type Proposal } from './proposers.js';
@@ -37,6 +38,8 @@ export interface ModelProposerOptions {
   script?: ScriptedEntry[];
   env?: Record<string, string | undefined>;
   log?: (line: string) => void;
+  /** lineage.order for the systematic fallback ('evidence': lineage/change-evidence.ts). */
+  order?: 'fixed' | 'evidence';
 }
 
 export interface ModelProposed {
@@ -141,10 +144,17 @@ export async function modelProposals(
   o: ModelProposerOptions = {},
 ): Promise<ModelProposed> {
   const genome = parseGenome(ctx.parent);
+  // The fallback is the systematic proposer as lineage.order configures it.
+  const evidence = o.order === 'evidence' ? await changeEvidence(ws.db) : undefined;
   const systematic = (why: string, rejected: string[] = []): ModelProposed => {
     o.log?.(why);
     return {
-      proposals: propose('systematic', genome, { k: ctx.k, tried: ctx.tried, seed: ctx.seed }),
+      proposals: propose('systematic', genome, {
+        k: ctx.k,
+        tried: ctx.tried,
+        seed: ctx.seed,
+        ...(evidence ? { evidence } : {}),
+      }),
       proposer: 'systematic',
       authoredBy: null,
       note: why,
@@ -226,6 +236,7 @@ export const modelProposer: LineageProposer = {
   propose: (ctx) =>
     modelProposals(ctx.ws, ctx, {
       model: ctx.options.proposerModel ?? ctx.ws.config.lineage.proposerModel,
+      order: ctx.options.order ?? ctx.ws.config.lineage.order,
       ...ctx.options.modelProposer,
     }),
   record: (authored) => ({
