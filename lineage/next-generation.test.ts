@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
@@ -8,9 +8,27 @@ import { openDatabase } from './db/open.js';
 import { createPostgresDatabase, dropPostgresDatabase, postgresTestUrl } from './db/testing/postgres.js';
 import { databaseTarget, loadConfig, workspacePaths } from './workspace.js';
 
-// The main job, as a user runs it: the real binary, the offline model, Docker, the built-in suite; the lineage
+// The main job, as a user runs it: the real binary, the offline model, Docker, built-in tasks; the lineage
 // database in the workspace's SQLite file, and again on Postgres (EVOLVE_DATABASE_URL, as a user exports it).
 const BIN = resolve(import.meta.dirname, '..', 'cli', 'bin.mjs');
+// The workspace's own suite of three built-in tasks, named in evolve.json as a user names a suite: two train tasks the
+// offline model ends quickly in Docker (the accounts tasks `--subset 2` drew from the whole built-in suite took it
+// about a minute a run, at its full step budget) and one held-out. What is checked (ids, folders, statuses, the kill
+// and the resume, one run per key, no container left) does not depend on which tasks run.
+const BUILTIN = resolve(import.meta.dirname, '..', 'tasks', 'suites', 'builtin');
+const TRAIN = ['swe/cachet__cachet-2', 'swe/tabular__tabular-5'];
+const HELDOUT = ['swe/tabular__tabular-10'];
+function useQuickSuite(root: string): void {
+  for (const t of [...TRAIN, ...HELDOUT]) cpSync(join(BUILTIN, t), join(root, 'quick', t), { recursive: true });
+  const heldout = HELDOUT.map((t) => t.split('/')[1]);
+  writeFileSync(join(root, 'quick', 'suite.json'), JSON.stringify({ name: 'quick', split: { heldout } }));
+  const config = JSON.parse(readFileSync(join(root, 'evolve.json'), 'utf8'));
+  const suites = { ...config.suites, quick: 'quick' };
+  writeFileSync(
+    join(root, 'evolve.json'),
+    JSON.stringify({ ...config, suites, defaults: { ...config.defaults, suite: 'quick' } }),
+  );
+}
 
 describeDocker('evolve next-generation', () => {
   it('grows generations with the expected ids, folders and statuses, and a killed generation resumes without redoing finished runs', async () => {
@@ -36,6 +54,7 @@ async function growsAndResumes(database: { EVOLVE_DATABASE_URL?: string }): Prom
   const env = { ...inherited, ...database };
   const root = join(mkdtempSync(join(tmpdir(), 'evolve-gen-')), 'lab');
   expect(spawnSync(process.execPath, [BIN, 'init', root], { env }).status).toBe(0);
+  useQuickSuite(root);
   // The lineage lives where the user said: the workspace's file, or the server (no file then).
   expect(existsSync(join(root, 'evolve.db'))).toBe(!database.EVOLVE_DATABASE_URL);
   const args = [
