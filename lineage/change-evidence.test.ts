@@ -93,7 +93,7 @@ describe('change evidence', () => {
       };
       await child(withPrompt(g), 0.3); // looked better from exp-01, not promoted
       const champion = await child(withTools(g), 0.35, 'promoted');
-      const ctx = (order?: 'fixed' | 'evidence') => ({
+      const ctx = (order: 'fixed' | 'evidence') => ({
         ws,
         parent: champion,
         champion: champion.id,
@@ -101,7 +101,7 @@ describe('change evidence', () => {
         tried: new Set<string>(),
         seed: 1,
         generation: 2,
-        options: order ? { order } : {},
+        options: { order },
       });
       const proposer = fixedProposer('systematic');
       const tg = parseGenome(champion);
@@ -127,9 +127,8 @@ describe('change evidence', () => {
           byEvidence.proposals.map((p) => p.genome),
         ),
       );
-      // Default (lineage.order fixed): the proposer's own order, as before.
-      expect(ws.config.lineage.order).toBe('fixed');
-      const fixed = await proposer.propose(ctx());
+      // lineage.order fixed: the proposer's own order.
+      const fixed = await proposer.propose(ctx('fixed'));
       expect(
         texts(
           tg,
