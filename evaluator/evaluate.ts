@@ -10,6 +10,7 @@ import { summarize, type Summary } from './stats/index.js';
 import type { EvaluationStatus, RunKey, RunOwner, RunStore, StoredRun } from './store.js';
 import { isStaleWorker, workerId } from './worker.js';
 import { type RemoteRuns, runQueuedPool } from './cluster/queued-pool.js';
+import { agentCodeKey } from './agent-code.js';
 
 // evaluate(): one row per run key (who ran: experiment, actor, genome, code; on what: suite, task content, repeat),
 // moved pending -> running -> done|error by a pool of runs. Safe to call again after any crash: done rows with the
@@ -95,7 +96,7 @@ export function keysFor(taskIds: string[], repeats: number, tasks: Map<string, T
 export function ownerOf(experimentId: string, actor: Actor, actorName = 'agent'): RunOwner {
   return actor.kind === 'solver'
     ? { experimentId, actor: actor.solver, genomeHash: '', code: '' }
-    : { experimentId, actor: actorName, genomeHash: genomeHash(actor.genome), code: actor.code?.commit ?? 'installed' };
+    : { experimentId, actor: actorName, genomeHash: genomeHash(actor.genome), code: agentCodeKey(actor.code) };
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
@@ -170,7 +171,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       config: {
         actor:
           actor.kind === 'genome'
-            ? { genome: actor.genome, name: owner.actor, code: actor.code?.commit ?? 'installed' }
+            ? { genome: actor.genome, name: owner.actor, code: agentCodeKey(actor.code) }
             : { solver: actor.solver },
         concurrency,
         budget: options.budget ?? null,

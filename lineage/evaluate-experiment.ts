@@ -24,6 +24,7 @@ import { resolveTask } from './task-ref.js';
 import type { Workspace } from './workspace.js';
 import { tasksOf } from './db/repos/tasks.js';
 import { agentRuns } from './db/repos/runs.js';
+import { agentCodeKey } from '../evaluator/agent-code.js';
 
 // `evolve eval`: load the experiment and its tasks from the workspace, run evaluate() on the database
 // RunStore from the experiment's own agent source, and write the score back on the experiment row. A fixed solver
@@ -277,7 +278,7 @@ export async function runAgentOnce(
       taskId: task.id,
       suite: task.suite,
       genomeSource: options.genome,
-      code: code?.commit ?? 'installed',
+      code: agentCodeKey(code),
     };
   } finally {
     await wiring.dispose?.();

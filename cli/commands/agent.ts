@@ -4,6 +4,7 @@ import { runAgentOnce } from '../../lineage/evaluate-experiment.js';
 import { printJson } from '../output.js';
 import { withWorkspace } from '../workspace.js';
 import { interruptSignal, oneOf } from './eval.js';
+import { isInstalledCode } from '../../evaluator/agent-code.js';
 
 export function registerAgent(program: Command): void {
   const agent = program.command('agent').description('run the agent by hand');
@@ -48,7 +49,7 @@ export function registerAgent(program: Command): void {
             process.stdout.write(
               [
                 `task         ${r.suite}/${r.taskId}`,
-                `agent code   ${r.code === 'installed' ? 'installed' : `code variant at ${r.code.slice(0, 12)}`}`,
+                `agent code   ${isInstalledCode(r.code) ? r.code : `code variant at ${r.code.slice(0, 12)}`}`,
                 `outcome      ${r.outcome ?? 'none (infrastructure error)'}`,
                 `exit reason  ${r.exitReason ?? '-'}`,
                 ...(r.infraError ? [`infra error  ${r.infraError.kind}: ${r.infraError.message}`] : []),

@@ -20,6 +20,7 @@ import { runAuthor } from './author-run.js';
 import { buildRawMaterial } from './raw-material.js';
 import { buildAuthorStatement } from './statement.js';
 import { getExperiment } from '../db/repos/experiments.js';
+import { agentCodeKey } from '../../evaluator/agent-code.js';
 
 // Code children authored by the champion (`next-generation --author champion`): for each of the K children, the
 // champion agent (its code, its model, confined) changes a checkout of the parent's agent source from a statement
@@ -131,7 +132,7 @@ export async function authorCodeChildren(
         kind: 'agent',
         experiment: champion.id,
         role: 'champion',
-        commit: code?.commit ?? 'installed',
+        commit: agentCodeKey(code),
         model: genome.model,
         writes: 'code',
       },

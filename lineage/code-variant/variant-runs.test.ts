@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { installedAgentCode } from '../../evaluator/agent-code.js';
 import { openaiReply } from '../../agent/models/testing/wire.js';
 import { runCli } from '../../cli/testing/run-cli.js';
 import { now } from '../db/open.js';
@@ -111,7 +112,7 @@ it('eval runs a code variant with its code: it resolves where its parent does no
   const root = await runCli(['eval', 'exp-01', '--json'], ws.paths.root);
   expect(root.code, root.err).toBe(0);
   expect((await runsOf('exp-01-r1')).map((r) => [r.outcome, r.code])).toEqual([['resolved', commitOf('exp-01-r1')]]);
-  expect((await runsOf('exp-01')).map((r) => [r.outcome, r.code])).toEqual([['unresolved', 'installed']]);
+  expect((await runsOf('exp-01')).map((r) => [r.outcome, r.code])).toEqual([['unresolved', installedAgentCode()]]);
 }, 300_000);
 
 it('agent run --genome of the variant runs its code', async () => {

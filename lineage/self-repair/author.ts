@@ -11,6 +11,7 @@ import { readClusters } from '../read.js';
 import { oneChangeCandidates, propose, type Proposal } from '../proposers.js';
 import type { Workspace } from '../workspace.js';
 import { getExperiment } from '../db/repos/experiments.js';
+import { agentCodeKey } from '../../evaluator/agent-code.js';
 
 // Self-authoring (`evolve next-generation --author champion`): the champion's own genome writes the generation's
 // one-change children. Its model picks from the parent's untried one-change candidates and writes each hypothesis,
@@ -137,7 +138,7 @@ export async function authorProposals(ws: Workspace, ctx: AuthorContext, o: Auth
       kind: 'agent',
       experiment: champion.id,
       role: 'champion',
-      commit: (await agentSourceOf(ws, champion.id))?.commit ?? 'installed',
+      commit: agentCodeKey(await agentSourceOf(ws, champion.id)),
       model,
       writes: 'genome',
     },

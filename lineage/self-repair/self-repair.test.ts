@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { installedAgentCode } from '../../evaluator/agent-code.js';
 import { ScriptedModel, toolCall } from '../../agent/models/scripted.js';
 import { readTrajectory } from '../../agent/trajectory.js';
 import { agentRunner } from '../../evaluator/agent-runner.js';
@@ -145,7 +146,7 @@ describe('evolve self-repair', () => {
       .where('task_id', 'like', 'mini__held-%')
       .execute();
     expect(held.filter((x) => x.experiment_id === 'exp-01').map((x) => [x.outcome, x.code])).toEqual(
-      Array(10).fill(['unresolved', 'installed']),
+      Array(10).fill(['unresolved', installedAgentCode()]),
     );
     expect(held.filter((x) => x.experiment_id === 'exp-01-r1').every((x) => x.outcome === 'resolved')).toBe(true);
 

@@ -29,6 +29,7 @@ import { buildRepairStatement } from './statement.js';
 import { contextSurface, insertCodeVariant } from './variant.js';
 import { championId } from '../db/repos/decisions.js';
 import { getExperiment } from '../db/repos/experiments.js';
+import { agentCodeKey } from '../../evaluator/agent-code.js';
 
 // `evolve self-repair`: statement from a failure cluster -> a coding agent (by default the experiment's own genome)
 // edits the agent's source in a sandbox -> its diff becomes a code-variant child `exp-23-rN` -> the gates (surface,
@@ -156,7 +157,7 @@ async function repair(ws: Workspace, o: SelfRepairOptions): Promise<SelfRepairRe
       kind: 'agent',
       experiment: author.id,
       role: 'self-repair',
-      commit: (await agentSourceOf(ws, author.id))?.commit ?? 'installed',
+      commit: agentCodeKey(await agentSourceOf(ws, author.id)),
       model: o.model ?? parseGenome(author).model,
       writes: 'code',
     },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluate, keysFor, ownerOf } from '../../../evaluator/evaluate.js';
+import { installedAgentCode } from '../../../evaluator/agent-code.js';
 import type { RunJob } from '../../../evaluator/job.js';
 import type { RunResult } from '../../../evaluator/store.js';
 import { Task } from '../../../tasks/schema.js';
@@ -149,6 +150,15 @@ describe('evaluate with the database RunStore', () => {
     await once({ genome, actorName: 'model:other' }, 'model override');
     await once({ genome, code: { dir: '/nowhere', commit: 'abc123' } }, 'code variant');
     await once({ genome }, 'agent again');
+    // Runs of another version of the installed agent (here the bare key runs had before it was hashed) are not this
+    // agent's: after an upgrade they run afresh instead of standing for code that no longer runs.
+    await db
+      .updateTable('runs')
+      .set({ code: 'installed' })
+      .where('actor', '=', 'agent')
+      .where('code', '=', installedAgentCode())
+      .execute();
+    await once({ genome }, 'after an upgrade');
     // Suite `other` has tasks of the same ids (and the same content): still not the `test` suite's runs.
     await once(
       { genome },
@@ -163,6 +173,7 @@ describe('evaluate with the database RunStore', () => {
       'model override:3',
       'code variant:3',
       'agent again:0',
+      'after an upgrade:3',
       'other suite:3',
     ]);
     const keys = await db
@@ -171,13 +182,16 @@ describe('evaluate with the database RunStore', () => {
       .where('task_id', '=', 't1')
       .orderBy('id')
       .execute();
+    const installed = installedAgentCode();
+    expect(installed).toMatch(/^installed:[0-9a-f]{16}$/);
     expect(keys.map((k) => `${k.actor}|${k.code}|${k.suite_id}`)).toEqual([
       'oracle||test',
       'null||test',
       'agent|installed|test',
-      'model:other|installed|test',
+      `model:other|${installed}|test`,
       'agent|abc123|test',
-      'agent|installed|other',
+      `agent|${installed}|test`,
+      `agent|${installed}|other`,
     ]);
   });
 
