@@ -27,6 +27,7 @@ const MEASURED: Record<string, number> = {
   'tasks/swebench-runners.test.ts': 16,
   'lineage/code-variant/variant-runs.test.ts': 13,
   'lineage/generation-transaction.test.ts': 13,
+  'lineage/study/study.test.ts': 42, // e2e since it left unit; 42 s at a load of 4-16
   'lineage/report/report.test.ts': 21,
   'bench/search/landscape.test.ts': 80, // its null simulations
   'evaluator/sandbox/limits.test.ts': 11,
