@@ -83,7 +83,7 @@ export const Config = z.strictObject({
         .prefault({}),
       /** Adaptive evidence: when the best child looks better but is inconclusive, up to this many extra rounds run it
        * and the champion at double the repeats each, then the rule decides on the pooled runs (0 = off). */
-      evidenceRounds: z.number().int().nonnegative().default(2),
+      evidenceRounds: z.number().int().nonnegative().default(4),
       /** Evidence pooled across generations: a child's looks (its first, then one per doubling of its repeats, in its
        * generation or later ones) go up to this many doublings; the level of its generation is spent over them. */
       maxLooks: z.number().int().nonnegative().default(8),
@@ -92,7 +92,7 @@ export const Config = z.strictObject({
       reoffer: z.number().int().nonnegative().default(2),
       /** Which children not promoted stay open for re-offers: those that looked better, or every one not refuted
        * (lineage/more-evidence.ts staysOpen). */
-      keepOpen: oneOf(KEEP_OPEN, 'keepOpen value').default('looked-better'),
+      keepOpen: oneOf(KEEP_OPEN, 'keepOpen value').default('not-refuted'),
       /** Held-out confirmation (a one-sided superiority test on the whole held-out split): its level, and repeats per
        * held-out task when the model is stochastic (a deterministic one runs 1). */
       heldoutAlpha: z.number().gt(0).lt(1).default(0.05),
@@ -102,7 +102,7 @@ export const Config = z.strictObject({
       /** The order a parent's untried one-change variants are offered in: 'fixed' (the proposer's own), or 'evidence'
        * (changes that looked better from any parent first, then untried ones, then those that looked no better:
        * lineage/change-evidence.ts). */
-      order: z.enum(['fixed', 'evidence']).default('fixed'),
+      order: z.enum(['fixed', 'evidence']).default('evidence'),
       /** Keep every Nth child regardless of the rule (0 = never). */
       exploreEvery: z.number().int().nonnegative().default(0),
       /** Paths a code variant may change. */

@@ -243,6 +243,7 @@ describe('staysOpen', () => {
 describe('nextGeneration with adaptive evidence', () => {
   it('runs the champion and the inconclusive child for two extra rounds, never repeating a finished run, and records it', async () => {
     ws = await tenTasks();
+    ws.config.lineage.evidenceRounds = 2;
     const calls: string[] = [];
     const lines: string[] = [];
     // The child resolves one task always and a second from repeat 1 on: +10 then +15 points, never significant.
@@ -304,8 +305,9 @@ describe('nextGeneration with adaptive evidence', () => {
 
   it("promotes a child the extra evidence shows better at that round's spend; with lineage.evidenceRounds 0 the whole level goes to one look", async () => {
     ws = await tenTasks();
-    // 6 of 10 tasks always, 2 more from repeat 1: 6-0 (p = 1/64) misses the first look's 0.89%; at 2 repeats 8 tasks
-    // are better (p = 1/256) and pass round 1's 0.66%.
+    ws.config.lineage.evidenceRounds = 2;
+    // 6 of 10 tasks always, 2 more from repeat 1: 6-0 (p = 1/64) misses the first look's 0.89% (of 2 rounds); at 2
+    // repeats 8 tasks are better (p = 1/256) and pass round 1's 0.66%.
     const r = await nextGeneration(ws, {
       children: 1,
       confirm: false,
@@ -404,7 +406,7 @@ describe('evidence pooled across generations', () => {
     expect(first.reason).toMatch(/one-sided p = 0\.016, level 0\.0049/);
     // Generation 2: the same experiment comes back at 2 repeats; 8 tasks now better (p = 1/256) pass look 1's level.
     const second = await nextGeneration(ws, opts);
-    expect(lines).toContain('re-offering exp-01-a (inconclusive, looked better) at 2 repeats per task');
+    expect(lines).toContain('re-offering exp-01-a (inconclusive, not refuted) at 2 repeats per task');
     expect(second.rows.map((r) => r.id)).toEqual(['exp-01-a']);
     expect(second.promoted).toBe('exp-01-a');
     expect(second.reason).toMatch(/one-sided p = 0\.0039, level 0\.0041 \(its share of its generation's 0\.025/);
@@ -487,7 +489,7 @@ describe('a deterministic actor, declared by its model', () => {
   }
 
   it('gives each child its whole share at one look: 6 won, 0 lost of 10 (p = 1/64) promotes under the offline model and not under a sampling one', async () => {
-    // The defaults: two evidence rounds, pooled evidence over 6 more looks. A sampling model's first look has 0.066% of
+    // The defaults: four evidence rounds, pooled evidence over 8 looks in all. A sampling model's first look has 0.066% of
     // a one-child generation's 2.5%; the offline model declares itself deterministic, so its one look has all of it.
     for (const [model, promoted] of [
       ['offline', 'exp-01-a'],
