@@ -9,6 +9,7 @@ import { now } from '../db/open.js';
 import { baselineGenome, seedRoot } from '../experiments.js';
 import { moveStatus, updateExperiment } from '../db/repos/experiments.js';
 import { initWorkspace, openWorkspace, type Workspace } from '../workspace.js';
+import { installedAgentCode } from '../../evaluator/agent-code.js';
 
 // Test fixtures for self-repair: a real workspace (SQLite file) with a two-task suite whose hidden grader fields
 // are distinctive, and exp-01 evaluated on it with unresolved runs, grading reports and trajectories on disk.
@@ -142,6 +143,7 @@ export async function repairWorkspace(): Promise<Workspace> {
         experiment_id: 'exp-01',
         // The key exp-01's own evaluation would give these runs, so they are reused, not run again.
         genome_hash: genomeHash({ ...baselineGenome(), model: 'scripted' }),
+        code: installedAgentCode(),
         suite_id: 'mini',
         task_id: taskId,
         task_content: taskContentId(fixtureTask(taskId)),
