@@ -320,4 +320,23 @@ describe('runOne', () => {
     const oracle = await makeRunOne(deps)(job({ kind: 'solver', solver: 'oracle' }), new AbortController().signal);
     expect(oracle.infraError?.kind).toBe('no_test_output');
   });
+
+  it("counts an agent's patch that the test patch no longer applies over as unresolved, unless the gold patch's fails too", async () => {
+    const conflict = Object.assign(new Error('t1: the test patch does not apply to the workspace'), {
+      kind: 'test_patch_failed',
+    });
+    const { deps } = fakes({});
+    let goldConflicts = false;
+    deps.grade = async (_t, _sb, patch) => {
+      if (patch === 'gold' && !goldConflicts) return { resolved: true, report: {} };
+      throw conflict;
+    };
+    deps.knownPatch = (name) => (name === 'oracle' ? 'gold' : undefined);
+    const agentRun = await makeRunOne(deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect(agentRun).toMatchObject({ outcome: 'unresolved', report: { test_patch_failed: true } });
+    expect(agentRun.infraError).toBeUndefined();
+    goldConflicts = true;
+    const broken = await makeRunOne(deps)(job({ kind: 'genome', genome }), new AbortController().signal);
+    expect([broken.outcome, broken.infraError?.kind]).toEqual([null, 'test_patch_failed']);
+  });
 });

@@ -107,6 +107,9 @@ const INFRA_EXIT = new Set(['sandbox_error']);
 const AGENT_FAULT = 'agent_error';
 const isAgentCrash = (error: unknown) => (error as { kind?: unknown })?.kind === 'agent_crash';
 
+/** Grading errors an agent's work can cause (tasks/errors.ts GradingError kinds). */
+const AGENT_BREAKABLE = new Set(['no_test_output', 'test_patch_failed']);
+
 export function infraErrorOf(error: unknown, stage: string): InfraError {
   const e = error as { kind?: unknown; name?: string; message?: string };
   const kind = typeof e?.kind === 'string' ? e.kind : (e?.name ?? 'error');
@@ -138,13 +141,14 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
       .finally(() => going.delete(gone));
     going.add(gone);
   };
-  /** Per task: does the oracle's own grading print no results (the task is broken, not the agent's run)? */
-  const oracleSilent = new Map<string, Promise<boolean>>();
+  /** Per task: the kind of infrastructure error the oracle's own grading ends in, if any. */
+  const oracleGrading = new Map<string, Promise<string | undefined>>();
   /**
-   * A grading that printed no results counts as unresolved for an agent (a fake test runner that exits early must
-   * not turn a failure into an infra error, retried and left out of the score), unless the oracle's grading of the
-   * same task prints none either: then the task is broken and the run stays an infra error. Solvers keep the infra
-   * error (suite validation reports the task).
+   * A grading the agent's work can break counts as unresolved for an agent: tests that print no results (a fake test
+   * runner that exits early) or a test patch that no longer applies over the agent's patch must not turn a failure
+   * into an infra error, retried and left out of the paired comparison (upstream SWE-bench and Terminal-Bench score
+   * both as failures). Unless the oracle's grading of the same task fails the same way: then the task is broken and
+   * the run stays an infra error. Solvers keep the infra error (suite validation reports the task).
    */
   const silentGrading = async (
     error: unknown,
@@ -153,11 +157,12 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
     base: Partial<RunResult>,
     t0: number,
   ): Promise<RunResult | undefined> => {
-    if ((error as { kind?: unknown })?.kind !== 'no_test_output' || job.actor.kind !== 'genome') return undefined;
+    const kind = (error as { kind?: unknown })?.kind;
+    if (typeof kind !== 'string' || !AGENT_BREAKABLE.has(kind) || job.actor.kind !== 'genome') return undefined;
     const key = `${job.task.suite}/${job.task.id}`;
-    let silent = oracleSilent.get(key);
-    if (!silent) {
-      silent = runOne(
+    let oracle = oracleGrading.get(key);
+    if (!oracle) {
+      oracle = runOne(
         {
           ...job,
           runId: -Math.abs(job.runId),
@@ -165,16 +170,17 @@ export function makeRunOne(deps: RunDeps): RunOneWithSettle {
           actor: { kind: 'solver', solver: 'oracle' },
         },
         signal,
-      ).then((r) => r.infraError?.kind === 'no_test_output');
-      oracleSilent.set(key, silent);
+      ).then((r) => r.infraError?.kind);
+      oracleGrading.set(key, oracle);
     }
-    if (await silent) return undefined;
+    // The task's own fault (the gold patch fails the same way): an infrastructure error, reported as one.
+    if ((await oracle) === kind) return undefined;
     const message = (error as Error).message;
     return {
       ...base,
       outcome: 'unresolved',
       exitReason: base.exitReason ?? null,
-      report: { task_id: job.task.id, resolved: false, no_test_output: true, message },
+      report: { task_id: job.task.id, resolved: false, [kind]: true, message },
       durationMs: Date.now() - t0,
     };
   };
