@@ -204,7 +204,9 @@ describe('the champion authors code children', () => {
 
     // Who wrote each child: the champion at its code, with its model, writing code; shown by `evolve tree`.
     const tree = renderTree(await readTree(w.db));
-    expect(tree).toMatch(/exp-01-r1 .*\[by champion exp-01 @ installed \(openai-compatible\/author-model@.*\), code\]/);
+    expect(tree).toMatch(
+      /exp-01-r1 .*\[by champion exp-01 @ installed:[0-9a-f]{16} \(openai-compatible\/author-model@.*\), code\]/,
+    );
     expect(tree).toMatch(/exp-01  .*\[by person \(evolve init\)\]/);
 
     // The authoring spend is metered apart, against the generation.
