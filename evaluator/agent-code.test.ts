@@ -2,8 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentCodeKey, hashTree, installedAgentCode, isInstalledCode } from './agent-code.js';
-import { INSTALLED_AGENT } from './agent-runner.js';
+import { agentCodeKey, hashTree, INSTALLED_AGENT, installedAgentCode, isInstalledCode } from './agent-code.js';
 
 /** A copy of what the installed agent's hash reads. */
 function copyOfAgent(): string {

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { INSTALLED_AGENT } from './agent-runner.js';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // Which agent code a run ran, for its key: a code variant's commit, or this installation's agent source by content.
 // A bare `installed` would let runs made by one version of evolve be reused, and compared against, after an upgrade
 // changed the agent (its loop, policies or the offline model): the champion's old runs would stand for code that no
 // longer runs. So the installed agent goes by a hash of every file the bundle can take from it: agent/ (code and
 // data, tests left out) and the process entry and the Sandbox types it is compiled with.
+
+/** The evolve installation whose agent/ runs unless a code variant's source is given. */
+export const INSTALLED_AGENT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const PREFIX = 'installed';
 let cached: string | undefined;

@@ -1,10 +1,10 @@
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createModel, type CreateModelOptions } from '../agent/models/registry.js';
 import type { Model } from '../agent/models/types.js';
 import { TrajectoryWriter } from '../agent/trajectory.js';
 import { agentView } from '../tasks/schema.js';
 import { type AgentBundle, bundleAgent } from './agent-process/bundle.js';
+import { INSTALLED_AGENT } from './agent-code.js';
 import { runConfinedAgent } from './agent-process/host.js';
 import {
   Budget,
@@ -20,8 +20,7 @@ import type { AgentRunOutcome, RunDeps } from './run-one.js';
 // evaluation's shared budget, prices, redaction), then the agent loop on the task's agent view only, in its own
 // confined process (agent-process/): no key, no task folder, no database, no Docker socket within its reach.
 
-/** The evolve installation whose agent/ runs unless a code variant's source is given. */
-export const INSTALLED_AGENT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export { INSTALLED_AGENT };
 
 export interface AgentRunnerOptions {
   /** Per-run limits (evolve.json budgets.run*); the genome's own budgets apply inside the loop as well. */
